@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+import meow, { type AnyFlags } from "meow";
+import { type CommonFlags, resolveContext } from "./cli/context.js";
+import { createOutput, type Output, reportError } from "./cli/output.js";
+import { HpmError } from "./errors.js";
+
+const COMMON = `
+Options for every command
+  -r, --registry DIR   the registry (default: registry/ beside pyproject.toml)
+  -p, --project DIR    the project (default: the nearest pyproject.toml upward)
+      --json           machine-readable output on stdout (schemas: README)
+  -h, --help           this help`;
+
+const commonFlags = {
+	registry: { type: "string", shortFlag: "r" },
+	project: { type: "string", shortFlag: "p" },
+	json: { type: "boolean", default: false },
+	help: { type: "boolean", shortFlag: "h", default: false },
+} satisfies AnyFlags;
+
+const MAIN_HELP = `
+  hpm — compose Python projects from interchangeable components, on top of uv
+
+  Usage
+    hpm <command> [options]
+
+  Commands
+    list                      groups, their options and the project's selection
+    show NAME                 one group or package
+    search QUERY              search names and descriptions
+    group add GROUP --option NAME...    choose options in a group
+    group remove GROUP [--option NAME]  drop a choice
+    registry add [flags]      add a package manifest to the registry
+    registry lint             every problem in the registry, one per line
+
+  Run \`hpm <command> --help\` for a command's options.
+${COMMON}
+  Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error.
+`;
+
+type Command = {
+	readonly usage: string;
+	readonly flags: AnyFlags;
+	readonly args: readonly string[];
+	readonly run: (input: {
+		context: ReturnType<typeof resolveContext>;
+		output: Output;
+		args: string[];
+		flags: Record<string, unknown>;
+	}) => Promise<number> | number;
+};
+
+const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+const strs = (value: unknown): string[] =>
+	Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+
+const COMMANDS: Record<string, Command> = {
+	list: {
+		usage:
+			"hpm list [options]\n\n  Groups (strategy, options, selection, sync state) and packages in no group.",
+		flags: {},
+		args: [],
+		run: async ({ context, output }) =>
+			(await import("./commands/list.js")).runList(context, output),
+	},
+	show: {
+		usage:
+			"hpm show NAME [options]\n\n  One group or package: manifest, sources per mode, groups offering it, selected?, locked version.",
+		flags: {},
+		args: ["NAME"],
+		run: async ({ context, output, args }) =>
+			(await import("./commands/show.js")).runShow(context, output, args[0] ?? ""),
+	},
+	search: {
+		usage:
+			"hpm search QUERY [options]\n\n  Ranked: exact name, then name prefix, then substring, then description.",
+		flags: {},
+		args: ["QUERY"],
+		run: async ({ context, output, args }) =>
+			(await import("./commands/search.js")).runSearch(context, output, args[0] ?? ""),
+	},
+	"group add": {
+		usage:
+			"hpm group add GROUP --option NAME [--option NAME]... [options]\n\n  1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.",
+		flags: { option: { type: "string", shortFlag: "o", isMultiple: true } },
+		args: ["GROUP"],
+		run: async ({ context, output, args, flags }) =>
+			(await import("./commands/group.js")).runGroupAdd(
+				context,
+				output,
+				args[0] ?? "",
+				strs(flags.option),
+			),
+	},
+	"group remove": {
+		usage:
+			"hpm group remove GROUP [--option NAME] [options]\n\n  Without --option the group's whole choice is dropped.",
+		flags: { option: { type: "string", shortFlag: "o" } },
+		args: ["GROUP"],
+		run: async ({ context, output, args, flags }) =>
+			(await import("./commands/group.js")).runGroupRemove(
+				context,
+				output,
+				args[0] ?? "",
+				str(flags.option),
+			),
+	},
+	"registry add": {
+		usage: `hpm registry add [flags] [options]
+
+  Writes registry/packages/<name>.yaml. For a local path, name and version are read from
+  the package's pyproject.toml when not given.
+
+  --name NAME            package name (PEP 508)
+  --type local|git       inferred from --path / --url when omitted
+  --path DIR             local source: the folder holding the package
+  --url URL              git source, with at most one of --tag, --branch, --rev
+  --subdirectory DIR     git source: the package's folder inside the repository
+  --version VERSION      the package version
+  --mode MODE            which mode this source serves (default: prod)
+  --editable             install a local source in editable mode
+  --description TEXT     one line for list and search
+  --group GROUP          also add it as an option of this group
+  --force                overwrite an existing manifest`,
+		flags: {
+			name: { type: "string" },
+			type: { type: "string" },
+			path: { type: "string" },
+			url: { type: "string" },
+			tag: { type: "string" },
+			branch: { type: "string" },
+			rev: { type: "string" },
+			subdirectory: { type: "string" },
+			version: { type: "string" },
+			mode: { type: "string" },
+			editable: { type: "boolean", default: false },
+			description: { type: "string" },
+			group: { type: "string" },
+			force: { type: "boolean", default: false },
+		},
+		args: [],
+		run: async ({ context, output, flags }) =>
+			(await import("./commands/registry-add.js")).runRegistryAdd(context, output, {
+				name: str(flags.name),
+				type: str(flags.type),
+				path: str(flags.path),
+				url: str(flags.url),
+				tag: str(flags.tag),
+				branch: str(flags.branch),
+				rev: str(flags.rev),
+				subdirectory: str(flags.subdirectory),
+				version: str(flags.version),
+				mode: str(flags.mode),
+				editable: flags.editable === true,
+				description: str(flags.description),
+				group: str(flags.group),
+				force: flags.force === true,
+			}),
+	},
+	"registry lint": {
+		usage:
+			"hpm registry lint [options]\n\n  Every problem in the registry at once, one line each as file:line:col: message. Exit 1 if any.",
+		flags: {},
+		args: [],
+		run: async ({ context, output }) =>
+			(await import("./commands/registry-lint.js")).runRegistryLint(context, output),
+	},
+};
+
+const PARENTS: Record<string, readonly string[]> = {
+	group: ["add", "remove"],
+	registry: ["add", "lint"],
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+	const json = argv.includes("--json");
+	const output = createOutput(json);
+	try {
+		return await dispatch(argv, output);
+	} catch (error) {
+		if (error instanceof HpmError) {
+			reportError(output, error);
+			return error.exitCode;
+		}
+		const internal = new HpmError(
+			"internal",
+			`unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+			{
+				hint: "this is a bug in hpm; please report it with the command you ran (set HPM_DEBUG=1 for details)",
+			},
+		);
+		reportError(output, internal);
+		if (process.env.HPM_DEBUG)
+			process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+		return 2;
+	}
+}
+
+async function dispatch(argv: readonly string[], output: Output): Promise<number> {
+	// Commands come first, as in git and uv: `hpm group add inference --option x`.
+	const first = argv[0]?.startsWith("-") ? undefined : argv[0];
+	if (first === undefined) {
+		if (argv.includes("--version") || argv.includes("-v")) {
+			output.out(await version());
+			return 0;
+		}
+		output.out(MAIN_HELP.trim());
+		return argv.length === 0 || argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+	}
+	let name = first;
+	const children = PARENTS[first];
+	if (children) {
+		const second = argv[1]?.startsWith("-") ? undefined : argv[1];
+		if (second === undefined || !children.includes(second)) {
+			throw new HpmError(
+				"unknown-command",
+				second === undefined
+					? `hpm ${first} needs a subcommand`
+					: `unknown command "hpm ${first} ${second}"`,
+				{
+					hint: `use one of: ${children.map((c) => `hpm ${first} ${c}`).join(", ")}`,
+				},
+			);
+		}
+		name = `${first} ${second}`;
+	}
+	const command = COMMANDS[name];
+	if (!command) {
+		throw new HpmError("unknown-command", `unknown command "${first}"`, {
+			hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
+		});
+	}
+	const rest = argv.slice(name.split(" ").length);
+	const cli = meow(`\n  Usage\n    ${command.usage}\n${COMMON}\n`, {
+		importMeta: import.meta,
+		argv: rest,
+		flags: { ...commonFlags, ...command.flags },
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+	});
+	if (cli.flags.help === true) {
+		output.out(cli.help.trim());
+		return 0;
+	}
+	if (cli.input.length !== command.args.length) {
+		const expected = command.args.length === 0 ? "no arguments" : command.args.join(" ");
+		throw new HpmError(
+			"usage",
+			`hpm ${name} takes ${expected}, got ${cli.input.length ? cli.input.map((a) => JSON.stringify(a)).join(" ") : "none"}`,
+			{
+				hint: `usage: ${command.usage.split("\n")[0]}`,
+			},
+		);
+	}
+	const common: CommonFlags = {
+		registry: str(cli.flags.registry),
+		project: str(cli.flags.project),
+		json: cli.flags.json === true,
+	};
+	const context = resolveContext(common);
+	return command.run({ context, output, args: cli.input, flags: cli.flags });
+}
+
+async function version(): Promise<string> {
+	const { readFileSync } = await import("node:fs");
+	const manifest = JSON.parse(
+		readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+	) as { version: string };
+	return manifest.version;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,90 @@
+import { formatLocation, type HpmError } from "../errors.js";
+
+/** Where a command writes. Commands never call console.* directly, so tests and JSON stay clean. */
+export type Output = {
+	readonly json: boolean;
+	readonly color: boolean;
+	out(text: string): void;
+	err(text: string): void;
+	/** Prints a value as the one JSON document on stdout. */
+	data(value: unknown): void;
+};
+
+export function createOutput(json: boolean, env = process.env, stdout = process.stdout): Output {
+	return {
+		json,
+		color: !json && colorEnabled(env, Boolean(stdout.isTTY)),
+		out: (text) => process.stdout.write(`${text}\n`),
+		err: (text) => process.stderr.write(`${text}\n`),
+		data: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+	};
+}
+
+/** NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal. */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+	if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+	if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+	return isTty && env.TERM !== "dumb";
+}
+
+export type Style = Record<
+	"bold" | "dim" | "green" | "yellow" | "red" | "cyan",
+	(text: string) => string
+>;
+
+export function styles(enabled: boolean): Style {
+	const wrap = (open: number, close: number) => (text: string) =>
+		enabled ? `\u001B[${open}m${text}\u001B[${close}m` : text;
+	return {
+		bold: wrap(1, 22),
+		dim: wrap(2, 22),
+		green: wrap(32, 39),
+		yellow: wrap(33, 39),
+		red: wrap(31, 39),
+		cyan: wrap(36, 39),
+	};
+}
+
+export function reportError(output: Output, error: HpmError): void {
+	if (output.json) {
+		const { location } = error;
+		output.data({
+			error: {
+				code: error.code,
+				message: error.message,
+				...(error.hint ? { hint: error.hint } : {}),
+				...(location ? { file: location.file } : {}),
+				...(location?.line === undefined ? {} : { line: location.line }),
+				...(location?.column === undefined ? {} : { column: location.column }),
+			},
+		});
+		return;
+	}
+	const style = styles(colorEnabled(process.env, Boolean(process.stderr.isTTY)));
+	const where = formatLocation(error.location);
+	output.err(`${style.red("error:")} ${where ? `${where}: ` : ""}${error.message}`);
+	if (error.hint) output.err(`${style.dim("hint:")} ${error.hint}`);
+}
+
+/** Pads cells into aligned columns (ANSI-aware). */
+export function table(rows: readonly (readonly string[])[], gap = "  "): string[] {
+	const visible = (text: string) => stripAnsi(text).length;
+	const widths: number[] = [];
+	for (const row of rows) {
+		for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, visible(cell));
+	}
+	return rows.map((row) =>
+		row
+			.map((cell, i) =>
+				i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visible(cell)),
+			)
+			.join(gap)
+			.trimEnd(),
+	);
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+export function stripAnsi(text: string): string {
+	return text.replace(ANSI, "");
+}

@@ -1,0 +1,68 @@
+import { type Context, loadContextRegistry, requireProject } from "../cli/context.js";
+import type { Output } from "../cli/output.js";
+import { HpmError } from "../errors.js";
+import { writeProjectEdits } from "../project/write.js";
+import {
+	addToGroup,
+	findGroup,
+	optionNames,
+	removeFromGroup,
+	type SelectionChange,
+} from "../selection.js";
+
+export async function runGroupAdd(
+	context: Context,
+	output: Output,
+	groupName: string,
+	options: readonly string[],
+): Promise<number> {
+	const project = requireProject(context);
+	const registry = loadContextRegistry(context);
+	if (options.length === 0) {
+		const group = findGroup(registry, groupName);
+		const kind = group.strategy === "1-of-N" ? "one option" : "one or more options";
+		throw new HpmError(
+			"option-required",
+			`choose ${kind} for group "${group.name}" with --option NAME`,
+			{
+				hint: `options: ${optionNames(registry, group).join(", ")}`,
+			},
+		);
+	}
+	return apply(output, project, addToGroup(registry, project, groupName, options), groupName);
+}
+
+export async function runGroupRemove(
+	context: Context,
+	output: Output,
+	groupName: string,
+	option: string | undefined,
+): Promise<number> {
+	const project = requireProject(context);
+	const registry = loadContextRegistry(context);
+	return apply(output, project, removeFromGroup(registry, project, groupName, option), groupName);
+}
+
+async function apply(
+	output: Output,
+	project: ReturnType<typeof requireProject>,
+	change: SelectionChange,
+	group: string,
+): Promise<number> {
+	if (change.changed) await writeProjectEdits(project, [change.edit]);
+	const value = change.edit.value;
+	const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
+	if (output.json) {
+		output.data({
+			group,
+			selected,
+			changed: change.changed,
+			message: change.message,
+			project: project.file,
+		});
+	} else {
+		output.out(change.message);
+		if (change.changed) output.out("run `hpm sync` to apply it to the environment");
+	}
+	return 0;
+}

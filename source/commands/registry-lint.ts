@@ -1,0 +1,66 @@
+import type { Context } from "../cli/context.js";
+import type { Output } from "../cli/output.js";
+import { formatProblem, type Problem } from "../errors.js";
+import { normalizeName } from "../names.js";
+import { readPythonPackage } from "../python-package.js";
+import { loadRegistry } from "../registry/load.js";
+import type { Registry } from "../registry/model.js";
+
+/** Every problem in the registry: file syntax and schema, references, and local source folders. */
+export function lintRegistry(root: string): { registry: Registry; problems: Problem[] } {
+	const { registry, problems } = loadRegistry(root);
+	const all = [...problems];
+	for (const pkg of registry.packages.values()) {
+		for (const [mode, source] of pkg.sources) {
+			if (source.type !== "local") continue;
+			const found = readPythonPackage(source.path);
+			const location = pkg.location;
+			if (typeof found === "string") {
+				all.push({
+					code: "local-path",
+					message: `${pkg.name}: sources.${mode}.path ${source.rawPath}: ${found}`,
+					location,
+				});
+				continue;
+			}
+			if (found.name !== undefined && normalizeName(found.name) !== pkg.key) {
+				all.push({
+					code: "local-name",
+					message: `${pkg.name}: sources.${mode}.path ${source.rawPath} holds package "${found.name}", not "${pkg.name}"`,
+					location,
+				});
+			}
+		}
+	}
+	return { registry, problems: all };
+}
+
+export function runRegistryLint(context: Context, output: Output): number {
+	const { registry, problems } = lintRegistry(context.registryRoot);
+	if (output.json) {
+		output.data({
+			ok: problems.length === 0,
+			registry: context.registryRoot,
+			problems: problems.map((p) => ({
+				code: p.code,
+				message: p.message,
+				...(p.location ? { file: p.location.file } : {}),
+				...(p.location?.line === undefined ? {} : { line: p.location.line }),
+				...(p.location?.column === undefined ? {} : { column: p.location.column }),
+			})),
+		});
+		return problems.length === 0 ? 0 : 1;
+	}
+	for (const problem of problems) output.out(formatProblem(problem));
+	const files = new Set(problems.map((p) => p.location?.file));
+	if (problems.length === 0) {
+		output.err(
+			`registry ${context.registryRoot}: ${registry.groups.size} groups, ${registry.packages.size} packages, no problems`,
+		);
+		return 0;
+	}
+	output.err(
+		`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files.size} file${files.size === 1 ? "" : "s"}`,
+	);
+	return 1;
+}

@@ -1,0 +1,65 @@
+/** Where in a user file a problem sits. Lines and columns are 1-based. */
+export type Location = {
+	readonly file: string;
+	readonly line?: number;
+	readonly column?: number;
+};
+
+/** Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error. */
+export type ExitCode = 1 | 2;
+
+export type ErrorOptions = {
+	readonly hint?: string;
+	readonly exitCode?: ExitCode;
+	readonly location?: Location;
+	readonly cause?: unknown;
+};
+
+/**
+ * The one error type of hpm. Everything the user can cause ends up here, so the CLI can
+ * print `file:line:col: message` plus a hint and exit with the right code, never a stack.
+ */
+export class HpmError extends Error {
+	readonly code: string;
+	readonly hint: string | undefined;
+	readonly exitCode: ExitCode;
+	readonly location: Location | undefined;
+
+	constructor(code: string, message: string, options: ErrorOptions = {}) {
+		super(message, options.cause === undefined ? undefined : { cause: options.cause });
+		this.name = "HpmError";
+		this.code = code;
+		this.hint = options.hint;
+		this.exitCode = options.exitCode ?? 2;
+		this.location = options.location;
+	}
+}
+
+export function formatLocation(location: Location | undefined): string {
+	if (!location) return "";
+	let text = location.file;
+	if (location.line !== undefined) {
+		text += `:${location.line}`;
+		if (location.column !== undefined) text += `:${location.column}`;
+	}
+	return text;
+}
+
+/** One problem found while reading the registry or project; many can be collected at once. */
+export type Problem = {
+	readonly code: string;
+	readonly message: string;
+	readonly location?: Location;
+};
+
+export function problemToError(problem: Problem, hint?: string): HpmError {
+	return new HpmError(problem.code, problem.message, {
+		...(hint === undefined ? {} : { hint }),
+		...(problem.location === undefined ? {} : { location: problem.location }),
+	});
+}
+
+export function formatProblem(problem: Problem): string {
+	const where = formatLocation(problem.location);
+	return where ? `${where}: ${problem.message}` : problem.message;
+}

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { z } from "zod";
+import { HpmError, type Location } from "../errors.js";
+import { isCode } from "../registry/load.js";
+import { MODE_PATTERN } from "../registry/schema.js";
+import { tomlSyntaxError } from "./toml-edit.js";
+import { locateTomlKey } from "./toml-locate.js";
+
+export const DEFAULT_MODE = "prod";
+
+const hpmTableSchema = z.looseObject({
+	mode: z.string().regex(MODE_PATTERN).optional(),
+	registry: z.string().min(1).optional(),
+	groups: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+	managed: z.array(z.string()).optional(),
+});
+
+/** One `[tool.hpm.groups]` entry as the project wrote it. */
+export type SelectionEntry = {
+	/** The key as written in pyproject.toml (kept when rewriting it). */
+	readonly rawKey: string;
+	readonly value: string | readonly string[];
+	readonly location: Location;
+};
+
+export type Project = {
+	readonly file: string;
+	readonly root: string;
+	/** The exact bytes read, for byte-identical restores and format-preserving edits. */
+	readonly text: string;
+	readonly data: Record<string, unknown>;
+	readonly mode: string;
+	readonly registryPath: string | undefined;
+	/** Keyed by the PEP 503-normalized group name. */
+	readonly selection: ReadonlyMap<string, SelectionEntry>;
+	/** Normalized names of the dependencies hpm added (see README, "What hpm owns"). */
+	readonly managed: readonly string[];
+};
+
+/** pyproject.toml in `start` or the nearest folder above it, or undefined. */
+export function findProjectFile(start: string): string | undefined {
+	let dir = path.resolve(start);
+	for (;;) {
+		const candidate = path.join(dir, "pyproject.toml");
+		if (existsSync(candidate)) return candidate;
+		const parent = path.dirname(dir);
+		if (parent === dir) return undefined;
+		dir = parent;
+	}
+}
+
+/** Resolves `--project` (a folder or a pyproject.toml) or searches upward from the working folder. */
+export function locateProject(option: string | undefined, cwd: string): string | undefined {
+	if (option === undefined) return findProjectFile(cwd);
+	const target = path.resolve(cwd, option);
+	let stat: ReturnType<typeof statSync>;
+	try {
+		stat = statSync(target);
+	} catch {
+		throw new HpmError("project-not-found", `--project ${option}: no such file or folder`, {
+			hint: "pass the folder that holds pyproject.toml",
+		});
+	}
+	const file = stat.isDirectory() ? path.join(target, "pyproject.toml") : target;
+	if (!existsSync(file)) {
+		throw new HpmError("project-not-found", `no pyproject.toml in ${target}`, {
+			hint: "run `uv init` there first, or pass another --project",
+		});
+	}
+	return file;
+}
+
+export function readProject(file: string): Project {
+	let bytes: Buffer;
+	try {
+		bytes = readFileSync(file);
+	} catch (error) {
+		const reason = isCode(error, "EISDIR")
+			? "is a directory"
+			: isCode(error, "EACCES")
+				? "cannot be read (permission denied)"
+				: "cannot be read";
+		throw new HpmError("project-unreadable", `${file} ${reason}`, { location: { file } });
+	}
+	const text = bytes.toString("utf8");
+	if (text.includes("\uFFFD")) {
+		throw new HpmError("toml-encoding", "pyproject.toml is not valid UTF-8 text", {
+			location: { file },
+		});
+	}
+	let data: Record<string, unknown>;
+	try {
+		data = parse(text.replace(/^\uFEFF/, "")) as Record<string, unknown>;
+	} catch (error) {
+		throw tomlSyntaxError(error, file);
+	}
+	const tool = data.tool;
+	const raw =
+		typeof tool === "object" && tool !== null ? (tool as Record<string, unknown>).hpm : undefined;
+	const parsed = hpmTableSchema.safeParse(raw ?? {});
+	if (!parsed.success) throw hpmTableError(parsed.error.issues[0], text, file);
+
+	const selection = new Map<string, SelectionEntry>();
+	for (const [rawKey, value] of Object.entries(parsed.data.groups ?? {})) {
+		const location = locateTomlKey(text, file, ["tool", "hpm", "groups"], rawKey);
+		selection.set(normalize(rawKey), { rawKey, value, location });
+	}
+	const root = path.dirname(file);
+	return {
+		file,
+		root,
+		text,
+		data,
+		mode: parsed.data.mode ?? DEFAULT_MODE,
+		registryPath:
+			parsed.data.registry === undefined ? undefined : path.resolve(root, parsed.data.registry),
+		selection,
+		managed: (parsed.data.managed ?? []).map(normalize),
+	};
+}
+
+function normalize(name: string): string {
+	return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+
+function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: string): HpmError {
+	const keyPath = (issue?.path ?? []).filter((p): p is string | number => typeof p !== "symbol");
+	const [first, second] = keyPath;
+	const location =
+		first === "groups" && typeof second === "string"
+			? locateTomlKey(text, file, ["tool", "hpm", "groups"], second)
+			: locateTomlKey(text, file, ["tool", "hpm"], String(first ?? ""));
+	const messages: Record<string, string> = {
+		mode: 'mode must be a lower-case name such as "prod" or "dev"',
+		registry: "registry must be a path (a string)",
+		groups: "[tool.hpm.groups] must be a table of group = option or group = [options]",
+		managed: "managed must be a list of package names (hpm writes it; do not edit by hand)",
+	};
+	const message =
+		first === "groups" && second !== undefined
+			? `[tool.hpm.groups] ${String(second)} must be a string (1-of-N) or a list of strings (M-of-N)`
+			: (messages[String(first)] ??
+				`[tool.hpm] is invalid: ${issue?.message ?? "unknown problem"}`);
+	return new HpmError("project-invalid", message, {
+		location,
+		hint: "fix pyproject.toml; hpm did not change it",
+	});
+}

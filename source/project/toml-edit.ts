@@ -1,0 +1,185 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { parse } from "smol-toml";
+import { HpmError } from "../errors.js";
+
+/** A value hpm writes into TOML; `undefined` removes the key. */
+export type TomlValue = string | readonly string[] | undefined;
+
+/** One edit: set (or remove, with `undefined`) the key at `path`, e.g. ["tool", "hpm", "groups", "inference"]. */
+export type TomlEdit = { readonly path: readonly string[]; readonly value: TomlValue };
+
+type Editor = {
+	edit: (
+		input: string,
+		path: string,
+		value: unknown,
+		options?: { finalNewline?: boolean },
+	) => string;
+};
+let editor: Editor | undefined;
+
+/**
+ * Loads toml-edit-js (Rust toml_edit, the engine uv uses) synchronously, and only when a file
+ * is actually edited: read-only commands never pay for compiling its WebAssembly.
+ */
+async function loadEditor(): Promise<Editor> {
+	if (editor) return editor;
+	const module = await import("@rainbowatcher/toml-edit-js");
+	const require = createRequire(import.meta.url);
+	const wasmPath = require.resolve("@rainbowatcher/toml-edit-js/index_bg.wasm");
+	module.initSync({ module: readFileSync(wasmPath) });
+	editor = module;
+	return editor;
+}
+
+/**
+ * Applies `edits` to TOML `text` so that every byte outside the edited keys stays as it was.
+ * toml_edit itself turns CRLF into LF, drops a BOM, may drop or add the final newline and adds
+ * empty parent headers when it creates a table; this wrapper undoes all of that, and re-parses
+ * the result to prove it holds exactly the intended data before anyone writes it.
+ */
+export async function editToml(
+	text: string,
+	edits: readonly TomlEdit[],
+	file: string,
+): Promise<string> {
+	const { edit } = await loadEditor();
+	const bom = text.startsWith("\uFEFF");
+	let body = bom ? text.slice(1) : text;
+	const crlf = /\r\n/.test(body);
+	if (crlf) body = body.replace(/\r\n/g, "\n");
+	const finalNewline = body.length === 0 || body.endsWith("\n");
+
+	const before = parseOrThrow(body, file);
+	let expected: unknown = before;
+	let result = body;
+	for (const change of edits) {
+		result = callEditor(edit, result, change, file);
+		expected = applyToData(expected, change);
+	}
+	result = dropAddedEmptyHeaders(body, result);
+	if (finalNewline && !result.endsWith("\n")) result += "\n";
+	if (!finalNewline) result = result.replace(/\n+$/, "");
+
+	const after = parseOrThrow(result, file);
+	if (!sameData(after, expected)) {
+		throw new HpmError(
+			"toml-edit-mismatch",
+			`editing ${file} would change more than the keys hpm manages; nothing was written`,
+			{
+				hint: "please report this with the file attached",
+				location: { file },
+			},
+		);
+	}
+	if (crlf) result = result.replace(/\n/g, "\r\n");
+	return bom ? `\uFEFF${result}` : result;
+}
+
+function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: string): string {
+	const dotted = change.path.map(quoteKey).join(".");
+	const value = Array.isArray(change.value) ? [...change.value] : change.value;
+	// A panic inside the WebAssembly prints to the console; hpm reports it as an HpmError instead.
+	const consoleError = console.error;
+	console.error = () => {};
+	try {
+		return edit(text, dotted, value, { finalNewline: true });
+	} catch (error) {
+		throw new HpmError(
+			"toml-edit-failed",
+			`cannot set ${change.path.join(".")} in ${file}: ${firstLine(error)}`,
+			{
+				hint: `write [${change.path.slice(0, -1).join(".")}] as a normal table (not an inline table or dotted keys) and try again`,
+				location: { file },
+			},
+		);
+	} finally {
+		console.error = consoleError;
+	}
+}
+
+function quoteKey(key: string): string {
+	return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** Removes `[tool]` / `[tool.hpm]` style headers that the editor added with nothing under them. */
+function dropAddedEmptyHeaders(original: string, edited: string): string {
+	const headers = new Set(original.split("\n").map((line) => line.trim()));
+	const lines = edited.split("\n");
+	const kept: string[] = [];
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i] ?? "";
+		const isHeader = /^\[[^[\]]+\]$/.test(line);
+		if (isHeader && !headers.has(line)) {
+			let next = i + 1;
+			while (next < lines.length && (lines[next] ?? "").trim() === "") next++;
+			const following = lines[next] ?? "";
+			const childHeader = following.startsWith(`[${line.slice(1, -1)}.`);
+			if (childHeader) {
+				i = next - 1;
+				continue;
+			}
+		}
+		kept.push(line);
+	}
+	return kept.join("\n");
+}
+
+function applyToData(data: unknown, change: TomlEdit): unknown {
+	const root = structuredClone(data) as Record<string, unknown>;
+	let table = root;
+	for (const key of change.path.slice(0, -1)) {
+		const next = table[key];
+		if (typeof next !== "object" || next === null || Array.isArray(next)) {
+			if (change.value === undefined) return root;
+			table[key] = {};
+		}
+		table = table[key] as Record<string, unknown>;
+	}
+	const last = change.path.at(-1) ?? "";
+	if (change.value === undefined) delete table[last];
+	else table[last] = Array.isArray(change.value) ? [...change.value] : change.value;
+	return root;
+}
+
+function parseOrThrow(text: string, file: string): unknown {
+	try {
+		return parse(text);
+	} catch (error) {
+		throw tomlSyntaxError(error, file);
+	}
+}
+
+/** A smol-toml parse error as an HpmError naming the file, line and column. */
+export function tomlSyntaxError(error: unknown, file: string): HpmError {
+	const line =
+		typeof error === "object" && error !== null && "line" in error ? Number(error.line) : undefined;
+	const column =
+		typeof error === "object" && error !== null && "column" in error
+			? Number(error.column)
+			: undefined;
+	return new HpmError(
+		"toml-syntax",
+		`invalid TOML: ${firstLine(error).replace(/^Invalid TOML document: /, "")}`,
+		{
+			hint: "fix the syntax error; hpm did not change the file",
+			location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
+		},
+	);
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+	return JSON.stringify(a, replacer) === JSON.stringify(b, replacer);
+}
+
+// Dates and bigints do not survive JSON.stringify as themselves; compare them as text.
+function replacer(_key: string, value: unknown): unknown {
+	if (typeof value === "bigint") return `${value}n`;
+	return value;
+}
+
+function firstLine(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return (message.split("\n")[0] ?? message).trim();
+}

@@ -1,0 +1,183 @@
+import type { z } from "zod";
+import type { Problem } from "../errors.js";
+import { KNOWN_KEYS, STRATEGIES } from "./schema.js";
+import type { PathSegment, YamlFile } from "./yaml-file.js";
+
+type Kind = "group" | "package";
+
+/** Turns zod issues into problems that say, in the file's own terms, what was expected where. */
+export function issuesToProblems(
+	kind: Kind,
+	yaml: YamlFile,
+	issues: readonly z.core.$ZodIssue[],
+): Problem[] {
+	return issues.flatMap((issue) => issueToProblems(kind, yaml, issue));
+}
+
+function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): Problem[] {
+	const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
+	const where = describePath(path);
+	const valueAt = lookup(yaml.value, path);
+	switch (issue.code) {
+		case "unrecognized_keys": {
+			const known = knownKeys(kind, path, yaml.value);
+			return issue.keys.map((key) => {
+				const suggestion = closest(key, known);
+				const hint = suggestion ? ` (did you mean "${suggestion}"?)` : "";
+				return {
+					code: "unknown-key",
+					message: `unknown key "${key}"${where ? ` in ${where}` : ""}${hint}; expected one of: ${known.join(", ")}`,
+					location: yaml.locateKey(path, key),
+				};
+			});
+		}
+		case "invalid_type": {
+			if (valueAt === undefined) {
+				const parent = path.slice(0, -1);
+				const key = path.at(-1);
+				const what = typeof key === "number" ? `item ${key}` : `key "${String(key)}"`;
+				return [
+					{
+						code: "missing-key",
+						message: `missing required ${what}${parent.length ? ` in ${describePath(parent)}` : ""}`,
+						location: yaml.locate(parent),
+					},
+				];
+			}
+			const got = describeValue(valueAt);
+			const quoteHint =
+				issue.expected === "string" && (typeof valueAt === "number" || typeof valueAt === "boolean")
+					? `; quote it: "${String(valueAt)}"`
+					: "";
+			return [
+				{
+					code: "wrong-type",
+					message: `${where || "the file"} must be ${article(issue.expected)}, got ${got}${quoteHint}`,
+					location: yaml.locate(path),
+				},
+			];
+		}
+		case "invalid_value": {
+			const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
+			const strategyHint =
+				path.at(-1) === "strategy" && typeof valueAt === "string" ? suggestStrategy(valueAt) : "";
+			return [
+				{
+					code: "invalid-value",
+					message: `${where} must be one of ${allowed}, got ${JSON.stringify(valueAt)}${strategyHint}`,
+					location: yaml.locate(path),
+				},
+			];
+		}
+		case "invalid_union": {
+			const got = lookup(valueAt, ["type"]);
+			return [
+				{
+					code: "invalid-source-type",
+					message: `${where}.type must be "local" or "git", got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
+					location: yaml.locate(got === undefined ? path : [...path, "type"]),
+				},
+			];
+		}
+		case "too_small":
+			return [
+				{ code: "empty-value", message: `${where} must not be empty`, location: yaml.locate(path) },
+			];
+		case "invalid_key":
+		case "invalid_format":
+			return [
+				{
+					code: "invalid-mode",
+					message: `mode name ${JSON.stringify(path.at(-1) ?? valueAt)} in ${describePath(path.slice(0, -1))} must be lower-case letters, digits, "-" or "_", starting with a letter`,
+					location: yaml.locateKey(path.slice(0, -1), String(path.at(-1))),
+				},
+			];
+		default:
+			return [
+				{
+					code: "invalid",
+					message: `${where || "the file"}: ${issue.message}`,
+					location: yaml.locate(path),
+				},
+			];
+	}
+}
+
+function knownKeys(kind: Kind, path: readonly PathSegment[], root: unknown): readonly string[] {
+	if (kind === "group") return path.length === 0 ? KNOWN_KEYS.group : KNOWN_KEYS.option;
+	if (path.length === 0) return KNOWN_KEYS.package;
+	const type = lookup(root, [...path, "type"]);
+	return type === "git" ? KNOWN_KEYS.git : KNOWN_KEYS.local;
+}
+
+export function describePath(path: readonly PathSegment[]): string {
+	let text = "";
+	for (const segment of path) {
+		text += typeof segment === "number" ? `[${segment}]` : text ? `.${segment}` : segment;
+	}
+	return text;
+}
+
+function lookup(value: unknown, path: readonly PathSegment[]): unknown {
+	let current = value;
+	for (const segment of path) {
+		if (typeof current !== "object" || current === null) return undefined;
+		current = (current as Record<PathSegment, unknown>)[segment];
+	}
+	return current;
+}
+
+function describeValue(value: unknown): string {
+	if (value === null) return "null (an empty value)";
+	if (Array.isArray(value)) return "a list";
+	if (typeof value === "object") return "a mapping";
+	return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function article(expected: string): string {
+	const words: Record<string, string> = {
+		string: "a string",
+		boolean: "true or false",
+		array: "a list",
+		object: "a mapping",
+		record: "a mapping",
+		number: "a number",
+	};
+	return words[expected] ?? expected;
+}
+
+function suggestStrategy(value: string): string {
+	const match = STRATEGIES.find((s) => s.toLowerCase() === value.toLowerCase().replace(/\s+/g, ""));
+	return match ? ` (did you mean "${match}"?)` : "";
+}
+
+/** The known word closest to `word` by edit distance, when it is close enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+	let best: string | undefined;
+	let bestDistance = Number.POSITIVE_INFINITY;
+	for (const candidate of candidates) {
+		const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+		if (distance < bestDistance) {
+			best = candidate;
+			bestDistance = distance;
+		}
+	}
+	return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			current[j] = Math.min(
+				(previous[j] ?? 0) + 1,
+				(current[j - 1] ?? 0) + 1,
+				(previous[j - 1] ?? 0) + cost,
+			);
+		}
+		previous = current;
+	}
+	return previous[b.length] ?? 0;
+}

@@ -1,0 +1,309 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { HpmError, type Location, type Problem } from "../errors.js";
+import { invalidNameReason, normalizeName } from "../names.js";
+import { issuesToProblems } from "./issues.js";
+import type { GitRef, Group, Package, Registry, Source } from "./model.js";
+import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema } from "./schema.js";
+import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
+import { parseYamlFile, type YamlFile } from "./yaml-file.js";
+
+export type LoadResult = {
+	readonly registry: Registry;
+	/** Every problem found, in file order; files with problems are left out of `registry`. */
+	readonly problems: readonly Problem[];
+};
+
+/** Reads `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
+export function loadRegistry(root: string): LoadResult {
+	const rootStat = statSafe(root);
+	if (!rootStat?.isDirectory()) {
+		throw new HpmError(
+			"registry-not-found",
+			rootStat ? `the registry path ${root} is not a directory` : `no registry at ${root}`,
+			{
+				hint: "pass --registry DIR, or create registry/groups and registry/packages next to pyproject.toml",
+			},
+		);
+	}
+	const problems: Problem[] = [];
+	const packages = new Map<string, Package>();
+	for (const file of listYaml(path.join(root, "packages"), problems)) {
+		const yaml = readYaml(file, problems);
+		if (!yaml) continue;
+		const parsed = packageFileSchema.safeParse(yaml.value);
+		if (!parsed.success) {
+			problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
+			continue;
+		}
+		const pkg = toPackage(yaml, parsed.data, problems);
+		if (!pkg) continue;
+		const existing = packages.get(pkg.key);
+		if (existing) {
+			problems.push(duplicate("package", pkg.name, yaml.locate(["name"]), existing.location));
+			continue;
+		}
+		packages.set(pkg.key, pkg);
+	}
+
+	const groups = new Map<string, Group>();
+	for (const file of listYaml(path.join(root, "groups"), problems)) {
+		const yaml = readYaml(file, problems);
+		if (!yaml) continue;
+		const parsed = groupFileSchema.safeParse(yaml.value);
+		if (!parsed.success) {
+			problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
+			continue;
+		}
+		const group = toGroup(yaml, parsed.data, packages, problems);
+		if (!group) continue;
+		const existing = groups.get(group.key);
+		if (existing) {
+			problems.push(duplicate("group", group.name, yaml.locate(["name"]), existing.location));
+			continue;
+		}
+		groups.set(group.key, group);
+	}
+	return { registry: { root, groups, packages }, problems };
+}
+
+/** Like loadRegistry, but any problem is an error that points at the first one. */
+export function loadRegistryStrict(root: string): Registry {
+	const { registry, problems } = loadRegistry(root);
+	const first = problems[0];
+	if (first) {
+		const more =
+			problems.length > 1
+				? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all`
+				: "";
+		throw new HpmError(first.code, first.message, {
+			hint: `fix the registry file${more}`,
+			...(first.location ? { location: first.location } : {}),
+		});
+	}
+	return registry;
+}
+
+function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Package | undefined {
+	const before = problems.length;
+	checkName(yaml, data.name, "package", problems);
+	const sources = new Map<string, Source>();
+	const dir = path.dirname(yaml.file);
+	for (const [mode, source] of Object.entries(data.sources)) {
+		const at = (key: string): Location => yaml.locate(["sources", mode, key]);
+		if (source.type === "local") {
+			sources.set(mode, {
+				type: "local",
+				rawPath: source.path,
+				path: path.resolve(dir, source.path),
+				editable: source.editable ?? false,
+			});
+			continue;
+		}
+		const urlProblem = invalidGitUrlReason(source.url);
+		if (urlProblem)
+			problems.push({
+				code: "invalid-url",
+				message: `sources.${mode}.url ${urlProblem}`,
+				location: at("url"),
+			});
+		const refs = (["tag", "branch", "rev"] as const).filter((kind) => source[kind] !== undefined);
+		if (refs.length > 1) {
+			problems.push({
+				code: "conflicting-refs",
+				message: `sources.${mode} sets ${refs.join(" and ")}; give at most one of tag, branch, rev`,
+				location: at(refs[1] ?? "type"),
+			});
+		}
+		let ref: GitRef | undefined;
+		const kind = refs[0];
+		if (kind) {
+			const value = source[kind] ?? "";
+			const refProblem = invalidRefReason(value);
+			if (refProblem)
+				problems.push({
+					code: "invalid-ref",
+					message: `sources.${mode}.${kind} ${refProblem}`,
+					location: at(kind),
+				});
+			ref = { kind, value };
+		}
+		if (source.subdirectory !== undefined && isOutside(source.subdirectory)) {
+			problems.push({
+				code: "invalid-subdirectory",
+				message: `sources.${mode}.subdirectory must be a relative path inside the repository`,
+				location: at("subdirectory"),
+			});
+		}
+		sources.set(mode, { type: "git", url: source.url, ref, subdirectory: source.subdirectory });
+	}
+	if (sources.size === 0) {
+		problems.push({
+			code: "no-sources",
+			message: `package "${data.name}" has no sources; add one per mode (e.g. prod)`,
+			location: yaml.locate(["sources"]),
+		});
+	}
+	if (problems.length > before) return undefined;
+	return {
+		name: data.name,
+		key: normalizeName(data.name),
+		version: data.version,
+		description: data.description ?? "",
+		sources,
+		location: yaml.locate(["name"]),
+	};
+}
+
+function toGroup(
+	yaml: YamlFile,
+	data: GroupFile,
+	packages: ReadonlyMap<string, Package>,
+	problems: Problem[],
+): Group | undefined {
+	const before = problems.length;
+	checkName(yaml, data.name, "group", problems);
+	if (data.options.length === 0) {
+		problems.push({
+			code: "empty-group",
+			message: `group "${data.name}" has no options; list at least one package`,
+			location: yaml.locate(["options"]),
+		});
+	}
+	const options: string[] = [];
+	data.options.forEach((option, index) => {
+		const at = yaml.locate(["options", index, "name"]);
+		const reason = invalidNameReason(option.name);
+		if (reason) {
+			problems.push({
+				code: "invalid-name",
+				message: `option "${option.name}": ${reason}`,
+				location: at,
+			});
+			return;
+		}
+		const key = normalizeName(option.name);
+		if (!packages.has(key)) {
+			problems.push({
+				code: "unknown-package",
+				message: `option "${option.name}" names no package: there is no packages/${key}.yaml`,
+				location: at,
+			});
+			return;
+		}
+		if (options.includes(key)) {
+			problems.push({
+				code: "duplicate-option",
+				message: `option "${option.name}" is listed twice`,
+				location: at,
+			});
+			return;
+		}
+		options.push(key);
+	});
+	if (problems.length > before) return undefined;
+	return {
+		name: data.name,
+		key: normalizeName(data.name),
+		strategy: data.strategy,
+		description: data.description ?? "",
+		options,
+		location: yaml.locate(["name"]),
+	};
+}
+
+function checkName(
+	yaml: YamlFile,
+	name: string,
+	kind: "group" | "package",
+	problems: Problem[],
+): void {
+	const at = yaml.locate(["name"]);
+	const reason = invalidNameReason(name);
+	if (reason) {
+		problems.push({
+			code: "invalid-name",
+			message: `${kind} name "${name}": ${reason}`,
+			location: at,
+		});
+		return;
+	}
+	const stem = path.basename(yaml.file).replace(/\.ya?ml$/, "");
+	if (normalizeName(stem) !== normalizeName(name)) {
+		problems.push({
+			code: "name-mismatch",
+			message: `${kind} name "${name}" does not match the file name "${path.basename(yaml.file)}"; rename the file to ${normalizeName(name)}.yaml or fix the name`,
+			location: at,
+		});
+	}
+}
+
+function duplicate(kind: string, name: string, at: Location, first: Location): Problem {
+	return {
+		code: `duplicate-${kind}`,
+		message: `${kind} "${name}" is defined twice; it is already defined in ${first.file}:${first.line ?? 1}`,
+		location: at,
+	};
+}
+
+function listYaml(dir: string, problems: Problem[]): string[] {
+	let names: string[];
+	try {
+		names = readdirSync(dir);
+	} catch (error) {
+		if (isCode(error, "ENOENT")) return [];
+		problems.push({
+			code: "unreadable",
+			message: `cannot read the folder: ${String(error)}`,
+			location: { file: dir },
+		});
+		return [];
+	}
+	return names
+		.filter((name) => /\.ya?ml$/.test(name) && !name.startsWith("."))
+		.sort()
+		.map((name) => path.join(dir, name));
+}
+
+function readYaml(file: string, problems: Problem[]): YamlFile | undefined {
+	let bytes: Buffer;
+	try {
+		bytes = readFileSync(file);
+	} catch (error) {
+		const message = isCode(error, "EISDIR")
+			? "is a directory, expected a YAML file"
+			: `cannot be read: ${(error as Error).message}`;
+		problems.push({ code: "unreadable", message, location: { file } });
+		return undefined;
+	}
+	if (bytes.toString("utf8").trim() === "") {
+		problems.push({
+			code: "empty-file",
+			message: "file is empty; expected a YAML mapping with name",
+			location: { file, line: 1, column: 1 },
+		});
+		return undefined;
+	}
+	const parsed = parseYamlFile(file, bytes);
+	if (!parsed.ok) {
+		problems.push(...parsed.problems);
+		return undefined;
+	}
+	return parsed.yaml;
+}
+
+function isOutside(relative: string): boolean {
+	return path.isAbsolute(relative) || path.normalize(relative).split(path.sep).includes("..");
+}
+
+function statSafe(target: string) {
+	try {
+		return statSync(target);
+	} catch {
+		return undefined;
+	}
+}
+
+export function isCode(error: unknown, code: string): boolean {
+	return typeof error === "object" && error !== null && "code" in error && error.code === code;
+}

@@ -1,0 +1,113 @@
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Location, Problem } from "../errors.js";
+
+export type PathSegment = string | number;
+
+/** A parsed YAML file that can point back at the line and column of any value or key. */
+export type YamlFile = {
+	readonly file: string;
+	readonly value: unknown;
+	/** Location of the value at `path`, or of the nearest existing parent. */
+	readonly locate: (path: readonly PathSegment[]) => Location;
+	/** Location of the key `key` of the mapping at `path` (for unknown keys). */
+	readonly locateKey: (path: readonly PathSegment[], key: string) => Location;
+};
+
+// A 1 MB manifest is already absurd; refusing early keeps a 10 MB file from costing seconds.
+export const MAX_YAML_BYTES = 1_000_000;
+
+export function parseYamlFile(
+	file: string,
+	bytes: Buffer,
+): { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] } {
+	if (bytes.length > MAX_YAML_BYTES) {
+		return fail(
+			file,
+			"file-too-large",
+			`file is ${bytes.length} bytes; a registry file must be under ${MAX_YAML_BYTES}`,
+		);
+	}
+	if (bytes.includes(0))
+		return fail(file, "yaml-binary", "file holds binary data (a NUL byte), not YAML text");
+	let text = bytes.toString("utf8");
+	if (text.includes("\uFFFD")) return fail(file, "yaml-encoding", "file is not valid UTF-8 text");
+	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+	const lineCounter = new LineCounter();
+	let document: ReturnType<typeof parseDocument>;
+	try {
+		document = parseDocument(text, {
+			lineCounter,
+			prettyErrors: false,
+			uniqueKeys: true,
+			strict: true,
+		});
+	} catch (error) {
+		// The parser recurses; absurdly deep nesting can exhaust the stack.
+		return fail(file, "yaml-syntax", `YAML could not be parsed: ${describe(error)}`);
+	}
+	const at = (offset: number): Location => {
+		const { line, col } = lineCounter.linePos(offset);
+		return { file, line, column: col };
+	};
+	if (document.errors.length > 0) {
+		return {
+			ok: false,
+			problems: document.errors.map((error) => ({
+				code: "yaml-syntax",
+				message: `YAML syntax error: ${firstLine(error.message)}`,
+				location: at(error.pos[0]),
+			})),
+		};
+	}
+	let value: unknown;
+	try {
+		value = document.toJS({ maxAliasCount: 50 });
+	} catch (error) {
+		return fail(file, "yaml-aliases", `YAML could not be expanded: ${describe(error)}`);
+	}
+
+	const nodeAt = (path: readonly PathSegment[]): Node | undefined => {
+		let node: unknown = document.contents;
+		let last: Node | undefined = isNodeWithRange(node) ? node : undefined;
+		for (const segment of path) {
+			if (isMap(node)) node = node.get(segment, true);
+			else if (isSeq(node) && typeof segment === "number") node = node.get(segment, true);
+			else break;
+			if (!isNodeWithRange(node)) break;
+			last = node;
+		}
+		return last;
+	};
+	const locate = (path: readonly PathSegment[]): Location => {
+		const node = nodeAt(path);
+		return node?.range ? at(node.range[0]) : { file, line: 1, column: 1 };
+	};
+	const locateKey = (path: readonly PathSegment[], key: string): Location => {
+		const node = nodeAt(path);
+		if (isMap(node)) {
+			for (const pair of node.items) {
+				if (isScalar(pair.key) && pair.key.value === key && pair.key.range)
+					return at(pair.key.range[0]);
+			}
+		}
+		return locate(path);
+	};
+	return { ok: true, yaml: { file, value, locate, locateKey } };
+}
+
+function isNodeWithRange(node: unknown): node is Node {
+	return typeof node === "object" && node !== null && "range" in node;
+}
+
+function fail(file: string, code: string, message: string): { ok: false; problems: Problem[] } {
+	return { ok: false, problems: [{ code, message, location: { file, line: 1, column: 1 } }] };
+}
+
+function firstLine(message: string): string {
+	return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? firstLine(error.message) : String(error);
+}

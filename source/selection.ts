@@ -1,0 +1,194 @@
+import { HpmError, type Problem } from "./errors.js";
+import { normalizeName } from "./names.js";
+import type { Project } from "./project/project.js";
+import type { TomlEdit } from "./project/toml-edit.js";
+import { closest } from "./registry/issues.js";
+import type { Group, Registry } from "./registry/model.js";
+
+/** The project's choice, validated against the registry: group key → selected package keys. */
+export type Selection = ReadonlyMap<string, readonly string[]>;
+
+/** Checks `[tool.hpm.groups]` against the registry; returns what is valid plus every problem. */
+export function resolveSelection(
+	registry: Registry,
+	project: Project,
+): { selection: Selection; problems: Problem[] } {
+	const selection = new Map<string, string[]>();
+	const problems: Problem[] = [];
+	for (const [groupKey, entry] of project.selection) {
+		const group = registry.groups.get(groupKey);
+		if (!group) {
+			problems.push({
+				code: "unknown-group",
+				message: `[tool.hpm.groups] names group "${entry.rawKey}", which the registry does not have${suggest(
+					entry.rawKey,
+					[...registry.groups.values()].map((g) => g.name),
+				)}`,
+				location: entry.location,
+			});
+			continue;
+		}
+		const values = typeof entry.value === "string" ? [entry.value] : entry.value;
+		if (group.strategy === "1-of-N" && typeof entry.value !== "string") {
+			problems.push({
+				code: "cardinality",
+				message: `group "${group.name}" is 1-of-N: write one option as a string (${entry.rawKey} = "${values[0] ?? group.options[0] ?? ""}"), not a list`,
+				location: entry.location,
+			});
+			continue;
+		}
+		const keys: string[] = [];
+		for (const value of values) {
+			const key = normalizeName(value);
+			if (!group.options.includes(key)) {
+				problems.push({
+					code: "unknown-option",
+					message: `"${value}" is not an option of group "${group.name}"; choose from: ${optionNames(registry, group).join(", ")}`,
+					location: entry.location,
+				});
+				continue;
+			}
+			if (!keys.includes(key)) keys.push(key);
+		}
+		selection.set(groupKey, keys);
+	}
+	return { selection, problems };
+}
+
+export type SelectionChange = {
+	readonly edit: TomlEdit;
+	/** What a person is told, e.g. `inference: switched from a to b`. */
+	readonly message: string;
+	readonly changed: boolean;
+};
+
+/** The edit that records `options` for `groupName`. 1-of-N replaces; M-of-N adds. */
+export function addToGroup(
+	registry: Registry,
+	project: Project,
+	groupName: string,
+	options: readonly string[],
+): SelectionChange {
+	const group = findGroup(registry, groupName);
+	const wanted = options.map((option) => findOption(registry, group, option));
+	const entry = project.selection.get(group.key);
+	const rawKey = entry?.rawKey ?? group.name;
+	const path = ["tool", "hpm", "groups", rawKey];
+	const current = entry ? (typeof entry.value === "string" ? [entry.value] : [...entry.value]) : [];
+	const currentKeys = current.map(normalizeName);
+
+	if (group.strategy === "1-of-N") {
+		if (wanted.length !== 1) {
+			throw new HpmError(
+				"cardinality",
+				`group "${group.name}" is 1-of-N: give exactly one --option (got ${wanted.length})`,
+				{
+					hint: `choose one of: ${optionNames(registry, group).join(", ")}`,
+				},
+			);
+		}
+		const choice = wanted[0] ?? "";
+		const previous = current[0];
+		if (
+			typeof entry?.value === "string" &&
+			previous !== undefined &&
+			normalizeName(previous) === normalizeName(choice)
+		) {
+			return {
+				edit: { path, value: previous },
+				message: `${group.name}: ${choice} is already selected`,
+				changed: false,
+			};
+		}
+		const message =
+			previous === undefined
+				? `${group.name}: selected ${choice}`
+				: `${group.name}: switched from ${previous} to ${choice}`;
+		return { edit: { path, value: choice }, message, changed: true };
+	}
+
+	const added = wanted.filter(
+		(name, index) =>
+			!currentKeys.includes(normalizeName(name)) &&
+			wanted.findIndex((n) => normalizeName(n) === normalizeName(name)) === index,
+	);
+	const value = [...current, ...added];
+	const changed = added.length > 0 || typeof entry?.value === "string";
+	const message =
+		added.length > 0
+			? `${group.name}: added ${added.join(", ")} (now ${value.join(", ")})`
+			: `${group.name}: ${wanted.join(", ")} already selected`;
+	return { edit: { path, value }, message, changed };
+}
+
+/** The edit that drops `option` (or the whole choice, without one) from `groupName`. */
+export function removeFromGroup(
+	registry: Registry,
+	project: Project,
+	groupName: string,
+	option: string | undefined,
+): SelectionChange {
+	const group = findGroup(registry, groupName);
+	const entry = project.selection.get(group.key);
+	const rawKey = entry?.rawKey ?? group.name;
+	const path = ["tool", "hpm", "groups", rawKey];
+	if (!entry) {
+		if (option !== undefined) findOption(registry, group, option);
+		return {
+			edit: { path, value: undefined },
+			message: `${group.name}: nothing was selected`,
+			changed: false,
+		};
+	}
+	const current = typeof entry.value === "string" ? [entry.value] : [...entry.value];
+	if (option === undefined) {
+		return {
+			edit: { path, value: undefined },
+			message: `${group.name}: removed ${current.join(", ") || "the empty choice"}`,
+			changed: true,
+		};
+	}
+	const key = normalizeName(findOption(registry, group, option));
+	const remaining = current.filter((name) => normalizeName(name) !== key);
+	if (remaining.length === current.length) {
+		return {
+			edit: { path, value: entry.value },
+			message: `${group.name}: ${option} was not selected`,
+			changed: false,
+		};
+	}
+	const value = group.strategy === "1-of-N" || remaining.length === 0 ? undefined : remaining;
+	return { edit: { path, value }, message: `${group.name}: removed ${option}`, changed: true };
+}
+
+export function findGroup(registry: Registry, name: string): Group {
+	const group = registry.groups.get(normalizeName(name));
+	if (group) return group;
+	const names = [...registry.groups.values()].map((g) => g.name);
+	throw new HpmError("unknown-group", `unknown group "${name}"${suggest(name, names)}`, {
+		hint: names.length ? `groups: ${names.join(", ")}` : "the registry has no groups yet",
+	});
+}
+
+/** The option's name as the registry writes it, or an error listing the valid options. */
+function findOption(registry: Registry, group: Group, option: string): string {
+	const key = normalizeName(option);
+	if (group.options.includes(key)) return registry.packages.get(key)?.name ?? option;
+	const names = optionNames(registry, group);
+	throw new HpmError(
+		"unknown-option",
+		`"${option}" is not an option of group "${group.name}"${suggest(option, names)}`,
+		{
+			hint: `choose from: ${names.join(", ")}`,
+		},
+	);
+}
+
+export function optionNames(registry: Registry, group: Group): string[] {
+	return group.options.map((key) => registry.packages.get(key)?.name ?? key);
+}
+
+function suggest(name: string, candidates: readonly string[]): string {
+	const match = closest(name, candidates);
+	return match ? ` (did you mean "${match}"?)` : "";
+}
