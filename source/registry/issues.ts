@@ -70,12 +70,14 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 			];
 		}
 		case "invalid_union": {
-			const got = lookup(valueAt, ["type"]);
+			// zod points a bad discriminator at `...type` itself, other union failures at the source.
+			const typePath = path.at(-1) === "type" ? path : [...path, "type"];
+			const got = lookup(yaml.value, typePath);
 			return [
 				{
 					code: "invalid-source-type",
-					message: `${where}.type must be "local" or "git", got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
-					location: yaml.locate(got === undefined ? path : [...path, "type"]),
+					message: `${describePath(typePath)} must be "local" or "git", got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
+					location: yaml.locate(got === undefined ? typePath.slice(0, -1) : typePath),
 				},
 			];
 		}

@@ -28,16 +28,22 @@ export function loadRegistry(root: string): LoadResult {
 	}
 	const problems: Problem[] = [];
 	const packages = new Map<string, Package>();
+	// Package files that exist but are broken: options naming them are not reported a second time.
+	const broken = new Set<string>();
 	for (const file of listYaml(path.join(root, "packages"), problems)) {
+		const before = problems.length;
 		const yaml = readYaml(file, problems);
-		if (!yaml) continue;
-		const parsed = packageFileSchema.safeParse(yaml.value);
-		if (!parsed.success) {
-			problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
+		if (!yaml) {
+			broken.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
 			continue;
 		}
-		const pkg = toPackage(yaml, parsed.data, problems);
-		if (!pkg) continue;
+		const parsed = packageFileSchema.safeParse(yaml.value);
+		const pkg = parsed.success ? toPackage(yaml, parsed.data, problems) : undefined;
+		if (!parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
+		if (!pkg || problems.length > before) {
+			broken.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
+			continue;
+		}
 		const existing = packages.get(pkg.key);
 		if (existing) {
 			problems.push(duplicate("package", pkg.name, yaml.locate(["name"]), existing.location));
@@ -55,7 +61,7 @@ export function loadRegistry(root: string): LoadResult {
 			problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
 			continue;
 		}
-		const group = toGroup(yaml, parsed.data, packages, problems);
+		const group = toGroup(yaml, parsed.data, packages, broken, problems);
 		if (!group) continue;
 		const existing = groups.get(group.key);
 		if (existing) {
@@ -159,6 +165,7 @@ function toGroup(
 	yaml: YamlFile,
 	data: GroupFile,
 	packages: ReadonlyMap<string, Package>,
+	broken: ReadonlySet<string>,
 	problems: Problem[],
 ): Group | undefined {
 	const before = problems.length;
@@ -171,6 +178,7 @@ function toGroup(
 		});
 	}
 	const options: string[] = [];
+	let skipped = false;
 	data.options.forEach((option, index) => {
 		const at = yaml.locate(["options", index, "name"]);
 		const reason = invalidNameReason(option.name);
@@ -184,6 +192,10 @@ function toGroup(
 		}
 		const key = normalizeName(option.name);
 		if (!packages.has(key)) {
+			if (broken.has(key)) {
+				skipped = true;
+				return;
+			}
 			problems.push({
 				code: "unknown-package",
 				message: `option "${option.name}" names no package: there is no packages/${key}.yaml`,
@@ -201,7 +213,7 @@ function toGroup(
 		}
 		options.push(key);
 	});
-	if (problems.length > before) return undefined;
+	if (problems.length > before || skipped) return undefined;
 	return {
 		name: data.name,
 		key: normalizeName(data.name),

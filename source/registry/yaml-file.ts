@@ -56,7 +56,7 @@ export function parseYamlFile(
 			problems: document.errors.map((error) => ({
 				code: "yaml-syntax",
 				message: `YAML syntax error: ${firstLine(error.message)}`,
-				location: at(error.pos[0]),
+				location: at(errorOffset(text, error.code, error.message, error.pos[0])),
 			})),
 		};
 	}
@@ -94,6 +94,23 @@ export function parseYamlFile(
 		return locate(path);
 	};
 	return { ok: true, yaml: { file, value, locate, locateKey } };
+}
+
+/**
+ * The parser reports an unclosed quote where the file ends; the useful place is the line
+ * where the quote was opened: the last line before that point with an odd number of quotes.
+ */
+function errorOffset(text: string, code: string, message: string, offset: number): number {
+	const quote = code === "MISSING_CHAR" ? /closing (["'])/.exec(message)?.[1] : undefined;
+	if (!quote) return offset;
+	const lines = text.slice(0, offset).split("\n");
+	let lineStart = offset;
+	for (let index = lines.length - 1; index >= 0; index--) {
+		const line = lines[index] ?? "";
+		lineStart -= line.length + (index === lines.length - 1 ? 0 : 1);
+		if (line.split(quote).length % 2 === 0) return lineStart + line.indexOf(quote);
+	}
+	return offset;
 }
 
 function isNodeWithRange(node: unknown): node is Node {

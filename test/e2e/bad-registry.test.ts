@@ -1,0 +1,183 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyExample, hpm, snapshot } from "../helpers/run.js";
+
+type Case = {
+	readonly name: string;
+	/** Files to write (relative to registry/), or null to delete. */
+	readonly files: Record<string, string | null>;
+	/** The file:line:col the message must name, relative to registry/. */
+	readonly where: string;
+	readonly message: RegExp;
+};
+
+const qwen = (extra = "") => `name: "vlm-adapter-qwen"
+version: "0.1.0"
+sources:
+  prod:
+    type: "local"
+    path: "../../packages/vlm_adapter_qwen"${extra}
+`;
+
+const cases: Case[] = [
+	{
+		name: "an unknown key with a typo",
+		files: {
+			"groups/inference.yaml":
+				'name: "inference"\nstratgy: "1-of-N"\nstrategy: "1-of-N"\noptions:\n  - name: "vlm-adapter-qwen"\n',
+		},
+		where: "groups/inference.yaml:2:1",
+		message: /unknown key "stratgy" \(did you mean "strategy"\?\)/,
+	},
+	{
+		name: "a wrong type",
+		files: {
+			"groups/inference.yaml":
+				'name: "inference"\nstrategy: "1-of-N"\noptions: "vlm-adapter-qwen"\n',
+		},
+		where: "groups/inference.yaml:3:10",
+		message: /options must be a list, got string "vlm-adapter-qwen"/,
+	},
+	{
+		name: "a version written as a number",
+		files: { "packages/vlm-adapter-qwen.yaml": qwen().replace('version: "0.1.0"', "version: 0.1") },
+		where: "packages/vlm-adapter-qwen.yaml:2:10",
+		message: /version must be a string, got number 0.1; quote it: "0.1"/,
+	},
+	{
+		name: "a bad strategy",
+		files: {
+			"groups/inference.yaml":
+				'name: "inference"\nstrategy: "1-of-n"\noptions:\n  - name: "vlm-adapter-qwen"\n',
+		},
+		where: "groups/inference.yaml:2:11",
+		message: /strategy must be one of "1-of-N", "M-of-N", got "1-of-n" \(did you mean "1-of-N"\?\)/,
+	},
+	{
+		name: "a missing name",
+		files: { "groups/metrics.yaml": 'strategy: "M-of-N"\noptions:\n  - name: "metric-bleu"\n' },
+		where: "groups/metrics.yaml:1:1",
+		message: /missing required key "name"/,
+	},
+	{
+		name: "a YAML syntax error",
+		files: { "packages/metric-bleu.yaml": 'name: "metric-bleu"\nversion: "0.1.0\nsources: {}\n' },
+		where: "packages/metric-bleu.yaml:2:",
+		message: /YAML syntax error/,
+	},
+	{
+		name: "a file stem that differs from the name",
+		files: {
+			"packages/metric-bleu.yaml":
+				'name: "metric-blue"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "x"\n',
+		},
+		where: "packages/metric-bleu.yaml:1:7",
+		message: /package name "metric-blue" does not match the file name "metric-bleu.yaml"/,
+	},
+	{
+		name: "a duplicate name across files",
+		files: {
+			"packages/metric_bleu.yaml":
+				'name: "Metric_Bleu"\nversion: "0.2.0"\nsources:\n  prod:\n    type: "local"\n    path: "x"\n',
+		},
+		where: "packages/metric_bleu.yaml:1:7",
+		message:
+			/package "Metric_Bleu" is defined twice; it is already defined in .*metric-bleu.yaml:1/,
+	},
+	{
+		name: "an option that names no package",
+		files: {
+			"groups/metrics.yaml":
+				'name: "metrics"\nstrategy: "M-of-N"\noptions:\n  - name: "metric-bleu"\n  - name: "metric-meteor"\n',
+		},
+		where: "groups/metrics.yaml:5:11",
+		message: /option "metric-meteor" names no package: there is no packages\/metric-meteor.yaml/,
+	},
+	{
+		name: "a local source without path",
+		files: {
+			"packages/vlm-adapter-qwen.yaml":
+				'name: "vlm-adapter-qwen"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    editable: true\n',
+		},
+		where: "packages/vlm-adapter-qwen.yaml:5:5",
+		message: /missing required key "path" in sources.prod/,
+	},
+	{
+		name: "a git source without url",
+		files: {
+			"packages/vlm-adapter-qwen.yaml":
+				'name: "vlm-adapter-qwen"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "git"\n    tag: "v1"\n',
+		},
+		where: "packages/vlm-adapter-qwen.yaml:5:5",
+		message: /missing required key "url" in sources.prod/,
+	},
+	{
+		name: "a git URL that would read as an option",
+		files: {
+			"packages/vlm-adapter-qwen.yaml":
+				'name: "vlm-adapter-qwen"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "git"\n    url: "--upload-pack=touch /tmp/x"\n',
+		},
+		where: "packages/vlm-adapter-qwen.yaml:6:10",
+		message: /url must not start with "-"/,
+	},
+	{
+		name: "a source type that does not exist",
+		files: { "packages/vlm-adapter-qwen.yaml": qwen().replace('type: "local"', 'type: "svn"') },
+		where: "packages/vlm-adapter-qwen.yaml:5:11",
+		message: /sources.prod.type must be "local" or "git", got "svn"/,
+	},
+];
+
+describe("a broken registry is reported with file, line and column, and nothing changes", () => {
+	it.each(cases.map((c) => [c.name, c]))("%s", (_name, c) => {
+		// Given the example with one broken registry file
+		const dir = copyExample();
+		for (const [file, text] of Object.entries(c.files)) {
+			const target = path.join(dir, "registry", file);
+			if (text === null) rmSync(target);
+			else {
+				mkdirSync(path.dirname(target), { recursive: true });
+				writeFileSync(target, text);
+			}
+		}
+		const before = snapshot(dir);
+
+		// When hpm lists it (and lints it)
+		const list = hpm(["list"], { cwd: dir });
+		const lint = hpm(["registry", "lint"], { cwd: dir });
+		const json = hpm(["list", "--json"], { cwd: dir });
+
+		// Then: exit 2 with file:line:col and what was expected, no stack trace
+		expect(list.code).toBe(2);
+		expect(list.stdout).toBe("");
+		expect(list.stderr).toContain(`${path.join(dir, "registry", c.where)}`);
+		expect(list.stderr).toMatch(c.message);
+		expect(list.stderr).not.toMatch(/\n\s+at /);
+		// lint lists the same problem and exits 1
+		expect(lint.code).toBe(1);
+		expect(lint.stdout).toContain(path.join(dir, "registry", c.where));
+		// --json carries it as a structured error
+		expect(json.code).toBe(2);
+		const error = JSON.parse(json.stdout).error;
+		expect(error.file).toBe(path.join(dir, "registry", c.where.split(":")[0] ?? ""));
+		expect(error.line).toBe(Number(c.where.split(":")[1]));
+		// And no file changed
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("registry lint reports every problem at once, one line each", () => {
+		const dir = copyExample();
+		for (const c of [cases[0], cases[2], cases[8]]) {
+			for (const [file, text] of Object.entries(c?.files ?? {}))
+				writeFileSync(path.join(dir, "registry", file), text ?? "");
+		}
+		writeFileSync(path.join(dir, "registry/packages/metric-rouge.yaml"), "name: [\n");
+		const lint = hpm(["registry", "lint"], { cwd: dir });
+		expect(lint.code).toBe(1);
+		const lines = lint.stdout.trim().split("\n");
+		expect(lines).toHaveLength(4);
+		expect(lines.every((line) => /^\/.*\.yaml:\d+:\d+: /.test(line))).toBe(true);
+		expect(lint.stderr).toContain("4 problems in 4 files");
+	});
+});

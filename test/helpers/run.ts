@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const BIN = path.join(ROOT, "dist/source/cli.js");
+export const EXAMPLE = path.join(ROOT, "registry-examples");
+export const CORPUS = path.join(ROOT, "test/fixtures/corpus");
+
+export type RunResult = {
+	readonly stdout: string;
+	readonly stderr: string;
+	readonly code: number | null;
+};
+
+/** Runs the built `hpm` binary as a user would, without a TTY. */
+export function hpm(
+	args: readonly string[],
+	options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): RunResult {
+	const result = spawnSync(process.execPath, [BIN, ...args], {
+		cwd: options.cwd,
+		env: {
+			...process.env,
+			NO_COLOR: "1",
+			FORCE_COLOR: undefined,
+			UV_PYTHON_DOWNLOADS: "never",
+			...options.env,
+		},
+		encoding: "utf8",
+		input: options.input ?? "",
+		timeout: 120_000,
+	});
+	return { stdout: result.stdout, stderr: result.stderr, code: result.status };
+}
+
+export function tempDir(prefix = "hpm-test-"): string {
+	return realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+}
+
+/** A fresh copy of the bundled example (without any environment or lock file). */
+export function copyExample(): string {
+	const dir = tempDir("hpm-example-");
+	cpSync(EXAMPLE, dir, {
+		recursive: true,
+		filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__)$/.test(source),
+	});
+	return dir;
+}
+
+/** Every file under `dir` with its bytes, to prove later that nothing changed. */
+export function snapshot(dir: string): Map<string, string> {
+	const files = new Map<string, string>();
+	const walk = (current: string) => {
+		for (const name of readdirSync(current)) {
+			const full = path.join(current, name);
+			if (statSync(full).isDirectory()) walk(full);
+			else files.set(path.relative(dir, full), readFileSync(full).toString("base64"));
+		}
+	};
+	walk(dir);
+	return files;
+}
+
+export function read(file: string): string {
+	return readFileSync(file, "utf8");
+}
