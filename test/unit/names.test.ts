@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { invalidNameReason, normalizeName } from "../../source/names.js";
+import { closest } from "../../source/registry/issues.js";
+import { invalidGitUrlReason, invalidRefReason } from "../../source/registry/validate.js";
+
+describe("PEP 503 normalization", () => {
+	it.each([
+		["VLM_Adapter.Qwen", "vlm-adapter-qwen"],
+		["vlm-adapter-qwen", "vlm-adapter-qwen"],
+		["a__b..c--d", "a-b-c-d"],
+		["Metric_Bleu", "metric-bleu"],
+	])("%s -> %s", (name, normalized) => expect(normalizeName(name)).toBe(normalized));
+});
+
+describe("PEP 508 names", () => {
+	it.each(["a", "vlm-adapter-qwen", "A1.b_c", "x9"])("accepts %s", (name) =>
+		expect(invalidNameReason(name)).toBeUndefined(),
+	);
+	it.each([
+		["", /empty/],
+		["-rf", /start with '-'/],
+		["../x", /path separator/],
+		["a..b", /'\.\.'/],
+		["vlm-аdapter", /ASCII/],
+		["name-", /start and end with a letter or digit/],
+		["has space", /PEP 508/],
+	])("rejects %j", (name, reason) => expect(invalidNameReason(name)).toMatch(reason));
+});
+
+describe("git URLs and refs", () => {
+	it.each([
+		"https://github.com/a/b.git",
+		"ssh://git@host/a/b",
+		"git@github.com:a/b.git",
+		"file:///tmp/repo.git",
+	])("accepts %s", (url) => expect(invalidGitUrlReason(url)).toBeUndefined());
+	it.each(["-u", "ext::sh -c x", "fd::3", "github.com/a/b", "https://a b"])("rejects %s", (url) =>
+		expect(invalidGitUrlReason(url)).toBeDefined(),
+	);
+	it.each(["v1.0.0", "main", "feature/x", "0123abc"])("accepts ref %s", (ref) =>
+		expect(invalidRefReason(ref)).toBeUndefined(),
+	);
+	it.each(["--force", "a..b", "x y", "bad:ref", "x.lock"])("rejects ref %s", (ref) =>
+		expect(invalidRefReason(ref)).toBeDefined(),
+	);
+});
+
+describe("did-you-mean", () => {
+	it("finds a typo and ignores unrelated words", () => {
+		expect(closest("stratgy", ["name", "strategy", "options"])).toBe("strategy");
+		expect(closest("xyz", ["name", "strategy"])).toBeUndefined();
+	});
+});
