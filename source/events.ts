@@ -1,0 +1,14 @@
+import type { Problem } from "./errors.js";
+import type { Plan } from "./plan.js";
+
+/** What a long operation (check, sync, install) reports while it runs; UI and plain reporter consume it. */
+export type HpmEvent =
+	| { readonly type: "phase"; readonly phase: Phase; readonly message: string }
+	| { readonly type: "plan"; readonly plan: Plan }
+	| { readonly type: "problem"; readonly problem: Problem }
+	| { readonly type: "uv-start"; readonly args: readonly string[] }
+	| { readonly type: "uv-line"; readonly line: string }
+	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
+	| { readonly type: "restored"; readonly files: readonly string[] };
+
+export type Phase = "validate" | "resolve" | "remove" | "add" | "record" | "restore";
