@@ -30,9 +30,7 @@ const median = (values) => {
 	return sorted[Math.floor(sorted.length / 2)];
 };
 const base = median(times.get("node -e 0"));
-console.log(
-	`B1 start-up, median of ${runs} interleaved runs (node ${process.version}, ${process.platform})`,
-);
+console.log(`B1 start-up, median of ${runs} interleaved runs (node ${process.version}, ${process.platform})`);
 console.log("command".padEnd(20), "median ms".padStart(10), "vs node -e 0".padStart(14));
 for (const [name] of subjects) {
 	const m = median(times.get(name));

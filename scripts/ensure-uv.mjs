@@ -27,11 +27,9 @@ function atLeast(version) {
 let version = uvVersion();
 if (version === undefined || !atLeast(version)) {
 	console.log(`uv ${version ?? "not found"}; installing uv>=${MIN.join(".")} from PyPI`);
-	execFileSync(
-		"python3",
-		["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `uv>=${MIN.join(".")}`],
-		{ stdio: "inherit" },
-	);
+	execFileSync("python3", ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `uv>=${MIN.join(".")}`], {
+		stdio: "inherit",
+	});
 	try {
 		execFileSync("pyenv", ["rehash"], { stdio: "ignore" });
 	} catch {

@@ -56,12 +56,10 @@ const strs = (value: unknown): string[] =>
 
 const COMMANDS: Record<string, Command> = {
 	list: {
-		usage:
-			"hpm list [options]\n\n  Groups (strategy, options, selection, sync state) and packages in no group.",
+		usage: "hpm list [options]\n\n  Groups (strategy, options, selection, sync state) and packages in no group.",
 		flags: {},
 		args: [],
-		run: async ({ context, output }) =>
-			(await import("./commands/list.js")).runList(context, output),
+		run: async ({ context, output }) => (await import("./commands/list.js")).runList(context, output),
 	},
 	show: {
 		usage:
@@ -72,8 +70,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/show.js")).runShow(context, output, args[0] ?? ""),
 	},
 	search: {
-		usage:
-			"hpm search QUERY [options]\n\n  Ranked: exact name, then name prefix, then substring, then description.",
+		usage: "hpm search QUERY [options]\n\n  Ranked: exact name, then name prefix, then substring, then description.",
 		flags: {},
 		args: ["QUERY"],
 		run: async ({ context, output, args }) =>
@@ -85,12 +82,7 @@ const COMMANDS: Record<string, Command> = {
 		flags: { option: { type: "string", shortFlag: "o", isMultiple: true } },
 		args: ["GROUP"],
 		run: async ({ context, output, args, flags }) =>
-			(await import("./commands/group.js")).runGroupAdd(
-				context,
-				output,
-				args[0] ?? "",
-				strs(flags.option),
-			),
+			(await import("./commands/group.js")).runGroupAdd(context, output, args[0] ?? "", strs(flags.option)),
 	},
 	"group remove": {
 		usage:
@@ -98,12 +90,7 @@ const COMMANDS: Record<string, Command> = {
 		flags: { option: { type: "string", shortFlag: "o" } },
 		args: ["GROUP"],
 		run: async ({ context, output, args, flags }) =>
-			(await import("./commands/group.js")).runGroupRemove(
-				context,
-				output,
-				args[0] ?? "",
-				str(flags.option),
-			),
+			(await import("./commands/group.js")).runGroupRemove(context, output, args[0] ?? "", str(flags.option)),
 	},
 	"registry add": {
 		usage: `hpm registry add [flags] [options]
@@ -162,8 +149,7 @@ const COMMANDS: Record<string, Command> = {
 			"hpm registry lint [options]\n\n  Every problem in the registry at once, one line each as file:line:col: message. Exit 1 if any.",
 		flags: {},
 		args: [],
-		run: async ({ context, output }) =>
-			(await import("./commands/registry-lint.js")).runRegistryLint(context, output),
+		run: async ({ context, output }) => (await import("./commands/registry-lint.js")).runRegistryLint(context, output),
 	},
 };
 
@@ -190,8 +176,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			},
 		);
 		reportError(output, internal);
-		if (process.env.HPM_DEBUG)
-			process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+		if (process.env.HPM_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
 		return 2;
 	}
 }
@@ -214,9 +199,7 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		if (second === undefined || !children.includes(second)) {
 			throw new HpmError(
 				"unknown-command",
-				second === undefined
-					? `hpm ${first} needs a subcommand`
-					: `unknown command "hpm ${first} ${second}"`,
+				second === undefined ? `hpm ${first} needs a subcommand` : `unknown command "hpm ${first} ${second}"`,
 				{
 					hint: `use one of: ${children.map((c) => `hpm ${first} ${c}`).join(", ")}`,
 				},
@@ -264,9 +247,9 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 
 async function version(): Promise<string> {
 	const { readFileSync } = await import("node:fs");
-	const manifest = JSON.parse(
-		readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
-	) as { version: string };
+	const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+		version: string;
+	};
 	return manifest.version;
 }
 

@@ -1,13 +1,5 @@
 import { randomBytes } from "node:crypto";
-import {
-	closeSync,
-	fsyncSync,
-	openSync,
-	renameSync,
-	statSync,
-	unlinkSync,
-	writeSync,
-} from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 
 /**

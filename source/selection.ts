@@ -9,10 +9,7 @@ import type { Group, Registry } from "./registry/model.js";
 export type Selection = ReadonlyMap<string, readonly string[]>;
 
 /** Checks `[tool.hpm.groups]` against the registry; returns what is valid plus every problem. */
-export function resolveSelection(
-	registry: Registry,
-	project: Project,
-): { selection: Selection; problems: Problem[] } {
+export function resolveSelection(registry: Registry, project: Project): { selection: Selection; problems: Problem[] } {
 	const selection = new Map<string, string[]>();
 	const problems: Problem[] = [];
 	for (const [groupKey, entry] of project.selection) {

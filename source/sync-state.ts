@@ -6,11 +6,7 @@ import type { Group } from "./registry/model.js";
  * Whether the project's dependencies already reflect the group's selection: every selected
  * option is a dependency, and no deselected option that hpm added is still one.
  */
-export function isGroupSynced(
-	project: Project | undefined,
-	group: Group,
-	selected: readonly string[],
-): boolean {
+export function isGroupSynced(project: Project | undefined, group: Group, selected: readonly string[]): boolean {
 	if (!project) return selected.length === 0;
 	const dependencies = dependencyNames(project);
 	const managed = new Set(project.managed);

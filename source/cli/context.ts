@@ -37,11 +37,7 @@ export function loadContextRegistry(context: Context): Registry {
 
 export function requireProject(context: Context): Project {
 	if (context.project) return context.project;
-	throw new HpmError(
-		"project-not-found",
-		`no pyproject.toml in ${context.cwd} or any folder above it`,
-		{
-			hint: "run hpm inside a Python project (create one with `uv init`), or pass --project DIR",
-		},
-	);
+	throw new HpmError("project-not-found", `no pyproject.toml in ${context.cwd} or any folder above it`, {
+		hint: "run hpm inside a Python project (create one with `uv init`), or pass --project DIR",
+	});
 }

@@ -27,10 +27,7 @@ export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
 	return isTty && env.TERM !== "dumb";
 }
 
-export type Style = Record<
-	"bold" | "dim" | "green" | "yellow" | "red" | "cyan",
-	(text: string) => string
->;
+export type Style = Record<"bold" | "dim" | "green" | "yellow" | "red" | "cyan", (text: string) => string>;
 
 export function styles(enabled: boolean): Style {
 	const wrap = (open: number, close: number) => (text: string) =>
@@ -75,9 +72,7 @@ export function table(rows: readonly (readonly string[])[], gap = "  "): string[
 	}
 	return rows.map((row) =>
 		row
-			.map((cell, i) =>
-				i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visible(cell)),
-			)
+			.map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - visible(cell))))
 			.join(gap)
 			.trimEnd(),
 	);

@@ -2,13 +2,7 @@ import { type Context, loadContextRegistry, requireProject } from "../cli/contex
 import type { Output } from "../cli/output.js";
 import { HpmError } from "../errors.js";
 import { writeProjectEdits } from "../project/write.js";
-import {
-	addToGroup,
-	findGroup,
-	optionNames,
-	removeFromGroup,
-	type SelectionChange,
-} from "../selection.js";
+import { addToGroup, findGroup, optionNames, removeFromGroup, type SelectionChange } from "../selection.js";
 
 export async function runGroupAdd(
 	context: Context,
@@ -21,13 +15,9 @@ export async function runGroupAdd(
 	if (options.length === 0) {
 		const group = findGroup(registry, groupName);
 		const kind = group.strategy === "1-of-N" ? "one option" : "one or more options";
-		throw new HpmError(
-			"option-required",
-			`choose ${kind} for group "${group.name}" with --option NAME`,
-			{
-				hint: `options: ${optionNames(registry, group).join(", ")}`,
-			},
-		);
+		throw new HpmError("option-required", `choose ${kind} for group "${group.name}" with --option NAME`, {
+			hint: `options: ${optionNames(registry, group).join(", ")}`,
+		});
 	}
 	return apply(output, project, addToGroup(registry, project, groupName, options), groupName);
 }

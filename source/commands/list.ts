@@ -59,11 +59,7 @@ export function runList(context: Context, output: Output): number {
 		? resolveSelection(registry, context.project)
 		: { selection: new Map(), problems: [] };
 	const first = problems[0];
-	if (first)
-		throw problemToError(
-			first,
-			"fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`",
-		);
+	if (first) throw problemToError(first, "fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`");
 	const data = listData(context, registry, selection);
 	if (output.json) {
 		output.data(data);
@@ -75,40 +71,19 @@ export function runList(context: Context, output: Output): number {
 	);
 	if (data.groups.length === 0) output.out(style.dim("\n(no groups)"));
 	for (const group of data.groups) {
-		const state =
-			data.project === null
-				? ""
-				: group.synced
-					? style.green("synced")
-					: style.yellow("pending sync");
-		output.out(
-			`\n${table([[style.bold(group.name), style.cyan(group.strategy), group.description, state]]).join("")}`,
-		);
+		const state = data.project === null ? "" : group.synced ? style.green("synced") : style.yellow("pending sync");
+		output.out(`\n${table([[style.bold(group.name), style.cyan(group.strategy), group.description, state]]).join("")}`);
 		const marks = (selected: boolean) =>
-			group.strategy === "1-of-N"
-				? selected
-					? style.green("(*)")
-					: "( )"
-				: selected
-					? style.green("[x]")
-					: "[ ]";
+			group.strategy === "1-of-N" ? (selected ? style.green("(*)") : "( )") : selected ? style.green("[x]") : "[ ]";
 		const rows = group.options.map((option) => {
 			const pkg = registry.packages.get(normalizeName(option.name));
-			return [
-				`  ${marks(option.selected)}`,
-				option.name,
-				style.dim(option.version),
-				style.dim(pkg?.description ?? ""),
-			];
+			return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(pkg?.description ?? "")];
 		});
 		for (const line of table(rows, " ")) output.out(line);
 	}
 	if (data.ungrouped.length > 0) {
 		output.out(`\n${style.bold("packages in no group")}`);
-		for (const line of table(
-			data.ungrouped.map((pkg) => [`  ${pkg.name}`, style.dim(pkg.version)]),
-		))
-			output.out(line);
+		for (const line of table(data.ungrouped.map((pkg) => [`  ${pkg.name}`, style.dim(pkg.version)]))) output.out(line);
 	}
 	return 0;
 }

@@ -37,46 +37,28 @@ export type NewManifest = {
 	readonly source: Record<string, string | boolean>;
 };
 
-const usage = (message: string, hint?: string) =>
-	new HpmError("invalid-argument", message, hint ? { hint } : {});
+const usage = (message: string, hint?: string) => new HpmError("invalid-argument", message, hint ? { hint } : {});
 
 /** Checks the flags and fills what the package itself can tell (name, version) for a local path. */
-export function validateManifest(
-	flags: RegistryAddFlags,
-	cwd: string,
-	manifestDir: string,
-): NewManifest {
-	const type =
-		flags.type ??
-		(flags.path !== undefined ? "local" : flags.url !== undefined ? "git" : undefined);
+export function validateManifest(flags: RegistryAddFlags, cwd: string, manifestDir: string): NewManifest {
+	const type = flags.type ?? (flags.path !== undefined ? "local" : flags.url !== undefined ? "git" : undefined);
 	if (type === undefined)
-		throw usage(
-			"say where the package comes from: --type local --path DIR, or --type git --url URL",
-		);
-	if (type !== "local" && type !== "git")
-		throw usage(`--type must be "local" or "git", got "${type}"`);
+		throw usage("say where the package comes from: --type local --path DIR, or --type git --url URL");
+	if (type !== "local" && type !== "git") throw usage(`--type must be "local" or "git", got "${type}"`);
 	const mode = flags.mode ?? "prod";
-	if (!MODE_PATTERN.test(mode))
-		throw usage(`--mode must be a lower-case name such as prod or dev, got "${mode}"`);
+	if (!MODE_PATTERN.test(mode)) throw usage(`--mode must be a lower-case name such as prod or dev, got "${mode}"`);
 
 	let name = flags.name;
 	let version = flags.version;
 	let source: Record<string, string | boolean>;
 	if (type === "local") {
-		if (flags.url !== undefined)
-			throw usage("--url belongs to --type git; a local source takes --path");
+		if (flags.url !== undefined) throw usage("--url belongs to --type git; a local source takes --path");
 		if (flags.path === undefined)
-			throw usage(
-				"--type local needs --path DIR (the folder holding the package's pyproject.toml)",
-			);
+			throw usage("--type local needs --path DIR (the folder holding the package's pyproject.toml)");
 		const absolute = path.resolve(cwd, flags.path);
 		const found = readPythonPackage(absolute);
 		if (typeof found === "string") throw usage(`--path: ${found}`);
-		if (
-			name !== undefined &&
-			found.name !== undefined &&
-			normalizeName(name) !== normalizeName(found.name)
-		) {
+		if (name !== undefined && found.name !== undefined && normalizeName(name) !== normalizeName(found.name)) {
 			throw usage(
 				`--path ${flags.path} holds package "${found.name}", not "${name}"`,
 				`drop --name, or pass --name ${found.name}`,
@@ -87,17 +69,14 @@ export function validateManifest(
 		const relative = path.relative(manifestDir, absolute).split(path.sep).join("/") || ".";
 		source = { type: "local", path: relative, ...(flags.editable ? { editable: true } : {}) };
 	} else {
-		if (flags.path !== undefined)
-			throw usage("--path belongs to --type local; a git source takes --url");
+		if (flags.path !== undefined) throw usage("--path belongs to --type local; a git source takes --url");
 		if (flags.url === undefined) throw usage("--type git needs --url URL");
 		const urlProblem = invalidGitUrlReason(flags.url);
 		if (urlProblem) throw usage(`--url ${urlProblem}`);
 		if (flags.editable) throw usage("--editable applies only to a local source");
 		const refs = (["tag", "branch", "rev"] as const).filter((kind) => flags[kind] !== undefined);
 		if (refs.length > 1)
-			throw usage(
-				`give at most one of --tag, --branch, --rev (got ${refs.map((r) => `--${r}`).join(" and ")})`,
-			);
+			throw usage(`give at most one of --tag, --branch, --rev (got ${refs.map((r) => `--${r}`).join(" and ")})`);
 		source = { type: "git", url: flags.url };
 		for (const kind of refs) {
 			const value = flags[kind] ?? "";
@@ -107,14 +86,11 @@ export function validateManifest(
 		}
 		if (flags.subdirectory !== undefined) source.subdirectory = flags.subdirectory;
 	}
-	if (name === undefined)
-		throw usage("--name is required (the package's pyproject.toml did not say)");
+	if (name === undefined) throw usage("--name is required (the package's pyproject.toml did not say)");
 	const reason = invalidNameReason(name);
 	if (reason) throw usage(`--name "${name}": ${reason}`);
 	if (version === undefined || version === "")
-		throw usage(
-			"--version is required (the package's pyproject.toml did not give a static version)",
-		);
+		throw usage("--version is required (the package's pyproject.toml did not give a static version)");
 	return { name, version, description: flags.description, mode, source };
 }
 
@@ -131,9 +107,7 @@ export function manifestYaml(manifest: NewManifest): string {
 export function runRegistryAdd(context: Context, output: Output, flags: RegistryAddFlags): number {
 	const packagesDir = path.join(context.registryRoot, "packages");
 	const manifest = validateManifest(flags, context.cwd, packagesDir);
-	const { registry } = existsSync(context.registryRoot)
-		? loadRegistry(context.registryRoot)
-		: { registry: undefined };
+	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
 	const key = normalizeName(manifest.name);
 	const existing = registry?.packages.get(key);
 	const file = existing?.location.file ?? path.join(packagesDir, `${manifest.name}.yaml`);

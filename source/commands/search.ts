@@ -16,7 +16,6 @@ export function runSearch(context: Context, output: Output, query: string): numb
 		output.err(`no group or package matches "${query}"`);
 		return 0;
 	}
-	for (const line of table(results.map((r) => [r.name, style.dim(r.kind), r.description])))
-		output.out(line);
+	for (const line of table(results.map((r) => [r.name, style.dim(r.kind), r.description]))) output.out(line);
 	return 0;
 }

@@ -24,8 +24,7 @@ export function sourceJson(source: Source): Record<string, unknown> {
 }
 
 export function describeSource(source: Source): string {
-	if (source.type === "local")
-		return `local ${source.rawPath}${source.editable ? " (editable)" : ""}`;
+	if (source.type === "local") return `local ${source.rawPath}${source.editable ? " (editable)" : ""}`;
 	const ref = source.ref ? ` ${source.ref.kind} ${source.ref.value}` : "";
 	return `git ${source.url}${ref}${source.subdirectory ? ` subdirectory ${source.subdirectory}` : ""}`;
 }
@@ -76,21 +75,15 @@ export function runShow(context: Context, output: Output, name: string): number 
 	const pkg = registry.packages.get(key);
 	if (!pkg) throw notFound(registry, name);
 	const offering = groupsOffering(registry, pkg.key);
-	const selectedIn = offering
-		.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key))
-		.map((g) => g.name);
-	const locked = context.project
-		? (lockedVersions(context.project.root).get(pkg.key) ?? null)
-		: null;
+	const selectedIn = offering.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key)).map((g) => g.name);
+	const locked = context.project ? (lockedVersions(context.project.root).get(pkg.key) ?? null) : null;
 	if (output.json) {
 		output.data({
 			kind: "package",
 			name: pkg.name,
 			version: pkg.version,
 			description: pkg.description,
-			sources: Object.fromEntries(
-				[...pkg.sources].map(([mode, source]) => [mode, sourceJson(source)]),
-			),
+			sources: Object.fromEntries([...pkg.sources].map(([mode, source]) => [mode, sourceJson(source)])),
 			groups: offering.map((g) => g.name),
 			file: pkg.location.file,
 			selected: selectedIn.length > 0,
@@ -109,8 +102,7 @@ export function runShow(context: Context, output: Output, name: string): number 
 	rows.push(["groups", offering.map((g) => g.name).join(", ") || style.dim("none")]);
 	rows.push(["selected", selectedIn.length ? `yes, in ${selectedIn.join(", ")}` : "no"]);
 	rows.push(["locked", locked ?? style.dim("not in uv.lock")]);
-	for (const line of table(rows.map(([label, value]) => [style.dim(label ?? ""), value ?? ""])))
-		output.out(line);
+	for (const line of table(rows.map(([label, value]) => [style.dim(label ?? ""), value ?? ""]))) output.out(line);
 	return 0;
 }
 

@@ -8,9 +8,7 @@ import type { Project } from "./project.js";
 export function dependencyNames(project: Project): Set<string> {
 	const table = project.data.project;
 	const list =
-		typeof table === "object" && table !== null
-			? (table as Record<string, unknown>).dependencies
-			: undefined;
+		typeof table === "object" && table !== null ? (table as Record<string, unknown>).dependencies : undefined;
 	const names = new Set<string>();
 	if (!Array.isArray(list)) return names;
 	for (const requirement of list) {

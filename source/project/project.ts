@@ -97,8 +97,7 @@ export function readProject(file: string): Project {
 		throw tomlSyntaxError(error, file);
 	}
 	const tool = data.tool;
-	const raw =
-		typeof tool === "object" && tool !== null ? (tool as Record<string, unknown>).hpm : undefined;
+	const raw = typeof tool === "object" && tool !== null ? (tool as Record<string, unknown>).hpm : undefined;
 	const parsed = hpmTableSchema.safeParse(raw ?? {});
 	if (!parsed.success) throw hpmTableError(parsed.error.issues[0], text, file);
 
@@ -114,8 +113,7 @@ export function readProject(file: string): Project {
 		text,
 		data,
 		mode: parsed.data.mode ?? DEFAULT_MODE,
-		registryPath:
-			parsed.data.registry === undefined ? undefined : path.resolve(root, parsed.data.registry),
+		registryPath: parsed.data.registry === undefined ? undefined : path.resolve(root, parsed.data.registry),
 		selection,
 		managed: (parsed.data.managed ?? []).map(normalize),
 	};
@@ -141,8 +139,7 @@ function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: 
 	const message =
 		first === "groups" && second !== undefined
 			? `[tool.hpm.groups] ${String(second)} must be a string (1-of-N) or a list of strings (M-of-N)`
-			: (messages[String(first)] ??
-				`[tool.hpm] is invalid: ${issue?.message ?? "unknown problem"}`);
+			: (messages[String(first)] ?? `[tool.hpm] is invalid: ${issue?.message ?? "unknown problem"}`);
 	return new HpmError("project-invalid", message, {
 		location,
 		hint: "fix pyproject.toml; hpm did not change it",

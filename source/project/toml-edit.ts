@@ -10,12 +10,7 @@ export type TomlValue = string | readonly string[] | undefined;
 export type TomlEdit = { readonly path: readonly string[]; readonly value: TomlValue };
 
 type Editor = {
-	edit: (
-		input: string,
-		path: string,
-		value: unknown,
-		options?: { finalNewline?: boolean },
-	) => string;
+	edit: (input: string, path: string, value: unknown, options?: { finalNewline?: boolean }) => string;
 };
 let editor: Editor | undefined;
 
@@ -39,11 +34,7 @@ async function loadEditor(): Promise<Editor> {
  * empty parent headers when it creates a table; this wrapper undoes all of that, and re-parses
  * the result to prove it holds exactly the intended data before anyone writes it.
  */
-export async function editToml(
-	text: string,
-	edits: readonly TomlEdit[],
-	file: string,
-): Promise<string> {
+export async function editToml(text: string, edits: readonly TomlEdit[], file: string): Promise<string> {
 	const { edit } = await loadEditor();
 	const bom = text.startsWith("\uFEFF");
 	let body = bom ? text.slice(1) : text;
@@ -86,14 +77,10 @@ function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: 
 	try {
 		return edit(text, dotted, value, { finalNewline: true });
 	} catch (error) {
-		throw new HpmError(
-			"toml-edit-failed",
-			`cannot set ${change.path.join(".")} in ${file}: ${firstLine(error)}`,
-			{
-				hint: `write [${change.path.slice(0, -1).join(".")}] as a normal table (not an inline table or dotted keys) and try again`,
-				location: { file },
-			},
-		);
+		throw new HpmError("toml-edit-failed", `cannot set ${change.path.join(".")} in ${file}: ${firstLine(error)}`, {
+			hint: `write [${change.path.slice(0, -1).join(".")}] as a normal table (not an inline table or dotted keys) and try again`,
+			location: { file },
+		});
 	} finally {
 		console.error = consoleError;
 	}
@@ -153,20 +140,12 @@ function parseOrThrow(text: string, file: string): unknown {
 
 /** A smol-toml parse error as an HpmError naming the file, line and column. */
 export function tomlSyntaxError(error: unknown, file: string): HpmError {
-	const line =
-		typeof error === "object" && error !== null && "line" in error ? Number(error.line) : undefined;
-	const column =
-		typeof error === "object" && error !== null && "column" in error
-			? Number(error.column)
-			: undefined;
-	return new HpmError(
-		"toml-syntax",
-		`invalid TOML: ${firstLine(error).replace(/^Invalid TOML document: /, "")}`,
-		{
-			hint: "fix the syntax error; hpm did not change the file",
-			location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
-		},
-	);
+	const line = typeof error === "object" && error !== null && "line" in error ? Number(error.line) : undefined;
+	const column = typeof error === "object" && error !== null && "column" in error ? Number(error.column) : undefined;
+	return new HpmError("toml-syntax", `invalid TOML: ${firstLine(error).replace(/^Invalid TOML document: /, "")}`, {
+		hint: "fix the syntax error; hpm did not change the file",
+		location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
+	});
 }
 
 function sameData(a: unknown, b: unknown): boolean {

@@ -5,12 +5,7 @@ import type { Location } from "../errors.js";
  * this scans the text for the table header and then the key; it handles the common layouts
  * (a `[tool.hpm.groups]` header, or dotted keys under `[tool.hpm]`) and falls back to the file.
  */
-export function locateTomlKey(
-	text: string,
-	file: string,
-	table: readonly string[],
-	key: string,
-): Location {
+export function locateTomlKey(text: string, file: string, table: readonly string[], key: string): Location {
 	const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
 	const header = `[${table.join(".")}]`;
 	const escaped = escapeRegExp(key);

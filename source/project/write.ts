@@ -8,34 +8,23 @@ import { editToml, type TomlEdit } from "./toml-edit.js";
  * Applies `edits` to the project's pyproject.toml, format-preserving and atomically. Refuses
  * when the file changed on disk since hpm read it, so a concurrent edit is never overwritten.
  */
-export async function writeProjectEdits(
-	project: Project,
-	edits: readonly TomlEdit[],
-): Promise<string> {
+export async function writeProjectEdits(project: Project, edits: readonly TomlEdit[]): Promise<string> {
 	const next = await editToml(project.text, edits, project.file);
 	if (next === project.text) return next;
 	const current = readFileSync(project.file, "utf8");
 	if (current !== project.text) {
-		throw new HpmError(
-			"project-changed",
-			`${project.file} changed while hpm was working; nothing was written`,
-			{
-				hint: "run the command again",
-				location: { file: project.file },
-			},
-		);
+		throw new HpmError("project-changed", `${project.file} changed while hpm was working; nothing was written`, {
+			hint: "run the command again",
+			location: { file: project.file },
+		});
 	}
 	try {
 		writeFileAtomic(project.file, next);
 	} catch (error) {
-		throw new HpmError(
-			"project-unwritable",
-			`cannot write ${project.file}: ${(error as Error).message}`,
-			{
-				hint: "check the folder's permissions; the file was not changed",
-				location: { file: project.file },
-			},
-		);
+		throw new HpmError("project-unwritable", `cannot write ${project.file}: ${(error as Error).message}`, {
+			hint: "check the folder's permissions; the file was not changed",
+			location: { file: project.file },
+		});
 	}
 	return next;
 }

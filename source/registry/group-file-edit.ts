@@ -16,13 +16,7 @@ export function appendGroupOption(text: string, option: string, file: string): s
 	const newline = text.includes("\r\n") ? "\r\n" : "\n";
 	let result: string;
 	const last = isSeq(options) && !options.flow ? options.items.at(-1) : undefined;
-	if (
-		last &&
-		typeof last === "object" &&
-		last !== null &&
-		"range" in last &&
-		Array.isArray(last.range)
-	) {
+	if (last && typeof last === "object" && last !== null && "range" in last && Array.isArray(last.range)) {
 		const start = Number(last.range[0]);
 		const end = Number(last.range[1]);
 		const lineStart = text.lastIndexOf("\n", start - 1) + 1;
@@ -37,18 +31,11 @@ export function appendGroupOption(text: string, option: string, file: string): s
 		result = document.toString();
 	}
 	const after = groupFileSchema.safeParse(parseDocument(result).toJS());
-	if (
-		!after.success ||
-		JSON.stringify(after.data.options.map((o) => o.name)) !== JSON.stringify(expected)
-	) {
-		throw new HpmError(
-			"yaml-edit-mismatch",
-			`could not add "${option}" to ${file} safely; nothing was written`,
-			{
-				hint: `add \`- name: "${option}"\` under options: by hand`,
-				location: { file },
-			},
-		);
+	if (!after.success || JSON.stringify(after.data.options.map((o) => o.name)) !== JSON.stringify(expected)) {
+		throw new HpmError("yaml-edit-mismatch", `could not add "${option}" to ${file} safely; nothing was written`, {
+			hint: `add \`- name: "${option}"\` under options: by hand`,
+			location: { file },
+		});
 	}
 	return result;
 }

@@ -6,11 +6,7 @@ import type { PathSegment, YamlFile } from "./yaml-file.js";
 type Kind = "group" | "package";
 
 /** Turns zod issues into problems that say, in the file's own terms, what was expected where. */
-export function issuesToProblems(
-	kind: Kind,
-	yaml: YamlFile,
-	issues: readonly z.core.$ZodIssue[],
-): Problem[] {
+export function issuesToProblems(kind: Kind, yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): Problem[] {
 	return issues.flatMap((issue) => issueToProblems(kind, yaml, issue));
 }
 
@@ -59,8 +55,7 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 		}
 		case "invalid_value": {
 			const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
-			const strategyHint =
-				path.at(-1) === "strategy" && typeof valueAt === "string" ? suggestStrategy(valueAt) : "";
+			const strategyHint = path.at(-1) === "strategy" && typeof valueAt === "string" ? suggestStrategy(valueAt) : "";
 			return [
 				{
 					code: "invalid-value",
@@ -82,9 +77,7 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 			];
 		}
 		case "too_small":
-			return [
-				{ code: "empty-value", message: `${where} must not be empty`, location: yaml.locate(path) },
-			];
+			return [{ code: "empty-value", message: `${where} must not be empty`, location: yaml.locate(path) }];
 		case "invalid_key":
 		case "invalid_format":
 			return [
@@ -173,11 +166,7 @@ export function editDistance(a: string, b: string): number {
 		const current = [i];
 		for (let j = 1; j <= b.length; j++) {
 			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			current[j] = Math.min(
-				(previous[j] ?? 0) + 1,
-				(current[j - 1] ?? 0) + 1,
-				(previous[j - 1] ?? 0) + cost,
-			);
+			current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
 		}
 		previous = current;
 	}

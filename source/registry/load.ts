@@ -78,10 +78,7 @@ export function loadRegistryStrict(root: string): Registry {
 	const { registry, problems } = loadRegistry(root);
 	const first = problems[0];
 	if (first) {
-		const more =
-			problems.length > 1
-				? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all`
-				: "";
+		const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
 		throw new HpmError(first.code, first.message, {
 			hint: `fix the registry file${more}`,
 			...(first.location ? { location: first.location } : {}),
@@ -224,12 +221,7 @@ function toGroup(
 	};
 }
 
-function checkName(
-	yaml: YamlFile,
-	name: string,
-	kind: "group" | "package",
-	problems: Problem[],
-): void {
+function checkName(yaml: YamlFile, name: string, kind: "group" | "package", problems: Problem[]): void {
 	const at = yaml.locate(["name"]);
 	const reason = invalidNameReason(name);
 	if (reason) {

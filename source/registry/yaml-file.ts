@@ -27,8 +27,7 @@ export function parseYamlFile(
 			`file is ${bytes.length} bytes; a registry file must be under ${MAX_YAML_BYTES}`,
 		);
 	}
-	if (bytes.includes(0))
-		return fail(file, "yaml-binary", "file holds binary data (a NUL byte), not YAML text");
+	if (bytes.includes(0)) return fail(file, "yaml-binary", "file holds binary data (a NUL byte), not YAML text");
 	let text = bytes.toString("utf8");
 	if (text.includes("\uFFFD")) return fail(file, "yaml-encoding", "file is not valid UTF-8 text");
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -87,8 +86,7 @@ export function parseYamlFile(
 		const node = nodeAt(path);
 		if (isMap(node)) {
 			for (const pair of node.items) {
-				if (isScalar(pair.key) && pair.key.value === key && pair.key.range)
-					return at(pair.key.range[0]);
+				if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return at(pair.key.range[0]);
 			}
 		}
 		return locate(path);

@@ -62,10 +62,9 @@ describe("a bad pyproject.toml is reported with file and line, and nothing chang
 
 	it("group add with no project says how to make one", () => {
 		const dir = tempDir();
-		const result = hpm(
-			["group", "add", "inference", "-o", "vlm-adapter-qwen", "-r", path.join(EXAMPLE, "registry")],
-			{ cwd: dir },
-		);
+		const result = hpm(["group", "add", "inference", "-o", "vlm-adapter-qwen", "-r", path.join(EXAMPLE, "registry")], {
+			cwd: dir,
+		});
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain(`no pyproject.toml in ${dir} or any folder above it`);
 		expect(result.stderr).toContain("`uv init`");
@@ -88,8 +87,7 @@ describe("a bad pyproject.toml is reported with file and line, and nothing chang
 			const result = hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
 			chmodSync(dir, 0o755);
 			expect([0, 2]).toContain(result.code);
-			if (result.code === 0)
-				expect(read(path.join(dir, "pyproject.toml"))).toContain("metric-rouge");
+			if (result.code === 0) expect(read(path.join(dir, "pyproject.toml"))).toContain("metric-rouge");
 			else expect(snapshot(dir)).toEqual(before);
 			return;
 		}
@@ -115,9 +113,7 @@ describe("a bad pyproject.toml is reported with file and line, and nothing chang
 	it("--help and --version work without a project", () => {
 		const dir = tempDir();
 		expect(hpm(["--help"], { cwd: dir }).stdout).toContain("hpm <command> [options]");
-		expect(hpm(["group", "add", "--help"], { cwd: dir }).stdout).toContain(
-			"hpm group add GROUP --option NAME",
-		);
+		expect(hpm(["group", "add", "--help"], { cwd: dir }).stdout).toContain("hpm group add GROUP --option NAME");
 		expect(hpm(["--version"], { cwd: dir }).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
 	});
 });

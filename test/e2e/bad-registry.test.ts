@@ -33,8 +33,7 @@ const cases: Case[] = [
 	{
 		name: "a wrong type",
 		files: {
-			"groups/inference.yaml":
-				'name: "inference"\nstrategy: "1-of-N"\noptions: "vlm-adapter-qwen"\n',
+			"groups/inference.yaml": 'name: "inference"\nstrategy: "1-of-N"\noptions: "vlm-adapter-qwen"\n',
 		},
 		where: "groups/inference.yaml:3:10",
 		message: /options must be a list, got string "vlm-adapter-qwen"/,
@@ -48,8 +47,7 @@ const cases: Case[] = [
 	{
 		name: "a bad strategy",
 		files: {
-			"groups/inference.yaml":
-				'name: "inference"\nstrategy: "1-of-n"\noptions:\n  - name: "vlm-adapter-qwen"\n',
+			"groups/inference.yaml": 'name: "inference"\nstrategy: "1-of-n"\noptions:\n  - name: "vlm-adapter-qwen"\n',
 		},
 		where: "groups/inference.yaml:2:11",
 		message: /strategy must be one of "1-of-N", "M-of-N", got "1-of-n" \(did you mean "1-of-N"\?\)/,
@@ -82,8 +80,7 @@ const cases: Case[] = [
 				'name: "Metric_Bleu"\nversion: "0.2.0"\nsources:\n  prod:\n    type: "local"\n    path: "x"\n',
 		},
 		where: "packages/metric_bleu.yaml:1:7",
-		message:
-			/package "Metric_Bleu" is defined twice; it is already defined in .*metric-bleu.yaml:1/,
+		message: /package "Metric_Bleu" is defined twice; it is already defined in .*metric-bleu.yaml:1/,
 	},
 	{
 		name: "an option that names no package",

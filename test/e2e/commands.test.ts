@@ -151,20 +151,12 @@ describe("hpm group add / remove", () => {
 		const dir = copyExample();
 		const file = path.join(dir, "pyproject.toml");
 		expect(
-			hpm(["group", "add", "metrics", "-o", "metric-rouge", "-o", "metric_legacy"], { cwd: dir })
-				.stdout,
-		).toContain(
-			"metrics: added metric-rouge, metric-legacy (now metric-bleu, metric-rouge, metric-legacy)",
-		);
+			hpm(["group", "add", "metrics", "-o", "metric-rouge", "-o", "metric_legacy"], { cwd: dir }).stdout,
+		).toContain("metrics: added metric-rouge, metric-legacy (now metric-bleu, metric-rouge, metric-legacy)");
 		expect(read(file)).toBe(
-			PYPROJECT.replace(
-				'metrics = ["metric-bleu"]',
-				'metrics = ["metric-bleu", "metric-rouge", "metric-legacy"]',
-			),
+			PYPROJECT.replace('metrics = ["metric-bleu"]', 'metrics = ["metric-bleu", "metric-rouge", "metric-legacy"]'),
 		);
-		expect(hpm(["group", "remove", "metrics", "--option", "metric-bleu"], { cwd: dir }).code).toBe(
-			0,
-		);
+		expect(hpm(["group", "remove", "metrics", "--option", "metric-bleu"], { cwd: dir }).code).toBe(0);
 		expect(read(file)).toBe(
 			PYPROJECT.replace('metrics = ["metric-bleu"]', 'metrics = ["metric-rouge", "metric-legacy"]'),
 		);
@@ -177,14 +169,11 @@ describe("hpm group add / remove", () => {
 	it("refuses more than one option for a 1-of-N group (exit 2, file untouched)", () => {
 		const dir = copyExample();
 		const before = snapshot(dir);
-		const result = hpm(
-			["group", "add", "inference", "-o", "vlm-adapter-qwen", "-o", "vlm-adapter-deepseek"],
-			{ cwd: dir },
-		);
+		const result = hpm(["group", "add", "inference", "-o", "vlm-adapter-qwen", "-o", "vlm-adapter-deepseek"], {
+			cwd: dir,
+		});
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain(
-			'group "inference" is 1-of-N: give exactly one --option (got 2)',
-		);
+		expect(result.stderr).toContain('group "inference" is 1-of-N: give exactly one --option (got 2)');
 		expect(snapshot(dir)).toEqual(before);
 	});
 
@@ -229,41 +218,38 @@ describe("hpm group add on real-world pyproject.toml files", () => {
 		readdirSync(path.join(CORPUS, dir)).map((name) => path.join(CORPUS, dir, name)),
 	);
 
-	it.each(files.map((file) => [path.basename(file), file]))(
-		"%s keeps every other byte",
-		(_name, file) => {
-			const dir = tempDir();
-			const target = path.join(dir, "pyproject.toml");
-			copyFileSync(file, target);
-			const original = readFileSync(file, "latin1");
-			const eol = original.includes("\r\n") ? "\r\n" : "\n";
-			const registry = ["-r", path.join(EXAMPLE, "registry")];
+	it.each(files.map((file) => [path.basename(file), file]))("%s keeps every other byte", (_name, file) => {
+		const dir = tempDir();
+		const target = path.join(dir, "pyproject.toml");
+		copyFileSync(file, target);
+		const original = readFileSync(file, "latin1");
+		const eol = original.includes("\r\n") ? "\r\n" : "\n";
+		const registry = ["-r", path.join(EXAMPLE, "registry")];
 
-			const add = hpm(["group", "add", "inference", "-o", "vlm-adapter-qwen", ...registry], {
-				cwd: dir,
-			});
-			expect(add.stderr).toBe("");
-			expect(add.code).toBe(0);
-			// Then the file is the original plus one inserted table (toml_edit puts it after the last
-			// [tool.*] table); a missing final newline stays missing
-			const after = readFileSync(target, "latin1");
-			const insert = changedLines(ended(original, eol), ended(after, eol));
-			expect(insert.removed).toEqual([]);
-			const cr = eol === "\r\n" ? "\r" : "";
-			expect(insert.added.filter((line) => line.trim() !== "")).toEqual([
-				`[tool.hpm.groups]${cr}`,
-				`inference = "vlm-adapter-qwen"${cr}`,
-			]);
-			expect(insert.added.length).toBeLessThanOrEqual(3);
-			expect(after.endsWith("\n")).toBe(original.endsWith("\n"));
+		const add = hpm(["group", "add", "inference", "-o", "vlm-adapter-qwen", ...registry], {
+			cwd: dir,
+		});
+		expect(add.stderr).toBe("");
+		expect(add.code).toBe(0);
+		// Then the file is the original plus one inserted table (toml_edit puts it after the last
+		// [tool.*] table); a missing final newline stays missing
+		const after = readFileSync(target, "latin1");
+		const insert = changedLines(ended(original, eol), ended(after, eol));
+		expect(insert.removed).toEqual([]);
+		const cr = eol === "\r\n" ? "\r" : "";
+		expect(insert.added.filter((line) => line.trim() !== "")).toEqual([
+			`[tool.hpm.groups]${cr}`,
+			`inference = "vlm-adapter-qwen"${cr}`,
+		]);
+		expect(insert.added.length).toBeLessThanOrEqual(3);
+		expect(after.endsWith("\n")).toBe(original.endsWith("\n"));
 
-			const change = hpm(["group", "add", "inference", "-o", "vlm-adapter-deepseek", ...registry], {
-				cwd: dir,
-			});
-			expect(change.stdout).toContain("switched from vlm-adapter-qwen to vlm-adapter-deepseek");
-			expect(readFileSync(target, "latin1")).toBe(
-				after.replace('inference = "vlm-adapter-qwen"', 'inference = "vlm-adapter-deepseek"'),
-			);
-		},
-	);
+		const change = hpm(["group", "add", "inference", "-o", "vlm-adapter-deepseek", ...registry], {
+			cwd: dir,
+		});
+		expect(change.stdout).toContain("switched from vlm-adapter-qwen to vlm-adapter-deepseek");
+		expect(readFileSync(target, "latin1")).toBe(
+			after.replace('inference = "vlm-adapter-qwen"', 'inference = "vlm-adapter-deepseek"'),
+		);
+	});
 });

@@ -10,10 +10,7 @@ describe("hpm registry add", () => {
 		const pkg = path.join(dir, "packages/metric_meteor");
 		const groupBefore = read(path.join(dir, "registry/groups/metrics.yaml"));
 		mkdirSync(pkg, { recursive: true });
-		writeFileSync(
-			path.join(pkg, "pyproject.toml"),
-			'[project]\nname = "metric-meteor"\nversion = "0.3.1"\n',
-		);
+		writeFileSync(path.join(pkg, "pyproject.toml"), '[project]\nname = "metric-meteor"\nversion = "0.3.1"\n');
 
 		// When it is registered with flags only
 		const result = hpm(
@@ -109,10 +106,7 @@ describe("hpm registry add", () => {
 			["--name", "../evil", "--url", "https://x.org/a.git", "--version", "1"],
 			/--name "..\/evil": a name must not contain a path separator/,
 		],
-		[
-			["--name", "a/b", "--url", "https://x.org/a.git", "--version", "1"],
-			/must not contain a path separator/,
-		],
+		[["--name", "a/b", "--url", "https://x.org/a.git", "--version", "1"], /must not contain a path separator/],
 		[["--name=-rf", "--url", "https://x.org/a.git", "--version", "1"], /must not start with '-'/],
 		[["--name", "vlm-аdapter", "--url", "https://x.org/a.git", "--version", "1"], /plain ASCII/],
 		[["--name", "ok", "--url", "ext::sh -c touch% /tmp/pwned", "--version", "1"], /remote helper/],
@@ -122,18 +116,7 @@ describe("hpm registry add", () => {
 			/must be an https:\/\/, ssh:\/\/, git:\/\/, file:\/\/ or user@host:path URL/,
 		],
 		[
-			[
-				"--name",
-				"ok",
-				"--url",
-				"https://x.org/a.git",
-				"--tag",
-				"v1",
-				"--branch",
-				"main",
-				"--version",
-				"1",
-			],
+			["--name", "ok", "--url", "https://x.org/a.git", "--tag", "v1", "--branch", "main", "--version", "1"],
 			/at most one of --tag, --branch, --rev/,
 		],
 		[
@@ -142,19 +125,10 @@ describe("hpm registry add", () => {
 		],
 		[["--name", "ok", "--url", "https://x.org/a.git"], /--version is required/],
 		[["--path", "packages/nope"], /--path: .*packages\/nope does not exist/],
-		[
-			["--path", "registry"],
-			/holds no pyproject.toml, setup.py or setup.cfg: it is not a Python package/,
-		],
-		[
-			["--path", "packages/metric_rouge", "--name", "metric-bleu"],
-			/holds package "metric-rouge", not "metric-bleu"/,
-		],
+		[["--path", "registry"], /holds no pyproject.toml, setup.py or setup.cfg: it is not a Python package/],
+		[["--path", "packages/metric_rouge", "--name", "metric-bleu"], /holds package "metric-rouge", not "metric-bleu"/],
 		[["--name", "ok"], /say where the package comes from/],
-		[
-			["--name", "ok", "--url", "https://x.org/a.git", "--version", "1", "--group", "nope"],
-			/unknown group "nope"/,
-		],
+		[["--name", "ok", "--url", "https://x.org/a.git", "--version", "1", "--group", "nope"], /unknown group "nope"/],
 	])("rejects %j with a clear message and writes nothing", (args, message) => {
 		const dir = copyExample();
 		const before = snapshot(dir);

@@ -1,8 +1,5 @@
 /** The lines that differ between two texts, after cutting their common first and last lines. */
-export function changedLines(
-	before: string,
-	after: string,
-): { removed: string[]; added: string[] } {
+export function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
 	const a = before.split("\n");
 	const b = after.split("\n");
 	let start = 0;

@@ -36,8 +36,7 @@ describe("format-preserving edits of [tool.hpm.groups] over the real-world corpu
 			);
 			// Then the only change is an inserted [tool.hpm.groups] table, with no stray [tool.hpm] header
 			// (a file without a final newline necessarily gets one before the appended table)
-			const ended = (text: string) =>
-				text.endsWith("\n") ? text : `${text}${crlf ? "\r\n" : "\n"}`;
+			const ended = (text: string) => (text.endsWith("\n") ? text : `${text}${crlf ? "\r\n" : "\n"}`);
 			const insert = changedLines(ended(original), ended(added));
 			expect(insert.removed).toEqual([]);
 			const eol = crlf ? "\r" : "";
@@ -59,10 +58,7 @@ describe("format-preserving edits of [tool.hpm.groups] over the real-world corpu
 			// Then exactly the edited key changes and the new key follows it
 			expect(changedLines(ended(added), ended(changed))).toEqual({
 				removed: [`inference = "vlm-adapter-qwen"${eol}`],
-				added: [
-					`inference = "vlm-adapter-deepseek"${eol}`,
-					`metrics = ["metric-bleu", "metric-rouge"]${eol}`,
-				],
+				added: [`inference = "vlm-adapter-deepseek"${eol}`, `metrics = ["metric-bleu", "metric-rouge"]${eol}`],
 			});
 
 			// When both are removed again
@@ -76,10 +72,7 @@ describe("format-preserving edits of [tool.hpm.groups] over the real-world corpu
 			);
 			// Then only those lines go; the rest of the file is what it was
 			expect(changedLines(ended(changed), ended(removed))).toEqual({
-				removed: [
-					`inference = "vlm-adapter-deepseek"${eol}`,
-					`metrics = ["metric-bleu", "metric-rouge"]${eol}`,
-				],
+				removed: [`inference = "vlm-adapter-deepseek"${eol}`, `metrics = ["metric-bleu", "metric-rouge"]${eol}`],
 				added: [],
 			});
 

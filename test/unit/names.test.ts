@@ -28,12 +28,10 @@ describe("PEP 508 names", () => {
 });
 
 describe("git URLs and refs", () => {
-	it.each([
-		"https://github.com/a/b.git",
-		"ssh://git@host/a/b",
-		"git@github.com:a/b.git",
-		"file:///tmp/repo.git",
-	])("accepts %s", (url) => expect(invalidGitUrlReason(url)).toBeUndefined());
+	it.each(["https://github.com/a/b.git", "ssh://git@host/a/b", "git@github.com:a/b.git", "file:///tmp/repo.git"])(
+		"accepts %s",
+		(url) => expect(invalidGitUrlReason(url)).toBeUndefined(),
+	);
 	it.each(["-u", "ext::sh -c x", "fd::3", "github.com/a/b", "https://a b"])("rejects %s", (url) =>
 		expect(invalidGitUrlReason(url)).toBeDefined(),
 	);

@@ -18,10 +18,7 @@ describe("the example registry model", () => {
 			path: path.join(EXAMPLE, "packages/vlm_adapter_qwen"),
 			editable: true,
 		});
-		expect(registry.groups.get("inference")?.options).toEqual([
-			"vlm-adapter-qwen",
-			"vlm-adapter-deepseek",
-		]);
+		expect(registry.groups.get("inference")?.options).toEqual(["vlm-adapter-qwen", "vlm-adapter-deepseek"]);
 	});
 
 	it("reads the project's selection", () => {
@@ -47,11 +44,7 @@ describe("group edits (pure)", () => {
 		expect(addToGroup(registry, project, "inference", ["VLM.Adapter.Qwen"]).changed).toBe(false);
 	});
 	it("M-of-N adds without duplicates", () => {
-		const change = addToGroup(registry, project, "metrics", [
-			"metric-rouge",
-			"Metric_Bleu",
-			"metric-rouge",
-		]);
+		const change = addToGroup(registry, project, "metrics", ["metric-rouge", "Metric_Bleu", "metric-rouge"]);
 		expect(change.edit.value).toEqual(["metric-bleu", "metric-rouge"]);
 	});
 	it("removing the last M-of-N option drops the key", () => {
