@@ -30,6 +30,9 @@ const MAIN_HELP = `
     search QUERY              search names and descriptions
     group add GROUP --option NAME...    choose options in a group
     group remove GROUP [--option NAME]  drop a choice
+    check [--mode M]          prove the selection resolves, changing nothing
+    sync [--mode M] [--dry-run]         apply the selection through uv
+    install --manifest FILE [--mode M]  install one package from its manifest
     registry add [flags]      add a package manifest to the registry
     registry lint             every problem in the registry, one per line
 
@@ -143,6 +146,22 @@ const COMMANDS: Record<string, Command> = {
 				group: str(flags.group),
 				force: flags.force === true,
 			}),
+	},
+	check: {
+		usage:
+			"hpm check [--mode M] [options]\n\n  Static validation, then a real resolution by uv in a scratch copy. Changes nothing in the project.\n  Exit 1 when a problem is found.",
+		flags: { mode: { type: "string", shortFlag: "m" } },
+		args: [],
+		run: async ({ context, output, flags }) =>
+			(await import("./commands/uv-commands.js")).runCheck(context, output, str(flags.mode)),
+	},
+	sync: {
+		usage:
+			"hpm sync [--mode M] [--dry-run] [options]\n\n  Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\n  If uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
+		flags: { mode: { type: "string", shortFlag: "m" }, dryRun: { type: "boolean", default: false } },
+		args: [],
+		run: async ({ context, output, flags }) =>
+			(await import("./commands/uv-commands.js")).runSync(context, output, str(flags.mode), flags.dryRun === true),
 	},
 	"registry lint": {
 		usage:

@@ -11,4 +11,4 @@ export type HpmEvent =
 	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
 	| { readonly type: "restored"; readonly files: readonly string[] };
 
-export type Phase = "validate" | "resolve" | "remove" | "add" | "record" | "restore";
+export type Phase = "validate" | "resolve" | "remove" | "add" | "sync" | "record" | "restore";

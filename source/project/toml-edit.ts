@@ -46,7 +46,7 @@ export async function editToml(text: string, edits: readonly TomlEdit[], file: s
 	let expected: unknown = before;
 	let result = body;
 	for (const change of edits) {
-		result = callEditor(edit, result, change, file);
+		result = insertIntoSubtableOnlyTable(result, change, expected) ?? callEditor(edit, result, change, file);
 		expected = applyToData(expected, change);
 	}
 	result = dropAddedEmptyHeaders(body, result);
@@ -84,6 +84,40 @@ function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: 
 	} finally {
 		console.error = consoleError;
 	}
+}
+
+/**
+ * toml_edit panics when the first plain key goes into a table that so far holds only
+ * sub-tables (`[tool.hpm]` implied by `[tool.hpm.groups]`). That one case is done here as a
+ * line inserted under the table's header (or a new header just above its first sub-table).
+ * The caller's re-parse check verifies the outcome like any other edit.
+ */
+function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unknown): string | undefined {
+	if (change.value === undefined) return undefined;
+	const tablePath = change.path.slice(0, -1);
+	let table: unknown = data;
+	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
+	if (!isTable(table) || Object.values(table).some((value) => !isTable(value))) return undefined;
+	const dotted = tablePath.map(quoteKey).join(".");
+	const value = Array.isArray(change.value)
+		? `[${change.value.map((v) => JSON.stringify(v)).join(", ")}]`
+		: JSON.stringify(change.value);
+	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
+	const lines = text.split("\n");
+	const bare = (l: string) => l.replace(/#.*$/, "").replace(/\s+/g, "");
+	const header = lines.findIndex((l) => bare(l) === `[${dotted}]`);
+	if (header !== -1) {
+		lines.splice(header + 1, 0, line);
+		return lines.join("\n");
+	}
+	const firstChild = lines.findIndex((l) => bare(l).startsWith(`[${dotted}.`));
+	if (firstChild === -1) return undefined;
+	lines.splice(firstChild, 0, `[${dotted}]`, line, "");
+	return lines.join("\n");
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
 function quoteKey(key: string): string {
@@ -148,14 +182,22 @@ export function tomlSyntaxError(error: unknown, file: string): HpmError {
 	});
 }
 
+/** Deep equality of parsed TOML; table key order does not matter, array order does. */
 function sameData(a: unknown, b: unknown): boolean {
-	return JSON.stringify(a, replacer) === JSON.stringify(b, replacer);
+	return canonical(a) === canonical(b);
 }
 
-// Dates and bigints do not survive JSON.stringify as themselves; compare them as text.
-function replacer(_key: string, value: unknown): unknown {
+function canonical(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+	if (isTable(value)) {
+		return `{${Object.keys(value)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+			.join(",")}}`;
+	}
 	if (typeof value === "bigint") return `${value}n`;
-	return value;
+	if (value instanceof Date) return `date:${value.toISOString()}`;
+	return JSON.stringify(value) ?? "undefined";
 }
 
 function firstLine(error: unknown): string {

@@ -6,7 +6,8 @@ import { compareVersions, MIN_UV_VERSION } from "./version.js";
 export type Uv = { readonly bin: string; readonly version: string };
 
 const UPGRADE_HINT = "upgrade uv: `uv self update`, or `python3 -m pip install --upgrade 'uv>=0.9.26'`";
-const INSTALL_HINT = "install uv: `python3 -m pip install 'uv>=0.9.26'` (or see https://docs.astral.sh/uv/getting-started/installation/), then make sure `uv` is on PATH";
+const INSTALL_HINT =
+	"install uv: `python3 -m pip install 'uv>=0.9.26'` (or see https://docs.astral.sh/uv/getting-started/installation/), then make sure `uv` is on PATH";
 
 /** Environment for every uv run: plain, unwrapped lines that hpm can stream and parse. */
 export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -18,7 +19,11 @@ export async function findUv(): Promise<Uv> {
 	const bin = process.env.HPM_UV ?? "uv";
 	let stdout: string;
 	try {
-		({ stdout } = await execa(bin, ["self", "version", "--output-format", "json"], { env: uvEnv(), reject: true, timeout: 30_000 }));
+		({ stdout } = await execa(bin, ["self", "version", "--output-format", "json"], {
+			env: uvEnv(),
+			reject: true,
+			timeout: 30_000,
+		}));
 	} catch (error) {
 		if (isMissing(error)) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 		// uv older than 0.7 has no `self version --output-format json`; ask it the old way.
@@ -31,14 +36,18 @@ export async function findUv(): Promise<Uv> {
 	try {
 		version = String((JSON.parse(stdout) as { version?: unknown }).version ?? "");
 	} catch {
-		throw new HpmError("uv-broken", `\`${bin} self version\` printed something hpm cannot read`, { hint: INSTALL_HINT });
+		throw new HpmError("uv-broken", `\`${bin} self version\` printed something hpm cannot read`, {
+			hint: INSTALL_HINT,
+		});
 	}
 	if (compareVersions(version, MIN_UV_VERSION) < 0) throw tooOld(version);
 	return { bin, version };
 }
 
 function tooOld(version: string): HpmError {
-	return new HpmError("uv-too-old", `uv ${version} is too old: hpm needs uv >= ${MIN_UV_VERSION}`, { hint: UPGRADE_HINT });
+	return new HpmError("uv-too-old", `uv ${version} is too old: hpm needs uv >= ${MIN_UV_VERSION}`, {
+		hint: UPGRADE_HINT,
+	});
 }
 
 export type UvRun = { readonly exitCode: number; readonly lines: readonly string[]; readonly aborted: boolean };
@@ -52,7 +61,8 @@ export async function* runUv(
 	args: readonly string[],
 	options: { readonly cwd: string; readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
 ): AsyncGenerator<HpmEvent, UvRun> {
-	const full = [...args, "--color", "never"];
+	// Global flags go right after the subcommand, before any `--` that ends option parsing.
+	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
 	yield { type: "uv-start", args: full };
 	const child = execa(uv.bin, full, {
 		cwd: options.cwd,
@@ -89,6 +99,7 @@ function isMissing(error: unknown): boolean {
 }
 
 function firstLine(error: unknown): string {
-	const message = error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
+	const message =
+		error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
 	return message.split("\n")[0] ?? message;
 }

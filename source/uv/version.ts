@@ -2,7 +2,11 @@ export const MIN_UV_VERSION = "0.9.26";
 
 /** -1, 0 or 1 as `a` is below, equal to or above `b` (numeric dotted versions; pre-release tags ignored). */
 export function compareVersions(a: string, b: string): number {
-	const parts = (v: string) => v.split(/[^0-9.]/)[0]?.split(".").map((n) => Number(n) || 0) ?? [];
+	const parts = (v: string) =>
+		v
+			.split(/[^0-9.]/)[0]
+			?.split(".")
+			.map((n) => Number(n) || 0) ?? [];
 	const x = parts(a);
 	const y = parts(b);
 	for (let i = 0; i < Math.max(x.length, y.length); i++) {

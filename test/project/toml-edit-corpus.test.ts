@@ -85,3 +85,37 @@ describe("format-preserving edits of [tool.hpm.groups] over the real-world corpu
 		},
 	);
 });
+
+describe("keys in a table that so far holds only sub-tables (toml_edit panics there)", () => {
+	it.each([
+		[
+			"implicit [tool.hpm]",
+			'[project]\nname = "x"\n\n[tool.hpm.groups]\na = "b"\n',
+			'[project]\nname = "x"\n\n[tool.hpm]\nmanaged = ["p", "q"]\n\n[tool.hpm.groups]\na = "b"\n',
+		],
+		[
+			"empty explicit [tool.hpm]",
+			'[tool.hpm]\n\n[tool.hpm.groups]\na = "b"\n',
+			'[tool.hpm]\nmanaged = ["p", "q"]\n\n[tool.hpm.groups]\na = "b"\n',
+		],
+		[
+			"CRLF",
+			'[tool.hpm.groups]\r\na = "b"\r\n',
+			'[tool.hpm]\r\nmanaged = ["p", "q"]\r\n\r\n[tool.hpm.groups]\r\na = "b"\r\n',
+		],
+	])("%s gets the key inserted, nothing else changes", async (_name, input, output) => {
+		expect(await editToml(input, [{ path: ["tool", "hpm", "managed"], value: ["p", "q"] }], "pyproject.toml")).toBe(
+			output,
+		);
+	});
+
+	it("and later edits of that table go through toml_edit as usual", async () => {
+		const once = await editToml(
+			'[tool.hpm.groups]\na = "b"\n',
+			[{ path: ["tool", "hpm", "managed"], value: ["p"] }],
+			"f",
+		);
+		const twice = await editToml(once, [{ path: ["tool", "hpm", "managed"], value: ["p", "r"] }], "f");
+		expect(twice).toBe('[tool.hpm]\nmanaged = ["p", "r"]\n\n[tool.hpm.groups]\na = "b"\n');
+	});
+});

@@ -1,0 +1,88 @@
+import path from "node:path";
+import { formatProblem } from "../errors.js";
+import type { HpmEvent } from "../events.js";
+import type { Plan, PlanEntry } from "../plan.js";
+import { describeSource } from "../commands/show.js";
+import { type Output, styles } from "./output.js";
+
+/**
+ * Prints an operation's events for people: the plan on stdout, uv's lines and progress on
+ * stderr as they arrive. With --json it prints nothing; the command prints one document at the end.
+ */
+export async function report<T>(events: AsyncGenerator<HpmEvent, T>, output: Output, root: string): Promise<T> {
+	const style = styles(output.color);
+	for (;;) {
+		const next = await events.next();
+		if (next.done) return next.value;
+		const event = next.value;
+		if (output.json) continue;
+		switch (event.type) {
+			case "phase":
+				if (event.phase !== "validate") output.err(style.dim(`· ${event.message}`));
+				break;
+			case "plan":
+				for (const line of planLines(event.plan, root, style)) output.out(line);
+				break;
+			case "problem":
+				output.out(`${style.red("problem:")} ${formatProblem(event.problem)}`);
+				break;
+			case "uv-start":
+				output.err(style.dim(`$ uv ${event.args.join(" ")}`));
+				break;
+			case "uv-line":
+				output.err(`  ${event.line}`);
+				break;
+			case "uv-exit":
+				break;
+			case "restored":
+				output.err(`restored ${event.files.map((f) => path.basename(f)).join(" and ")}`);
+				break;
+			default: {
+				const exhaustive: never = event;
+				throw new Error(`unhandled event ${String(exhaustive)}`);
+			}
+		}
+	}
+}
+
+export function planLines(plan: Plan, root: string, style = styles(false)): string[] {
+	const where = (entry: PlanEntry) => {
+		const source =
+			entry.source.type === "local"
+				? { ...entry.source, rawPath: path.relative(root, entry.source.path) || "." }
+				: entry.source;
+		return style.dim(`${describeSource(source)}  (${entry.groups.join(", ")})`);
+	};
+	const lines = [`plan (mode ${plan.mode}):`];
+	for (const entry of plan.add) lines.push(`  ${style.green("+")} ${entry.name}  ${where(entry)}`);
+	for (const entry of plan.switch)
+		lines.push(`  ${style.yellow("~")} ${entry.name}  ${where(entry)}  ${style.dim("switch source")}`);
+	for (const entry of plan.remove) lines.push(`  ${style.red("-")} ${entry.name}`);
+	if (plan.add.length + plan.switch.length + plan.remove.length === 0) lines.push("  nothing to change");
+	if (plan.unchanged.length > 0) lines.push(style.dim(`  = ${plan.unchanged.map((u) => u.name).join(", ")}`));
+	return lines;
+}
+
+/** An AbortSignal that fires on Ctrl-C or SIGTERM, and the exit code that signal calls for. */
+export function interruptSignal(): { signal: AbortSignal; exitCode: () => 130 | 143 | undefined; dispose: () => void } {
+	const controller = new AbortController();
+	let code: 130 | 143 | undefined;
+	const onInt = () => {
+		code ??= 130;
+		controller.abort();
+	};
+	const onTerm = () => {
+		code ??= 143;
+		controller.abort();
+	};
+	process.on("SIGINT", onInt);
+	process.on("SIGTERM", onTerm);
+	return {
+		signal: controller.signal,
+		exitCode: () => code,
+		dispose: () => {
+			process.off("SIGINT", onInt);
+			process.off("SIGTERM", onTerm);
+		},
+	};
+}

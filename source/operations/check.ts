@@ -1,0 +1,110 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "smol-toml";
+import type { Context } from "../cli/context.js";
+import { HpmError, type Problem } from "../errors.js";
+import type { HpmEvent } from "../events.js";
+import { normalizeName } from "../names.js";
+import { type Plan, uvSourceEntry } from "../plan.js";
+import type { Project } from "../project/project.js";
+import { findUv, runUv, type Uv } from "../uv/driver.js";
+import { describeConflict, involvedOptions } from "./conflict.js";
+import { prepare } from "./prepare.js";
+
+export type CheckResult = {
+	readonly ok: boolean;
+	readonly problems: readonly Problem[];
+	/** Packages uv resolved, or null when it did not get that far. */
+	readonly resolved: number | null;
+	readonly plan: Plan;
+};
+
+/**
+ * Static validation, then a real resolution by uv of the would-be dependency set, done in a
+ * scratch copy outside the project: the project's files are never opened for writing, so
+ * pyproject.toml, uv.lock and .venv stay byte-identical even if hpm is killed half-way.
+ */
+export async function* check(
+	context: Context,
+	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
+): AsyncGenerator<HpmEvent, CheckResult> {
+	yield { type: "phase", phase: "validate", message: "validating the registry and the selection" };
+	const { project, plan, problems } = prepare(context, options.mode);
+	const all: Problem[] = [...problems];
+	let uv: Uv | undefined;
+	try {
+		uv = await findUv();
+	} catch (error) {
+		if (!(error instanceof HpmError)) throw error;
+		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
+	}
+	for (const problem of all) yield { type: "problem", problem };
+	yield { type: "plan", plan };
+	if (all.length > 0 || !uv) return { ok: false, problems: all, resolved: null, plan };
+
+	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
+	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
+	try {
+		writeFileSync(path.join(scratch, "pyproject.toml"), stringify(wouldBeProject(project, plan)));
+		if (existsSync(path.join(project.root, "uv.lock")))
+			copyFileSync(path.join(project.root, "uv.lock"), path.join(scratch, "uv.lock"));
+		const run = yield* runUv(uv, ["lock", "--directory", scratch], {
+			cwd: scratch,
+			signal: options.signal,
+			env: { UV_PROJECT_ENVIRONMENT: path.join(scratch, ".venv") },
+		});
+		if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
+		const text = run.lines.join("\n");
+		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
+		if (run.exitCode === 0) return { ok: true, problems: [], resolved: Number.isNaN(resolved) ? null : resolved, plan };
+		const conflict = run.exitCode === 1 ? describeConflict(involvedOptions(text, plan.selected)) : undefined;
+		const problem: Problem = {
+			code: run.exitCode === 1 ? "resolution" : "uv-failed",
+			message: conflict ?? `uv lock failed (exit ${run.exitCode})`,
+		};
+		yield { type: "problem", problem };
+		return { ok: false, problems: [problem], resolved: null, plan };
+	} finally {
+		rmSync(scratch, { recursive: true, force: true });
+	}
+}
+
+/**
+ * The project's pyproject.toml data as it would be after the plan, with every path source
+ * made absolute so the copy resolves from another folder.
+ */
+export function wouldBeProject(project: Project, plan: Plan): Record<string, unknown> {
+	const data = structuredClone(project.data);
+	const table = (parent: Record<string, unknown>, key: string): Record<string, unknown> => {
+		const value = parent[key];
+		if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+		const created: Record<string, unknown> = {};
+		parent[key] = created;
+		return created;
+	};
+	const projectTable = table(data, "project");
+	const removed = new Set(plan.remove.map((r) => r.key));
+	const requirementName = (requirement: unknown) =>
+		typeof requirement === "string"
+			? normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1] ?? "")
+			: "";
+	const dependencies = (Array.isArray(projectTable.dependencies) ? projectTable.dependencies : []).filter(
+		(r) => !removed.has(requirementName(r)),
+	);
+	for (const entry of plan.add) dependencies.push(entry.name);
+	projectTable.dependencies = dependencies;
+
+	const sources = table(table(table(data, "tool"), "uv"), "sources");
+	for (const [name, entry] of Object.entries(sources)) {
+		if (removed.has(normalizeName(name))) delete sources[name];
+		else if (typeof entry === "object" && entry !== null && "path" in entry && typeof entry.path === "string") {
+			sources[name] = { ...entry, path: path.resolve(project.root, entry.path) };
+		}
+	}
+	for (const entry of [...plan.add, ...plan.switch]) {
+		for (const name of Object.keys(sources)) if (normalizeName(name) === entry.key) delete sources[name];
+		sources[entry.name] = uvSourceEntry(entry.source);
+	}
+	return data;
+}

@@ -1,0 +1,50 @@
+import type { Context } from "../cli/context.js";
+import { requireProject } from "../cli/context.js";
+import type { Problem } from "../errors.js";
+import { lintRegistry } from "../commands/registry-lint.js";
+import { normalizeName } from "../names.js";
+import { makePlan, type Plan, projectState } from "../plan.js";
+import type { Project } from "../project/project.js";
+import { readPythonPackage } from "../python-package.js";
+import type { Registry } from "../registry/model.js";
+import { resolveSelection } from "../selection.js";
+
+export type Prepared = {
+	readonly project: Project;
+	readonly registry: Registry;
+	readonly plan: Plan;
+	/** Every static problem: registry, selection, sources for the mode, local packages. */
+	readonly problems: readonly Problem[];
+};
+
+/** Reads registry and project and plans, collecting every static problem instead of stopping at one. */
+export function prepare(context: Context, modeOverride: string | undefined): Prepared {
+	const project = requireProject(context);
+	const { registry, problems: registryProblems } = lintRegistry(context.registryRoot);
+	const { selection, problems: selectionProblems } = resolveSelection(registry, project);
+	const mode = modeOverride ?? project.mode;
+	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));
+	const problems: Problem[] = [...registryProblems, ...selectionProblems, ...plan.problems];
+	for (const entry of plan.selected) {
+		if (entry.source.type !== "local") continue;
+		const found = readPythonPackage(entry.source.path);
+		const pkg = registry.packages.get(entry.key);
+		const location = pkg?.location;
+		const option = entry.groups.map((g) => `${g}=${entry.name}`).join(", ");
+		if (typeof found === "string") {
+			if (!registryProblems.some((p) => p.code === "local-path" && p.message.startsWith(`${entry.name}:`))) {
+				problems.push({ code: "local-path", message: `${option}: ${found}`, ...(location ? { location } : {}) });
+			}
+			continue;
+		}
+		if (found.name !== undefined && normalizeName(found.name) !== entry.key) continue; // reported by lint
+		if (found.version !== undefined && pkg && found.version !== pkg.version) {
+			problems.push({
+				code: "local-version",
+				message: `${option}: the manifest says version ${pkg.version} but ${found.file} has version ${found.version}`,
+				...(location ? { location } : {}),
+			});
+		}
+	}
+	return { project, registry, plan, problems };
+}

@@ -1,0 +1,176 @@
+import path from "node:path";
+import type { Problem } from "./errors.js";
+import { normalizeName } from "./names.js";
+import type { Package, Registry, Source } from "./registry/model.js";
+import type { Selection } from "./selection.js";
+
+export type PlanEntry = {
+	readonly key: string;
+	readonly name: string;
+	/** The group(s) that selected it, for messages such as `inference=vlm-adapter-qwen`. */
+	readonly groups: readonly string[];
+	readonly source: Source;
+};
+
+export type Plan = {
+	readonly mode: string;
+	/** Selected, not yet a dependency. */
+	readonly add: readonly PlanEntry[];
+	/** A dependency hpm added whose source differs for this mode (e.g. prod git → dev path). */
+	readonly switch: readonly PlanEntry[];
+	/** Dependencies hpm added that are no longer selected. Never a dependency the user added. */
+	readonly remove: readonly { readonly key: string; readonly name: string }[];
+	/** Selected and already a dependency with the right source (or one the user owns). */
+	readonly unchanged: readonly { readonly key: string; readonly name: string }[];
+	/** Every selected package with its source: what the project depends on through hpm after the plan. */
+	readonly selected: readonly PlanEntry[];
+	/** The `[tool.hpm] managed` list after the plan. */
+	readonly managed: readonly string[];
+	readonly problems: readonly Problem[];
+};
+
+/** What the project currently has, read from pyproject.toml. */
+export type ProjectState = {
+	readonly root: string;
+	/** Normalized names in [project.dependencies] → the requirement as written. */
+	readonly dependencies: ReadonlyMap<string, string>;
+	/** Normalized names → the `[tool.uv.sources]` entry. */
+	readonly sources: ReadonlyMap<string, unknown>;
+	readonly managed: readonly string[];
+};
+
+/** Nothing to do: no uv command to run and no change to the managed list. */
+export function isEmptyPlan(plan: Plan, currentManaged: readonly string[]): boolean {
+	return (
+		plan.add.length === 0 &&
+		plan.switch.length === 0 &&
+		plan.remove.length === 0 &&
+		sameList(plan.managed, [...currentManaged].sort())
+	);
+}
+
+/** A pure function from (registry, selection, mode, current project) to what sync must do. */
+export function makePlan(registry: Registry, selection: Selection, mode: string, state: ProjectState): Plan {
+	const problems: Problem[] = [];
+	const wanted = new Map<string, { pkg: Package; groups: string[] }>();
+	for (const group of registry.groups.values()) {
+		for (const key of selection.get(group.key) ?? []) {
+			const pkg = registry.packages.get(key);
+			if (!pkg) continue;
+			const entry = wanted.get(key) ?? { pkg, groups: [] };
+			entry.groups.push(group.name);
+			wanted.set(key, entry);
+		}
+	}
+
+	const managed = new Set(state.managed.filter((key) => state.dependencies.has(key)));
+	const add: PlanEntry[] = [];
+	const switched: PlanEntry[] = [];
+	const unchanged: { key: string; name: string }[] = [];
+	const selected: PlanEntry[] = [];
+	for (const [key, { pkg, groups }] of wanted) {
+		const source = pkg.sources.get(mode);
+		if (!source) {
+			problems.push({
+				code: "no-source-for-mode",
+				message: `${groups.map((g) => `${g}=${pkg.name}`).join(", ")}: package "${pkg.name}" has no source for mode "${mode}" (it has: ${[...pkg.sources.keys()].join(", ")})`,
+				location: pkg.location,
+			});
+			continue;
+		}
+		const entry: PlanEntry = { key, name: pkg.name, groups, source };
+		selected.push(entry);
+		if (!state.dependencies.has(key)) {
+			add.push(entry);
+			managed.add(key);
+		} else if (managed.has(key) && !sameSource(state.sources.get(key), source, state.root)) {
+			switched.push(entry);
+		} else {
+			unchanged.push({ key, name: pkg.name });
+		}
+	}
+	const remove: { key: string; name: string }[] = [];
+	for (const key of [...managed]) {
+		if (wanted.has(key)) continue;
+		remove.push({ key, name: registry.packages.get(key)?.name ?? dependencyName(state.dependencies.get(key)) ?? key });
+		managed.delete(key);
+	}
+	return { mode, add, switch: switched, remove, unchanged, selected, managed: [...managed].sort(), problems };
+}
+
+function dependencyName(requirement: string | undefined): string | undefined {
+	return requirement === undefined ? undefined : /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1];
+}
+
+/** Whether a `[tool.uv.sources]` entry already points where `source` does. */
+export function sameSource(entry: unknown, source: Source, root: string): boolean {
+	if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return false;
+	const e = entry as Record<string, unknown>;
+	if (source.type === "local") {
+		return (
+			typeof e.path === "string" &&
+			path.resolve(root, e.path) === source.path &&
+			(e.editable === true) === source.editable
+		);
+	}
+	if (typeof e.git !== "string" || gitUrl(e.git) !== gitUrl(source.url)) return false;
+	const ref = e.tag ?? e.branch ?? e.rev;
+	return ref === source.ref?.value && (e.subdirectory ?? undefined) === source.subdirectory;
+}
+
+/** The URL form uv writes: scp-like `git@host:org/repo` becomes `ssh://git@host/org/repo`. */
+export function gitUrl(url: string): string {
+	const bare = url.replace(/^git\+/, "");
+	const scp = /^([\w.-]+@[\w.-]+):(?!\/)(.*)$/.exec(bare);
+	return scp ? `ssh://${scp[1]}/${scp[2]}` : bare;
+}
+
+/**
+ * One line of a requirements file for `uv add -r`: a path (`-e` when editable) relative to the
+ * project root, or `name @ git+URL@ref#subdirectory=...`. Everything was validated at load time,
+ * and a path always starts with `./`, `../` or `/`, so no line can read as an option.
+ */
+export function requirementLine(entry: PlanEntry, root: string, absolute = false): string {
+	const { source } = entry;
+	if (source.type === "local") {
+		let where = absolute ? source.path : path.relative(root, source.path).split(path.sep).join("/");
+		if (!absolute && !where.startsWith("../")) where = `./${where}`;
+		if (where === "./") where = ".";
+		return `${source.editable ? "-e " : ""}${where}`;
+	}
+	const ref = source.ref ? `@${source.ref.value}` : "";
+	const sub = source.subdirectory ? `#subdirectory=${source.subdirectory}` : "";
+	return `${entry.name} @ git+${gitUrl(source.url)}${ref}${sub}`;
+}
+
+/** The `[tool.uv.sources]` entry uv would record for `source` (absolute paths, for a scratch copy). */
+export function uvSourceEntry(source: Source): Record<string, string | boolean> {
+	if (source.type === "local") return { path: source.path, ...(source.editable ? { editable: true } : {}) };
+	return {
+		git: gitUrl(source.url),
+		...(source.ref ? { [source.ref.kind]: source.ref.value } : {}),
+		...(source.subdirectory ? { subdirectory: source.subdirectory } : {}),
+	};
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function projectState(root: string, data: Record<string, unknown>, managed: readonly string[]): ProjectState {
+	const project = asTable(data.project);
+	const dependencies = new Map<string, string>();
+	for (const requirement of Array.isArray(project.dependencies) ? project.dependencies : []) {
+		if (typeof requirement !== "string") continue;
+		const name = dependencyName(requirement);
+		if (name) dependencies.set(normalizeName(name), requirement);
+	}
+	const sources = new Map<string, unknown>();
+	for (const [name, entry] of Object.entries(asTable(asTable(asTable(data.tool).uv).sources)))
+		sources.set(normalizeName(name), entry);
+	return { root, dependencies, sources, managed };
+}
+
+function asTable(value: unknown): Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
