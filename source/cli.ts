@@ -163,6 +163,14 @@ const COMMANDS: Record<string, Command> = {
 		run: async ({ context, output, flags }) =>
 			(await import("./commands/uv-commands.js")).runSync(context, output, str(flags.mode), flags.dryRun === true),
 	},
+	install: {
+		usage:
+			"hpm install --manifest FILE [--mode M] [options]\n\n  Installs the package one manifest describes (no registry needed), as your own dependency.",
+		flags: { manifest: { type: "string" }, mode: { type: "string", shortFlag: "m" } },
+		args: [],
+		run: async ({ context, output, flags }) =>
+			(await import("./commands/uv-commands.js")).runInstall(context, output, str(flags.manifest), str(flags.mode)),
+	},
 	"registry lint": {
 		usage:
 			"hpm registry lint [options]\n\n  Every problem in the registry at once, one line each as file:line:col: message. Exit 1 if any.",

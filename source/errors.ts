@@ -50,6 +50,8 @@ export type Problem = {
 	readonly code: string;
 	readonly message: string;
 	readonly location?: Location;
+	/** Longer supporting text, such as uv's own explanation of a conflict. */
+	readonly detail?: string;
 };
 
 export function problemToError(problem: Problem, hint?: string): HpmError {

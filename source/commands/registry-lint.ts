@@ -14,7 +14,7 @@ export function lintRegistry(root: string): { registry: Registry; problems: Prob
 		for (const [mode, source] of pkg.sources) {
 			if (source.type !== "local") continue;
 			const found = readPythonPackage(source.path);
-			const location = pkg.location;
+			const location = source.location ?? pkg.location;
 			if (typeof found === "string") {
 				all.push({
 					code: "local-path",

@@ -33,6 +33,7 @@ export async function runCheck(context: Context, output: Output, mode: string | 
 				message: p.message,
 				...(p.location ? { file: p.location.file } : {}),
 				...(p.location?.line === undefined ? {} : { line: p.location.line }),
+				...(p.detail ? { detail: p.detail } : {}),
 			})),
 			resolved: result.resolved,
 		});
@@ -77,5 +78,24 @@ export async function runSync(
 				: "nothing to do: the project already matches the selection",
 		);
 	}
+	return 0;
+}
+
+export async function runInstall(
+	context: Context,
+	output: Output,
+	manifest: string | undefined,
+	mode: string | undefined,
+): Promise<number> {
+	if (manifest === undefined)
+		throw new HpmError("usage", "hpm install needs --manifest FILE", {
+			hint: "hpm install --manifest registry/packages/NAME.yaml [--mode dev]",
+		});
+	const { install } = await import("../operations/install.js");
+	const result = await interruptible((signal) =>
+		report(install(context, { manifest, mode, signal }), output, context.project?.root ?? context.cwd),
+	);
+	if (output.json) output.data({ installed: result.name, mode: result.mode, requirement: result.requirement });
+	else output.out(`installed ${result.name} (${result.mode}): ${result.requirement}`);
 	return 0;
 }

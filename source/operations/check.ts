@@ -59,9 +59,11 @@ export async function* check(
 		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
 		if (run.exitCode === 0) return { ok: true, problems: [], resolved: Number.isNaN(resolved) ? null : resolved, plan };
 		const conflict = run.exitCode === 1 ? describeConflict(involvedOptions(text, plan.selected)) : undefined;
+		const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
 		const problem: Problem = {
 			code: run.exitCode === 1 ? "resolution" : "uv-failed",
 			message: conflict ?? `uv lock failed (exit ${run.exitCode})`,
+			detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
 		};
 		yield { type: "problem", problem };
 		return { ok: false, problems: [problem], resolved: null, plan };

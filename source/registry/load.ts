@@ -87,6 +87,23 @@ export function loadRegistryStrict(root: string): Registry {
 	return registry;
 }
 
+/** One package manifest on its own (for `hpm install --manifest`), or an error at its first problem. */
+export function loadManifest(file: string): Package {
+	const problems: Problem[] = [];
+	const yaml = readYaml(file, problems);
+	const parsed = yaml ? packageFileSchema.safeParse(yaml.value) : undefined;
+	if (yaml && parsed && !parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
+	const pkg = yaml && parsed?.success ? toPackage(yaml, parsed.data, problems) : undefined;
+	const first = problems[0];
+	if (first || !pkg) {
+		throw new HpmError(first?.code ?? "manifest-invalid", first?.message ?? `${file} is not a package manifest`, {
+			location: first?.location ?? { file },
+			hint: "fix the manifest; nothing was installed",
+		});
+	}
+	return pkg;
+}
+
 function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Package | undefined {
 	const before = problems.length;
 	checkName(yaml, data.name, "package", problems);
@@ -100,6 +117,7 @@ function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Pack
 				rawPath: source.path,
 				path: path.resolve(dir, source.path),
 				editable: source.editable ?? false,
+				location: at("path"),
 			});
 			continue;
 		}

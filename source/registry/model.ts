@@ -11,6 +11,8 @@ export type Source =
 			/** As written in the manifest. */
 			readonly rawPath: string;
 			readonly editable: boolean;
+			/** Where `path` is written, for messages about the folder. */
+			readonly location?: Location;
 	  }
 	| {
 			readonly type: "git";

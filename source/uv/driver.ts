@@ -70,12 +70,13 @@ export async function* runUv(
 		all: true,
 		reject: false,
 		stdin: "ignore",
-		...(options.signal ? { cancelSignal: options.signal } : {}),
-		forceKillAfterDelay: 3_000,
 		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
-		// decides: it stops uv, then restores the files.
+		// decides: it stops uv and everything uv started (build backends), then restores the files.
 		detached: true,
 	});
+	const stop = () => killGroup(child.pid);
+	if (options.signal?.aborted) stop();
+	options.signal?.addEventListener("abort", stop, { once: true });
 	const lines: string[] = [];
 	try {
 		for await (const line of child.iterable({ from: "all" })) {
@@ -87,11 +88,26 @@ export async function* runUv(
 		// the stream ends with an error when uv is killed; the result below says what happened
 	}
 	const result = await child;
-	const aborted = options.signal?.aborted === true || result.isCanceled === true;
+	options.signal?.removeEventListener("abort", stop);
+	const aborted = options.signal?.aborted === true;
 	const exitCode = typeof result.exitCode === "number" ? result.exitCode : aborted ? 130 : 2;
 	if (isMissing(result)) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 	yield { type: "uv-exit", args: full, exitCode };
 	return { exitCode, lines, aborted };
+}
+
+/** SIGTERM to the whole process group, then SIGKILL to whatever is left after three seconds. */
+function killGroup(pid: number | undefined): void {
+	if (pid === undefined) return;
+	const send = (signal: NodeJS.Signals) => {
+		try {
+			process.kill(-pid, signal);
+		} catch {
+			// the group is already gone
+		}
+	};
+	send("SIGTERM");
+	setTimeout(() => send("SIGKILL"), 3_000).unref();
 }
 
 function isMissing(error: unknown): boolean {

@@ -12,7 +12,7 @@ const project = readProject(path.join(EXAMPLE, "pyproject.toml"));
 describe("the example registry model", () => {
 	it("resolves local paths against the manifest's folder and normalizes names", () => {
 		const qwen = registry.packages.get("vlm-adapter-qwen");
-		expect(qwen?.sources.get("dev")).toEqual({
+		expect(qwen?.sources.get("dev")).toMatchObject({
 			type: "local",
 			rawPath: "../../packages/vlm_adapter_qwen",
 			path: path.join(EXAMPLE, "packages/vlm_adapter_qwen"),

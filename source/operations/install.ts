@@ -1,0 +1,55 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Context } from "../cli/context.js";
+import { requireProject } from "../cli/context.js";
+import { HpmError } from "../errors.js";
+import type { HpmEvent } from "../events.js";
+import { type PlanEntry, requirementLine } from "../plan.js";
+import { readPythonPackage } from "../python-package.js";
+import { loadManifest } from "../registry/load.js";
+import { normalizeName } from "../names.js";
+import { findUv, runUv } from "../uv/driver.js";
+import { checkRun, transaction } from "./transaction.js";
+
+export type InstallResult = { readonly name: string; readonly mode: string; readonly requirement: string };
+
+/**
+ * Installs the one package a manifest describes, with the same driver and guarantees as sync.
+ * Like `uv add`, this is the user's own dependency: hpm does not record it as managed, so a later
+ * `hpm sync` never removes it.
+ */
+export async function* install(
+	context: Context,
+	options: { manifest: string; mode?: string | undefined; signal?: AbortSignal | undefined },
+): AsyncGenerator<HpmEvent, InstallResult> {
+	const project = requireProject(context);
+	const pkg = loadManifest(path.resolve(context.cwd, options.manifest));
+	const mode = options.mode ?? project.mode;
+	const source = pkg.sources.get(mode);
+	if (!source) {
+		throw new HpmError("no-source-for-mode", `${pkg.name} has no source for mode "${mode}"`, {
+			hint: `pass --mode with one of: ${[...pkg.sources.keys()].join(", ")}`,
+			location: pkg.location,
+		});
+	}
+	if (source.type === "local") {
+		const found = readPythonPackage(source.path);
+		if (typeof found === "string") throw new HpmError("local-path", found, { location: pkg.location });
+		if (found.name !== undefined && normalizeName(found.name) !== pkg.key) {
+			throw new HpmError("local-name", `${source.rawPath} holds package "${found.name}", not "${pkg.name}"`, {
+				location: pkg.location,
+			});
+		}
+	}
+	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source };
+	const requirement = requirementLine(entry, project.root);
+	const uv = await findUv();
+	return yield* transaction(project.file, options.signal, async function* (scratch) {
+		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
+		const file = path.join(scratch, "requirements.txt");
+		writeFileSync(file, `${requirement}\n`);
+		const run = yield* runUv(uv, ["add", "--no-workspace", "-r", file], { cwd: project.root, signal: options.signal });
+		checkRun(run, "uv add", { selected: [entry] });
+		return { name: pkg.name, mode, requirement };
+	});
+}

@@ -1,0 +1,131 @@
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
+import { registerPackage, uvEnv } from "../helpers/uv.js";
+
+/**
+ * A package whose in-tree build backend (no download needed) takes a minute to report its
+ * metadata, so uv is certainly still running when the test interrupts hpm.
+ */
+function slowPackage(dir: string): void {
+	const pkg = path.join(dir, "packages/metric_slow");
+	mkdirSync(pkg, { recursive: true });
+	writeFileSync(
+		path.join(pkg, "pyproject.toml"),
+		'[project]\nname = "metric-slow"\ndynamic = ["version"]\nrequires-python = ">=3.11"\n\n[build-system]\nrequires = []\nbuild-backend = "slow_backend"\nbackend-path = ["."]\n',
+	);
+	writeFileSync(
+		path.join(pkg, "slow_backend.py"),
+		"import time\n\ndef get_requires_for_build_wheel(config_settings=None):\n    time.sleep(60)\n    return []\n\ndef prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n",
+	);
+	registerPackage(
+		dir,
+		'name: "metric-slow"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/metric_slow"\n',
+		"metric-slow",
+		"metrics",
+	);
+}
+
+function runUntil(
+	args: string[],
+	cwd: string,
+	marker: string,
+	signal: NodeJS.Signals,
+): Promise<{ code: number | null; stderr: string; elapsed: number }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...uvEnv(), NO_COLOR: "1" } });
+		let stderr = "";
+		let sent = 0;
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+			if (!sent && stderr.includes(marker)) {
+				sent = Date.now();
+				// give uv a moment to be inside the slow build
+				setTimeout(() => child.kill(signal), 700);
+			}
+		});
+		child.on("close", (code) => resolve({ code, stderr, elapsed: Date.now() - sent }));
+	});
+}
+
+/** uv and the build backend it started are gone too (within uv's grace period), not orphaned. */
+async function expectNoBuildLeft(): Promise<void> {
+	const alive = () => spawnSync("pgrep", ["-f", "import slow_backend"]).status === 0;
+	for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+	expect(alive()).toBe(false);
+}
+
+describe("interrupting a running sync", () => {
+	it.each([
+		["SIGINT", 130],
+		["SIGTERM", 143],
+	] as const)("%s stops uv and restores pyproject.toml and uv.lock byte for byte", async (signal, exitCode) => {
+		// Given a synced project and a selection whose sync will hang inside uv
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		slowPackage(dir);
+		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
+		const before = snapshot(dir);
+		const lock = readFileSync(path.join(dir, "uv.lock"));
+
+		// When the user interrupts while uv runs
+		const result = await runUntil(["sync"], dir, "$ uv add", signal);
+
+		// Then hpm exits promptly, non-zero, saying it restored; uv is gone; files are as before
+		expect(result.stderr).toContain("restored pyproject.toml and uv.lock");
+		expect(result.code).toBe(exitCode);
+		expect(result.elapsed).toBeLessThan(20_000);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		await expectNoBuildLeft();
+		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(lock);
+		const after = snapshot(dir);
+		for (const [file, content] of before) if (!file.startsWith(".venv")) expect(after.get(file), file).toEqual(content);
+	});
+
+	it("Ctrl-C during check changes nothing and creates nothing", async () => {
+		const dir = copyExample();
+		slowPackage(dir);
+		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
+		const before = snapshot(dir);
+		const result = await runUntil(["check"], dir, "$ uv lock", "SIGINT");
+		expect(result.code).toBe(130);
+		await expectNoBuildLeft();
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
+
+describe("uv missing or too old (a PATH the test controls)", () => {
+	it("uv missing: a clear error with the install command, exit 2, nothing changed", () => {
+		const dir = copyExample();
+		const before = snapshot(dir);
+		const empty = tempDir("hpm-path-");
+		const result = hpm(["sync"], { cwd: dir, env: { PATH: `${empty}:${path.dirname(process.execPath)}` } });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("error: uv was not found on PATH");
+		expect(result.stderr).toContain("python3 -m pip install 'uv>=0.9.26'");
+		expect(snapshot(dir)).toEqual(before);
+		const check = hpm(["check", "--json"], { cwd: dir, env: { PATH: `${empty}:${path.dirname(process.execPath)}` } });
+		expect(check.code).toBe(1);
+		expect(JSON.parse(check.stdout).problems).toEqual([expect.objectContaining({ code: "uv-missing" })]);
+	});
+
+	it("uv too old: refuses with the exact upgrade command", () => {
+		const dir = copyExample();
+		// Only the version report is stood in for: hpm must refuse before it runs anything else.
+		const bin = tempDir("hpm-old-uv-");
+		writeFileSync(
+			path.join(bin, "uv"),
+			'#!/bin/sh\nif [ "$1 $2" = "self version" ]; then echo \'{"version": "0.8.3"}\'; exit 0; fi\necho "unexpected uv call: $*" >&2; exit 99\n',
+		);
+		chmodSync(path.join(bin, "uv"), 0o755);
+		const before = snapshot(dir);
+		const result = hpm(["sync"], { cwd: dir, env: { PATH: `${bin}:${path.dirname(process.execPath)}` } });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(
+			"error: uv 0.8.3 is too old: hpm needs uv >= 0.9.26\nhint: upgrade uv: `uv self update`, or `python3 -m pip install --upgrade 'uv>=0.9.26'`\n",
+		);
+		expect(snapshot(dir)).toEqual(before);
+	});
+});

@@ -1,0 +1,212 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { copyExample, hpm, read, snapshot } from "../helpers/run.js";
+import { gitRepo, installed, registerPackage, uvEnv, uvSpy, writePackage } from "../helpers/uv.js";
+
+type Pyproject = {
+	project: { dependencies: string[] };
+	tool: { hpm: { managed?: string[] }; uv?: { sources?: Record<string, Record<string, unknown>> } };
+};
+const pyproject = (dir: string) => parse(read(path.join(dir, "pyproject.toml"))) as unknown as Pyproject;
+const locked = (dir: string) =>
+	(parse(read(path.join(dir, "uv.lock"))) as { package: { name: string }[] }).package.map((p) => p.name).sort();
+const bytes = (dir: string) => ({
+	pyproject: readFileSync(path.join(dir, "pyproject.toml")),
+	lock: readFileSync(path.join(dir, "uv.lock")),
+});
+
+describe("hpm sync (real uv)", () => {
+	it("from empty: one uv add, then lock and environment match the selection; a second sync changes nothing", () => {
+		// Given the example with three options selected, and a uv spy counting invocations
+		const dir = copyExample();
+		hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
+		const spy = uvSpy();
+
+		// When it syncs
+		const first = hpm(["sync"], { cwd: dir, env: uvEnv(spy.env) });
+
+		// Then exactly one editing uv command ran: one `uv add`
+		expect(first.stderr).toContain("+ vlm-adapter-qwen==0.1.0");
+		expect(first.code).toBe(0);
+		const edits = spy.calls().filter((args) => ["add", "remove", "sync", "lock"].includes(args[0] ?? ""));
+		expect(edits.map((args) => args[0])).toEqual(["add"]);
+		expect(first.stdout).toContain("synced: pyproject.toml, uv.lock and .venv match the selection");
+		const data = pyproject(dir);
+		expect(data.project.dependencies).toEqual(["metric-bleu", "metric-rouge", "vlm-adapter-qwen"]);
+		expect(data.tool.hpm.managed).toEqual(["metric-bleu", "metric-rouge", "vlm-adapter-qwen"]);
+		expect(data.tool.uv?.sources?.["vlm-adapter-qwen"]).toEqual({ path: "packages/vlm_adapter_qwen" });
+		expect(locked(dir)).toEqual(["hpm-demo", "metric-bleu", "metric-rouge", "vlm-adapter-qwen", "vlm-interface"]);
+		expect(installed(dir)).toEqual(["metric-bleu", "metric-rouge", "vlm-adapter-qwen", "vlm-interface"]);
+		expect(hpm(["list", "--json"], { cwd: dir }).stdout).not.toContain('"synced": false');
+
+		// When it syncs again
+		const before = snapshot(dir);
+		const calls = spy.calls().length;
+		const second = hpm(["sync", "--json"], { cwd: dir, env: uvEnv(spy.env) });
+		// Then nothing to do, no uv command at all, every file byte-identical
+		expect(JSON.parse(second.stdout)).toEqual({
+			plan: { add: [], remove: [], switch: [], unchanged: ["vlm-adapter-qwen", "metric-bleu", "metric-rouge"] },
+			changed: false,
+			dryRun: false,
+			mode: "prod",
+		});
+		expect(spy.calls().length).toBe(calls);
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("--dry-run prints the plan and changes nothing", () => {
+		const dir = copyExample();
+		const before = snapshot(dir);
+		const result = hpm(["sync", "--dry-run"], { cwd: dir, env: uvEnv() });
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe(
+			"plan (mode prod):\n  + vlm-adapter-qwen  local packages/vlm_adapter_qwen  (inference)\n  + metric-bleu  local packages/metric_bleu  (metrics)\ndry run: nothing was changed\n",
+		);
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("switching a 1-of-N option removes the old package from pyproject, uv.lock and the environment", () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		hpm(["group", "add", "inference", "-o", "vlm-adapter-deepseek"], { cwd: dir });
+		const result = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain("  + vlm-adapter-deepseek");
+		expect(result.stdout).toContain("  - vlm-adapter-qwen");
+		expect(pyproject(dir).project.dependencies).toEqual(["metric-bleu", "vlm-adapter-deepseek"]);
+		expect(pyproject(dir).tool.uv?.sources?.["vlm-adapter-qwen"]).toBeUndefined();
+		expect(locked(dir)).not.toContain("vlm-adapter-qwen");
+		expect(installed(dir)).toEqual(["metric-bleu", "vlm-adapter-deepseek", "vlm-interface"]);
+	});
+
+	it("never removes a dependency the user added by hand, through any number of syncs", () => {
+		const dir = copyExample();
+		writePackage(path.join(dir, "tools/my_tool"), "my-tool");
+		// the user's own dependency, added with uv directly
+		execFileSync("uv", ["add", "--no-workspace", "./tools/my_tool"], {
+			cwd: dir,
+			env: { ...process.env, ...uvEnv() },
+			stdio: "ignore",
+		});
+		for (const option of ["vlm-adapter-deepseek", "vlm-adapter-qwen"]) {
+			hpm(["group", "add", "inference", "-o", option], { cwd: dir });
+			expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+			expect(pyproject(dir).project.dependencies).toContain("my-tool");
+			expect(installed(dir)).toContain("my-tool");
+		}
+		hpm(["group", "remove", "inference"], { cwd: dir });
+		hpm(["group", "remove", "metrics"], { cwd: dir });
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(pyproject(dir).project.dependencies).toEqual(["my-tool"]);
+		expect(pyproject(dir).tool.hpm.managed).toBeUndefined();
+		expect(installed(dir)).toEqual(["my-tool"]);
+	});
+
+	it("dev vs prod mode switches a source (path → editable path) and back", () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const dev = hpm(["sync", "--mode", "dev"], { cwd: dir, env: uvEnv() });
+		expect(dev.code).toBe(0);
+		expect(dev.stdout).toContain(
+			"~ vlm-adapter-qwen  local packages/vlm_adapter_qwen (editable)  (inference)  switch source",
+		);
+		expect(pyproject(dir).tool.uv?.sources?.["vlm-adapter-qwen"]).toEqual({
+			path: "packages/vlm_adapter_qwen",
+			editable: true,
+		});
+		expect(read(path.join(dir, "uv.lock"))).toContain('source = { editable = "packages/vlm_adapter_qwen" }');
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(pyproject(dir).tool.uv?.sources?.["vlm-adapter-qwen"]).toEqual({ path: "packages/vlm_adapter_qwen" });
+	});
+
+	it("installs a git source from a local bare repository, by tag and then by branch", () => {
+		const dir = copyExample();
+		const bare = gitRepo(path.join(dir, "packages/metric_rouge"), "v0.1.0");
+		const manifest = (ref: string) =>
+			`name: "metric-rouge"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "git"\n    url: "file://${bare}"\n    ${ref}\n`;
+		registerPackage(dir, manifest('tag: "v0.1.0"'), "metric-rouge");
+		hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
+		const byTag = hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) });
+		expect(byTag.stderr).toContain("+ metric-rouge==0.1.0 (from git+file://");
+		expect(byTag.code).toBe(0);
+		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, rev: "v0.1.0" });
+		expect(installed(dir)).toContain("metric-rouge");
+
+		registerPackage(dir, manifest('branch: "main"'), "metric-rouge");
+		const byBranch = hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) });
+		expect(byBranch.code).toBe(0);
+		expect(byBranch.stdout).toContain("~ metric-rouge  git file://");
+		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, rev: "main" });
+		expect(read(path.join(dir, "uv.lock"))).toContain(`git = "file://${bare}?rev=main"`);
+	});
+
+	it("when uv fails mid-sync (a broken local package) pyproject.toml and uv.lock are restored byte for byte", () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const before = bytes(dir);
+		// a package that locks fine but cannot be built: its module is missing
+		writePackage(path.join(dir, "packages/metric_broken"), "metric-broken");
+		rmSync(path.join(dir, "packages/metric_broken/src"), { recursive: true });
+		registerPackage(
+			dir,
+			'name: "metric-broken"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/metric_broken"\n',
+			"metric-broken",
+			"metrics",
+		);
+		hpm(["group", "add", "metrics", "-o", "metric-broken"], { cwd: dir });
+		hpm(["group", "add", "inference", "-o", "vlm-adapter-deepseek"], { cwd: dir });
+		const selected = readFileSync(path.join(dir, "pyproject.toml"));
+
+		const result = hpm(["sync"], { cwd: dir, env: uvEnv() });
+
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain("restored pyproject.toml and uv.lock");
+		expect(result.stderr).toMatch(/error: uv (add|sync) failed \(exit \d\); pyproject.toml and uv.lock were restored/);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(selected);
+		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(before.lock);
+	});
+
+	it("refuses a selection whose package has no source for the mode, before running uv", () => {
+		const dir = copyExample();
+		const before = snapshot(dir);
+		const result = hpm(["sync", "--mode", "staging"], { cwd: dir, env: uvEnv() });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('package "vlm-adapter-qwen" has no source for mode "staging" (it has: prod, dev)');
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
+
+describe("hpm install --manifest (real uv)", () => {
+	it("installs one package from its manifest as the user's own dependency", () => {
+		const dir = copyExample();
+		const result = hpm(["install", "--manifest", "registry/packages/metric-rouge.yaml", "--mode", "dev"], {
+			cwd: dir,
+			env: uvEnv(),
+		});
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe("installed metric-rouge (dev): -e ./packages/metric_rouge\n");
+		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({
+			path: "packages/metric_rouge",
+			editable: true,
+		});
+		expect(installed(dir)).toEqual(["metric-rouge"]);
+		// hpm does not own it: a sync keeps it
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(pyproject(dir).project.dependencies).toContain("metric-rouge");
+		expect(pyproject(dir).tool.hpm.managed).toEqual(["metric-bleu", "vlm-adapter-qwen"]);
+	});
+
+	it("a broken manifest is an error naming file and line, and nothing changes", () => {
+		const dir = copyExample();
+		writeFileSync(path.join(dir, "bad.yaml"), 'name: "x"\nversion: 1\nsources: {}\n');
+		const before = snapshot(dir);
+		const result = hpm(["install", "--manifest", "bad.yaml"], { cwd: dir, env: uvEnv() });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(`${path.join(dir, "bad.yaml")}:2:10: version must be a string, got number 1`);
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
