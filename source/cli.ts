@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
 import meow, { type AnyFlags } from "meow";
 import { type CommonFlags, resolveContext } from "./cli/context.js";
 import { createOutput, type Output, reportError } from "./cli/output.js";
@@ -42,6 +44,8 @@ ${COMMON}
 `;
 
 type Command = {
+	/** Read-modify-write commands hold the project lock from before reading to after writing. */
+	readonly locks?: true;
 	readonly usage: string;
 	readonly flags: AnyFlags;
 	readonly args: readonly string[];
@@ -80,6 +84,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/search.js")).runSearch(context, output, args[0] ?? ""),
 	},
 	"group add": {
+		locks: true,
 		usage:
 			"hpm group add GROUP --option NAME [--option NAME]... [options]\n\n  1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.",
 		flags: { option: { type: "string", shortFlag: "o", isMultiple: true } },
@@ -88,6 +93,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/group.js")).runGroupAdd(context, output, args[0] ?? "", strs(flags.option)),
 	},
 	"group remove": {
+		locks: true,
 		usage:
 			"hpm group remove GROUP [--option NAME] [options]\n\n  Without --option the group's whole choice is dropped.",
 		flags: { option: { type: "string", shortFlag: "o" } },
@@ -96,6 +102,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/group.js")).runGroupRemove(context, output, args[0] ?? "", str(flags.option)),
 	},
 	"registry add": {
+		locks: true,
 		usage: `hpm registry add [flags] [options]
 
   Writes registry/packages/<name>.yaml. For a local path, name and version are read from
@@ -156,6 +163,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/uv-commands.js")).runCheck(context, output, str(flags.mode)),
 	},
 	sync: {
+		locks: true,
 		usage:
 			"hpm sync [--mode M] [--dry-run] [options]\n\n  Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\n  If uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
 		flags: { mode: { type: "string", shortFlag: "m" }, dryRun: { type: "boolean", default: false } },
@@ -164,6 +172,7 @@ const COMMANDS: Record<string, Command> = {
 			(await import("./commands/uv-commands.js")).runSync(context, output, str(flags.mode), flags.dryRun === true),
 	},
 	install: {
+		locks: true,
 		usage:
 			"hpm install --manifest FILE [--mode M] [options]\n\n  Installs the package one manifest describes (no registry needed), as your own dependency.",
 		flags: { manifest: { type: "string" }, mode: { type: "string", shortFlag: "m" } },
@@ -268,8 +277,40 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		project: str(cli.flags.project),
 		json: cli.flags.json === true,
 	};
-	const context = resolveContext(common);
-	return command.run({ context, output, args: cli.input, flags: cli.flags });
+	const lock = await lockAndRecover(common, name, command.locks === true, output);
+	try {
+		const context = resolveContext(common);
+		return await command.run({ context, output, args: cli.input, flags: cli.flags });
+	} finally {
+		lock?.release();
+	}
+}
+
+/**
+ * Takes the project lock for commands that write, and for any command finishes what a killed
+ * hpm left behind (its journal), saying so. Read-only commands without a journal touch nothing.
+ */
+async function lockAndRecover(common: CommonFlags, name: string, locks: boolean, output: Output) {
+	const { locateProject } = await import("./project/project.js");
+	const file = locateProject(common.project, process.cwd());
+	if (file === undefined) return undefined;
+	const root = dirname(file);
+	const { journalPath, recoverJournal } = await import("./project/journal.js");
+	if (!locks && !existsSync(journalPath(root))) return undefined;
+	const { lockProject } = await import("./project/lock.js");
+	const lock = await lockProject(root, name, {
+		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
+	});
+	try {
+		const recovered = recoverJournal(root);
+		if (recovered) output.err(`hpm: ${recovered}`);
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
+	if (locks) return lock;
+	lock.release();
+	return undefined;
 }
 
 async function version(): Promise<string> {

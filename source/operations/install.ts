@@ -44,7 +44,7 @@ export async function* install(
 	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source };
 	const requirement = requirementLine(entry, project.root);
 	const uv = await findUv();
-	return yield* transaction(project.file, options.signal, async function* (scratch) {
+	return yield* transaction(project.file, "install", options.signal, async function* (scratch) {
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
 		const file = path.join(scratch, "requirements.txt");
 		writeFileSync(file, `${requirement}\n`);

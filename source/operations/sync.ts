@@ -39,7 +39,7 @@ export async function* sync(
 	const uv = await findUv();
 	const { signal } = options;
 	const cwd = project.root;
-	return yield* transaction(project.file, signal, async function* (scratch) {
+	return yield* transaction(project.file, "sync", signal, async function* (scratch) {
 		if (plan.remove.length > 0) {
 			yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
 			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals

@@ -5,6 +5,7 @@ import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Plan } from "../plan.js";
+import { beginJournal, endJournal } from "../project/journal.js";
 import type { UvRun } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
 
@@ -18,22 +19,29 @@ type Backup = { readonly pyproject: Buffer; readonly lock: Buffer | undefined };
  */
 export async function* transaction<T>(
 	pyproject: string,
+	command: string,
 	signal: AbortSignal | undefined,
 	body: (scratch: string) => AsyncGenerator<HpmEvent, T>,
 ): AsyncGenerator<HpmEvent, T> {
-	const lockFile = path.join(path.dirname(pyproject), "uv.lock");
+	const root = path.dirname(pyproject);
+	const lockFile = path.join(root, "uv.lock");
 	const backup: Backup = {
 		pyproject: readFileSync(pyproject),
 		lock: existsSync(lockFile) ? readFileSync(lockFile) : undefined,
 	};
+	// The journal outlives a SIGKILL: the next hpm command restores from it (see recoverJournal).
+	beginJournal(root, command, backup.pyproject, backup.lock);
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-"));
 	try {
-		return yield* body(scratch);
+		const result = yield* body(scratch);
+		endJournal(root);
+		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
 		writeFileAtomic(pyproject, backup.pyproject);
 		if (backup.lock) writeFileAtomic(lockFile, backup.lock);
 		else if (existsSync(lockFile)) unlinkSync(lockFile);
+		endJournal(root);
 		yield { type: "restored", files: [pyproject, lockFile] };
 		if (signal?.aborted) {
 			throw new HpmError("interrupted", "interrupted; pyproject.toml and uv.lock were restored", { exitCode: 1 });
