@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import meow, { type AnyFlags } from "meow";
 import { type CommonFlags, resolveContext } from "./cli/context.js";
 import { createOutput, type Output, reportError } from "./cli/output.js";
+import { installSignalHandlers, onInterrupt } from "./cli/signals.js";
 import { HpmError } from "./errors.js";
 
 const COMMON = `
@@ -278,10 +279,12 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		json: cli.flags.json === true,
 	};
 	const lock = await lockAndRecover(common, name, command.locks === true, output);
+	const unregister = lock ? onInterrupt(() => lock.release()) : undefined;
 	try {
 		const context = resolveContext(common);
 		return await command.run({ context, output, args: cli.input, flags: cli.flags });
 	} finally {
+		unregister?.();
 		lock?.release();
 	}
 }
@@ -321,4 +324,5 @@ async function version(): Promise<string> {
 	return manifest.version;
 }
 
+installSignalHandlers();
 process.exitCode = await main(process.argv.slice(2));

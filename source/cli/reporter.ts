@@ -62,27 +62,3 @@ export function planLines(plan: Plan, root: string, style = styles(false)): stri
 	if (plan.unchanged.length > 0) lines.push(style.dim(`  = ${plan.unchanged.map((u) => u.name).join(", ")}`));
 	return lines;
 }
-
-/** An AbortSignal that fires on Ctrl-C or SIGTERM, and the exit code that signal calls for. */
-export function interruptSignal(): { signal: AbortSignal; exitCode: () => 130 | 143 | undefined; dispose: () => void } {
-	const controller = new AbortController();
-	let code: 130 | 143 | undefined;
-	const onInt = () => {
-		code ??= 130;
-		controller.abort();
-	};
-	const onTerm = () => {
-		code ??= 143;
-		controller.abort();
-	};
-	process.on("SIGINT", onInt);
-	process.on("SIGTERM", onTerm);
-	return {
-		signal: controller.signal,
-		exitCode: () => code,
-		dispose: () => {
-			process.off("SIGINT", onInt);
-			process.off("SIGTERM", onTerm);
-		},
-	};
-}

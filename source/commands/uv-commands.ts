@@ -1,13 +1,14 @@
 import type { Context } from "../cli/context.js";
 import type { Output } from "../cli/output.js";
-import { interruptSignal, report } from "../cli/reporter.js";
+import { report } from "../cli/reporter.js";
+import { operationSignal } from "../cli/signals.js";
 import { HpmError } from "../errors.js";
 import { check } from "../operations/check.js";
 import { sync } from "../operations/sync.js";
 
 /** Runs `operation` with Ctrl-C / SIGTERM wired to its AbortSignal; an interrupt wins over other errors. */
 async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-	const interrupt = interruptSignal();
+	const interrupt = operationSignal();
 	try {
 		return await run(interrupt.signal);
 	} catch (error) {

@@ -5,7 +5,7 @@ import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Plan } from "../plan.js";
-import { beginJournal, endJournal } from "../project/journal.js";
+import { beginJournal, endJournal, noteChild } from "../project/journal.js";
 import type { UvRun } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
 
@@ -33,9 +33,16 @@ export async function* transaction<T>(
 	beginJournal(root, command, backup.pyproject, backup.lock);
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-"));
 	try {
-		const result = yield* body(scratch);
-		endJournal(root);
-		return result;
+		const steps = body(scratch);
+		for (;;) {
+			const next = await steps.next();
+			if (next.done) {
+				endJournal(root);
+				return next.value;
+			}
+			if (next.value.type === "uv-start" && next.value.pid !== undefined) noteChild(root, next.value.pid);
+			yield next.value;
+		}
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
 		writeFileAtomic(pyproject, backup.pyproject);

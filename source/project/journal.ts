@@ -13,6 +13,8 @@ type Journal = {
 	readonly pyproject: string;
 	/** base64 of uv.lock before the change, or null when there was none. */
 	readonly lock: string | null;
+	/** Process groups of the uv commands started so far (uv runs in its own group). */
+	readonly children?: number[];
 };
 
 export function journalPath(root: string): string {
@@ -29,6 +31,13 @@ export function beginJournal(root: string, command: string, pyproject: Buffer, l
 		lock: lock ? lock.toString("base64") : null,
 	};
 	writeFileAtomic(journalPath(root), `${JSON.stringify(journal)}\n`);
+}
+
+/** Notes a started uv process group, so a recovery can stop it if hpm itself was killed. */
+export function noteChild(root: string, pid: number): void {
+	const file = journalPath(root);
+	const journal = JSON.parse(readFileSync(file, "utf8")) as Journal;
+	writeFileAtomic(file, `${JSON.stringify({ ...journal, children: [...(journal.children ?? []), pid] })}\n`);
 }
 
 /** The change is complete (or fully undone): forget the old bytes. */
@@ -56,6 +65,15 @@ export function recoverJournal(root: string): string | undefined {
 		unlinkSync(file);
 		return undefined;
 	}
+	// uv outlives a SIGKILLed hpm (it has its own process group): stop it before it writes again.
+	for (const pid of journal.children ?? []) {
+		if (!isUvProcess(pid)) continue; // gone, or the number now belongs to someone else
+		try {
+			process.kill(-pid, "SIGKILL");
+		} catch {
+			// already gone
+		}
+	}
 	const lockFile = path.join(root, "uv.lock");
 	writeFileAtomic(path.join(root, "pyproject.toml"), Buffer.from(journal.pyproject, "base64"));
 	if (journal.lock === null) {
@@ -65,4 +83,14 @@ export function recoverJournal(root: string): string | undefined {
 	}
 	unlinkSync(file);
 	return `an earlier \`hpm ${journal.command}\` (pid ${journal.pid}, started ${journal.started}) was killed before it finished; pyproject.toml and uv.lock were restored to their state before it (run it again to apply it)`;
+}
+
+/** Whether `pid` is alive and is a uv process (by its command line, where /proc exists). */
+function isUvProcess(pid: number): boolean {
+	try {
+		const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
+		return path.basename(argv0) === "uv";
+	} catch {
+		return false;
+	}
 }

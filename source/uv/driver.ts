@@ -63,7 +63,6 @@ export async function* runUv(
 ): AsyncGenerator<HpmEvent, UvRun> {
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
-	yield { type: "uv-start", args: full };
 	const child = execa(uv.bin, full, {
 		cwd: options.cwd,
 		env: uvEnv(options.env),
@@ -74,6 +73,7 @@ export async function* runUv(
 		// decides: it stops uv and everything uv started (build backends), then restores the files.
 		detached: true,
 	});
+	yield { type: "uv-start", args: full, pid: child.pid };
 	const stop = () => killGroup(child.pid);
 	if (options.signal?.aborted) stop();
 	options.signal?.addEventListener("abort", stop, { once: true });
@@ -97,7 +97,7 @@ export async function* runUv(
 }
 
 /** SIGTERM to the whole process group, then SIGKILL to whatever is left after three seconds. */
-function killGroup(pid: number | undefined): void {
+export function killGroup(pid: number | undefined): void {
 	if (pid === undefined) return;
 	const send = (signal: NodeJS.Signals) => {
 		try {

@@ -84,6 +84,25 @@ describe("interrupting a running sync", () => {
 		for (const [file, content] of before) if (!file.startsWith(".venv")) expect(after.get(file), file).toEqual(content);
 	});
 
+	it("SIGKILL of hpm itself: the next command stops the orphaned uv and restores the files", async () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		slowPackage(dir);
+		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
+		const before = {
+			pyproject: readFileSync(path.join(dir, "pyproject.toml")),
+			lock: readFileSync(path.join(dir, "uv.lock")),
+		};
+		const result = await runUntil(["sync"], dir, "$ uv add", "SIGKILL");
+		expect(result.code).toBeNull();
+		const next = hpm(["list"], { cwd: dir });
+		expect(next.code).toBe(0);
+		expect(next.stderr).toContain("was killed before it finished; pyproject.toml and uv.lock were restored");
+		await expectNoBuildLeft();
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before.pyproject);
+		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(before.lock);
+	});
+
 	it("Ctrl-C during check changes nothing and creates nothing", async () => {
 		const dir = copyExample();
 		slowPackage(dir);
