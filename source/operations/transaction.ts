@@ -5,6 +5,7 @@ import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Plan } from "../plan.js";
+import { assertWritable } from "../project/write.js";
 import { beginJournal, endJournal, noteChild } from "../project/journal.js";
 import type { UvRun } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
@@ -23,6 +24,7 @@ export async function* transaction<T>(
 	signal: AbortSignal | undefined,
 	body: (scratch: string) => AsyncGenerator<HpmEvent, T>,
 ): AsyncGenerator<HpmEvent, T> {
+	assertWritable(pyproject);
 	const root = path.dirname(pyproject);
 	const lockFile = path.join(root, "uv.lock");
 	const backup: Backup = {

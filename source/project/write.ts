@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Project } from "./project.js";
@@ -11,6 +11,7 @@ import { editToml, type TomlEdit } from "./toml-edit.js";
 export async function writeProjectEdits(project: Project, edits: readonly TomlEdit[]): Promise<string> {
 	const next = await editToml(project.text, edits, project.file);
 	if (next === project.text) return next;
+	assertWritable(project.file);
 	const current = readFileSync(project.file, "utf8");
 	if (current !== project.text) {
 		throw new HpmError("project-changed", `${project.file} changed while hpm was working; nothing was written`, {
@@ -27,4 +28,14 @@ export async function writeProjectEdits(project: Project, edits: readonly TomlEd
 		});
 	}
 	return next;
+}
+
+/** An atomic rename (ours or uv's) would replace even a read-only file; respect the user's chmod instead. */
+export function assertWritable(file: string): void {
+	if ((statSync(file).mode & 0o222) === 0) {
+		throw new HpmError("project-read-only", "the file is read-only; nothing was written", {
+			hint: `make it writable (chmod u+w ${file}) and run the command again`,
+			location: { file },
+		});
+	}
 }

@@ -54,6 +54,15 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 			];
 		}
 		case "invalid_value": {
+			if (valueAt === undefined) {
+				return [
+					{
+						code: "missing-key",
+						message: `missing required key "${String(path.at(-1))}"${path.length > 1 ? ` in ${describePath(path.slice(0, -1))}` : ""}`,
+						location: yaml.locate(path.slice(0, -1)),
+					},
+				];
+			}
 			const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
 			const strategyHint = path.at(-1) === "strategy" && typeof valueAt === "string" ? suggestStrategy(valueAt) : "";
 			return [

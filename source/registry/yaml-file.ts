@@ -120,6 +120,7 @@ function fail(file: string, code: string, message: string): { ok: false; problem
 }
 
 function firstLine(message: string): string {
+	if (/call stack/i.test(message)) return "the YAML is nested too deeply";
 	return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
 }
 

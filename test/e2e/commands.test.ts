@@ -1,4 +1,4 @@
-import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedLines } from "../helpers/diff.js";
@@ -222,6 +222,7 @@ describe("hpm group add on real-world pyproject.toml files", () => {
 		const dir = tempDir();
 		const target = path.join(dir, "pyproject.toml");
 		copyFileSync(file, target);
+		chmodSync(target, 0o644);
 		const original = readFileSync(file, "latin1");
 		const eol = original.includes("\r\n") ? "\r\n" : "\n";
 		const registry = ["-r", path.join(EXAMPLE, "registry")];
