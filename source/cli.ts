@@ -36,6 +36,7 @@ const MAIN_HELP = `
     check [--mode M]          prove the selection resolves, changing nothing
     sync [--mode M] [--dry-run]         apply the selection through uv
     install --manifest FILE [--mode M]  install one package from its manifest
+    ui                        the full-screen interactive UI
     registry add [flags]      add a package manifest to the registry
     registry lint             every problem in the registry, one per line
 
@@ -180,6 +181,26 @@ const COMMANDS: Record<string, Command> = {
 		args: [],
 		run: async ({ context, output, flags }) =>
 			(await import("./commands/uv-commands.js")).runInstall(context, output, str(flags.manifest), str(flags.mode)),
+	},
+	ui: {
+		usage:
+			"hpm ui [options]\n\n  The full-screen interactive UI: browse the registry, choose options, check and sync, add packages.",
+		flags: {},
+		args: [],
+		run: async ({ output, flags }) => {
+			const { isInteractive } = await import("./cli/interactive.js");
+			if (!isInteractive(output.json)) {
+				throw new HpmError(
+					"not-a-terminal",
+					"hpm ui needs an interactive terminal (stdin and stdout a TTY, not CI, not --json)",
+					{
+						hint: "in scripts use `hpm list`, `hpm group add GROUP --option NAME` and `hpm sync`",
+					},
+				);
+			}
+			const { runUi } = await import("../screens/run-ui.js");
+			return runUi({ registry: str(flags.registry), project: str(flags.project), json: false }, process.cwd());
+		},
 	},
 	"registry lint": {
 		usage:

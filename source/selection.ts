@@ -118,6 +118,29 @@ export function addToGroup(
 	return { edit: { path, value }, message, changed };
 }
 
+/** The edit that makes an M-of-N group's choice exactly `options` (what the picker confirms). */
+export function replaceGroup(
+	registry: Registry,
+	project: Project,
+	groupName: string,
+	options: readonly string[],
+): SelectionChange {
+	const group = findGroup(registry, groupName);
+	const names = options.map((option) => findOption(registry, group, option));
+	const entry = project.selection.get(group.key);
+	const path = ["tool", "hpm", "groups", entry?.rawKey ?? group.name];
+	const current = entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : [...entry.value];
+	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
+	const message = names.length
+		? `${group.name}: now ${names.join(", ")}`
+		: `${group.name}: removed ${current.join(", ")}`;
+	return {
+		edit: { path, value: names.length ? names : undefined },
+		message: changed ? message : `${group.name}: unchanged`,
+		changed,
+	};
+}
+
 /** The edit that drops `option` (or the whole choice, without one) from `groupName`. */
 export function removeFromGroup(
 	registry: Registry,

@@ -2,7 +2,15 @@ import { type Context, loadContextRegistry, requireProject } from "../cli/contex
 import type { Output } from "../cli/output.js";
 import { HpmError } from "../errors.js";
 import { writeProjectEdits } from "../project/write.js";
-import { addToGroup, findGroup, optionNames, removeFromGroup, type SelectionChange } from "../selection.js";
+import { isInteractive } from "../cli/interactive.js";
+import {
+	addToGroup,
+	findGroup,
+	optionNames,
+	removeFromGroup,
+	replaceGroup,
+	type SelectionChange,
+} from "../selection.js";
 
 export async function runGroupAdd(
 	context: Context,
@@ -12,6 +20,25 @@ export async function runGroupAdd(
 ): Promise<number> {
 	const project = requireProject(context);
 	const registry = loadContextRegistry(context);
+	if (options.length === 0 && isInteractive(output.json)) {
+		const group = findGroup(registry, groupName);
+		const { pickOptions } = await import("../../screens/picker.js");
+		const entry = project.selection.get(group.key);
+		const picked = await pickOptions({
+			group: group.name,
+			strategy: group.strategy,
+			options: group.options.map((key) => ({
+				name: registry.packages.get(key)?.name ?? key,
+				description: registry.packages.get(key)?.description ?? "",
+			})),
+			selected: entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : [...entry.value],
+		});
+		if (picked === undefined)
+			throw new HpmError("cancelled", "nothing chosen; pyproject.toml was not changed", { exitCode: 1 });
+		if (group.strategy === "M-of-N")
+			return apply(output, project, replaceGroup(registry, project, group.name, picked), groupName);
+		return apply(output, project, addToGroup(registry, project, groupName, picked), groupName);
+	}
 	if (options.length === 0) {
 		const group = findGroup(registry, groupName);
 		const kind = group.strategy === "1-of-N" ? "one option" : "one or more options";

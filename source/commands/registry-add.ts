@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "../cli/context.js";
+import { isInteractive } from "../cli/interactive.js";
 import type { Output } from "../cli/output.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
@@ -104,7 +105,61 @@ export function manifestYaml(manifest: NewManifest): string {
 	return `${lines.join("\n")}\n`;
 }
 
-export function runRegistryAdd(context: Context, output: Output, flags: RegistryAddFlags): number {
+export type AddedPackage = { readonly manifest: NewManifest; readonly file: string; readonly groupMessage: string };
+
+export async function runRegistryAdd(context: Context, output: Output, given: RegistryAddFlags): Promise<number> {
+	let flags = given;
+	if (isInteractive(output.json) && missingRequired(given, context.cwd)) {
+		const { registry } = existsSync(context.registryRoot)
+			? loadRegistry(context.registryRoot)
+			: { registry: undefined };
+		const { runWizard } = await import("../../screens/run-wizard.js");
+		const answered = await runWizard(
+			context.registryRoot,
+			context.cwd,
+			registry ? [...registry.groups.values()].map((g) => g.name) : [],
+			new Set(registry?.packages.keys() ?? []),
+			withoutUndefined({ ...given, editable: given.editable || undefined, force: given.force || undefined }),
+		);
+		if (!answered) throw new HpmError("cancelled", "nothing was written", { exitCode: 1 });
+		flags = answered;
+	}
+	const { manifest, file, groupMessage } = addPackage(context, flags);
+	if (output.json) {
+		output.data({
+			name: manifest.name,
+			version: manifest.version,
+			file,
+			mode: manifest.mode,
+			source: manifest.source,
+			group: flags.group ?? null,
+		});
+		return 0;
+	}
+	output.out(`wrote ${file}`);
+	if (groupMessage) output.out(groupMessage);
+	return 0;
+}
+
+/** Whether the flags lack something only a person can supply (the source, or a git package's name or version). */
+function missingRequired(flags: RegistryAddFlags, cwd: string): boolean {
+	if (flags.path === undefined && flags.url === undefined) return true;
+	if (flags.path !== undefined) {
+		const found = readPythonPackage(path.resolve(cwd, flags.path));
+		return (
+			typeof found !== "string" &&
+			((flags.name ?? found.name) === undefined || (flags.version ?? found.version) === undefined)
+		);
+	}
+	return flags.name === undefined || flags.version === undefined;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Validates, then writes the manifest (and the group's new option) atomically; the CLI and the wizard share it. */
+export function addPackage(context: Context, flags: RegistryAddFlags): AddedPackage {
 	const packagesDir = path.join(context.registryRoot, "packages");
 	const manifest = validateManifest(flags, context.cwd, packagesDir);
 	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
@@ -144,18 +199,5 @@ export function runRegistryAdd(context: Context, output: Output, flags: Registry
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileAtomic(file, manifestYaml(manifest));
 	if (groupWrite) writeFileAtomic(groupWrite.file, groupWrite.text);
-	if (output.json) {
-		output.data({
-			name: manifest.name,
-			version: manifest.version,
-			file,
-			mode: manifest.mode,
-			source: manifest.source,
-			group: flags.group ?? null,
-		});
-		return 0;
-	}
-	output.out(`wrote ${file}`);
-	if (groupMessage) output.out(groupMessage);
-	return 0;
+	return { manifest, file, groupMessage };
 }

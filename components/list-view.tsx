@@ -1,0 +1,39 @@
+import { Box, Text } from "ink";
+import type { ReactNode } from "react";
+import { useRef } from "react";
+import { windowStart } from "./window.js";
+
+export type ListViewProps<T> = {
+	/** Everything that could be shown; only `height` rows are rendered. */
+	readonly items: readonly T[];
+	readonly selected: number;
+	readonly height: number;
+	readonly focused: boolean;
+	readonly renderItem: (item: T, selected: boolean) => ReactNode;
+	readonly itemKey: (item: T) => string;
+	readonly empty?: string;
+};
+
+/** A list that renders only its visible rows, so thousands of entries scroll without lag. */
+export function ListView<T>({ items, selected, height, focused, renderItem, itemKey, empty }: ListViewProps<T>) {
+	const start = useRef(0);
+	start.current = windowStart(selected, height, items.length, start.current);
+	const visible = items.slice(start.current, start.current + height);
+	if (items.length === 0) return <Text dimColor>{empty ?? "(nothing)"}</Text>;
+	return (
+		<Box flexDirection="column">
+			{visible.map((item, offset) => {
+				const isSelected = start.current + offset === selected;
+				return (
+					<Box key={itemKey(item)}>
+						<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? "❯ " : "  "}</Text>
+						{renderItem(item, isSelected)}
+					</Box>
+				);
+			})}
+			{items.length > height ? (
+				<Text dimColor>{`  ${start.current + 1}–${start.current + visible.length} of ${items.length}`}</Text>
+			) : null}
+		</Box>
+	);
+}

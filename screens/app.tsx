@@ -1,0 +1,125 @@
+import path from "node:path";
+import { Box, Text, useApp, useInput } from "ink";
+import { useCallback, useReducer, useState } from "react";
+import { HelpOverlay } from "../components/help-overlay.js";
+import type { KeyHint } from "../components/status-bar.js";
+import type { CommonFlags } from "../source/cli/context.js";
+import { addPackage } from "../source/commands/registry-add.js";
+import { chooseOption } from "../source/operations/choose.js";
+import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
+import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
+import { currentRoute, initialRouter, routerReducer } from "./router.js";
+import { useTerminalSize } from "./use-terminal-size.js";
+import { errorText, loadView, type View } from "./view.js";
+import { WizardScreen } from "./wizard-screen.js";
+
+const HELP: Record<string, readonly KeyHint[]> = {
+	browser: [...BROWSER_KEYS, ["esc", "clear the filter"], ["pgup/pgdn", "scroll a page"]],
+	operation: OPERATION_KEYS,
+	wizard: [
+		["enter", "accept the field"],
+		["esc", "previous field / cancel"],
+		["↑↓", "choose"],
+	],
+};
+
+export type AppProps = { readonly flags: CommonFlags; readonly cwd: string };
+
+/** The screen router: a stack of screen states over one view of the registry and project. */
+export function App({ flags, cwd }: AppProps) {
+	const { exit } = useApp();
+	const { columns, rows } = useTerminalSize();
+	const [router, dispatch] = useReducer(routerReducer, initialRouter);
+	const [view, setView] = useState<View | string>(() => {
+		try {
+			return loadView(flags, cwd);
+		} catch (error) {
+			return errorText(error);
+		}
+	});
+	const [message, setMessage] = useState<string | undefined>(undefined);
+	const reload = useCallback(() => {
+		try {
+			setView(loadView(flags, cwd));
+		} catch (error) {
+			setView(errorText(error));
+		}
+	}, [flags, cwd]);
+	const route = currentRoute(router);
+
+	useInput((input, key) => {
+		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
+		else if (typeof view === "string" && (input === "q" || key.escape || (key.ctrl && input === "c"))) exit();
+		else if (route.screen === "browser" && key.ctrl && input === "c") exit();
+	});
+
+	if (typeof view === "string") {
+		return (
+			<Box flexDirection="column">
+				<Text color="red">hpm ui cannot open this project: {view}</Text>
+				<Text dimColor>press q to quit</Text>
+			</Box>
+		);
+	}
+	const height = rows - 1;
+	const screen =
+		route.screen === "browser" ? (
+			<BrowserScreen
+				view={view}
+				width={columns}
+				height={height}
+				message={message}
+				active={!router.help}
+				onChoose={(group, option, how) => {
+					chooseOption(flags, cwd, group, option, how)
+						.then((text) => {
+							setMessage(`${text} (pending: press s to sync)`);
+							reload();
+						})
+						.catch((error: unknown) => setMessage(errorText(error)));
+				}}
+				onCommand={(command) => {
+					setMessage(undefined);
+					if (command === "quit") exit();
+					else if (command === "help") dispatch({ type: "toggle-help" });
+					else if (command === "add") dispatch({ type: "push", route: { screen: "wizard" } });
+					else dispatch({ type: "push", route: { screen: "operation", kind: command } });
+				}}
+			/>
+		) : route.screen === "operation" ? (
+			<OperationScreen
+				kind={route.kind}
+				flags={flags}
+				cwd={cwd}
+				width={columns}
+				height={height}
+				active={!router.help}
+				onBack={() => {
+					reload();
+					dispatch({ type: "pop" });
+				}}
+			/>
+		) : (
+			<WizardScreen
+				env={{
+					cwd,
+					packagesDir: path.join(view.context.registryRoot, "packages"),
+					groups: view.list.groups.map((g) => g.name),
+					existing: new Set(view.registry.packages.keys()),
+				}}
+				initial={{}}
+				width={columns}
+				active={!router.help}
+				onSubmit={(values) => {
+					const added = addPackage(view.context, values);
+					return `wrote ${added.file}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
+				}}
+				onExit={(text) => {
+					setMessage(text);
+					reload();
+					dispatch({ type: "pop" });
+				}}
+			/>
+		);
+	return router.help ? <HelpOverlay title={`keys: ${route.screen}`} keys={HELP[route.screen] ?? []} /> : screen;
+}

@@ -1,0 +1,177 @@
+import { Box, Text, useInput } from "ink";
+import TextInput from "ink-text-input";
+import { useMemo, useReducer } from "react";
+import { ListView } from "../components/list-view.js";
+import { StatusBar, type KeyHint } from "../components/status-bar.js";
+import { describeSource } from "../source/commands/show.js";
+import { normalizeName } from "../source/names.js";
+import { groupsOffering } from "../source/registry/model.js";
+import { browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
+import type { View } from "./view.js";
+
+export const BROWSER_KEYS: readonly KeyHint[] = [
+	["↑↓", "move"],
+	["←→/tab", "groups ⇄ options"],
+	["enter", "pick (1-of-N)"],
+	["space", "toggle (M-of-N)"],
+	["/", "filter"],
+	["c", "check"],
+	["s", "sync"],
+	["a", "add package"],
+	["?", "help"],
+	["q", "quit"],
+];
+
+export type BrowserProps = {
+	readonly view: View;
+	readonly width: number;
+	readonly height: number;
+	/** A message from the last action (e.g. "inference: switched from a to b"). */
+	readonly message: string | undefined;
+	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
+	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit") => void;
+	readonly active: boolean;
+};
+
+/** Groups on the left, the focused group's options on the right, the focused package below. */
+export function BrowserScreen({ view, width, height, message, onChoose, onCommand, active }: BrowserProps) {
+	const [state, dispatch] = useReducer(browserReducer, initialBrowser);
+	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
+	const groups = useMemo(() => visibleGroups(view.list, state.filter, describe), [view, state.filter]);
+	const group = groups[Math.min(state.group, Math.max(groups.length - 1, 0))];
+	const options = group?.options ?? [];
+	const option = options[Math.min(state.option, Math.max(options.length - 1, 0))];
+	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
+
+	const detailsHeight = 6;
+	const listHeight = Math.max(3, height - detailsHeight - 5);
+	const leftWidth = Math.max(28, Math.floor(width * 0.42));
+
+	useInput(
+		(input, key) => {
+			if (state.filtering) {
+				if (key.escape) dispatch({ type: "filter-clear" });
+				else if (key.return || key.downArrow) dispatch({ type: "filter-end" });
+				return;
+			}
+			const count = state.focus === "groups" ? groups.length : options.length;
+			if (key.upArrow || input === "k") dispatch({ type: "up", count, page: listHeight });
+			else if (key.downArrow || input === "j") dispatch({ type: "down", count, page: listHeight });
+			else if (key.pageUp) dispatch({ type: "page-up", count, page: listHeight });
+			else if (key.pageDown) dispatch({ type: "page-down", count, page: listHeight });
+			else if (key.tab || key.rightArrow || input === "l")
+				dispatch({ type: "focus", focus: state.focus === "groups" ? "options" : "groups" });
+			else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
+			else if (input === "/") dispatch({ type: "filter-start" });
+			else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
+			else if (input === "c") onCommand("check");
+			else if (input === "s") onCommand("sync");
+			else if (input === "a") onCommand("add");
+			else if (input === "?") onCommand("help");
+			else if (input === "q") onCommand("quit");
+			else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
+			else if ((key.return || input === " ") && group && option && !group.ungrouped) {
+				onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
+			}
+		},
+		{ isActive: active },
+	);
+
+	const mark = (selected: boolean) =>
+		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Box justifyContent="space-between">
+				<Text bold>hpm</Text>
+				<Text dimColor wrap="truncate-start">
+					{view.list.project ? `${view.list.project}  mode ${view.list.mode}` : "no project"}
+				</Text>
+			</Box>
+			<Box height={listHeight + 3}>
+				<Box
+					flexDirection="column"
+					width={leftWidth}
+					borderStyle="single"
+					borderColor={state.focus === "groups" ? "cyan" : "gray"}
+				>
+					<ListView
+						items={groups}
+						selected={Math.min(state.group, Math.max(groups.length - 1, 0))}
+						height={listHeight}
+						focused={state.focus === "groups"}
+						itemKey={(g) => g.name}
+						empty={state.filter ? `nothing matches "${state.filter}"` : "the registry has no groups"}
+						renderItem={(g) => (
+							<Text wrap="truncate-end">
+								{g.name} <Text dimColor>{g.strategy}</Text>{" "}
+								{g.ungrouped ? (
+									""
+								) : g.selected.length === 0 ? (
+									<Text dimColor>–</Text>
+								) : g.synced ? (
+									<Text color="green">synced</Text>
+								) : (
+									<Text color="yellow">pending</Text>
+								)}
+							</Text>
+						)}
+					/>
+				</Box>
+				<Box
+					flexDirection="column"
+					flexGrow={1}
+					borderStyle="single"
+					borderColor={state.focus === "options" ? "cyan" : "gray"}
+				>
+					<ListView
+						items={options}
+						selected={Math.min(state.option, Math.max(options.length - 1, 0))}
+						height={listHeight}
+						focused={state.focus === "options"}
+						itemKey={(o) => o.name}
+						renderItem={(o) => (
+							<Text wrap="truncate-end">
+								{group?.ungrouped ? "" : <Text color={o.selected ? "green" : undefined}>{mark(o.selected)} </Text>}
+								{o.name} <Text dimColor>{o.version}</Text>
+							</Text>
+						)}
+					/>
+				</Box>
+			</Box>
+			<Box flexDirection="column" height={detailsHeight} paddingX={1}>
+				{pkg ? (
+					<>
+						<Text wrap="truncate-end">
+							<Text bold>{pkg.name}</Text> {pkg.version} <Text dimColor>{pkg.description}</Text>
+						</Text>
+						{[...pkg.sources].slice(0, 3).map(([mode, source]) => (
+							<Text key={mode} wrap="truncate-end">
+								<Text color={mode === view.list.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}
+								{describeSource(source)}
+							</Text>
+						))}
+						<Text dimColor wrap="truncate-end">
+							groups:{" "}
+							{groupsOffering(view.registry, pkg.key)
+								.map((g) => g.name)
+								.join(", ") || "none"}
+						</Text>
+					</>
+				) : (
+					<Text dimColor>{group ? group.description : ""}</Text>
+				)}
+			</Box>
+			{state.filtering || state.filter ? (
+				<Box>
+					<Text color="cyan">/</Text>
+					<TextInput
+						value={state.filter}
+						focus={state.filtering && active}
+						onChange={(text) => dispatch({ type: "filter-set", text })}
+					/>
+				</Box>
+			) : null}
+			<StatusBar hints={BROWSER_KEYS.filter(([k]) => !["←→/tab"].includes(k) || width > 100)} message={message} />
+		</Box>
+	);
+}

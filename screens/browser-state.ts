@@ -1,0 +1,87 @@
+import type { ListJson } from "../source/commands/list.js";
+
+export type GroupRow = ListJson["groups"][number] & { readonly ungrouped?: boolean };
+
+/** What the registry browser shows and where the cursor is. */
+export type BrowserState = {
+	readonly focus: "groups" | "options";
+	readonly group: number;
+	readonly option: number;
+	readonly filter: string;
+	readonly filtering: boolean;
+};
+
+export type BrowserAction =
+	| {
+			readonly type: "up" | "down" | "page-up" | "page-down" | "home" | "end";
+			readonly count: number;
+			readonly page: number;
+	  }
+	| { readonly type: "focus"; readonly focus: BrowserState["focus"] }
+	| { readonly type: "filter-start" | "filter-end" | "filter-clear" }
+	| { readonly type: "filter-set"; readonly text: string };
+
+export const initialBrowser: BrowserState = { focus: "groups", group: 0, option: 0, filter: "", filtering: false };
+
+export function browserReducer(state: BrowserState, action: BrowserAction): BrowserState {
+	const clamp = (index: number, count: number) => Math.max(0, Math.min(index, count - 1));
+	const key = state.focus === "groups" ? "group" : "option";
+	const reset = state.focus === "groups" ? { option: 0 } : {};
+	switch (action.type) {
+		case "up":
+			return { ...state, ...reset, [key]: clamp(state[key] - 1, action.count) };
+		case "down":
+			return { ...state, ...reset, [key]: clamp(state[key] + 1, action.count) };
+		case "page-up":
+			return { ...state, ...reset, [key]: clamp(state[key] - action.page, action.count) };
+		case "page-down":
+			return { ...state, ...reset, [key]: clamp(state[key] + action.page, action.count) };
+		case "home":
+			return { ...state, ...reset, [key]: 0 };
+		case "end":
+			return { ...state, ...reset, [key]: clamp(action.count - 1, action.count) };
+		case "focus":
+			return { ...state, focus: action.focus };
+		case "filter-start":
+			return { ...state, filtering: true };
+		case "filter-end":
+			return { ...state, filtering: false };
+		case "filter-clear":
+			return { ...state, filter: "", filtering: false, group: 0, option: 0 };
+		case "filter-set":
+			return { ...state, filter: action.text, group: 0, option: 0 };
+		default: {
+			const exhaustive: never = action;
+			return exhaustive;
+		}
+	}
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/[-_.\s]+/g, "");
+
+/** Groups whose name or description, or any option's name, matches the filter (case- and separator-insensitive). */
+export function visibleGroups(list: ListJson, filter: string, describe: (name: string) => string): GroupRow[] {
+	const rows: GroupRow[] = [...list.groups];
+	if (list.ungrouped.length > 0) {
+		rows.push({
+			name: "(no group)",
+			strategy: "",
+			description: "packages no group offers",
+			options: list.ungrouped.map((p) => ({ ...p, selected: false })),
+			selected: [],
+			synced: true,
+			ungrouped: true,
+		});
+	}
+	const needle = squash(filter);
+	if (!needle) return rows;
+	return rows
+		.map((group) => {
+			if (squash(group.name).includes(needle) || squash(group.description).includes(needle)) return group;
+			const options = group.options.filter(
+				(o) => squash(o.name).includes(needle) || squash(describe(o.name)).includes(needle),
+			);
+			return options.length > 0 ? { ...group, options } : undefined;
+		})
+		.filter((group): group is GroupRow => group !== undefined);
+}

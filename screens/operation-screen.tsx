@@ -1,0 +1,109 @@
+import { Box, Text, useInput } from "ink";
+import { LogTail } from "../components/log-tail.js";
+import { Spinner } from "../components/spinner.js";
+import { type KeyHint, StatusBar } from "../components/status-bar.js";
+import type { CommonFlags } from "../source/cli/context.js";
+import { formatProblem } from "../source/errors.js";
+import type { Plan } from "../source/plan.js";
+import { useOperation } from "./use-operation.js";
+
+export type OperationProps = {
+	readonly kind: "check" | "sync";
+	readonly flags: CommonFlags;
+	readonly cwd: string;
+	readonly width: number;
+	readonly height: number;
+	readonly onBack: () => void;
+	readonly active: boolean;
+};
+
+export const OPERATION_KEYS: readonly KeyHint[] = [
+	["enter", "run"],
+	["esc", "back"],
+	["ctrl-c", "cancel uv (files are restored)"],
+];
+
+/** The plan, then on Enter uv's output line by line with a spinner, then the result. */
+export function OperationScreen({ kind, flags, cwd, width, height, onBack, active }: OperationProps) {
+	const { state, start, cancel } = useOperation(kind, flags, cwd);
+	useInput(
+		(input, key) => {
+			if (key.ctrl && input === "c") {
+				if (state.phase === "running") cancel();
+				else onBack();
+				return;
+			}
+			if (state.phase === "running") return;
+			if (state.phase === "confirm" && (key.return || input === "y")) start();
+			else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) onBack();
+		},
+		{ isActive: active },
+	);
+	const title = kind === "check" ? "Check: does the selection resolve?" : "Sync: apply the selection with uv";
+	const planHeight = Math.min(8, Math.max(3, Math.floor(height / 3)));
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text bold>{title}</Text>
+			{state.phase === "failed" ? (
+				<Text color="red">{state.message}</Text>
+			) : (
+				<>
+					<PlanView plan={state.plan} height={planHeight} />
+					{state.phase === "confirm" && state.problems.length > 0 ? (
+						<Box flexDirection="column">
+							{state.problems.slice(0, 5).map((p) => (
+								<Text key={p.message} color="red" wrap="truncate-end">
+									problem: {formatProblem(p)}
+								</Text>
+							))}
+						</Box>
+					) : null}
+					{state.phase === "confirm" ? (
+						<Text>
+							{kind === "check"
+								? "Press Enter to resolve it with uv (nothing is changed)."
+								: "Press Enter to apply this plan."}
+						</Text>
+					) : null}
+					{state.phase === "running" ? <Spinner since={state.since} label={state.status} /> : null}
+					{state.phase === "running" || state.phase === "done" ? (
+						<LogTail lines={state.lines} height={Math.max(3, height - planHeight - 6)} />
+					) : null}
+					{state.phase === "done" ? <Text color={state.ok ? "green" : "red"}>{state.summary}</Text> : null}
+				</>
+			)}
+			<Box flexGrow={1} />
+			<StatusBar
+				hints={
+					state.phase === "running"
+						? [["ctrl-c", "cancel"]]
+						: state.phase === "confirm"
+							? OPERATION_KEYS
+							: [["enter/esc", "back"]]
+				}
+			/>
+		</Box>
+	);
+}
+
+function PlanView({ plan, height }: { readonly plan: Plan; readonly height: number }) {
+	const rows = [
+		...plan.add.map((e) => ({ mark: "+", color: "green", name: e.name, note: e.groups.join(", ") })),
+		...plan.switch.map((e) => ({ mark: "~", color: "yellow", name: e.name, note: "switch source" })),
+		...plan.remove.map((e) => ({ mark: "-", color: "red", name: e.name, note: "" })),
+	];
+	return (
+		<Box flexDirection="column">
+			<Text dimColor>plan (mode {plan.mode}):</Text>
+			{rows.length === 0 ? <Text> nothing to change</Text> : null}
+			{rows.slice(0, height).map((row) => (
+				<Text key={`${row.mark}${row.name}`}>
+					{"  "}
+					<Text color={row.color}>{row.mark}</Text> {row.name} <Text dimColor>{row.note}</Text>
+				</Text>
+			))}
+			{rows.length > height ? <Text dimColor> … and {rows.length - height} more</Text> : null}
+			{plan.unchanged.length > 0 ? <Text dimColor> = {plan.unchanged.map((u) => u.name).join(", ")}</Text> : null}
+		</Box>
+	);
+}

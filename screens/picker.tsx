@@ -1,0 +1,82 @@
+import { Box, render, Text, useApp, useInput } from "ink";
+import { useState } from "react";
+import { ListView } from "../components/list-view.js";
+import { StatusBar } from "../components/status-bar.js";
+
+export type PickerRequest = {
+	readonly group: string;
+	readonly strategy: "1-of-N" | "M-of-N";
+	readonly options: readonly { readonly name: string; readonly description: string }[];
+	readonly selected: readonly string[];
+};
+
+/** Picks the options of one group: Enter picks in 1-of-N; Space toggles and Enter confirms in M-of-N. */
+export function Picker({
+	request,
+	onDone,
+}: {
+	readonly request: PickerRequest;
+	readonly onDone: (picked: string[] | undefined) => void;
+}) {
+	const { exit } = useApp();
+	const [index, setIndex] = useState(0);
+	const [marked, setMarked] = useState<readonly string[]>(request.selected);
+	const multi = request.strategy === "M-of-N";
+	const finish = (picked: string[] | undefined) => {
+		onDone(picked);
+		exit();
+	};
+	useInput((input, key) => {
+		const option = request.options[index];
+		if (key.upArrow || input === "k") setIndex(Math.max(0, index - 1));
+		else if (key.downArrow || input === "j") setIndex(Math.min(request.options.length - 1, index + 1));
+		else if (key.escape || input === "q" || (key.ctrl && input === "c")) finish(undefined);
+		else if (multi && input === " " && option)
+			setMarked(marked.includes(option.name) ? marked.filter((m) => m !== option.name) : [...marked, option.name]);
+		else if (key.return && option) finish(multi ? [...marked] : [option.name]);
+	});
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text bold>{request.group}</Text> <Text dimColor>({request.strategy})</Text>
+				{multi ? " choose any: space toggles, enter confirms" : " choose one: enter picks"}
+			</Text>
+			<ListView
+				items={request.options}
+				selected={index}
+				height={Math.min(request.options.length, 15)}
+				focused
+				itemKey={(o) => o.name}
+				renderItem={(o) => (
+					<Text>
+						{multi ? (marked.includes(o.name) ? "[x] " : "[ ] ") : request.selected.includes(o.name) ? "(*) " : "( ) "}
+						{o.name} <Text dimColor>{o.description}</Text>
+					</Text>
+				)}
+			/>
+			<StatusBar
+				hints={
+					multi
+						? [
+								["space", "toggle"],
+								["enter", "confirm"],
+								["esc", "cancel"],
+							]
+						: [
+								["enter", "pick"],
+								["esc", "cancel"],
+							]
+				}
+			/>
+		</Box>
+	);
+}
+
+/** Shows the picker inline and resolves with the chosen option names, or undefined when cancelled. */
+export async function pickOptions(request: PickerRequest): Promise<string[] | undefined> {
+	let result: string[] | undefined;
+	const instance = render(<Picker request={request} onDone={(picked) => (result = picked)} />, { exitOnCtrlC: false });
+	await instance.waitUntilExit();
+	instance.cleanup();
+	return result;
+}

@@ -1,0 +1,30 @@
+import { render } from "ink";
+import type { CommonFlags } from "../source/cli/context.js";
+import { App } from "./app.js";
+
+const ENTER_ALT = "\u001B[?1049h\u001B[H";
+const LEAVE_ALT = "\u001B[?25h\u001B[?1049l";
+
+/**
+ * Opens the full-screen UI on the alternate screen and restores the terminal however it ends:
+ * quit, Ctrl-C, a signal or a crash.
+ */
+export async function runUi(flags: CommonFlags, cwd: string): Promise<number> {
+	let left = false;
+	const leave = () => {
+		if (left) return;
+		left = true;
+		process.stdout.write(LEAVE_ALT);
+	};
+	process.stdout.write(ENTER_ALT);
+	process.once("exit", leave);
+	try {
+		const instance = render(<App flags={flags} cwd={cwd} />, { exitOnCtrlC: false, patchConsole: true });
+		await instance.waitUntilExit();
+		instance.cleanup();
+		return 0;
+	} finally {
+		leave();
+		process.off("exit", leave);
+	}
+}

@@ -1,0 +1,108 @@
+import { Text } from "ink";
+import { render } from "ink-testing-library";
+import { describe, expect, it } from "vitest";
+import { HelpOverlay } from "../../components/help-overlay.js";
+import { ListView } from "../../components/list-view.js";
+import { LogTail } from "../../components/log-tail.js";
+import { StatusBar } from "../../components/status-bar.js";
+import { windowStart } from "../../components/window.js";
+import { stripAnsi } from "../../source/cli/output.js";
+
+const frame = (f: string | undefined) => stripAnsi(f ?? "");
+
+describe("ListView", () => {
+	const items = Array.from({ length: 2000 }, (_, i) => `package-${i}`);
+	const view = (selected: number) => (
+		<ListView
+			items={items}
+			selected={selected}
+			height={3}
+			focused
+			itemKey={(x) => x}
+			renderItem={(x) => <Text>{x}</Text>}
+		/>
+	);
+
+	it("renders only the visible rows of a long list, with the position", () => {
+		const { lastFrame } = render(view(0));
+		expect(frame(lastFrame())).toBe("❯ package-0\n  package-1\n  package-2\n  1–3 of 2000");
+	});
+
+	it("keeps the selection in view when it moves past the window", () => {
+		const { lastFrame, rerender } = render(view(0));
+		rerender(view(1500));
+		expect(frame(lastFrame())).toBe("  package-1498\n  package-1499\n❯ package-1500\n  1499–1501 of 2000");
+	});
+
+	it("says so when empty", () => {
+		const { lastFrame } = render(
+			<ListView
+				items={[]}
+				selected={0}
+				height={3}
+				focused
+				itemKey={(x: string) => x}
+				renderItem={(x) => <Text>{x}</Text>}
+				empty="nothing here"
+			/>,
+		);
+		expect(frame(lastFrame())).toBe("nothing here");
+	});
+
+	it("windowStart scrolls only as far as needed", () => {
+		expect(windowStart(0, 5, 3)).toBe(0);
+		expect(windowStart(4, 5, 100, 0)).toBe(0);
+		expect(windowStart(5, 5, 100, 0)).toBe(1);
+		expect(windowStart(2, 5, 100, 4)).toBe(2);
+		expect(windowStart(99, 5, 100, 0)).toBe(95);
+	});
+});
+
+describe("StatusBar, HelpOverlay, LogTail", () => {
+	it("status bar lists the keys, or a message instead", () => {
+		expect(
+			frame(
+				render(
+					<StatusBar
+						hints={[
+							["q", "quit"],
+							["?", "help"],
+						]}
+					/>,
+				).lastFrame(),
+			),
+		).toBe("q quit  ? help");
+		expect(frame(render(<StatusBar hints={[["q", "quit"]]} message="saved" />).lastFrame())).toBe("saved");
+	});
+
+	it("help overlay shows every key", () => {
+		// it spans the terminal (ink-testing-library's is 100 columns wide)
+		const row = (text: string) => `│ ${text.padEnd(96)} │`;
+		expect(
+			frame(
+				render(
+					<HelpOverlay
+						title="keys"
+						keys={[
+							["q", "quit"],
+							["/", "filter"],
+						]}
+					/>,
+				).lastFrame(),
+			),
+		).toBe(
+			[
+				`╭${"─".repeat(98)}╮`,
+				row("keys"),
+				row(`${"q".padEnd(12)}quit`),
+				row(`${"/".padEnd(12)}filter`),
+				row("press ? or Esc to close"),
+				`╰${"─".repeat(98)}╯`,
+			].join("\n"),
+		);
+	});
+
+	it("log tail keeps the last lines that fit", () => {
+		expect(frame(render(<LogTail lines={["a", "b", "c", "d"]} height={2} />).lastFrame())).toBe("c\nd");
+	});
+});
