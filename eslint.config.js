@@ -8,7 +8,7 @@ export default tseslint.config(
 	{
 		rules: {
 			"@typescript-eslint/no-explicit-any": "error",
-			"@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+			"@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
 			"no-control-regex": "off",
 		},
 	},
