@@ -1,12 +1,13 @@
-import { Box, Text, useInput } from "ink";
+import { Box, type Key, Text, useInput } from "ink";
 import TextInput from "ink-text-input";
-import { useMemo, useReducer } from "react";
 import { ListView } from "../components/list-view.js";
+import { splitKeys } from "../components/split-keys.js";
+import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
 import { describeSource } from "../source/commands/show.js";
 import { normalizeName } from "../source/names.js";
 import { groupsOffering } from "../source/registry/model.js";
-import { browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
+import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
 import type { View } from "./view.js";
 
 export const BROWSER_KEYS: readonly KeyHint[] = [
@@ -35,44 +36,60 @@ export type BrowserProps = {
 
 /** Groups on the left, the focused group's options on the right, the focused package below. */
 export function BrowserScreen({ view, width, height, message, onChoose, onCommand, active }: BrowserProps) {
-	const [state, dispatch] = useReducer(browserReducer, initialBrowser);
+	const [state, dispatch, latest] = useLatestReducer(browserReducer, initialBrowser);
 	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
-	const groups = useMemo(() => visibleGroups(view.list, state.filter, describe), [view, state.filter]);
-	const group = groups[Math.min(state.group, Math.max(groups.length - 1, 0))];
-	const options = group?.options ?? [];
-	const option = options[Math.min(state.option, Math.max(options.length - 1, 0))];
+	const focusOf = (s: BrowserState) => {
+		const groups = visibleGroups(view.list, s.filter, describe);
+		const group = groups[Math.min(s.group, Math.max(groups.length - 1, 0))];
+		const options = group?.options ?? [];
+		return { groups, group, options, option: options[Math.min(s.option, Math.max(options.length - 1, 0))] };
+	};
+	const { groups, group, options, option } = focusOf(state);
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
 
 	const detailsHeight = 6;
 	const listHeight = Math.max(3, height - detailsHeight - 5);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
 
+	const handle = (input: string, key: Partial<Key>) => {
+		// read the newest state: several keys of one chunk arrive before the next render
+		const state = latest();
+		const { groups, group, options, option } = focusOf(state);
+		if (state.filtering) {
+			if (key.escape) dispatch({ type: "filter-clear" });
+			else if (key.return || key.downArrow) dispatch({ type: "filter-end" });
+			return;
+		}
+		const count = state.focus === "groups" ? groups.length : options.length;
+		if (key.upArrow || input === "k") dispatch({ type: "up", count, page: listHeight });
+		else if (key.downArrow || input === "j") dispatch({ type: "down", count, page: listHeight });
+		else if (key.pageUp) dispatch({ type: "page-up", count, page: listHeight });
+		else if (key.pageDown) dispatch({ type: "page-down", count, page: listHeight });
+		else if (key.tab || key.rightArrow || input === "l")
+			dispatch({ type: "focus", focus: state.focus === "groups" ? "options" : "groups" });
+		else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
+		else if (input === "/") dispatch({ type: "filter-start" });
+		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
+		else if (input === "c") onCommand("check");
+		else if (input === "s") onCommand("sync");
+		else if (input === "a") onCommand("add");
+		else if (input === "?") onCommand("help");
+		else if (input === "q") onCommand("quit");
+		else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
+		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
+			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
+		}
+	};
 	useInput(
 		(input, key) => {
-			if (state.filtering) {
-				if (key.escape) dispatch({ type: "filter-clear" });
-				else if (key.return || key.downArrow) dispatch({ type: "filter-end" });
-				return;
-			}
-			const count = state.focus === "groups" ? groups.length : options.length;
-			if (key.upArrow || input === "k") dispatch({ type: "up", count, page: listHeight });
-			else if (key.downArrow || input === "j") dispatch({ type: "down", count, page: listHeight });
-			else if (key.pageUp) dispatch({ type: "page-up", count, page: listHeight });
-			else if (key.pageDown) dispatch({ type: "page-down", count, page: listHeight });
-			else if (key.tab || key.rightArrow || input === "l")
-				dispatch({ type: "focus", focus: state.focus === "groups" ? "options" : "groups" });
-			else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
-			else if (input === "/") dispatch({ type: "filter-start" });
-			else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
-			else if (input === "c") onCommand("check");
-			else if (input === "s") onCommand("sync");
-			else if (input === "a") onCommand("add");
-			else if (input === "?") onCommand("help");
-			else if (input === "q") onCommand("quit");
-			else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
-			else if ((key.return || input === " ") && group && option && !group.ungrouped) {
-				onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
-			}
+			if (latest().filtering) return; // the filter's text field has the keys
+			for (const press of splitKeys(input, key)) handle(press.input, press.key);
+		},
+		{ isActive: active },
+	);
+	useInput(
+		(_input, key) => {
+			if (latest().filtering) handle("", key);
 		},
 		{ isActive: active },
 	);

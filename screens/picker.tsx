@@ -1,6 +1,7 @@
-import { Box, render, Text, useApp, useInput } from "ink";
-import { useState } from "react";
+import { Box, type Key, render, Text, useApp, useInput } from "ink";
 import { ListView } from "../components/list-view.js";
+import { splitKeys } from "../components/split-keys.js";
+import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
 
 export type PickerRequest = {
@@ -9,6 +10,9 @@ export type PickerRequest = {
 	readonly options: readonly { readonly name: string; readonly description: string }[];
 	readonly selected: readonly string[];
 };
+
+type PickerState = { readonly index: number; readonly marked: readonly string[] };
+const pickerReducer = (state: PickerState, change: Partial<PickerState>): PickerState => ({ ...state, ...change });
 
 /** Picks the options of one group: Enter picks in 1-of-N; Space toggles and Enter confirms in M-of-N. */
 export function Picker({
@@ -19,21 +23,28 @@ export function Picker({
 	readonly onDone: (picked: string[] | undefined) => void;
 }) {
 	const { exit } = useApp();
-	const [index, setIndex] = useState(0);
-	const [marked, setMarked] = useState<readonly string[]>(request.selected);
+	const [{ index, marked }, dispatch, latest] = useLatestReducer(pickerReducer, { index: 0, marked: request.selected });
 	const multi = request.strategy === "M-of-N";
 	const finish = (picked: string[] | undefined) => {
 		onDone(picked);
 		exit();
 	};
-	useInput((input, key) => {
+	const handle = (input: string, key: Partial<Key>) => {
+		// read the newest state: several keys of one chunk arrive before the next render
+		const { index, marked } = latest();
 		const option = request.options[index];
-		if (key.upArrow || input === "k") setIndex(Math.max(0, index - 1));
-		else if (key.downArrow || input === "j") setIndex(Math.min(request.options.length - 1, index + 1));
+		const last = request.options.length - 1;
+		if (key.upArrow || input === "k") dispatch({ index: Math.max(0, index - 1) });
+		else if (key.downArrow || input === "j") dispatch({ index: Math.min(last, index + 1) });
 		else if (key.escape || input === "q" || (key.ctrl && input === "c")) finish(undefined);
-		else if (multi && input === " " && option)
-			setMarked(marked.includes(option.name) ? marked.filter((m) => m !== option.name) : [...marked, option.name]);
-		else if (key.return && option) finish(multi ? [...marked] : [option.name]);
+		else if (multi && input === " " && option) {
+			dispatch({
+				marked: marked.includes(option.name) ? marked.filter((m) => m !== option.name) : [...marked, option.name],
+			});
+		} else if (key.return && option) finish(multi ? [...marked] : [option.name]);
+	};
+	useInput((input, key) => {
+		for (const press of splitKeys(input, key)) handle(press.input, press.key);
 	});
 	return (
 		<Box flexDirection="column">

@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { StatusBar } from "../components/status-bar.js";
 import { manifestYaml, type RegistryAddFlags, validateManifest } from "../source/commands/registry-add.js";
 import { errorText } from "./view.js";
@@ -32,7 +32,13 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 	const given = useMemo(() => givenSteps(initial), [initial]);
 	const [state, setState] = useState<WizardState>(() => startWizard(initial));
 	const step = currentStep(state, given);
-	const [text, setText] = useState(() => step?.initial?.(state.values) ?? "");
+	const [text, setTextState] = useState(() => step?.initial?.(state.values) ?? "");
+	// the newest text: Enter can arrive before React renders the last keystrokes
+	const textRef = useRef(text);
+	const setText = (value: string) => {
+		textRef.current = value;
+		setTextState(value);
+	};
 	const [error, setError] = useState<string | undefined>(undefined);
 
 	const go = (next: WizardState) => {
@@ -85,7 +91,7 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 					) : (
 						<Box>
 							<Text color="cyan">› </Text>
-							<TextInput value={text} focus={active} onChange={setText} onSubmit={answer} />
+							<TextInput value={text} focus={active} onChange={setText} onSubmit={() => answer(textRef.current)} />
 						</Box>
 					)}
 					{typedProblem ? <Text color="red">{typedProblem}</Text> : null}

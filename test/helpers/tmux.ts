@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { BIN } from "./run.js";
+import { uvEnv } from "./uv.js";
+
+const SOCKET = `hpm-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+
+export type Pane = {
+	/** Named keys (Enter, Tab, Down, Space, Escape, C-c) or, with literal, text typed as is. */
+	keys(...keys: string[]): void;
+	type(text: string): void;
+	screen(): string;
+	waitFor(predicate: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
+	close(): void;
+};
+
+let counter = 0;
+
+/** Runs `hpm ARGS` in a real pseudo-terminal (a tmux pane) of the given size, as a user would. */
+export function openPane(args: readonly string[], cwd: string, columns = 100, rows = 30): Pane {
+	const name = `p${counter++}`;
+	const env = Object.entries({ ...uvEnv(), TERM: "xterm-256color" })
+		.map(([key, value]) => `${key}='${value ?? ""}'`)
+		.join(" ");
+	const quoted = args.map((a) => `'${a}'`).join(" ");
+	const command = `cd '${cwd}' && env -u CI ${env} '${process.execPath}' '${BIN}' ${quoted}; echo HPM_EXIT=$?; sleep 600`;
+	tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command);
+	const screen = () => tmux("capture-pane", "-p", "-t", name);
+	return {
+		keys: (...keys) => {
+			// one key at a time, as a person types (the programs also cope with keys arriving together)
+			for (const key of keys) {
+				tmux("send-keys", "-t", name, key);
+				execFileSync("sleep", ["0.05"]);
+			}
+		},
+		type: (text) => {
+			tmux("send-keys", "-t", name, "-l", text);
+		},
+		screen,
+		waitFor: async (predicate, timeoutMs = 20_000) => {
+			const start = Date.now();
+			for (;;) {
+				const text = screen();
+				if (predicate(text)) {
+					await new Promise((r) => setTimeout(r, 80)); // let the program attach its key handlers
+					return text;
+				}
+				if (Date.now() - start > timeoutMs) throw new Error(`the terminal never showed what was expected:\n${text}`);
+				await new Promise((r) => setTimeout(r, 25));
+			}
+		},
+		close: () => {
+			try {
+				tmux("kill-session", "-t", name);
+			} catch {
+				// already gone
+			}
+		},
+	};
+}

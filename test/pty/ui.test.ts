@@ -1,0 +1,174 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { afterEach, describe, expect, it } from "vitest";
+import { copyExample, hpm } from "../helpers/run.js";
+import { openPane, type Pane } from "../helpers/tmux.js";
+import { installed, writePackage } from "../helpers/uv.js";
+
+let pane: Pane | undefined;
+afterEach(() => pane?.close());
+
+const deps = (dir: string) =>
+	(parse(readFileSync(path.join(dir, "pyproject.toml"), "utf8")) as { project: { dependencies: string[] } }).project
+		.dependencies;
+
+describe("hpm ui in a real terminal", () => {
+	it("filter, pick 1-of-N, toggle M-of-N, sync with uv's lines streaming, quit: files and environment follow", async () => {
+		const dir = copyExample();
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N pending"));
+		// filter, then pick in the 1-of-N group
+		pane.keys("/");
+		pane.type("deepseek");
+		await pane.waitFor((s) => s.includes("/deepseek") && !s.includes("vlm-adapter-qwen 0.1.0"));
+		pane.keys("Enter", "Tab", "Enter");
+		await pane.waitFor((s) => s.includes("inference: switched from vlm-adapter-qwen to vlm-adapter-deepseek"));
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("metrics M-of-N"));
+		// toggle in the M-of-N group
+		pane.keys("Left", "Down", "Tab", "Down", "Space");
+		await pane.waitFor((s) => s.includes("[x] metric-rouge"));
+		// sync: the plan, then uv's own lines, then the result
+		pane.keys("s");
+		let screen = await pane.waitFor((s) => s.includes("Press Enter to apply this plan."));
+		expect(screen).toContain("+ vlm-adapter-deepseek inference");
+		expect(screen).toContain("+ metric-rouge metrics");
+		pane.keys("Enter");
+		screen = await pane.waitFor(
+			(s) => s.includes("synced: pyproject.toml, uv.lock and .venv match the selection"),
+			60_000,
+		);
+		expect(screen).toContain("+ metric-rouge==0.1.0");
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("inference 1-of-N synced"));
+		pane.keys("q");
+		screen = await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
+		// the alternate screen is gone: the UI no longer shows
+		expect(screen).not.toContain("inference 1-of-N");
+
+		expect(deps(dir)).toEqual(["metric-bleu", "metric-rouge", "vlm-adapter-deepseek"]);
+		const lock = readFileSync(path.join(dir, "uv.lock"), "utf8");
+		expect(lock).toContain('name = "vlm-adapter-deepseek"');
+		expect(lock).not.toContain('name = "vlm-adapter-qwen"');
+		expect(installed(dir)).toEqual(["metric-bleu", "metric-rouge", "vlm-adapter-deepseek", "vlm-interface"]);
+	});
+
+	it.each([
+		[80, 24],
+		[200, 60],
+	])("fits a %ix%i terminal", async (columns, rows) => {
+		pane = openPane(["ui"], copyExample(), columns, rows);
+		const screen = await pane.waitFor(
+			(s) => s.includes("inference 1-of-N pending") && s.includes("q quit".slice(0, 1)),
+		);
+		const lines = screen.split("\n");
+		expect(lines.length).toBeLessThanOrEqual(rows + 1);
+		expect(lines.every((line) => line.length <= columns)).toBe(true);
+		expect(screen).toContain("groups: inference");
+		pane.keys("q");
+		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
+	});
+
+	it("Ctrl-C on the browser quits and restores the terminal", async () => {
+		pane = openPane(["ui"], copyExample());
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		pane.keys("C-c");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).not.toContain("inference 1-of-N");
+	});
+});
+
+describe("interactive fallbacks of the plain commands in a real terminal", () => {
+	it("group add without --option shows a picker (M-of-N: space toggles, enter confirms)", async () => {
+		const dir = copyExample();
+		pane = openPane(["group", "add", "metrics"], dir);
+		await pane.waitFor((s) => s.includes("metrics (M-of-N) choose any"));
+		pane.keys("Down", "Space", "Enter");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain("metrics: now metric-bleu, metric-rouge");
+		expect(screen).toContain("HPM_EXIT=0");
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toContain(
+			'metrics = ["metric-bleu", "metric-rouge"]',
+		);
+	});
+
+	it("group add without --option in a 1-of-N group: enter picks", async () => {
+		const dir = copyExample();
+		pane = openPane(["group", "add", "inference"], dir);
+		await pane.waitFor((s) => s.includes("inference (1-of-N) choose one"));
+		pane.keys("Down", "Enter");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain("inference: switched from vlm-adapter-qwen to vlm-adapter-deepseek");
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toContain('inference = "vlm-adapter-deepseek"');
+	});
+
+	it("registry add with no flags runs the wizard; each field is validated as typed", async () => {
+		const dir = copyExample();
+		writePackage(path.join(dir, "packages/metric_meteor"), "metric-meteor", "0.2.0");
+		pane = openPane(["registry", "add"], dir);
+		await pane.waitFor((s) => s.includes("Where does the package come from?"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Folder holding the package"));
+		pane.type("packages/nope");
+		await pane.waitFor((s) => s.includes("packages/nope does not exist"));
+		pane.keys("BSpace", "BSpace", "BSpace", "BSpace");
+		pane.type("metric_meteor");
+		await pane.waitFor((s) => s.includes("› packages/metric_meteor") && !s.includes("does not exist"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("› metric-meteor"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("› 0.2.0"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Mode this source serves"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Install it editable?"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Also offer it in a group?"));
+		pane.keys("Down", "Down", "Enter");
+		await pane.waitFor((s) => s.includes("Summary"));
+		pane.keys("Enter");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain("HPM_EXIT=0");
+		expect(readFileSync(path.join(dir, "registry/packages/metric-meteor.yaml"), "utf8")).toBe(
+			'name: "metric-meteor"\nversion: "0.2.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/metric_meteor"\n',
+		);
+		expect(readFileSync(path.join(dir, "registry/groups/metrics.yaml"), "utf8")).toContain('  - name: "metric-meteor"');
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
+	});
+
+	it("registry add with some flags asks only for the missing ones", async () => {
+		const dir = copyExample();
+		mkdirSync(path.join(dir, "x"), { recursive: true });
+		writeFileSync(path.join(dir, "x/README"), "");
+		pane = openPane(
+			[
+				"registry",
+				"add",
+				"--url",
+				"https://example.com/llava.git",
+				"--tag",
+				"v1.0.0",
+				"--mode",
+				"prod",
+				"--group",
+				"inference",
+			],
+			dir,
+		);
+		let screen = await pane.waitFor((s) => s.includes("Package name"));
+		expect(screen).not.toContain("Where does the package come from?");
+		pane.type("vlm-adapter-llava");
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Version"));
+		pane.type("1.0.0");
+		pane.keys("Enter");
+		screen = await pane.waitFor((s) => s.includes("Summary"));
+		expect(screen).toContain('tag: "v1.0.0"');
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
+		expect(readFileSync(path.join(dir, "registry/groups/inference.yaml"), "utf8")).toContain(
+			'  - name: "vlm-adapter-llava"',
+		);
+	});
+});
