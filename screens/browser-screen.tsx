@@ -1,5 +1,4 @@
 import { Box, type Key, Text, useInput } from "ink";
-import TextInput from "ink-text-input";
 import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
@@ -56,8 +55,12 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 		const state = latest();
 		const { groups, group, options, option } = focusOf(state);
 		if (state.filtering) {
+			// the filter is edited here, by the handler that is always listening, so no key typed
+			// right after "/" can be lost while a text field would still be mounting
 			if (key.escape) dispatch({ type: "filter-clear" });
 			else if (key.return || key.downArrow) dispatch({ type: "filter-end" });
+			else if (key.backspace || key.delete) dispatch({ type: "filter-set", text: state.filter.slice(0, -1) });
+			else if (input && !key.ctrl && !key.meta) dispatch({ type: "filter-set", text: state.filter + input });
 			return;
 		}
 		const count = state.focus === "groups" ? groups.length : options.length;
@@ -82,14 +85,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 	};
 	useInput(
 		(input, key) => {
-			if (latest().filtering) return; // the filter's text field has the keys
 			for (const press of splitKeys(input, key)) handle(press.input, press.key);
-		},
-		{ isActive: active },
-	);
-	useInput(
-		(_input, key) => {
-			if (latest().filtering) handle("", key);
 		},
 		{ isActive: active },
 	);
@@ -181,11 +177,8 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 			{state.filtering || state.filter ? (
 				<Box>
 					<Text color="cyan">/</Text>
-					<TextInput
-						value={state.filter}
-						focus={state.filtering && active}
-						onChange={(text) => dispatch({ type: "filter-set", text })}
-					/>
+					<Text>{state.filter}</Text>
+					{state.filtering ? <Text inverse> </Text> : null}
 				</Box>
 			) : null}
 			<StatusBar hints={BROWSER_KEYS.filter(([k]) => !["←→/tab"].includes(k) || width > 100)} message={message} />

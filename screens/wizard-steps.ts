@@ -1,8 +1,8 @@
 import path from "node:path";
 import type { RegistryAddFlags } from "../source/commands/registry-add.js";
-import { invalidNameReason, normalizeName } from "../source/names.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../source/names.js";
 import { readPythonPackage } from "../source/python-package.js";
-import { MODE_PATTERN } from "../source/registry/schema.js";
+
 import { invalidGitUrlReason, invalidRefReason } from "../source/registry/validate.js";
 
 /** What the wizard has collected so far; the same shape the CLI's flags take. */

@@ -9,7 +9,7 @@ const interactive = process.stdin.isTTY && process.stdout.isTTY;
 const args = interactive ? ["ui"] : ["list"];
 const env = { ...process.env };
 if (interactive) delete env.CI; // npm sets nothing here, but some shells export CI
-const result = spawnSync(process.execPath, [path.join(root, "dist/source/cli.js"), ...args], {
+const result = spawnSync(process.execPath, [path.join(root, "dist/hpm.js"), ...args], {
 	cwd: path.join(root, "registry-examples"),
 	stdio: "inherit",
 	env,

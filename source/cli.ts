@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import meow, { type AnyFlags } from "meow";
-import { type CommonFlags, resolveContext } from "./cli/context.js";
+import { type FlagSpecs, parseFlags } from "./cli/flags.js";
+import type { CommonFlags, resolveContext } from "./cli/context.js";
 import { createOutput, type Output, reportError } from "./cli/output.js";
 import { installSignalHandlers, onInterrupt } from "./cli/signals.js";
 import { HpmError } from "./errors.js";
+import { HPM_VERSION } from "./version.js";
 
 const COMMON = `
 Options for every command
@@ -15,11 +16,11 @@ Options for every command
   -h, --help           this help`;
 
 const commonFlags = {
-	registry: { type: "string", shortFlag: "r" },
-	project: { type: "string", shortFlag: "p" },
-	json: { type: "boolean", default: false },
-	help: { type: "boolean", shortFlag: "h", default: false },
-} satisfies AnyFlags;
+	registry: { type: "string", short: "r" },
+	project: { type: "string", short: "p" },
+	json: { type: "boolean" },
+	help: { type: "boolean", short: "h" },
+} satisfies FlagSpecs;
 
 const MAIN_HELP = `
   hpm — compose Python projects from interchangeable components, on top of uv
@@ -49,7 +50,7 @@ type Command = {
 	/** Read-modify-write commands hold the project lock from before reading to after writing. */
 	readonly locks?: true;
 	readonly usage: string;
-	readonly flags: AnyFlags;
+	readonly flags: FlagSpecs;
 	readonly args: readonly string[];
 	readonly run: (input: {
 		context: ReturnType<typeof resolveContext>;
@@ -89,7 +90,7 @@ const COMMANDS: Record<string, Command> = {
 		locks: true,
 		usage:
 			"hpm group add GROUP --option NAME [--option NAME]... [options]\n\n  1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.",
-		flags: { option: { type: "string", shortFlag: "o", isMultiple: true } },
+		flags: { option: { type: "string", short: "o", multiple: true } },
 		args: ["GROUP"],
 		run: async ({ context, output, args, flags }) =>
 			(await import("./commands/group.js")).runGroupAdd(context, output, args[0] ?? "", strs(flags.option)),
@@ -98,7 +99,7 @@ const COMMANDS: Record<string, Command> = {
 		locks: true,
 		usage:
 			"hpm group remove GROUP [--option NAME] [options]\n\n  Without --option the group's whole choice is dropped.",
-		flags: { option: { type: "string", shortFlag: "o" } },
+		flags: { option: { type: "string", short: "o" } },
 		args: ["GROUP"],
 		run: async ({ context, output, args, flags }) =>
 			(await import("./commands/group.js")).runGroupRemove(context, output, args[0] ?? "", str(flags.option)),
@@ -132,10 +133,10 @@ const COMMANDS: Record<string, Command> = {
 			subdirectory: { type: "string" },
 			version: { type: "string" },
 			mode: { type: "string" },
-			editable: { type: "boolean", default: false },
+			editable: { type: "boolean" },
 			description: { type: "string" },
 			group: { type: "string" },
-			force: { type: "boolean", default: false },
+			force: { type: "boolean" },
 		},
 		args: [],
 		run: async ({ context, output, flags }) =>
@@ -159,7 +160,7 @@ const COMMANDS: Record<string, Command> = {
 	check: {
 		usage:
 			"hpm check [--mode M] [options]\n\n  Static validation, then a real resolution by uv in a scratch copy. Changes nothing in the project.\n  Exit 1 when a problem is found.",
-		flags: { mode: { type: "string", shortFlag: "m" } },
+		flags: { mode: { type: "string", short: "m" } },
 		args: [],
 		run: async ({ context, output, flags }) =>
 			(await import("./commands/uv-commands.js")).runCheck(context, output, str(flags.mode)),
@@ -168,16 +169,16 @@ const COMMANDS: Record<string, Command> = {
 		locks: true,
 		usage:
 			"hpm sync [--mode M] [--dry-run] [options]\n\n  Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\n  If uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
-		flags: { mode: { type: "string", shortFlag: "m" }, dryRun: { type: "boolean", default: false } },
+		flags: { mode: { type: "string", short: "m" }, "dry-run": { type: "boolean" } },
 		args: [],
 		run: async ({ context, output, flags }) =>
-			(await import("./commands/uv-commands.js")).runSync(context, output, str(flags.mode), flags.dryRun === true),
+			(await import("./commands/uv-commands.js")).runSync(context, output, str(flags.mode), flags["dry-run"] === true),
 	},
 	install: {
 		locks: true,
 		usage:
 			"hpm install --manifest FILE [--mode M] [options]\n\n  Installs the package one manifest describes (no registry needed), as your own dependency.",
-		flags: { manifest: { type: "string" }, mode: { type: "string", shortFlag: "m" } },
+		flags: { manifest: { type: "string" }, mode: { type: "string", short: "m" } },
 		args: [],
 		run: async ({ context, output, flags }) =>
 			(await import("./commands/uv-commands.js")).runInstall(context, output, str(flags.manifest), str(flags.mode)),
@@ -272,16 +273,12 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		});
 	}
 	const rest = argv.slice(name.split(" ").length);
-	const cli = meow(`\n  Usage\n    ${command.usage}\n${COMMON}\n`, {
-		importMeta: import.meta,
-		argv: rest,
-		flags: { ...commonFlags, ...command.flags },
-		autoHelp: false,
-		autoVersion: false,
-		allowUnknownFlags: false,
-	});
+	// Loaded only once a command is known: `hpm --version` and `hpm --help` need none of it.
+	const { resolveContext } = await import("./cli/context.js");
+	const parsed = parseFlags(rest, { ...commonFlags, ...command.flags });
+	const cli = { flags: parsed.values, input: parsed.positionals };
 	if (cli.flags.help === true) {
-		output.out(cli.help.trim());
+		output.out(`Usage\n  ${command.usage}\n${COMMON}`);
 		return 0;
 	}
 	if (cli.input.length !== command.args.length) {
@@ -337,12 +334,9 @@ async function lockAndRecover(common: CommonFlags, name: string, locks: boolean,
 	return undefined;
 }
 
+/** Compiled in by scripts/build.mjs, so `hpm --version` reads nothing. */
 async function version(): Promise<string> {
-	const { readFileSync } = await import("node:fs");
-	const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-		version: string;
-	};
-	return manifest.version;
+	return HPM_VERSION;
 }
 
 installSignalHandlers();

@@ -65,3 +65,8 @@ export function formatProblem(problem: Problem): string {
 	const where = formatLocation(problem.location);
 	return where ? `${where}: ${problem.message}` : problem.message;
 }
+
+/** Whether `error` is a Node system error with this `code` (ENOENT, EEXIST, ...). */
+export function isCode(error: unknown, code: string): boolean {
+	return typeof error === "object" && error !== null && "code" in error && error.code === code;
+}

@@ -24,3 +24,33 @@ export function invalidNameReason(name: string): string | undefined {
 export function isValidName(name: string): boolean {
 	return invalidNameReason(name) === undefined;
 }
+
+/** Mode names in manifests and pyproject.toml: lower-case, starting with a letter. */
+export const MODE_PATTERN = /^[a-z][a-z0-9_-]*$/;
+
+/** The known word closest to `word` by edit distance, when it is close enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+	let best: string | undefined;
+	let bestDistance = Number.POSITIVE_INFINITY;
+	for (const candidate of candidates) {
+		const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+		if (distance < bestDistance) {
+			best = candidate;
+			bestDistance = distance;
+		}
+	}
+	return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+		}
+		previous = current;
+	}
+	return previous[b.length] ?? 0;
+}

@@ -1,8 +1,8 @@
 import { HpmError, type Problem } from "./errors.js";
-import { normalizeName } from "./names.js";
+import { closest, normalizeName } from "./names.js";
 import type { Project } from "./project/project.js";
 import type { TomlEdit } from "./project/toml-edit.js";
-import { closest } from "./registry/issues.js";
+
 import type { Group, Registry } from "./registry/model.js";
 
 /** The project's choice, validated against the registry: group key → selected package keys. */

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { locateProject, type Project, readProject } from "../project/project.js";
-import { loadRegistryStrict } from "../registry/load.js";
+import { firstProblemError, loadRegistryCached } from "../registry/cache.js";
+import { HPM_VERSION } from "../version.js";
 import type { Registry } from "../registry/model.js";
 
 /** Flags every command accepts. */
@@ -31,8 +32,12 @@ export function resolveContext(flags: CommonFlags, cwd = process.cwd()): Context
 	return { cwd, project, registryRoot };
 }
 
-export function loadContextRegistry(context: Context): Registry {
-	return loadRegistryStrict(context.registryRoot);
+/** The registry, through the index cache; any problem is an error pointing at the first one. */
+export async function loadContextRegistry(context: Context): Promise<Registry> {
+	const { registry, problems } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	const error = firstProblemError(problems);
+	if (error) throw error;
+	return registry;
 }
 
 export function requireProject(context: Context): Project {

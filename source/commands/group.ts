@@ -19,7 +19,7 @@ export async function runGroupAdd(
 	options: readonly string[],
 ): Promise<number> {
 	const project = requireProject(context);
-	const registry = loadContextRegistry(context);
+	const registry = await loadContextRegistry(context);
 	if (options.length === 0 && isInteractive(output.json)) {
 		const group = findGroup(registry, groupName);
 		const { pickOptions } = await import("../../screens/picker.js");
@@ -56,7 +56,7 @@ export async function runGroupRemove(
 	option: string | undefined,
 ): Promise<number> {
 	const project = requireProject(context);
-	const registry = loadContextRegistry(context);
+	const registry = await loadContextRegistry(context);
 	return apply(output, project, removeFromGroup(registry, project, groupName, option), groupName);
 }
 

@@ -53,8 +53,8 @@ export function listData(context: Context, registry: Registry, selection: Select
 	};
 }
 
-export function runList(context: Context, output: Output): number {
-	const registry = loadContextRegistry(context);
+export async function runList(context: Context, output: Output): Promise<number> {
+	const registry = await loadContextRegistry(context);
 	const { selection, problems } = context.project
 		? resolveSelection(registry, context.project)
 		: { selection: new Map(), problems: [] };

@@ -5,11 +5,11 @@ import { isInteractive } from "../cli/interactive.js";
 import type { Output } from "../cli/output.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
-import { invalidNameReason, normalizeName } from "../names.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption } from "../registry/group-file-edit.js";
 import { loadRegistry } from "../registry/load.js";
-import { MODE_PATTERN } from "../registry/schema.js";
+
 import { invalidGitUrlReason, invalidRefReason } from "../registry/validate.js";
 
 export type RegistryAddFlags = {

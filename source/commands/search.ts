@@ -2,8 +2,8 @@ import { type Context, loadContextRegistry } from "../cli/context.js";
 import { type Output, styles, table } from "../cli/output.js";
 import { search } from "../search.js";
 
-export function runSearch(context: Context, output: Output, query: string): number {
-	const registry = loadContextRegistry(context);
+export async function runSearch(context: Context, output: Output, query: string): Promise<number> {
+	const registry = await loadContextRegistry(context);
 	const results = search(registry, query);
 	if (output.json) {
 		output.data({

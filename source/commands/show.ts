@@ -1,9 +1,9 @@
 import { type Context, loadContextRegistry } from "../cli/context.js";
 import { type Output, styles, table } from "../cli/output.js";
 import { HpmError } from "../errors.js";
-import { normalizeName } from "../names.js";
+import { closest, normalizeName } from "../names.js";
 import { lockedVersions } from "../project/dependencies.js";
-import { closest } from "../registry/issues.js";
+
 import { groupsOffering, type Registry, type Source } from "../registry/model.js";
 import { optionNames, resolveSelection } from "../selection.js";
 
@@ -29,8 +29,8 @@ export function describeSource(source: Source): string {
 	return `git ${source.url}${ref}${source.subdirectory ? ` subdirectory ${source.subdirectory}` : ""}`;
 }
 
-export function runShow(context: Context, output: Output, name: string): number {
-	const registry = loadContextRegistry(context);
+export async function runShow(context: Context, output: Output, name: string): Promise<number> {
+	const registry = await loadContextRegistry(context);
 	const key = normalizeName(name);
 	const selection = context.project
 		? resolveSelection(registry, context.project).selection

@@ -19,7 +19,7 @@ export async function chooseOption(
 	try {
 		const context = resolveContext(flags, cwd);
 		const project = requireProject(context);
-		const registry = loadContextRegistry(context);
+		const registry = await loadContextRegistry(context);
 		const entry = project.selection.get(registry.groups.get(group)?.key ?? group);
 		const values = entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : entry.value;
 		const selected = values.some(

@@ -1,20 +1,19 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { z } from "zod";
-import { HpmError, type Location } from "../errors.js";
-import { isCode } from "../registry/load.js";
-import { MODE_PATTERN } from "../registry/schema.js";
+import * as z from "zod/mini";
+import { HpmError, isCode, type Location } from "../errors.js";
+import { MODE_PATTERN } from "../names.js";
 import { tomlSyntaxError } from "./toml-edit.js";
 import { locateTomlKey } from "./toml-locate.js";
 
 export const DEFAULT_MODE = "prod";
 
 const hpmTableSchema = z.looseObject({
-	mode: z.string().regex(MODE_PATTERN).optional(),
-	registry: z.string().min(1).optional(),
-	groups: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
-	managed: z.array(z.string()).optional(),
+	mode: z.optional(z.string().check(z.regex(MODE_PATTERN))),
+	registry: z.optional(z.string().check(z.minLength(1))),
+	groups: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
+	managed: z.optional(z.array(z.string())),
 });
 
 /** One `[tool.hpm.groups]` entry as the project wrote it. */

@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
+import { closest } from "../names.js";
 import type { Problem } from "../errors.js";
 import { KNOWN_KEYS, STRATEGIES } from "./schema.js";
 import type { PathSegment, YamlFile } from "./yaml-file.js";
@@ -153,31 +154,4 @@ function article(expected: string): string {
 function suggestStrategy(value: string): string {
 	const match = STRATEGIES.find((s) => s.toLowerCase() === value.toLowerCase().replace(/\s+/g, ""));
 	return match ? ` (did you mean "${match}"?)` : "";
-}
-
-/** The known word closest to `word` by edit distance, when it is close enough to be a typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-	let best: string | undefined;
-	let bestDistance = Number.POSITIVE_INFINITY;
-	for (const candidate of candidates) {
-		const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-		if (distance < bestDistance) {
-			best = candidate;
-			bestDistance = distance;
-		}
-	}
-	return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-		}
-		previous = current;
-	}
-	return previous[b.length] ?? 0;
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { HpmError, type Location, type Problem } from "../errors.js";
+import { HpmError, isCode, type Location, type Problem } from "../errors.js";
 import { invalidNameReason, normalizeName } from "../names.js";
 import { issuesToProblems } from "./issues.js";
 import type { GitRef, Group, Package, Registry, Source } from "./model.js";
@@ -324,8 +324,4 @@ function statSafe(target: string) {
 	} catch {
 		return undefined;
 	}
-}
-
-export function isCode(error: unknown, code: string): boolean {
-	return typeof error === "object" && error !== null && "code" in error && error.code === code;
 }

@@ -1,8 +1,11 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
-/** The raw shapes of registry files; zod is the single source of truth for them. */
+/**
+ * The raw shapes of registry files; zod is the single source of truth for them. zod/mini (the
+ * tree-shakable build of zod 4) keeps hpm's start-up small; the issues are the same.
+ */
 
-const text = z.string().min(1);
+const text = z.string().check(z.minLength(1));
 
 export const STRATEGIES = ["1-of-N", "M-of-N"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -10,34 +13,35 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const groupFileSchema = z.strictObject({
 	name: text,
 	strategy: z.enum(STRATEGIES),
-	description: z.string().optional(),
+	description: z.optional(z.string()),
 	options: z.array(z.strictObject({ name: text })),
 });
 
 export const localSourceSchema = z.strictObject({
 	type: z.literal("local"),
 	path: text,
-	editable: z.boolean().optional(),
+	editable: z.optional(z.boolean()),
 });
 
 export const gitSourceSchema = z.strictObject({
 	type: z.literal("git"),
 	url: text,
-	tag: text.optional(),
-	branch: text.optional(),
-	rev: text.optional(),
-	subdirectory: text.optional(),
+	tag: z.optional(text),
+	branch: z.optional(text),
+	rev: z.optional(text),
+	subdirectory: z.optional(text),
 });
 
 export const sourceSchema = z.discriminatedUnion("type", [localSourceSchema, gitSourceSchema]);
 
-export const MODE_PATTERN = /^[a-z][a-z0-9_-]*$/;
+export { MODE_PATTERN } from "../names.js";
+import { MODE_PATTERN } from "../names.js";
 
 export const packageFileSchema = z.strictObject({
 	name: text,
 	version: text,
-	description: z.string().optional(),
-	sources: z.record(z.string().regex(MODE_PATTERN), sourceSchema),
+	description: z.optional(z.string()),
+	sources: z.record(z.string().check(z.regex(MODE_PATTERN)), sourceSchema),
 });
 
 export type GroupFile = z.infer<typeof groupFileSchema>;

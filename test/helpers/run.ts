@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const BIN = path.join(ROOT, "dist/source/cli.js");
+export const BIN = path.join(ROOT, "dist/hpm.js");
 export const EXAMPLE = path.join(ROOT, "registry-examples");
 export const CORPUS = path.join(ROOT, "test/fixtures/corpus");
 

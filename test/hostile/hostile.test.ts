@@ -387,7 +387,7 @@ const cases: Case[] = [
 		code: 2,
 		says: "--project /nonexistent: no such file or folder",
 	},
-	{ name: "an unknown flag", args: ["sync", "--yes-really"], code: 2, says: "Unknown flag" },
+	{ name: "an unknown flag", args: ["sync", "--yes-really"], code: 2, says: "unknown flag '--yes-really'" },
 	// --- uv
 	{
 		name: "uv missing",

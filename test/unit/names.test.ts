@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { invalidNameReason, normalizeName } from "../../source/names.js";
-import { closest } from "../../source/registry/issues.js";
+import { closest, invalidNameReason, normalizeName } from "../../source/names.js";
+
 import { invalidGitUrlReason, invalidRefReason } from "../../source/registry/validate.js";
 
 describe("PEP 503 normalization", () => {

@@ -1,0 +1,108 @@
+// Helpers for the benchmarks: timing subprocesses, medians, generated data, tables.
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const BIN = path.join(ROOT, "dist/hpm.js");
+export const EXAMPLE = path.join(ROOT, "registry-examples");
+export const UV = execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim();
+export const RUNS = Number(process.env.RUNS ?? 11);
+
+export const tempDir = (prefix = "hpm-bench-") => mkdtempSync(path.join(tmpdir(), prefix));
+export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Wall time of one run of `command args` in ms; throws when it fails. */
+export function time(command, args, options = {}) {
+	const start = process.hrtime.bigint();
+	const result = spawnSync(command, args, { stdio: options.stdio ?? "ignore", encoding: "utf8", ...options });
+	const ms = Number(process.hrtime.bigint() - start) / 1e6;
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr ?? ""}`);
+	return ms;
+}
+
+/** Runs each subject `runs` times, interleaved so machine noise hits all alike; returns medians. */
+export function interleaved(subjects, runs = RUNS) {
+	const samples = subjects.map(() => []);
+	for (let i = 0; i < runs; i++) subjects.forEach((subject, index) => samples[index].push(subject.run()));
+	return subjects.map((subject, index) => ({ name: subject.name, ms: median(samples[index]) }));
+}
+
+export function table(title, headers, rows) {
+	const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+	const line = (cells) =>
+		cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ");
+	console.log(`\n${title}`);
+	console.log(line(headers));
+	for (const row of rows) console.log(line(row));
+}
+
+export const hermetic = (extra = {}) => ({
+	...process.env,
+	UV_PYTHON_DOWNLOADS: "never",
+	UV_OFFLINE: "1",
+	UV_NO_CONFIG: "1",
+	NO_COLOR: "1",
+	...extra,
+});
+
+/** A registry of `packages` packages in `groups` M-of-N groups (all git sources: nothing to build). */
+export function generateRegistry(dir, packages, groups) {
+	mkdirSync(path.join(dir, "registry/packages"), { recursive: true });
+	mkdirSync(path.join(dir, "registry/groups"), { recursive: true });
+	const perGroup = Math.ceil(packages / groups);
+	for (let g = 0; g < groups; g++) {
+		const names = [];
+		for (let i = 0; i < perGroup && g * perGroup + i < packages; i++) {
+			const name = `pkg-${g}-${i}`;
+			names.push(name);
+			writeFileSync(
+				path.join(dir, "registry/packages", `${name}.yaml`),
+				`name: "${name}"\nversion: "1.${i}.0"\ndescription: "component ${i} of group ${g}"\nsources:\n  prod:\n    type: "git"\n    url: "https://example.com/acme/${name}.git"\n    tag: "v1.${i}.0"\n  dev:\n    type: "local"\n    path: "../../packages/${name}"\n    editable: true\n`,
+			);
+		}
+		writeFileSync(
+			path.join(dir, "registry/groups", `group-${String(g).padStart(4, "0")}.yaml`),
+			`name: "group-${String(g).padStart(4, "0")}"\nstrategy: "M-of-N"\ndescription: "group ${g}"\noptions:\n${names.map((n) => `  - name: "${n}"`).join("\n")}\n`,
+		);
+	}
+	writeFileSync(
+		path.join(dir, "pyproject.toml"),
+		`[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm.groups]\ngroup-0001 = ["pkg-1-0", "pkg-1-1"]\n`,
+	);
+}
+
+/** A uv_build package (builds offline). */
+export function writePackage(dir, name) {
+	const module = name.replace(/-/g, "_");
+	mkdirSync(path.join(dir, "src", module), { recursive: true });
+	writeFileSync(
+		path.join(dir, "pyproject.toml"),
+		`[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[build-system]\nrequires = ["uv_build>=0.7,<10000"]\nbuild-backend = "uv_build"\n`,
+	);
+	writeFileSync(path.join(dir, "src", module, "__init__.py"), "");
+}
+
+/** A folder with a `uv` that counts its invocations in `log`, then runs the real uv. */
+export function uvSpy() {
+	const dir = tempDir("hpm-bench-spy-");
+	const log = path.join(dir, "calls.log");
+	writeFileSync(path.join(dir, "uv"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec '${UV}' "$@"\n`);
+	chmodSync(path.join(dir, "uv"), 0o755);
+	return {
+		path: `${dir}:${process.env.PATH}`,
+		calls: () => {
+			try {
+				return readFileSync(log, "utf8").trim().split("\n").filter(Boolean);
+			} catch {
+				return [];
+			}
+		},
+		reset: () => rmSync(log, { force: true }),
+	};
+}
+
+export { cpSync, rmSync, writeFileSync, readFileSync, mkdirSync };

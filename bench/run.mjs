@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// hpm's benchmarks. `npm run bench` runs all; `node bench/run.mjs B2 B5` runs some. Every figure is a
+// median over several runs and a ratio against a baseline measured in the same run.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import path from "node:path";
+import {
+	BIN,
+	cpSync,
+	mkdirSync,
+	EXAMPLE,
+	generateRegistry,
+	hermetic,
+	interleaved,
+	median,
+	RUNS,
+	table,
+	tempDir,
+	time,
+	UV,
+	uvSpy,
+	writeFileSync,
+	writePackage,
+} from "./lib.mjs";
+
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+const node = process.execPath;
+const uvVersion = execFileSync(UV, ["--version"], { encoding: "utf8" }).trim();
+console.log(
+	`hpm benchmarks: node ${process.version}, ${uvVersion}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${RUNS} runs per figure`,
+);
+const ratio = (ms, base) => `${(ms / base).toFixed(2)}x`;
+
+if (wanted("B1")) {
+	const cache = tempDir("hpm-bench-cache-");
+	const env = hermetic({ HPM_CACHE_DIR: cache });
+	const [base, version, list, cold] = interleaved([
+		{ name: "node -e 0", run: () => time(node, ["-e", "0"]) },
+		{ name: "hpm --version", run: () => time(node, [BIN, "--version"], { env }) },
+		{ name: "hpm list --json", run: () => time(node, [BIN, "list", "--json"], { cwd: EXAMPLE, env }) },
+		{
+			name: "hpm list --json (no cache)",
+			run: () => time(node, [BIN, "list", "--json"], { cwd: EXAMPLE, env: { ...env, HPM_NO_CACHE: "1" } }),
+		},
+	]);
+	table(
+		"B1 start-up on the example (target <= 1.5x)",
+		["command", "median ms", "vs node -e 0"],
+		[base, version, list, cold].map((r) => [r.name, r.ms.toFixed(1), ratio(r.ms, base.ms)]),
+	);
+}
+
+if (wanted("B2")) {
+	const rows = [];
+	for (const [packages, groups] of [
+		[2000, 200],
+		[10000, 1000],
+	]) {
+		const dir = tempDir();
+		generateRegistry(dir, packages, groups);
+		const cache = tempDir("hpm-bench-cache-");
+		const env = hermetic({ HPM_CACHE_DIR: cache });
+		const [base, ...results] = interleaved(
+			[
+				{ name: "node -e 0", run: () => time(node, ["-e", "0"]) },
+				{ name: "list --json", run: () => time(node, [BIN, "list", "--json"], { cwd: dir, env }) },
+				{ name: "search pkg-17", run: () => time(node, [BIN, "search", "pkg-17"], { cwd: dir, env }) },
+				{ name: "show pkg-5-3", run: () => time(node, [BIN, "show", "pkg-5-3"], { cwd: dir, env }) },
+				{
+					name: "list --json (no cache)",
+					run: () => time(node, [BIN, "list", "--json"], { cwd: dir, env: { ...env, HPM_NO_CACHE: "1" } }),
+				},
+			],
+			Math.max(5, Math.floor(RUNS / 2)),
+		);
+		for (const r of results) rows.push([`${packages}/${groups}`, r.name, r.ms.toFixed(0), ratio(r.ms, base.ms)]);
+	}
+	table(
+		"B2 a generated registry, packages/groups (target <= 3x at 2000, linear growth at worst)",
+		["registry", "command", "median ms", "vs node -e 0"],
+		rows,
+	);
+}
+
+if (wanted("B3") || wanted("B4")) {
+	// A project with ten tiny local packages, offered by one M-of-N group.
+	const template = tempDir("hpm-bench-proj-");
+	const names = Array.from({ length: 10 }, (_, i) => `comp-${i}`);
+	for (const name of names) writePackage(path.join(template, "packages", name), name);
+	mkdirSync(path.join(template, "registry/packages"), { recursive: true });
+	mkdirSync(path.join(template, "registry/groups"), { recursive: true });
+	for (const name of names)
+		writeFileSync(
+			path.join(template, "registry/packages", `${name}.yaml`),
+			`name: "${name}"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/${name}"\n`,
+		);
+	writeFileSync(
+		path.join(template, "registry/groups/components.yaml"),
+		`name: "components"\nstrategy: "M-of-N"\noptions:\n${names.map((n) => `  - name: "${n}"`).join("\n")}\n`,
+	);
+	const uvCache = tempDir("hpm-bench-uvcache-");
+	const project = (selected) => {
+		const dir = tempDir("hpm-bench-run-");
+		cpSync(template, dir, { recursive: true });
+		writeFileSync(
+			path.join(dir, "pyproject.toml"),
+			`[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm.groups]\ncomponents = [${selected.map((n) => `"${n}"`).join(", ")}]\n`,
+		);
+		return dir;
+	};
+	const spy = uvSpy();
+	const env = hermetic({ UV_CACHE_DIR: uvCache, PATH: spy.path, HPM_CACHE_DIR: tempDir("hpm-bench-cache-") });
+
+	if (wanted("B3")) {
+		const rows = [];
+		for (const n of [1, 3, 10]) {
+			const selected = names.slice(0, n);
+			const hpmTimes = [];
+			const uvTimes = [];
+			let calls = [];
+			for (let i = 0; i < Math.max(5, Math.floor(RUNS / 2)); i++) {
+				const a = project(selected);
+				spy.reset();
+				hpmTimes.push(time(node, [BIN, "sync"], { cwd: a, env, stdio: ["ignore", "ignore", "pipe"] }));
+				calls = spy.calls();
+				const b = project(selected);
+				uvTimes.push(time(UV, ["add", "--no-workspace", ...selected.map((s) => `./packages/${s}`)], { cwd: b, env }));
+			}
+			const editing = calls.filter((c) => ["add", "remove", "sync", "lock"].includes(c));
+			rows.push([
+				`${n}`,
+				`${editing.length} (${editing.join(", ")})`,
+				median(hpmTimes).toFixed(0),
+				median(uvTimes).toFixed(0),
+				ratio(median(hpmTimes), median(uvTimes)),
+			]);
+		}
+		table(
+			"B3 hpm sync selecting N options vs one hand-written `uv add` (target: exactly one uv add, <= 1.15x)",
+			["N", "uv editing calls", "hpm sync ms", "uv add ms", "ratio"],
+			rows,
+		);
+	}
+
+	if (wanted("B4")) {
+		const selected = names.slice(0, 3);
+		const a = project(selected);
+		// the would-be project: the same dependencies written by uv without locking
+		const b = project(selected);
+		execFileSync(UV, ["add", "--frozen", "--no-workspace", ...selected.map((s) => `./packages/${s}`)], {
+			cwd: b,
+			env,
+			stdio: "ignore",
+		});
+		const [uvLock, check] = interleaved([
+			{ name: "uv lock --dry-run", run: () => time(UV, ["lock", "--dry-run"], { cwd: b, env }) },
+			{ name: "hpm check", run: () => time(node, [BIN, "check"], { cwd: a, env }) },
+		]);
+		table(
+			"B4 hpm check vs uv lock --dry-run on the same would-be project (target <= 1.2x)",
+			["command", "median ms", "vs uv lock --dry-run"],
+			[uvLock, check].map((r) => [r.name, r.ms.toFixed(0), ratio(r.ms, uvLock.ms)]),
+		);
+	}
+}
+
+if (wanted("B5")) {
+	const has = spawnSync("sh", ["-c", "command -v tmux"]).status === 0;
+	if (!has) console.log("\nB5 skipped: tmux is not installed");
+	else {
+		const dir = tempDir();
+		generateRegistry(dir, 2000, 200);
+		const socket = `hpm-bench-${process.pid}`;
+		const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+		const firstFrames = [];
+		const keyFrames = [];
+		let rssKb = 0;
+		for (let run = 0; run < 5; run++) {
+			const name = `b${run}`;
+			const start = process.hrtime.bigint();
+			tmux(
+				"new-session",
+				"-d",
+				"-s",
+				name,
+				"-x",
+				"100",
+				"-y",
+				"30",
+				"env",
+				"-u",
+				"CI",
+				`HPM_CACHE_DIR=${tempDir("hpm-bench-cache-")}`,
+				node,
+				BIN,
+				"ui",
+			);
+			const screen = () => tmux("capture-pane", "-p", "-t", name);
+			while (!screen().includes("group-0000")) {
+				// poll: the first frame is what is measured
+			}
+			firstFrames.push(Number(process.hrtime.bigint() - start) / 1e6);
+			// key press to frame: move down 40 times, each time waiting for the cursor's row to show
+			for (let i = 1; i <= 40; i++) {
+				const target = `❯ group-${String(i).padStart(4, "0")}`;
+				const t0 = process.hrtime.bigint();
+				tmux("send-keys", "-t", name, "Down");
+				while (!screen().includes(target)) {
+					// poll until the new cursor row is on screen
+				}
+				keyFrames.push(Number(process.hrtime.bigint() - t0) / 1e6);
+			}
+			const pid = tmux("list-panes", "-t", name, "-F", "#{pane_pid}").trim();
+			const status = readFileSync(`/proc/${pid}/status`, "utf8");
+			rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+			tmux("kill-session", "-t", name);
+		}
+		// what a capture itself costs, to read the figures against
+		const t0 = process.hrtime.bigint();
+		tmux("new-session", "-d", "-s", "probe", "sleep", "5");
+		for (let i = 0; i < 20; i++) tmux("capture-pane", "-p", "-t", "probe");
+		const captureMs = Number(process.hrtime.bigint() - t0) / 1e6 / 21;
+		tmux("kill-server");
+		table(
+			"B5 hpm ui on a 2000-package / 200-group registry, measured through tmux (targets: first frame <= 1 s, key-press-to-frame <= 50 ms, peak RSS <= 150 MB)",
+			["measure", "median", "target"],
+			[
+				["time to first frame", `${median(firstFrames).toFixed(0)} ms`, "1000 ms"],
+				["key press to frame (Down)", `${median(keyFrames).toFixed(1)} ms`, "50 ms"],
+				["peak RSS (VmHWM)", `${(rssKb / 1024).toFixed(0)} MB`, "150 MB"],
+				["(one tmux capture costs)", `${captureMs.toFixed(1)} ms`, ""],
+			],
+		);
+	}
+}

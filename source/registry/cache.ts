@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { HpmError, type Problem } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import type { Group, Package, Registry, Source } from "./model.js";
+
+/**
+ * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
+ * costs on a large registry, so the validated model is kept in the user's cache folder, keyed
+ * by the registry's path and stamped with every manifest's name, size, mtime, ctime and inode.
+ * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
+ * A warm run loads neither the YAML parser nor the schemas.
+ */
+const FORMAT = 1;
+
+type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
+type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
+type CacheFile = {
+	format: number;
+	hpm: string;
+	root: string;
+	stamps: Stamp[];
+	groups: Group[];
+	packages: SerializedPackage[];
+	problems: Problem[];
+};
+
+export type CachedLoad = {
+	readonly registry: Registry;
+	readonly problems: readonly Problem[];
+	readonly fromCache: boolean;
+};
+
+/** The registry at `root`, from the cache when no file changed, else freshly loaded (and cached). */
+export async function loadRegistryCached(root: string, version: string): Promise<CachedLoad> {
+	const stamps = stampRegistry(root);
+	const file = stamps === undefined ? undefined : cacheFile(root);
+	if (stamps && file) {
+		const cached = readCache(file, root, version, stamps);
+		if (cached) return { ...cached, fromCache: true };
+	}
+	const { loadRegistry } = await import("./load.js");
+	const { registry, problems } = loadRegistry(root);
+	if (stamps && file)
+		writeCache(file, { format: FORMAT, hpm: version, root, stamps, ...serialize(registry), problems: [...problems] });
+	return { registry, problems, fromCache: false };
+}
+
+/** Every problem as an error pointing at the first, as the strict loader does. */
+export function firstProblemError(problems: readonly Problem[]): HpmError | undefined {
+	const first = problems[0];
+	if (!first) return undefined;
+	const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
+	return new HpmError(first.code, first.message, {
+		hint: `fix the registry file${more}`,
+		...(first.location ? { location: first.location } : {}),
+	});
+}
+
+function cacheFile(root: string): string | undefined {
+	if (process.env.HPM_NO_CACHE) return undefined;
+	const base =
+		process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
+	return path.join(base, `registry-${createHash("sha256").update(root).digest("hex").slice(0, 24)}.json`);
+}
+
+/** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
+function stampRegistry(root: string): Stamp[] | undefined {
+	const stamps: Stamp[] = [];
+	for (const folder of ["packages", "groups"]) {
+		let names: string[];
+		try {
+			names = readdirSync(path.join(root, folder));
+		} catch {
+			continue;
+		}
+		for (const name of names.sort()) {
+			if (!/\.ya?ml$/.test(name) || name.startsWith(".")) continue;
+			const relative = `${folder}/${name}`;
+			try {
+				const stat = statSync(path.join(root, relative));
+				stamps.push([relative, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino]);
+			} catch {
+				return undefined;
+			}
+		}
+	}
+	try {
+		return statSync(root).isDirectory() ? stamps : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function readCache(
+	file: string,
+	root: string,
+	version: string,
+	stamps: Stamp[],
+): { registry: Registry; problems: Problem[] } | undefined {
+	let data: CacheFile;
+	try {
+		data = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+	} catch {
+		return undefined;
+	}
+	if (
+		data.format !== FORMAT ||
+		data.hpm !== version ||
+		data.root !== root ||
+		JSON.stringify(data.stamps) !== JSON.stringify(stamps)
+	)
+		return undefined;
+	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
+	const groups = new Map(data.groups.map((g) => [g.key, g] as const));
+	return { registry: { root, groups, packages }, problems: data.problems };
+}
+
+function writeCache(file: string, data: CacheFile): void {
+	try {
+		mkdirSync(path.dirname(file), { recursive: true });
+		writeFileAtomic(file, JSON.stringify(data));
+	} catch {
+		// A cache that cannot be written (read-only home, full disk) only costs speed.
+	}
+}
+
+function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[] } {
+	return {
+		groups: [...registry.groups.values()],
+		packages: [...registry.packages.values()].map((p) => ({ ...p, sources: [...p.sources] })),
+	};
+}

@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, copyExample, hpm, ROOT, tempDir } from "../helpers/run.js";
+
+const list = (dir: string, env: NodeJS.ProcessEnv) => JSON.parse(hpm(["list", "--json"], { cwd: dir, env }).stdout);
+
+describe("the registry index cache", () => {
+	it("is written on the first run and used on the next, which loads no YAML parser", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-cache-");
+		expect(hpm(["list", "--json"], { cwd: dir, env: { HPM_CACHE_DIR: cache } }).code).toBe(0);
+		expect(readdirSync(cache).filter((f) => f.startsWith("registry-"))).toHaveLength(1);
+		const log = path.join(tempDir(), "imports.log");
+		const warm = spawnSync(
+			process.execPath,
+			["--import", path.join(ROOT, "test/helpers/record-imports.mjs"), BIN, "list", "--json"],
+			{
+				cwd: dir,
+				env: { ...process.env, HPM_CACHE_DIR: cache, HPM_IMPORT_LOG: log },
+				encoding: "utf8",
+			},
+		);
+		expect(warm.status).toBe(0);
+		const modules = readFileSync(log, "utf8");
+		expect(modules).toContain("dist/hpm.js");
+		// the chunk that holds the YAML parser (found by one of its messages) is never imported
+		const chunks = path.join(ROOT, "dist/chunks");
+		const yamlChunk = readdirSync(chunks).find((f) =>
+			readFileSync(path.join(chunks, f), "utf8").includes("Map keys must be unique"),
+		);
+		expect(yamlChunk).toBeDefined();
+		expect(modules).not.toContain(`dist/chunks/${yamlChunk}`);
+	});
+
+	it("is never stale: an edited manifest is seen at once, even one of the same size and mtime", () => {
+		const dir = copyExample();
+		const env = { HPM_CACHE_DIR: tempDir("hpm-cache-") };
+		expect(list(dir, env).groups[1].description).toBe("Evaluation metrics");
+		const file = path.join(dir, "registry/groups/metrics.yaml");
+		const before = readFileSync(file, "utf8");
+		const { mtime, atime } = statSync(file);
+		writeFileSync(file, before.replace("Evaluation metrics", "Evaluation metricZ"));
+		utimesSync(file, atime, mtime); // same size, same mtime: only ctime and content differ
+		expect(list(dir, env).groups[1].description).toBe("Evaluation metricZ");
+		// a new file and a removed one are seen too
+		writeFileSync(
+			path.join(dir, "registry/packages/metric-new.yaml"),
+			'name: "metric-new"\nversion: "1"\nsources:\n  prod:\n    type: "local"\n    path: "x"\n',
+		);
+		expect(list(dir, env).ungrouped.map((p: { name: string }) => p.name)).toContain("metric-new");
+	});
+
+	it("caches problems too, so a broken registry fails the same way warm or cold", () => {
+		const dir = copyExample();
+		const env = { HPM_CACHE_DIR: tempDir("hpm-cache-") };
+		writeFileSync(path.join(dir, "registry/groups/metrics.yaml"), 'name: "metrics"\nstrategy: "many"\noptions: []\n');
+		const cold = hpm(["list"], { cwd: dir, env });
+		const warm = hpm(["list"], { cwd: dir, env });
+		expect(cold.code).toBe(2);
+		expect(warm).toEqual(cold);
+	});
+});
