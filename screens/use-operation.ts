@@ -5,6 +5,7 @@ import type { Problem } from "../source/errors.js";
 import type { HpmEvent } from "../source/events.js";
 import { type CheckResult, check } from "../source/operations/check.js";
 import { prepare } from "../source/operations/prepare.js";
+import { loadRegistry } from "../source/registry/load.js";
 import { type SyncResult, sync } from "../source/operations/sync.js";
 import type { Plan } from "../source/plan.js";
 import { lockProject } from "../source/project/lock.js";
@@ -37,7 +38,8 @@ export type OperationState =
 export function useOperation(kind: "check" | "sync", flags: CommonFlags, cwd: string) {
 	const [state, setState] = useState<OperationState>(() => {
 		try {
-			const { plan, problems } = prepare(resolveContext(flags, cwd), undefined);
+			const context = resolveContext(flags, cwd);
+			const { plan, problems } = prepare(context, undefined, loadRegistry(context.registryRoot));
 			return { phase: "confirm", plan, problems };
 		} catch (error) {
 			return { phase: "failed", message: errorText(error) };

@@ -1,38 +1,14 @@
 import type { Context } from "../cli/context.js";
 import type { Output } from "../cli/output.js";
 import { formatProblem, type Problem } from "../errors.js";
-import { normalizeName } from "../names.js";
-import { readPythonPackage } from "../python-package.js";
 import { loadRegistry } from "../registry/load.js";
+import { localPathProblems } from "../registry/local-paths.js";
 import type { Registry } from "../registry/model.js";
 
 /** Every problem in the registry: file syntax and schema, references, and local source folders. */
 export function lintRegistry(root: string): { registry: Registry; problems: Problem[] } {
 	const { registry, problems } = loadRegistry(root);
-	const all = [...problems];
-	for (const pkg of registry.packages.values()) {
-		for (const [mode, source] of pkg.sources) {
-			if (source.type !== "local") continue;
-			const found = readPythonPackage(source.path);
-			const location = source.location ?? pkg.location;
-			if (typeof found === "string") {
-				all.push({
-					code: "local-path",
-					message: `${pkg.name}: sources.${mode}.path ${source.rawPath}: ${found}`,
-					location,
-				});
-				continue;
-			}
-			if (found.name !== undefined && normalizeName(found.name) !== pkg.key) {
-				all.push({
-					code: "local-name",
-					message: `${pkg.name}: sources.${mode}.path ${source.rawPath} holds package "${found.name}", not "${pkg.name}"`,
-					location,
-				});
-			}
-		}
-	}
-	return { registry, problems: all };
+	return { registry, problems: [...problems, ...localPathProblems(registry)] };
 }
 
 export function runRegistryLint(context: Context, output: Output): number {

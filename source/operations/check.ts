@@ -11,6 +11,8 @@ import type { Project } from "../project/project.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
 import { prepare } from "./prepare.js";
+import { loadRegistryCached } from "../registry/cache.js";
+import { HPM_VERSION } from "../version.js";
 
 export type CheckResult = {
 	readonly ok: boolean;
@@ -30,11 +32,15 @@ export async function* check(
 	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
 	yield { type: "phase", phase: "validate", message: "validating the registry and the selection" };
-	const { project, plan, problems } = prepare(context, options.mode);
+	// uv answers its version while hpm validates: the two overlap instead of adding up
+	const uvProbe = findUv();
+	uvProbe.catch(() => undefined);
+	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	const { project, plan, problems } = prepare(context, options.mode, loaded);
 	const all: Problem[] = [...problems];
 	let uv: Uv | undefined;
 	try {
-		uv = await findUv();
+		uv = await uvProbe;
 	} catch (error) {
 		if (!(error instanceof HpmError)) throw error;
 		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });

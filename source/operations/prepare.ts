@@ -1,7 +1,7 @@
 import type { Context } from "../cli/context.js";
 import { requireProject } from "../cli/context.js";
 import type { Problem } from "../errors.js";
-import { lintRegistry } from "../commands/registry-lint.js";
+import { localPathProblems } from "../registry/local-paths.js";
 import { normalizeName } from "../names.js";
 import { makePlan, type Plan, projectState } from "../plan.js";
 import type { Project } from "../project/project.js";
@@ -17,10 +17,18 @@ export type Prepared = {
 	readonly problems: readonly Problem[];
 };
 
-/** Reads registry and project and plans, collecting every static problem instead of stopping at one. */
-export function prepare(context: Context, modeOverride: string | undefined): Prepared {
+/**
+ * Plans from a loaded registry, collecting every static problem instead of stopping at one.
+ * Check and sync pass the registry from the index cache; the UI passes a fresh load.
+ */
+export function prepare(
+	context: Context,
+	modeOverride: string | undefined,
+	loaded: { registry: Registry; problems: readonly Problem[] },
+): Prepared {
 	const project = requireProject(context);
-	const { registry, problems: registryProblems } = lintRegistry(context.registryRoot);
+	const registry = loaded.registry;
+	const registryProblems = [...loaded.problems, ...localPathProblems(registry)];
 	const { selection, problems: selectionProblems } = resolveSelection(registry, project);
 	const mode = modeOverride ?? project.mode;
 	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));

@@ -8,6 +8,8 @@ import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { prepare } from "./prepare.js";
+import { loadRegistryCached } from "../registry/cache.js";
+import { HPM_VERSION } from "../version.js";
 import { checkRun, transaction } from "./transaction.js";
 
 export type SyncResult = { readonly plan: Plan; readonly changed: boolean; readonly dryRun: boolean };
@@ -22,7 +24,11 @@ export async function* sync(
 	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	yield { type: "phase", phase: "validate", message: "validating the registry and the selection" };
-	const { project, plan, problems } = prepare(context, options.mode);
+	// uv answers its version while hpm validates: the two overlap instead of adding up
+	const uvProbe = findUv();
+	uvProbe.catch(() => undefined);
+	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	const { project, plan, problems } = prepare(context, options.mode, loaded);
 	const first = problems[0];
 	if (first) {
 		for (const problem of problems) yield { type: "problem", problem };
@@ -36,7 +42,7 @@ export async function* sync(
 	if (isEmptyPlan(plan, project.managed) || options.dryRun)
 		return { plan, changed: false, dryRun: options.dryRun === true };
 
-	const uv = await findUv();
+	const uv = await uvProbe;
 	const { signal } = options;
 	const cwd = project.root;
 	return yield* transaction(project.file, "sync", signal, async function* (scratch) {

@@ -5,6 +5,7 @@ import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Plan } from "../plan.js";
+import { loadEditor } from "../project/toml-edit.js";
 import { assertWritable } from "../project/write.js";
 import { beginJournal, endJournal, noteChild } from "../project/journal.js";
 import type { UvRun } from "../uv/driver.js";
@@ -31,6 +32,8 @@ export async function* transaction<T>(
 		pyproject: readFileSync(pyproject),
 		lock: existsSync(lockFile) ? readFileSync(lockFile) : undefined,
 	};
+	// compiled while uv runs: the last step of a sync edits pyproject.toml with it
+	loadEditor().catch(() => undefined);
 	// The journal outlives a SIGKILL: the next hpm command restores from it (see recoverJournal).
 	beginJournal(root, command, backup.pyproject, backup.lock);
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-"));

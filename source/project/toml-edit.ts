@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { parse } from "smol-toml";
 import { HpmError } from "../errors.js";
@@ -9,22 +9,25 @@ export type TomlValue = string | readonly string[] | undefined;
 /** One edit: set (or remove, with `undefined`) the key at `path`, e.g. ["tool", "hpm", "groups", "inference"]. */
 export type TomlEdit = { readonly path: readonly string[]; readonly value: TomlValue };
 
-type Editor = {
-	edit: (input: string, path: string, value: unknown, options?: { finalNewline?: boolean }) => string;
-};
-let editor: Editor | undefined;
+// The one WebAssembly call used; TypeScript's ES libs do not declare the namespace.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<object> } }).WebAssembly;
+
+type Editor = { edit: (input: string, path: string, value: unknown, options?: { finalNewline?: boolean }) => string };
+let editor: Promise<Editor> | undefined;
 
 /**
- * Loads toml-edit-js (Rust toml_edit, the engine uv uses) synchronously, and only when a file
- * is actually edited: read-only commands never pay for compiling its WebAssembly.
+ * Loads toml-edit-js (Rust toml_edit, the engine uv uses) only when a file is edited: read-only
+ * commands never pay for it. The WebAssembly is compiled off the main thread, so a sync that
+ * calls this before starting uv gets it for free while uv runs.
  */
-async function loadEditor(): Promise<Editor> {
-	if (editor) return editor;
-	const module = await import("@rainbowatcher/toml-edit-js");
-	const require = createRequire(import.meta.url);
-	const wasmPath = require.resolve("@rainbowatcher/toml-edit-js/index_bg.wasm");
-	module.initSync({ module: readFileSync(wasmPath) });
-	editor = module;
+export function loadEditor(): Promise<Editor> {
+	editor ??= (async () => {
+		const module = await import("@rainbowatcher/toml-edit-js");
+		const require = createRequire(import.meta.url);
+		const bytes = await readFile(require.resolve("@rainbowatcher/toml-edit-js/index_bg.wasm"));
+		module.initSync({ module: await wasm.compile(bytes) });
+		return module;
+	})();
 	return editor;
 }
 

@@ -1,5 +1,6 @@
-import { execa } from "execa";
-import { HpmError } from "../errors.js";
+import { execFile, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
@@ -14,23 +15,30 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
 }
 
+function capture(
+	bin: string,
+	args: readonly string[],
+): Promise<{ error: NodeJS.ErrnoException | null; stdout: string }> {
+	return new Promise((resolve) => {
+		execFile(bin, [...args], { env: uvEnv(), timeout: 30_000, encoding: "utf8" }, (error, stdout) =>
+			resolve({ error: error as NodeJS.ErrnoException | null, stdout }),
+		);
+	});
+}
+
 /** Finds `uv` on PATH and checks that it is new enough. */
 export async function findUv(): Promise<Uv> {
 	const bin = process.env.HPM_UV ?? "uv";
-	let stdout: string;
-	try {
-		({ stdout } = await execa(bin, ["self", "version", "--output-format", "json"], {
-			env: uvEnv(),
-			reject: true,
-			timeout: 30_000,
-		}));
-	} catch (error) {
-		if (isMissing(error)) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+	const { error, stdout } = await capture(bin, ["self", "version", "--output-format", "json"]);
+	if (error) {
+		if (isCode(error, "ENOENT")) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 		// uv older than 0.7 has no `self version --output-format json`; ask it the old way.
-		const old = await execa(bin, ["--version"], { env: uvEnv(), reject: false, timeout: 30_000 });
-		const match = /uv (\d+\.\d+\.\d+)/.exec(String(old.stdout));
+		const old = await capture(bin, ["--version"]);
+		const match = /uv (\d+\.\d+\.\d+)/.exec(old.stdout);
 		if (match?.[1]) throw tooOld(match[1]);
-		throw new HpmError("uv-broken", `\`${bin} self version\` failed: ${firstLine(error)}`, { hint: INSTALL_HINT });
+		throw new HpmError("uv-broken", `\`${bin} self version\` failed: ${error.message.split("\n")[0]}`, {
+			hint: INSTALL_HINT,
+		});
 	}
 	let version: string;
 	try {
@@ -53,8 +61,9 @@ function tooOld(version: string): HpmError {
 export type UvRun = { readonly exitCode: number; readonly lines: readonly string[]; readonly aborted: boolean };
 
 /**
- * Runs uv with an argument array (never a shell) in `cwd`, yielding each output line as it
- * arrives, and returns the exit code with all lines. Aborting `signal` kills uv.
+ * Runs uv with an argument array (never a shell) in `cwd`, yielding each line of its stdout and
+ * stderr as it arrives, and returns the exit code with all lines. Aborting `signal` stops uv and
+ * everything it started.
  */
 export async function* runUv(
 	uv: Uv,
@@ -63,35 +72,65 @@ export async function* runUv(
 ): AsyncGenerator<HpmEvent, UvRun> {
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
-	const child = execa(uv.bin, full, {
+	const child = spawn(uv.bin, full, {
 		cwd: options.cwd,
 		env: uvEnv(options.env),
-		all: true,
-		reject: false,
-		stdin: "ignore",
+		stdio: ["ignore", "pipe", "pipe"],
 		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
 		// decides: it stops uv and everything uv started (build backends), then restores the files.
 		detached: true,
 	});
-	yield { type: "uv-start", args: full, pid: child.pid };
+	const queue: string[] = [];
+	let wake: (() => void) | undefined;
+	let done = false;
+	let failure: NodeJS.ErrnoException | undefined;
+	const notify = () => {
+		const resume = wake;
+		wake = undefined;
+		resume?.();
+	};
+	for (const stream of [child.stdout, child.stderr]) {
+		createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+			queue.push(line);
+			notify();
+		});
+	}
+	const exited = new Promise<number>((resolve) => {
+		child.on("close", (code, signal) => {
+			done = true;
+			notify();
+			resolve(code ?? (signal ? 130 : 2));
+		});
+		child.on("error", (error) => {
+			failure = error;
+			done = true;
+			notify();
+			resolve(2);
+		});
+	});
 	const stop = () => killGroup(child.pid);
 	if (options.signal?.aborted) stop();
 	options.signal?.addEventListener("abort", stop, { once: true });
+	yield { type: "uv-start", args: full, pid: child.pid };
+
 	const lines: string[] = [];
-	try {
-		for await (const line of child.iterable({ from: "all" })) {
-			const text = String(line);
-			lines.push(text);
-			yield { type: "uv-line", line: text };
+	for (;;) {
+		const line = queue.shift();
+		if (line !== undefined) {
+			lines.push(line);
+			yield { type: "uv-line", line };
+			continue;
 		}
-	} catch {
-		// the stream ends with an error when uv is killed; the result below says what happened
+		if (done) break;
+		await new Promise<void>((resolve) => {
+			wake = resolve;
+		});
 	}
-	const result = await child;
+	const exitCode = await exited;
 	options.signal?.removeEventListener("abort", stop);
+	if (failure && isCode(failure, "ENOENT"))
+		throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 	const aborted = options.signal?.aborted === true;
-	const exitCode = typeof result.exitCode === "number" ? result.exitCode : aborted ? 130 : 2;
-	if (isMissing(result)) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 	yield { type: "uv-exit", args: full, exitCode };
 	return { exitCode, lines, aborted };
 }
@@ -108,14 +147,4 @@ export function killGroup(pid: number | undefined): void {
 	};
 	send("SIGTERM");
 	setTimeout(() => send("SIGKILL"), 3_000).unref();
-}
-
-function isMissing(error: unknown): boolean {
-	return typeof error === "object" && error !== null && "code" in error && error.code === "ENOENT";
-}
-
-function firstLine(error: unknown): string {
-	const message =
-		error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
-	return message.split("\n")[0] ?? message;
 }

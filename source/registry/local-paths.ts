@@ -1,0 +1,30 @@
+import type { Problem } from "../errors.js";
+import { normalizeName } from "../names.js";
+import { readPythonPackage } from "../python-package.js";
+import type { Registry } from "./model.js";
+
+/** Problems with local sources: a folder that is missing, holds no Python package, or another one. */
+export function localPathProblems(registry: Registry): Problem[] {
+	const problems: Problem[] = [];
+	for (const pkg of registry.packages.values()) {
+		for (const [mode, source] of pkg.sources) {
+			if (source.type !== "local") continue;
+			const found = readPythonPackage(source.path);
+			const location = source.location ?? pkg.location;
+			if (typeof found === "string") {
+				problems.push({
+					code: "local-path",
+					message: `${pkg.name}: sources.${mode}.path ${source.rawPath}: ${found}`,
+					location,
+				});
+			} else if (found.name !== undefined && normalizeName(found.name) !== pkg.key) {
+				problems.push({
+					code: "local-name",
+					message: `${pkg.name}: sources.${mode}.path ${source.rawPath} holds package "${found.name}", not "${pkg.name}"`,
+					location,
+				});
+			}
+		}
+	}
+	return problems;
+}
