@@ -177,6 +177,8 @@ if (wanted("B5")) {
 		const firstFrames = [];
 		const keyFrames = [];
 		let rssKb = 0;
+		// one cache for all runs: the first run is cold (parses every file), the rest warm
+		const cache = tempDir("hpm-bench-cache-");
 		for (let run = 0; run < 5; run++) {
 			const name = `b${run}`;
 			const start = process.hrtime.bigint();
@@ -185,6 +187,8 @@ if (wanted("B5")) {
 				"-d",
 				"-s",
 				name,
+				"-c",
+				dir,
 				"-x",
 				"100",
 				"-y",
@@ -192,22 +196,27 @@ if (wanted("B5")) {
 				"env",
 				"-u",
 				"CI",
-				`HPM_CACHE_DIR=${tempDir("hpm-bench-cache-")}`,
+				`HPM_CACHE_DIR=${cache}`,
 				node,
 				BIN,
 				"ui",
 			);
 			const screen = () => tmux("capture-pane", "-p", "-t", name);
+			const deadline = Date.now() + 30_000;
 			while (!screen().includes("group-0000")) {
+				if (Date.now() > deadline) throw new Error(`hpm ui never drew its first frame:\n${screen()}`);
 				// poll: the first frame is what is measured
 			}
 			firstFrames.push(Number(process.hrtime.bigint() - start) / 1e6);
+			// React attaches the key handler just after the first paint; a person is never that fast
+			execFileSync("sleep", ["0.3"]);
 			// key press to frame: move down 40 times, each time waiting for the cursor's row to show
 			for (let i = 1; i <= 40; i++) {
 				const target = `❯ group-${String(i).padStart(4, "0")}`;
 				const t0 = process.hrtime.bigint();
 				tmux("send-keys", "-t", name, "Down");
 				while (!screen().includes(target)) {
+					if (Date.now() > deadline + 60_000) throw new Error(`the cursor never reached ${target}:\n${screen()}`);
 					// poll until the new cursor row is on screen
 				}
 				keyFrames.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -227,7 +236,8 @@ if (wanted("B5")) {
 			"B5 hpm ui on a 2000-package / 200-group registry, measured through tmux (targets: first frame <= 1 s, key-press-to-frame <= 50 ms, peak RSS <= 150 MB)",
 			["measure", "median", "target"],
 			[
-				["time to first frame", `${median(firstFrames).toFixed(0)} ms`, "1000 ms"],
+				["time to first frame, cold (no index cache)", `${(firstFrames[0] ?? 0).toFixed(0)} ms`, "1000 ms"],
+				["time to first frame, warm", `${median(firstFrames.slice(1)).toFixed(0)} ms`, "1000 ms"],
 				["key press to frame (Down)", `${median(keyFrames).toFixed(1)} ms`, "50 ms"],
 				["peak RSS (VmHWM)", `${(rssKb / 1024).toFixed(0)} MB`, "150 MB"],
 				["(one tmux capture costs)", `${captureMs.toFixed(1)} ms`, ""],

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
-import { useCallback, useReducer, useState } from "react";
+import { useCallback, useEffect, useReducer, useState } from "react";
 import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
 import type { CommonFlags } from "../source/cli/context.js";
@@ -30,21 +30,13 @@ export function App({ flags, cwd }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
-	const [view, setView] = useState<View | string>(() => {
-		try {
-			return loadView(flags, cwd);
-		} catch (error) {
-			return errorText(error);
-		}
-	});
+	// undefined while loading; a string when the project cannot be opened
+	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
 	const reload = useCallback(() => {
-		try {
-			setView(loadView(flags, cwd));
-		} catch (error) {
-			setView(errorText(error));
-		}
+		loadView(flags, cwd).then(setView, (error: unknown) => setView(errorText(error)));
 	}, [flags, cwd]);
+	useEffect(reload, []);
 	const route = currentRoute(router);
 
 	useInput((input, key) => {
@@ -53,6 +45,7 @@ export function App({ flags, cwd }: AppProps) {
 		else if (route.screen === "browser" && key.ctrl && input === "c") exit();
 	});
 
+	if (view === undefined) return <Text dimColor>loading the registry…</Text>;
 	if (typeof view === "string") {
 		return (
 			<Box flexDirection="column">

@@ -19,7 +19,7 @@ export async function runUi(flags: CommonFlags, cwd: string): Promise<number> {
 	process.stdout.write(ENTER_ALT);
 	process.once("exit", leave);
 	try {
-		const instance = render(<App flags={flags} cwd={cwd} />, { exitOnCtrlC: false, patchConsole: true });
+		const instance = render(<App flags={flags} cwd={cwd} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 60 });
 		await instance.waitUntilExit();
 		instance.cleanup();
 		return 0;

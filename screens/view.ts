@@ -1,16 +1,16 @@
-import { type CommonFlags, type Context, resolveContext } from "../source/cli/context.js";
+import { type CommonFlags, type Context, loadContextRegistry, resolveContext } from "../source/cli/context.js";
 import { listData, type ListJson } from "../source/commands/list.js";
 import { HpmError, problemToError } from "../source/errors.js";
-import { loadRegistryStrict } from "../source/registry/load.js";
 import type { Registry } from "../source/registry/model.js";
 import { resolveSelection } from "../source/selection.js";
 
 /** Everything the browser shows, read fresh from disk through the core. */
 export type View = { readonly context: Context; readonly registry: Registry; readonly list: ListJson };
 
-export function loadView(flags: CommonFlags, cwd: string): View {
+/** The view, with the registry read through the index cache (a 2,000-package registry opens at once). */
+export async function loadView(flags: CommonFlags, cwd: string): Promise<View> {
 	const context = resolveContext(flags, cwd);
-	const registry = loadRegistryStrict(context.registryRoot);
+	const registry = await loadContextRegistry(context);
 	if (context.project) {
 		const { problems } = resolveSelection(registry, context.project);
 		const first = problems[0];

@@ -15,9 +15,9 @@ const groupsOf = (dir: string) =>
 	readFileSync(path.join(dir, "pyproject.toml"), "utf8").split("[tool.hpm.groups]")[1]?.trim();
 
 describe("the registry browser", () => {
-	it("shows groups, the focused group's options and the focused package, at 80x24", () => {
+	it("shows groups, the focused group's options and the focused package, at 80x24", async () => {
 		const dir = copyExample();
-		const view = loadView(flags, dir);
+		const view = await loadView(flags, dir);
 		const { lastFrame } = render(
 			<BrowserScreen
 				view={view}
@@ -56,7 +56,7 @@ describe("the registry browser", () => {
 			);
 		}
 		writeFileSync(path.join(dir, "pyproject.toml"), '[project]\nname = "big"\nversion = "0"\n');
-		const view = loadView(flags, dir);
+		const view = await loadView(flags, dir);
 		const { lastFrame, stdin } = render(
 			<BrowserScreen
 				view={view}

@@ -54,7 +54,12 @@ describe("hpm sync (real uv)", () => {
 			mode: "prod",
 		});
 		// no editing uv command: the only call is the read-only version probe
-		expect(spy.calls().slice(calls).map((args) => args.slice(0, 2).join(" "))).toEqual(["self version"]);
+		expect(
+			spy
+				.calls()
+				.slice(calls)
+				.map((args) => args.slice(0, 2).join(" ")),
+		).toEqual(["self version"]);
 		expect(snapshot(dir)).toEqual(before);
 	});
 
