@@ -1,6 +1,6 @@
 import { HpmError, type Problem } from "./errors.js";
 import { closest, normalizeName } from "./names.js";
-import type { Project } from "./project/project.js";
+import type { Project, SelectionEntry } from "./project/project.js";
 import type { TomlEdit } from "./project/toml-edit.js";
 
 import type { Group, Registry } from "./registry/model.js";
@@ -25,7 +25,7 @@ export function resolveSelection(registry: Registry, project: Project): { select
 			});
 			continue;
 		}
-		const values = typeof entry.value === "string" ? [entry.value] : entry.value;
+		const values = entryValues(entry);
 		if (group.strategy === "1-of-N" && typeof entry.value !== "string") {
 			problems.push({
 				code: "cardinality",
@@ -52,6 +52,12 @@ export function resolveSelection(registry: Registry, project: Project): { select
 	return { selection, problems };
 }
 
+/** The option names a `[tool.hpm.groups]` entry holds, whether written as a string or a list. */
+export function entryValues(entry: SelectionEntry | undefined): string[] {
+	if (entry === undefined) return [];
+	return typeof entry.value === "string" ? [entry.value] : [...entry.value];
+}
+
 export type SelectionChange = {
 	readonly edit: TomlEdit;
 	/** What a person is told, e.g. `inference: switched from a to b`. */
@@ -71,7 +77,7 @@ export function addToGroup(
 	const entry = project.selection.get(group.key);
 	const rawKey = entry?.rawKey ?? group.name;
 	const path = ["tool", "hpm", "groups", rawKey];
-	const current = entry ? (typeof entry.value === "string" ? [entry.value] : [...entry.value]) : [];
+	const current = entryValues(entry);
 	const currentKeys = current.map(normalizeName);
 
 	if (group.strategy === "1-of-N") {
@@ -129,7 +135,7 @@ export function replaceGroup(
 	const names = options.map((option) => findOption(registry, group, option));
 	const entry = project.selection.get(group.key);
 	const path = ["tool", "hpm", "groups", entry?.rawKey ?? group.name];
-	const current = entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : [...entry.value];
+	const current = entryValues(entry);
 	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
 	const message = names.length
 		? `${group.name}: now ${names.join(", ")}`
@@ -160,7 +166,7 @@ export function removeFromGroup(
 			changed: false,
 		};
 	}
-	const current = typeof entry.value === "string" ? [entry.value] : [...entry.value];
+	const current = entryValues(entry);
 	if (option === undefined) {
 		return {
 			edit: { path, value: undefined },

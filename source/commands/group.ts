@@ -5,6 +5,7 @@ import { writeProjectEdits } from "../project/write.js";
 import { isInteractive } from "../cli/interactive.js";
 import {
 	addToGroup,
+	entryValues,
 	findGroup,
 	optionNames,
 	removeFromGroup,
@@ -31,7 +32,7 @@ export async function runGroupAdd(
 				name: registry.packages.get(key)?.name ?? key,
 				description: registry.packages.get(key)?.description ?? "",
 			})),
-			selected: entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : [...entry.value],
+			selected: entryValues(entry),
 		});
 		if (picked === undefined)
 			throw new HpmError("cancelled", "nothing chosen; pyproject.toml was not changed", { exitCode: 1 });

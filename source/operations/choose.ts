@@ -1,7 +1,7 @@
 import { type CommonFlags, loadContextRegistry, requireProject, resolveContext } from "../cli/context.js";
 import { lockProject } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
-import { addToGroup, removeFromGroup } from "../selection.js";
+import { addToGroup, entryValues, removeFromGroup } from "../selection.js";
 
 /**
  * Records one choice the way `hpm group add/remove` does, under the project lock and re-reading
@@ -21,7 +21,7 @@ export async function chooseOption(
 		const project = requireProject(context);
 		const registry = await loadContextRegistry(context);
 		const entry = project.selection.get(registry.groups.get(group)?.key ?? group);
-		const values = entry === undefined ? [] : typeof entry.value === "string" ? [entry.value] : entry.value;
+		const values = entryValues(entry);
 		const selected = values.some(
 			(v) => v.replace(/[-_.]+/g, "-").toLowerCase() === option.replace(/[-_.]+/g, "-").toLowerCase(),
 		);
