@@ -8,7 +8,7 @@ import { loadView } from "../../screens/view.js";
 import { stripAnsi } from "../../source/cli/output.js";
 import { KEY, press, waitForFrame } from "../helpers/ink.js";
 import { copyExample, tempDir } from "../helpers/run.js";
-import { uvEnv } from "../helpers/uv.js";
+import { slowPackage, uvEnv } from "../helpers/uv.js";
 
 const flags = { json: false } as const;
 const groupsOf = (dir: string) =>
@@ -137,5 +137,34 @@ describe("the app", () => {
 		const { lastFrame } = render(<App flags={flags} cwd={dir} />);
 		const frame = await waitForFrame(lastFrame, (f) => f.includes("hpm ui cannot open this project"));
 		expect(frame.replace(/\n/g, "")).toContain("registry/groups/metrics.yaml:2: YAML syntax error");
+	});
+});
+
+describe("cancelling a sync from the UI", () => {
+	it("Ctrl-C while uv runs stops it, restores pyproject.toml and uv.lock, and says so in place", async () => {
+		const dir = copyExample();
+		Object.assign(process.env, uvEnv());
+		slowPackage(dir);
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(
+			file,
+			readFileSync(file, "utf8").replace('metrics = ["metric-bleu"]', 'metrics = ["metric-bleu", "metric-slow"]'),
+		);
+		const before = readFileSync(file);
+		const { lastFrame, stdin } = render(<App flags={flags} cwd={dir} />);
+		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
+		await press(stdin, "s");
+		await waitForFrame(lastFrame, (f) => f.includes("Press Enter to apply this plan."));
+		await press(stdin, KEY.enter);
+		await waitForFrame(lastFrame, (f) => f.includes("adding vlm-adapter-qwen, metric-bleu, metric-slow"));
+		await new Promise((resolve) => setTimeout(resolve, 500)); // uv is inside the slow build now
+		stdin.write("\u0003");
+		const frame = await waitForFrame(
+			lastFrame,
+			(f) => f.includes("cancelled: uv was stopped and pyproject.toml and uv.lock restored"),
+			20_000,
+		);
+		expect(frame).toContain("restored pyproject.toml and uv.lock");
+		expect(readFileSync(file)).toEqual(before);
 	});
 });

@@ -1,32 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
-import { registerPackage, uvEnv } from "../helpers/uv.js";
-
-/**
- * A package whose in-tree build backend (no download needed) takes a minute to report its
- * metadata, so uv is certainly still running when the test interrupts hpm.
- */
-function slowPackage(dir: string): void {
-	const pkg = path.join(dir, "packages/metric_slow");
-	mkdirSync(pkg, { recursive: true });
-	writeFileSync(
-		path.join(pkg, "pyproject.toml"),
-		'[project]\nname = "metric-slow"\ndynamic = ["version"]\nrequires-python = ">=3.11"\n\n[build-system]\nrequires = []\nbuild-backend = "slow_backend"\nbackend-path = ["."]\n',
-	);
-	writeFileSync(
-		path.join(pkg, "slow_backend.py"),
-		"import time\n\ndef get_requires_for_build_wheel(config_settings=None):\n    time.sleep(60)\n    return []\n\ndef prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n",
-	);
-	registerPackage(
-		dir,
-		'name: "metric-slow"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/metric_slow"\n',
-		"metric-slow",
-		"metrics",
-	);
-}
+import { slowPackage, uvEnv } from "../helpers/uv.js";
 
 function runUntil(
 	args: string[],
