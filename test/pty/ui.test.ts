@@ -60,7 +60,7 @@ describe("hpm ui in a real terminal", () => {
 	])("fits a %ix%i terminal", async (columns, rows) => {
 		pane = openPane(["ui"], copyExample(), columns, rows);
 		const screen = await pane.waitFor(
-			(s) => s.includes("inference 1-of-N pending") && s.includes("q quit".slice(0, 1)),
+			(s) => s.includes("inference 1-of-N pending") && s.includes("groups: inference") && s.includes("/ filter"),
 		);
 		const lines = screen.split("\n");
 		expect(lines.length).toBeLessThanOrEqual(rows + 1);
