@@ -70,3 +70,14 @@ export function formatProblem(problem: Problem): string {
 export function isCode(error: unknown, code: string): boolean {
 	return typeof error === "object" && error !== null && "code" in error && error.code === code;
 }
+
+/** Every problem as an error pointing at the first, for commands that need a registry without problems. */
+export function firstProblemError(problems: readonly Problem[]): HpmError | undefined {
+	const first = problems[0];
+	if (!first) return undefined;
+	const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
+	return new HpmError(first.code, first.message, {
+		hint: `fix the registry file${more}`,
+		...(first.location ? { location: first.location } : {}),
+	});
+}

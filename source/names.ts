@@ -21,10 +21,6 @@ export function invalidNameReason(name: string): string | undefined {
 	return undefined;
 }
 
-export function isValidName(name: string): boolean {
-	return invalidNameReason(name) === undefined;
-}
-
 /** Mode names in manifests and pyproject.toml: lower-case, starting with a letter. */
 export const MODE_PATTERN = /^[a-z][a-z0-9_-]*$/;
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { HpmError, type Problem } from "../errors.js";
+import type { Problem } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Group, Package, Registry, Source } from "./model.js";
 
@@ -46,17 +46,6 @@ export async function loadRegistryCached(root: string, version: string): Promise
 	if (stamps && file)
 		writeCache(file, { format: FORMAT, hpm: version, root, stamps, ...serialize(registry), problems: [...problems] });
 	return { registry, problems, fromCache: false };
-}
-
-/** Every problem as an error pointing at the first, as the strict loader does. */
-export function firstProblemError(problems: readonly Problem[]): HpmError | undefined {
-	const first = problems[0];
-	if (!first) return undefined;
-	const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
-	return new HpmError(first.code, first.message, {
-		hint: `fix the registry file${more}`,
-		...(first.location ? { location: first.location } : {}),
-	});
 }
 
 function cacheFile(root: string): string | undefined {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { HpmError, isCode, type Location, type Problem } from "../errors.js";
+import { firstProblemError, HpmError, isCode, type Location, type Problem } from "../errors.js";
 import { invalidNameReason, normalizeName } from "../names.js";
 import { issuesToProblems } from "./issues.js";
 import type { GitRef, Group, Package, Registry, Source } from "./model.js";
@@ -76,14 +76,8 @@ export function loadRegistry(root: string): LoadResult {
 /** Like loadRegistry, but any problem is an error that points at the first one. */
 export function loadRegistryStrict(root: string): Registry {
 	const { registry, problems } = loadRegistry(root);
-	const first = problems[0];
-	if (first) {
-		const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
-		throw new HpmError(first.code, first.message, {
-			hint: `fix the registry file${more}`,
-			...(first.location ? { location: first.location } : {}),
-		});
-	}
+	const error = firstProblemError(problems);
+	if (error) throw error;
 	return registry;
 }
 

@@ -46,7 +46,6 @@ export const packageFileSchema = z.strictObject({
 
 export type GroupFile = z.infer<typeof groupFileSchema>;
 export type PackageFile = z.infer<typeof packageFileSchema>;
-export type SourceFile = z.infer<typeof sourceSchema>;
 
 /** Keys each kind of mapping accepts, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS = {
