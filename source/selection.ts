@@ -65,6 +65,14 @@ export type SelectionChange = {
 	readonly changed: boolean;
 };
 
+/** The group, its current entry in pyproject.toml, the key to write, and the names selected now. */
+function target(registry: Registry, project: Project, groupName: string) {
+	const group = findGroup(registry, groupName);
+	const entry = project.selection.get(group.key);
+	const path = ["tool", "hpm", "groups", entry?.rawKey ?? group.name];
+	return { group, entry, path, current: entryValues(entry) };
+}
+
 /** The edit that records `options` for `groupName`. 1-of-N replaces; M-of-N adds. */
 export function addToGroup(
 	registry: Registry,
@@ -72,12 +80,8 @@ export function addToGroup(
 	groupName: string,
 	options: readonly string[],
 ): SelectionChange {
-	const group = findGroup(registry, groupName);
+	const { group, entry, path, current } = target(registry, project, groupName);
 	const wanted = options.map((option) => findOption(registry, group, option));
-	const entry = project.selection.get(group.key);
-	const rawKey = entry?.rawKey ?? group.name;
-	const path = ["tool", "hpm", "groups", rawKey];
-	const current = entryValues(entry);
 	const currentKeys = current.map(normalizeName);
 
 	if (group.strategy === "1-of-N") {
@@ -131,11 +135,8 @@ export function replaceGroup(
 	groupName: string,
 	options: readonly string[],
 ): SelectionChange {
-	const group = findGroup(registry, groupName);
+	const { group, path, current } = target(registry, project, groupName);
 	const names = options.map((option) => findOption(registry, group, option));
-	const entry = project.selection.get(group.key);
-	const path = ["tool", "hpm", "groups", entry?.rawKey ?? group.name];
-	const current = entryValues(entry);
 	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
 	const message = names.length
 		? `${group.name}: now ${names.join(", ")}`
@@ -154,10 +155,7 @@ export function removeFromGroup(
 	groupName: string,
 	option: string | undefined,
 ): SelectionChange {
-	const group = findGroup(registry, groupName);
-	const entry = project.selection.get(group.key);
-	const rawKey = entry?.rawKey ?? group.name;
-	const path = ["tool", "hpm", "groups", rawKey];
+	const { group, entry, path, current } = target(registry, project, groupName);
 	if (!entry) {
 		if (option !== undefined) findOption(registry, group, option);
 		return {
@@ -166,7 +164,6 @@ export function removeFromGroup(
 			changed: false,
 		};
 	}
-	const current = entryValues(entry);
 	if (option === undefined) {
 		return {
 			edit: { path, value: undefined },
