@@ -4,7 +4,7 @@ import { problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../selection.js";
-import { isGroupSynced } from "../sync-state.js";
+import { makePlan, projectState } from "../plan.js";
 
 export type ListJson = {
 	registry: string;
@@ -25,6 +25,7 @@ export type ListJson = {
 export function listData(context: Context, registry: Registry, selection: Selection): ListJson {
 	const grouped = new Set<string>();
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
+	const pending = pendingKeys(context, registry, selection);
 	const groups = [...registry.groups.values()].map((group) => {
 		const selected = selection.get(group.key) ?? [];
 		for (const option of group.options) grouped.add(option);
@@ -38,7 +39,7 @@ export function listData(context: Context, registry: Registry, selection: Select
 				selected: selected.includes(key),
 			})),
 			selected: selected.map(name),
-			synced: isGroupSynced(context.project, group, selected),
+			synced: !group.options.some((key) => pending.has(key)),
 		};
 	});
 	const ungrouped = [...registry.packages.values()]
@@ -51,6 +52,19 @@ export function listData(context: Context, registry: Registry, selection: Select
 		groups,
 		ungrouped,
 	};
+}
+
+/**
+ * Packages whose state a sync would change, straight from the planner: to add, switch source or
+ * remove, or selected without a source for the project's mode.
+ */
+function pendingKeys(context: Context, registry: Registry, selection: Selection): Set<string> {
+	const project = context.project;
+	if (!project) return new Set();
+	const plan = makePlan(registry, selection, project.mode, projectState(project.root, project.data, project.managed));
+	const planned = new Set(plan.selected.map((entry) => entry.key));
+	const unplannable = [...selection.values()].flat().filter((key) => !planned.has(key));
+	return new Set([...plan.add, ...plan.switch, ...plan.remove].map((entry) => entry.key).concat(unplannable));
 }
 
 export async function runList(context: Context, output: Output): Promise<number> {
