@@ -3,9 +3,9 @@ import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
-import { describeSource } from "../source/commands/show.js";
-import { normalizeName } from "../source/names.js";
-import { groupsOffering } from "../source/registry/model.js";
+import { describeSource } from "../source/cli/commands/show.js";
+import { normalizeName } from "../source/core/names.js";
+import { groupsOffering } from "../source/core/registry/model.js";
 import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
 import type { View } from "./view.js";
 

@@ -1,4 +1,4 @@
-import type { ListJson } from "../source/commands/list.js";
+import type { ListJson } from "../source/cli/commands/list.js";
 
 export type GroupRow = ListJson["groups"][number] & { readonly ungrouped?: boolean };
 

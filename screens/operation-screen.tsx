@@ -2,9 +2,9 @@ import { Box, Text, useInput } from "ink";
 import { LogTail } from "../components/log-tail.js";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
-import type { CommonFlags } from "../source/cli/context.js";
-import { formatProblem } from "../source/errors.js";
-import type { Plan } from "../source/plan.js";
+import type { CommonFlags } from "../source/core/context.js";
+import { formatProblem } from "../source/core/errors.js";
+import type { Plan } from "../source/core/plan.js";
 import { useOperation } from "./use-operation.js";
 
 export type OperationProps = {

@@ -1,5 +1,5 @@
 import { render } from "ink";
-import type { CommonFlags } from "../source/cli/context.js";
+import type { CommonFlags } from "../source/core/context.js";
 import { App } from "./app.js";
 
 const ENTER_ALT = "\u001B[?1049h\u001B[H";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { render } from "ink";
-import type { RegistryAddFlags } from "../source/commands/registry-add.js";
+import type { RegistryAddFlags } from "../source/cli/commands/registry-add.js";
 import { WizardScreen } from "./wizard-screen.js";
 import type { WizardEnv } from "./wizard-steps.js";
 

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CommonFlags } from "../source/cli/context.js";
-import { resolveContext, requireProject } from "../source/cli/context.js";
-import type { Problem } from "../source/errors.js";
-import type { HpmEvent } from "../source/events.js";
-import { type CheckResult, check } from "../source/operations/check.js";
-import { prepare } from "../source/operations/prepare.js";
-import { loadRegistry } from "../source/registry/load.js";
-import { type SyncResult, sync } from "../source/operations/sync.js";
-import type { Plan } from "../source/plan.js";
-import { lockProject } from "../source/project/lock.js";
+import type { CommonFlags } from "../source/core/context.js";
+import { resolveContext, requireProject } from "../source/core/context.js";
+import type { Problem } from "../source/core/errors.js";
+import type { HpmEvent } from "../source/core/events.js";
+import { type CheckResult, check } from "../source/core/operations/check.js";
+import { prepare } from "../source/core/operations/prepare.js";
+import { loadRegistry } from "../source/core/registry/load.js";
+import { type SyncResult, sync } from "../source/core/operations/sync.js";
+import type { Plan } from "../source/core/plan.js";
+import { lockProject } from "../source/core/project/lock.js";
 import { errorText } from "./view.js";
 
 export type OperationState =

@@ -1,8 +1,8 @@
-import { type CommonFlags, type Context, loadContextRegistry, resolveContext } from "../source/cli/context.js";
-import { listData, type ListJson } from "../source/commands/list.js";
-import { HpmError, problemToError } from "../source/errors.js";
-import type { Registry } from "../source/registry/model.js";
-import { resolveSelection } from "../source/selection.js";
+import { type CommonFlags, type Context, loadContextRegistry, resolveContext } from "../source/core/context.js";
+import { listData, type ListJson } from "../source/cli/commands/list.js";
+import { HpmError, problemToError } from "../source/core/errors.js";
+import type { Registry } from "../source/core/registry/model.js";
+import { resolveSelection } from "../source/core/selection.js";
 
 /** Everything the browser shows, read fresh from disk through the core. */
 export type View = { readonly context: Context; readonly registry: Registry; readonly list: ListJson };

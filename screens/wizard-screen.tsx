@@ -3,7 +3,7 @@ import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
 import { useMemo, useRef, useState } from "react";
 import { StatusBar } from "../components/status-bar.js";
-import { manifestYaml, type RegistryAddFlags, validateManifest } from "../source/commands/registry-add.js";
+import { manifestYaml, type RegistryAddFlags, validateManifest } from "../source/cli/commands/registry-add.js";
 import { errorText } from "./view.js";
 import {
 	answerStep,

@@ -1,9 +1,9 @@
 import path from "node:path";
-import type { RegistryAddFlags } from "../source/commands/registry-add.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../source/names.js";
-import { readPythonPackage } from "../source/python-package.js";
+import type { RegistryAddFlags } from "../source/cli/commands/registry-add.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../source/core/names.js";
+import { readPythonPackage } from "../source/core/python-package.js";
 
-import { invalidGitUrlReason, invalidRefReason } from "../source/registry/validate.js";
+import { invalidGitUrlReason, invalidRefReason } from "../source/core/registry/validate.js";
 
 /** What the wizard has collected so far; the same shape the CLI's flags take. */
 export type WizardValues = { -readonly [K in keyof RegistryAddFlags]: RegistryAddFlags[K] } & {

@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 rmSync(path.join(root, "dist"), { recursive: true, force: true });
 const result = await build({
-	entryPoints: { hpm: path.join(root, "source/cli.ts") },
+	entryPoints: { hpm: path.join(root, "source/cli/main.ts") },
 	outdir: path.join(root, "dist"),
 	chunkNames: "chunks/[name]-[hash]",
 	bundle: true,

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { HpmError } from "../errors.js";
+import { HpmError } from "../core/errors.js";
 
 /** One flag of a command; names are written as on the command line (`dry-run`). */
 export type FlagSpec = {

@@ -1,4 +1,4 @@
-import { formatLocation, type HpmError } from "../errors.js";
+import { formatLocation, type HpmError } from "../core/errors.js";
 
 /** Where a command writes. Commands never call console.* directly, so tests and JSON stay clean. */
 export type Output = {

@@ -1,8 +1,8 @@
 import path from "node:path";
-import { formatProblem } from "../errors.js";
-import type { HpmEvent } from "../events.js";
-import type { Plan, PlanEntry } from "../plan.js";
-import { describeSource } from "../commands/show.js";
+import { formatProblem } from "../core/errors.js";
+import type { HpmEvent } from "../core/events.js";
+import type { Plan, PlanEntry } from "../core/plan.js";
+import { describeSource } from "./commands/show.js";
 import { type Output, styles } from "./output.js";
 
 /**

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { editToml } from "../../source/project/toml-edit.js";
+import { editToml } from "../../source/core/project/toml-edit.js";
 import { changedLines } from "../helpers/diff.js";
 import { CORPUS } from "../helpers/run.js";
 

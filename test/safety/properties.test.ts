@@ -3,10 +3,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { HpmError } from "../../source/errors.js";
-import { makePlan, type ProjectState, requirementLine } from "../../source/plan.js";
-import { loadRegistry } from "../../source/registry/load.js";
-import type { Registry, Source } from "../../source/registry/model.js";
+import { HpmError } from "../../source/core/errors.js";
+import { makePlan, type ProjectState, requirementLine } from "../../source/core/plan.js";
+import { loadRegistry } from "../../source/core/registry/load.js";
+import type { Registry, Source } from "../../source/core/registry/model.js";
 import { snapshot, tempDir } from "../helpers/run.js";
 
 const name = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,12}$/);

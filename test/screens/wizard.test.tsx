@@ -10,7 +10,7 @@ import {
 	stepBack,
 	WIZARD_STEPS,
 } from "../../screens/wizard-steps.js";
-import type { RegistryAddFlags } from "../../source/commands/registry-add.js";
+import type { RegistryAddFlags } from "../../source/cli/commands/registry-add.js";
 import { KEY, press, waitForFrame } from "../helpers/ink.js";
 import { copyExample } from "../helpers/run.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { closest, invalidNameReason, normalizeName } from "../../source/names.js";
+import { closest, invalidNameReason, normalizeName } from "../../source/core/names.js";
 
-import { invalidGitUrlReason, invalidRefReason } from "../../source/registry/validate.js";
+import { invalidGitUrlReason, invalidRefReason } from "../../source/core/registry/validate.js";
 
 describe("PEP 503 normalization", () => {
 	it.each([

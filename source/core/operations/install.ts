@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../cli/context.js";
-import { requireProject } from "../cli/context.js";
+import type { Context } from "../context.js";
+import { requireProject } from "../context.js";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { type PlanEntry, requirementLine } from "../plan.js";

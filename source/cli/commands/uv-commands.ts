@@ -1,10 +1,10 @@
-import type { Context } from "../cli/context.js";
-import type { Output } from "../cli/output.js";
-import { report } from "../cli/reporter.js";
-import { operationSignal } from "../cli/signals.js";
-import { HpmError } from "../errors.js";
-import { check } from "../operations/check.js";
-import { sync } from "../operations/sync.js";
+import type { Context } from "../../core/context.js";
+import type { Output } from "../output.js";
+import { report } from "../reporter.js";
+import { operationSignal } from "../signals.js";
+import { HpmError } from "../../core/errors.js";
+import { check } from "../../core/operations/check.js";
+import { sync } from "../../core/operations/sync.js";
 
 /** Runs `operation` with Ctrl-C / SIGTERM wired to its AbortSignal; an interrupt wins over other errors. */
 async function interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -92,7 +92,7 @@ export async function runInstall(
 		throw new HpmError("usage", "hpm install needs --manifest FILE", {
 			hint: "hpm install --manifest registry/packages/NAME.yaml [--mode dev]",
 		});
-	const { install } = await import("../operations/install.js");
+	const { install } = await import("../../core/operations/install.js");
 	const result = await interruptible((signal) =>
 		report(install(context, { manifest, mode, signal }), output, context.project?.root ?? context.cwd),
 	);

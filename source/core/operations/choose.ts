@@ -1,4 +1,4 @@
-import { type CommonFlags, loadContextRegistry, requireProject, resolveContext } from "../cli/context.js";
+import { type CommonFlags, loadContextRegistry, requireProject, resolveContext } from "../context.js";
 import { lockProject } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import { addToGroup, entryValues, removeFromGroup } from "../selection.js";

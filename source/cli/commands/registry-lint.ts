@@ -1,9 +1,9 @@
-import type { Context } from "../cli/context.js";
-import type { Output } from "../cli/output.js";
-import { formatProblem, type Problem } from "../errors.js";
-import { loadRegistry } from "../registry/load.js";
-import { localPathProblems } from "../registry/local-paths.js";
-import type { Registry } from "../registry/model.js";
+import type { Context } from "../../core/context.js";
+import type { Output } from "../output.js";
+import { formatProblem, type Problem } from "../../core/errors.js";
+import { loadRegistry } from "../../core/registry/load.js";
+import { localPathProblems } from "../../core/registry/local-paths.js";
+import type { Registry } from "../../core/registry/model.js";
 
 /** Every problem in the registry: file syntax and schema, references, and local source folders. */
 export function lintRegistry(root: string): { registry: Registry; problems: Problem[] } {

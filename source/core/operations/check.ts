@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "smol-toml";
-import type { Context } from "../cli/context.js";
+import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { normalizeName } from "../names.js";

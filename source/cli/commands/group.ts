@@ -1,8 +1,8 @@
-import { type Context, loadContextRegistry, requireProject } from "../cli/context.js";
-import type { Output } from "../cli/output.js";
-import { HpmError } from "../errors.js";
-import { writeProjectEdits } from "../project/write.js";
-import { isInteractive } from "../cli/interactive.js";
+import { type Context, loadContextRegistry, requireProject } from "../../core/context.js";
+import type { Output } from "../output.js";
+import { HpmError } from "../../core/errors.js";
+import { writeProjectEdits } from "../../core/project/write.js";
+import { isInteractive } from "../interactive.js";
 import {
 	addToGroup,
 	entryValues,
@@ -11,7 +11,7 @@ import {
 	removeFromGroup,
 	replaceGroup,
 	type SelectionChange,
-} from "../selection.js";
+} from "../../core/selection.js";
 
 export async function runGroupAdd(
 	context: Context,
@@ -23,7 +23,7 @@ export async function runGroupAdd(
 	const registry = await loadContextRegistry(context);
 	if (options.length === 0 && isInteractive(output.json)) {
 		const group = findGroup(registry, groupName);
-		const { pickOptions } = await import("../../screens/picker.js");
+		const { pickOptions } = await import("../../../screens/picker.js");
 		const entry = project.selection.get(group.key);
 		const picked = await pickOptions({
 			group: group.name,

@@ -1,10 +1,10 @@
-import { type Context, loadContextRegistry } from "../cli/context.js";
-import { type Output, styles, table } from "../cli/output.js";
-import { problemToError } from "../errors.js";
-import { normalizeName } from "../names.js";
-import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "../selection.js";
-import { makePlan, projectState } from "../plan.js";
+import { type Context, loadContextRegistry } from "../../core/context.js";
+import { type Output, styles, table } from "../output.js";
+import { problemToError } from "../../core/errors.js";
+import { normalizeName } from "../../core/names.js";
+import type { Registry } from "../../core/registry/model.js";
+import { resolveSelection, type Selection } from "../../core/selection.js";
+import { makePlan, projectState } from "../../core/plan.js";
 
 export type ListJson = {
 	registry: string;

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../cli/context.js";
+import type { Context } from "../context.js";
 import { problemToError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { isEmptyPlan, type Plan, requirementLine } from "../plan.js";

@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../cli/context.js";
-import { isInteractive } from "../cli/interactive.js";
-import type { Output } from "../cli/output.js";
-import { HpmError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
-import { readPythonPackage } from "../python-package.js";
-import { appendGroupOption } from "../registry/group-file-edit.js";
-import { loadRegistry } from "../registry/load.js";
+import type { Context } from "../../core/context.js";
+import { isInteractive } from "../interactive.js";
+import type { Output } from "../output.js";
+import { HpmError } from "../../core/errors.js";
+import { writeFileAtomic } from "../../core/fs-atomic.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../../core/names.js";
+import { readPythonPackage } from "../../core/python-package.js";
+import { appendGroupOption } from "../../core/registry/group-file-edit.js";
+import { loadRegistry } from "../../core/registry/load.js";
 
-import { invalidGitUrlReason, invalidRefReason } from "../registry/validate.js";
+import { invalidGitUrlReason, invalidRefReason } from "../../core/registry/validate.js";
 
 export type RegistryAddFlags = {
 	readonly name?: string | undefined;
@@ -113,7 +113,7 @@ export async function runRegistryAdd(context: Context, output: Output, given: Re
 		const { registry } = existsSync(context.registryRoot)
 			? loadRegistry(context.registryRoot)
 			: { registry: undefined };
-		const { runWizard } = await import("../../screens/run-wizard.js");
+		const { runWizard } = await import("../../../screens/run-wizard.js");
 		const answered = await runWizard(
 			context.registryRoot,
 			context.cwd,

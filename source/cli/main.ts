@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
-import { type FlagSpecs, parseFlags } from "./cli/flags.js";
-import type { CommonFlags, resolveContext } from "./cli/context.js";
-import { createOutput, type Output, reportError } from "./cli/output.js";
-import { installSignalHandlers, onInterrupt } from "./cli/signals.js";
-import { HpmError } from "./errors.js";
-import { HPM_VERSION } from "./version.js";
+import { type FlagSpecs, parseFlags } from "./flags.js";
+import type { CommonFlags, resolveContext } from "../core/context.js";
+import { createOutput, type Output, reportError } from "./output.js";
+import { installSignalHandlers, onInterrupt } from "./signals.js";
+import { HpmError } from "../core/errors.js";
+import { HPM_VERSION } from "../core/version.js";
 
 const COMMON = `
 Options for every command
@@ -189,7 +189,7 @@ const COMMANDS: Record<string, Command> = {
 		flags: {},
 		args: [],
 		run: async ({ output, flags }) => {
-			const { isInteractive } = await import("./cli/interactive.js");
+			const { isInteractive } = await import("./interactive.js");
 			if (!isInteractive(output.json)) {
 				throw new HpmError(
 					"not-a-terminal",
@@ -199,7 +199,7 @@ const COMMANDS: Record<string, Command> = {
 					},
 				);
 			}
-			const { runUi } = await import("../screens/run-ui.js");
+			const { runUi } = await import("../../screens/run-ui.js");
 			return runUi({ registry: str(flags.registry), project: str(flags.project), json: false }, process.cwd());
 		},
 	},
@@ -274,7 +274,7 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	}
 	const rest = argv.slice(name.split(" ").length);
 	// Loaded only once a command is known: `hpm --version` and `hpm --help` need none of it.
-	const { resolveContext } = await import("./cli/context.js");
+	const { resolveContext } = await import("../core/context.js");
 	const parsed = parseFlags(rest, { ...commonFlags, ...command.flags });
 	const cli = { flags: parsed.values, input: parsed.positionals };
 	if (cli.flags.help === true) {
@@ -312,13 +312,13 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
  * hpm left behind (its journal), saying so. Read-only commands without a journal touch nothing.
  */
 async function lockAndRecover(common: CommonFlags, name: string, locks: boolean, output: Output) {
-	const { locateProject } = await import("./project/project.js");
+	const { locateProject } = await import("../core/project/project.js");
 	const file = locateProject(common.project, process.cwd());
 	if (file === undefined) return undefined;
 	const root = dirname(file);
-	const { journalPath, recoverJournal } = await import("./project/journal.js");
+	const { journalPath, recoverJournal } = await import("../core/project/journal.js");
 	if (!locks && !existsSync(journalPath(root))) return undefined;
-	const { lockProject } = await import("./project/lock.js");
+	const { lockProject } = await import("../core/project/lock.js");
 	const lock = await lockProject(root, name, {
 		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
 	});

@@ -1,10 +1,10 @@
 import path from "node:path";
-import { HpmError } from "../errors.js";
-import { locateProject, type Project, readProject } from "../project/project.js";
-import { firstProblemError } from "../errors.js";
-import { loadRegistryCached } from "../registry/cache.js";
-import { HPM_VERSION } from "../version.js";
-import type { Registry } from "../registry/model.js";
+import { HpmError } from "./errors.js";
+import { locateProject, type Project, readProject } from "./project/project.js";
+import { firstProblemError } from "./errors.js";
+import { loadRegistryCached } from "./registry/cache.js";
+import { HPM_VERSION } from "./version.js";
+import type { Registry } from "./registry/model.js";
 
 /** Flags every command accepts. */
 export type CommonFlags = {

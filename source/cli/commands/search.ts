@@ -1,6 +1,6 @@
-import { type Context, loadContextRegistry } from "../cli/context.js";
-import { type Output, styles, table } from "../cli/output.js";
-import { search } from "../search.js";
+import { type Context, loadContextRegistry } from "../../core/context.js";
+import { type Output, styles, table } from "../output.js";
+import { search } from "../../core/search.js";
 
 export async function runSearch(context: Context, output: Output, query: string): Promise<number> {
 	const registry = await loadContextRegistry(context);

@@ -1,11 +1,11 @@
-import { type Context, loadContextRegistry } from "../cli/context.js";
-import { type Output, styles, table } from "../cli/output.js";
-import { HpmError } from "../errors.js";
-import { closest, normalizeName } from "../names.js";
-import { lockedVersions } from "../project/dependencies.js";
+import { type Context, loadContextRegistry } from "../../core/context.js";
+import { type Output, styles, table } from "../output.js";
+import { HpmError } from "../../core/errors.js";
+import { closest, normalizeName } from "../../core/names.js";
+import { lockedVersions } from "../../core/project/dependencies.js";
 
-import { groupsOffering, type Registry, type Source } from "../registry/model.js";
-import { optionNames, resolveSelection } from "../selection.js";
+import { groupsOffering, type Registry, type Source } from "../../core/registry/model.js";
+import { optionNames, resolveSelection } from "../../core/selection.js";
 
 export function sourceJson(source: Source): Record<string, unknown> {
 	if (source.type === "local")
