@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -13,7 +14,16 @@ export default tseslint.config(
 		},
 	},
 	{
+		// the rules of hooks, and the React Compiler's checks of what a component may do while rendering
+		files: ["screens/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "test/**/*.tsx"],
+		...reactHooks.configs.flat.recommended,
+	},
+	{
 		files: ["**/*.mjs", "**/*.js"],
 		languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+	},
+	{
+		files: ["**/*.cjs"],
+		languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
 	},
 );

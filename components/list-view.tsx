@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
-import { useRef } from "react";
+import { useState } from "react";
 import { windowStart } from "./window.js";
 
 export type ListViewProps<T> = {
@@ -16,14 +16,16 @@ export type ListViewProps<T> = {
 
 /** A list that renders only its visible rows, so thousands of entries scroll without lag. */
 export function ListView<T>({ items, selected, height, focused, renderItem, itemKey, empty }: ListViewProps<T>) {
-	const start = useRef(0);
-	start.current = windowStart(selected, height, items.length, start.current);
-	const visible = items.slice(start.current, start.current + height);
+	// the window stays where it was until the cursor leaves it (React's "adjust state while rendering")
+	const [previous, setPrevious] = useState(0);
+	const start = windowStart(selected, height, items.length, previous);
+	if (start !== previous) setPrevious(start);
+	const visible = items.slice(start, start + height);
 	if (items.length === 0) return <Text dimColor>{empty ?? "(nothing)"}</Text>;
 	return (
 		<Box flexDirection="column">
 			{visible.map((item, offset) => {
-				const isSelected = start.current + offset === selected;
+				const isSelected = start + offset === selected;
 				return (
 					<Box key={itemKey(item)}>
 						<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? "❯ " : "  "}</Text>
@@ -32,7 +34,7 @@ export function ListView<T>({ items, selected, height, focused, renderItem, item
 				);
 			})}
 			{items.length > height ? (
-				<Text dimColor>{`  ${start.current + 1}–${start.current + visible.length} of ${items.length}`}</Text>
+				<Text dimColor>{`  ${start + 1}–${start + visible.length} of ${items.length}`}</Text>
 			) : null}
 		</Box>
 	);

@@ -5,7 +5,7 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 
 /** A spinner with the seconds elapsed since `since`. */
 export function Spinner({ since, label }: { readonly since: number; readonly label: string }) {
-	const [now, setNow] = useState(Date.now());
+	const [now, setNow] = useState(since);
 	useEffect(() => {
 		const timer = setInterval(() => setNow(Date.now()), 100);
 		return () => clearInterval(timer);

@@ -1,4 +1,4 @@
-import { useReducer, useRef } from "react";
+import { useCallback, useRef, useState } from "react";
 
 /**
  * A reducer whose newest state is readable at once. Ink calls an input handler for every key
@@ -10,10 +10,14 @@ export function useLatestReducer<S, A>(
 	initial: S,
 ): [state: S, dispatch: (action: A) => void, latest: () => S] {
 	const ref = useRef(initial);
-	const [, rerender] = useReducer((n: number) => n + 1, 0);
-	const dispatch = (action: A) => {
-		ref.current = reducer(ref.current, action);
-		rerender();
-	};
-	return [ref.current, dispatch, () => ref.current];
+	const [state, setState] = useState(initial);
+	const dispatch = useCallback(
+		(action: A) => {
+			ref.current = reducer(ref.current, action);
+			setState(ref.current);
+		},
+		[reducer],
+	);
+	const latest = useCallback(() => ref.current, []);
+	return [state, dispatch, latest];
 }

@@ -1,11 +1,10 @@
-import path from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useReducer, useState } from "react";
 import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
-import type { CommonFlags } from "../source/core/context.js";
-import { addPackage } from "../source/cli/commands/registry-add.js";
-import { chooseOption } from "../source/core/operations/choose.js";
+import type { Locator } from "../source/core/context.js";
+import { choose } from "../source/core/operations/choose.js";
+import { addPackage, packageForm } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
@@ -23,10 +22,10 @@ const HELP: Record<string, readonly KeyHint[]> = {
 	],
 };
 
-export type AppProps = { readonly flags: CommonFlags; readonly cwd: string };
+export type AppProps = { readonly locator: Locator; readonly cwd: string };
 
 /** The screen router: a stack of screen states over one view of the registry and project. */
-export function App({ flags, cwd }: AppProps) {
+export function App({ locator, cwd }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
@@ -34,9 +33,9 @@ export function App({ flags, cwd }: AppProps) {
 	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
 	const reload = useCallback(() => {
-		loadView(flags, cwd).then(setView, (error: unknown) => setView(errorText(error)));
-	}, [flags, cwd]);
-	useEffect(reload, []);
+		loadView(locator, cwd).then(setView, (error: unknown) => setView(errorText(error)));
+	}, [locator, cwd]);
+	useEffect(reload, [reload]);
 	const route = currentRoute(router);
 
 	useInput((input, key) => {
@@ -64,9 +63,13 @@ export function App({ flags, cwd }: AppProps) {
 				message={message}
 				active={!router.help}
 				onChoose={(group, option, how) => {
-					chooseOption(flags, cwd, group, option, how)
-						.then((text) => {
-							setMessage(`${text} (pending: press s to sync)`);
+					const choice =
+						how === "pick"
+							? { kind: "add" as const, group, options: [option] }
+							: { kind: "toggle" as const, group, option };
+					choose(locator, cwd, choice)
+						.then((result) => {
+							setMessage(`${result.message} (pending: press s to sync)`);
 							reload();
 						})
 						.catch((error: unknown) => setMessage(errorText(error)));
@@ -82,7 +85,7 @@ export function App({ flags, cwd }: AppProps) {
 		) : route.screen === "operation" ? (
 			<OperationScreen
 				kind={route.kind}
-				flags={flags}
+				locator={locator}
 				cwd={cwd}
 				width={columns}
 				height={height}
@@ -94,17 +97,12 @@ export function App({ flags, cwd }: AppProps) {
 			/>
 		) : (
 			<WizardScreen
-				env={{
-					cwd,
-					packagesDir: path.join(view.context.registryRoot, "packages"),
-					groups: view.list.groups.map((g) => g.name),
-					existing: new Set(view.registry.packages.keys()),
-				}}
+				env={packageForm(locator, cwd)}
 				initial={{}}
 				width={columns}
 				active={!router.help}
-				onSubmit={(values) => {
-					const added = addPackage(view.context, values);
+				onSubmit={async (input) => {
+					const added = await addPackage(locator, cwd, input);
 					return `wrote ${added.file}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
 				}}
 				onExit={(text) => {

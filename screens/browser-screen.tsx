@@ -3,7 +3,7 @@ import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
-import { describeSource } from "../source/cli/commands/show.js";
+import { describeSource } from "../source/core/registry/describe.js";
 import { normalizeName } from "../source/core/names.js";
 import { groupsOffering } from "../source/core/registry/model.js";
 import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
@@ -38,7 +38,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 	const [state, dispatch, latest] = useLatestReducer(browserReducer, initialBrowser);
 	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
 	const focusOf = (s: BrowserState) => {
-		const groups = visibleGroups(view.list, s.filter, describe);
+		const groups = visibleGroups(view.overview, s.filter, describe);
 		const group = groups[Math.min(s.group, Math.max(groups.length - 1, 0))];
 		const options = group?.options ?? [];
 		return { groups, group, options, option: options[Math.min(s.option, Math.max(options.length - 1, 0))] };
@@ -97,7 +97,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 			<Box justifyContent="space-between">
 				<Text bold>hpm</Text>
 				<Text dimColor wrap="truncate-start">
-					{view.list.project ? `${view.list.project}  mode ${view.list.mode}` : "no project"}
+					{view.overview.project ? `${view.overview.project}  mode ${view.overview.mode}` : "no project"}
 				</Text>
 			</Box>
 			<Box height={listHeight + 3}>
@@ -159,7 +159,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 						</Text>
 						{[...pkg.sources].slice(0, 3).map(([mode, source]) => (
 							<Text key={mode} wrap="truncate-end">
-								<Text color={mode === view.list.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}
+								<Text color={mode === view.overview.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}
 								{describeSource(source)}
 							</Text>
 						))}

@@ -1,6 +1,6 @@
-import type { ListJson } from "../source/cli/commands/list.js";
+import type { Overview } from "../source/core/overview.js";
 
-export type GroupRow = ListJson["groups"][number] & { readonly ungrouped?: boolean };
+export type GroupRow = Overview["groups"][number] & { readonly ungrouped?: boolean };
 
 /** What the registry browser shows and where the cursor is. */
 export type BrowserState = {
@@ -60,7 +60,7 @@ export function browserReducer(state: BrowserState, action: BrowserAction): Brow
 const squash = (text: string) => text.toLowerCase().replace(/[-_.\s]+/g, "");
 
 /** Groups whose name or description, or any option's name, matches the filter (case- and separator-insensitive). */
-export function visibleGroups(list: ListJson, filter: string, describe: (name: string) => string): GroupRow[] {
+export function visibleGroups(list: Overview, filter: string, describe: (name: string) => string): GroupRow[] {
 	const rows: GroupRow[] = [...list.groups];
 	if (list.ungrouped.length > 0) {
 		rows.push({

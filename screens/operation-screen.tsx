@@ -2,14 +2,14 @@ import { Box, Text, useInput } from "ink";
 import { LogTail } from "../components/log-tail.js";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
-import type { CommonFlags } from "../source/core/context.js";
+import type { Locator } from "../source/core/context.js";
 import { formatProblem } from "../source/core/errors.js";
 import type { Plan } from "../source/core/plan.js";
 import { useOperation } from "./use-operation.js";
 
 export type OperationProps = {
 	readonly kind: "check" | "sync";
-	readonly flags: CommonFlags;
+	readonly locator: Locator;
 	readonly cwd: string;
 	readonly width: number;
 	readonly height: number;
@@ -24,8 +24,8 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 ];
 
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
-export function OperationScreen({ kind, flags, cwd, width, height, onBack, active }: OperationProps) {
-	const { state, start, cancel } = useOperation(kind, flags, cwd);
+export function OperationScreen({ kind, locator, cwd, width, height, onBack, active }: OperationProps) {
+	const { state, start, cancel } = useOperation(kind, locator, cwd);
 	useInput(
 		(input, key) => {
 			if (key.ctrl && input === "c") {

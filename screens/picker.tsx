@@ -3,13 +3,9 @@ import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
+import type { OptionsQuestion } from "../source/core/ports.js";
 
-export type PickerRequest = {
-	readonly group: string;
-	readonly strategy: "1-of-N" | "M-of-N";
-	readonly options: readonly { readonly name: string; readonly description: string }[];
-	readonly selected: readonly string[];
-};
+export type PickerRequest = OptionsQuestion;
 
 type PickerState = { readonly index: number; readonly marked: readonly string[] };
 const pickerReducer = (state: PickerState, change: Partial<PickerState>): PickerState => ({ ...state, ...change });

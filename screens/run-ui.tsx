@@ -1,5 +1,5 @@
 import { render } from "ink";
-import type { CommonFlags } from "../source/core/context.js";
+import type { Locator } from "../source/core/context.js";
 import { App } from "./app.js";
 
 const ENTER_ALT = "\u001B[?1049h\u001B[H";
@@ -9,7 +9,7 @@ const LEAVE_ALT = "\u001B[?25h\u001B[?1049l";
  * Opens the full-screen UI on the alternate screen and restores the terminal however it ends:
  * quit, Ctrl-C, a signal or a crash.
  */
-export async function runUi(flags: CommonFlags, cwd: string): Promise<number> {
+export async function runUi(locator: Locator, cwd: string): Promise<number> {
 	let left = false;
 	const leave = () => {
 		if (left) return;
@@ -19,7 +19,11 @@ export async function runUi(flags: CommonFlags, cwd: string): Promise<number> {
 	process.stdout.write(ENTER_ALT);
 	process.once("exit", leave);
 	try {
-		const instance = render(<App flags={flags} cwd={cwd} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 60 });
+		const instance = render(<App locator={locator} cwd={cwd} />, {
+			exitOnCtrlC: false,
+			patchConsole: true,
+			maxFps: 60,
+		});
 		await instance.waitUntilExit();
 		instance.cleanup();
 		return 0;

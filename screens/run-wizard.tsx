@@ -1,27 +1,19 @@
-import path from "node:path";
 import { render } from "ink";
-import type { RegistryAddFlags } from "../source/cli/commands/registry-add.js";
+import type { PackageRequest } from "../source/core/ports.js";
+import type { PackageInput } from "../source/core/registry/new-package.js";
 import { WizardScreen } from "./wizard-screen.js";
-import type { WizardEnv } from "./wizard-steps.js";
 
-/** Asks, inline, for whatever `initial` lacks; resolves with the complete flags or undefined when cancelled. */
-export async function runWizard(
-	registryRoot: string,
-	cwd: string,
-	groups: readonly string[],
-	existing: ReadonlySet<string>,
-	initial: Partial<RegistryAddFlags>,
-): Promise<RegistryAddFlags | undefined> {
-	const env: WizardEnv = { cwd, packagesDir: path.join(registryRoot, "packages"), groups, existing };
-	let result: RegistryAddFlags | undefined;
+/** Asks, inline, for whatever the command line did not give; resolves with every input, or undefined when cancelled. */
+export async function runWizard(request: PackageRequest): Promise<PackageInput | undefined> {
+	let result: PackageInput | undefined;
 	const instance = render(
 		<WizardScreen
-			env={env}
-			initial={initial}
+			env={request.env}
+			initial={request.given}
 			width={process.stdout.columns || 80}
 			active
-			onSubmit={(flags) => {
-				result = flags;
+			onSubmit={async (input) => {
+				result = input;
 				return "";
 			}}
 			onExit={() => instance.unmount()}

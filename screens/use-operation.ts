@@ -1,14 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { CommonFlags } from "../source/core/context.js";
-import { resolveContext, requireProject } from "../source/core/context.js";
+import type { Locator } from "../source/core/context.js";
 import type { Problem } from "../source/core/errors.js";
-import type { HpmEvent } from "../source/core/events.js";
-import { type CheckResult, check } from "../source/core/operations/check.js";
-import { prepare } from "../source/core/operations/prepare.js";
-import { loadRegistry } from "../source/core/registry/load.js";
-import { type SyncResult, sync } from "../source/core/operations/sync.js";
+import { drain } from "../source/core/events.js";
+import { previewOperation, runOperation } from "../source/core/operations/run.js";
 import type { Plan } from "../source/core/plan.js";
-import { lockProject } from "../source/core/project/lock.js";
 import { errorText } from "./view.js";
 
 export type OperationState =
@@ -31,15 +26,14 @@ export type OperationState =
 	| { readonly phase: "failed"; readonly message: string };
 
 /**
- * Runs check or sync through the core and turns its event stream into screen state. uv's lines
- * are buffered and flushed at most ten times a second; `cancel` aborts uv, and the core restores
- * the files.
+ * Runs check or sync through the core's runner and turns its event stream into screen state: the
+ * core's preview until Enter, then the stream's own plan, uv's lines (flushed at most ten times a
+ * second) and the core's result sentence. `cancel` aborts uv, and the core restores the files.
  */
-export function useOperation(kind: "check" | "sync", flags: CommonFlags, cwd: string) {
+export function useOperation(kind: "check" | "sync", locator: Locator, cwd: string) {
 	const [state, setState] = useState<OperationState>(() => {
 		try {
-			const context = resolveContext(flags, cwd);
-			const { plan, problems } = prepare(context, undefined, loadRegistry(context.registryRoot));
+			const { plan, problems } = previewOperation(locator, cwd);
 			return { phase: "confirm", plan, problems };
 		} catch (error) {
 			return { phase: "failed", message: errorText(error) };
@@ -48,68 +42,43 @@ export function useOperation(kind: "check" | "sync", flags: CommonFlags, cwd: st
 	const controller = useRef<AbortController | undefined>(undefined);
 	const lines = useRef<string[]>([]);
 	const status = useRef("starting");
+	const plan = useRef<Plan | undefined>(undefined);
 
 	useEffect(() => () => controller.current?.abort(), []);
 
 	const start = useCallback(() => {
 		if (state.phase !== "confirm") return;
-		const plan = state.plan;
 		const abort = new AbortController();
 		controller.current = abort;
+		plan.current = state.plan;
 		const since = Date.now();
-		setState({ phase: "running", plan, since, lines: [], status: "starting" });
+		setState({ phase: "running", plan: state.plan, since, lines: [], status: "starting" });
 		const flush = setInterval(
-			() => setState((s) => (s.phase === "running" ? { ...s, lines: [...lines.current], status: status.current } : s)),
+			() =>
+				setState((s) =>
+					s.phase === "running"
+						? { ...s, plan: plan.current ?? s.plan, lines: [...lines.current], status: status.current }
+						: s,
+				),
 			100,
 		);
-		void (async () => {
-			const context = resolveContext(flags, cwd);
-			const lock = kind === "sync" ? await lockProject(requireProject(context).root, "ui sync") : undefined;
-			try {
-				const events: AsyncGenerator<HpmEvent, CheckResult | SyncResult> =
-					kind === "check" ? check(context, { signal: abort.signal }) : sync(context, { signal: abort.signal });
-				const result = await consume(events, (event) => {
-					if (event.type === "uv-line") lines.current.push(event.line);
-					else if (event.type === "phase") status.current = event.message;
-					else if (event.type === "restored") lines.current.push("restored pyproject.toml and uv.lock");
-				});
-				const ok = "ok" in result ? result.ok : true;
-				const summary =
-					"ok" in result
-						? result.ok
-							? `ok: the selection resolves (${result.resolved ?? "?"} packages); nothing was changed`
-							: `check failed: ${result.problems.map((p) => p.message).join("; ")}`
-						: result.changed
-							? "synced: pyproject.toml, uv.lock and .venv match the selection"
-							: "nothing to do: the project already matches the selection";
-				setState({
-					phase: "done",
-					plan,
-					lines: [...lines.current],
-					ok,
-					summary,
-					problems: "ok" in result ? result.problems : [],
-				});
-			} catch (error) {
-				const summary = abort.signal.aborted
-					? "cancelled: uv was stopped and pyproject.toml and uv.lock restored"
-					: errorText(error);
-				setState({ phase: "done", plan, lines: [...lines.current], ok: false, summary, problems: [] });
-			} finally {
-				clearInterval(flush);
-				lock?.release();
-			}
-		})();
-	}, [state, flags, cwd, kind]);
+		const finish = (ok: boolean, summary: string, problems: readonly Problem[]) => {
+			clearInterval(flush);
+			const last = plan.current ?? state.plan;
+			setState({ phase: "done", plan: last, lines: [...lines.current], ok, summary, problems });
+		};
+		const events = runOperation({ kind }, { locator, cwd, signal: abort.signal });
+		drain(events, (event) => {
+			if (event.type === "plan") plan.current = event.plan;
+			else if (event.type === "uv-line") lines.current.push(event.line);
+			else if (event.type === "phase") status.current = event.message;
+			else if (event.type === "restored") lines.current.push("restored pyproject.toml and uv.lock");
+		}).then(
+			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
+			(error: unknown) => finish(false, errorText(error), []),
+		);
+	}, [state, locator, cwd, kind]);
 
 	const cancel = useCallback(() => controller.current?.abort(), []);
 	return { state, start, cancel };
-}
-
-async function consume<T>(events: AsyncGenerator<HpmEvent, T>, onEvent: (event: HpmEvent) => void): Promise<T> {
-	for (;;) {
-		const next = await events.next();
-		if (next.done) return next.value;
-		onEvent(next.value);
-	}
 }

@@ -3,7 +3,8 @@ import SelectInput from "ink-select-input";
 import TextInput from "ink-text-input";
 import { useMemo, useRef, useState } from "react";
 import { StatusBar } from "../components/status-bar.js";
-import { manifestYaml, type RegistryAddFlags, validateManifest } from "../source/cli/commands/registry-add.js";
+import { manifestYaml, validateManifest } from "../source/core/registry/add-package.js";
+import type { PackageInput } from "../source/core/registry/new-package.js";
 import { errorText } from "./view.js";
 import {
 	answerStep,
@@ -13,16 +14,16 @@ import {
 	stepBack,
 	type WizardEnv,
 	type WizardState,
-	wizardFlags,
+	wizardInput,
 } from "./wizard-steps.js";
 
 export type WizardProps = {
 	readonly env: WizardEnv;
 	/** Flags the command line already gave; their steps are skipped. */
-	readonly initial: Partial<RegistryAddFlags>;
+	readonly initial: Partial<PackageInput>;
 	readonly width: number;
-	/** Writes the package and returns what to tell the user; an error is shown in place. */
-	readonly onSubmit: (flags: RegistryAddFlags) => string;
+	/** Writes the package and resolves with what to tell the user; an error is shown in place. */
+	readonly onSubmit: (input: PackageInput) => Promise<string>;
 	readonly onExit: (message: string | undefined) => void;
 	readonly active: boolean;
 };
@@ -60,11 +61,7 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 				if (previous) go(previous);
 				else onExit(undefined);
 			} else if (!step && key.return) {
-				try {
-					onExit(onSubmit(wizardFlags(state.values)));
-				} catch (e) {
-					setError(errorText(e));
-				}
+				onSubmit(wizardInput(state.values)).then(onExit, (e: unknown) => setError(errorText(e)));
 			}
 		},
 		{ isActive: active },
@@ -116,14 +113,14 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 function display(state: WizardState, id: string): string {
 	const v = state.values;
 	if (id === "ref") return String(v.tag ?? v.branch ?? v.rev ?? "");
-	if (id === "group") return v.group ?? "none";
+	if (id === "group") return String(v.group ?? "none");
 	if (id === "editable") return v.editable ? "yes" : "no";
-	return String((v as Record<string, unknown>)[id] ?? "");
+	return String(v[id] ?? "");
 }
 
 function preview(state: WizardState, env: WizardEnv): string {
 	try {
-		const manifest = validateManifest(wizardFlags(state.values), env.cwd, env.packagesDir);
+		const manifest = validateManifest(wizardInput(state.values), env.cwd, env.packagesDir);
 		return `${manifestYaml(manifest)}${state.values.group ? `\nand offer it in group "${state.values.group}"` : ""}`;
 	} catch (error) {
 		return errorText(error);

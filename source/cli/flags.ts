@@ -1,33 +1,24 @@
 import { parseArgs } from "node:util";
 import { HpmError } from "../core/errors.js";
+import type { InputSpecs, InputValues } from "../core/inputs.js";
 
-/** One flag of a command; names are written as on the command line (`dry-run`). */
-export type FlagSpec = {
-	readonly type: "string" | "boolean";
-	readonly short?: string;
-	readonly multiple?: boolean;
-};
-
-export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
-export type ParsedFlags = {
-	readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
-	readonly positionals: string[];
-};
+export type Parsed<S extends InputSpecs> = { readonly values: InputValues<S>; readonly positionals: string[] };
 
 /**
  * Parses a command's arguments strictly with Node's own `util.parseArgs`: an unknown flag, a
  * missing value or a value given to a boolean is a usage error (exit 2) that names the flag.
+ * The values are typed from the declaration; booleans are always set, repeatable flags are lists.
  */
-export function parseFlags(argv: readonly string[], specs: FlagSpecs): ParsedFlags {
+export function parseFlags<S extends InputSpecs>(argv: readonly string[], specs: S): Parsed<S> {
 	const options = Object.fromEntries(
 		Object.entries(specs).map(([name, spec]) => [
 			name,
 			{ type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) },
 		]),
 	);
+	let parsed: { values: Record<string, unknown>; positionals: string[] };
 	try {
-		const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-		return { values: values as ParsedFlags["values"], positionals };
+		parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
 	} catch (error) {
 		const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
 		throw new HpmError(
@@ -40,4 +31,14 @@ export function parseFlags(argv: readonly string[], specs: FlagSpecs): ParsedFla
 			},
 		);
 	}
+	const values = Object.fromEntries(
+		Object.entries(specs).map(([name, spec]) => {
+			const value = parsed.values[name];
+			if (spec.type === "boolean") return [name, value === true];
+			if (spec.multiple) return [name, Array.isArray(value) ? value.filter((v) => typeof v === "string") : []];
+			return [name, typeof value === "string" ? value : undefined];
+		}),
+	);
+	// the mapping above produces exactly the shape InputValues<S> describes
+	return { values: values as InputValues<S>, positionals: parsed.positionals };
 }

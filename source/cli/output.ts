@@ -1,4 +1,4 @@
-import { formatLocation, type HpmError } from "../core/errors.js";
+import { formatLocation, type HpmError, type Problem } from "../core/errors.js";
 
 /** Where a command writes. Commands never call console.* directly, so tests and JSON stay clean. */
 export type Output = {
@@ -42,19 +42,23 @@ export function styles(enabled: boolean): Style {
 	};
 }
 
+/** A problem or an error as JSON (SPEC §6): code, message, then whatever else it has. */
+export function problemJson(problem: Problem & { readonly hint?: string | undefined }): Record<string, unknown> {
+	const { location } = problem;
+	return {
+		code: problem.code,
+		message: problem.message,
+		...(problem.hint ? { hint: problem.hint } : {}),
+		...(location ? { file: location.file } : {}),
+		...(location?.line === undefined ? {} : { line: location.line }),
+		...(location?.column === undefined ? {} : { column: location.column }),
+		...(problem.detail ? { detail: problem.detail } : {}),
+	};
+}
+
 export function reportError(output: Output, error: HpmError): void {
 	if (output.json) {
-		const { location } = error;
-		output.data({
-			error: {
-				code: error.code,
-				message: error.message,
-				...(error.hint ? { hint: error.hint } : {}),
-				...(location ? { file: location.file } : {}),
-				...(location?.line === undefined ? {} : { line: location.line }),
-				...(location?.column === undefined ? {} : { column: location.column }),
-			},
-		});
+		output.data({ error: problemJson(error) });
 		return;
 	}
 	const style = styles(colorEnabled(process.env, Boolean(process.stderr.isTTY)));

@@ -1,27 +1,28 @@
 import path from "node:path";
 import { formatProblem } from "../core/errors.js";
-import type { HpmEvent } from "../core/events.js";
+import { drain, type HpmEvent } from "../core/events.js";
 import type { Plan, PlanEntry } from "../core/plan.js";
-import { describeSource } from "./commands/show.js";
+import { describeSource } from "../core/registry/describe.js";
 import { type Output, styles } from "./output.js";
 
 /**
  * Prints an operation's events for people: the plan on stdout, uv's lines and progress on
  * stderr as they arrive. With --json it prints nothing; the command prints one document at the end.
  */
-export async function report<T>(events: AsyncGenerator<HpmEvent, T>, output: Output, root: string): Promise<T> {
+export async function report<T>(
+	events: AsyncGenerator<HpmEvent, T>,
+	output: Output,
+	options: { readonly plan: boolean } = { plan: true },
+): Promise<T> {
 	const style = styles(output.color);
-	for (;;) {
-		const next = await events.next();
-		if (next.done) return next.value;
-		const event = next.value;
-		if (output.json) continue;
+	return drain(events, (event) => {
+		if (output.json) return;
 		switch (event.type) {
 			case "phase":
-				if (event.phase !== "validate") output.err(style.dim(`· ${event.message}`));
+				output.err(style.dim(`· ${event.message}`));
 				break;
 			case "plan":
-				for (const line of planLines(event.plan, root, style)) output.out(line);
+				if (options.plan) for (const line of planLines(event.plan, style)) output.out(line);
 				break;
 			case "problem":
 				output.out(`${style.red("problem:")} ${formatProblem(event.problem)}`);
@@ -42,14 +43,14 @@ export async function report<T>(events: AsyncGenerator<HpmEvent, T>, output: Out
 				throw new Error(`unhandled event ${String(exhaustive)}`);
 			}
 		}
-	}
+	});
 }
 
-export function planLines(plan: Plan, root: string, style = styles(false)): string[] {
+export function planLines(plan: Plan, style = styles(false)): string[] {
 	const where = (entry: PlanEntry) => {
 		const source =
 			entry.source.type === "local"
-				? { ...entry.source, rawPath: path.relative(root, entry.source.path) || "." }
+				? { ...entry.source, rawPath: path.relative(plan.root, entry.source.path) || "." }
 				: entry.source;
 		return style.dim(`${describeSource(source)}  (${entry.groups.join(", ")})`);
 	};

@@ -1,9 +1,8 @@
 /**
  * One place that owns SIGINT and SIGTERM for the whole run. While an operation runs, a signal
- * aborts it (it stops uv and restores the files itself); otherwise the registered clean-ups
- * (the project lock) run and hpm exits with 130 or 143.
+ * aborts it (the core stops uv and restores the files itself); otherwise hpm exits with 130 or
+ * 143 at once, and the core's exit hook releases any project lock it holds.
  */
-const cleanups = new Set<() => void>();
 let active: AbortController | undefined;
 let received: 130 | 143 | undefined;
 
@@ -14,17 +13,10 @@ export function installSignalHandlers(): void {
 			active.abort();
 			return;
 		}
-		for (const cleanup of cleanups) cleanup();
 		process.exit(code);
 	};
 	process.on("SIGINT", handle(130));
 	process.on("SIGTERM", handle(143));
-}
-
-/** Runs `cleanup` if hpm is interrupted outside an operation; returns a function that unregisters it. */
-export function onInterrupt(cleanup: () => void): () => void {
-	cleanups.add(cleanup);
-	return () => cleanups.delete(cleanup);
 }
 
 /** An AbortSignal that the next SIGINT/SIGTERM fires, for the duration of one operation. */

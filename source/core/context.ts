@@ -1,16 +1,14 @@
 import path from "node:path";
-import { HpmError } from "./errors.js";
+import { firstProblemError, HpmError } from "./errors.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
-import { firstProblemError } from "./errors.js";
 import { loadRegistryCached } from "./registry/cache.js";
-import { HPM_VERSION } from "./version.js";
 import type { Registry } from "./registry/model.js";
+import { HPM_VERSION } from "./version.js";
 
-/** Flags every command accepts. */
-export type CommonFlags = {
+/** Where to look for the project and the registry: `--project` / `--registry`, or the defaults. */
+export type Locator = {
 	readonly registry?: string | undefined;
 	readonly project?: string | undefined;
-	readonly json: boolean;
 };
 
 export type Context = {
@@ -23,14 +21,20 @@ export type Context = {
  * Finds the project (upward from the working folder, or --project) and the registry
  * (--registry, else [tool.hpm] registry, else registry/ beside pyproject.toml, else ./registry).
  */
-export function resolveContext(flags: CommonFlags, cwd = process.cwd()): Context {
-	const file = locateProject(flags.project, cwd);
+export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
+	const file = locateProject(locator.project, cwd);
 	const project = file ? readProject(file) : undefined;
 	const registryRoot =
-		flags.registry !== undefined
-			? path.resolve(cwd, flags.registry)
+		locator.registry !== undefined
+			? path.resolve(cwd, locator.registry)
 			: (project?.registryPath ?? path.join(project?.root ?? cwd, "registry"));
 	return { cwd, project, registryRoot };
+}
+
+/** The project's folder without reading pyproject.toml, or undefined outside any project. */
+export function locateRoot(locator: Locator, cwd: string): string | undefined {
+	const file = locateProject(locator.project, cwd);
+	return file === undefined ? undefined : path.dirname(file);
 }
 
 /** The registry, through the index cache; any problem is an error pointing at the first one. */

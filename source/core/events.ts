@@ -11,4 +11,23 @@ export type HpmEvent =
 	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
 	| { readonly type: "restored"; readonly files: readonly string[] };
 
-export type Phase = "validate" | "resolve" | "remove" | "add" | "sync" | "record" | "restore";
+export type Phase = "resolve" | "remove" | "add" | "sync" | "record" | "restore";
+
+/** Runs a stream to its end, handing each event to `onEvent`; resolves with the stream's result. */
+export async function drain<E, T>(events: AsyncGenerator<E, T>, onEvent: (event: E) => void): Promise<T> {
+	for (;;) {
+		const next = await events.next();
+		if (next.done) return next.value;
+		onEvent(next.value);
+	}
+}
+
+/** Passes a stream through unchanged, letting `onEvent` see each event first. */
+export async function* tap<E, T>(events: AsyncGenerator<E, T>, onEvent: (event: E) => void): AsyncGenerator<E, T> {
+	for (;;) {
+		const next = await events.next();
+		if (next.done) return next.value;
+		onEvent(next.value);
+		yield next.value;
+	}
+}

@@ -3,6 +3,21 @@ export function normalizeName(name: string): string {
 	return name.replace(/[-_.]+/g, "-").toLowerCase();
 }
 
+/** A name-like word: what a requirement starts with, and what uv's messages name. */
+const NAME_WORD = "[A-Za-z0-9][A-Za-z0-9._-]*";
+const REQUIREMENT_NAME = new RegExp(`^\\s*(${NAME_WORD})`);
+const NAME_WORDS = new RegExp(NAME_WORD, "g");
+
+/** The distribution name a PEP 508 requirement string starts with (`foo>=1` → `foo`), as written. */
+export function requirementName(requirement: unknown): string | undefined {
+	return typeof requirement === "string" ? REQUIREMENT_NAME.exec(requirement)?.[1] : undefined;
+}
+
+/** Every name-like word of a text (such as uv's explanation of a conflict), normalized. */
+export function nameWords(text: string): string[] {
+	return (text.match(NAME_WORDS) ?? []).map(normalizeName);
+}
+
 // PEP 508: ASCII letters and digits, with `-`, `_` and `.` only between them.
 const PEP508_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 

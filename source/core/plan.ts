@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Problem } from "./errors.js";
-import { normalizeName } from "./names.js";
+import { normalizeName, requirementName } from "./names.js";
 import type { Package, Registry, Source } from "./registry/model.js";
 import type { Selection } from "./selection.js";
 
@@ -13,6 +13,8 @@ export type PlanEntry = {
 };
 
 export type Plan = {
+	/** The project's folder: local paths in messages are relative to it. */
+	readonly root: string;
 	readonly mode: string;
 	/** Selected, not yet a dependency. */
 	readonly add: readonly PlanEntry[];
@@ -92,14 +94,20 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 	const remove: { key: string; name: string }[] = [];
 	for (const key of [...managed]) {
 		if (wanted.has(key)) continue;
-		remove.push({ key, name: registry.packages.get(key)?.name ?? dependencyName(state.dependencies.get(key)) ?? key });
+		remove.push({ key, name: registry.packages.get(key)?.name ?? requirementName(state.dependencies.get(key)) ?? key });
 		managed.delete(key);
 	}
-	return { mode, add, switch: switched, remove, unchanged, selected, managed: [...managed].sort(), problems };
-}
-
-function dependencyName(requirement: string | undefined): string | undefined {
-	return requirement === undefined ? undefined : /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1];
+	return {
+		root: state.root,
+		mode,
+		add,
+		switch: switched,
+		remove,
+		unchanged,
+		selected,
+		managed: [...managed].sort(),
+		problems,
+	};
 }
 
 /** Whether a `[tool.uv.sources]` entry already points where `source` does. */
@@ -130,11 +138,11 @@ export function gitUrl(url: string): string {
  * project root, or `name @ git+URL@ref#subdirectory=...`. Everything was validated at load time,
  * and a path always starts with `./`, `../` or `/`, so no line can read as an option.
  */
-export function requirementLine(entry: PlanEntry, root: string, absolute = false): string {
+export function requirementLine(entry: PlanEntry, root: string): string {
 	const { source } = entry;
 	if (source.type === "local") {
-		let where = absolute ? source.path : path.relative(root, source.path).split(path.sep).join("/");
-		if (!absolute && !where.startsWith("../")) where = `./${where}`;
+		let where = path.relative(root, source.path).split(path.sep).join("/");
+		if (!where.startsWith("../")) where = `./${where}`;
 		if (where === "./") where = ".";
 		return `${source.editable ? "-e " : ""}${where}`;
 	}
@@ -162,7 +170,7 @@ export function projectState(root: string, data: Record<string, unknown>, manage
 	const dependencies = new Map<string, string>();
 	for (const requirement of Array.isArray(project.dependencies) ? project.dependencies : []) {
 		if (typeof requirement !== "string") continue;
-		const name = dependencyName(requirement);
+		const name = requirementName(requirement);
 		if (name) dependencies.set(normalizeName(name), requirement);
 	}
 	const sources = new Map<string, unknown>();

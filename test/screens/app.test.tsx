@@ -10,14 +10,14 @@ import { KEY, press, waitForFrame } from "../helpers/ink.js";
 import { copyExample, tempDir } from "../helpers/run.js";
 import { slowPackage, uvEnv } from "../helpers/uv.js";
 
-const flags = { json: false } as const;
+const locator = {} as const;
 const groupsOf = (dir: string) =>
 	readFileSync(path.join(dir, "pyproject.toml"), "utf8").split("[tool.hpm.groups]")[1]?.trim();
 
 describe("the registry browser", () => {
 	it("shows groups, the focused group's options and the focused package, at 80x24", async () => {
 		const dir = copyExample();
-		const view = await loadView(flags, dir);
+		const view = await loadView(locator, dir);
 		const { lastFrame } = render(
 			<BrowserScreen
 				view={view}
@@ -56,7 +56,7 @@ describe("the registry browser", () => {
 			);
 		}
 		writeFileSync(path.join(dir, "pyproject.toml"), '[project]\nname = "big"\nversion = "0"\n');
-		const view = await loadView(flags, dir);
+		const view = await loadView(locator, dir);
 		const { lastFrame, stdin } = render(
 			<BrowserScreen
 				view={view}
@@ -79,7 +79,7 @@ describe("the registry browser", () => {
 describe("the app", () => {
 	it("Enter picks in a 1-of-N group, Space toggles in an M-of-N group; each is written at once and shown as pending", async () => {
 		const dir = copyExample();
-		const { lastFrame, stdin } = render(<App flags={flags} cwd={dir} />);
+		const { lastFrame, stdin } = render(<App locator={locator} cwd={dir} />);
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 		await press(stdin, KEY.tab, KEY.down, KEY.enter);
 		await waitForFrame(lastFrame, (f) =>
@@ -95,7 +95,7 @@ describe("the app", () => {
 	});
 
 	it("/ filters live; Esc clears; ? shows help", async () => {
-		const { lastFrame, stdin } = render(<App flags={flags} cwd={copyExample()} />);
+		const { lastFrame, stdin } = render(<App locator={locator} cwd={copyExample()} />);
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 		stdin.write("/rouge"); // the slash and the text in one chunk, as a paste or a fast typist sends them
 		let frame = await waitForFrame(lastFrame, (f) => f.includes("/rouge"));
@@ -114,7 +114,7 @@ describe("the app", () => {
 		const dir = copyExample();
 		Object.assign(process.env, uvEnv());
 		const before = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
-		const { lastFrame, stdin } = render(<App flags={flags} cwd={dir} />);
+		const { lastFrame, stdin } = render(<App locator={locator} cwd={dir} />);
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 		await press(stdin, "c");
 		let frame = await waitForFrame(lastFrame, (f) => f.includes("Press Enter to resolve it with uv"));
@@ -134,7 +134,7 @@ describe("the app", () => {
 	it("an unreadable registry is shown in place, not as a crash", async () => {
 		const dir = copyExample();
 		writeFileSync(path.join(dir, "registry/groups/metrics.yaml"), "name: [\n");
-		const { lastFrame } = render(<App flags={flags} cwd={dir} />);
+		const { lastFrame } = render(<App locator={locator} cwd={dir} />);
 		const frame = await waitForFrame(lastFrame, (f) => f.includes("hpm ui cannot open this project"));
 		expect(frame.replace(/\n/g, "")).toContain("registry/groups/metrics.yaml:2: YAML syntax error");
 	});
@@ -151,7 +151,7 @@ describe("cancelling a sync from the UI", () => {
 			readFileSync(file, "utf8").replace('metrics = ["metric-bleu"]', 'metrics = ["metric-bleu", "metric-slow"]'),
 		);
 		const before = readFileSync(file);
-		const { lastFrame, stdin } = render(<App flags={flags} cwd={dir} />);
+		const { lastFrame, stdin } = render(<App locator={locator} cwd={dir} />);
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 		await press(stdin, "s");
 		await waitForFrame(lastFrame, (f) => f.includes("Press Enter to apply this plan."));
@@ -161,7 +161,7 @@ describe("cancelling a sync from the UI", () => {
 		stdin.write("\u0003");
 		const frame = await waitForFrame(
 			lastFrame,
-			(f) => f.includes("cancelled: uv was stopped and pyproject.toml and uv.lock restored"),
+			(f) => f.includes("interrupted: uv was stopped and pyproject.toml and uv.lock were restored"),
 			20_000,
 		);
 		expect(frame).toContain("restored pyproject.toml and uv.lock");

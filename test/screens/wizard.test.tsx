@@ -10,7 +10,7 @@ import {
 	stepBack,
 	WIZARD_STEPS,
 } from "../../screens/wizard-steps.js";
-import type { RegistryAddFlags } from "../../source/cli/commands/registry-add.js";
+import type { PackageInput } from "../../source/core/registry/new-package.js";
 import { KEY, press, waitForFrame } from "../helpers/ink.js";
 import { copyExample } from "../helpers/run.js";
 
@@ -37,7 +37,7 @@ describe("wizard steps (pure)", () => {
 describe("the registry add wizard screen", () => {
 	it("walks a local package through every field, pre-filling name and version, and submits flags", async () => {
 		const dir = copyExample();
-		let submitted: RegistryAddFlags | undefined;
+		let submitted: PackageInput | undefined;
 		const env = {
 			cwd: dir,
 			packagesDir: path.join(dir, "registry/packages"),
@@ -50,7 +50,7 @@ describe("the registry add wizard screen", () => {
 				initial={{}}
 				width={100}
 				active
-				onSubmit={(f) => ((submitted = f), "ok")}
+				onSubmit={async (f) => ((submitted = f), "ok")}
 				onExit={() => {}}
 			/>,
 		);

@@ -5,7 +5,7 @@ import { stringify } from "smol-toml";
 import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { normalizeName } from "../names.js";
+import { normalizeName, requirementName } from "../names.js";
 import { type Plan, uvSourceEntry } from "../plan.js";
 import type { Project } from "../project/project.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
@@ -15,11 +15,14 @@ import { loadRegistryCached } from "../registry/cache.js";
 import { HPM_VERSION } from "../version.js";
 
 export type CheckResult = {
+	readonly kind: "check";
 	readonly ok: boolean;
 	readonly problems: readonly Problem[];
 	/** Packages uv resolved, or null when it did not get that far. */
 	readonly resolved: number | null;
 	readonly plan: Plan;
+	/** One sentence for a person: `ok: the selection resolves (12 packages); nothing was changed`. */
+	readonly summary: string;
 };
 
 /**
@@ -31,7 +34,6 @@ export async function* check(
 	context: Context,
 	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	yield { type: "phase", phase: "validate", message: "validating the registry and the selection" };
 	// uv answers its version while hpm validates: the two overlap instead of adding up
 	const uvProbe = findUv();
 	uvProbe.catch(() => undefined);
@@ -45,9 +47,9 @@ export async function* check(
 		if (!(error instanceof HpmError)) throw error;
 		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
 	}
-	for (const problem of all) yield { type: "problem", problem };
 	yield { type: "plan", plan };
-	if (all.length > 0 || !uv) return { ok: false, problems: all, resolved: null, plan };
+	for (const problem of all) yield { type: "problem", problem };
+	if (all.length > 0 || !uv) return checked(plan, all, null);
 
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
@@ -63,7 +65,7 @@ export async function* check(
 		if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 		const text = run.lines.join("\n");
 		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
-		if (run.exitCode === 0) return { ok: true, problems: [], resolved: Number.isNaN(resolved) ? null : resolved, plan };
+		if (run.exitCode === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved);
 		const conflict = run.exitCode === 1 ? describeConflict(involvedOptions(text, plan.selected)) : undefined;
 		const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
 		const problem: Problem = {
@@ -72,10 +74,18 @@ export async function* check(
 			detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
 		};
 		yield { type: "problem", problem };
-		return { ok: false, problems: [problem], resolved: null, plan };
+		return checked(plan, [problem], null);
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+function checked(plan: Plan, problems: readonly Problem[], resolved: number | null): CheckResult {
+	const ok = problems.length === 0;
+	const summary = ok
+		? `ok: the selection resolves (${resolved ?? "?"} packages); nothing was changed`
+		: `check failed: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was changed`;
+	return { kind: "check", ok, problems, resolved, plan, summary };
 }
 
 /**
@@ -93,12 +103,8 @@ export function wouldBeProject(project: Project, plan: Plan): Record<string, unk
 	};
 	const projectTable = table(data, "project");
 	const removed = new Set(plan.remove.map((r) => r.key));
-	const requirementName = (requirement: unknown) =>
-		typeof requirement === "string"
-			? normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1] ?? "")
-			: "";
 	const dependencies = (Array.isArray(projectTable.dependencies) ? projectTable.dependencies : []).filter(
-		(r) => !removed.has(requirementName(r)),
+		(r) => !removed.has(normalizeName(requirementName(r) ?? "")),
 	);
 	for (const entry of plan.add) dependencies.push(entry.name);
 	projectTable.dependencies = dependencies;

@@ -1,37 +1,103 @@
-import { type CommonFlags, loadContextRegistry, requireProject, resolveContext } from "../context.js";
-import { lockProject } from "../project/lock.js";
+import { type Locator, loadContextRegistry, requireProject, resolveContext } from "../context.js";
+import { normalizeName } from "../names.js";
+import { type LockHooks, underProjectLock } from "../project/lock.js";
+import type { Project } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
-import { addToGroup, entryValues, removeFromGroup } from "../selection.js";
+import type { Registry } from "../registry/model.js";
+import type { OptionsQuestion } from "../ports.js";
+import {
+	addToGroup,
+	entryValues,
+	findGroup,
+	removeFromGroup,
+	replaceGroup,
+	type SelectionChange,
+} from "../selection.js";
 
 /**
- * Records one choice the way `hpm group add/remove` does, under the project lock and re-reading
- * the project inside it: `pick` selects in a 1-of-N group, `toggle` flips an M-of-N option.
+ * A change to one group's choice in `[tool.hpm.groups]`: `add` selects (1-of-N replaces the old
+ * choice), `replace` makes an M-of-N choice exactly these options, `remove` drops one option or the
+ * whole choice, `toggle` flips one M-of-N option.
  */
-export async function chooseOption(
-	flags: CommonFlags,
+export type Choice =
+	| { readonly kind: "add" | "replace"; readonly group: string; readonly options: readonly string[] }
+	| { readonly kind: "remove"; readonly group: string; readonly option?: string | undefined }
+	| { readonly kind: "toggle"; readonly group: string; readonly option: string };
+
+export type ChoiceResult = {
+	readonly group: string;
+	/** The group's choice after the change, as written. */
+	readonly selected: readonly string[];
+	readonly changed: boolean;
+	/** What a person is told, e.g. `inference: switched from a to b`. */
+	readonly message: string;
+	readonly project: string;
+};
+
+/**
+ * Records one choice, the one way both the CLI and the UI do it: under the project lock, reading
+ * pyproject.toml and the registry inside it, so a concurrent edit is never lost.
+ */
+export async function choose(
+	locator: Locator,
 	cwd: string,
-	group: string,
-	option: string,
-	how: "pick" | "toggle",
-): Promise<string> {
-	const first = resolveContext(flags, cwd);
-	const lock = await lockProject(requireProject(first).root, "ui");
-	try {
-		const context = resolveContext(flags, cwd);
+	choice: Choice,
+	hooks: LockHooks = {},
+): Promise<ChoiceResult> {
+	const root = requireProject(resolveContext(locator, cwd)).root;
+	const command = choice.kind === "remove" ? "group remove" : "group add";
+	return underProjectLock(root, command, hooks, async () => {
+		const context = resolveContext(locator, cwd);
 		const project = requireProject(context);
 		const registry = await loadContextRegistry(context);
-		const entry = project.selection.get(registry.groups.get(group)?.key ?? group);
-		const values = entryValues(entry);
-		const selected = values.some(
-			(v) => v.replace(/[-_.]+/g, "-").toLowerCase() === option.replace(/[-_.]+/g, "-").toLowerCase(),
-		);
-		const change =
-			how === "toggle" && selected
-				? removeFromGroup(registry, project, group, option)
-				: addToGroup(registry, project, group, [option]);
-		if (change.changed) await writeProjectEdits(project, [change.edit]);
-		return change.message;
-	} finally {
-		lock.release();
+		const edit = selectionChange(choice, registry, project);
+		if (edit.changed) await writeProjectEdits(project, [edit.edit]);
+		const value = edit.edit.value;
+		return {
+			group: choice.group,
+			selected: value === undefined ? [] : typeof value === "string" ? [value] : [...value],
+			changed: edit.changed,
+			message: edit.message,
+			project: project.file,
+		};
+	});
+}
+
+function selectionChange(choice: Choice, registry: Registry, project: Project): SelectionChange {
+	switch (choice.kind) {
+		case "add":
+			return addToGroup(registry, project, choice.group, choice.options);
+		case "replace":
+			return replaceGroup(registry, project, choice.group, choice.options);
+		case "remove":
+			return removeFromGroup(registry, project, choice.group, choice.option);
+		case "toggle": {
+			const key = normalizeName(choice.option);
+			const current = entryValues(project.selection.get(findGroup(registry, choice.group).key));
+			return current.some((value) => normalizeName(value) === key)
+				? removeFromGroup(registry, project, choice.group, choice.option)
+				: addToGroup(registry, project, choice.group, [choice.option]);
+		}
+		default: {
+			const exhaustive: never = choice;
+			return exhaustive;
+		}
 	}
+}
+
+/** What a person needs to choose in one group: its options, described, and the current choice. */
+export async function optionsQuestion(locator: Locator, cwd: string, groupName: string): Promise<OptionsQuestion> {
+	const context = resolveContext(locator, cwd);
+	const project = requireProject(context);
+	const registry = await loadContextRegistry(context);
+	const group = findGroup(registry, groupName);
+	return {
+		group: group.name,
+		strategy: group.strategy,
+		options: group.options.map((key) => ({
+			name: registry.packages.get(key)?.name ?? key,
+			description: registry.packages.get(key)?.description ?? "",
+		})),
+		selected: entryValues(project.selection.get(group.key)),
+	};
 }

@@ -1,4 +1,4 @@
-import { normalizeName } from "../names.js";
+import { nameWords, normalizeName, requirementName } from "../names.js";
 import type { PlanEntry } from "../plan.js";
 import { readPythonPackage } from "../python-package.js";
 import { readFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import path from "node:path";
  * `vlm-interface` when a metric needs an older one). Directly named options come first.
  */
 export function involvedOptions(explanation: string, selected: readonly PlanEntry[]): PlanEntry[] {
-	const mentioned = new Set((explanation.match(/[A-Za-z0-9][A-Za-z0-9._-]*/g) ?? []).map(normalizeName));
+	const mentioned = new Set(nameWords(explanation));
 	const direct = selected.filter((entry) => mentioned.has(entry.key));
 	const indirect = selected.filter(
 		(entry) => !direct.includes(entry) && localDependencies(entry).some((name) => mentioned.has(name)),
@@ -37,8 +37,7 @@ function localDependencies(entry: PlanEntry): string[] {
 		};
 		const list = Array.isArray(data.project?.dependencies) ? data.project.dependencies : [];
 		return list.flatMap((requirement) => {
-			const name =
-				typeof requirement === "string" ? /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1] : undefined;
+			const name = requirementName(requirement);
 			return name ? [normalizeName(name)] : [];
 		});
 	} catch {

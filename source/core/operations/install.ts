@@ -1,17 +1,25 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Context } from "../context.js";
-import { requireProject } from "../context.js";
+import { type Context, requireProject } from "../context.js";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { type PlanEntry, requirementLine } from "../plan.js";
+import { type Plan, type PlanEntry, requirementLine } from "../plan.js";
 import { readPythonPackage } from "../python-package.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../names.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
 
-export type InstallResult = { readonly name: string; readonly mode: string; readonly requirement: string };
+export type InstallResult = {
+	readonly kind: "install";
+	readonly ok: true;
+	readonly plan: Plan;
+	readonly name: string;
+	readonly mode: string;
+	readonly requirement: string;
+	/** One sentence for a person: what was installed, and how uv was asked for it. */
+	readonly summary: string;
+};
 
 /**
  * Installs the one package a manifest describes, with the same driver and guarantees as sync.
@@ -43,6 +51,18 @@ export async function* install(
 	}
 	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source };
 	const requirement = requirementLine(entry, project.root);
+	const plan: Plan = {
+		root: project.root,
+		mode,
+		add: [entry],
+		switch: [],
+		remove: [],
+		unchanged: [],
+		selected: [entry],
+		managed: project.managed,
+		problems: [],
+	};
+	yield { type: "plan", plan };
 	const uv = await findUv();
 	return yield* transaction(project.file, "install", options.signal, async function* (scratch) {
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
@@ -50,6 +70,7 @@ export async function* install(
 		writeFileSync(file, `${requirement}\n`);
 		const run = yield* runUv(uv, ["add", "--no-workspace", "-r", file], { cwd: project.root, signal: options.signal });
 		checkRun(run, "uv add", { selected: [entry] });
-		return { name: pkg.name, mode, requirement };
+		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;
+		return { kind: "install", ok: true, plan, name: pkg.name, mode, requirement, summary };
 	});
 }

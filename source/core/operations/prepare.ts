@@ -1,5 +1,4 @@
-import type { Context } from "../context.js";
-import { requireProject } from "../context.js";
+import { type Context, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { localPathProblems } from "../registry/local-paths.js";
 import { normalizeName } from "../names.js";

@@ -12,7 +12,24 @@ import { loadRegistryCached } from "../registry/cache.js";
 import { HPM_VERSION } from "../version.js";
 import { checkRun, transaction } from "./transaction.js";
 
-export type SyncResult = { readonly plan: Plan; readonly changed: boolean; readonly dryRun: boolean };
+export type SyncResult = {
+	readonly kind: "sync";
+	readonly ok: true;
+	readonly plan: Plan;
+	readonly changed: boolean;
+	readonly dryRun: boolean;
+	/** One sentence for a person: what the sync did. */
+	readonly summary: string;
+};
+
+function synced(plan: Plan, changed: boolean, dryRun: boolean): SyncResult {
+	const summary = dryRun
+		? "dry run: nothing was changed"
+		: changed
+			? "synced: pyproject.toml, uv.lock and .venv match the selection"
+			: "nothing to do: the project already matches the selection";
+	return { kind: "sync", ok: true, plan, changed, dryRun, summary };
+}
 
 /**
  * Reconciles the project's dependencies with the selection: at most one `uv remove` for what hpm
@@ -23,12 +40,12 @@ export async function* sync(
 	context: Context,
 	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	yield { type: "phase", phase: "validate", message: "validating the registry and the selection" };
 	// uv answers its version while hpm validates: the two overlap instead of adding up
 	const uvProbe = findUv();
 	uvProbe.catch(() => undefined);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	const { project, plan, problems } = prepare(context, options.mode, loaded);
+	yield { type: "plan", plan };
 	const first = problems[0];
 	if (first) {
 		for (const problem of problems) yield { type: "problem", problem };
@@ -38,9 +55,7 @@ export async function* sync(
 				: "fix it, then run hpm sync again";
 		throw problemToError(first, hint);
 	}
-	yield { type: "plan", plan };
-	if (isEmptyPlan(plan, project.managed) || options.dryRun)
-		return { plan, changed: false, dryRun: options.dryRun === true };
+	if (isEmptyPlan(plan, project.managed) || options.dryRun) return synced(plan, false, options.dryRun === true);
 
 	const uv = await uvProbe;
 	const { signal } = options;
@@ -74,6 +89,6 @@ export async function* sync(
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
 		await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value }]);
-		return { plan, changed: true, dryRun: false };
+		return synced(plan, true, false);
 	});
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { HpmError } from "../errors.js";
-import type { HpmEvent } from "../events.js";
+import { type HpmEvent, tap } from "../events.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Plan } from "../plan.js";
 import { loadEditor } from "../project/toml-edit.js";
@@ -38,16 +38,11 @@ export async function* transaction<T>(
 	beginJournal(root, command, backup.pyproject, backup.lock);
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-"));
 	try {
-		const steps = body(scratch);
-		for (;;) {
-			const next = await steps.next();
-			if (next.done) {
-				endJournal(root);
-				return next.value;
-			}
-			if (next.value.type === "uv-start" && next.value.pid !== undefined) noteChild(root, next.value.pid);
-			yield next.value;
-		}
+		const result = yield* tap(body(scratch), (event) => {
+			if (event.type === "uv-start" && event.pid !== undefined) noteChild(root, event.pid);
+		});
+		endJournal(root);
+		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
 		writeFileAtomic(pyproject, backup.pyproject);
@@ -56,7 +51,9 @@ export async function* transaction<T>(
 		endJournal(root);
 		yield { type: "restored", files: [pyproject, lockFile] };
 		if (signal?.aborted) {
-			throw new HpmError("interrupted", "interrupted; pyproject.toml and uv.lock were restored", { exitCode: 1 });
+			throw new HpmError("interrupted", "interrupted: uv was stopped and pyproject.toml and uv.lock were restored", {
+				exitCode: 1,
+			});
 		}
 		throw error;
 	} finally {

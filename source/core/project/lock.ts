@@ -1,11 +1,18 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { HpmError } from "../errors.js";
+import { HpmError, isCode } from "../errors.js";
+import { journalPath, recoverJournal } from "./journal.js";
+import { existsSync } from "node:fs";
 
 export const LOCK_FILE = ".hpm.lock";
 
-type Owner = { readonly pid: number; readonly host: string; readonly command: string; readonly started: string };
+export type LockOwner = {
+	readonly pid: number;
+	readonly host: string;
+	readonly command: string;
+	readonly started: string;
+};
 
 export type ProjectLock = { release(): void };
 
@@ -17,23 +24,24 @@ export type ProjectLock = { release(): void };
 export async function lockProject(
 	root: string,
 	command: string,
-	options: { timeoutMs?: number; onWait?: (owner: Owner) => void } = {},
+	options: { timeoutMs?: number; onWait?: (owner: LockOwner) => void } = {},
 ): Promise<ProjectLock> {
 	const file = path.join(root, LOCK_FILE);
 	const timeoutMs = options.timeoutMs ?? Number(process.env.HPM_LOCK_TIMEOUT_MS ?? 60_000);
 	const deadline = Date.now() + timeoutMs;
 	let told = false;
 	for (;;) {
-		const owner: Owner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+		const owner: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
 		try {
 			const fd = openSync(file, "wx");
 			writeSync(fd, `${JSON.stringify(owner)}\n`);
 			closeSync(fd);
 			let released = false;
-			return {
+			const lock = {
 				release: () => {
 					if (released) return;
 					released = true;
+					held.delete(lock);
 					try {
 						if (readOwner(file)?.pid === process.pid) unlinkSync(file);
 					} catch {
@@ -41,6 +49,8 @@ export async function lockProject(
 					}
 				},
 			};
+			holdUntilExit(lock);
+			return lock;
 		} catch (error) {
 			if (!isCode(error, "EEXIST")) {
 				throw new HpmError("lock-failed", `cannot create ${file}: ${(error as Error).message}`, {
@@ -88,17 +98,17 @@ function ageMs(file: string): number {
 	}
 }
 
-function readOwner(file: string): Owner | undefined {
+function readOwner(file: string): LockOwner | undefined {
 	try {
-		const data = JSON.parse(readFileSync(file, "utf8")) as Partial<Owner>;
-		return typeof data.pid === "number" ? (data as Owner) : undefined;
+		const data = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
+		return typeof data.pid === "number" ? (data as LockOwner) : undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 /** A lock is stale when its owner is on this machine and no longer alive. */
-function isStale(owner: Owner): boolean {
+function isStale(owner: LockOwner): boolean {
 	if (owner.host !== hostname()) return false;
 	try {
 		process.kill(owner.pid, 0);
@@ -108,10 +118,78 @@ function isStale(owner: Owner): boolean {
 	}
 }
 
-function isCode(error: unknown, code: string): boolean {
-	return typeof error === "object" && error !== null && "code" in error && error.code === code;
-}
-
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Locks this process holds; released when it exits, however it exits (a signal's handler calls exit). */
+const held = new Set<ProjectLock>();
+let exitHook = false;
+
+function holdUntilExit(lock: ProjectLock): void {
+	held.add(lock);
+	if (exitHook) return;
+	exitHook = true;
+	process.on("exit", () => {
+		for (const each of [...held]) each.release();
+	});
+}
+
+/** What a locked command tells its caller while it runs: a wait for another hpm, a recovery. */
+export type LockHooks = {
+	readonly onWait?: ((owner: LockOwner) => void) | undefined;
+	/** A killed hpm's change was undone before this command started; the sentence says so. */
+	readonly onRecovered?: ((message: string) => void) | undefined;
+};
+
+/**
+ * Takes the project lock, finishes what a killed hpm left behind (its journal), runs `body` and
+ * releases the lock. Every read-modify-write of hpm, from the CLI or the UI, goes through here.
+ */
+export async function underProjectLock<T>(
+	root: string,
+	command: string,
+	hooks: LockHooks,
+	body: () => Promise<T> | T,
+): Promise<T> {
+	const lock = await acquire(root, command, hooks);
+	try {
+		return await body();
+	} finally {
+		lock.release();
+	}
+}
+
+/** The same as `underProjectLock`, for an operation that reports a stream of events as it runs. */
+export async function* underProjectLockStream<E, T>(
+	root: string,
+	command: string,
+	hooks: LockHooks,
+	body: () => AsyncGenerator<E, T>,
+): AsyncGenerator<E, T> {
+	const lock = await acquire(root, command, hooks);
+	try {
+		return yield* body();
+	} finally {
+		lock.release();
+	}
+}
+
+/** The lock, with whatever a killed hpm left behind (its journal) already undone. */
+async function acquire(root: string, command: string, hooks: LockHooks): Promise<ProjectLock> {
+	const lock = await lockProject(root, command, { onWait: hooks.onWait });
+	try {
+		const recovered = recoverJournal(root);
+		if (recovered) hooks.onRecovered?.(recovered);
+		return lock;
+	} catch (error) {
+		lock.release();
+		throw error;
+	}
+}
+
+/** For commands that only read: if a killed hpm left a journal, undo its change first (under the lock). */
+export async function recoverInterrupted(root: string, hooks: LockHooks): Promise<void> {
+	if (!existsSync(journalPath(root))) return;
+	await underProjectLock(root, "recover", hooks, () => undefined);
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import * as z from "zod/mini";
 import { HpmError, isCode, type Location } from "../errors.js";
-import { MODE_PATTERN } from "../names.js";
+import { MODE_PATTERN, normalizeName } from "../names.js";
 import { tomlSyntaxError } from "./toml-edit.js";
 import { locateTomlKey } from "./toml-locate.js";
 
@@ -103,7 +103,7 @@ export function readProject(file: string): Project {
 	const selection = new Map<string, SelectionEntry>();
 	for (const [rawKey, value] of Object.entries(parsed.data.groups ?? {})) {
 		const location = locateTomlKey(text, file, ["tool", "hpm", "groups"], rawKey);
-		selection.set(normalize(rawKey), { rawKey, value, location });
+		selection.set(normalizeName(rawKey), { rawKey, value, location });
 	}
 	const root = path.dirname(file);
 	return {
@@ -114,12 +114,8 @@ export function readProject(file: string): Project {
 		mode: parsed.data.mode ?? DEFAULT_MODE,
 		registryPath: parsed.data.registry === undefined ? undefined : path.resolve(root, parsed.data.registry),
 		selection,
-		managed: (parsed.data.managed ?? []).map(normalize),
+		managed: (parsed.data.managed ?? []).map(normalizeName),
 	};
-}
-
-function normalize(name: string): string {
-	return name.replace(/[-_.]+/g, "-").toLowerCase();
 }
 
 function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: string): HpmError {

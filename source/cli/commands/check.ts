@@ -1,0 +1,28 @@
+import { defineCommand } from "../command.js";
+import { runReported } from "../operation.js";
+import { problemJson } from "../output.js";
+
+export default defineCommand({
+	usage: "hpm check [--mode M] [options]",
+	description:
+		"Static validation, then a real resolution by uv in a scratch copy. Changes nothing in the project.\nExit 1 when a problem is found.",
+	args: [],
+	flags: {
+		mode: {
+			type: "string",
+			short: "m",
+			value: "M",
+			help: "check the sources of this mode (default: the project's mode)",
+		},
+	},
+	run: async (input) => {
+		const { output, flags } = input;
+		const result = await runReported({ kind: "check", mode: flags.mode }, input);
+		if (output.json) {
+			output.data({ ok: result.ok, problems: result.problems.map(problemJson), resolved: result.resolved });
+		} else {
+			output.out(result.summary);
+		}
+		return result.ok ? 0 : 1;
+	},
+});

@@ -1,0 +1,33 @@
+import { choose, optionsQuestion } from "../../core/operations/choose.js";
+import { HpmError } from "../../core/errors.js";
+import { defineCommand } from "../command.js";
+import { printChoice } from "../print-choice.js";
+
+export default defineCommand({
+	usage: "hpm group add GROUP --option NAME [--option NAME]... [options]",
+	description:
+		"1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.\nWithout --option on a terminal, a picker asks.",
+	args: ["GROUP"],
+	flags: {
+		option: { type: "string", short: "o", multiple: true, value: "NAME", help: "an option of the group (repeatable)" },
+	},
+	run: async ({ locator, cwd, output, args, flags, prompter, hooks }) => {
+		const group = args[0] ?? "";
+		if (flags.option.length > 0) {
+			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: flags.option }, hooks));
+		}
+		const question = await optionsQuestion(locator, cwd, group);
+		if (!prompter) {
+			const kind = question.strategy === "1-of-N" ? "one option" : "one or more options";
+			throw new HpmError("option-required", `choose ${kind} for group "${question.group}" with --option NAME`, {
+				hint: `options: ${question.options.map((o) => o.name).join(", ")}`,
+			});
+		}
+		const picked = await prompter.pickOptions(question);
+		if (picked === undefined)
+			throw new HpmError("cancelled", "nothing chosen; pyproject.toml was not changed", { exitCode: 1 });
+		// the picker confirms an M-of-N group's whole choice; in 1-of-N it picks the one option
+		const kind = question.strategy === "M-of-N" ? "replace" : "add";
+		return printChoice(output, await choose(locator, cwd, { kind, group, options: picked }, hooks));
+	},
+});

@@ -1,0 +1,57 @@
+import type { InputSpecs } from "../../core/inputs.js";
+import type { Command } from "../command.js";
+
+type Entry = {
+	/** The line `hpm --help` shows: the command with its main arguments. */
+	readonly synopsis: string;
+	readonly summary: string;
+	/** Each command's module loads only when it runs, so start-up pays for one. */
+	readonly load: () => Promise<{ readonly default: Command<InputSpecs> }>;
+};
+
+/** Every command by its words, in the order `hpm --help` lists them. */
+export const COMMANDS: Readonly<Record<string, Entry>> = {
+	list: {
+		synopsis: "list",
+		summary: "groups, their options and the project's selection",
+		load: () => import("./list.js"),
+	},
+	show: { synopsis: "show NAME", summary: "one group or package", load: () => import("./show.js") },
+	search: { synopsis: "search QUERY", summary: "search names and descriptions", load: () => import("./search.js") },
+	"group add": {
+		synopsis: "group add GROUP --option NAME...",
+		summary: "choose options in a group",
+		load: () => import("./group-add.js"),
+	},
+	"group remove": {
+		synopsis: "group remove GROUP [--option NAME]",
+		summary: "drop a choice",
+		load: () => import("./group-remove.js"),
+	},
+	check: {
+		synopsis: "check [--mode M]",
+		summary: "prove the selection resolves, changing nothing",
+		load: () => import("./check.js"),
+	},
+	sync: {
+		synopsis: "sync [--mode M] [--dry-run]",
+		summary: "apply the selection through uv",
+		load: () => import("./sync.js"),
+	},
+	install: {
+		synopsis: "install --manifest FILE [--mode M]",
+		summary: "install one package from its manifest",
+		load: () => import("./install.js"),
+	},
+	ui: { synopsis: "ui", summary: "the full-screen interactive UI", load: () => import("./ui.js") },
+	"registry add": {
+		synopsis: "registry add [flags]",
+		summary: "add a package manifest to the registry",
+		load: () => import("./registry-add.js"),
+	},
+	"registry lint": {
+		synopsis: "registry lint",
+		summary: "every problem in the registry, one per line",
+		load: () => import("./registry-lint.js"),
+	},
+};

@@ -1,0 +1,22 @@
+import { HpmError } from "../../core/errors.js";
+import { defineCommand } from "../command.js";
+
+export default defineCommand({
+	usage: "hpm ui [options]",
+	description: "The full-screen interactive UI: browse the registry, choose options, check and sync, add packages.",
+	args: [],
+	flags: {},
+	run: async ({ locator, cwd, prompter }) => {
+		if (!prompter) {
+			throw new HpmError(
+				"not-a-terminal",
+				"hpm ui needs an interactive terminal (stdin and stdout a TTY, not CI, not --json)",
+				{
+					hint: "in scripts use `hpm list`, `hpm group add GROUP --option NAME` and `hpm sync`",
+				},
+			);
+		}
+		const { openUi } = await import("../ui.js");
+		return openUi(locator, cwd);
+	},
+});

@@ -1,0 +1,19 @@
+import type { Locator } from "../core/context.js";
+import type { Prompter } from "../core/ports.js";
+
+/**
+ * The one place the CLI reaches the Ink UI, always through import(): a plain command never
+ * loads Ink or React. The entry point injects this prompter only when a person is there.
+ */
+export function inkPrompter(): Prompter {
+	return {
+		pickOptions: async (question) => (await import("../../screens/picker.js")).pickOptions(question),
+		askPackage: async (request) => (await import("../../screens/run-wizard.js")).runWizard(request),
+	};
+}
+
+/** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
+export async function openUi(locator: Locator, cwd: string): Promise<number> {
+	const { runUi } = await import("../../screens/run-ui.js");
+	return runUi(locator, cwd);
+}

@@ -1,0 +1,59 @@
+import { type Locator, locateRoot, requireProject, resolveContext } from "../context.js";
+import type { HpmEvent } from "../events.js";
+import { type LockHooks, underProjectLockStream } from "../project/lock.js";
+import { loadRegistry } from "../registry/load.js";
+import { type CheckResult, check } from "./check.js";
+import type { InstallResult } from "./install.js";
+import { type Prepared, prepare } from "./prepare.js";
+import { type SyncResult, sync } from "./sync.js";
+
+/** What to run: check and sync work on the selection, install on one manifest. */
+export type OperationRequest =
+	| { readonly kind: "check"; readonly mode?: string | undefined }
+	| { readonly kind: "sync"; readonly mode?: string | undefined; readonly dryRun?: boolean | undefined }
+	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined };
+
+/** How an operation ended, tagged by `kind`; each carries the sentence a person is told. */
+export type OperationResult = CheckResult | SyncResult | InstallResult;
+
+export type OperationOptions = {
+	readonly locator: Locator;
+	readonly cwd: string;
+	/** Aborting stops uv; an operation that writes then restores the files. */
+	readonly signal?: AbortSignal | undefined;
+	readonly hooks?: LockHooks | undefined;
+};
+
+/**
+ * The one way to start check, sync or install, from the CLI or the UI. Operations that write hold
+ * the project lock from before reading the project to after the last write (undoing a killed
+ * hpm's change first); check writes nothing and takes none. The stream begins with the plan and
+ * ends with a tagged result; a failure is an HpmError.
+ */
+export async function* runOperation(
+	request: OperationRequest,
+	options: OperationOptions,
+): AsyncGenerator<HpmEvent, OperationResult> {
+	const { locator, cwd, signal } = options;
+	const hooks = options.hooks ?? {};
+	if (request.kind === "check") return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
+	const root = locateRoot(locator, cwd) ?? requireProject(resolveContext(locator, cwd)).root;
+	if (request.kind === "sync") {
+		return yield* underProjectLockStream(root, "sync", hooks, () =>
+			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal }),
+		);
+	}
+	const { install } = await import("./install.js");
+	return yield* underProjectLockStream(root, "install", hooks, () =>
+		install(resolveContext(locator, cwd), { manifest: request.manifest, mode: request.mode, signal }),
+	);
+}
+
+/**
+ * What check or sync would do, read without the lock and without uv: the plan and every static
+ * problem. The UI shows it before asking to run; the stream's own plan is the one that counts.
+ */
+export function previewOperation(locator: Locator, cwd: string, mode?: string): Prepared {
+	const context = resolveContext(locator, cwd);
+	return prepare(context, mode, loadRegistry(context.registryRoot));
+}

@@ -1,0 +1,84 @@
+import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import { problemToError } from "./errors.js";
+import { makePlan, projectState } from "./plan.js";
+import type { Registry } from "./registry/model.js";
+import { resolveSelection, type Selection } from "./selection.js";
+
+/** The registry's groups with the project's selection: what `hpm list --json` prints (SPEC §6). */
+export type Overview = {
+	registry: string;
+	project: string | null;
+	mode: string;
+	groups: {
+		name: string;
+		strategy: string;
+		description: string;
+		options: { name: string; version: string; selected: boolean }[];
+		selected: string[];
+		synced: boolean;
+	}[];
+	ungrouped: { name: string; version: string }[];
+};
+
+/** Everything a listing shows, read fresh: the context, the registry and the overview. */
+export type LoadedOverview = { readonly context: Context; readonly registry: Registry; readonly overview: Overview };
+
+/**
+ * Reads the project and the registry (through the index cache) and describes both. A selection
+ * that names an unknown group or option is an error pointing at its line in pyproject.toml.
+ */
+export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
+	const context = resolveContext(locator, cwd);
+	const registry = await loadContextRegistry(context);
+	const { selection, problems } = context.project
+		? resolveSelection(registry, context.project)
+		: { selection: new Map<string, readonly string[]>(), problems: [] };
+	const first = problems[0];
+	if (first) throw problemToError(first, "fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`");
+	return { context, registry, overview: overview(context, registry, selection) };
+}
+
+export function overview(context: Context, registry: Registry, selection: Selection): Overview {
+	const grouped = new Set<string>();
+	const name = (key: string) => registry.packages.get(key)?.name ?? key;
+	const pending = pendingKeys(context, registry, selection);
+	const groups = [...registry.groups.values()].map((group) => {
+		const selected = selection.get(group.key) ?? [];
+		for (const option of group.options) grouped.add(option);
+		return {
+			name: group.name,
+			strategy: group.strategy,
+			description: group.description,
+			options: group.options.map((key) => ({
+				name: name(key),
+				version: registry.packages.get(key)?.version ?? "",
+				selected: selected.includes(key),
+			})),
+			selected: selected.map(name),
+			synced: !group.options.some((key) => pending.has(key)),
+		};
+	});
+	const ungrouped = [...registry.packages.values()]
+		.filter((pkg) => !grouped.has(pkg.key))
+		.map((pkg) => ({ name: pkg.name, version: pkg.version }));
+	return {
+		registry: registry.root,
+		project: context.project?.file ?? null,
+		mode: context.project?.mode ?? "prod",
+		groups,
+		ungrouped,
+	};
+}
+
+/**
+ * Packages whose state a sync would change, straight from the planner: to add, switch source or
+ * remove, or selected without a source for the project's mode.
+ */
+function pendingKeys(context: Context, registry: Registry, selection: Selection): Set<string> {
+	const project = context.project;
+	if (!project) return new Set();
+	const plan = makePlan(registry, selection, project.mode, projectState(project.root, project.data, project.managed));
+	const planned = new Set(plan.selected.map((entry) => entry.key));
+	const unplannable = [...selection.values()].flat().filter((key) => !planned.has(key));
+	return new Set([...plan.add, ...plan.switch, ...plan.remove].map((entry) => entry.key).concat(unplannable));
+}

@@ -1,0 +1,25 @@
+import type { Source } from "./model.js";
+
+/** A source as data for `--json`: the path as written and resolved, the git ref under its kind. */
+export function sourceJson(source: Source): Record<string, unknown> {
+	if (source.type === "local")
+		return {
+			type: "local",
+			path: source.rawPath,
+			resolved: source.path,
+			editable: source.editable,
+		};
+	return {
+		type: "git",
+		url: source.url,
+		...(source.ref ? { [source.ref.kind]: source.ref.value } : {}),
+		...(source.subdirectory ? { subdirectory: source.subdirectory } : {}),
+	};
+}
+
+/** A source in one line: `local ../pkg (editable)`, `git https://… tag v1`. */
+export function describeSource(source: Source): string {
+	if (source.type === "local") return `local ${source.rawPath}${source.editable ? " (editable)" : ""}`;
+	const ref = source.ref ? ` ${source.ref.kind} ${source.ref.value}` : "";
+	return `git ${source.url}${ref}${source.subdirectory ? ` subdirectory ${source.subdirectory}` : ""}`;
+}

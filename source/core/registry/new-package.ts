@@ -1,0 +1,236 @@
+import path from "node:path";
+import type { InputSpec, InputValues } from "../inputs.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
+import { readPythonPackage } from "../python-package.js";
+import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
+
+/** What the questions of the add-package form can see besides the answers so far. */
+export type PackageFormEnv = {
+	readonly cwd: string;
+	readonly packagesDir: string;
+	readonly groups: readonly string[];
+	readonly existing: ReadonlySet<string>;
+};
+
+/** The answers so far, keyed like the inputs (plus `refKind`, which only the form asks). */
+export type PackageDraft = { readonly [input: string]: string | boolean | undefined };
+
+/** One question of the form (`hpm registry add` on a TTY, `a` in the UI). */
+export type PackageQuestion = {
+	readonly id: string;
+	readonly label: string;
+	readonly choices?: (env: PackageFormEnv) => readonly { readonly label: string; readonly value: string }[];
+	/** Whether it is asked, given the answers so far; asked always when absent. */
+	readonly applies?: (draft: PackageDraft) => boolean;
+	/** Why `text` is not acceptable yet, or undefined. Runs on every keystroke. */
+	readonly validate?: (text: string, draft: PackageDraft, env: PackageFormEnv) => string | undefined;
+	readonly initial?: (draft: PackageDraft) => string;
+	/** The answers after this one; the default stores the text under the question's id. */
+	readonly assign?: (draft: PackageDraft, text: string, env: PackageFormEnv) => PackageDraft;
+};
+
+type PackageInputSpec = InputSpec & {
+	/** The form's questions for this input, asked in declaration order. */
+	readonly ask?: readonly PackageQuestion[];
+	/** Inputs whose presence on the command line answers those questions (default: this one). */
+	readonly answeredBy?: readonly string[];
+};
+
+const isLocal = (draft: PackageDraft) => draft.type === "local";
+const isGit = (draft: PackageDraft) => draft.type === "git";
+const hasRef = (draft: PackageDraft) =>
+	draft.tag !== undefined || draft.branch !== undefined || draft.rev !== undefined;
+const refFlags = ["tag", "branch", "rev"];
+
+/**
+ * The one declaration of a new package's inputs: `hpm registry add` takes them as flags (help
+ * from `value` and `help`), the form asks their questions. Adding an input is one entry here.
+ */
+export const PACKAGE_INPUTS = {
+	type: {
+		type: "string",
+		value: "local|git",
+		help: "inferred from --path / --url when omitted",
+		answeredBy: ["type", "path", "url"],
+		ask: [
+			{
+				id: "type",
+				label: "Where does the package come from?",
+				choices: () => [
+					{ label: "a local folder", value: "local" },
+					{ label: "a git repository", value: "git" },
+				],
+			},
+		],
+	},
+	path: {
+		type: "string",
+		value: "DIR",
+		help: "local source: the folder holding the package",
+		ask: [
+			{
+				id: "path",
+				label: "Folder holding the package (its pyproject.toml)",
+				applies: isLocal,
+				validate: (text, _draft, env) => {
+					if (!text.trim()) return "type a path";
+					const found = readPythonPackage(path.resolve(env.cwd, text));
+					return typeof found === "string" ? found : undefined;
+				},
+				assign: (draft, text, env) => {
+					const found = readPythonPackage(path.resolve(env.cwd, text));
+					const known =
+						typeof found === "string"
+							? {}
+							: { name: draft.name ?? found.name, version: draft.version ?? found.version };
+					return { ...draft, path: text, ...known };
+				},
+			},
+		],
+	},
+	url: {
+		type: "string",
+		value: "URL",
+		help: "git source, with at most one of --tag, --branch, --rev",
+		ask: [
+			{
+				id: "url",
+				label: "Git URL",
+				applies: isGit,
+				validate: (text) => invalidGitUrlReason(text.trim()),
+				assign: (draft, text) => ({ ...draft, url: text.trim() }),
+			},
+		],
+	},
+	tag: {
+		type: "string",
+		value: "TAG",
+		help: "git source: the tag to install",
+		answeredBy: refFlags,
+		ask: [
+			{
+				id: "refKind",
+				label: "Pin it to",
+				choices: () => [
+					{ label: "a tag", value: "tag" },
+					{ label: "a branch", value: "branch" },
+					{ label: "a commit (rev)", value: "rev" },
+					{ label: "nothing (the default branch)", value: "none" },
+				],
+				applies: (draft) => isGit(draft) && !hasRef(draft),
+			},
+			{
+				id: "ref",
+				label: "Tag, branch or commit",
+				applies: (draft) => isGit(draft) && draft.refKind !== undefined && draft.refKind !== "none",
+				validate: (text) => (text.trim() ? invalidRefReason(text.trim()) : "type a ref"),
+				assign: (draft, text) => ({ ...draft, [String(draft.refKind ?? "rev")]: text.trim() }),
+			},
+		],
+	},
+	branch: { type: "string", value: "BRANCH", help: "git source: the branch to follow" },
+	rev: { type: "string", value: "REV", help: "git source: the commit to install" },
+	subdirectory: { type: "string", value: "DIR", help: "git source: the package's folder inside the repository" },
+	name: {
+		type: "string",
+		value: "NAME",
+		help: "package name (PEP 508); read from the package's pyproject.toml for --path",
+		ask: [
+			{
+				id: "name",
+				label: "Package name",
+				initial: (draft) => String(draft.name ?? ""),
+				validate: (text, draft, env) =>
+					invalidNameReason(text.trim()) ??
+					(env.existing.has(normalizeName(text.trim())) && draft.force !== true
+						? `"${text.trim()}" is already in the registry`
+						: undefined),
+				assign: (draft, text) => ({ ...draft, name: text.trim() }),
+			},
+		],
+	},
+	version: {
+		type: "string",
+		value: "VERSION",
+		help: "the package version; read from the package's pyproject.toml for --path",
+		ask: [
+			{
+				id: "version",
+				label: "Version",
+				initial: (draft) => String(draft.version ?? ""),
+				validate: (text) => (text.trim() ? undefined : "type a version, e.g. 0.1.0"),
+				assign: (draft, text) => ({ ...draft, version: text.trim() }),
+			},
+		],
+	},
+	mode: {
+		type: "string",
+		value: "MODE",
+		help: "which mode this source serves (default: prod)",
+		ask: [
+			{
+				id: "mode",
+				label: "Mode this source serves",
+				initial: (draft) => String(draft.mode ?? "prod"),
+				validate: (text) => (MODE_PATTERN.test(text.trim()) ? undefined : "a lower-case name such as prod or dev"),
+				assign: (draft, text) => ({ ...draft, mode: text.trim() }),
+			},
+		],
+	},
+	editable: {
+		type: "boolean",
+		help: "install a local source in editable mode",
+		ask: [
+			{
+				id: "editable",
+				label: "Install it editable?",
+				choices: () => [
+					{ label: "no", value: "no" },
+					{ label: "yes (changes to the folder take effect at once)", value: "yes" },
+				],
+				applies: isLocal,
+				assign: (draft, text) => ({ ...draft, editable: text === "yes" }),
+			},
+		],
+	},
+	description: { type: "string", value: "TEXT", help: "one line for list and search" },
+	group: {
+		type: "string",
+		value: "GROUP",
+		help: "also add it as an option of this group",
+		ask: [
+			{
+				id: "group",
+				label: "Also offer it in a group?",
+				choices: (env) => [{ label: "no group", value: "" }, ...env.groups.map((g) => ({ label: g, value: g }))],
+				assign: (draft, text) => ({ ...draft, group: text || undefined }),
+			},
+		],
+	},
+	force: { type: "boolean", help: "overwrite an existing manifest" },
+} as const satisfies Readonly<Record<string, PackageInputSpec>>;
+
+export type PackageInput = InputValues<typeof PACKAGE_INPUTS>;
+export type PackageInputName = keyof typeof PACKAGE_INPUTS;
+
+/** Every question of the form, in order, with the inputs that answer it from the command line. */
+export const PACKAGE_QUESTIONS: readonly (PackageQuestion & {
+	readonly input: PackageInputName;
+	readonly answeredBy: readonly string[];
+})[] = Object.entries(PACKAGE_INPUTS as Readonly<Record<PackageInputName, PackageInputSpec>>).flatMap(([input, spec]) =>
+	(spec.ask ?? []).map((question) => ({
+		...question,
+		input: input as PackageInputName,
+		answeredBy: spec.answeredBy ?? [input],
+	})),
+);
+
+/** Turns the form's answers into typed inputs: strings stay strings, booleans are set. */
+export function inputFromDraft(draft: PackageDraft): PackageInput {
+	const entries = Object.entries(PACKAGE_INPUTS as Readonly<Record<string, PackageInputSpec>>).map(([name, spec]) => {
+		const value = draft[name];
+		if (spec.type === "boolean") return [name, value === true];
+		return [name, typeof value === "string" ? value : undefined];
+	});
+	return Object.fromEntries(entries) as PackageInput;
+}

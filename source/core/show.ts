@@ -1,0 +1,87 @@
+import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import { HpmError } from "./errors.js";
+import { closest, normalizeName } from "./names.js";
+import { lockedVersions } from "./project/dependencies.js";
+import { groupsOffering, type Registry, type Source } from "./registry/model.js";
+import { resolveSelection } from "./selection.js";
+
+/** One group or package, with what the project selected and locked: what `hpm show` prints. */
+export type Shown =
+	| {
+			readonly kind: "group";
+			readonly name: string;
+			readonly strategy: string;
+			readonly description: string;
+			readonly options: readonly {
+				readonly name: string;
+				readonly version: string;
+				readonly selected: boolean;
+			}[];
+			readonly file: string;
+			readonly selected: boolean;
+	  }
+	| {
+			readonly kind: "package";
+			readonly name: string;
+			readonly version: string;
+			readonly description: string;
+			readonly sources: readonly (readonly [mode: string, source: Source])[];
+			/** The project's mode, or undefined outside a project. */
+			readonly projectMode: string | undefined;
+			readonly groups: readonly string[];
+			readonly file: string;
+			readonly selectedIn: readonly string[];
+			readonly locked: string | null;
+	  };
+
+/** Looks a group or package up by name (PEP 503-normalized); an unknown name suggests the closest. */
+export async function show(locator: Locator, cwd: string, name: string): Promise<Shown> {
+	const context = resolveContext(locator, cwd);
+	const registry = await loadContextRegistry(context);
+	const key = normalizeName(name);
+	const selection = context.project
+		? resolveSelection(registry, context.project).selection
+		: new Map<string, readonly string[]>();
+	const group = registry.groups.get(key);
+	if (group) {
+		const selected = selection.get(group.key) ?? [];
+		return {
+			kind: "group",
+			name: group.name,
+			strategy: group.strategy,
+			description: group.description,
+			options: group.options.map((option) => ({
+				name: registry.packages.get(option)?.name ?? option,
+				version: registry.packages.get(option)?.version ?? "",
+				selected: selected.includes(option),
+			})),
+			file: group.location.file,
+			selected: selected.length > 0,
+		};
+	}
+	const pkg = registry.packages.get(key);
+	if (!pkg) throw notFound(registry, name);
+	const offering = groupsOffering(registry, pkg.key);
+	return {
+		kind: "package",
+		name: pkg.name,
+		version: pkg.version,
+		description: pkg.description,
+		sources: [...pkg.sources],
+		projectMode: context.project?.mode,
+		groups: offering.map((g) => g.name),
+		file: pkg.location.file,
+		selectedIn: offering.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key)).map((g) => g.name),
+		locked: context.project ? (lockedVersions(context.project.root).get(pkg.key) ?? null) : null,
+	};
+}
+
+function notFound(registry: Registry, name: string): HpmError {
+	const names = [...registry.groups.values(), ...registry.packages.values()].map((x) => x.name);
+	const match = closest(name, names);
+	return new HpmError("not-found", `no group or package named "${name}" in ${registry.root}`, {
+		hint: match
+			? `did you mean "${match}"? (hpm search ${name} lists close matches)`
+			: `hpm search ${name} lists close matches`,
+	});
+}
