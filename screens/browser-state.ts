@@ -1,4 +1,5 @@
 import type { Overview } from "../source/core/overview.js";
+import { squash } from "../source/core/search.js";
 
 export type GroupRow = Overview["groups"][number] & { readonly ungrouped?: boolean };
 
@@ -13,7 +14,7 @@ export type BrowserState = {
 
 export type BrowserAction =
 	| {
-			readonly type: "up" | "down" | "page-up" | "page-down" | "home" | "end";
+			readonly type: "up" | "down" | "page-up" | "page-down";
 			readonly count: number;
 			readonly page: number;
 	  }
@@ -36,10 +37,6 @@ export function browserReducer(state: BrowserState, action: BrowserAction): Brow
 			return { ...state, ...reset, [key]: clamp(state[key] - action.page, action.count) };
 		case "page-down":
 			return { ...state, ...reset, [key]: clamp(state[key] + action.page, action.count) };
-		case "home":
-			return { ...state, ...reset, [key]: 0 };
-		case "end":
-			return { ...state, ...reset, [key]: clamp(action.count - 1, action.count) };
 		case "focus":
 			return { ...state, focus: action.focus };
 		case "filter-start":
@@ -56,8 +53,6 @@ export function browserReducer(state: BrowserState, action: BrowserAction): Brow
 		}
 	}
 }
-
-const squash = (text: string) => text.toLowerCase().replace(/[-_.\s]+/g, "");
 
 /** Groups whose name or description, or any option's name, matches the filter (case- and separator-insensitive). */
 export function visibleGroups(list: Overview, filter: string, describe: (name: string) => string): GroupRow[] {

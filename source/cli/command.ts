@@ -22,6 +22,14 @@ export const COMMON_FLAGS = {
 	help: { type: "boolean", short: "h", help: "this help" },
 } as const satisfies InputSpecs;
 
+/** `--mode`, which check, sync and install share. */
+export const MODE_FLAG = {
+	type: "string",
+	short: "m",
+	value: "MODE",
+	help: "use each package's source for this mode (prod, dev, …); default: [tool.hpm] mode, else prod",
+} as const satisfies InputSpecs[string];
+
 /** What a command's `run` gets: typed flags, where to write, and the ports the entry point chose. */
 export type CommandInput<F extends InputSpecs> = {
 	readonly locator: Locator;

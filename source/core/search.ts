@@ -7,8 +7,8 @@ export type SearchResult = {
 	readonly score: number;
 };
 
-// Separators and case do not matter: "VLM_Adapter" finds "vlm-adapter-qwen" and "vlmadapter" too.
-const squash = (text: string) => text.toLowerCase().replace(/[-_.\s]+/g, "");
+/** Text as search compares it: separators and case do not matter ("VLM_Adapter" finds "vlm-adapter-qwen"). */
+export const squash = (text: string) => text.toLowerCase().replace(/[-_.\s]+/g, "");
 
 /** Ranks groups and packages: exact name > name prefix > name substring > description match. */
 export function search(registry: Registry, query: string): SearchResult[] {

@@ -41,12 +41,22 @@ describe("commands that print text never load the UI stack", () => {
 		expect(readFileSync(log, "utf8")).toMatch(/node_modules\/ink\//);
 	});
 
-	it.each([["list"], ["list", "--json"], ["show", "metrics"], ["search", "vlm"], ["registry", "lint"], ["--version"]])(
-		"hpm %s loads neither ink nor react",
-		(...args) => {
-			const modules = loadedModules(args, copyExample());
-			expect(modules.length).toBeGreaterThan(5); // the hook really recorded the program's imports
-			expect(modules.filter((url) => /node_modules\/(ink|react|ink-[a-z-]+|yoga-layout)\//.test(url))).toEqual([]);
-		},
-	);
+	it.each([
+		["list"],
+		["list", "--json"],
+		["show", "metrics"],
+		["search", "vlm"],
+		["registry", "lint"],
+		["--version"],
+		["--help"],
+		// every command's own help loads its module, and none of them reaches Ink outside source/cli/ui.ts
+		...["group add", "group remove", "check", "sync", "install", "ui", "registry add"].map((c) => [
+			...c.split(" "),
+			"--help",
+		]),
+	])("hpm %s loads neither ink nor react", (...args) => {
+		const modules = loadedModules(args, copyExample());
+		expect(modules.length).toBeGreaterThan(5); // the hook really recorded the program's imports
+		expect(modules.filter((url) => /node_modules\/(ink|react|ink-[a-z-]+|yoga-layout)\//.test(url))).toEqual([]);
+	});
 });

@@ -1,19 +1,14 @@
-import { defineCommand } from "../command.js";
+import { defineCommand, MODE_FLAG } from "../command.js";
 import { runReported } from "../operation.js";
 import { problemJson } from "../output.js";
 
 export default defineCommand({
-	usage: "hpm check [--mode M] [options]",
+	usage: "hpm check [--mode MODE] [options]",
 	description:
 		"Static validation, then a real resolution by uv in a scratch copy. Changes nothing in the project.\nExit 1 when a problem is found.",
 	args: [],
 	flags: {
-		mode: {
-			type: "string",
-			short: "m",
-			value: "M",
-			help: "check the sources of this mode (default: the project's mode)",
-		},
+		mode: MODE_FLAG,
 	},
 	run: async (input) => {
 		const { output, flags } = input;

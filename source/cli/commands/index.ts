@@ -29,17 +29,17 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		load: () => import("./group-remove.js"),
 	},
 	check: {
-		synopsis: "check [--mode M]",
+		synopsis: "check [--mode MODE]",
 		summary: "prove the selection resolves, changing nothing",
 		load: () => import("./check.js"),
 	},
 	sync: {
-		synopsis: "sync [--mode M] [--dry-run]",
+		synopsis: "sync [--mode MODE] [--dry-run]",
 		summary: "apply the selection through uv",
 		load: () => import("./sync.js"),
 	},
 	install: {
-		synopsis: "install --manifest FILE [--mode M]",
+		synopsis: "install --manifest FILE [--mode MODE]",
 		summary: "install one package from its manifest",
 		load: () => import("./install.js"),
 	},

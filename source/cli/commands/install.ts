@@ -1,14 +1,14 @@
 import { HpmError } from "../../core/errors.js";
-import { defineCommand } from "../command.js";
+import { defineCommand, MODE_FLAG } from "../command.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
-	usage: "hpm install --manifest FILE [--mode M] [options]",
+	usage: "hpm install --manifest FILE [--mode MODE] [options]",
 	description: "Installs the package one manifest describes (no registry needed), as your own dependency.",
 	args: [],
 	flags: {
 		manifest: { type: "string", value: "FILE", help: "the package manifest (registry/packages/NAME.yaml)" },
-		mode: { type: "string", short: "m", value: "M", help: "install this mode's source (default: the project's mode)" },
+		mode: MODE_FLAG,
 	},
 	run: async (input) => {
 		const { output, flags } = input;

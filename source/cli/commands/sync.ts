@@ -1,18 +1,13 @@
-import { defineCommand } from "../command.js";
+import { defineCommand, MODE_FLAG } from "../command.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
-	usage: "hpm sync [--mode M] [--dry-run] [options]",
+	usage: "hpm sync [--mode MODE] [--dry-run] [options]",
 	description:
 		"Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\nIf uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
 	args: [],
 	flags: {
-		mode: {
-			type: "string",
-			short: "m",
-			value: "M",
-			help: "use the sources of this mode (default: the project's mode)",
-		},
+		mode: MODE_FLAG,
 		"dry-run": { type: "boolean", help: "print the plan and change nothing" },
 	},
 	run: async (input) => {
