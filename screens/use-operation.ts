@@ -72,7 +72,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			if (event.type === "plan") plan.current = event.plan;
 			else if (event.type === "uv-line") lines.current.push(event.line);
 			else if (event.type === "phase") status.current = event.message;
-			else if (event.type === "restored") lines.current.push("restored pyproject.toml and uv.lock");
+			else if (event.type === "restored") lines.current.push(event.message);
 		}).then(
 			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
 			(error: unknown) => finish(false, errorText(error), []),

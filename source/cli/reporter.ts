@@ -36,7 +36,7 @@ export async function report<T>(
 			case "uv-exit":
 				break;
 			case "restored":
-				output.err(`restored ${event.files.map((f) => path.basename(f)).join(" and ")}`);
+				output.err(event.message);
 				break;
 			default: {
 				const exhaustive: never = event;

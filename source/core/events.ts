@@ -9,7 +9,7 @@ export type HpmEvent =
 	| { readonly type: "uv-start"; readonly args: readonly string[]; readonly pid: number | undefined }
 	| { readonly type: "uv-line"; readonly line: string }
 	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
-	| { readonly type: "restored"; readonly files: readonly string[] };
+	| { readonly type: "restored"; readonly files: readonly string[]; readonly message: string };
 
 export type Phase = "resolve" | "remove" | "add" | "sync" | "record" | "restore";
 

@@ -49,7 +49,7 @@ export async function* transaction<T>(
 		if (backup.lock) writeFileAtomic(lockFile, backup.lock);
 		else if (existsSync(lockFile)) unlinkSync(lockFile);
 		endJournal(root);
-		yield { type: "restored", files: [pyproject, lockFile] };
+		yield { type: "restored", files: [pyproject, lockFile], message: "restored pyproject.toml and uv.lock" };
 		if (signal?.aborted) {
 			throw new HpmError("interrupted", "interrupted: uv was stopped and pyproject.toml and uv.lock were restored", {
 				exitCode: 1,
