@@ -4,7 +4,7 @@ import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
 import type { Locator } from "../source/core/context.js";
 import { choose } from "../source/core/operations/choose.js";
-import { addPackage, packageForm } from "../source/core/registry/add-package.js";
+import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
@@ -97,7 +97,7 @@ export function App({ locator, cwd }: AppProps) {
 			/>
 		) : (
 			<WizardScreen
-				env={packageForm(locator, cwd)}
+				env={packageFormOf(view.context, view.registry)}
 				initial={{}}
 				width={columns}
 				active={!router.help}

@@ -2,6 +2,7 @@
 import { COMMON_FLAGS, commandHelp, flagSection } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { HpmError } from "../core/errors.js";
+import type { LockHooks } from "../core/project/lock.js";
 import { HPM_VERSION } from "../core/version.js";
 import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
@@ -104,10 +105,9 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	}
 	const locator = { registry: flags.registry, project: flags.project };
 	const cwd = process.cwd();
-	const hooks = {
-		onWait: (owner: { pid: number; command: string }) =>
-			output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
-		onRecovered: (message: string) => output.err(`hpm: ${message}`),
+	const hooks: LockHooks = {
+		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
+		onRecovered: (message) => output.err(`hpm: ${message}`),
 	};
 	// Whatever a killed hpm left half-done is undone before any command reads the project.
 	const { locateRoot } = await import("../core/context.js");

@@ -47,7 +47,18 @@ export async function loadContextRegistry(context: Context): Promise<Registry> {
 
 export function requireProject(context: Context): Project {
 	if (context.project) return context.project;
-	throw new HpmError("project-not-found", `no pyproject.toml in ${context.cwd} or any folder above it`, {
+	throw noProject(context.cwd);
+}
+
+/** The project's folder, found without parsing pyproject.toml (to lock it before reading it). */
+export function requireRoot(locator: Locator, cwd: string): string {
+	const root = locateRoot(locator, cwd);
+	if (root !== undefined) return root;
+	throw noProject(cwd);
+}
+
+function noProject(cwd: string): HpmError {
+	return new HpmError("project-not-found", `no pyproject.toml in ${cwd} or any folder above it`, {
 		hint: "run hpm inside a Python project (create one with `uv init`), or pass --project DIR",
 	});
 }

@@ -8,11 +8,9 @@ import type { HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
 import { type Plan, uvSourceEntry } from "../plan.js";
 import type { Project } from "../project/project.js";
-import { findUv, runUv, type Uv } from "../uv/driver.js";
+import { runUv, type Uv } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
-import { prepare } from "./prepare.js";
-import { loadRegistryCached } from "../registry/cache.js";
-import { HPM_VERSION } from "../version.js";
+import { prepareWithUv } from "./prepare.js";
 
 export type CheckResult = {
 	readonly kind: "check";
@@ -34,11 +32,7 @@ export async function* check(
 	context: Context,
 	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	// uv answers its version while hpm validates: the two overlap instead of adding up
-	const uvProbe = findUv();
-	uvProbe.catch(() => undefined);
-	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	const { project, plan, problems } = prepare(context, options.mode, loaded);
+	const { project, plan, problems, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	const all: Problem[] = [...problems];
 	let uv: Uv | undefined;
 	try {

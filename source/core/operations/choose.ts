@@ -1,4 +1,4 @@
-import { type Locator, loadContextRegistry, requireProject, resolveContext } from "../context.js";
+import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
 import { normalizeName } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
@@ -44,7 +44,7 @@ export async function choose(
 	choice: Choice,
 	hooks: LockHooks = {},
 ): Promise<ChoiceResult> {
-	const root = requireProject(resolveContext(locator, cwd)).root;
+	const root = requireRoot(locator, cwd);
 	const command = choice.kind === "remove" ? "group remove" : "group add";
 	return underProjectLock(root, command, hooks, async () => {
 		const context = resolveContext(locator, cwd);

@@ -7,6 +7,9 @@ import type { Project } from "../project/project.js";
 import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection } from "../selection.js";
+import { loadRegistryCached } from "../registry/cache.js";
+import { findUv, type Uv } from "../uv/driver.js";
+import { HPM_VERSION } from "../version.js";
 
 export type Prepared = {
 	readonly project: Project;
@@ -54,4 +57,18 @@ export function prepare(
 		}
 	}
 	return { project, registry, plan, problems };
+}
+
+/**
+ * Plans with the registry from the index cache while uv answers its version, so the two overlap
+ * instead of adding up. A missing or old uv rejects `uv` only when awaited.
+ */
+export async function prepareWithUv(
+	context: Context,
+	modeOverride: string | undefined,
+): Promise<Prepared & { readonly uv: Promise<Uv> }> {
+	const uv = findUv();
+	uv.catch(() => undefined);
+	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	return { ...prepare(context, modeOverride, loaded), uv };
 }

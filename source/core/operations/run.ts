@@ -1,4 +1,4 @@
-import { type Locator, locateRoot, requireProject, resolveContext } from "../context.js";
+import { type Locator, requireRoot, resolveContext } from "../context.js";
 import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import { loadRegistry } from "../registry/load.js";
@@ -37,7 +37,7 @@ export async function* runOperation(
 	const { locator, cwd, signal } = options;
 	const hooks = options.hooks ?? {};
 	if (request.kind === "check") return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
-	const root = locateRoot(locator, cwd) ?? requireProject(resolveContext(locator, cwd)).root;
+	const root = requireRoot(locator, cwd);
 	if (request.kind === "sync") {
 		return yield* underProjectLockStream(root, "sync", hooks, () =>
 			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal }),

@@ -6,10 +6,8 @@ import type { HpmEvent } from "../events.js";
 import { isEmptyPlan, type Plan, requirementLine } from "../plan.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
-import { findUv, runUv } from "../uv/driver.js";
-import { prepare } from "./prepare.js";
-import { loadRegistryCached } from "../registry/cache.js";
-import { HPM_VERSION } from "../version.js";
+import { runUv } from "../uv/driver.js";
+import { prepareWithUv } from "./prepare.js";
 import { checkRun, transaction } from "./transaction.js";
 
 export type SyncResult = {
@@ -40,11 +38,7 @@ export async function* sync(
 	context: Context,
 	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	// uv answers its version while hpm validates: the two overlap instead of adding up
-	const uvProbe = findUv();
-	uvProbe.catch(() => undefined);
-	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	const { project, plan, problems } = prepare(context, options.mode, loaded);
+	const { project, plan, problems, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	yield { type: "plan", plan };
 	const first = problems[0];
 	if (first) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { type Locator, locateRoot, resolveContext } from "../context.js";
+import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
@@ -9,6 +9,7 @@ import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption } from "./group-file-edit.js";
 import { loadRegistry } from "./load.js";
+import type { Registry } from "./model.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
 
@@ -115,8 +116,13 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 export function packageForm(locator: Locator, cwd: string): PackageFormEnv {
 	const context = resolveContext(locator, cwd);
 	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
+	return packageFormOf(context, registry);
+}
+
+/** The same, from a registry already loaded (the UI has one). */
+export function packageFormOf(context: Context, registry: Registry | undefined): PackageFormEnv {
 	return {
-		cwd,
+		cwd: context.cwd,
 		packagesDir: path.join(context.registryRoot, "packages"),
 		groups: registry ? [...registry.groups.values()].map((g) => g.name) : [],
 		existing: new Set(registry?.packages.keys() ?? []),
