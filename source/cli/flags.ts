@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { HpmError } from "../core/errors.js";
-import type { InputSpecs, InputValues } from "../core/inputs.js";
+import { type InputSpecs, type InputValues, inputValues } from "../core/inputs.js";
 
 export type Parsed<S extends InputSpecs> = { readonly values: InputValues<S>; readonly positionals: string[] };
 
@@ -31,14 +31,5 @@ export function parseFlags<S extends InputSpecs>(argv: readonly string[], specs:
 			},
 		);
 	}
-	const values = Object.fromEntries(
-		Object.entries(specs).map(([name, spec]) => {
-			const value = parsed.values[name];
-			if (spec.type === "boolean") return [name, value === true];
-			if (spec.multiple) return [name, Array.isArray(value) ? value.filter((v) => typeof v === "string") : []];
-			return [name, typeof value === "string" ? value : undefined];
-		}),
-	);
-	// the mapping above produces exactly the shape InputValues<S> describes
-	return { values: values as InputValues<S>, positionals: parsed.positionals };
+	return { values: inputValues(specs, parsed.values), positionals: parsed.positionals };
 }

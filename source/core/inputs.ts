@@ -22,3 +22,21 @@ export type InputValues<S extends InputSpecs> = {
 			? readonly string[]
 			: string | undefined;
 };
+
+/**
+ * Typed values from raw ones (parsed flags, a form's answers) as a declaration describes them:
+ * a boolean is true only when given as true, a repeatable input is a list of its strings, any
+ * other input a string or undefined. Anything else in `raw` is dropped.
+ */
+export function inputValues<S extends InputSpecs>(specs: S, raw: Readonly<Record<string, unknown>>): InputValues<S> {
+	const values = Object.fromEntries(
+		Object.entries(specs).map(([name, spec]) => {
+			const value = raw[name];
+			if (spec.type === "boolean") return [name, value === true];
+			if (spec.multiple) return [name, Array.isArray(value) ? value.filter((v) => typeof v === "string") : []];
+			return [name, typeof value === "string" ? value : undefined];
+		}),
+	);
+	// built key by key from `specs`, exactly as InputValues<S> maps them
+	return values as InputValues<S>;
+}

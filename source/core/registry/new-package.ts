@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { InputSpec, InputValues } from "../inputs.js";
+import { type InputSpec, type InputValues, inputValues } from "../inputs.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { readPythonPackage } from "../python-package.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
@@ -227,10 +227,5 @@ export const PACKAGE_QUESTIONS: readonly (PackageQuestion & {
 
 /** Turns the form's answers into typed inputs: strings stay strings, booleans are set. */
 export function inputFromDraft(draft: PackageDraft): PackageInput {
-	const entries = Object.entries(PACKAGE_INPUTS as Readonly<Record<string, PackageInputSpec>>).map(([name, spec]) => {
-		const value = draft[name];
-		if (spec.type === "boolean") return [name, value === true];
-		return [name, typeof value === "string" ? value : undefined];
-	});
-	return Object.fromEntries(entries) as PackageInput;
+	return inputValues(PACKAGE_INPUTS, draft);
 }
