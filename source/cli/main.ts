@@ -6,6 +6,7 @@ import type { LockHooks } from "../core/project/lock.js";
 import { HPM_VERSION } from "../core/version.js";
 import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
+import { isInteractive } from "./interactive.js";
 import { installSignalHandlers } from "./signals.js";
 
 const PARENTS: Readonly<Record<string, readonly string[]>> = {
@@ -110,11 +111,8 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		onRecovered: (message) => output.err(`hpm: ${message}`),
 	};
 	// Whatever a killed hpm left half-done is undone before any command reads the project.
-	const { locateRoot } = await import("../core/context.js");
-	const root = locateRoot(locator, cwd);
-	if (root !== undefined) await (await import("../core/project/lock.js")).recoverInterrupted(root, hooks);
+	await (await import("../core/context.js")).recoverInterrupted(locator, cwd, hooks);
 	// Interactive or not is decided once, here: a prompter exists only when a person can answer.
-	const { isInteractive } = await import("./interactive.js");
 	const prompter = isInteractive(flags.json) ? (await import("./ui.js")).inkPrompter() : undefined;
 	return command.run({ locator, cwd, output, args: parsed.positionals, flags, prompter, hooks });
 }

@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { firstProblemError, HpmError } from "./errors.js";
+import { JOURNAL_FILE } from "./project/journal-file.js";
+import type { LockHooks } from "./project/lock.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { loadRegistryCached } from "./registry/cache.js";
 import type { Registry } from "./registry/model.js";
@@ -35,6 +38,17 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 export function locateRoot(locator: Locator, cwd: string): string | undefined {
 	const file = locateProject(locator.project, cwd);
 	return file === undefined ? undefined : path.dirname(file);
+}
+
+/**
+ * Undoes what a killed hpm left half-done (its journal), under the project lock, before a command
+ * reads the project. Costs one `stat` when there is nothing to undo.
+ */
+export async function recoverInterrupted(locator: Locator, cwd: string, hooks: LockHooks): Promise<void> {
+	const root = locateRoot(locator, cwd);
+	if (root === undefined || !existsSync(path.join(root, JOURNAL_FILE))) return;
+	const { underProjectLock } = await import("./project/lock.js");
+	await underProjectLock(root, "recover", hooks, () => undefined);
 }
 
 /** The registry, through the index cache; any problem is an error pointing at the first one. */

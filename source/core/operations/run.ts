@@ -2,10 +2,10 @@ import { type Locator, requireRoot, resolveContext } from "../context.js";
 import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import { loadRegistry } from "../registry/load.js";
-import { type CheckResult, check } from "./check.js";
+import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
 import { type Prepared, prepare } from "./prepare.js";
-import { type SyncResult, sync } from "./sync.js";
+import type { SyncResult } from "./sync.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
 export type OperationRequest =
@@ -36,9 +36,14 @@ export async function* runOperation(
 ): AsyncGenerator<HpmEvent, OperationResult> {
 	const { locator, cwd, signal } = options;
 	const hooks = options.hooks ?? {};
-	if (request.kind === "check") return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
+	// each operation's code loads only when it runs: a check never loads the transaction machinery
+	if (request.kind === "check") {
+		const { check } = await import("./check.js");
+		return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
+	}
 	const root = requireRoot(locator, cwd);
 	if (request.kind === "sync") {
+		const { sync } = await import("./sync.js");
 		return yield* underProjectLockStream(root, "sync", hooks, () =>
 			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal }),
 		);

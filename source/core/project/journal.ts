@@ -2,7 +2,7 @@ import { existsSync, readFileSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../fs-atomic.js";
 
-export const JOURNAL_FILE = ".hpm.journal.json";
+import { JOURNAL_FILE } from "./journal-file.js";
 
 /** What hpm writes before its first change to the project, so a killed run can be undone. */
 type Journal = {

@@ -2,8 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { hostname } from "node:os";
 import path from "node:path";
 import { HpmError, isCode } from "../errors.js";
-import { journalPath, recoverJournal } from "./journal.js";
-import { existsSync } from "node:fs";
+import { recoverJournal } from "./journal.js";
 
 export const LOCK_FILE = ".hpm.lock";
 
@@ -186,10 +185,4 @@ async function acquire(root: string, command: string, hooks: LockHooks): Promise
 		lock.release();
 		throw error;
 	}
-}
-
-/** For commands that only read: if a killed hpm left a journal, undo its change first (under the lock). */
-export async function recoverInterrupted(root: string, hooks: LockHooks): Promise<void> {
-	if (!existsSync(journalPath(root))) return;
-	await underProjectLock(root, "recover", hooks, () => undefined);
 }
