@@ -55,6 +55,8 @@ export type Command<F extends InputSpecs> = {
 	readonly description: string;
 	readonly args: readonly string[];
 	readonly flags: F;
+	/** Writes the project: it finishes a killed hpm's change first; the others only report one. */
+	readonly writes?: true;
 	// a method, so a command over its own flags is usable where any command is
 	run(input: CommandInput<F>): Promise<number> | number;
 };

@@ -7,7 +7,7 @@ import { HPM_VERSION } from "../core/version.js";
 import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
-import { installSignalHandlers } from "./signals.js";
+import { installSignalHandlers, outputBroken } from "./signals.js";
 
 const PARENTS: Readonly<Record<string, readonly string[]>> = {
 	group: ["add", "remove"],
@@ -109,13 +109,20 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	const hooks: LockHooks = {
 		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
 		onRecovered: (message) => output.err(`hpm: ${message}`),
+		onNotice: (message) => output.err(`hpm: ${message}`),
 	};
-	// Whatever a killed hpm left half-done is undone before any command reads the project.
-	await (await import("../core/context.js")).recoverInterrupted(locator, cwd, hooks);
+	// A change a killed hpm left unfinished is undone by the next command that writes (inside the
+	// core, under the lock); the others only say so.
+	if (!command.writes) {
+		const notice = await (await import("../core/context.js")).unfinishedChange(locator, cwd);
+		if (notice) output.err(`hpm: ${notice}`);
+	}
 	// Interactive or not is decided once, here: a prompter exists only when a person can answer.
 	const prompter = isInteractive(flags.json) ? (await import("./ui.js")).inkPrompter() : undefined;
 	return command.run({ locator, cwd, output, args: parsed.positionals, flags, prompter, hooks });
 }
 
 installSignalHandlers();
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// like `git log | head`: a reader that went away early makes a successful run exit 141 (SIGPIPE)
+process.exitCode = code === 0 && outputBroken() ? 141 : code;

@@ -14,10 +14,20 @@ export function createOutput(json: boolean, env = process.env, stdout = process.
 	return {
 		json,
 		color: !json && colorEnabled(env, Boolean(stdout.isTTY)),
-		out: (text) => process.stdout.write(`${text}\n`),
-		err: (text) => process.stderr.write(`${text}\n`),
-		data: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+		out: (text) => write(process.stdout, `${text}\n`),
+		err: (text) => write(process.stderr, `${text}\n`),
+		data: (value) => write(process.stdout, `${JSON.stringify(value, null, 2)}\n`),
 	};
+}
+
+/** Writes unless the stream already failed (its reader is gone): then the text is dropped, quietly. */
+function write(stream: NodeJS.WriteStream, text: string): void {
+	if (stream.destroyed || stream.writableEnded) return;
+	try {
+		stream.write(text);
+	} catch {
+		// EPIPE and friends also arrive as an "error" event, handled in signals.ts
+	}
 }
 
 /** NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal. */

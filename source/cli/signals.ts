@@ -1,26 +1,47 @@
 /**
- * One place that owns SIGINT and SIGTERM for the whole run. While an operation runs, a signal
- * aborts it (the core stops uv and restores the files itself); otherwise hpm exits with 130 or
- * 143 at once, and the core's exit hook releases any project lock it holds.
+ * One place that owns signals and broken output for the whole run. While an operation runs, a
+ * signal aborts it (the core stops uv and restores the files itself, then hpm exits with the
+ * signal's code); otherwise hpm exits at once, and the core's exit hook releases any project lock.
+ * SIGHUP (terminal closed, SSH dropped) and SIGQUIT are treated as SIGTERM is. SIGPIPE stays
+ * ignored (Node's default): the kernel sends it on every write to a closed pipe, and `hpm sync |
+ * head -3` should finish the sync it was asked for, not undo it; the closed pipe then shows up as
+ * an EPIPE error on the stream, which drops the rest of the output.
  */
+const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
+type ExitCode = (typeof CODES)[keyof typeof CODES];
+
 let active: AbortController | undefined;
-let received: 130 | 143 | undefined;
+let received: ExitCode | undefined;
 
 export function installSignalHandlers(): void {
-	const handle = (code: 130 | 143) => () => {
-		received ??= code;
-		if (active) {
-			active.abort();
-			return;
-		}
-		process.exit(code);
-	};
-	process.on("SIGINT", handle(130));
-	process.on("SIGTERM", handle(143));
+	for (const [name, code] of Object.entries(CODES) as [NodeJS.Signals, ExitCode][]) {
+		process.on(name, () => {
+			received ??= code;
+			if (active) {
+				active.abort();
+				return;
+			}
+			process.exit(code);
+		});
+	}
+	// A reader that went away (`hpm sync | head -3`), a closed terminal (EIO) or a full disk under a
+	// redirect must not stop hpm half-way: output is dropped and the command finishes or rolls back.
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on("error", () => {
+			broken = true;
+		});
+	}
 }
 
-/** An AbortSignal that the next SIGINT/SIGTERM fires, for the duration of one operation. */
-export function operationSignal(): { signal: AbortSignal; exitCode: () => 130 | 143 | undefined; dispose: () => void } {
+let broken = false;
+
+/** Whether stdout or stderr failed (their reader is gone); what is left to print is dropped. */
+export function outputBroken(): boolean {
+	return broken;
+}
+
+/** An AbortSignal that the next signal fires, for the duration of one operation. */
+export function operationSignal(): { signal: AbortSignal; exitCode: () => ExitCode | undefined; dispose: () => void } {
 	const controller = new AbortController();
 	active = controller;
 	if (received !== undefined) controller.abort();

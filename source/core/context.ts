@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { firstProblemError, HpmError } from "./errors.js";
 import { JOURNAL_FILE } from "./project/journal-file.js";
-import type { LockHooks } from "./project/lock.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { loadRegistryCached } from "./registry/cache.js";
 import type { Registry } from "./registry/model.js";
@@ -41,14 +40,13 @@ export function locateRoot(locator: Locator, cwd: string): string | undefined {
 }
 
 /**
- * Undoes what a killed hpm left half-done (its journal), under the project lock, before a command
- * reads the project. Costs one `stat` when there is nothing to undo.
+ * What a command that repairs nothing says when a killed hpm left a change unfinished (its
+ * journal), or undefined. Costs one `stat` when there is no journal.
  */
-export async function recoverInterrupted(locator: Locator, cwd: string, hooks: LockHooks): Promise<void> {
+export async function unfinishedChange(locator: Locator, cwd: string): Promise<string | undefined> {
 	const root = locateRoot(locator, cwd);
-	if (root === undefined || !existsSync(path.join(root, JOURNAL_FILE))) return;
-	const { underProjectLock } = await import("./project/lock.js");
-	await underProjectLock(root, "recover", hooks, () => undefined);
+	if (root === undefined || !existsSync(path.join(root, JOURNAL_FILE))) return undefined;
+	return (await import("./project/journal.js")).journalNotice(root);
 }
 
 /** The registry, through the index cache; any problem is an error pointing at the first one. */

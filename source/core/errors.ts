@@ -6,7 +6,7 @@ export type Location = {
 };
 
 /** Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error. */
-export type ExitCode = 1 | 2 | 130 | 143;
+export type ExitCode = 1 | 2 | 129 | 130 | 131 | 143;
 
 export type ErrorOptions = {
 	readonly hint?: string;

@@ -55,10 +55,7 @@ describe("the one operation runner", () => {
 		const held = await lockProject(dir, "test");
 		const waits: string[] = [];
 		const running = collect(
-			runOperation(
-				{ kind: "sync", dryRun: true },
-				{ locator, cwd: dir, hooks: { onWait: (o) => waits.push(o.command) } },
-			),
+			runOperation({ kind: "sync" }, { locator, cwd: dir, hooks: { onWait: (o) => waits.push(o.command) } }),
 		);
 		await until(() => waits.length > 0);
 		expect(waits).toEqual(["test"]);

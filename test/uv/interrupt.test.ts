@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
@@ -61,7 +61,7 @@ describe("interrupting a running sync", () => {
 		for (const [file, content] of before) if (!file.startsWith(".venv")) expect(after.get(file), file).toEqual(content);
 	});
 
-	it("SIGKILL of hpm itself: the next command stops the orphaned uv and restores the files", async () => {
+	it("SIGKILL of hpm itself: a read-only command only reports it; the next writing command stops the orphaned uv and restores the files", async () => {
 		const dir = copyExample();
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
 		slowPackage(dir);
@@ -72,12 +72,21 @@ describe("interrupting a running sync", () => {
 		};
 		const result = await runUntil(["sync"], dir, "$ uv add", "SIGKILL");
 		expect(result.code).toBeNull();
-		const next = hpm(["list"], { cwd: dir });
-		expect(next.code).toBe(0);
+		const list = hpm(["list"], { cwd: dir });
+		expect(list.code).toBe(0);
+		expect(list.stderr).toMatch(
+			/^hpm: an earlier `hpm sync` \(pid \d+, started .*\) did not finish; the next hpm sync, install or group command will look at what it changed and undo it\n$/,
+		);
+		expect(existsSync(path.join(dir, ".hpm.journal.json"))).toBe(true);
+		// a writing command that does not touch uv.lock, so the restored lock is visible as it is
+		const next = hpm(["group", "remove", "metrics", "-o", "metric-slow"], { cwd: dir });
+		expect(next.code, next.stderr).toBe(0);
 		expect(next.stderr).toContain("was killed before it finished; pyproject.toml and uv.lock were restored");
 		await expectNoBuildLeft();
-		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before.pyproject);
 		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(before.lock);
+		const restored = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		expect(restored).toBe(before.pyproject.toString("utf8").replace(', "metric-slow"', ""));
+		expect(existsSync(path.join(dir, ".hpm.journal.json"))).toBe(false);
 	});
 
 	it("Ctrl-C during check changes nothing and creates nothing", async () => {

@@ -7,6 +7,7 @@ export default defineCommand({
 	usage: "hpm group add GROUP --option NAME [--option NAME]... [options]",
 	description:
 		"1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.\nWithout --option on a terminal, a picker asks.",
+	writes: true,
 	args: ["GROUP"],
 	flags: {
 		option: { type: "string", short: "o", multiple: true, value: "NAME", help: "an option of the group (repeatable)" },

@@ -5,6 +5,7 @@ import { runReported } from "../operation.js";
 export default defineCommand({
 	usage: "hpm install --manifest FILE [--mode MODE] [options]",
 	description: "Installs the package one manifest describes (no registry needed), as your own dependency.",
+	writes: true,
 	args: [],
 	flags: {
 		manifest: { type: "string", value: "FILE", help: "the package manifest (registry/packages/NAME.yaml)" },

@@ -7,6 +7,7 @@ export default defineCommand({
 	usage: "hpm registry add [flags] [options]",
 	description:
 		"Writes registry/packages/<name>.yaml. For a local path, name and version are read from\nthe package's pyproject.toml when not given. On a terminal, a form asks for what is missing.",
+	writes: true,
 	args: [],
 	flags: PACKAGE_INPUTS,
 	run: async ({ locator, cwd, output, flags, prompter, hooks }) => {

@@ -5,6 +5,7 @@ export default defineCommand({
 	usage: "hpm sync [--mode MODE] [--dry-run] [options]",
 	description:
 		"Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\nIf uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
+	writes: true,
 	args: [],
 	flags: {
 		mode: MODE_FLAG,

@@ -64,10 +64,11 @@ export async function* install(
 	};
 	yield { type: "plan", plan };
 	const uv = await findUv();
-	return yield* transaction(project.file, "install", options.signal, async function* (scratch) {
+	return yield* transaction(project.file, "install", options.signal, async function* (tx) {
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
-		const file = path.join(scratch, "requirements.txt");
+		const file = path.join(tx.scratch, "requirements.txt");
 		writeFileSync(file, `${requirement}\n`);
+		tx.checkpoint();
 		const run = yield* runUv(uv, ["add", "--no-workspace", "-r", file], { cwd: project.root, signal: options.signal });
 		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;

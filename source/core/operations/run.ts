@@ -1,4 +1,4 @@
-import { type Locator, requireRoot, resolveContext } from "../context.js";
+import { type Locator, requireRoot, resolveContext, unfinishedChange } from "../context.js";
 import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import { loadRegistry } from "../registry/load.js";
@@ -42,14 +42,18 @@ export async function* runOperation(
 		return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
 	}
 	const root = requireRoot(locator, cwd);
+	const locking = { ...hooks, signal };
 	if (request.kind === "sync") {
 		const { sync } = await import("./sync.js");
-		return yield* underProjectLockStream(root, "sync", hooks, () =>
-			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal }),
-		);
+		const run = () => sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal });
+		if (!request.dryRun) return yield* underProjectLockStream(root, "sync", locking, run);
+		// a dry run writes nothing: no lock, and an unfinished change is only reported
+		const notice = await unfinishedChange(locator, cwd);
+		if (notice) hooks.onNotice?.(notice);
+		return yield* run();
 	}
 	const { install } = await import("./install.js");
-	return yield* underProjectLockStream(root, "install", hooks, () =>
+	return yield* underProjectLockStream(root, "install", locking, () =>
 		install(resolveContext(locator, cwd), { manifest: request.manifest, mode: request.mode, signal }),
 	);
 }

@@ -54,12 +54,13 @@ export async function* sync(
 	const uv = await uvProbe;
 	const { signal } = options;
 	const cwd = project.root;
-	return yield* transaction(project.file, "sync", signal, async function* (scratch) {
+	return yield* transaction(project.file, "sync", signal, async function* (tx) {
 		if (plan.remove.length > 0) {
 			yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
 			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals
 			// both edits only lock, and one exact `uv sync` at the end fixes the environment.
 			const args = ["remove", "--no-sync", "--", ...plan.remove.map((r) => r.name)];
+			tx.checkpoint();
 			checkRun(yield* runUv(uv, args, { cwd, signal }), "uv remove", plan);
 		}
 		const additions = [...plan.add, ...plan.switch];
@@ -67,9 +68,10 @@ export async function* sync(
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
 			// A requirements file outside the project carries per-package editable flags and git refs
 			// in one `uv add`; its paths are relative to the project root, as uv then records them.
-			const requirements = path.join(scratch, "requirements.txt");
+			const requirements = path.join(tx.scratch, "requirements.txt");
 			writeFileSync(requirements, `${additions.map((entry) => requirementLine(entry, cwd)).join("\n")}\n`);
 			const noSync = plan.remove.length > 0 ? ["--no-sync"] : [];
+			tx.checkpoint();
 			checkRun(
 				yield* runUv(uv, ["add", "--no-workspace", ...noSync, "-r", requirements], { cwd, signal }),
 				"uv add",
@@ -78,11 +80,14 @@ export async function* sync(
 		}
 		if (plan.remove.length > 0) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
+			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
 		}
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
+		tx.checkpoint();
 		await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value }]);
+		tx.wrote();
 		return synced(plan, true, false);
 	});
 }

@@ -1,55 +1,149 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { type HpmEvent, tap } from "../events.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { removeQuietly, sha256, stageFile } from "../fs-atomic.js";
+import { identify } from "../os/process.js";
 import type { Plan } from "../plan.js";
+import { hashOf, projectFiles } from "../project/files.js";
+import {
+	classify,
+	discardBackups,
+	type JournalBody,
+	keepBoth,
+	newJournal,
+	removeJournal,
+	restoreFiles,
+	writeJournal,
+} from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
 import { assertWritable } from "../project/write.js";
-import { beginJournal, endJournal, noteChild } from "../project/journal.js";
 import type { UvRun } from "../uv/driver.js";
 import { describeConflict, involvedOptions } from "./conflict.js";
 
-/** The bytes of pyproject.toml and uv.lock before hpm touched them (undefined: it did not exist). */
-type Backup = { readonly pyproject: Buffer; readonly lock: Buffer | undefined };
+/** What a transaction's body may ask of it. */
+export type Tx = {
+	/** A scratch folder outside the project, removed afterwards. */
+	readonly scratch: string;
+	/** Refuses to go on when pyproject.toml or uv.lock changed since hpm's last step (someone edited them). */
+	readonly checkpoint: () => void;
+	/** Records the files as they are now as hpm's own writing (after hpm itself edited them). */
+	readonly wrote: () => void;
+};
 
 /**
- * Runs `body`, which edits the project through uv, with pyproject.toml and uv.lock backed up in
- * memory; if it fails or is interrupted, both are put back byte for byte (uv itself does not
- * restore after a failed `uv remove`). `body` gets a scratch folder outside the project.
+ * Runs `body`, which changes the project through uv, as one change that completes or is undone.
+ * Before anything is touched, the bytes of pyproject.toml and uv.lock are staged beside them and a
+ * journal records their hashes; every step records what it wrote. If the body fails or is
+ * interrupted, the files are put back (a rename of the staged bytes, so a full disk cannot stop
+ * it) only if they hold what this change wrote; when someone else edited them meanwhile, nothing
+ * is restored and the old bytes are kept beside them as `*.hpm-before`.
  */
 export async function* transaction<T>(
 	pyproject: string,
 	command: string,
 	signal: AbortSignal | undefined,
-	body: (scratch: string) => AsyncGenerator<HpmEvent, T>,
+	body: (tx: Tx) => AsyncGenerator<HpmEvent, T>,
 ): AsyncGenerator<HpmEvent, T> {
 	assertWritable(pyproject);
 	const root = path.dirname(pyproject);
-	const lockFile = path.join(root, "uv.lock");
-	const backup: Backup = {
-		pyproject: readFileSync(pyproject),
-		lock: existsSync(lockFile) ? readFileSync(lockFile) : undefined,
+	const files = projectFiles(root);
+	const targets = { pyproject: files.pyproject.target, lock: files.lock.target };
+	const before = {
+		pyproject: readFileSync(targets.pyproject),
+		lock: files.lock.stats ? readFileSync(targets.lock) : undefined,
 	};
 	// compiled while uv runs: the last step of a sync edits pyproject.toml with it
 	loadEditor().catch(() => undefined);
-	// The journal outlives a SIGKILL: the next hpm command restores from it (see recoverJournal).
-	beginJournal(root, command, backup.pyproject, backup.lock);
-	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-"));
+	const staged: string[] = [];
+	let journal: JournalBody;
 	try {
-		const result = yield* tap(body(scratch), (event) => {
-			if (event.type === "uv-start" && event.pid !== undefined) noteChild(root, event.pid);
+		const pyBackup = stageFile(targets.pyproject, files.pyproject.stats, before.pyproject, "before");
+		staged.push(pyBackup);
+		const lockBackup = before.lock ? stageFile(targets.lock, files.lock.stats, before.lock, "before") : null;
+		if (lockBackup) staged.push(lockBackup);
+		journal = newJournal(command, {
+			pyproject: { before: sha256(before.pyproject), backup: path.basename(pyBackup), written: [] },
+			lock: {
+				before: before.lock ? sha256(before.lock) : null,
+				backup: lockBackup ? path.basename(lockBackup) : null,
+				written: [],
+			},
 		});
-		endJournal(root);
+		// The journal outlives a SIGKILL: the next writing hpm command finishes or undoes the change.
+		writeJournal(root, journal);
+	} catch (error) {
+		for (const file of staged) removeQuietly(file);
+		throw error;
+	}
+	const observe = () => ({ pyproject: hashOf(targets.pyproject), lock: hashOf(targets.lock) });
+	let last = { pyproject: journal.files.pyproject.before, lock: journal.files.lock.before };
+	const update = (change: Partial<JournalBody>) => {
+		journal = { ...journal, ...change };
+		writeJournal(root, journal);
+	};
+	const record = () => {
+		const now = observe();
+		const add = (list: (string | null)[], hash: string | null) => (list.includes(hash) ? list : [...list, hash]);
+		last = now;
+		update({
+			files: {
+				pyproject: { ...journal.files.pyproject, written: add(journal.files.pyproject.written, now.pyproject) },
+				lock: { ...journal.files.lock, written: add(journal.files.lock.written, now.lock) },
+			},
+		});
+	};
+	const tx: Tx = {
+		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
+		checkpoint: () => {
+			const now = observe();
+			if (now.pyproject !== last.pyproject || now.lock !== last.lock) {
+				throw new HpmError("project-changed", `pyproject.toml or uv.lock changed while hpm ${command} was running`, {
+					exitCode: 1,
+					hint: "hpm stopped before changing anything more; run the command again",
+				});
+			}
+		},
+		wrote: record,
+	};
+	try {
+		const result = yield* tap(body(tx), (event) => {
+			if (event.type === "uv-start") update({ running: identify(event.pid) ?? null });
+			if (event.type === "uv-exit") {
+				update({ running: null });
+				// What uv wrote is this change's: after a step that worked, after one hpm stopped (its
+				// partial work), and after `uv remove`, which does not undo itself. A failed `uv add`
+				// or `uv sync` undoes its own edits, so whatever differs then is someone else's.
+				if (event.exitCode === 0 || signal?.aborted || event.args[0] === "remove") record();
+			}
+		});
+		discardBackups(journal, targets);
+		removeJournal(root);
 		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
-		writeFileAtomic(pyproject, backup.pyproject);
-		if (backup.lock) writeFileAtomic(lockFile, backup.lock);
-		else if (existsSync(lockFile)) unlinkSync(lockFile);
-		endJournal(root);
-		yield { type: "restored", files: [pyproject, lockFile], message: "restored pyproject.toml and uv.lock" };
+		const current = observe();
+		const verdict = classify(journal, current);
+		if (verdict === "foreign") {
+			const kept = keepBoth(journal, targets, current);
+			removeJournal(root);
+			const why = error instanceof HpmError ? error.message : "it failed";
+			throw new HpmError(
+				"restore-conflict",
+				`hpm ${command} stopped (${why}), and pyproject.toml or uv.lock was changed by someone else meanwhile; hpm restored nothing, so no edit is lost`,
+				{
+					exitCode: 1,
+					hint: `${kept.map((k) => `${path.basename(k.copy)} holds ${path.basename(k.target)} from before the ${command}`).join("; ")}. Compare and keep what you want, delete the copies, then run hpm ${command} again`,
+				},
+			);
+		}
+		if (verdict === "ours") restoreFiles(journal, targets, current);
+		else discardBackups(journal, targets);
+		removeJournal(root);
+		if (verdict === "ours") {
+			yield { type: "restored", files: [targets.pyproject, targets.lock], message: "restored pyproject.toml and uv.lock" };
+		}
 		if (signal?.aborted) {
 			throw new HpmError("interrupted", "interrupted: uv was stopped and pyproject.toml and uv.lock were restored", {
 				exitCode: 1,
@@ -57,7 +151,7 @@ export async function* transaction<T>(
 		}
 		throw error;
 	} finally {
-		rmSync(scratch, { recursive: true, force: true });
+		rmSync(tx.scratch, { recursive: true, force: true });
 	}
 }
 

@@ -1,96 +1,250 @@
-import { existsSync, readFileSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
-import { writeFileAtomic } from "../fs-atomic.js";
-
+import * as z from "zod/mini";
+import { HpmError } from "../errors.js";
+import { removeQuietly, sha256, writeFileAtomic } from "../fs-atomic.js";
+import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 
-/** What hpm writes before its first change to the project, so a killed run can be undone. */
-type Journal = {
-	readonly pid: number;
-	readonly command: string;
-	readonly started: string;
-	/** base64 of pyproject.toml before the change. */
-	readonly pyproject: string;
-	/** base64 of uv.lock before the change, or null when there was none. */
-	readonly lock: string | null;
-	/** Process groups of the uv commands started so far (uv runs in its own group). */
-	readonly children?: number[];
-};
+/**
+ * The journal of one change to the project (sync or install): written before the first change,
+ * updated after every step, removed when the change is complete or undone. It holds no file
+ * contents, only hashes and the names of the backups staged beside the files, and a checksum:
+ * a journal that does not validate is set aside, never applied.
+ */
+const identitySchema = z.object({ pid: z.number().check(z.int(), z.positive()), start: z.string() });
+const hashSchema = z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/)));
+const fileSchema = z.object({
+	/** sha256 of the bytes before the change; null: the file did not exist. */
+	before: hashSchema,
+	/** The staged copy of those bytes beside the file (a name, never a path); null without one. */
+	backup: z.nullable(z.string().check(z.regex(/^\.[^/\\]+\.hpm-\d+-[0-9a-f]{8}\.before$/))),
+	/** Every state this change itself produced for the file (after each step), as hashes. */
+	written: z.array(hashSchema),
+});
+const journalSchema = z.object({
+	version: z.literal(2),
+	owner: identitySchema,
+	host: z.string(),
+	command: z.string().check(z.regex(/^[a-z][a-z -]*$/)),
+	started: z.string(),
+	files: z.object({ pyproject: fileSchema, lock: fileSchema }),
+	/** The uv process group running right now, if any. */
+	running: z.nullable(identitySchema),
+});
+
+export type JournalBody = z.infer<typeof journalSchema>;
+type FileName = keyof JournalBody["files"];
+
+const MAX_JOURNAL_BYTES = 64 * 1024;
 
 export function journalPath(root: string): string {
 	return path.join(root, JOURNAL_FILE);
 }
 
-/** Records the files' bytes before a change; written atomically before anything else is touched. */
-export function beginJournal(root: string, command: string, pyproject: Buffer, lock: Buffer | undefined): void {
-	const journal: Journal = {
-		pid: process.pid,
-		command,
-		started: new Date().toISOString(),
-		pyproject: pyproject.toString("base64"),
-		lock: lock ? lock.toString("base64") : null,
-	};
-	writeFileAtomic(journalPath(root), `${JSON.stringify(journal)}\n`);
+/** Writes the journal with its checksum, atomically. */
+export function writeJournal(root: string, body: JournalBody): void {
+	const text = JSON.stringify(body);
+	writeFileAtomic(journalPath(root), `${JSON.stringify({ body: JSON.parse(text) as unknown, checksum: sha256(text) })}\n`);
 }
 
-/** Notes a started uv process group, so a recovery can stop it if hpm itself was killed. */
-export function noteChild(root: string, pid: number): void {
+export function removeJournal(root: string): void {
+	removeQuietly(journalPath(root));
+}
+
+export function newJournal(command: string, files: JournalBody["files"]): JournalBody {
+	const owner = identify(process.pid) ?? { pid: process.pid, start: "" };
+	return { version: 2, owner, host: hostname(), command, started: new Date().toISOString(), files, running: null };
+}
+
+export type JournalRead =
+	| { readonly kind: "none" }
+	| { readonly kind: "valid"; readonly journal: JournalBody }
+	| { readonly kind: "invalid"; readonly reason: string };
+
+/** Reads and validates the journal: a regular file, small, well-formed, with a matching checksum. */
+export function readJournal(root: string): JournalRead {
 	const file = journalPath(root);
-	const journal = JSON.parse(readFileSync(file, "utf8")) as Journal;
-	writeFileAtomic(file, `${JSON.stringify({ ...journal, children: [...(journal.children ?? []), pid] })}\n`);
+	if (!existsSync(file)) return { kind: "none" };
+	let text: string;
+	try {
+		text = readSmallRegularFile(file, MAX_JOURNAL_BYTES);
+	} catch (error) {
+		return { kind: "invalid", reason: (error as Error).message };
+	}
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text);
+	} catch {
+		return { kind: "invalid", reason: "it is not JSON" };
+	}
+	const envelope = z.object({ body: z.unknown(), checksum: z.string() }).safeParse(raw);
+	if (!envelope.success) return { kind: "invalid", reason: "it is not an hpm journal" };
+	if (sha256(JSON.stringify(envelope.data.body)) !== envelope.data.checksum)
+		return { kind: "invalid", reason: "its checksum does not match (it was edited or damaged)" };
+	const body = journalSchema.safeParse(envelope.data.body);
+	if (!body.success) return { kind: "invalid", reason: "it does not have the shape hpm writes" };
+	return { kind: "valid", journal: body.data };
 }
 
-/** The change is complete (or fully undone): forget the old bytes. */
-export function endJournal(root: string): void {
+function readSmallRegularFile(file: string, limit: number): string {
+	const fd = openSync(file, "r");
 	try {
-		unlinkSync(journalPath(root));
-	} catch {
-		// nothing to forget
+		const stats = fstatSync(fd);
+		if (!stats.isFile()) throw new Error("it is not a regular file");
+		if (stats.size > limit) throw new Error(`it is ${stats.size} bytes, more than a journal ever holds`);
+		const buffer = Buffer.alloc(stats.size);
+		let read = 0;
+		while (read < stats.size) {
+			const n = readSync(fd, buffer, read, stats.size - read, read);
+			if (n === 0) break;
+			read += n;
+		}
+		return buffer.subarray(0, read).toString("utf8");
+	} finally {
+		closeSync(fd);
 	}
+}
+
+/** Whether the change a journal describes is still under way in a live hpm. */
+export function journalOwnerAlive(journal: JournalBody): boolean {
+	return journal.host === hostname() && isSameProcess(journal.owner);
+}
+
+/** What a read-only command says about a journal it finds (it repairs nothing), or undefined. */
+export function journalNotice(root: string): string | undefined {
+	const found = readJournal(root);
+	if (found.kind === "none") return undefined;
+	if (found.kind === "invalid")
+		return `${journalPath(root)} is not a valid hpm journal (${found.reason}); the next hpm sync, install or group command sets it aside and restores nothing`;
+	if (journalOwnerAlive(found.journal)) return undefined; // a change is running right now
+	const { command, owner, started } = found.journal;
+	return `an earlier \`hpm ${command}\` (pid ${owner.pid}, started ${started}) did not finish; the next hpm sync, install or group command will look at what it changed and undo it`;
+}
+
+/** Where each journalled file lives and what it holds now. */
+export type FileState = { readonly target: string; readonly hash: string | null };
+
+/**
+ * How the files compare with what the change wrote: `unchanged` when both still hold their bytes
+ * from before it, `ours` when every changed file holds a state the change itself produced
+ * (so restoring loses nothing), `foreign` when a file holds something else (someone edited it).
+ */
+export function classify(
+	journal: JournalBody,
+	current: Readonly<Record<FileName, string | null>>,
+): "unchanged" | "ours" | "foreign" {
+	const names: FileName[] = ["pyproject", "lock"];
+	if (names.every((name) => current[name] === journal.files[name].before)) return "unchanged";
+	const ours = names.every(
+		(name) => current[name] === journal.files[name].before || journal.files[name].written.includes(current[name]),
+	);
+	return ours ? "ours" : "foreign";
 }
 
 /**
- * Finishes what a killed hpm left behind: puts pyproject.toml and uv.lock back to the bytes the
- * journal holds, then removes it. Call it only while holding the project lock. Returns a
- * sentence for the user, or undefined when there was nothing to recover.
+ * Finishes, from its journal, a change that a killed hpm left behind; call it only while holding
+ * the project lock. Stops what is left of the uv it ran (only that process group), then restores
+ * the files only if they hold what the change wrote; if anyone edited them since, it restores
+ * nothing, keeps the old bytes beside them as `*.hpm-before` and says so (an error: the command
+ * that found it does not go on). A journal that does not validate is set aside, never applied.
  */
-export function recoverJournal(root: string): string | undefined {
-	const file = journalPath(root);
-	if (!existsSync(file)) return undefined;
-	let journal: Journal;
-	try {
-		journal = JSON.parse(readFileSync(file, "utf8")) as Journal;
-	} catch {
-		// A journal is written atomically, so an unreadable one was never complete: nothing was changed yet.
-		unlinkSync(file);
-		return undefined;
+export async function recoverJournal(
+	root: string,
+	targets: Readonly<Record<FileName, string>>,
+	hashOf: (file: string) => string | null,
+): Promise<string | undefined> {
+	const found = readJournal(root);
+	if (found.kind === "none") return undefined;
+	if (found.kind === "invalid") {
+		const aside = `${journalPath(root)}.invalid-${Date.now()}`;
+		renameSync(journalPath(root), aside);
+		return `set aside ${path.basename(journalPath(root))}: ${found.reason}; nothing was restored (it is kept as ${path.basename(aside)})`;
 	}
-	// uv outlives a SIGKILLed hpm (it has its own process group): stop it before it writes again.
-	for (const pid of journal.children ?? []) {
-		if (!isUvProcess(pid)) continue; // gone, or the number now belongs to someone else
-		try {
-			process.kill(-pid, "SIGKILL");
-		} catch {
-			// already gone
-		}
+	const journal = found.journal;
+	if (journalOwnerAlive(journal)) return undefined;
+	// A uv still at work for the dead hpm is stopped first; until then every change to the files
+	// is its own, so they are hpm's to undo. Once it has ended by itself, hpm cannot tell its
+	// last writes from a person's later edits, and only what the journal recorded counts.
+	const orphan = journal.running !== null && journal.host === hostname() && isSameProcess(journal.running);
+	if (journal.running && journal.host === hostname()) await stopRecordedGroup(journal.running);
+	const current = { pyproject: hashOf(targets.pyproject), lock: hashOf(targets.lock) };
+	const what = `an earlier \`hpm ${journal.command}\` (pid ${journal.owner.pid}, started ${journal.started}) was killed before it finished`;
+	const classified = classify(journal, current);
+	const verdict = classified === "foreign" && orphan ? "ours" : classified;
+	if (verdict === "unchanged") {
+		discardBackups(journal, targets);
+		removeJournal(root);
+		return `${what}; it had not changed pyproject.toml or uv.lock yet`;
 	}
-	const lockFile = path.join(root, "uv.lock");
-	writeFileAtomic(path.join(root, "pyproject.toml"), Buffer.from(journal.pyproject, "base64"));
-	if (journal.lock === null) {
-		if (existsSync(lockFile)) unlinkSync(lockFile);
-	} else {
-		writeFileAtomic(lockFile, Buffer.from(journal.lock, "base64"));
+	if (verdict === "ours") {
+		restoreFiles(journal, targets, current);
+		removeJournal(root);
+		return `${what}; pyproject.toml and uv.lock were restored to their state before it (run it again to apply it)`;
 	}
-	unlinkSync(file);
-	return `an earlier \`hpm ${journal.command}\` (pid ${journal.pid}, started ${journal.started}) was killed before it finished; pyproject.toml and uv.lock were restored to their state before it (run it again to apply it)`;
+	const kept = keepBoth(journal, targets, current);
+	removeJournal(root);
+	throw new HpmError(
+		"recovery-conflict",
+		`${what}, and pyproject.toml or uv.lock changed after it; hpm restored nothing, so no edit is lost`,
+		{
+			exitCode: 1,
+			hint: `${kept.map((k) => `${k.copy} holds ${path.basename(k.target)} from before that ${journal.command}`).join("; ")}. Compare (diff) and keep what you want, delete the copies, then run the command again`,
+		},
+	);
 }
 
-/** Whether `pid` is alive and is a uv process (by its command line, where /proc exists). */
-function isUvProcess(pid: number): boolean {
-	try {
-		const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-		return path.basename(argv0) === "uv";
-	} catch {
-		return false;
+/** Puts back the staged bytes of every file the change touched (a rename: no new disk space needed). */
+export function restoreFiles(
+	journal: JournalBody,
+	targets: Readonly<Record<FileName, string>>,
+	current: Readonly<Record<FileName, string | null>>,
+): void {
+	for (const name of ["pyproject", "lock"] as const) {
+		const file = journal.files[name];
+		const target = targets[name];
+		const backup = file.backup === null ? undefined : path.join(path.dirname(target), file.backup);
+		if (current[name] === file.before) {
+			if (backup) removeQuietly(backup);
+			continue;
+		}
+		if (file.before === null) removeQuietly(target);
+		else if (backup && existsSync(backup)) renameSync(backup, target);
+		else throw new HpmError("backup-missing", `the backup of ${target} is gone; hpm cannot restore it`);
 	}
 }
+
+/** Renames each backup of a changed file to a visible `<file>.hpm-before`, leaving the file as it is. */
+function keepBoth(
+	journal: JournalBody,
+	targets: Readonly<Record<FileName, string>>,
+	current: Readonly<Record<FileName, string | null>>,
+): { target: string; copy: string }[] {
+	const kept: { target: string; copy: string }[] = [];
+	for (const name of ["pyproject", "lock"] as const) {
+		const file = journal.files[name];
+		const target = targets[name];
+		const backup = file.backup === null ? undefined : path.join(path.dirname(target), file.backup);
+		if (!backup || !existsSync(backup)) continue;
+		if (current[name] === file.before) {
+			removeQuietly(backup);
+			continue;
+		}
+		let copy = `${target}.hpm-before`;
+		for (let n = 1; existsSync(copy); n++) copy = `${target}.hpm-before.${n}`;
+		renameSync(backup, copy);
+		kept.push({ target, copy });
+	}
+	return kept;
+}
+
+function discardBackups(journal: JournalBody, targets: Readonly<Record<FileName, string>>): void {
+	for (const name of ["pyproject", "lock"] as const) {
+		const backup = journal.files[name].backup;
+		if (backup !== null) removeQuietly(path.join(path.dirname(targets[name]), backup));
+	}
+}
+
+export { keepBoth, discardBackups };
+export type { FileName, ProcessIdentity };

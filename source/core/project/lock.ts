@@ -1,8 +1,10 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, type Stats, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { HpmError, isCode } from "../errors.js";
-import { recoverJournal } from "./journal.js";
+import { identify, isSameProcess } from "../os/process.js";
+import { hashOf, projectFiles } from "./files.js";
+import { journalPath, recoverJournal } from "./journal.js";
 
 export const LOCK_FILE = ".hpm.lock";
 
@@ -11,45 +13,61 @@ export type LockOwner = {
 	readonly host: string;
 	readonly command: string;
 	readonly started: string;
+	/** When the owner process started (see os/process.ts), so a reused pid is not mistaken for it. */
+	readonly start?: string;
 };
 
 export type ProjectLock = { release(): void };
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+// An empty or unreadable lock file is an owner between creating and filling it, unless it is this old
+// (either way: a clock that jumped makes a future time as suspect as an old one).
+const HALF_WRITTEN_MS = 2_000;
+
+/** `HPM_LOCK_TIMEOUT_MS`, checked: a wait without a deadline is never what anyone meant. */
+export function lockTimeout(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.HPM_LOCK_TIMEOUT_MS;
+	if (raw === undefined || raw === "") return DEFAULT_TIMEOUT_MS;
+	const value = Number(raw);
+	if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+		throw new HpmError("invalid-setting", `HPM_LOCK_TIMEOUT_MS must be a whole number of milliseconds, got "${raw}"`, {
+			hint: "unset it (the default is 60000) or set it to a number such as 30000",
+		});
+	}
+	return value;
+}
 
 /**
  * Takes the project lock (`.hpm.lock` beside pyproject.toml, holding the owner's pid), like git's
  * index.lock. A lock whose owner process is gone is stale and taken over. While another live hpm
  * holds it, this waits up to `timeoutMs`, telling the user once, then gives up with a clear error.
+ * Every path through here has that deadline, and `signal` (Ctrl-C) ends the wait at once.
  */
 export async function lockProject(
 	root: string,
 	command: string,
-	options: { timeoutMs?: number; onWait?: (owner: LockOwner) => void } = {},
+	options: { timeoutMs?: number; onWait?: (owner: LockOwner) => void; signal?: AbortSignal | undefined } = {},
 ): Promise<ProjectLock> {
 	const file = path.join(root, LOCK_FILE);
-	const timeoutMs = options.timeoutMs ?? Number(process.env.HPM_LOCK_TIMEOUT_MS ?? 60_000);
-	const deadline = Date.now() + timeoutMs;
+	const deadline = Date.now() + (options.timeoutMs ?? lockTimeout());
 	let told = false;
 	for (;;) {
-		const owner: LockOwner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+		if (options.signal?.aborted) throw new HpmError("interrupted", "interrupted while waiting for the project lock", { exitCode: 1 });
+		const owner: LockOwner = {
+			pid: process.pid,
+			host: hostname(),
+			command,
+			started: new Date().toISOString(),
+			...(identify(process.pid) ? { start: identify(process.pid)?.start } : {}),
+		};
 		try {
-			const fd = openSync(file, "wx");
-			writeSync(fd, `${JSON.stringify(owner)}\n`);
-			closeSync(fd);
-			let released = false;
-			const lock = {
-				release: () => {
-					if (released) return;
-					released = true;
-					held.delete(lock);
-					try {
-						if (readOwner(file)?.pid === process.pid) unlinkSync(file);
-					} catch {
-						// already gone
-					}
-				},
-			};
-			holdUntilExit(lock);
-			return lock;
+			const fd = openSync(file, "wx", 0o644);
+			try {
+				writeSync(fd, `${JSON.stringify(owner)}\n`);
+			} finally {
+				closeSync(fd);
+			}
+			return holdUntilExit(file);
 		} catch (error) {
 			if (!isCode(error, "EEXIST")) {
 				throw new HpmError("lock-failed", `cannot create ${file}: ${(error as Error).message}`, {
@@ -57,9 +75,9 @@ export async function lockProject(
 				});
 			}
 		}
+		assertLockFile(file);
 		const current = readOwner(file);
-		// An empty lock file is an owner between creating and filling it, unless it is old.
-		const stale = current === undefined ? ageMs(file) > 2_000 : isStale(current);
+		const stale = current === undefined ? Math.abs(ageMs(file)) > HALF_WRITTEN_MS : isStale(current);
 		if (stale) {
 			try {
 				unlinkSync(file);
@@ -68,30 +86,46 @@ export async function lockProject(
 			}
 			continue;
 		}
-		if (current === undefined) {
-			await sleep(50);
-			continue;
-		}
 		if (Date.now() >= deadline) {
-			throw new HpmError(
-				"locked",
-				`another hpm is running in this project (pid ${current.pid}: hpm ${current.command}, since ${current.started})`,
-				{
-					hint: `wait for it to finish; if no hpm is running, delete ${file}`,
-				},
-			);
+			const who = current ? `pid ${current.pid}: hpm ${current.command}, since ${current.started}` : "its owner is unknown";
+			throw new HpmError("locked", `another hpm is running in this project (${who})`, {
+				hint: `wait for it to finish; if no hpm is running, delete ${file}`,
+			});
 		}
-		if (!told) {
+		if (!told && current) {
 			told = true;
 			options.onWait?.(current);
 		}
-		await sleep(100);
+		await sleep(current ? 100 : 50, options.signal);
 	}
+}
+
+/** An odd lock (a folder, a link, a device) is an error with the fix, never a loop. */
+function assertLockFile(file: string): void {
+	let stats: Stats;
+	try {
+		stats = lstatSync(file);
+	} catch {
+		return; // gone again: the loop retries
+	}
+	if (!stats.isFile()) {
+		throw new HpmError("lock-odd", `${file} is not hpm's lock file (it is ${kindOf(stats)})`, {
+			hint: `remove it (rm -r "${file}") and run the command again`,
+		});
+	}
+}
+
+function kindOf(stats: Stats): string {
+	if (stats.isDirectory()) return "a folder";
+	if (stats.isSymbolicLink()) return "a symbolic link";
+	if (stats.isFIFO()) return "a named pipe";
+	if (stats.isSocket()) return "a socket";
+	return "a device";
 }
 
 function ageMs(file: string): number {
 	try {
-		return Date.now() - statSync(file).mtimeMs;
+		return Date.now() - lstatSync(file).mtimeMs;
 	} catch {
 		return 0;
 	}
@@ -99,16 +133,27 @@ function ageMs(file: string): number {
 
 function readOwner(file: string): LockOwner | undefined {
 	try {
-		const data = JSON.parse(readFileSync(file, "utf8")) as Partial<LockOwner>;
-		return typeof data.pid === "number" ? (data as LockOwner) : undefined;
+		const text = readFileSync(file, "utf8");
+		if (text.length > 4096) return undefined;
+		const data = JSON.parse(text) as Partial<LockOwner>;
+		return typeof data.pid === "number" && Number.isInteger(data.pid) && data.pid > 0 && typeof data.host === "string"
+			? {
+					pid: data.pid,
+					host: data.host,
+					command: String(data.command ?? "?"),
+					started: String(data.started ?? "?"),
+					...(typeof data.start === "string" ? { start: data.start } : {}),
+				}
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
-/** A lock is stale when its owner is on this machine and no longer alive. */
+/** A lock is stale when its owner is on this machine and no longer alive (or its pid is someone else's now). */
 function isStale(owner: LockOwner): boolean {
 	if (owner.host !== hostname()) return false;
+	if (owner.start !== undefined && identify(owner.pid) !== undefined) return !isSameProcess({ pid: owner.pid, start: owner.start });
 	try {
 		process.kill(owner.pid, 0);
 		return false;
@@ -117,21 +162,44 @@ function isStale(owner: LockOwner): boolean {
 	}
 }
 
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(done, ms);
+		function done() {
+			clearTimeout(timer);
+			signal?.removeEventListener("abort", done);
+			resolve();
+		}
+		signal?.addEventListener("abort", done, { once: true });
+	});
 }
 
 /** Locks this process holds; released when it exits, however it exits (a signal's handler calls exit). */
 const held = new Set<ProjectLock>();
 let exitHook = false;
 
-function holdUntilExit(lock: ProjectLock): void {
+function holdUntilExit(file: string): ProjectLock {
+	let released = false;
+	const lock: ProjectLock = {
+		release: () => {
+			if (released) return;
+			released = true;
+			held.delete(lock);
+			try {
+				if (readOwner(file)?.pid === process.pid) unlinkSync(file);
+			} catch {
+				// already gone
+			}
+		},
+	};
 	held.add(lock);
-	if (exitHook) return;
-	exitHook = true;
-	process.on("exit", () => {
-		for (const each of [...held]) each.release();
-	});
+	if (!exitHook) {
+		exitHook = true;
+		process.on("exit", () => {
+			for (const each of [...held]) each.release();
+		});
+	}
+	return lock;
 }
 
 /** What a locked command tells its caller while it runs: a wait for another hpm, a recovery. */
@@ -139,6 +207,10 @@ export type LockHooks = {
 	readonly onWait?: ((owner: LockOwner) => void) | undefined;
 	/** A killed hpm's change was undone before this command started; the sentence says so. */
 	readonly onRecovered?: ((message: string) => void) | undefined;
+	/** Something a command that repairs nothing should say (an unfinished change, found and left alone). */
+	readonly onNotice?: ((message: string) => void) | undefined;
+	/** Ends a wait for the lock at once (Ctrl-C). */
+	readonly signal?: AbortSignal | undefined;
 };
 
 /**
@@ -174,12 +246,19 @@ export async function* underProjectLockStream<E, T>(
 	}
 }
 
-/** The lock, with whatever a killed hpm left behind (its journal) already undone. */
+/** The lock, with whatever a killed hpm left behind (its journal) already finished. */
 async function acquire(root: string, command: string, hooks: LockHooks): Promise<ProjectLock> {
-	const lock = await lockProject(root, command, { onWait: hooks.onWait });
+	const lock = await lockProject(root, command, { onWait: hooks.onWait, signal: hooks.signal });
 	try {
-		const recovered = recoverJournal(root);
-		if (recovered) hooks.onRecovered?.(recovered);
+		if (existsSync(journalPath(root))) {
+			const files = projectFiles(root);
+			const recovered = await recoverJournal(
+				root,
+				{ pyproject: files.pyproject.target, lock: files.lock.target },
+				hashOf,
+			);
+			if (recovered) hooks.onRecovered?.(recovered);
+		}
 		return lock;
 	} catch (error) {
 		lock.release();

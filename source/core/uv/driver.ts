@@ -2,6 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
+import { groupAlive, stopGroup } from "../os/process.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
 export type Uv = { readonly bin: string; readonly version: string };
@@ -108,7 +109,12 @@ export async function* runUv(
 			resolve(2);
 		});
 	});
-	const stop = () => killGroup(child.pid);
+	// Stopping waits until the whole group is gone (a shim's children included), so nothing of
+	// uv's can write after hpm restores the files.
+	let stopping: Promise<boolean> | undefined;
+	const stop = () => {
+		if (child.pid !== undefined) stopping ??= stopGroup(child.pid);
+	};
 	if (options.signal?.aborted) stop();
 	options.signal?.addEventListener("abort", stop, { once: true });
 	yield { type: "uv-start", args: full, pid: child.pid };
@@ -128,23 +134,12 @@ export async function* runUv(
 	}
 	const exitCode = await exited;
 	options.signal?.removeEventListener("abort", stop);
+	// what uv started and left behind is stopped too before anyone looks at the files
+	if (child.pid !== undefined && groupAlive(child.pid)) stop();
+	await stopping;
 	if (failure && isCode(failure, "ENOENT"))
 		throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
 	const aborted = options.signal?.aborted === true;
 	yield { type: "uv-exit", args: full, exitCode };
 	return { exitCode, lines, aborted };
-}
-
-/** SIGTERM to the whole process group, then SIGKILL to whatever is left after three seconds. */
-export function killGroup(pid: number | undefined): void {
-	if (pid === undefined) return;
-	const send = (signal: NodeJS.Signals) => {
-		try {
-			process.kill(-pid, signal);
-		} catch {
-			// the group is already gone
-		}
-	};
-	send("SIGTERM");
-	setTimeout(() => send("SIGKILL"), 3_000).unref();
 }
