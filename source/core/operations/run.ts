@@ -45,7 +45,8 @@ export async function* runOperation(
 	const locking = { ...hooks, signal };
 	if (request.kind === "sync") {
 		const { sync } = await import("./sync.js");
-		const run = () => sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal });
+		const run = () =>
+			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal });
 		if (!request.dryRun) return yield* underProjectLockStream(root, "sync", locking, run);
 		// a dry run writes nothing: no lock, and an unfinished change is only reported
 		const notice = await unfinishedChange(locator, cwd);

@@ -142,7 +142,11 @@ export async function* transaction<T>(
 		else discardBackups(journal, targets);
 		removeJournal(root);
 		if (verdict === "ours") {
-			yield { type: "restored", files: [targets.pyproject, targets.lock], message: "restored pyproject.toml and uv.lock" };
+			yield {
+				type: "restored",
+				files: [targets.pyproject, targets.lock],
+				message: "restored pyproject.toml and uv.lock",
+			};
 		}
 		if (signal?.aborted) {
 			throw new HpmError("interrupted", "interrupted: uv was stopped and pyproject.toml and uv.lock were restored", {

@@ -46,7 +46,10 @@ export function journalPath(root: string): string {
 /** Writes the journal with its checksum, atomically. */
 export function writeJournal(root: string, body: JournalBody): void {
 	const text = JSON.stringify(body);
-	writeFileAtomic(journalPath(root), `${JSON.stringify({ body: JSON.parse(text) as unknown, checksum: sha256(text) })}\n`);
+	writeFileAtomic(
+		journalPath(root),
+		`${JSON.stringify({ body: JSON.parse(text) as unknown, checksum: sha256(text) })}\n`,
+	);
 }
 
 export function removeJournal(root: string): void {

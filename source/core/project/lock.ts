@@ -52,7 +52,8 @@ export async function lockProject(
 	const deadline = Date.now() + (options.timeoutMs ?? lockTimeout());
 	let told = false;
 	for (;;) {
-		if (options.signal?.aborted) throw new HpmError("interrupted", "interrupted while waiting for the project lock", { exitCode: 1 });
+		if (options.signal?.aborted)
+			throw new HpmError("interrupted", "interrupted while waiting for the project lock", { exitCode: 1 });
 		const owner: LockOwner = {
 			pid: process.pid,
 			host: hostname(),
@@ -87,7 +88,9 @@ export async function lockProject(
 			continue;
 		}
 		if (Date.now() >= deadline) {
-			const who = current ? `pid ${current.pid}: hpm ${current.command}, since ${current.started}` : "its owner is unknown";
+			const who = current
+				? `pid ${current.pid}: hpm ${current.command}, since ${current.started}`
+				: "its owner is unknown";
 			throw new HpmError("locked", `another hpm is running in this project (${who})`, {
 				hint: `wait for it to finish; if no hpm is running, delete ${file}`,
 			});
@@ -153,7 +156,8 @@ function readOwner(file: string): LockOwner | undefined {
 /** A lock is stale when its owner is on this machine and no longer alive (or its pid is someone else's now). */
 function isStale(owner: LockOwner): boolean {
 	if (owner.host !== hostname()) return false;
-	if (owner.start !== undefined && identify(owner.pid) !== undefined) return !isSameProcess({ pid: owner.pid, start: owner.start });
+	if (owner.start !== undefined && identify(owner.pid) !== undefined)
+		return !isSameProcess({ pid: owner.pid, start: owner.start });
 	try {
 		process.kill(owner.pid, 0);
 		return false;
