@@ -83,16 +83,46 @@ export async function* transaction<T>(
 		journal = { ...journal, ...change };
 		writeJournal(root, journal);
 	};
-	const record = () => {
-		const now = observe();
+	const remember = (now: { pyproject: string | null; lock: string | null }) => {
 		const add = (list: (string | null)[], hash: string | null) => (list.includes(hash) ? list : [...list, hash]);
-		last = now;
 		update({
 			files: {
 				pyproject: { ...journal.files.pyproject, written: add(journal.files.pyproject.written, now.pyproject) },
 				lock: { ...journal.files.lock, written: add(journal.files.lock.written, now.lock) },
 			},
 		});
+	};
+	const record = () => {
+		last = observe();
+		remember(last);
+	};
+	// While uv runs a step, the files are looked at every 50 ms. uv writes each of them once per
+	// step; that first change is recorded as this change's own at once (a SIGKILLed hpm's journal
+	// then knows it). A second change of the same file means someone else wrote it too.
+	let watch: { timer: NodeJS.Timeout; changes: { pyproject: number; lock: number } } | undefined;
+	const startWatch = () => {
+		let seen = observe();
+		const changes = { pyproject: 0, lock: 0 };
+		const look = () => {
+			const now = observe();
+			for (const name of ["pyproject", "lock"] as const) {
+				if (now[name] === seen[name]) continue;
+				changes[name] += 1;
+				if (changes[name] === 1) remember({ ...last, [name]: now[name] });
+			}
+			seen = now;
+		};
+		watch = { timer: setInterval(look, 50), changes };
+		return look;
+	};
+	let lookNow: (() => void) | undefined;
+	const stopWatch = () => {
+		lookNow?.();
+		if (watch) clearInterval(watch.timer);
+		const changes = watch?.changes ?? { pyproject: 0, lock: 0 };
+		watch = undefined;
+		lookNow = undefined;
+		return changes;
 	};
 	const tx: Tx = {
 		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
@@ -109,13 +139,18 @@ export async function* transaction<T>(
 	};
 	try {
 		const result = yield* tap(body(tx), (event) => {
-			if (event.type === "uv-start") update({ running: identify(event.pid) ?? null });
+			if (event.type === "uv-start") {
+				update({ running: identify(event.pid) ?? null });
+				lookNow = startWatch();
+			}
 			if (event.type === "uv-exit") {
+				const changes = stopWatch();
 				update({ running: null });
-				// What uv wrote is this change's: after a step that worked, after one hpm stopped (its
-				// partial work), and after `uv remove`, which does not undo itself. A failed `uv add`
-				// or `uv sync` undoes its own edits, so whatever differs then is someone else's.
-				if (event.exitCode === 0 || signal?.aborted || event.args[0] === "remove") record();
+				// What uv wrote is this change's: after a step that worked, and after one hpm stopped
+				// or `uv remove` failed (neither undoes itself), if each file changed at most once. A
+				// failed `uv add` or `uv sync` undoes its own edits: whatever differs then is someone else's.
+				const once = changes.pyproject <= 1 && changes.lock <= 1;
+				if (event.exitCode === 0 || (once && (signal?.aborted || event.args[0] === "remove"))) record();
 			}
 		});
 		discardBackups(journal, targets);
@@ -155,6 +190,7 @@ export async function* transaction<T>(
 		}
 		throw error;
 	} finally {
+		stopWatch();
 		rmSync(tx.scratch, { recursive: true, force: true });
 	}
 }

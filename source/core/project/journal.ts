@@ -167,15 +167,12 @@ export async function recoverJournal(
 	}
 	const journal = found.journal;
 	if (journalOwnerAlive(journal)) return undefined;
-	// A uv still at work for the dead hpm is stopped first; until then every change to the files
-	// is its own, so they are hpm's to undo. Once it has ended by itself, hpm cannot tell its
-	// last writes from a person's later edits, and only what the journal recorded counts.
-	const orphan = journal.running !== null && journal.host === hostname() && isSameProcess(journal.running);
+	// A uv still at work for the dead hpm is stopped first. What it wrote after hpm died cannot be
+	// told from a person's edits: only the states the journal recorded count as hpm's.
 	if (journal.running && journal.host === hostname()) await stopRecordedGroup(journal.running);
 	const current = { pyproject: hashOf(targets.pyproject), lock: hashOf(targets.lock) };
 	const what = `an earlier \`hpm ${journal.command}\` (pid ${journal.owner.pid}, started ${journal.started}) was killed before it finished`;
-	const classified = classify(journal, current);
-	const verdict = classified === "foreign" && orphan ? "ours" : classified;
+	const verdict = classify(journal, current);
 	if (verdict === "unchanged") {
 		discardBackups(journal, targets);
 		removeJournal(root);
