@@ -3,6 +3,7 @@ import { useCallback, useEffect, useReducer, useState } from "react";
 import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
 import type { Locator } from "../source/core/context.js";
+import { displaySafe } from "../source/core/text.js";
 import { choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
@@ -69,7 +70,7 @@ export function App({ locator, cwd }: AppProps) {
 							: { kind: "toggle" as const, group, option };
 					choose(locator, cwd, choice)
 						.then((result) => {
-							setMessage(`${result.message} (pending: press s to sync)`);
+							setMessage(displaySafe(`${result.message} (pending: press s to sync)`));
 							reload();
 						})
 						.catch((error: unknown) => setMessage(errorText(error)));

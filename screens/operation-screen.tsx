@@ -4,6 +4,7 @@ import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import type { Locator } from "../source/core/context.js";
 import { formatProblem } from "../source/core/errors.js";
+import { displaySafe } from "../source/core/text.js";
 import type { Plan } from "../source/core/plan.js";
 import { useOperation } from "./use-operation.js";
 
@@ -53,7 +54,7 @@ export function OperationScreen({ kind, locator, cwd, width, height, onBack, act
 						<Box flexDirection="column">
 							{state.problems.slice(0, 5).map((p) => (
 								<Text key={p.message} color="red" wrap="truncate-end">
-									problem: {formatProblem(p)}
+									problem: {displaySafe(formatProblem(p))}
 								</Text>
 							))}
 						</Box>
@@ -69,7 +70,7 @@ export function OperationScreen({ kind, locator, cwd, width, height, onBack, act
 					{state.phase === "running" || state.phase === "done" ? (
 						<LogTail lines={state.lines} height={Math.max(3, height - planHeight - 6)} />
 					) : null}
-					{state.phase === "done" ? <Text color={state.ok ? "green" : "red"}>{state.summary}</Text> : null}
+					{state.phase === "done" ? <Text color={state.ok ? "green" : "red"}>{displaySafe(state.summary)}</Text> : null}
 				</>
 			)}
 			<Box flexGrow={1} />

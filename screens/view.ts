@@ -1,5 +1,6 @@
 import type { Locator } from "../source/core/context.js";
 import { HpmError } from "../source/core/errors.js";
+import { displaySafe } from "../source/core/text.js";
 import { type LoadedOverview, loadOverview } from "../source/core/overview.js";
 
 /** Everything the browser shows, read fresh from disk through the core. */
@@ -16,7 +17,7 @@ export function errorText(error: unknown): string {
 		const where = error.location
 			? `${error.location.file}${error.location.line ? `:${error.location.line}` : ""}: `
 			: "";
-		return `${where}${error.message}${error.hint ? ` (${error.hint})` : ""}`;
+		return displaySafe(`${where}${error.message}${error.hint ? ` (${error.hint})` : ""}`);
 	}
-	return error instanceof Error ? error.message : String(error);
+	return displaySafe(error instanceof Error ? error.message : String(error));
 }

@@ -1,4 +1,9 @@
 import { formatLocation, type HpmError, type Problem } from "../core/errors.js";
+import { displaySafe, terminalSafe } from "../core/text.js";
+
+const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const jsonSafe = (json: string) =>
+	json.replace(JSON_UNSAFE, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
 
 /** Where a command writes. Commands never call console.* directly, so tests and JSON stay clean. */
 export type Output = {
@@ -14,9 +19,10 @@ export function createOutput(json: boolean, env = process.env, stdout = process.
 	return {
 		json,
 		color: !json && colorEnabled(env, Boolean(stdout.isTTY)),
-		out: (text) => write(process.stdout, `${text}\n`),
-		err: (text) => write(process.stderr, `${text}\n`),
-		data: (value) => write(process.stdout, `${JSON.stringify(value, null, 2)}\n`),
+		out: (text) => write(process.stdout, `${terminalSafe(text)}\n`),
+		err: (text) => write(process.stderr, `${terminalSafe(text)}\n`),
+		// JSON.stringify escapes C0 controls; DEL, C1 and bidi overrides are escaped here too
+		data: (value) => write(process.stdout, `${jsonSafe(JSON.stringify(value, null, 2))}\n`),
 	};
 }
 
@@ -57,8 +63,8 @@ export function problemJson(problem: Problem & { readonly hint?: string | undefi
 	const { location } = problem;
 	return {
 		code: problem.code,
-		message: problem.message,
-		...(problem.hint ? { hint: problem.hint } : {}),
+		message: displaySafe(problem.message),
+		...(problem.hint ? { hint: displaySafe(problem.hint) } : {}),
 		...(location ? { file: location.file } : {}),
 		...(location?.line === undefined ? {} : { line: location.line }),
 		...(location?.column === undefined ? {} : { column: location.column }),

@@ -62,12 +62,18 @@ export function writeTarget(file: string): { readonly path: string; readonly sta
  * owner and group, and is flushed to disk. Returns its path; `commitStaged` renames it into place.
  * Nothing else is touched, so a failure here (a full disk) leaves the target as it was.
  */
-export function stageFile(target: string, stats: Stats | undefined, bytes: string | Uint8Array, tag = "tmp"): string {
+export function stageFile(
+	target: string,
+	stats: Stats | undefined,
+	bytes: string | Uint8Array,
+	tag = "tmp",
+	newMode = 0o644,
+): string {
 	const staged = path.join(
 		path.dirname(target),
 		`.${path.basename(target)}.hpm-${process.pid}-${randomBytes(4).toString("hex")}.${tag}`,
 	);
-	const mode = stats ? stats.mode & 0o7777 : 0o644;
+	const mode = stats ? stats.mode & 0o7777 : newMode;
 	const fd = openSync(staged, "wx", mode);
 	try {
 		fchmodSync(fd, mode); // the umask must not narrow the file's mode
@@ -111,9 +117,9 @@ export function commitStaged(staged: string, target: string): void {
  * symlink is written through, mode, owner and group are kept; a hard link or a special file is
  * refused with a message rather than silently replaced.
  */
-export function writeFileAtomic(file: string, bytes: string | Uint8Array): void {
+export function writeFileAtomic(file: string, bytes: string | Uint8Array, options: { newMode?: number } = {}): void {
 	const { path: target, stats } = writeTarget(file);
-	commitStaged(stageFile(target, stats, bytes), target);
+	commitStaged(stageFile(target, stats, bytes, "tmp", options.newMode), target);
 }
 
 export function removeQuietly(file: string): void {

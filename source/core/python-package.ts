@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { readRegularFile, UnreadableFile } from "./os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 
@@ -29,8 +30,13 @@ export function readPythonPackage(dir: string): PythonPackage | string {
 	}
 	let data: { project?: { name?: unknown; version?: unknown } };
 	try {
-		data = parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")) as typeof data;
+		data = parse(
+			readRegularFile(file, 10_000_000)
+				.toString("utf8")
+				.replace(/^\uFEFF/, ""),
+		) as typeof data;
 	} catch (error) {
+		if (error instanceof UnreadableFile) return `${file} ${error.message}`;
 		return `${file} is not valid TOML: ${(error as Error).message.split("\n")[0]}`;
 	}
 	const name = typeof data.project?.name === "string" ? data.project.name : undefined;

@@ -1,7 +1,7 @@
 import { nameWords, normalizeName, requirementName } from "../names.js";
 import type { PlanEntry } from "../plan.js";
 import { readPythonPackage } from "../python-package.js";
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
 import { parse } from "smol-toml";
 import path from "node:path";
 
@@ -32,7 +32,9 @@ function localDependencies(entry: PlanEntry): string[] {
 	const found = readPythonPackage(entry.source.path);
 	if (typeof found === "string") return [];
 	try {
-		const data = parse(readFileSync(path.join(entry.source.path, "pyproject.toml"), "utf8")) as {
+		const data = parse(
+			readRegularFile(path.join(entry.source.path, "pyproject.toml"), 10_000_000).toString("utf8"),
+		) as {
 			project?: { dependencies?: unknown };
 		};
 		const list = Array.isArray(data.project?.dependencies) ? data.project.dependencies : [];

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { normalizeName } from "../names.js";
@@ -8,7 +8,7 @@ export function lockedVersions(projectRoot: string): Map<string, string> {
 	const versions = new Map<string, string>();
 	let text: string;
 	try {
-		text = readFileSync(path.join(projectRoot, "uv.lock"), "utf8");
+		text = readRegularFile(path.join(projectRoot, "uv.lock"), 100_000_000).toString("utf8");
 	} catch {
 		return versions;
 	}

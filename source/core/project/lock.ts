@@ -1,4 +1,5 @@
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, type Stats, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, type Stats, unlinkSync, writeSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
 import { HpmError, isCode } from "../errors.js";
@@ -136,8 +137,7 @@ function ageMs(file: string): number {
 
 function readOwner(file: string): LockOwner | undefined {
 	try {
-		const text = readFileSync(file, "utf8");
-		if (text.length > 4096) return undefined;
+		const text = readRegularFile(file, 4096).toString("utf8");
 		const data = JSON.parse(text) as Partial<LockOwner>;
 		return typeof data.pid === "number" && Number.isInteger(data.pid) && data.pid > 0 && typeof data.host === "string"
 			? {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 import * as z from "zod/mini";
-import { HpmError, isCode, type Location } from "../errors.js";
+import { HpmError, type Location } from "../errors.js";
 import { MODE_PATTERN, normalizeName } from "../names.js";
 import { tomlSyntaxError } from "./toml-edit.js";
 import { locateTomlKey } from "./toml-locate.js";
@@ -71,20 +72,25 @@ export function locateProject(option: string | undefined, cwd: string): string |
 	return file;
 }
 
+// The largest pyproject.toml in the corpus is ~60 KB; 10 MB is generous and still bounded.
+const MAX_PYPROJECT_BYTES = 10_000_000;
+
 export function readProject(file: string): Project {
 	let bytes: Buffer;
 	try {
-		bytes = readFileSync(file);
+		bytes = readRegularFile(file, MAX_PYPROJECT_BYTES);
 	} catch (error) {
-		const reason = isCode(error, "EISDIR")
-			? "is a directory"
-			: isCode(error, "EACCES")
-				? "cannot be read (permission denied)"
+		const reason =
+			error instanceof UnreadableFile
+				? error.message.replace("cannot be read: EACCES", "cannot be read (permission denied)")
 				: "cannot be read";
 		throw new HpmError("project-unreadable", `${file} ${reason}`, { location: { file } });
 	}
-	const text = bytes.toString("utf8");
-	if (text.includes("\uFFFD")) {
+	let text: string;
+	try {
+		// fatal: a U+FFFD written in the file is text; only bytes that are not UTF-8 are refused
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+	} catch {
 		throw new HpmError("toml-encoding", "pyproject.toml is not valid UTF-8 text", {
 			location: { file },
 		});

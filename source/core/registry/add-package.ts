@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
+import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
 import { stringify } from "yaml";
 import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
@@ -11,7 +13,12 @@ import { appendGroupOption } from "./group-file-edit.js";
 import { loadRegistry } from "./load.js";
 import type { Registry } from "./model.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
-import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
+import {
+	invalidGitUrlReason,
+	invalidLocalPathReason,
+	invalidRefReason,
+	invalidSubdirectoryReason,
+} from "./validate.js";
 
 /** A validated manifest ready to be written. */
 export type NewManifest = {
@@ -49,6 +56,8 @@ export function validateManifest(input: PackageInput, cwd: string, manifestDir: 
 		if (input.url !== undefined) throw invalid("--url belongs to --type git; a local source takes --path");
 		if (input.path === undefined)
 			throw invalid("--type local needs --path DIR (the folder holding the package's pyproject.toml)");
+		const pathProblem = invalidLocalPathReason(input.path);
+		if (pathProblem) throw invalid(`--path ${pathProblem}`);
 		const absolute = path.resolve(cwd, input.path);
 		const found = readPythonPackage(absolute);
 		if (typeof found === "string") throw invalid(`--path: ${found}`);
@@ -78,7 +87,11 @@ export function validateManifest(input: PackageInput, cwd: string, manifestDir: 
 			if (refProblem) throw invalid(`--${kind} ${refProblem}`);
 			source[kind] = value;
 		}
-		if (input.subdirectory !== undefined) source.subdirectory = input.subdirectory;
+		if (input.subdirectory !== undefined) {
+			const subdirectoryProblem = invalidSubdirectoryReason(input.subdirectory);
+			if (subdirectoryProblem) throw invalid(`--subdirectory ${subdirectoryProblem}`);
+			source.subdirectory = input.subdirectory;
+		}
 	}
 	if (name === undefined) throw invalid("--name is required (the package's pyproject.toml did not say)");
 	const reason = invalidNameReason(name);
@@ -175,7 +188,7 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 			const groupFile = found.location.file;
 			groupWrite = {
 				file: groupFile,
-				text: appendGroupOption(readFileSync(groupFile, "utf8"), manifest.name, groupFile),
+				text: appendGroupOption(readRegularFile(groupFile, MAX_YAML_BYTES).toString("utf8"), manifest.name, groupFile),
 			};
 		}
 		group = { name: found.name, added };

@@ -1,10 +1,18 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Group, Package, Registry, Source } from "./model.js";
+import { invalidNameReason, normalizeName } from "../names.js";
+import { readRegularFile } from "../os/read-file.js";
+import {
+	invalidGitUrlReason,
+	invalidLocalPathReason,
+	invalidRefReason,
+	invalidSubdirectoryReason,
+} from "./validate.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -13,7 +21,7 @@ import type { Group, Package, Registry, Source } from "./model.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 1;
+const FORMAT = 2;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
@@ -91,15 +99,26 @@ function readCache(
 ): { registry: Registry; problems: Problem[] } | undefined {
 	let data: CacheFile;
 	try {
-		data = JSON.parse(readFileSync(file, "utf8")) as CacheFile;
+		// only a cache file this user wrote and nobody else can write is believed
+		const stats = lstatSync(file);
+		const uid = process.getuid?.();
+		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
+		data = JSON.parse(readRegularFile(file, MAX_CACHE_BYTES).toString("utf8")) as CacheFile;
 	} catch {
 		return undefined;
 	}
 	if (
+		typeof data !== "object" ||
+		data === null ||
 		data.format !== FORMAT ||
 		data.hpm !== version ||
 		data.root !== root ||
-		JSON.stringify(data.stamps) !== JSON.stringify(stamps)
+		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
+		!Array.isArray(data.packages) ||
+		!Array.isArray(data.groups) ||
+		!Array.isArray(data.problems) ||
+		!data.packages.every(validPackage) ||
+		!data.groups.every(validGroup)
 	)
 		return undefined;
 	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
@@ -109,11 +128,56 @@ function readCache(
 
 function writeCache(file: string, data: CacheFile): void {
 	try {
-		mkdirSync(path.dirname(file), { recursive: true });
-		writeFileAtomic(file, JSON.stringify(data));
+		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+		writeFileAtomic(file, JSON.stringify(data), { newMode: 0o600 });
 	} catch {
 		// A cache that cannot be written (read-only home, full disk) only costs speed.
 	}
+}
+
+const MAX_CACHE_BYTES = 256_000_000;
+const isString = (value: unknown): value is string => typeof value === "string";
+
+/**
+ * A cached package is checked as the loader checks a manifest (the same validators), so a cache
+ * file edited by hand cannot smuggle a path, URL or ref that the registry itself would refuse.
+ */
+function validPackage(value: unknown): boolean {
+	if (typeof value !== "object" || value === null) return false;
+	const p = value as Partial<SerializedPackage>;
+	if (!isString(p.name) || invalidNameReason(p.name) || p.key !== normalizeName(p.name)) return false;
+	if (!isString(p.version) || !isString(p.description) || !Array.isArray(p.sources)) return false;
+	return p.sources.every((entry: unknown) => {
+		if (!Array.isArray(entry) || !isString(entry[0])) return false;
+		const source = entry[1] as Partial<Record<string, unknown>> | undefined;
+		if (typeof source !== "object" || source === null) return false;
+		if (source.type === "local")
+			return isString(source.path) && isString(source.rawPath) && !invalidLocalPathReason(source.rawPath);
+		if (source.type !== "git" || !isString(source.url) || invalidGitUrlReason(source.url)) return false;
+		const ref = source.ref as { kind?: unknown; value?: unknown } | undefined;
+		if (
+			ref !== undefined &&
+			(!["tag", "branch", "rev"].includes(String(ref.kind)) || !isString(ref.value) || invalidRefReason(ref.value))
+		)
+			return false;
+		return (
+			source.subdirectory === undefined ||
+			(isString(source.subdirectory) && !invalidSubdirectoryReason(source.subdirectory))
+		);
+	});
+}
+
+function validGroup(value: unknown): boolean {
+	if (typeof value !== "object" || value === null) return false;
+	const g = value as Partial<Group>;
+	return (
+		isString(g.name) &&
+		!invalidNameReason(g.name) &&
+		g.key === normalizeName(g.name) &&
+		(g.strategy === "1-of-N" || g.strategy === "M-of-N") &&
+		Array.isArray(g.options) &&
+		g.options.every((o) => isString(o) && o === normalizeName(o) && !invalidNameReason(o))
+	);
 }
 
 function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[] } {

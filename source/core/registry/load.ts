@@ -1,12 +1,19 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { firstProblemError, HpmError, isCode, type Location, type Problem } from "../errors.js";
 import { invalidNameReason, normalizeName } from "../names.js";
+import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
 import type { GitRef, Group, Package, Registry, Source } from "./model.js";
 import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema } from "./schema.js";
-import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
-import { parseYamlFile, type YamlFile } from "./yaml-file.js";
+import {
+	invalidGitUrlReason,
+	invalidLocalPathReason,
+	invalidRefReason,
+	invalidSubdirectoryReason,
+} from "./validate.js";
+import { MAX_YAML_BYTES, parseYamlFile, type YamlFile } from "./yaml-file.js";
+import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 
 export type LoadResult = {
 	readonly registry: Registry;
@@ -32,7 +39,7 @@ export function loadRegistry(root: string): LoadResult {
 	const broken = new Set<string>();
 	for (const file of listYaml(path.join(root, "packages"), problems)) {
 		const before = problems.length;
-		const yaml = readYaml(file, problems);
+		const yaml = readYaml(file, problems, root);
 		if (!yaml) {
 			broken.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
 			continue;
@@ -54,7 +61,7 @@ export function loadRegistry(root: string): LoadResult {
 
 	const groups = new Map<string, Group>();
 	for (const file of listYaml(path.join(root, "groups"), problems)) {
-		const yaml = readYaml(file, problems);
+		const yaml = readYaml(file, problems, root);
 		if (!yaml) continue;
 		const parsed = groupFileSchema.safeParse(yaml.value);
 		if (!parsed.success) {
@@ -106,6 +113,11 @@ function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Pack
 	for (const [mode, source] of Object.entries(data.sources)) {
 		const at = (key: string): Location => yaml.locate(["sources", mode, key]);
 		if (source.type === "local") {
+			const pathProblem = invalidLocalPathReason(source.path);
+			if (pathProblem) {
+				problems.push({ code: "invalid-path", message: `sources.${mode}.path ${pathProblem}`, location: at("path") });
+				continue;
+			}
 			sources.set(mode, {
 				type: "local",
 				rawPath: source.path,
@@ -143,10 +155,12 @@ function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Pack
 				});
 			ref = { kind, value };
 		}
-		if (source.subdirectory !== undefined && isOutside(source.subdirectory)) {
+		const subdirectoryProblem =
+			source.subdirectory === undefined ? undefined : invalidSubdirectoryReason(source.subdirectory);
+		if (subdirectoryProblem) {
 			problems.push({
 				code: "invalid-subdirectory",
-				message: `sources.${mode}.subdirectory must be a relative path inside the repository`,
+				message: `sources.${mode}.subdirectory ${subdirectoryProblem}`,
 				location: at("subdirectory"),
 			});
 		}
@@ -163,8 +177,9 @@ function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Pack
 	return {
 		name: data.name,
 		key: normalizeName(data.name),
-		version: data.version,
-		description: data.description ?? "",
+		// free text is kept display-safe from here on: every view (CLI, JSON, UI) shows it escaped
+		version: displaySafe(data.version),
+		description: displaySafe(data.description ?? ""),
 		sources,
 		location: yaml.locate(["name"]),
 	};
@@ -227,7 +242,7 @@ function toGroup(
 		name: data.name,
 		key: normalizeName(data.name),
 		strategy: data.strategy,
-		description: data.description ?? "",
+		description: displaySafe(data.description ?? ""),
 		options,
 		location: yaml.locate(["name"]),
 	};
@@ -281,14 +296,13 @@ function listYaml(dir: string, problems: Problem[]): string[] {
 		.map((name) => path.join(dir, name));
 }
 
-function readYaml(file: string, problems: Problem[]): YamlFile | undefined {
+/** Reads one registry file: a regular file under the size limit, inside `within` when given. */
+function readYaml(file: string, problems: Problem[], within?: string): YamlFile | undefined {
 	let bytes: Buffer;
 	try {
-		bytes = readFileSync(file);
+		bytes = readRegularFile(file, MAX_YAML_BYTES, within);
 	} catch (error) {
-		const message = isCode(error, "EISDIR")
-			? "is a directory, expected a YAML file"
-			: `cannot be read: ${(error as Error).message}`;
+		const message = error instanceof UnreadableFile ? error.message : `cannot be read: ${(error as Error).message}`;
 		problems.push({ code: "unreadable", message, location: { file } });
 		return undefined;
 	}
@@ -306,10 +320,6 @@ function readYaml(file: string, problems: Problem[]): YamlFile | undefined {
 		return undefined;
 	}
 	return parsed.yaml;
-}
-
-function isOutside(relative: string): boolean {
-	return path.isAbsolute(relative) || path.normalize(relative).split(path.sep).includes("..");
 }
 
 function statSafe(target: string) {

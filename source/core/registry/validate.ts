@@ -1,6 +1,8 @@
 /** Why `url` is not a git URL hpm will pass to uv, or undefined when it is fine. */
 export function invalidGitUrlReason(url: string): string | undefined {
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${url}`;
+	const bad = smuggled(url);
+	if (bad) return bad;
 	if (/^ext::/i.test(url) || /^[a-z0-9+.-]+::/i.test(url))
 		return `uses a git remote helper ("::"), which can run commands: ${url}`;
 	if (/\s/.test(url)) return `must not contain whitespace: ${JSON.stringify(url)}`;
@@ -12,8 +14,41 @@ export function invalidGitUrlReason(url: string): string | undefined {
 /** Why `ref` is not a usable tag, branch or commit, or undefined when it is fine. */
 export function invalidRefReason(ref: string): string | undefined {
 	if (ref.startsWith("-")) return `must not start with "-" (it would read as an option): ${ref}`;
+	const bad = smuggled(ref);
+	if (bad) return bad;
 	if (/[\s~^:?*[\\]|\.\.|@\{/.test(ref) || ref.endsWith(".lock") || ref.endsWith("/")) {
 		return `is not a valid git ref name: ${JSON.stringify(ref)}`;
 	}
+	return undefined;
+}
+
+// C0 controls, DEL and C1 controls: a newline in a path becomes a second line of a requirements file.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Why `value` holds characters hpm never passes on (control characters, `#`, `?`), or undefined. */
+function smuggled(value: string): string | undefined {
+	if (CONTROL.test(value))
+		return `must not contain control characters (a newline, a tab, an escape): ${JSON.stringify(value)}`;
+	if (value.includes("#"))
+		return `must not contain "#" (it would start a fragment or a comment): ${JSON.stringify(value)}`;
+	if (value.includes("?")) return `must not contain "?" (it would start a query): ${JSON.stringify(value)}`;
+	return undefined;
+}
+
+/** Why a local source path is not one hpm will pass to uv, or undefined when it is fine. */
+export function invalidLocalPathReason(value: string): string | undefined {
+	if (value.startsWith("-")) return `must not start with "-" (it would read as an option): ${value}`;
+	return smuggled(value);
+}
+
+/** Why a git subdirectory is not a plain relative path inside the repository, or undefined. */
+export function invalidSubdirectoryReason(value: string): string | undefined {
+	const bad = smuggled(value);
+	if (bad) return bad;
+	if (/\s/.test(value)) return `must not contain whitespace: ${JSON.stringify(value)}`;
+	if (value.startsWith("/") || value.startsWith("\\") || /^[A-Za-z]:/.test(value))
+		return "must be a relative path inside the repository";
+	if (value.split(/[\\/]/).includes("..")) return 'must not contain ".." (it would leave the repository)';
+	if (value.startsWith("-")) return `must not start with "-" (it would read as an option): ${value}`;
 	return undefined;
 }

@@ -28,8 +28,13 @@ export function parseYamlFile(
 		);
 	}
 	if (bytes.includes(0)) return fail(file, "yaml-binary", "file holds binary data (a NUL byte), not YAML text");
-	let text = bytes.toString("utf8");
-	if (text.includes("\uFFFD")) return fail(file, "yaml-encoding", "file is not valid UTF-8 text");
+	let text: string;
+	try {
+		// fatal: a U+FFFD written in the file is text; only bytes that are not UTF-8 are refused
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+	} catch {
+		return fail(file, "yaml-encoding", "file is not valid UTF-8 text");
+	}
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
 	const lineCounter = new LineCounter();

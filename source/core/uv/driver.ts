@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { groupAlive, stopGroup } from "../os/process.js";
+import { displaySafe } from "../text.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
 export type Uv = { readonly bin: string; readonly version: string };
@@ -92,7 +93,7 @@ export async function* runUv(
 	};
 	for (const stream of [child.stdout, child.stderr]) {
 		createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
-			queue.push(line);
+			queue.push(displaySafe(line));
 			notify();
 		});
 	}

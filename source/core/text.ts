@@ -1,0 +1,44 @@
+/**
+ * Text from files (registry, project, uv's output) is data: before it is shown, every control
+ * character (C0, DEL, C1: ESC starts clear-screen, cursor and clipboard-writing sequences; a
+ * newline fakes a line) and every bidirectional override is written as a visible escape, as git
+ * quotes paths and `ls -q` does.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+function escapeOne(char: string): string {
+	if (char === "\n") return "\\n";
+	if (char === "\t") return "\\t";
+	if (char === "\r") return "\\r";
+	const code = char.codePointAt(0) ?? 0;
+	return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+export function displaySafe(text: string): string {
+	return UNSAFE_TEST.test(text) ? text.replace(UNSAFE, escapeOne) : text;
+}
+
+// hpm's own colors: Select Graphic Rendition only (ESC [ digits m)
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * The last net before a terminal: like `displaySafe`, but keeps line breaks, tabs and hpm's own
+ * color sequences, so a message that carried an escape sequence from a file in spite of
+ * everything still cannot move the cursor, clear the screen or write the clipboard.
+ */
+export function terminalSafe(text: string): string {
+	if (!UNSAFE_TEST.test(text)) return text;
+	let out = "";
+	let last = 0;
+	for (const match of text.matchAll(SGR)) {
+		out += escapeKeepingLines(text.slice(last, match.index));
+		out += match[0];
+		last = (match.index ?? 0) + match[0].length;
+	}
+	return out + escapeKeepingLines(text.slice(last));
+}
+
+function escapeKeepingLines(text: string): string {
+	return text.replace(UNSAFE, (char) => (char === "\n" || char === "\t" ? char : escapeOne(char)));
+}
