@@ -9,6 +9,7 @@ import { writeProjectEdits } from "../project/write.js";
 import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { checkRun, transaction } from "./transaction.js";
+import { verifyApplied } from "./verify.js";
 
 export type SyncResult = {
 	readonly kind: "sync";
@@ -83,6 +84,7 @@ export async function* sync(
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
 		}
+		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
 		tx.checkpoint();

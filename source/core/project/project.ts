@@ -109,6 +109,15 @@ export function readProject(file: string): Project {
 	const selection = new Map<string, SelectionEntry>();
 	for (const [rawKey, value] of Object.entries(parsed.data.groups ?? {})) {
 		const location = locateTomlKey(text, file, ["tool", "hpm", "groups"], rawKey);
+		const earlier = selection.get(normalizeName(rawKey));
+		if (earlier) {
+			// `Inference` and `inference` name one group: merging them would silently drop a choice
+			throw new HpmError(
+				"duplicate-group",
+				`[tool.hpm.groups] names group "${normalizeName(rawKey)}" twice ("${earlier.rawKey}" and "${rawKey}"; names are compared PEP 503-normalized)`,
+				{ location, hint: "keep one of the two keys; hpm did not change pyproject.toml" },
+			);
+		}
 		selection.set(normalizeName(rawKey), { rawKey, value, location });
 	}
 	const root = path.dirname(file);

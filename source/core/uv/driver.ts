@@ -17,13 +17,12 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
 }
 
-function capture(
-	bin: string,
-	args: readonly string[],
-): Promise<{ error: NodeJS.ErrnoException | null; stdout: string }> {
+type CaptureError = NodeJS.ErrnoException & { stderr?: string };
+
+function capture(bin: string, args: readonly string[]): Promise<{ error: CaptureError | null; stdout: string }> {
 	return new Promise((resolve) => {
-		execFile(bin, [...args], { env: uvEnv(), timeout: 30_000, encoding: "utf8" }, (error, stdout) =>
-			resolve({ error: error as NodeJS.ErrnoException | null, stdout }),
+		execFile(bin, [...args], { env: uvEnv(), timeout: 30_000, encoding: "utf8" }, (error, stdout, stderr) =>
+			resolve({ error: error ? Object.assign(error as NodeJS.ErrnoException, { stderr }) : null, stdout }),
 		);
 	});
 }
@@ -34,12 +33,14 @@ export async function findUv(): Promise<Uv> {
 	const { error, stdout } = await capture(bin, ["self", "version", "--output-format", "json"]);
 	if (error) {
 		if (isCode(error, "ENOENT")) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
-		// uv older than 0.7 has no `self version --output-format json`; ask it the old way.
+		// uv older than 0.7 has no `self version --output-format json`; ask it the old way. Only a
+		// version that really is too old is called that: any other failure is reported as it is.
 		const old = await capture(bin, ["--version"]);
 		const match = /uv (\d+\.\d+\.\d+)/.exec(old.stdout);
-		if (match?.[1]) throw tooOld(match[1]);
-		throw new HpmError("uv-broken", `\`${bin} self version\` failed: ${error.message.split("\n")[0]}`, {
-			hint: INSTALL_HINT,
+		if (match?.[1] && compareVersions(match[1], MIN_UV_VERSION) < 0) throw tooOld(match[1]);
+		const said = (error.stderr || error.message).trim().split("\n")[0] ?? "";
+		throw new HpmError("uv-broken", `\`${bin} self version\` failed${match?.[1] ? ` (uv ${match[1]})` : ""}: ${said}`, {
+			hint: match?.[1] ? "run it yourself to see why; reinstalling uv usually fixes it" : INSTALL_HINT,
 		});
 	}
 	let version: string;
