@@ -38,6 +38,11 @@ export function App({ locator, cwd }: AppProps) {
 	}, [locator, cwd]);
 	useEffect(reload, [reload]);
 	const route = currentRoute(router);
+	// another hpm holding the project lock: say so instead of seeming stuck
+	const waiting = {
+		onWait: (owner: { readonly pid: number; readonly command: string }) =>
+			setMessage(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
+	};
 
 	useInput((input, key) => {
 		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
@@ -68,7 +73,7 @@ export function App({ locator, cwd }: AppProps) {
 						how === "pick"
 							? { kind: "add" as const, group, options: [option] }
 							: { kind: "toggle" as const, group, option };
-					choose(locator, cwd, choice)
+					choose(locator, cwd, choice, waiting)
 						.then((result) => {
 							setMessage(displaySafe(`${result.message} (pending: press s to sync)`));
 							reload();
@@ -103,7 +108,7 @@ export function App({ locator, cwd }: AppProps) {
 				width={columns}
 				active={!router.help}
 				onSubmit={async (input) => {
-					const added = await addPackage(locator, cwd, input);
+					const added = await addPackage(locator, cwd, input, waiting);
 					return `wrote ${added.file}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
 				}}
 				onExit={(text) => {

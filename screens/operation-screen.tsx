@@ -50,7 +50,7 @@ export function OperationScreen({ kind, locator, cwd, width, height, onBack, act
 			) : (
 				<>
 					<PlanView plan={state.plan} height={planHeight} />
-					{state.phase === "confirm" && state.problems.length > 0 ? (
+					{(state.phase === "confirm" || state.phase === "done") && state.problems.length > 0 ? (
 						<Box flexDirection="column">
 							{state.problems.slice(0, 5).map((p) => (
 								<Text key={p.message} color="red" wrap="truncate-end">

@@ -90,6 +90,22 @@ describe("writes from the CLI and the UI go through the core, under the project 
 		expect(text).toContain("[tool.ruff]\nline-length = 100");
 	});
 
+	it("a picker's choice applies only what the person changed: an option added meanwhile is kept", async () => {
+		const dir = copyExample();
+		// the person opened the picker on metrics = ["metric-bleu"] …
+		const seen = ["metric-bleu"];
+		// … someone else added metric-legacy meanwhile …
+		await choose(locator, dir, { kind: "add", group: "metrics", options: ["metric-legacy"] });
+		// … and the person ticked metric-rouge and unticked metric-bleu
+		const result = await choose(locator, dir, {
+			kind: "replace",
+			group: "metrics",
+			options: ["metric-rouge"],
+			seen,
+		});
+		expect(result.selected).toEqual(["metric-legacy", "metric-rouge"]);
+	});
+
 	it("toggle flips an M-of-N option whatever its spelling", async () => {
 		const dir = copyExample();
 		const first = await choose(locator, dir, { kind: "toggle", group: "metrics", option: "Metric_Rouge" });

@@ -279,6 +279,35 @@ describe("locks never hang", () => {
 		expect(result.stderr).toContain('HPM_LOCK_TIMEOUT_MS must be a whole number of milliseconds, got "soon"');
 	});
 
+	it("Ctrl-C while a sync waits for the lock ends the wait at once", async () => {
+		const dir = copyExample();
+		const holder = spawn("sleep", ["30"]);
+		writeFileSync(
+			path.join(dir, ".hpm.lock"),
+			JSON.stringify({
+				pid: holder.pid,
+				host: execFileSync("hostname", { encoding: "utf8" }).trim(),
+				command: "sync",
+				started: "then",
+			}),
+		);
+		const started = Date.now();
+		const child = spawn(process.execPath, [BIN, "sync"], {
+			cwd: dir,
+			env: { ...process.env, HPM_LOCK_TIMEOUT_MS: "20000" },
+		});
+		let stderr = "";
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+			if (stderr.includes("waiting for another hpm")) child.kill("SIGINT");
+		});
+		const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+		holder.kill();
+		expect(code).toBe(130);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(stderr).not.toContain("$ uv");
+	});
+
 	it("a lock held by a live process ends at the deadline with who holds it", () => {
 		const dir = copyExample();
 		const holder = spawn("sleep", ["30"]);

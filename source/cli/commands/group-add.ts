@@ -28,7 +28,11 @@ export default defineCommand({
 		if (picked === undefined)
 			throw new HpmError("cancelled", "nothing chosen; pyproject.toml was not changed", { exitCode: 1 });
 		// the picker confirms an M-of-N group's whole choice; in 1-of-N it picks the one option
-		const kind = question.strategy === "M-of-N" ? "replace" : "add";
-		return printChoice(output, await choose(locator, cwd, { kind, group, options: picked }, hooks));
+		// (applied to the choice as it is by then: an option someone else added meanwhile stays)
+		const choice =
+			question.strategy === "M-of-N"
+				? { kind: "replace" as const, group, options: picked, seen: question.selected }
+				: { kind: "add" as const, group, options: picked };
+		return printChoice(output, await choose(locator, cwd, choice, hooks));
 	},
 });

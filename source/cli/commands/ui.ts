@@ -16,6 +16,8 @@ export default defineCommand({
 				},
 			);
 		}
+		// a project that cannot be read is an error here, as in every other command, not a screen
+		(await import("../../core/context.js")).resolveContext(locator, cwd);
 		const { openUi } = await import("../ui.js");
 		return openUi(locator, cwd);
 	},

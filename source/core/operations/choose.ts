@@ -17,10 +17,18 @@ import {
 /**
  * A change to one group's choice in `[tool.hpm.groups]`: `add` selects (1-of-N replaces the old
  * choice), `replace` makes an M-of-N choice exactly these options, `remove` drops one option or the
- * whole choice, `toggle` flips one M-of-N option.
+ * whole choice, `toggle` flips one M-of-N option. A `replace` that a person made while looking at
+ * the choice `seen` applies only their own changes to it (what they ticked and unticked), so an
+ * option someone else added meanwhile is kept.
  */
 export type Choice =
-	| { readonly kind: "add" | "replace"; readonly group: string; readonly options: readonly string[] }
+	| { readonly kind: "add"; readonly group: string; readonly options: readonly string[] }
+	| {
+			readonly kind: "replace";
+			readonly group: string;
+			readonly options: readonly string[];
+			readonly seen?: readonly string[] | undefined;
+	  }
 	| { readonly kind: "remove"; readonly group: string; readonly option?: string | undefined }
 	| { readonly kind: "toggle"; readonly group: string; readonly option: string };
 
@@ -67,8 +75,18 @@ function selectionChange(choice: Choice, registry: Registry, project: Project): 
 	switch (choice.kind) {
 		case "add":
 			return addToGroup(registry, project, choice.group, choice.options);
-		case "replace":
-			return replaceGroup(registry, project, choice.group, choice.options);
+		case "replace": {
+			if (choice.seen === undefined) return replaceGroup(registry, project, choice.group, choice.options);
+			const key = (names: readonly string[]) => new Set(names.map(normalizeName));
+			const seen = key(choice.seen);
+			const picked = key(choice.options);
+			const current = entryValues(project.selection.get(findGroup(registry, choice.group).key));
+			const kept = current.filter((name) => !seen.has(normalizeName(name)) || picked.has(normalizeName(name)));
+			const added = choice.options.filter(
+				(name) => !seen.has(normalizeName(name)) && !key(kept).has(normalizeName(name)),
+			);
+			return replaceGroup(registry, project, choice.group, [...kept, ...added]);
+		}
 		case "remove":
 			return removeFromGroup(registry, project, choice.group, choice.option);
 		case "toggle": {

@@ -54,6 +54,11 @@ export function validateManifest(input: PackageInput, cwd: string, manifestDir: 
 	let source: Record<string, string | boolean>;
 	if (type === "local") {
 		if (input.url !== undefined) throw invalid("--url belongs to --type git; a local source takes --path");
+		const gitOnly = (["tag", "branch", "rev", "subdirectory"] as const).filter((flag) => input[flag] !== undefined);
+		if (gitOnly.length > 0)
+			throw invalid(
+				`${gitOnly.map((f) => `--${f}`).join(" and ")} belong${gitOnly.length === 1 ? "s" : ""} to a git source; a local source takes only --path (and --editable)`,
+			);
 		if (input.path === undefined)
 			throw invalid("--type local needs --path DIR (the folder holding the package's pyproject.toml)");
 		const pathProblem = invalidLocalPathReason(input.path);
