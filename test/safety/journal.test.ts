@@ -90,6 +90,20 @@ describe("a journal is validated before it is believed", () => {
 	});
 });
 
+describe("leftovers", () => {
+	it("staged files of an hpm killed before its journal named them are removed by the next writing command", () => {
+		const dir = copyExample();
+		const leftovers = [".pyproject.toml.hpm-999999-0123abcd.before", ".uv.lock.hpm-999999-89abcdef.tmp"];
+		for (const name of leftovers) writeFileSync(path.join(dir, name), "old bytes");
+		writeFileSync(path.join(dir, "notes.hpm-999999-0123abcd.before.txt"), "mine");
+		expect(hpm(["list"], { cwd: dir }).code).toBe(0);
+		for (const name of leftovers) expect(existsSync(path.join(dir, name))).toBe(true);
+		expect(hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir }).code).toBe(0);
+		for (const name of leftovers) expect(existsSync(path.join(dir, name))).toBe(false);
+		expect(readFileSync(path.join(dir, "notes.hpm-999999-0123abcd.before.txt"), "utf8")).toBe("mine");
+	});
+});
+
 describe("compare before restore", () => {
 	it("a killed sync followed by the user's own edits: the next sync restores nothing and keeps both", async () => {
 		// Given a synced project whose sync of a new option was SIGKILLed while uv was at work

@@ -75,7 +75,10 @@ export async function* transaction<T>(
 		writeJournal(root, journal);
 	} catch (error) {
 		for (const file of staged) removeQuietly(file);
-		throw error;
+		if (error instanceof HpmError) throw error;
+		throw new HpmError("io", `hpm ${command} could not prepare its change: ${(error as Error).message}`, {
+			hint: "free some disk space or fix the folder's permissions; nothing was changed",
+		});
 	}
 	const observe = () => ({ pyproject: hashOf(targets.pyproject), lock: hashOf(targets.lock) });
 	let last = { pyproject: journal.files.pyproject.before, lock: journal.files.lock.before };
@@ -188,7 +191,11 @@ export async function* transaction<T>(
 				exitCode: 1,
 			});
 		}
-		throw error;
+		if (error instanceof HpmError) throw error;
+		throw new HpmError("io", `hpm ${command} stopped: ${(error as Error).message}`, {
+			exitCode: 1,
+			hint: "pyproject.toml and uv.lock were restored; free some disk space or fix permissions, then run it again",
+		});
 	} finally {
 		stopWatch();
 		rmSync(tx.scratch, { recursive: true, force: true });

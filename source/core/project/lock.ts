@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, openSync, type Stats, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, type Stats, unlinkSync, writeSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -206,6 +206,41 @@ function holdUntilExit(file: string): ProjectLock {
 	return lock;
 }
 
+// what stageFile names its files: `.pyproject.toml.hpm-<pid>-<id>.before` (or `.tmp`)
+const STAGED = /^\.[^/]+\.hpm-(\d+)-[0-9a-f]{8}\.(before|tmp)$/;
+
+/**
+ * Staged files of an hpm that died before its journal named them (or before its rename): once the
+ * lock is held and any journal finished, no live change owns them.
+ */
+function removeLeftovers(root: string): void {
+	let folders: string[];
+	try {
+		const files = projectFiles(root);
+		folders = [...new Set([root, path.dirname(files.pyproject.target), path.dirname(files.lock.target)])];
+	} catch {
+		return; // an odd pyproject.toml is reported by whatever reads it next
+	}
+	for (const folder of folders) {
+		let names: string[];
+		try {
+			names = readdirSync(folder);
+		} catch {
+			continue;
+		}
+		for (const name of names) {
+			const match = STAGED.exec(name);
+			if (!match || Number(match[1]) === process.pid) continue;
+			if (identify(Number(match[1])) !== undefined) continue; // a live hpm (writing a cache, say)
+			try {
+				unlinkSync(path.join(folder, name));
+			} catch {
+				// gone already
+			}
+		}
+	}
+}
+
 /** What a locked command tells its caller while it runs: a wait for another hpm, a recovery. */
 export type LockHooks = {
 	readonly onWait?: ((owner: LockOwner) => void) | undefined;
@@ -254,8 +289,8 @@ export async function* underProjectLockStream<E, T>(
 async function acquire(root: string, command: string, hooks: LockHooks): Promise<ProjectLock> {
 	const lock = await lockProject(root, command, { onWait: hooks.onWait, signal: hooks.signal });
 	try {
-		if (existsSync(journalPath(root))) {
-			const files = projectFiles(root);
+		const files = existsSync(journalPath(root)) ? projectFiles(root) : undefined;
+		if (files) {
 			const recovered = await recoverJournal(
 				root,
 				{ pyproject: files.pyproject.target, lock: files.lock.target },
@@ -263,6 +298,7 @@ async function acquire(root: string, command: string, hooks: LockHooks): Promise
 			);
 			if (recovered) hooks.onRecovered?.(recovered);
 		}
+		removeLeftovers(root);
 		return lock;
 	} catch (error) {
 		lock.release();
