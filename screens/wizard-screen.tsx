@@ -1,7 +1,7 @@
-import { Box, Text, useInput } from "ink";
-import SelectInput from "ink-select-input";
-import TextInput from "ink-text-input";
-import { useMemo, useRef, useState } from "react";
+import { Box, type Key, Text, useInput } from "ink";
+import { useMemo } from "react";
+import { splitKeys } from "../components/split-keys.js";
+import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
 import { manifestYaml, validateManifest } from "../source/core/registry/add-package.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
@@ -31,38 +31,63 @@ export type WizardProps = {
 /** Step by step: each field validated as typed, a summary before anything is written. */
 export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: WizardProps) {
 	const given = useMemo(() => givenSteps(initial), [initial]);
-	const [state, setState] = useState<WizardState>(() => startWizard(initial));
+	const start = startWizard(initial);
+	const [form, dispatch, latest] = useLatestReducer(formReducer, {
+		state: start,
+		text: currentStep(start, given)?.initial?.(start.values) ?? "",
+		choice: 0,
+		error: undefined,
+	} satisfies Form);
+	const { state, text, choice, error } = form;
 	const step = currentStep(state, given);
-	const [text, setTextState] = useState(() => step?.initial?.(state.values) ?? "");
-	// the newest text: Enter can arrive before React renders the last keystrokes
-	const textRef = useRef(text);
-	const setText = (value: string) => {
-		textRef.current = value;
-		setTextState(value);
-	};
-	const [error, setError] = useState<string | undefined>(undefined);
 
-	const go = (next: WizardState) => {
-		setState(next);
-		setText(currentStep(next, given)?.initial?.(next.values) ?? "");
-		setError(undefined);
-	};
-	const answer = (value: string) => {
-		if (!step) return;
-		const reason = step.validate?.(value, state.values, env);
-		if (reason) setError(reason);
-		else go(answerStep(state, step, value, env));
-	};
+	const go = (next: WizardState) =>
+		dispatch({
+			state: next,
+			text: currentStep(next, given)?.initial?.(next.values) ?? "",
+			choice: 0,
+			error: undefined,
+		});
 
-	useInput(
-		(_input, key) => {
-			if (key.escape) {
-				const previous = stepBack(state);
-				if (previous) go(previous);
-				else onExit(undefined);
-			} else if (!step && key.return) {
-				onSubmit(wizardInput(state.values)).then(onExit, (e: unknown) => setError(errorText(e)));
+	// One handler, mounted with the screen, takes every key in order and reads the newest form:
+	// a field's own input hook would mount after its frame is drawn and lose keys typed at once.
+	const handle = (input: string, key: Partial<Key>) => {
+		const { state, text, choice } = latest();
+		const step = currentStep(state, given);
+		if (key.escape) {
+			const previous = stepBack(state);
+			if (previous) go(previous);
+			else onExit(undefined);
+			return;
+		}
+		if (!step) {
+			if (key.return)
+				onSubmit(wizardInput(state.values)).then(onExit, (e: unknown) => dispatch({ error: errorText(e) }));
+			return;
+		}
+		const choices = step.choices?.(env);
+		const answer = (value: string) => {
+			const reason = step.validate?.(value, state.values, env);
+			if (reason) dispatch({ error: reason });
+			else go(answerStep(state, step, value, env));
+		};
+		if (choices) {
+			if (key.upArrow) dispatch({ choice: Math.max(0, choice - 1) });
+			else if (key.downArrow) dispatch({ choice: Math.min(choices.length - 1, choice + 1) });
+			else if (key.return) {
+				const picked = choices[choice];
+				if (picked) answer(picked.value);
 			}
+			return;
+		}
+		if (key.return) answer(text);
+		else if (key.backspace || key.delete) dispatch({ text: text.slice(0, -1) });
+		else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.tab)
+			dispatch({ text: text + input });
+	};
+	useInput(
+		(input, key) => {
+			for (const press of splitKeys(input, key)) handle(press.input, press.key);
 		},
 		{ isActive: active },
 	);
@@ -80,15 +105,19 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 				<Box flexDirection="column" marginTop={1}>
 					<Text>{step.label}</Text>
 					{step.choices ? (
-						<SelectInput
-							items={step.choices(env).map((c) => ({ ...c, key: c.value || "(none)" }))}
-							isFocused={active}
-							onSelect={(item) => answer(item.value)}
-						/>
+						<Box flexDirection="column">
+							{step.choices(env).map((item, index) => (
+								<Text key={item.value || "(none)"} color={index === choice ? "blue" : undefined}>
+									{index === choice ? "❯ " : "  "}
+									{item.label}
+								</Text>
+							))}
+						</Box>
 					) : (
 						<Box>
 							<Text color="cyan">› </Text>
-							<TextInput value={text} focus={active} onChange={setText} onSubmit={() => answer(textRef.current)} />
+							<Text>{text}</Text>
+							{active ? <Text inverse> </Text> : null}
 						</Box>
 					)}
 					{typedProblem ? <Text color="red">{typedProblem}</Text> : null}
@@ -109,6 +138,20 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 		</Box>
 	);
 }
+
+type Form = {
+	readonly state: WizardState;
+	/** What is typed in the current text field. */
+	readonly text: string;
+	/** The highlighted choice of the current choice field. */
+	readonly choice: number;
+	readonly error: string | undefined;
+};
+const formReducer = (form: Form, change: Partial<Form>): Form => ({
+	...form,
+	...change,
+	...("text" in change || "choice" in change ? { error: change.error } : {}),
+});
 
 function display(state: WizardState, id: string): string {
 	const v = state.values;

@@ -54,6 +54,8 @@ export type Command<F extends InputSpecs> = {
 	/** A paragraph under the usage line of `--help`. */
 	readonly description: string;
 	readonly args: readonly string[];
+	/** Positional arguments that may be left out, after `args`. */
+	readonly optionalArgs?: readonly string[];
 	readonly flags: F;
 	/** Writes the project: it finishes a killed hpm's change first; the others only report one. */
 	readonly writes?: true;

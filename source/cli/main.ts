@@ -97,8 +97,11 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		output.out(commandHelp(command));
 		return 0;
 	}
-	if (parsed.positionals.length !== command.args.length) {
-		const expected = command.args.length === 0 ? "no arguments" : command.args.join(" ");
+	const optional = command.optionalArgs ?? [];
+	const count = parsed.positionals.length;
+	if (count < command.args.length || count > command.args.length + optional.length) {
+		const names = [...command.args, ...optional.map((a) => `[${a}]`)];
+		const expected = names.length === 0 ? "no arguments" : names.join(" ");
 		const got = parsed.positionals.length ? parsed.positionals.map((a) => JSON.stringify(a)).join(" ") : "none";
 		throw new HpmError("usage", `hpm ${name} takes ${expected}, got ${got}`, {
 			hint: `usage: ${command.usage}`,

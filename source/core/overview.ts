@@ -1,6 +1,7 @@
 import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
 import { problemToError } from "./errors.js";
 import { makePlan, projectState } from "./plan.js";
+import { installedPackages, lockedPackages } from "./project/dependencies.js";
 import type { Registry } from "./registry/model.js";
 import { resolveSelection, type Selection } from "./selection.js";
 
@@ -80,5 +81,12 @@ function pendingKeys(context: Context, registry: Registry, selection: Selection)
 	const plan = makePlan(registry, selection, project.mode, projectState(project.root, project.data, project.managed));
 	const planned = new Set(plan.selected.map((entry) => entry.key));
 	const unplannable = [...selection.values()].flat().filter((key) => !planned.has(key));
-	return new Set([...plan.add, ...plan.switch, ...plan.remove].map((entry) => entry.key).concat(unplannable));
+	// "synced" means pyproject.toml, uv.lock and the environment all have it (a fresh clone has
+	// neither uv.lock nor .venv until `hpm sync`)
+	const locked = lockedPackages(project.root);
+	const installed = installedPackages(project.root);
+	const missing = plan.selected
+		.filter((entry) => !locked.has(entry.key) || !installed?.has(entry.key))
+		.map((entry) => entry.key);
+	return new Set([...plan.add, ...plan.switch, ...plan.remove].map((entry) => entry.key).concat(unplannable, missing));
 }

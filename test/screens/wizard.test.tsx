@@ -88,4 +88,22 @@ describe("the registry add wizard screen", () => {
 			editable: true,
 		});
 	});
+	it("keys typed together act in order: Enter opens the next field and the rest of the chunk lands in it", async () => {
+		const dir = copyExample();
+		const env = {
+			cwd: dir,
+			packagesDir: path.join(dir, "registry/packages"),
+			groups: ["inference", "metrics"],
+			existing: new Set<string>(),
+		};
+		const { lastFrame, stdin } = render(
+			<WizardScreen env={env} initial={{}} width={100} active onSubmit={async () => "ok"} onExit={() => {}} />,
+		);
+		await waitForFrame(lastFrame, (f) => f.includes("Where does the package come from?"));
+		// one chunk, as a paste or tmux send-keys delivers it: pick "a local folder", type a path, Enter
+		stdin.write("\rpackages/metric_rouge\r");
+		const frame = await waitForFrame(lastFrame, (f) => f.includes("Package name"));
+		expect(frame).toContain("✓ path: packages/metric_rouge");
+		expect(frame).toContain("› metric-rouge");
+	});
 });

@@ -63,12 +63,7 @@ describe("hpm check (real uv)", () => {
 		expect(problems.map((p: { code: string }) => p.code)).toEqual(["local-path", "local-path", "local-version"]);
 		expect(problems[0]).toMatchObject({ file: path.join(dir, "registry/packages/metric-bleu.yaml"), line: 7 });
 		const staging = JSON.parse(hpm(["check", "--mode", "staging", "--json"], { cwd: dir, env: uvEnv() }).stdout);
-		expect(staging.problems.map((p: { code: string }) => p.code)).toEqual([
-			"local-path",
-			"local-path",
-			"no-source-for-mode",
-			"no-source-for-mode",
-		]);
+		expect(staging.problems.map((p: { code: string }) => p.code)).toEqual(["local-path", "local-path", "unknown-mode"]);
 		const text = hpm(["check"], { cwd: dir, env: uvEnv() });
 		expect(text.stdout).toContain("metric-bleu: sources.prod.path ../../packages/metric_bleu:");
 		expect(text.stdout).toContain("inference=vlm-adapter-qwen: the manifest says version 0.1.0 but");

@@ -8,7 +8,7 @@ import { gitRepo, installed, registerPackage, uvEnv, uvSpy, writePackage } from 
 
 type Pyproject = {
 	project: { dependencies: string[] };
-	tool: { hpm: { managed?: string[] }; uv?: { sources?: Record<string, Record<string, unknown>> } };
+	tool: { hpm: { managed?: string[]; mode?: string }; uv?: { sources?: Record<string, Record<string, unknown>> } };
 };
 const pyproject = (dir: string) => parse(read(path.join(dir, "pyproject.toml"))) as unknown as Pyproject;
 const locked = (dir: string) =>
@@ -53,13 +53,13 @@ describe("hpm sync (real uv)", () => {
 			dryRun: false,
 			mode: "prod",
 		});
-		// no editing uv command: the only call is the read-only version probe
+		// no editing uv command: the read-only version probe and the environment check only
 		expect(
 			spy
 				.calls()
 				.slice(calls)
-				.map((args) => args.slice(0, 2).join(" ")),
-		).toEqual(["self version"]);
+				.map((args) => args.filter((a) => !["--color", "never"].includes(a)).join(" ")),
+		).toEqual(["self version --output-format json", "sync --locked --check"]);
 		expect(snapshot(dir)).toEqual(before);
 	});
 
@@ -124,8 +124,13 @@ describe("hpm sync (real uv)", () => {
 			editable: true,
 		});
 		expect(read(path.join(dir, "uv.lock"))).toContain('source = { editable = "packages/vlm_adapter_qwen" }');
-		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		// the mode is recorded: a plain sync stays in dev, `--mode prod` goes back and records prod
+		expect(pyproject(dir).tool.hpm?.mode).toBe("dev");
+		const again = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(again.stdout).toContain("nothing to do");
+		expect(hpm(["sync", "--mode", "prod"], { cwd: dir, env: uvEnv() }).code).toBe(0);
 		expect(pyproject(dir).tool.uv?.sources?.["vlm-adapter-qwen"]).toEqual({ path: "packages/vlm_adapter_qwen" });
+		expect(pyproject(dir).tool.hpm?.mode).toBe("prod");
 	});
 
 	it("installs a git source from a local bare repository, by tag and then by branch", () => {
@@ -179,10 +184,17 @@ describe("hpm sync (real uv)", () => {
 	it("refuses a selection whose package has no source for the mode, before running uv", () => {
 		const dir = copyExample();
 		const before = snapshot(dir);
+		// a mode no selected package offers: one error listing the modes they do offer
 		const result = hpm(["sync", "--mode", "staging"], { cwd: dir, env: uvEnv() });
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('package "vlm-adapter-qwen" has no source for mode "staging" (it has: prod, dev)');
+		expect(result.stderr).toContain('mode "staging" is not a mode of the selected packages; they offer: prod, dev');
 		expect(snapshot(dir)).toEqual(before);
+		// a mode only some offer: each package without it is named
+		const qwen = path.join(dir, "registry/packages/vlm-adapter-qwen.yaml");
+		writeFileSync(qwen, `${read(qwen)}  gpu:\n    type: "local"\n    path: "../../packages/vlm_adapter_qwen"\n`);
+		const some = hpm(["sync", "--mode", "gpu"], { cwd: dir, env: uvEnv() });
+		expect(some.code).toBe(2);
+		expect(some.stderr).toContain('package "metric-bleu" has no source for mode "gpu" (it has: prod, dev)');
 	});
 });
 

@@ -28,6 +28,11 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		summary: "drop a choice",
 		load: () => import("./group-remove.js"),
 	},
+	mode: {
+		synopsis: "mode [MODE]",
+		summary: "show or record the project's mode (prod, dev, …)",
+		load: () => import("./mode.js"),
+	},
 	check: {
 		synopsis: "check [--mode MODE]",
 		summary: "prove the selection resolves, changing nothing",

@@ -6,7 +6,7 @@ import { makePlan, type Plan, projectState } from "../plan.js";
 import type { Project } from "../project/project.js";
 import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection } from "../selection.js";
+import { resolveSelection, type Selection } from "../selection.js";
 import { loadRegistryCached } from "../registry/cache.js";
 import { findUv, type Uv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
@@ -34,7 +34,11 @@ export function prepare(
 	const { selection, problems: selectionProblems } = resolveSelection(registry, project);
 	const mode = modeOverride ?? project.mode;
 	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));
-	const problems: Problem[] = [...registryProblems, ...selectionProblems, ...plan.problems];
+	const problems: Problem[] = [
+		...registryProblems,
+		...selectionProblems,
+		...modeProblems(registry, selection, mode, plan),
+	];
 	for (const entry of plan.selected) {
 		if (entry.source.type !== "local") continue;
 		const found = readPythonPackage(entry.source.path);
@@ -71,4 +75,25 @@ export async function prepareWithUv(
 	uv.catch(() => undefined);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	return { ...prepare(context, modeOverride, loaded), uv };
+}
+
+/** The modes the selected packages offer, in the order first seen. */
+export function offeredModes(registry: Registry, selection: Selection): string[] {
+	const modes = new Set<string>();
+	for (const keys of selection.values())
+		for (const key of keys) for (const mode of registry.packages.get(key)?.sources.keys() ?? []) modes.add(mode);
+	return [...modes];
+}
+
+/** A mode no selected package offers is one problem that lists the modes they do offer. */
+function modeProblems(registry: Registry, selection: Selection, mode: string, plan: Plan): readonly Problem[] {
+	const offered = offeredModes(registry, selection);
+	if (offered.length === 0 || offered.includes(mode)) return plan.problems;
+	return [
+		{
+			code: "unknown-mode",
+			message: `mode "${mode}" is not a mode of the selected packages; they offer: ${offered.join(", ")}`,
+		},
+		...plan.problems.filter((p) => p.code !== "no-source-for-mode"),
+	];
 }

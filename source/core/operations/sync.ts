@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Context } from "../context.js";
-import { problemToError } from "../errors.js";
-import type { HpmEvent } from "../events.js";
+import { HpmError, problemToError } from "../errors.js";
+import { drain, type HpmEvent } from "../events.js";
+import type { TomlEdit } from "../project/toml-edit.js";
 import { isEmptyPlan, type Plan, requirementLine } from "../plan.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
@@ -50,12 +51,27 @@ export async function* sync(
 				: "fix it, then run hpm sync again";
 		throw problemToError(first, hint);
 	}
-	if (isEmptyPlan(plan, project.managed) || options.dryRun) return synced(plan, false, options.dryRun === true);
+	if (options.dryRun) return synced(plan, false, true);
 
 	const uv = await uvProbe;
 	const { signal } = options;
 	const cwd = project.root;
+	const edits = !isEmptyPlan(plan, project.managed);
+	// `--mode M` is part of the declared state: it is recorded, as the selection is
+	const recordMode = options.mode !== undefined && options.mode !== project.mode;
+	if (!edits && !recordMode) {
+		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
+		// clone has neither, a teammate's change may have left the environment stale.
+		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal }), () => undefined);
+		if (checked.aborted) throw new HpmError("interrupted", "interrupted; nothing was changed", { exitCode: 1 });
+		if (checked.exitCode === 0) return synced(plan, false, false);
+	}
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
+		if (!edits) {
+			yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
+			tx.checkpoint();
+			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
+		}
 		if (plan.remove.length > 0) {
 			yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
 			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals
@@ -87,8 +103,10 @@ export async function* sync(
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
+		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }];
+		if (recordMode) record.push({ path: ["tool", "hpm", "mode"], value: plan.mode });
 		tx.checkpoint();
-		await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value }]);
+		await writeProjectEdits(readProject(project.file), record);
 		tx.wrote();
 		return synced(plan, true, false);
 	});

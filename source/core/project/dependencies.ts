@@ -1,4 +1,5 @@
 import { readRegularFile } from "../os/read-file.js";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { normalizeName } from "../names.js";
@@ -30,4 +31,40 @@ export function lockedPackages(projectRoot: string): Map<string, string> {
 /** Package key → locked version, for packages whose version uv recorded. */
 export function lockedVersions(projectRoot: string): Map<string, string> {
 	return new Map([...lockedPackages(projectRoot)].filter(([, version]) => version !== ""));
+}
+
+/**
+ * Normalized names of the distributions installed in the project's environment (`.venv`, or
+ * UV_PROJECT_ENVIRONMENT), from their `.dist-info` folders; undefined when there is no environment.
+ */
+export function installedPackages(projectRoot: string): Set<string> | undefined {
+	const venv = process.env.UV_PROJECT_ENVIRONMENT
+		? path.resolve(projectRoot, process.env.UV_PROJECT_ENVIRONMENT)
+		: path.join(projectRoot, ".venv");
+	const sitePackages: string[] = [];
+	try {
+		for (const lib of ["lib", "Lib"]) {
+			const base = path.join(venv, lib);
+			if (!existsSync(base)) continue;
+			if (lib === "Lib") sitePackages.push(path.join(base, "site-packages"));
+			else for (const python of readdirSync(base)) sitePackages.push(path.join(base, python, "site-packages"));
+		}
+	} catch {
+		return undefined;
+	}
+	if (sitePackages.length === 0) return undefined;
+	const names = new Set<string>();
+	for (const folder of sitePackages) {
+		let entries: string[];
+		try {
+			entries = readdirSync(folder);
+		} catch {
+			continue;
+		}
+		for (const entry of entries) {
+			const match = /^(.+?)-[^-]+\.dist-info$/.exec(entry);
+			if (match?.[1]) names.add(normalizeName(match[1]));
+		}
+	}
+	return names;
 }

@@ -1,0 +1,50 @@
+import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
+import { HpmError } from "../errors.js";
+import { MODE_PATTERN } from "../names.js";
+import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { writeProjectEdits } from "../project/write.js";
+import { resolveSelection } from "../selection.js";
+import { offeredModes } from "./prepare.js";
+
+export type ModeState = {
+	/** The project's mode: `[tool.hpm] mode`, else prod. */
+	readonly mode: string;
+	/** The modes the selected packages offer. */
+	readonly offered: readonly string[];
+	readonly changed: boolean;
+	readonly message: string;
+};
+
+/** The project's mode and the modes its selection offers. */
+export async function readMode(locator: Locator, cwd: string): Promise<ModeState> {
+	const context = resolveContext(locator, cwd);
+	const project = requireProject(context);
+	const registry = await loadContextRegistry(context);
+	const offered = offeredModes(registry, resolveSelection(registry, project).selection);
+	return { mode: project.mode, offered, changed: false, message: `mode ${project.mode}` };
+}
+
+/**
+ * Records `[tool.hpm] mode` (format-preserving, under the project lock). A mode the selected
+ * packages do not offer is refused with the list of those they do. `hpm sync` then applies it.
+ */
+export async function setMode(locator: Locator, cwd: string, mode: string, hooks: LockHooks = {}): Promise<ModeState> {
+	if (!MODE_PATTERN.test(mode))
+		throw new HpmError("invalid-argument", `a mode is a lower-case name such as prod or dev, got "${mode}"`);
+	return underProjectLock(requireRoot(locator, cwd), "mode", hooks, async () => {
+		const context = resolveContext(locator, cwd);
+		const project = requireProject(context);
+		const registry = await loadContextRegistry(context);
+		const offered = offeredModes(registry, resolveSelection(registry, project).selection);
+		if (offered.length > 0 && !offered.includes(mode)) {
+			throw new HpmError("unknown-mode", `mode "${mode}" is not a mode of the selected packages`, {
+				hint: `they offer: ${offered.join(", ")}`,
+			});
+		}
+		const changed = project.mode !== mode || !/^\s*mode\s*=/m.test(project.text);
+		if (changed) await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }]);
+		const message =
+			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
+		return { mode, offered, changed: project.mode !== mode, message };
+	});
+}
