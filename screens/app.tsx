@@ -2,7 +2,7 @@ import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useReducer, useState } from "react";
 import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
-import type { Locator } from "../source/core/context.js";
+import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
 import { choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
@@ -34,7 +34,14 @@ export function App({ locator, cwd }: AppProps) {
 	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
 	const reload = useCallback(() => {
-		loadView(locator, cwd).then(setView, (error: unknown) => setView(errorText(error)));
+		loadView(locator, cwd).then(
+			(loaded) => {
+				setView(loaded);
+				const warning = leftOutWarning(loaded.problems);
+				if (warning) setMessage(displaySafe(warning));
+			},
+			(error: unknown) => setView(errorText(error)),
+		);
 	}, [locator, cwd]);
 	useEffect(reload, [reload]);
 	const route = currentRoute(router);

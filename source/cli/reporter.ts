@@ -27,6 +27,9 @@ export async function report<T>(
 			case "problem":
 				output.out(`${style.red("problem:")} ${formatProblem(event.problem)}`);
 				break;
+			case "warning":
+				output.err(`${style.yellow("warning:")} ${formatProblem(event.problem)}`);
+				break;
 			case "uv-start":
 				output.err(style.dim(`$ uv ${event.args.join(" ")}`));
 				break;

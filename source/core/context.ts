@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { firstProblemError, HpmError } from "./errors.js";
+import { HpmError, type Problem } from "./errors.js";
 import { JOURNAL_FILE } from "./project/journal-file.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { loadRegistryCached } from "./registry/cache.js";
@@ -49,12 +49,23 @@ export async function unfinishedChange(locator: Locator, cwd: string): Promise<s
 	return (await import("./project/journal.js")).journalNotice(root);
 }
 
-/** The registry, through the index cache; any problem is an error pointing at the first one. */
-export async function loadContextRegistry(context: Context): Promise<Registry> {
+/**
+ * The registry through the index cache: everything that loads, and the problems of what does not.
+ * A broken file blocks only what uses it (the caller decides); the rest of the registry works.
+ */
+export async function loadContextRegistry(
+	context: Context,
+): Promise<{ readonly registry: Registry; readonly problems: readonly Problem[] }> {
 	const { registry, problems } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	const error = firstProblemError(problems);
-	if (error) throw error;
-	return registry;
+	return { registry, problems };
+}
+
+/** One line for commands that show what loads: how many registry files were left out, and where to look. */
+export function leftOutWarning(problems: readonly Problem[]): string | undefined {
+	if (problems.length === 0) return undefined;
+	const files = new Set(problems.map((p) => p.location?.file ?? "?"));
+	const count = `${files.size} registry file${files.size === 1 ? "" : "s"}`;
+	return `${count} could not be loaded and ${files.size === 1 ? "was" : "were"} left out (${problems.length} problem${problems.length === 1 ? "" : "s"}; \`hpm registry lint\` lists them)`;
 }
 
 export function requireProject(context: Context): Project {

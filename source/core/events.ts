@@ -6,6 +6,8 @@ export type HpmEvent =
 	| { readonly type: "phase"; readonly phase: Phase; readonly message: string }
 	| { readonly type: "plan"; readonly plan: Plan }
 	| { readonly type: "problem"; readonly problem: Problem }
+	/** A problem that does not block this operation (a registry file the selection does not use). */
+	| { readonly type: "warning"; readonly problem: Problem }
 	| { readonly type: "uv-start"; readonly args: readonly string[]; readonly pid: number | undefined }
 	| { readonly type: "uv-line"; readonly line: string }
 	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }

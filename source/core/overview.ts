@@ -1,5 +1,6 @@
+import path from "node:path";
 import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
-import { problemToError } from "./errors.js";
+import { type Problem, problemToError } from "./errors.js";
 import { makePlan, projectState } from "./plan.js";
 import { installedPackages, lockedPackages } from "./project/dependencies.js";
 import type { Registry } from "./registry/model.js";
@@ -22,7 +23,13 @@ export type Overview = {
 };
 
 /** Everything a listing shows, read fresh: the context, the registry and the overview. */
-export type LoadedOverview = { readonly context: Context; readonly registry: Registry; readonly overview: Overview };
+export type LoadedOverview = {
+	readonly context: Context;
+	readonly registry: Registry;
+	readonly overview: Overview;
+	/** Problems of registry files that did not load (they are left out of the overview). */
+	readonly problems: readonly Problem[];
+};
 
 /**
  * Reads the project and the registry (through the index cache) and describes both. A selection
@@ -30,13 +37,21 @@ export type LoadedOverview = { readonly context: Context; readonly registry: Reg
  */
 export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
 	const context = resolveContext(locator, cwd);
-	const registry = await loadContextRegistry(context);
+	const { registry, problems: registryProblems } = await loadContextRegistry(context);
 	const { selection, problems } = context.project
-		? resolveSelection(registry, context.project)
+		? resolveSelection(registry, context.project, registryProblems)
 		: { selection: new Map<string, readonly string[]>(), problems: [] };
 	const first = problems[0];
-	if (first) throw problemToError(first, "fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`");
-	return { context, registry, overview: overview(context, registry, selection) };
+	if (first) {
+		const inRegistry = first.location?.file.startsWith(`${registry.root}${path.sep}`) === true;
+		throw problemToError(
+			first,
+			inRegistry
+				? "fix the registry file (`hpm registry lint` lists every problem)"
+				: "fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`",
+		);
+	}
+	return { context, registry, overview: overview(context, registry, selection), problems: registryProblems };
 }
 
 export function overview(context: Context, registry: Registry, selection: Selection): Overview {

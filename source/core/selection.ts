@@ -1,4 +1,5 @@
 import { HpmError, type Problem } from "./errors.js";
+import { brokenFile } from "./registry/broken.js";
 import { closest, normalizeName } from "./names.js";
 import type { Project, SelectionEntry } from "./project/project.js";
 import type { TomlEdit } from "./project/toml-edit.js";
@@ -9,11 +10,26 @@ import type { Group, Registry } from "./registry/model.js";
 export type Selection = ReadonlyMap<string, readonly string[]>;
 
 /** Checks `[tool.hpm.groups]` against the registry; returns what is valid plus every problem. */
-export function resolveSelection(registry: Registry, project: Project): { selection: Selection; problems: Problem[] } {
+export function resolveSelection(
+	registry: Registry,
+	project: Project,
+	/** The registry's own problems: a name the selection uses whose file is broken says why. */
+	registryProblems: readonly Problem[] = [],
+): { selection: Selection; problems: Problem[] } {
 	const selection = new Map<string, string[]>();
 	const problems: Problem[] = [];
 	for (const [groupKey, entry] of project.selection) {
 		const group = registry.groups.get(groupKey);
+		const brokenGroup = group ? undefined : brokenFile(registry, registryProblems, "groups", entry.rawKey);
+		if (brokenGroup) {
+			// pointed at the broken line itself: that is what to fix
+			problems.push({
+				code: brokenGroup.code,
+				message: `${brokenGroup.message} (so group "${entry.rawKey}", selected in pyproject.toml, cannot be loaded)`,
+				...(brokenGroup.location ? { location: brokenGroup.location } : {}),
+			});
+			continue;
+		}
 		if (!group) {
 			problems.push({
 				code: "unknown-group",
@@ -37,6 +53,17 @@ export function resolveSelection(registry: Registry, project: Project): { select
 		const keys: string[] = [];
 		for (const value of values) {
 			const key = normalizeName(value);
+			const brokenOption = group.options.includes(key)
+				? undefined
+				: brokenFile(registry, registryProblems, "packages", value);
+			if (brokenOption) {
+				problems.push({
+					code: brokenOption.code,
+					message: `${brokenOption.message} (so ${group.name}=${value}, selected in pyproject.toml, cannot be loaded)`,
+					...(brokenOption.location ? { location: brokenOption.location } : {}),
+				});
+				continue;
+			}
 			if (!group.options.includes(key)) {
 				problems.push({
 					code: "unknown-option",
@@ -184,9 +211,16 @@ export function removeFromGroup(
 	return { edit: { path, value }, message: `${group.name}: removed ${option}`, changed: true };
 }
 
-export function findGroup(registry: Registry, name: string): Group {
+export function findGroup(registry: Registry, name: string, registryProblems: readonly Problem[] = []): Group {
 	const group = registry.groups.get(normalizeName(name));
 	if (group) return group;
+	const broken = brokenFile(registry, registryProblems, "groups", name);
+	if (broken) {
+		throw new HpmError(broken.code, `group "${name}" cannot be used: ${broken.message}`, {
+			hint: "fix the group's file (`hpm registry lint` lists every problem)",
+			...(broken.location ? { location: broken.location } : {}),
+		});
+	}
 	const names = [...registry.groups.values()].map((g) => g.name);
 	throw new HpmError("unknown-group", `unknown group "${name}"${suggest(name, names)}`, {
 		hint: names.length ? `groups: ${names.join(", ")}` : "the registry has no groups yet",

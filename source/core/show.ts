@@ -3,6 +3,7 @@ import { HpmError } from "./errors.js";
 import { closest, normalizeName } from "./names.js";
 import { lockedVersions } from "./project/dependencies.js";
 import { groupsOffering, type Registry, type Source } from "./registry/model.js";
+import { brokenFile } from "./registry/broken.js";
 import { resolveSelection } from "./selection.js";
 
 /** One group or package, with what the project selected and locked: what `hpm show` prints. */
@@ -37,10 +38,10 @@ export type Shown =
 /** Looks a group or package up by name (PEP 503-normalized); an unknown name suggests the closest. */
 export async function show(locator: Locator, cwd: string, name: string): Promise<Shown> {
 	const context = resolveContext(locator, cwd);
-	const registry = await loadContextRegistry(context);
+	const { registry, problems } = await loadContextRegistry(context);
 	const key = normalizeName(name);
 	const selection = context.project
-		? resolveSelection(registry, context.project).selection
+		? resolveSelection(registry, context.project, problems).selection
 		: new Map<string, readonly string[]>();
 	const group = registry.groups.get(key);
 	if (group) {
@@ -60,7 +61,16 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 		};
 	}
 	const pkg = registry.packages.get(key);
-	if (!pkg) throw notFound(registry, name);
+	if (!pkg) {
+		const broken = brokenFile(registry, problems, "packages", name) ?? brokenFile(registry, problems, "groups", name);
+		if (broken) {
+			throw new HpmError(broken.code, `"${name}" cannot be shown: ${broken.message}`, {
+				hint: "fix its file (`hpm registry lint` lists every problem)",
+				...(broken.location ? { location: broken.location } : {}),
+			});
+		}
+		throw notFound(registry, name);
+	}
 	const offering = groupsOffering(registry, pkg.key);
 	return {
 		kind: "package",

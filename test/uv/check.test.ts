@@ -60,10 +60,11 @@ describe("hpm check (real uv)", () => {
 		const result = hpm(["check", "--json"], { cwd: dir, env: uvEnv() });
 		expect(result.code).toBe(1);
 		const problems = JSON.parse(result.stdout).problems;
-		expect(problems.map((p: { code: string }) => p.code)).toEqual(["local-path", "local-path", "local-version"]);
-		expect(problems[0]).toMatchObject({ file: path.join(dir, "registry/packages/metric-bleu.yaml"), line: 7 });
+		// only the selected packages' folders, for the selected mode (prod), in the selection's order
+		expect(problems.map((p: { code: string }) => p.code)).toEqual(["local-version", "local-path"]);
+		expect(problems[1]).toMatchObject({ file: path.join(dir, "registry/packages/metric-bleu.yaml"), line: 7 });
 		const staging = JSON.parse(hpm(["check", "--mode", "staging", "--json"], { cwd: dir, env: uvEnv() }).stdout);
-		expect(staging.problems.map((p: { code: string }) => p.code)).toEqual(["local-path", "local-path", "unknown-mode"]);
+		expect(staging.problems.map((p: { code: string }) => p.code)).toEqual(["unknown-mode"]);
 		const text = hpm(["check"], { cwd: dir, env: uvEnv() });
 		expect(text.stdout).toContain("metric-bleu: sources.prod.path ../../packages/metric_bleu:");
 		expect(text.stdout).toContain("inference=vlm-adapter-qwen: the manifest says version 0.1.0 but");

@@ -14,7 +14,12 @@ export default defineCommand({
 		const { output, flags } = input;
 		const result = await runReported({ kind: "check", mode: flags.mode }, input);
 		if (output.json) {
-			output.data({ ok: result.ok, problems: result.problems.map(problemJson), resolved: result.resolved });
+			output.data({
+				ok: result.ok,
+				problems: result.problems.map(problemJson),
+				resolved: result.resolved,
+				...(result.warnings.length > 0 ? { warnings: result.warnings.map(problemJson) } : {}),
+			});
 		} else {
 			output.out(result.summary);
 		}

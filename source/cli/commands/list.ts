@@ -1,7 +1,8 @@
 import { loadOverview } from "../../core/overview.js";
 import { normalizeName } from "../../core/names.js";
 import { defineCommand } from "../command.js";
-import { styles, table } from "../output.js";
+import { problemJson, styles, table } from "../output.js";
+import { leftOutWarning } from "../../core/context.js";
 
 export default defineCommand({
 	usage: "hpm list [options]",
@@ -9,11 +10,13 @@ export default defineCommand({
 	args: [],
 	flags: {},
 	run: async ({ locator, cwd, output }) => {
-		const { registry, overview } = await loadOverview(locator, cwd);
+		const { registry, overview, problems } = await loadOverview(locator, cwd);
 		if (output.json) {
-			output.data(overview);
+			output.data(problems.length > 0 ? { ...overview, problems: problems.map(problemJson) } : overview);
 			return 0;
 		}
+		const warning = leftOutWarning(problems);
+		if (warning) output.err(`warning: ${warning}`);
 		const style = styles(output.color);
 		output.out(
 			`${style.bold("registry")} ${overview.registry}\n${style.bold("project")}  ${overview.project ?? style.dim("(none: no pyproject.toml found)")}${overview.project ? `  ${style.dim(`mode ${overview.mode}`)}` : ""}`,

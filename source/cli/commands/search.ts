@@ -1,4 +1,4 @@
-import { loadContextRegistry, resolveContext } from "../../core/context.js";
+import { leftOutWarning, loadContextRegistry, resolveContext } from "../../core/context.js";
 import { search } from "../../core/search.js";
 import { defineCommand } from "../command.js";
 import { styles, table } from "../output.js";
@@ -10,7 +10,10 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output, args }) => {
 		const query = args[0] ?? "";
-		const results = search(await loadContextRegistry(resolveContext(locator, cwd)), query);
+		const { registry, problems } = await loadContextRegistry(resolveContext(locator, cwd));
+		const warning = leftOutWarning(problems);
+		if (warning && !output.json) output.err(`warning: ${warning}`);
+		const results = search(registry, query);
 		if (output.json) {
 			output.data({ results: results.map(({ kind, name, description }) => ({ kind, name, description })) });
 			return 0;

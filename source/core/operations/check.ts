@@ -19,6 +19,8 @@ export type CheckResult = {
 	/** Packages uv resolved, or null when it did not get that far. */
 	readonly resolved: number | null;
 	readonly plan: Plan;
+	/** Problems of registry files the selection does not use: reported, never blocking. */
+	readonly warnings: readonly Problem[];
 	/** One sentence for a person: `ok: the selection resolves (12 packages); nothing was changed`. */
 	readonly summary: string;
 };
@@ -32,7 +34,7 @@ export async function* check(
 	context: Context,
 	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	const { project, plan, problems, uv: uvProbe } = await prepareWithUv(context, options.mode);
+	const { project, plan, problems, warnings, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	const all: Problem[] = [...problems];
 	let uv: Uv | undefined;
 	try {
@@ -42,8 +44,9 @@ export async function* check(
 		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
 	}
 	yield { type: "plan", plan };
+	for (const problem of warnings) yield { type: "warning", problem };
 	for (const problem of all) yield { type: "problem", problem };
-	if (all.length > 0 || !uv) return checked(plan, all, null);
+	if (all.length > 0 || !uv) return checked(plan, all, null, warnings);
 
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
@@ -59,7 +62,7 @@ export async function* check(
 		if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 		const text = run.lines.join("\n");
 		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
-		if (run.exitCode === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved);
+		if (run.exitCode === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved, warnings);
 		const conflict = run.exitCode === 1 ? describeConflict(involvedOptions(text, plan.selected)) : undefined;
 		const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
 		const problem: Problem = {
@@ -68,18 +71,23 @@ export async function* check(
 			detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
 		};
 		yield { type: "problem", problem };
-		return checked(plan, [problem], null);
+		return checked(plan, [problem], null, warnings);
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
 	}
 }
 
-function checked(plan: Plan, problems: readonly Problem[], resolved: number | null): CheckResult {
+function checked(
+	plan: Plan,
+	problems: readonly Problem[],
+	resolved: number | null,
+	warnings: readonly Problem[],
+): CheckResult {
 	const ok = problems.length === 0;
 	const summary = ok
 		? `ok: the selection resolves (${resolved ?? "?"} packages); nothing was changed`
 		: `check failed: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was changed`;
-	return { kind: "check", ok, problems, resolved, plan, summary };
+	return { kind: "check", ok, problems, resolved, plan, warnings, summary };
 }
 
 /**

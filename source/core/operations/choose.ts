@@ -57,7 +57,8 @@ export async function choose(
 	return underProjectLock(root, command, hooks, async () => {
 		const context = resolveContext(locator, cwd);
 		const project = requireProject(context);
-		const registry = await loadContextRegistry(context);
+		const { registry, problems } = await loadContextRegistry(context);
+		findGroup(registry, choice.group, problems); // a group whose file is broken says why
 		const edit = selectionChange(choice, registry, project);
 		if (edit.changed) await writeProjectEdits(project, [edit.edit]);
 		const value = edit.edit.value;
@@ -107,8 +108,8 @@ function selectionChange(choice: Choice, registry: Registry, project: Project): 
 export async function optionsQuestion(locator: Locator, cwd: string, groupName: string): Promise<OptionsQuestion> {
 	const context = resolveContext(locator, cwd);
 	const project = requireProject(context);
-	const registry = await loadContextRegistry(context);
-	const group = findGroup(registry, groupName);
+	const { registry, problems } = await loadContextRegistry(context);
+	const group = findGroup(registry, groupName, problems);
 	return {
 		group: group.name,
 		strategy: group.strategy,

@@ -19,7 +19,7 @@ export type ModeState = {
 export async function readMode(locator: Locator, cwd: string): Promise<ModeState> {
 	const context = resolveContext(locator, cwd);
 	const project = requireProject(context);
-	const registry = await loadContextRegistry(context);
+	const { registry } = await loadContextRegistry(context);
 	const offered = offeredModes(registry, resolveSelection(registry, project).selection);
 	return { mode: project.mode, offered, changed: false, message: `mode ${project.mode}` };
 }
@@ -34,7 +34,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 	return underProjectLock(requireRoot(locator, cwd), "mode", hooks, async () => {
 		const context = resolveContext(locator, cwd);
 		const project = requireProject(context);
-		const registry = await loadContextRegistry(context);
+		const { registry } = await loadContextRegistry(context);
 		const offered = offeredModes(registry, resolveSelection(registry, project).selection);
 		if (offered.length > 0 && !offered.includes(mode)) {
 			throw new HpmError("unknown-mode", `mode "${mode}" is not a mode of the selected packages`, {

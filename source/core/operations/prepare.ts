@@ -1,6 +1,6 @@
 import { type Context, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
-import { localPathProblems } from "../registry/local-paths.js";
+import { concernsSelection } from "../registry/broken.js";
 import { normalizeName } from "../names.js";
 import { makePlan, type Plan, projectState } from "../plan.js";
 import type { Project } from "../project/project.js";
@@ -15,8 +15,10 @@ export type Prepared = {
 	readonly project: Project;
 	readonly registry: Registry;
 	readonly plan: Plan;
-	/** Every static problem: registry, selection, sources for the mode, local packages. */
+	/** Every static problem of the selection: its registry files, sources for the mode, local packages. */
 	readonly problems: readonly Problem[];
+	/** Problems of registry files the selection does not use: reported, never blocking. */
+	readonly warnings: readonly Problem[];
 };
 
 /**
@@ -30,8 +32,12 @@ export function prepare(
 ): Prepared {
 	const project = requireProject(context);
 	const registry = loaded.registry;
-	const registryProblems = [...loaded.problems, ...localPathProblems(registry)];
-	const { selection, problems: selectionProblems } = resolveSelection(registry, project);
+	const { selection, problems: selectionProblems } = resolveSelection(registry, project, loaded.problems);
+	// Only the selection's own files block; a broken file nobody chose is a warning here (and an
+	// error in `registry lint`). Only the selected packages' folders are read.
+	const concerns = concernsSelection(registry, selection);
+	const registryProblems = loaded.problems.filter(concerns);
+	const warnings = loaded.problems.filter((p) => !registryProblems.includes(p));
 	const mode = modeOverride ?? project.mode;
 	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));
 	const problems: Problem[] = [
@@ -45,13 +51,23 @@ export function prepare(
 		const pkg = registry.packages.get(entry.key);
 		const location = pkg?.location;
 		const option = entry.groups.map((g) => `${g}=${entry.name}`).join(", ");
+		const at = entry.source.location ?? location;
 		if (typeof found === "string") {
-			if (!registryProblems.some((p) => p.code === "local-path" && p.message.startsWith(`${entry.name}:`))) {
-				problems.push({ code: "local-path", message: `${option}: ${found}`, ...(location ? { location } : {}) });
-			}
+			problems.push({
+				code: "local-path",
+				message: `${option}: sources.${mode}.path ${entry.source.rawPath}: ${found}`,
+				...(at ? { location: at } : {}),
+			});
 			continue;
 		}
-		if (found.name !== undefined && normalizeName(found.name) !== entry.key) continue; // reported by lint
+		if (found.name !== undefined && normalizeName(found.name) !== entry.key) {
+			problems.push({
+				code: "local-name",
+				message: `${option}: ${entry.source.rawPath} holds package "${found.name}", not "${entry.name}"`,
+				...(at ? { location: at } : {}),
+			});
+			continue;
+		}
 		if (found.version !== undefined && pkg && found.version !== pkg.version) {
 			problems.push({
 				code: "local-version",
@@ -60,7 +76,7 @@ export function prepare(
 			});
 		}
 	}
-	return { project, registry, plan, problems };
+	return { project, registry, plan, problems, warnings };
 }
 
 /**

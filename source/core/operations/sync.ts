@@ -40,8 +40,9 @@ export async function* sync(
 	context: Context,
 	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	const { project, plan, problems, uv: uvProbe } = await prepareWithUv(context, options.mode);
+	const { project, plan, problems, warnings, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	yield { type: "plan", plan };
+	for (const problem of warnings) yield { type: "warning", problem };
 	const first = problems[0];
 	if (first) {
 		for (const problem of problems) yield { type: "problem", problem };

@@ -202,7 +202,6 @@ function toGroup(
 		});
 	}
 	const options: string[] = [];
-	let skipped = false;
 	data.options.forEach((option, index) => {
 		const at = yaml.locate(["options", index, "name"]);
 		const reason = invalidNameReason(option.name);
@@ -216,10 +215,9 @@ function toGroup(
 		}
 		const key = normalizeName(option.name);
 		if (!packages.has(key)) {
-			if (broken.has(key)) {
-				skipped = true;
-				return;
-			}
+			// a broken manifest is reported in its own file; the group loads without that option, so
+			// a project choosing another option is not held up by it
+			if (broken.has(key)) return;
 			problems.push({
 				code: "unknown-package",
 				message: `option "${option.name}" names no package: there is no packages/${key}.yaml`,
@@ -237,7 +235,7 @@ function toGroup(
 		}
 		options.push(key);
 	});
-	if (problems.length > before || skipped) return undefined;
+	if (problems.length > before) return undefined;
 	return {
 		name: data.name,
 		key: normalizeName(data.name),

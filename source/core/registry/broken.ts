@@ -1,0 +1,56 @@
+import path from "node:path";
+import type { Problem } from "../errors.js";
+import { normalizeName } from "../names.js";
+import type { Registry } from "./model.js";
+
+/**
+ * The problem that keeps a group or package out of the registry: the first problem located in
+ * `<registry>/<kind>/<name>.yaml` (names compared PEP 503-normalized), if that file is broken.
+ */
+export function brokenFile(
+	registry: Registry,
+	problems: readonly Problem[],
+	kind: "groups" | "packages",
+	name: string,
+): Problem | undefined {
+	const folder = path.join(registry.root, kind);
+	const key = normalizeName(name);
+	return problems.find((problem) => {
+		const file = problem.location?.file;
+		if (!file || path.dirname(file) !== folder) return false;
+		return normalizeName(path.basename(file).replace(/\.ya?ml$/, "")) === key;
+	});
+}
+
+/**
+ * Whether a registry problem matters to a selection: it sits in the file of a selected group or
+ * package, or in a file named after one (a second definition of a selected package is as much
+ * its problem as its own file's).
+ */
+export function concernsSelection(
+	registry: Registry,
+	selection: ReadonlyMap<string, readonly string[]>,
+): (problem: Problem) => boolean {
+	const files = new Set<string>();
+	const keys = { groups: new Set<string>(), packages: new Set<string>() };
+	for (const [groupKey, packageKeys] of selection) {
+		keys.groups.add(groupKey);
+		const group = registry.groups.get(groupKey);
+		if (group) files.add(group.location.file);
+		for (const key of packageKeys) {
+			keys.packages.add(key);
+			const pkg = registry.packages.get(key);
+			if (pkg) files.add(pkg.location.file);
+		}
+	}
+	return (problem) => {
+		const file = problem.location?.file;
+		if (!file) return false;
+		if (files.has(file)) return true;
+		const kind = path.basename(path.dirname(file));
+		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
+		return path.dirname(path.dirname(file)) === registry.root && (kind === "groups" || kind === "packages")
+			? keys[kind].has(stem)
+			: false;
+	};
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyExample, hpm } from "../helpers/run.js";
+import { uvEnv } from "../helpers/uv.js";
+
+/** A registry with problems in entries no project here selects (SPEC §8.2: only the selection blocks). */
+function brokenElsewhere(): string {
+	const dir = copyExample();
+	// a package in no selected group whose local folder holds an invalid pyproject.toml
+	mkdirSync(path.join(dir, "packages/metric_broken"), { recursive: true });
+	writeFileSync(path.join(dir, "packages/metric_broken/pyproject.toml"), "[project\nname = ");
+	writeFileSync(
+		path.join(dir, "registry/packages/metric-broken.yaml"),
+		'name: "metric-broken"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/metric_broken"\n',
+	);
+	// and a manifest that is not even YAML
+	writeFileSync(path.join(dir, "registry/packages/metric-garbage.yaml"), "name: [\n");
+	return dir;
+}
+
+describe("only the selection blocks", () => {
+	it("check and sync work, and warn, when unselected registry entries are broken", () => {
+		const dir = brokenElsewhere();
+		const check = hpm(["check", "--json"], { cwd: dir, env: uvEnv() });
+		expect(check.code, check.stdout).toBe(0);
+		const data = JSON.parse(check.stdout);
+		expect(data.ok).toBe(true);
+		expect(data.warnings).toEqual([
+			expect.objectContaining({ file: path.join(dir, "registry/packages/metric-garbage.yaml") }),
+		]);
+		const sync = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(sync.code, sync.stderr).toBe(0);
+		expect(sync.stderr).toContain("warning: ");
+		expect(sync.stderr).toContain("metric-garbage.yaml");
+	});
+
+	it("list, show and search show what loads and say what does not", () => {
+		const dir = brokenElsewhere();
+		const list = hpm(["list"], { cwd: dir });
+		expect(list.code).toBe(0);
+		expect(list.stdout).toContain("metric-bleu");
+		expect(list.stderr).toBe(
+			"warning: 1 registry file could not be loaded and was left out (1 problem; `hpm registry lint` lists them)\n",
+		);
+		expect(hpm(["show", "metric-bleu"], { cwd: dir }).code).toBe(0);
+		const garbage = hpm(["show", "metric-garbage"], { cwd: dir });
+		expect(garbage.code).toBe(2);
+		expect(garbage.stderr).toContain("metric-garbage.yaml:2:1");
+		expect(hpm(["search", "metric"], { cwd: dir }).stdout).toContain("metric-rouge");
+		// lint still reports every problem, including the broken package folder
+		const lint = hpm(["registry", "lint"], { cwd: dir });
+		expect(lint.code).toBe(1);
+		expect(lint.stdout).toContain("metric-garbage.yaml");
+		expect(lint.stdout).toContain("metric_broken");
+	});
+
+	it("selecting the broken package makes it block, naming its file", () => {
+		const dir = brokenElsewhere();
+		writeFileSync(
+			path.join(dir, "registry/groups/metrics.yaml"),
+			'name: "metrics"\nstrategy: "M-of-N"\noptions:\n  - name: "metric-bleu"\n  - name: "metric-broken"\n',
+		);
+		expect(hpm(["group", "add", "metrics", "-o", "metric-broken"], { cwd: dir }).code).toBe(0);
+		const check = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(check.code).toBe(1);
+		expect(check.stdout).toContain("metrics=metric-broken");
+		expect(check.stdout).toContain("not valid TOML");
+	});
+});
