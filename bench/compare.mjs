@@ -12,6 +12,8 @@ if (!other) {
 }
 const base = path.resolve(other);
 const node = process.execPath;
+// each build its own index cache: their cache formats may differ, and must not evict each other
+const baseEnv = hermetic({ HPM_CACHE_DIR: tempDir("hpm-bench-cache-") });
 const env = hermetic({ HPM_CACHE_DIR: tempDir("hpm-bench-cache-") });
 const big = tempDir();
 generateRegistry(big, 2000, 200);
@@ -36,7 +38,7 @@ const rows = [];
 for (const [name, args, cwd] of cases) {
 	const [a, b] = interleaved(
 		[
-			{ name: "base", run: () => time(node, [base, ...args], { cwd, env }) },
+			{ name: "base", run: () => time(node, [base, ...args], { cwd, env: baseEnv }) },
 			{ name: "this", run: () => time(node, [BIN, ...args], { cwd, env }) },
 		],
 		RUNS,
