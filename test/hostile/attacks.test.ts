@@ -22,6 +22,14 @@ import { REAL_UV, slowPackage, uvEnv } from "../helpers/uv.js";
 const reg = (dir: string, file: string) => path.join(dir, "registry", file);
 const noTrace = (text: string) => expect(text).not.toMatch(/\n\s+at [\w.<]+ \(|node:internal/);
 const ESC = "\u001b";
+/** The built hpm with a deadline: a hang fails the test instead of stalling the suite. */
+const timed = (args: string[], dir: string, env: NodeJS.ProcessEnv = {}) =>
+	spawnSync(process.execPath, [BIN, ...args], {
+		cwd: dir,
+		encoding: "utf8",
+		timeout: 20_000,
+		env: { ...process.env, NO_COLOR: "1", ...env },
+	});
 
 describe("injection through the registry is refused at load, by lint and by registry add", () => {
 	it.each([
@@ -153,11 +161,7 @@ describe("secrets and special files in the registry", () => {
 	it("a manifest that is a named pipe is refused at once, not waited on", () => {
 		const dir = copyExample();
 		execFileSync("mkfifo", [reg(dir, "packages/pipe.yaml")]);
-		const result = spawnSync(process.execPath, [BIN, "registry", "lint"], {
-			cwd: dir,
-			encoding: "utf8",
-			timeout: 20_000,
-		});
+		const result = timed(["registry", "lint"], dir);
 		expect(result.status).toBe(1);
 		expect(result.stdout).toContain("pipe.yaml: is not a regular file");
 	});
@@ -165,11 +169,7 @@ describe("secrets and special files in the registry", () => {
 	it("a manifest that links to /dev/zero is refused without reading it", () => {
 		const dir = copyExample();
 		symlinkSync("/dev/zero", reg(dir, "packages/zero.yaml"));
-		const result = spawnSync(process.execPath, [BIN, "registry", "lint"], {
-			cwd: dir,
-			encoding: "utf8",
-			timeout: 20_000,
-		});
+		const result = timed(["registry", "lint"], dir);
 		expect(result.status).toBe(1);
 		expect(result.stdout).toContain("zero.yaml: is a link to a file outside");
 	});
@@ -254,14 +254,6 @@ describe("wrong verdicts", () => {
 });
 
 describe("locks never hang", () => {
-	const timed = (args: string[], dir: string, env: NodeJS.ProcessEnv = {}) =>
-		spawnSync(process.execPath, [BIN, ...args], {
-			cwd: dir,
-			encoding: "utf8",
-			timeout: 20_000,
-			env: { ...process.env, NO_COLOR: "1", ...env },
-		});
-
 	it("a lock that is a folder is an error with the fix", () => {
 		const dir = copyExample();
 		mkdirSync(path.join(dir, ".hpm.lock"));
