@@ -104,15 +104,17 @@ export function gitRepo(source: string, tag: string): string {
  * A package whose in-tree build backend (no download needed) takes a minute to report its
  * metadata, so uv is certainly still running when the test interrupts hpm.
  */
-export function slowPackage(dir: string): void {
+export function slowPackage(dir: string): string {
+	// a backend module name of its own, so a test can look for exactly its build processes
+	const backend = `slow_backend_${path.basename(dir).replace(/[^A-Za-z0-9]/g, "_")}`;
 	const pkg = path.join(dir, "packages/metric_slow");
 	mkdirSync(pkg, { recursive: true });
 	writeFileSync(
 		path.join(pkg, "pyproject.toml"),
-		'[project]\nname = "metric-slow"\ndynamic = ["version"]\nrequires-python = ">=3.11"\n\n[build-system]\nrequires = []\nbuild-backend = "slow_backend"\nbackend-path = ["."]\n',
+		`[project]\nname = "metric-slow"\ndynamic = ["version"]\nrequires-python = ">=3.11"\n\n[build-system]\nrequires = []\nbuild-backend = "${backend}"\nbackend-path = ["."]\n`,
 	);
 	writeFileSync(
-		path.join(pkg, "slow_backend.py"),
+		path.join(pkg, `${backend}.py`),
 		"import time\n\ndef get_requires_for_build_wheel(config_settings=None):\n    time.sleep(60)\n    return []\n\ndef prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n    time.sleep(60)\n    raise RuntimeError('too slow')\n",
 	);
 	registerPackage(
@@ -121,4 +123,5 @@ export function slowPackage(dir: string): void {
 		"metric-slow",
 		"metrics",
 	);
+	return backend;
 }

@@ -28,8 +28,8 @@ function runUntil(
 }
 
 /** uv and the build backend it started are gone too (within uv's grace period), not orphaned. */
-async function expectNoBuildLeft(): Promise<void> {
-	const alive = () => spawnSync("pgrep", ["-f", "import slow_backend"]).status === 0;
+async function expectNoBuildLeft(backend: string): Promise<void> {
+	const alive = () => spawnSync("pgrep", ["-f", `import ${backend}`]).status === 0;
 	for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
 	expect(alive()).toBe(false);
 }
@@ -42,7 +42,7 @@ describe("interrupting a running sync", () => {
 		// Given a synced project and a selection whose sync will hang inside uv
 		const dir = copyExample();
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
-		slowPackage(dir);
+		const backend = slowPackage(dir);
 		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
 		const before = snapshot(dir);
 		const lock = readFileSync(path.join(dir, "uv.lock"));
@@ -55,7 +55,7 @@ describe("interrupting a running sync", () => {
 		expect(result.code).toBe(exitCode);
 		expect(result.elapsed).toBeLessThan(20_000);
 		expect(result.stderr).not.toMatch(/\n\s+at /);
-		await expectNoBuildLeft();
+		await expectNoBuildLeft(backend);
 		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(lock);
 		const after = snapshot(dir);
 		for (const [file, content] of before) if (!file.startsWith(".venv")) expect(after.get(file), file).toEqual(content);
@@ -64,7 +64,7 @@ describe("interrupting a running sync", () => {
 	it("SIGKILL of hpm itself: a read-only command only reports it; the next writing command stops the orphaned uv and restores the files", async () => {
 		const dir = copyExample();
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
-		slowPackage(dir);
+		const backend = slowPackage(dir);
 		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
 		const before = {
 			pyproject: readFileSync(path.join(dir, "pyproject.toml")),
@@ -82,7 +82,7 @@ describe("interrupting a running sync", () => {
 		const next = hpm(["group", "remove", "metrics", "-o", "metric-slow"], { cwd: dir });
 		expect(next.code, next.stderr).toBe(0);
 		expect(next.stderr).toContain("was killed before it finished; pyproject.toml and uv.lock were restored");
-		await expectNoBuildLeft();
+		await expectNoBuildLeft(backend);
 		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(before.lock);
 		const restored = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
 		expect(restored).toBe(before.pyproject.toString("utf8").replace(', "metric-slow"', ""));
@@ -91,12 +91,12 @@ describe("interrupting a running sync", () => {
 
 	it("Ctrl-C during check changes nothing and creates nothing", async () => {
 		const dir = copyExample();
-		slowPackage(dir);
+		const backend = slowPackage(dir);
 		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
 		const before = snapshot(dir);
 		const result = await runUntil(["check"], dir, "$ uv lock", "SIGINT");
 		expect(result.code).toBe(130);
-		await expectNoBuildLeft();
+		await expectNoBuildLeft(backend);
 		expect(snapshot(dir)).toEqual(before);
 	});
 });

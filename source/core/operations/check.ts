@@ -9,7 +9,7 @@ import { normalizeName, requirementName } from "../names.js";
 import { type Plan, uvSourceEntry } from "../plan.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
-import { describeConflict, involvedOptions } from "./conflict.js";
+import { explainFailure } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
 
 export type CheckResult = {
@@ -63,11 +63,11 @@ export async function* check(
 		const text = run.lines.join("\n");
 		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
 		if (run.exitCode === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved, warnings);
-		const conflict = run.exitCode === 1 ? describeConflict(involvedOptions(text, plan.selected)) : undefined;
+		const explained = explainFailure(run.lines, run.exitCode, plan.selected);
 		const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
 		const problem: Problem = {
-			code: run.exitCode === 1 ? "resolution" : "uv-failed",
-			message: conflict ?? `uv lock failed (exit ${run.exitCode})`,
+			code: explained?.code ?? "uv-failed",
+			message: explained?.message ?? `uv lock failed (exit ${run.exitCode})`,
 			detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
 		};
 		yield { type: "problem", problem };

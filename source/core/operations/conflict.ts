@@ -46,3 +46,67 @@ function localDependencies(entry: PlanEntry): string[] {
 		return [];
 	}
 }
+
+/**
+ * The option(s) a failure is about: the package uv names in "Failed to build `name @ …`" (or
+ * download, fetch), else the entries whose git URL, else whose name, the text mentions.
+ */
+function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
+	const failing = [
+		...text.matchAll(/Failed to (?:download and build|build|download|fetch|prepare)[^`]*`([A-Za-z0-9._-]+)/g),
+	]
+		.map((match) => normalizeName(match[1] ?? ""))
+		.filter(Boolean);
+	const named = selected.filter((entry) => failing.includes(entry.key));
+	if (named.length > 0) return named;
+	const byUrl = selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
+	return byUrl.length > 0 ? byUrl : involvedOptions(text, selected);
+}
+
+const label = (entry: PlanEntry) =>
+	entry.groups.length > 0 ? entry.groups.map((group) => `${group}=${entry.name}`).join(" / ") : entry.name;
+
+/**
+ * What went wrong in a failed uv run, in group=option terms: a source that cannot be reached, a
+ * git ref that does not exist, refused credentials, a package that does not build, or (exit 1
+ * with "No solution found") a conflict between options. Undefined when the lines do not say.
+ */
+export function explainFailure(
+	lines: readonly string[],
+	exitCode: number,
+	selected: readonly PlanEntry[],
+): { readonly code: string; readonly message: string } | undefined {
+	const text = lines.join("\n");
+	const who = () => {
+		const entries = mentionedEntries(text, selected);
+		return entries.length > 0 ? entries.map(label).join(", ") : "a selected package";
+	};
+	const where = (entry: PlanEntry | undefined) =>
+		entry && entry.source.type === "git" ? ` (${entry.source.url})` : "";
+	const first = () => mentionedEntries(text, selected)[0];
+	if (/couldn't find remote ref|did not match any file|unknown revision|not a valid (commit|ref)/i.test(text)) {
+		return { code: "ref-missing", message: `${who()}: the git tag, branch or commit does not exist${where(first())}` };
+	}
+	if (
+		/Permission denied \(publickey|Authentication failed|could not read Username|terminal prompts disabled|Host key verification failed/i.test(
+			text,
+		)
+	) {
+		return { code: "source-auth", message: `${who()}: the git host refused the credentials${where(first())}` };
+	}
+	if (
+		/timed out|Could not resolve host|Connection refused|Network is unreachable|No route to host|banner exchange|Could not read from remote repository|Failed to connect/i.test(
+			text,
+		)
+	) {
+		return { code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}` };
+	}
+	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
+		return { code: "build-failed", message: `${who()}: the package failed to build` };
+	}
+	if (exitCode === 1) {
+		const conflict = describeConflict(involvedOptions(text, selected));
+		return conflict ? { code: "resolution", message: conflict } : undefined;
+	}
+	return undefined;
+}

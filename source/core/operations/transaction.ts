@@ -20,7 +20,7 @@ import {
 import { loadEditor } from "../project/toml-edit.js";
 import { assertWritable } from "../project/write.js";
 import type { UvRun } from "../uv/driver.js";
-import { describeConflict, involvedOptions } from "./conflict.js";
+import { explainFailure } from "./conflict.js";
 
 /** What a transaction's body may ask of it. */
 export type Tx = {
@@ -206,11 +206,10 @@ export async function* transaction<T>(
 export function checkRun(run: UvRun, what: string, plan: Pick<Plan, "selected"> | undefined): void {
 	if (run.aborted) throw new HpmError("interrupted", "interrupted", { exitCode: 1 });
 	if (run.exitCode === 0) return;
-	const conflict =
-		run.exitCode === 1 && plan ? describeConflict(involvedOptions(run.lines.join("\n"), plan.selected)) : undefined;
+	const explained = plan ? explainFailure(run.lines, run.exitCode, plan.selected) : undefined;
 	throw new HpmError(
-		"uv-failed",
-		`${what} failed (exit ${run.exitCode})${conflict ? `: ${conflict}` : ""}; pyproject.toml and uv.lock were restored`,
+		explained?.code ?? "uv-failed",
+		`${what} failed (exit ${run.exitCode})${explained ? `: ${explained.message}` : ""}; pyproject.toml and uv.lock were restored`,
 		{ exitCode: 1, hint: "uv's output above says why; `hpm check` shows the problem without changing anything" },
 	);
 }

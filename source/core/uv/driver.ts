@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
@@ -15,6 +15,38 @@ const INSTALL_HINT =
 /** Environment for every uv run: plain, unwrapped lines that hpm can stream and parse. */
 export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
+}
+
+let deadlines: NodeJS.ProcessEnv | undefined;
+
+/**
+ * git (which uv runs for git sources) must never ask a question nobody can answer, nor wait
+ * forever on a host that accepts and never answers. These are defaults: the person's own
+ * environment (spread after them) and their git config's ssh command win.
+ */
+function gitDeadlines(): NodeJS.ProcessEnv {
+	if (deadlines) return deadlines;
+	let sshConfigured = process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined;
+	if (!sshConfigured) {
+		try {
+			sshConfigured =
+				execFileSync("git", ["config", "--get", "core.sshCommand"], {
+					encoding: "utf8",
+					stdio: ["ignore", "pipe", "ignore"],
+					timeout: 5_000,
+				}).trim() !== "";
+		} catch {
+			sshConfigured = false; // not set (exit 1), or no git at all
+		}
+	}
+	deadlines = {
+		GIT_TERMINAL_PROMPT: "0",
+		// over https: give up when less than 1 KB/s arrives for 30 s
+		GIT_HTTP_LOW_SPEED_LIMIT: "1000",
+		GIT_HTTP_LOW_SPEED_TIME: "30",
+		...(sshConfigured ? {} : { GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" }),
+	};
+	return deadlines;
 }
 
 type CaptureError = NodeJS.ErrnoException & { stderr?: string };
@@ -77,7 +109,8 @@ export async function* runUv(
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
 	const child = spawn(uv.bin, full, {
 		cwd: options.cwd,
-		env: uvEnv(options.env),
+		// the deadlines first: anything the person set themselves overrides them
+		env: { ...gitDeadlines(), ...uvEnv(options.env) },
 		stdio: ["ignore", "pipe", "pipe"],
 		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
 		// decides: it stops uv and everything uv started (build backends), then restores the files.
