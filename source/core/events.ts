@@ -8,7 +8,13 @@ export type HpmEvent =
 	| { readonly type: "problem"; readonly problem: Problem }
 	/** A problem that does not block this operation (a registry file the selection does not use). */
 	| { readonly type: "warning"; readonly problem: Problem }
-	| { readonly type: "uv-start"; readonly args: readonly string[]; readonly pid: number | undefined }
+	| {
+			readonly type: "uv-start";
+			readonly args: readonly string[];
+			readonly pid: number | undefined;
+			/** Set as HPM_RUN_ID in uv's environment, which everything uv starts inherits. */
+			readonly token: string;
+	  }
 	| { readonly type: "uv-line"; readonly line: string }
 	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
 	| { readonly type: "restored"; readonly files: readonly string[]; readonly message: string };

@@ -297,11 +297,19 @@ describe("locks never hang", () => {
 			env: { ...process.env, HPM_LOCK_TIMEOUT_MS: "20000" },
 		});
 		let stderr = "";
+		let sent = false;
 		child.stderr.on("data", (chunk: Buffer) => {
 			stderr += chunk.toString();
-			if (stderr.includes("waiting for another hpm")) child.kill("SIGINT");
+			// one Ctrl-C, once hpm says it waits (a second one would race hpm's own exit)
+			if (!sent && stderr.includes("waiting for another hpm")) {
+				sent = true;
+				child.kill("SIGINT");
+			}
 		});
-		const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+		const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) =>
+			child.on("close", (status, signal) => resolve([status, signal])),
+		);
+		expect(killedBy, stderr).toBeNull();
 		holder.kill();
 		expect(code).toBe(130);
 		expect(Date.now() - started).toBeLessThan(10_000);
@@ -342,7 +350,7 @@ describe("only hpm's own processes are signalled", () => {
 				pyproject: { before: hash(path.join(dir, "pyproject.toml")), backup: null, written: [] },
 				lock: { before: null, backup: null, written: [] },
 			},
-			running: { pid: innocent.pid, start: "not-its-start-time:1" },
+			running: { pid: innocent.pid, start: "not-its-start-time:1", token: "0123456789abcdef" },
 		};
 		const text = JSON.stringify(body);
 		writeFileSync(
@@ -371,9 +379,13 @@ describe("ordinary events never leave a half-applied state", () => {
 		const child = spawn(process.execPath, [BIN, "sync"], { cwd: dir, env: { ...process.env, ...uvEnv() } });
 		const code = await new Promise<number | null>((resolve) => {
 			let stderr = "";
+			let sent = false;
 			child.stderr.on("data", (chunk: Buffer) => {
 				stderr += chunk.toString();
-				if (stderr.includes("$ uv add")) setTimeout(() => child.kill("SIGHUP"), 500);
+				if (!sent && stderr.includes("$ uv add")) {
+					sent = true; // one signal: a second one would race hpm's own exit
+					setTimeout(() => child.kill("SIGHUP"), 500);
+				}
 			});
 			child.on("close", (status) => resolve(status));
 		});

@@ -92,16 +92,31 @@ function run(
 const hpmAsync = (args: readonly string[], dir: string, kill?: Kill) =>
 	run(process.execPath, [BIN, ...args], dir, kill);
 
-/** Signals the uv group the journal says is running (a person killing uv from another terminal). */
+/**
+ * Signals the uv run the journal says is running (a person killing uv from another terminal):
+ * exactly the processes that carry its token, never a group number the system reused meanwhile
+ * (that could be another test's uv).
+ */
 function killUv(dir: string, sig: NodeJS.Signals): void {
+	let token: string | undefined;
 	try {
 		const journal = JSON.parse(readFileSync(path.join(dir, ".hpm.journal.json"), "utf8")) as {
-			body?: { running?: { pid?: number } | null };
+			body?: { running?: { token?: string } | null };
 		};
-		const pid = journal.body?.running?.pid;
-		if (pid) process.kill(-pid, sig);
+		token = journal.body?.running?.token;
 	} catch {
-		// no uv running at that moment
+		return; // no journal: no uv running at that moment
+	}
+	if (!token) return;
+	for (const entry of readdirSync("/proc")) {
+		const pid = Number(entry);
+		if (!Number.isInteger(pid)) continue;
+		try {
+			if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`HPM_RUN_ID=${token}`))
+				process.kill(pid, sig);
+		} catch {
+			// gone, or not ours to read
+		}
 	}
 }
 

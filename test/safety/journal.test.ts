@@ -28,9 +28,13 @@ async function killedMidSync(dir: string): Promise<void> {
 	});
 	await new Promise<void>((resolve) => {
 		let stderr = "";
+		let sent = false;
 		child.stderr.on("data", (chunk: Buffer) => {
 			stderr += chunk.toString();
-			if (stderr.includes("$ uv add")) setTimeout(() => child.kill("SIGKILL"), 700);
+			if (!sent && stderr.includes("$ uv add")) {
+				sent = true;
+				setTimeout(() => child.kill("SIGKILL"), 700);
+			}
 		});
 		child.on("close", () => resolve());
 	});

@@ -143,7 +143,8 @@ export async function* transaction<T>(
 	try {
 		const result = yield* tap(body(tx), (event) => {
 			if (event.type === "uv-start") {
-				update({ running: identify(event.pid) ?? null });
+				const who = identify(event.pid);
+				update({ running: who ? { ...who, token: event.token } : null });
 				lookNow = startWatch();
 			}
 			if (event.type === "uv-exit") {

@@ -3,9 +3,22 @@ import { isCode } from "../errors.js";
 
 /**
  * A process as hpm records it: its pid plus when it started (clock ticks since boot, and the boot),
- * so a pid that the system has since given to someone else is never mistaken for it.
+ * so a pid that the system has since given to someone else is never mistaken for it; for a uv run
+ * also the token in its environment, which every process it starts inherits.
  */
-export type ProcessIdentity = { readonly pid: number; readonly start: string };
+export type ProcessIdentity = { readonly pid: number; readonly start: string; readonly token?: string | undefined };
+
+/** The environment variable that carries a uv run's token. */
+export const RUN_ID = "HPM_RUN_ID";
+
+/** Whether process `pid` carries `token` in its environment (from /proc; false without it). */
+function carries(pid: number, token: string): boolean {
+	try {
+		return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${RUN_ID}=${token}`);
+	} catch {
+		return false;
+	}
+}
 
 function bootId(): string {
 	try {
@@ -52,10 +65,13 @@ export function groupAlive(pgid: number): boolean {
 	}
 }
 
-/** The pids in group `pgid` that started no earlier than `start` (from /proc; empty without it). */
-export function groupMembers(pgid: number, since: ProcessIdentity): number[] {
-	const [boot, ticks] = since.start.split(":");
-	if (boot !== bootId()) return [];
+/**
+ * The processes of a recorded uv run that are still alive: those in its group that carry its token
+ * (a pid or group number the system gave to someone else never does). Empty without /proc.
+ */
+export function groupMembers(pgid: number, run: ProcessIdentity): number[] {
+	const token = run.token;
+	if (token === undefined) return [];
 	let entries: string[];
 	try {
 		entries = readdirSync("/proc");
@@ -65,35 +81,47 @@ export function groupMembers(pgid: number, since: ProcessIdentity): number[] {
 	return entries
 		.map(Number)
 		.filter((pid) => Number.isInteger(pid) && pid > 0)
-		.filter((pid) => {
-			const found = stat(pid);
-			return found !== undefined && found.pgrp === pgid && BigInt(found.start) >= BigInt(ticks ?? "0");
-		});
+		.filter((pid) => stat(pid)?.pgrp === pgid && carries(pid, token));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const hasProc = (() => {
+	try {
+		readdirSync("/proc/self");
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
 /**
- * Stops process group `pgid`: SIGTERM, then SIGKILL after `graceMs`, and waits until no member is
- * left (at most `deadlineMs`). Resolves with whether the group is gone.
+ * Stops uv run `run` (its group, by the token its processes carry): SIGTERM, then SIGKILL after
+ * `graceMs`, and waits until none is left (at most `deadlineMs`). Without /proc it falls back to
+ * signalling the process group, which is safe while its leader, hpm's own child, is not yet reaped.
+ * Resolves with whether everything is gone.
  */
-export async function stopGroup(pgid: number, graceMs = 3_000, deadlineMs = 10_000): Promise<boolean> {
-	const send = (signal: NodeJS.Signals) => {
-		try {
-			process.kill(-pgid, signal);
-		} catch {
-			// gone already
+export async function stopGroup(run: ProcessIdentity, graceMs = 3_000, deadlineMs = 10_000): Promise<boolean> {
+	const useToken = hasProc && run.token !== undefined;
+	const left = () => (useToken ? groupMembers(run.pid, run) : groupAlive(run.pid) ? [-run.pid] : []);
+	const send = (pids: readonly number[], signal: NodeJS.Signals) => {
+		for (const pid of pids) {
+			try {
+				process.kill(pid, signal);
+			} catch {
+				// gone already
+			}
 		}
 	};
 	const started = Date.now();
-	send("SIGTERM");
+	send(left(), "SIGTERM");
 	let killed = false;
-	while (groupAlive(pgid)) {
+	for (let pids = left(); pids.length > 0; pids = left()) {
 		const elapsed = Date.now() - started;
 		if (elapsed > deadlineMs) return false;
 		if (!killed && elapsed > graceMs) {
 			killed = true;
-			send("SIGKILL");
+			send(pids, "SIGKILL");
 		}
 		await sleep(20);
 	}
@@ -101,24 +129,11 @@ export async function stopGroup(pgid: number, graceMs = 3_000, deadlineMs = 10_0
 }
 
 /**
- * Stops what is left of a uv that a killed hpm started, and only that: the group whose leader is
- * still the recorded process, or, with the leader gone (a shim that spawned uv and exited), the
- * members of its group that started after it. Any other process is left alone.
+ * Stops what is left of a uv that a killed hpm started, and only that: every process of its group
+ * that carries its token (the leader, or with the leader gone, what a shim left running); SIGTERM
+ * first, SIGKILL after a grace period. Any other process is left alone, whatever its pid or group.
  */
 export async function stopRecordedGroup(recorded: ProcessIdentity): Promise<void> {
-	if (isSameProcess(recorded)) {
-		await stopGroup(recorded.pid);
-		return;
-	}
-	if (identify(recorded.pid) !== undefined) return; // the pid is someone else's now
-	const members = groupMembers(recorded.pid, recorded);
-	for (const pid of members) {
-		try {
-			process.kill(pid, "SIGKILL");
-		} catch {
-			// gone
-		}
-	}
-	const deadline = Date.now() + 5_000;
-	while (groupMembers(recorded.pid, recorded).length > 0 && Date.now() < deadline) await sleep(20);
+	if (recorded.token === undefined || !hasProc) return; // nothing proves any process is ours
+	await stopGroup(recorded);
 }

@@ -13,7 +13,12 @@ import { JOURNAL_FILE } from "./journal-file.js";
  * contents, only hashes and the names of the backups staged beside the files, and a checksum:
  * a journal that does not validate is set aside, never applied.
  */
-const identitySchema = z.object({ pid: z.number().check(z.int(), z.positive()), start: z.string() });
+const identitySchema = z.object({
+	pid: z.number().check(z.int(), z.positive()),
+	start: z.string(),
+	/** For a uv run: the HPM_RUN_ID every process it started carries in its environment. */
+	token: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+});
 const hashSchema = z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/)));
 const fileSchema = z.object({
 	/** sha256 of the bytes before the change; null: the file did not exist. */

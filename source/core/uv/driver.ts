@@ -2,7 +2,8 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { groupAlive, stopGroup } from "../os/process.js";
+import { randomBytes } from "node:crypto";
+import { groupAlive, RUN_ID, stopGroup } from "../os/process.js";
 import { displaySafe } from "../text.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
@@ -107,10 +108,11 @@ export async function* runUv(
 ): AsyncGenerator<HpmEvent, UvRun> {
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
+	const token = randomBytes(8).toString("hex");
 	const child = spawn(uv.bin, full, {
 		cwd: options.cwd,
 		// the deadlines first: anything the person set themselves overrides them
-		env: { ...gitDeadlines(), ...uvEnv(options.env) },
+		env: { ...gitDeadlines(), ...uvEnv(options.env), [RUN_ID]: token },
 		stdio: ["ignore", "pipe", "pipe"],
 		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
 		// decides: it stops uv and everything uv started (build backends), then restores the files.
@@ -148,11 +150,11 @@ export async function* runUv(
 	// uv's can write after hpm restores the files.
 	let stopping: Promise<boolean> | undefined;
 	const stop = () => {
-		if (child.pid !== undefined) stopping ??= stopGroup(child.pid);
+		if (child.pid !== undefined) stopping ??= stopGroup({ pid: child.pid, start: "", token });
 	};
 	if (options.signal?.aborted) stop();
 	options.signal?.addEventListener("abort", stop, { once: true });
-	yield { type: "uv-start", args: full, pid: child.pid };
+	yield { type: "uv-start", args: full, pid: child.pid, token };
 
 	const lines: string[] = [];
 	for (;;) {
