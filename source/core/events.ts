@@ -32,10 +32,20 @@ export async function drain<E, T>(events: AsyncGenerator<E, T>, onEvent: (event:
 
 /** Passes a stream through unchanged, letting `onEvent` see each event first. */
 export async function* tap<E, T>(events: AsyncGenerator<E, T>, onEvent: (event: E) => void): AsyncGenerator<E, T> {
-	for (;;) {
-		const next = await events.next();
-		if (next.done) return next.value;
-		onEvent(next.value);
-		yield next.value;
+	let finished = false;
+	try {
+		for (;;) {
+			const next = await events.next();
+			if (next.done) {
+				finished = true;
+				return next.value;
+			}
+			onEvent(next.value);
+			yield next.value;
+		}
+	} finally {
+		// ended early (onEvent threw, or the consumer stopped): let the inner stream clean up
+		// (a running uv is stopped by its own `finally`)
+		if (!finished) await events.return(undefined as T);
 	}
 }

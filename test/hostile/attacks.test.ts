@@ -336,7 +336,7 @@ describe("locks never hang", () => {
 });
 
 describe("only hpm's own processes are signalled", () => {
-	it("a journal naming a live process whose start time differs leaves that process alone", async () => {
+	it("a journal shipped by someone else (a cloned repository) naming a live process is never applied", async () => {
 		const dir = copyExample();
 		const innocent = spawn("sleep", ["30"], { detached: true });
 		const hash = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -359,7 +359,8 @@ describe("only hpm's own processes are signalled", () => {
 		);
 		const result = hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
 		expect(result.code, result.stderr).toBe(0);
-		expect(result.stderr).toContain("it had not changed pyproject.toml or uv.lock yet");
+		// not signed with this user's key: set aside, never applied, nobody signalled
+		expect(result.stderr).toContain("set aside .hpm.journal.json: its signature does not match");
 		expect(innocent.exitCode).toBeNull();
 		expect(() => process.kill(innocent.pid ?? 0, 0)).not.toThrow();
 		innocent.kill();

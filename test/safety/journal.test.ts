@@ -90,7 +90,7 @@ describe("a journal is validated before it is believed", () => {
 		expect(hpm(["list"], { cwd: dir }).code).toBe(0);
 		const add = hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
 		expect(add.code, add.stderr).toBe(0);
-		expect(add.stderr).toContain("not a regular file");
+		expect(add.stderr).toContain("it is a directory, expected a file");
 	});
 });
 

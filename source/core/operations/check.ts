@@ -1,4 +1,6 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
+import { MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "smol-toml";
@@ -52,8 +54,11 @@ export async function* check(
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
 	try {
 		writeFileSync(path.join(scratch, "pyproject.toml"), stringify(wouldBeProject(project, plan)));
-		if (existsSync(path.join(project.root, "uv.lock")))
-			copyFileSync(path.join(project.root, "uv.lock"), path.join(scratch, "uv.lock"));
+		if (existsSync(path.join(project.root, "uv.lock"))) {
+			// a regular file of bounded size only: a named pipe here must not hang the check
+			const bytes = readRegularFile(path.join(project.root, "uv.lock"), MAX_FILE_BYTES);
+			writeFileSync(path.join(scratch, "uv.lock"), bytes);
+		}
 		const run = yield* runUv(uv, ["lock", "--directory", scratch], {
 			cwd: scratch,
 			signal: options.signal,

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { HpmError } from "../errors.js";
@@ -6,7 +7,7 @@ import { type HpmEvent, tap } from "../events.js";
 import { removeQuietly, sha256, stageFile } from "../fs-atomic.js";
 import { identify } from "../os/process.js";
 import type { Plan } from "../plan.js";
-import { hashOf, projectFiles } from "../project/files.js";
+import { hashOf, MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import {
 	classify,
 	discardBackups,
@@ -50,10 +51,17 @@ export async function* transaction<T>(
 	const root = path.dirname(pyproject);
 	const files = projectFiles(root);
 	const targets = { pyproject: files.pyproject.target, lock: files.lock.target };
-	const before = {
-		pyproject: readFileSync(targets.pyproject),
-		lock: files.lock.stats ? readFileSync(targets.lock) : undefined,
-	};
+	let before: { pyproject: Buffer; lock: Buffer | undefined };
+	try {
+		before = {
+			pyproject: readRegularFile(targets.pyproject, MAX_FILE_BYTES),
+			lock: files.lock.stats ? readRegularFile(targets.lock, MAX_FILE_BYTES) : undefined,
+		};
+	} catch (error) {
+		throw new HpmError("project-unreadable", `pyproject.toml or uv.lock ${(error as Error).message}`, {
+			hint: "make them regular files hpm can read; nothing was changed",
+		});
+	}
 	// compiled while uv runs: the last step of a sync edits pyproject.toml with it
 	loadEditor().catch(() => undefined);
 	const staged: string[] = [];
@@ -86,8 +94,11 @@ export async function* transaction<T>(
 		journal = { ...journal, ...change };
 		writeJournal(root, journal);
 	};
-	const remember = (now: { pyproject: string | null; lock: string | null }) => {
-		const add = (list: (string | null)[], hash: string | null) => (list.includes(hash) ? list : [...list, hash]);
+	type Names = "pyproject" | "lock";
+	type State = Record<Names, string | null>;
+	const remember = (now: Partial<State>) => {
+		const add = (list: (string | null)[], hash: string | null | undefined) =>
+			hash === undefined || list.includes(hash) ? list : [...list, hash];
 		update({
 			files: {
 				pyproject: { ...journal.files.pyproject, written: add(journal.files.pyproject.written, now.pyproject) },
@@ -99,33 +110,68 @@ export async function* transaction<T>(
 		last = observe();
 		remember(last);
 	};
-	// While uv runs a step, the files are looked at every 50 ms. uv writes each of them once per
-	// step; that first change is recorded as this change's own at once (a SIGKILLed hpm's journal
-	// then knows it). A second change of the same file means someone else wrote it too.
-	let watch: { timer: NodeJS.Timeout; changes: { pyproject: number; lock: number } } | undefined;
-	const startWatch = () => {
+	// What each uv step may write: `uv sync` and `uv lock` never touch pyproject.toml, so any
+	// change to it during them is someone else's.
+	const writable = (args: readonly string[]): readonly Names[] =>
+		args[0] === "add" || args[0] === "remove" ? ["pyproject", "lock"] : ["lock"];
+	// While uv runs a step, the files are looked at every 50 ms. A state counts once it is seen
+	// twice in a row (uv writes a file by truncating and writing it: the empty moment between is
+	// not a state). uv writes each file at most once per step; that first change of a file it may
+	// write is this change's own and is journalled at once (a SIGKILLed hpm's journal then knows
+	// it). Any other change (a second one, or one to a file the step does not write) is someone
+	// else's.
+	type Watch = {
+		timer: NodeJS.Timeout;
+		may: readonly Names[];
+		changes: Record<Names, number>;
+		foreign: boolean;
+		failure: unknown;
+	};
+	let watch: Watch | undefined;
+	const startWatch = (args: readonly string[]) => {
 		let seen = observe();
-		const changes = { pyproject: 0, lock: 0 };
-		const look = () => {
-			const now = observe();
-			for (const name of ["pyproject", "lock"] as const) {
-				if (now[name] === seen[name]) continue;
-				changes[name] += 1;
-				if (changes[name] === 1) remember({ ...last, [name]: now[name] });
-			}
-			seen = now;
+		const candidate: Partial<State> = {};
+		const current: Watch = {
+			timer: setInterval(() => look(false), 50),
+			may: writable(args),
+			changes: { pyproject: 0, lock: 0 },
+			foreign: false,
+			failure: undefined,
 		};
-		watch = { timer: setInterval(look, 50), changes };
+		const look = (final: boolean) => {
+			try {
+				const now = observe();
+				for (const name of ["pyproject", "lock"] as const) {
+					if (now[name] === seen[name]) {
+						delete candidate[name];
+						continue;
+					}
+					if (!final && candidate[name] !== now[name]) {
+						candidate[name] = now[name]; // seen once: wait for it to hold
+						continue;
+					}
+					delete candidate[name];
+					seen = { ...seen, [name]: now[name] };
+					current.changes[name] += 1;
+					if (!current.may.includes(name) || current.changes[name] > 1) current.foreign = true;
+					else remember({ [name]: now[name] });
+				}
+			} catch (error) {
+				current.failure ??= error; // reported when the step ends, not thrown from a timer
+			}
+		};
+		watch = current;
 		return look;
 	};
-	let lookNow: (() => void) | undefined;
+	let lookNow: ((final: boolean) => void) | undefined;
 	const stopWatch = () => {
-		lookNow?.();
-		if (watch) clearInterval(watch.timer);
-		const changes = watch?.changes ?? { pyproject: 0, lock: 0 };
+		lookNow?.(true);
+		const ended = watch;
+		if (ended) clearInterval(ended.timer);
 		watch = undefined;
 		lookNow = undefined;
-		return changes;
+		if (ended?.failure) throw ended.failure;
+		return ended;
 	};
 	const tx: Tx = {
 		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
@@ -145,16 +191,16 @@ export async function* transaction<T>(
 			if (event.type === "uv-start") {
 				const who = identify(event.pid);
 				update({ running: who ? { ...who, token: event.token } : null });
-				lookNow = startWatch();
+				lookNow = startWatch(event.args);
 			}
 			if (event.type === "uv-exit") {
-				const changes = stopWatch();
+				const ended = stopWatch();
 				update({ running: null });
-				// What uv wrote is this change's: after a step that worked, and after one hpm stopped
-				// or `uv remove` failed (neither undoes itself), if each file changed at most once. A
-				// failed `uv add` or `uv sync` undoes its own edits: whatever differs then is someone else's.
-				const once = changes.pyproject <= 1 && changes.lock <= 1;
-				if (event.exitCode === 0 || (once && (signal?.aborted || event.args[0] === "remove"))) record();
+				// What uv wrote is this change's (after a step that worked, one hpm stopped, or a
+				// failed `uv remove`, which does not undo itself) unless someone else wrote too. A
+				// failed `uv add` or `uv sync` undoes its own edits: whatever differs then is foreign.
+				const undoesItself = event.exitCode !== 0 && !signal?.aborted && event.args[0] !== "remove";
+				if (ended && !ended.foreign && !undoesItself) record();
 			}
 		});
 		discardBackups(journal, targets);
@@ -198,7 +244,11 @@ export async function* transaction<T>(
 			hint: "pyproject.toml and uv.lock were restored; free some disk space or fix permissions, then run it again",
 		});
 	} finally {
-		stopWatch();
+		try {
+			stopWatch();
+		} catch {
+			// already ending with an error
+		}
 		rmSync(tx.scratch, { recursive: true, force: true });
 	}
 }

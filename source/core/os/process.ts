@@ -69,7 +69,7 @@ export function groupAlive(pgid: number): boolean {
  * The processes of a recorded uv run that are still alive: those in its group that carry its token
  * (a pid or group number the system gave to someone else never does). Empty without /proc.
  */
-export function groupMembers(pgid: number, run: ProcessIdentity): number[] {
+export function runProcesses(run: ProcessIdentity): number[] {
 	const token = run.token;
 	if (token === undefined) return [];
 	let entries: string[];
@@ -78,10 +78,13 @@ export function groupMembers(pgid: number, run: ProcessIdentity): number[] {
 	} catch {
 		return [];
 	}
-	return entries
-		.map(Number)
-		.filter((pid) => Number.isInteger(pid) && pid > 0)
-		.filter((pid) => stat(pid)?.pgrp === pgid && carries(pid, token));
+	return (
+		entries
+			.map(Number)
+			.filter((pid) => Number.isInteger(pid) && pid > 0)
+			// by the token alone: a process that detached into a group of its own is still this run's
+			.filter((pid) => pid !== process.pid && stat(pid) !== undefined && carries(pid, token))
+	);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +106,7 @@ const hasProc = (() => {
  */
 export async function stopGroup(run: ProcessIdentity, graceMs = 3_000, deadlineMs = 10_000): Promise<boolean> {
 	const useToken = hasProc && run.token !== undefined;
-	const left = () => (useToken ? groupMembers(run.pid, run) : groupAlive(run.pid) ? [-run.pid] : []);
+	const left = () => (useToken ? runProcesses(run) : groupAlive(run.pid) ? [-run.pid] : []);
 	const send = (pids: readonly number[], signal: NodeJS.Signals) => {
 		for (const pid of pids) {
 			try {

@@ -1,4 +1,8 @@
-import { readFileSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
+import { readRegularFile, UnreadableFile } from "../os/read-file.js";
+
+/** pyproject.toml and uv.lock larger than this are not something hpm reads. */
+export const MAX_FILE_BYTES = 100_000_000;
 import path from "node:path";
 import { isCode } from "../errors.js";
 import { sha256, writeTarget } from "../fs-atomic.js";
@@ -17,12 +21,15 @@ export function projectFiles(root: string): ProjectFiles {
 	return { pyproject: target("pyproject.toml"), lock: target("uv.lock") };
 }
 
-/** sha256 of a file's bytes, or null when it does not exist. */
+/**
+ * sha256 of a file's bytes, or null when it does not exist. Something that is not a readable
+ * regular file (a pipe put in its place) gets a marker that never equals a hash: it is foreign.
+ */
 export function hashOf(file: string): string | null {
 	try {
-		return sha256(readFileSync(file));
+		return sha256(readRegularFile(file, MAX_FILE_BYTES));
 	} catch (error) {
-		if (isCode(error, "ENOENT")) return null;
-		throw error;
+		if (isCode(error, "ENOENT") || (error instanceof UnreadableFile && /ENOENT/.test(error.message))) return null;
+		return `unreadable: ${(error as Error).message}`;
 	}
 }

@@ -1,9 +1,11 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync, renameSync } from "node:fs";
-import { hostname } from "node:os";
+import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { readRegularFile } from "../os/read-file.js";
+import { homedir, hostname } from "node:os";
 import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../errors.js";
-import { removeQuietly, sha256, writeFileAtomic } from "../fs-atomic.js";
+import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 
@@ -48,12 +50,41 @@ export function journalPath(root: string): string {
 	return path.join(root, JOURNAL_FILE);
 }
 
-/** Writes the journal with its checksum, atomically. */
+/**
+ * The key that signs this user's journals (32 random bytes, 0600, in hpm's cache folder). A journal
+ * that a cloned repository or another user brought along does not carry a valid signature, so it
+ * is never applied.
+ */
+function journalKey(create: boolean): Buffer | undefined {
+	const base =
+		process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
+	const file = path.join(base, "journal.key");
+	try {
+		const key = readRegularFile(file, 1024);
+		if (key.length >= 32) return key;
+	} catch {
+		// none yet
+	}
+	if (!create) return undefined;
+	mkdirSync(base, { recursive: true, mode: 0o700 });
+	try {
+		writeFileSync(file, randomBytes(32), { flag: "wx", mode: 0o600 });
+	} catch {
+		// another hpm made it first
+	}
+	return journalKey(false);
+}
+
+const sign = (key: Buffer, text: string) => createHmac("sha256", key).update(text).digest("hex");
+
+/** Writes the journal with its signature, atomically. */
 export function writeJournal(root: string, body: JournalBody): void {
+	const key = journalKey(true);
+	if (!key) throw new HpmError("io", "cannot create hpm's journal key in its cache folder");
 	const text = JSON.stringify(body);
 	writeFileAtomic(
 		journalPath(root),
-		`${JSON.stringify({ body: JSON.parse(text) as unknown, checksum: sha256(text) })}\n`,
+		`${JSON.stringify({ body: JSON.parse(text) as unknown, checksum: sign(key, text) })}\n`,
 	);
 }
 
@@ -77,9 +108,9 @@ export function readJournal(root: string): JournalRead {
 	if (!existsSync(file)) return { kind: "none" };
 	let text: string;
 	try {
-		text = readSmallRegularFile(file, MAX_JOURNAL_BYTES);
+		text = readRegularFile(file, MAX_JOURNAL_BYTES).toString("utf8");
 	} catch (error) {
-		return { kind: "invalid", reason: (error as Error).message };
+		return { kind: "invalid", reason: `it ${(error as Error).message}` };
 	}
 	let raw: unknown;
 	try {
@@ -89,30 +120,15 @@ export function readJournal(root: string): JournalRead {
 	}
 	const envelope = z.object({ body: z.unknown(), checksum: z.string() }).safeParse(raw);
 	if (!envelope.success) return { kind: "invalid", reason: "it is not an hpm journal" };
-	if (sha256(JSON.stringify(envelope.data.body)) !== envelope.data.checksum)
-		return { kind: "invalid", reason: "its checksum does not match (it was edited or damaged)" };
+	const key = journalKey(false);
+	if (!key || sign(key, JSON.stringify(envelope.data.body)) !== envelope.data.checksum)
+		return {
+			kind: "invalid",
+			reason: "its signature does not match (it was edited, damaged, or written by another user or machine)",
+		};
 	const body = journalSchema.safeParse(envelope.data.body);
 	if (!body.success) return { kind: "invalid", reason: "it does not have the shape hpm writes" };
 	return { kind: "valid", journal: body.data };
-}
-
-function readSmallRegularFile(file: string, limit: number): string {
-	const fd = openSync(file, "r");
-	try {
-		const stats = fstatSync(fd);
-		if (!stats.isFile()) throw new Error("it is not a regular file");
-		if (stats.size > limit) throw new Error(`it is ${stats.size} bytes, more than a journal ever holds`);
-		const buffer = Buffer.alloc(stats.size);
-		let read = 0;
-		while (read < stats.size) {
-			const n = readSync(fd, buffer, read, stats.size - read, read);
-			if (n === 0) break;
-			read += n;
-		}
-		return buffer.subarray(0, read).toString("utf8");
-	} finally {
-		closeSync(fd);
-	}
 }
 
 /** Whether the change a journal describes is still under way in a live hpm. */
@@ -184,7 +200,21 @@ export async function recoverJournal(
 		return `${what}; it had not changed pyproject.toml or uv.lock yet`;
 	}
 	if (verdict === "ours") {
-		restoreFiles(journal, targets, current);
+		try {
+			restoreFiles(journal, targets, current);
+		} catch (error) {
+			// a backup deleted by hand (git clean): set the journal aside so it blocks nothing more
+			const aside = `${journalPath(root)}.invalid-${Date.now()}`;
+			renameSync(journalPath(root), aside);
+			throw new HpmError(
+				"backup-missing",
+				`${what}, and its backup copy is gone (${(error as Error).message}); nothing was restored`,
+				{
+					exitCode: 1,
+					hint: `pyproject.toml and uv.lock are as that ${journal.command} left them; run \`hpm sync\` to finish it (the journal is kept as ${path.basename(aside)})`,
+				},
+			);
+		}
 		removeJournal(root);
 		return `${what}; pyproject.toml and uv.lock were restored to their state before it (run it again to apply it)`;
 	}

@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
+import { constants } from "node:os";
 import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
@@ -119,6 +120,7 @@ export async function* runUv(
 		detached: true,
 	});
 	const queue: string[] = [];
+	let pipesHeld = false;
 	let wake: (() => void) | undefined;
 	let done = false;
 	let failure: NodeJS.ErrnoException | undefined;
@@ -134,10 +136,23 @@ export async function* runUv(
 		});
 	}
 	const exited = new Promise<number>((resolve) => {
-		child.on("close", (code, signal) => {
+		const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+			if (done) return;
 			done = true;
 			notify();
-			resolve(code ?? (signal ? 130 : 2));
+			resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 2));
+		};
+		child.on("close", finish);
+		// A process uv started and detached may keep its output pipes open long after uv itself
+		// exited: hpm reads what is there for a moment, then stops waiting for the pipes.
+		child.on("exit", (code, signal) => {
+			setTimeout(() => {
+				if (done) return;
+				pipesHeld = true;
+				child.stdout?.destroy();
+				child.stderr?.destroy();
+				finish(code, signal);
+			}, 2_000).unref();
 		});
 		child.on("error", (error) => {
 			failure = error;
@@ -154,29 +169,40 @@ export async function* runUv(
 	};
 	if (options.signal?.aborted) stop();
 	options.signal?.addEventListener("abort", stop, { once: true });
-	yield { type: "uv-start", args: full, pid: child.pid, token };
-
-	const lines: string[] = [];
-	for (;;) {
-		const line = queue.shift();
-		if (line !== undefined) {
-			lines.push(line);
-			yield { type: "uv-line", line };
-			continue;
+	let settled = false;
+	try {
+		yield { type: "uv-start", args: full, pid: child.pid, token };
+		const lines: string[] = [];
+		for (;;) {
+			const line = queue.shift();
+			if (line !== undefined) {
+				lines.push(line);
+				yield { type: "uv-line", line };
+				continue;
+			}
+			if (done) break;
+			await new Promise<void>((resolve) => {
+				wake = resolve;
+			});
 		}
-		if (done) break;
-		await new Promise<void>((resolve) => {
-			wake = resolve;
-		});
+		const exitCode = await exited;
+		options.signal?.removeEventListener("abort", stop);
+		// what uv started and left behind (in its group, or detached but holding its pipes) is
+		// stopped too before anyone looks at the files
+		if (child.pid !== undefined && (pipesHeld || groupAlive(child.pid))) stop();
+		await stopping;
+		settled = true;
+		if (failure && isCode(failure, "ENOENT"))
+			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+		const aborted = options.signal?.aborted === true;
+		yield { type: "uv-exit", args: full, exitCode };
+		return { exitCode, lines, aborted };
+	} finally {
+		if (!settled) {
+			// the consumer stopped early (an error while uv runs): uv must not go on alone
+			options.signal?.removeEventListener("abort", stop);
+			stop();
+			await stopping;
+		}
 	}
-	const exitCode = await exited;
-	options.signal?.removeEventListener("abort", stop);
-	// what uv started and left behind is stopped too before anyone looks at the files
-	if (child.pid !== undefined && groupAlive(child.pid)) stop();
-	await stopping;
-	if (failure && isCode(failure, "ENOENT"))
-		throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
-	const aborted = options.signal?.aborted === true;
-	yield { type: "uv-exit", args: full, exitCode };
-	return { exitCode, lines, aborted };
 }
