@@ -8,6 +8,7 @@ import { choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
+import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
 import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
@@ -23,10 +24,15 @@ const HELP: Record<string, readonly KeyHint[]> = {
 	],
 };
 
-export type AppProps = { readonly locator: Locator; readonly cwd: string };
+export type AppProps = {
+	readonly locator: Locator;
+	readonly cwd: string;
+	/** The process's signals, for operations to stop uv and restore on them (see InterruptSource). */
+	readonly interrupts?: InterruptSource | undefined;
+};
 
 /** The screen router: a stack of screen states over one view of the registry and project. */
-export function App({ locator, cwd }: AppProps) {
+export function App({ locator, cwd, interrupts }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
@@ -98,6 +104,7 @@ export function App({ locator, cwd }: AppProps) {
 		) : route.screen === "operation" ? (
 			<OperationScreen
 				kind={route.kind}
+				interrupts={interrupts}
 				locator={locator}
 				cwd={cwd}
 				width={columns}

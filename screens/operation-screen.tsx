@@ -6,11 +6,12 @@ import type { Locator } from "../source/core/context.js";
 import { formatProblem } from "../source/core/errors.js";
 import { displaySafe } from "../source/core/text.js";
 import type { Plan } from "../source/core/plan.js";
-import { useOperation } from "./use-operation.js";
+import { type InterruptSource, useOperation } from "./use-operation.js";
 
 export type OperationProps = {
 	readonly kind: "check" | "sync";
 	readonly locator: Locator;
+	readonly interrupts?: InterruptSource | undefined;
 	readonly cwd: string;
 	readonly width: number;
 	readonly height: number;
@@ -25,8 +26,8 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 ];
 
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
-export function OperationScreen({ kind, locator, cwd, width, height, onBack, active }: OperationProps) {
-	const { state, start, cancel } = useOperation(kind, locator, cwd);
+export function OperationScreen({ kind, locator, cwd, interrupts, width, height, onBack, active }: OperationProps) {
+	const { state, start, cancel } = useOperation(kind, locator, cwd, interrupts);
 	useInput(
 		(input, key) => {
 			if (key.ctrl && input === "c") {

@@ -1,6 +1,7 @@
 import { render } from "ink";
 import type { Locator } from "../source/core/context.js";
 import { App } from "./app.js";
+import type { InterruptSource } from "./use-operation.js";
 
 const ENTER_ALT = "\u001B[?1049h\u001B[H";
 const LEAVE_ALT = "\u001B[?25h\u001B[?1049l";
@@ -9,7 +10,7 @@ const LEAVE_ALT = "\u001B[?25h\u001B[?1049l";
  * Opens the full-screen UI on the alternate screen and restores the terminal however it ends:
  * quit, Ctrl-C, a signal or a crash.
  */
-export async function runUi(locator: Locator, cwd: string): Promise<number> {
+export async function runUi(locator: Locator, cwd: string, interrupts?: InterruptSource): Promise<number> {
 	let left = false;
 	const leave = () => {
 		if (left) return;
@@ -19,7 +20,7 @@ export async function runUi(locator: Locator, cwd: string): Promise<number> {
 	process.stdout.write(ENTER_ALT);
 	process.once("exit", leave);
 	try {
-		const instance = render(<App locator={locator} cwd={cwd} />, {
+		const instance = render(<App locator={locator} cwd={cwd} interrupts={interrupts} />, {
 			exitOnCtrlC: false,
 			patchConsole: true,
 			maxFps: 60,

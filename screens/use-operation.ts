@@ -30,7 +30,13 @@ export type OperationState =
  * core's preview until Enter, then the stream's own plan, uv's lines (flushed at most ten times a
  * second) and the core's result sentence. `cancel` aborts uv, and the core restores the files.
  */
-export function useOperation(kind: "check" | "sync", locator: Locator, cwd: string) {
+/**
+ * Where the process's own signals come from (SIGTERM, SIGHUP from a closed terminal, SIGQUIT):
+ * the entry point hands one in, so an operation stops uv and restores the files on them too.
+ */
+export type InterruptSource = () => { readonly signal: AbortSignal; readonly dispose: () => void };
+
+export function useOperation(kind: "check" | "sync", locator: Locator, cwd: string, interrupts?: InterruptSource) {
 	const [state, setState] = useState<OperationState>(() => {
 		try {
 			const { plan, problems } = previewOperation(locator, cwd);
@@ -50,6 +56,9 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 		if (state.phase !== "confirm") return;
 		const abort = new AbortController();
 		controller.current = abort;
+		const external = interrupts?.();
+		external?.signal.addEventListener("abort", () => abort.abort(), { once: true });
+		if (external?.signal.aborted) abort.abort();
 		plan.current = state.plan;
 		const since = Date.now();
 		setState({ phase: "running", plan: state.plan, since, lines: [], status: "starting" });
@@ -64,6 +73,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 		);
 		const finish = (ok: boolean, summary: string, problems: readonly Problem[]) => {
 			clearInterval(flush);
+			external?.dispose();
 			const last = plan.current ?? state.plan;
 			setState({ phase: "done", plan: last, lines: [...lines.current], ok, summary, problems });
 		};
@@ -77,7 +87,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
 			(error: unknown) => finish(false, errorText(error), []),
 		);
-	}, [state, locator, cwd, kind]);
+	}, [state, locator, cwd, kind, interrupts]);
 
 	const cancel = useCallback(() => controller.current?.abort(), []);
 	return { state, start, cancel };

@@ -29,6 +29,8 @@ export function installSignalHandlers(): void {
 	for (const stream of [process.stdout, process.stderr]) {
 		stream.on("error", () => {
 			broken = true;
+			// an error can arrive after the command returned: a run whose output was lost is not a success
+			if (!process.exitCode) process.exitCode = 141;
 		});
 	}
 }

@@ -1,5 +1,6 @@
 import type { Locator } from "../core/context.js";
 import type { Prompter } from "../core/ports.js";
+import { operationSignal } from "./signals.js";
 
 /**
  * The one place the CLI reaches the Ink UI, always through import(): a plain command never
@@ -15,5 +16,18 @@ export function inkPrompter(): Prompter {
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
 export async function openUi(locator: Locator, cwd: string): Promise<number> {
 	const { runUi } = await import("../../screens/run-ui.js");
-	return runUi(locator, cwd);
+	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C
+	// in the UI does: uv is stopped and the files are restored before hpm exits
+	return runUi(locator, cwd, () => {
+		const interrupt = operationSignal();
+		return {
+			signal: interrupt.signal,
+			dispose: () => {
+				interrupt.dispose();
+				// the files are restored by now: a signal from outside ends hpm, with its code
+				const code = interrupt.exitCode();
+				if (code !== undefined) process.exit(code);
+			},
+		};
+	});
 }

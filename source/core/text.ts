@@ -4,8 +4,8 @@
  * newline fakes a line) and every bidirectional override is written as a visible escape, as git
  * quotes paths and `ls -q` does.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function escapeOne(char: string): string {
 	if (char === "\n") return "\\n";
@@ -19,8 +19,9 @@ export function displaySafe(text: string): string {
 	return UNSAFE_TEST.test(text) ? text.replace(UNSAFE, escapeOne) : text;
 }
 
-// hpm's own colors: Select Graphic Rendition only (ESC [ digits m)
-const SGR = /\u001b\[[0-9;]*m/g;
+// hpm's own styles, and only those: bold, dim, red, green, yellow, cyan and their resets
+// (ESC[8m would hide text, ESC[30;40m make it invisible: those are escaped like any other)
+const SGR = /\u001b\[(?:1|2|22|31|32|33|36|39)m/g;
 
 /**
  * The last net before a terminal: like `displaySafe`, but keeps line breaks, tabs and hpm's own

@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { afterEach, describe, expect, it } from "vitest";
 import { copyExample, hpm } from "../helpers/run.js";
 import { openPane, type Pane } from "../helpers/tmux.js";
-import { installed, writePackage } from "../helpers/uv.js";
+import { installed, slowPackage, uvEnv, writePackage } from "../helpers/uv.js";
 
 let pane: Pane | undefined;
 afterEach(() => pane?.close());
@@ -68,6 +68,32 @@ describe("hpm ui in a real terminal", () => {
 		expect(screen).toContain("groups: inference");
 		pane.keys("q");
 		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
+	});
+
+	it("SIGTERM (or a closed terminal's SIGHUP) during a UI sync stops uv and restores the files before exiting", async () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		slowPackage(dir);
+		hpm(["group", "add", "metrics", "-o", "metric-slow"], { cwd: dir });
+		const before = {
+			pyproject: readFileSync(path.join(dir, "pyproject.toml")),
+			lock: readFileSync(path.join(dir, "uv.lock")),
+		};
+		pane = openPane(["ui"], dir);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		pane.keys("s");
+		await pane.waitFor((s) => s.includes("Press Enter to apply this plan."));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("adding metric-slow"));
+		const journal = JSON.parse(readFileSync(path.join(dir, ".hpm.journal.json"), "utf8")) as {
+			body: { owner: { pid: number } };
+		};
+		process.kill(journal.body.owner.pid, "SIGTERM");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="), 30_000);
+		expect(screen).toContain("HPM_EXIT=143");
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before.pyproject);
+		expect(readFileSync(path.join(dir, "uv.lock"))).toEqual(before.lock);
+		expect(existsSync(path.join(dir, ".hpm.journal.json"))).toBe(false);
 	});
 
 	it("Ctrl-C on the browser quits and restores the terminal", async () => {

@@ -15,8 +15,8 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, copyExample, hpm, snapshot } from "../helpers/run.js";
-import { slowPackage, uvEnv } from "../helpers/uv.js";
+import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
+import { REAL_UV, slowPackage, uvEnv } from "../helpers/uv.js";
 
 const JOURNAL = ".hpm.journal.json";
 
@@ -138,6 +138,43 @@ describe("compare before restore", () => {
 		expect(existsSync(path.join(dir, JOURNAL))).toBe(false);
 		// and once the user has looked, hpm works again
 		expect(hpm(["list"], { cwd: dir }).stderr).toBe("");
+	});
+});
+
+describe("an edit made while uv runs a step is never taken for uv's", () => {
+	it("an edit to pyproject.toml during `uv sync` (which never writes it), then Ctrl-C: nothing restored, both kept", async () => {
+		// Given a synced project whose next sync removes one option (so it ends with `uv sync`),
+		// and a uv that takes its time on `uv sync` (a wrapper that waits, then runs the real uv)
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		hpm(["group", "remove", "metrics", "-o", "metric-bleu"], { cwd: dir });
+		const bin = tempDir("hpm-slow-sync-");
+		writeFileSync(path.join(bin, "uv"), `#!/bin/sh\nif [ "$1" = "sync" ]; then sleep 3; fi\nexec "${REAL_UV}" "$@"\n`, {
+			mode: 0o755,
+		});
+		const file = path.join(dir, "pyproject.toml");
+		const child = spawn(process.execPath, [BIN, "sync"], {
+			cwd: dir,
+			env: { ...process.env, ...uvEnv(), PATH: `${bin}:${process.env.PATH}` },
+		});
+		let stderr = "";
+		let edited = false;
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+			if (!edited && stderr.includes("$ uv sync")) {
+				edited = true;
+				// When the person saves an edit while uv syncs, and then presses Ctrl-C
+				writeFileSync(file, `${readFileSync(file, "utf8")}\n[tool.person]\nkept = true\n`);
+				setTimeout(() => child.kill("SIGINT"), 500);
+			}
+		});
+		const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+		// Then hpm restores nothing, keeps the old bytes beside, and the edit is where it was
+		expect(code, stderr).not.toBe(0);
+		expect(stderr).toContain("hpm restored nothing, so no edit is lost");
+		expect(readFileSync(file, "utf8")).toContain("[tool.person]\nkept = true");
+		expect(existsSync(`${file}.hpm-before`)).toBe(true);
+		expect(existsSync(path.join(dir, JOURNAL))).toBe(false);
 	});
 });
 

@@ -50,6 +50,8 @@ export async function* transaction<T>(
 	assertWritable(pyproject);
 	const root = path.dirname(pyproject);
 	const files = projectFiles(root);
+	// uv replaces uv.lock by a rename, which would ignore a person's chmod: respect it here
+	if (files.lock.stats) assertWritable(files.lock.target);
 	const targets = { pyproject: files.pyproject.target, lock: files.lock.target };
 	let before: { pyproject: Buffer; lock: Buffer | undefined };
 	try {
