@@ -64,6 +64,13 @@ export function locateProject(option: string | undefined, cwd: string): string |
 		});
 	}
 	const file = stat.isDirectory() ? path.join(target, "pyproject.toml") : target;
+	if (path.basename(file) !== "pyproject.toml") {
+		// uv always works on the folder's pyproject.toml: any other file would be read by hpm and
+		// ignored by uv
+		throw new HpmError("project-not-found", `--project ${option}: a project is a folder or its pyproject.toml`, {
+			hint: `pass the folder (--project ${path.dirname(target)})`,
+		});
+	}
 	if (!existsSync(file)) {
 		throw new HpmError("project-not-found", `no pyproject.toml in ${target}`, {
 			hint: "run `uv init` there first, or pass another --project",

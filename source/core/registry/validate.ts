@@ -38,6 +38,9 @@ function smuggled(value: string): string | undefined {
 /** Why a local source path is not one hpm will pass to uv, or undefined when it is fine. */
 export function invalidLocalPathReason(value: string): string | undefined {
 	if (value.startsWith("-")) return `must not start with "-" (it would read as an option): ${value}`;
+	// a requirements-file line reads "; …" as environment markers and " -…" as an option
+	if (value.includes(";")) return `must not contain ";" (it would start environment markers): ${value}`;
+	if (/\s-/.test(value)) return `must not contain a space followed by "-" (it would read as an option): ${value}`;
 	return smuggled(value);
 }
 
