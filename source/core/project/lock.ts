@@ -301,6 +301,8 @@ async function acquire(root: string, command: string, hooks: LockHooks): Promise
 		removeLeftovers(root);
 		return lock;
 	} catch (error) {
+		// a recovery that kept both versions still clears the dead hpm's half-written temporaries
+		removeLeftovers(root);
 		lock.release();
 		throw error;
 	}
