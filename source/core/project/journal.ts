@@ -1,7 +1,7 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
+import { sign, userKey } from "../os/user-key.js";
 import { readRegularFile } from "../os/read-file.js";
-import { homedir, hostname } from "node:os";
+import { hostname } from "node:os";
 import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../errors.js";
@@ -50,36 +50,9 @@ export function journalPath(root: string): string {
 	return path.join(root, JOURNAL_FILE);
 }
 
-/**
- * The key that signs this user's journals (32 random bytes, 0600, in hpm's cache folder). A journal
- * that a cloned repository or another user brought along does not carry a valid signature, so it
- * is never applied.
- */
-function journalKey(create: boolean): Buffer | undefined {
-	const base =
-		process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
-	const file = path.join(base, "journal.key");
-	try {
-		const key = readRegularFile(file, 1024);
-		if (key.length >= 32) return key;
-	} catch {
-		// none yet
-	}
-	if (!create) return undefined;
-	mkdirSync(base, { recursive: true, mode: 0o700 });
-	try {
-		writeFileSync(file, randomBytes(32), { flag: "wx", mode: 0o600 });
-	} catch {
-		// another hpm made it first
-	}
-	return journalKey(false);
-}
-
-const sign = (key: Buffer, text: string) => createHmac("sha256", key).update(text).digest("hex");
-
 /** Writes the journal with its signature, atomically. */
 export function writeJournal(root: string, body: JournalBody): void {
-	const key = journalKey(true);
+	const key = userKey(true);
 	if (!key) throw new HpmError("io", "cannot create hpm's journal key in its cache folder");
 	const text = JSON.stringify(body);
 	writeFileAtomic(
@@ -120,7 +93,7 @@ export function readJournal(root: string): JournalRead {
 	}
 	const envelope = z.object({ body: z.unknown(), checksum: z.string() }).safeParse(raw);
 	if (!envelope.success) return { kind: "invalid", reason: "it is not an hpm journal" };
-	const key = journalKey(false);
+	const key = userKey(false);
 	if (!key || sign(key, JSON.stringify(envelope.data.body)) !== envelope.data.checksum)
 		return {
 			kind: "invalid",

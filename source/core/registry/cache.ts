@@ -1,18 +1,11 @@
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import type { Group, Package, Registry, Source } from "./model.js";
-import { invalidNameReason, normalizeName } from "../names.js";
 import { readRegularFile } from "../os/read-file.js";
-import {
-	invalidGitUrlReason,
-	invalidLocalPathReason,
-	invalidRefReason,
-	invalidSubdirectoryReason,
-} from "./validate.js";
+import { cacheFolder, sign, userKey } from "../os/user-key.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -21,7 +14,7 @@ import {
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 2;
+const FORMAT = 3;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
@@ -58,8 +51,7 @@ export async function loadRegistryCached(root: string, version: string): Promise
 
 function cacheFile(root: string): string | undefined {
 	if (process.env.HPM_NO_CACHE) return undefined;
-	const base =
-		process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
+	const base = cacheFolder();
 	return path.join(base, `registry-${createHash("sha256").update(root).digest("hex").slice(0, 24)}.json`);
 }
 
@@ -103,7 +95,13 @@ function readCache(
 		const stats = lstatSync(file);
 		const uid = process.getuid?.();
 		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-		data = JSON.parse(readRegularFile(file, MAX_CACHE_BYTES).toString("utf8")) as CacheFile;
+		const text = readRegularFile(file, MAX_CACHE_BYTES).toString("utf8");
+		// the cache is believed only when signed with this user's key: a file edited by hand, or
+		// brought by someone else, is just a cache miss (one HMAC: far cheaper than re-validating)
+		const newline = text.indexOf("\n");
+		const key = userKey(false);
+		if (newline < 0 || !key || sign(key, text.slice(newline + 1)) !== text.slice(0, newline)) return undefined;
+		data = JSON.parse(text.slice(newline + 1)) as CacheFile;
 	} catch {
 		return undefined;
 	}
@@ -116,9 +114,7 @@ function readCache(
 		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
 		!Array.isArray(data.packages) ||
 		!Array.isArray(data.groups) ||
-		!Array.isArray(data.problems) ||
-		!data.packages.every(validPackage) ||
-		!data.groups.every(validGroup)
+		!Array.isArray(data.problems)
 	)
 		return undefined;
 	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
@@ -129,57 +125,16 @@ function readCache(
 function writeCache(file: string, data: CacheFile): void {
 	try {
 		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-		writeFileAtomic(file, JSON.stringify(data), { newMode: 0o600 });
+		const key = userKey(true);
+		if (!key) return;
+		const text = JSON.stringify(data);
+		writeFileAtomic(file, `${sign(key, text)}\n${text}`, { newMode: 0o600 });
 	} catch {
 		// A cache that cannot be written (read-only home, full disk) only costs speed.
 	}
 }
 
 const MAX_CACHE_BYTES = 256_000_000;
-const isString = (value: unknown): value is string => typeof value === "string";
-
-/**
- * A cached package is checked as the loader checks a manifest (the same validators), so a cache
- * file edited by hand cannot smuggle a path, URL or ref that the registry itself would refuse.
- */
-function validPackage(value: unknown): boolean {
-	if (typeof value !== "object" || value === null) return false;
-	const p = value as Partial<SerializedPackage>;
-	if (!isString(p.name) || invalidNameReason(p.name) || p.key !== normalizeName(p.name)) return false;
-	if (!isString(p.version) || !isString(p.description) || !Array.isArray(p.sources)) return false;
-	return p.sources.every((entry: unknown) => {
-		if (!Array.isArray(entry) || !isString(entry[0])) return false;
-		const source = entry[1] as Partial<Record<string, unknown>> | undefined;
-		if (typeof source !== "object" || source === null) return false;
-		if (source.type === "local")
-			return isString(source.path) && isString(source.rawPath) && !invalidLocalPathReason(source.rawPath);
-		if (source.type !== "git" || !isString(source.url) || invalidGitUrlReason(source.url)) return false;
-		const ref = source.ref as { kind?: unknown; value?: unknown } | undefined;
-		if (
-			ref !== undefined &&
-			(!["tag", "branch", "rev"].includes(String(ref.kind)) || !isString(ref.value) || invalidRefReason(ref.value))
-		)
-			return false;
-		return (
-			source.subdirectory === undefined ||
-			(isString(source.subdirectory) && !invalidSubdirectoryReason(source.subdirectory))
-		);
-	});
-}
-
-function validGroup(value: unknown): boolean {
-	if (typeof value !== "object" || value === null) return false;
-	const g = value as Partial<Group>;
-	return (
-		isString(g.name) &&
-		!invalidNameReason(g.name) &&
-		g.key === normalizeName(g.name) &&
-		(g.strategy === "1-of-N" || g.strategy === "M-of-N") &&
-		Array.isArray(g.options) &&
-		g.options.every((o) => isString(o) && o === normalizeName(o) && !invalidNameReason(o))
-	);
-}
-
 function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[] } {
 	return {
 		groups: [...registry.groups.values()],

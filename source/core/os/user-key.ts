@@ -1,0 +1,35 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { readRegularFile } from "./read-file.js";
+
+/** hpm's cache folder: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
+export function cacheFolder(): string {
+	return process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
+}
+
+/**
+ * This user's secret key (32 random bytes, 0600, in hpm's cache folder), made on first need. What
+ * hpm signs with it (journals, the registry cache) is believed only with a matching signature, so
+ * a file a cloned repository or another user brings along is never taken for hpm's own.
+ */
+export function userKey(create: boolean): Buffer | undefined {
+	const file = path.join(cacheFolder(), "hpm.key");
+	try {
+		const key = readRegularFile(file, 1024);
+		if (key.length >= 32) return key;
+	} catch {
+		// none yet
+	}
+	if (!create) return undefined;
+	try {
+		mkdirSync(cacheFolder(), { recursive: true, mode: 0o700 });
+		writeFileSync(file, randomBytes(32), { flag: "wx", mode: 0o600 });
+	} catch {
+		// another hpm made it first, or the folder is not writable
+	}
+	return userKey(false);
+}
+
+export const sign = (key: Buffer, text: string): string => createHmac("sha256", key).update(text).digest("hex");
