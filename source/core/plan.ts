@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Problem } from "./errors.js";
 import { normalizeName, requirementName } from "./names.js";
-import type { Package, Registry, Source } from "./registry/model.js";
+import type { GitRef, Package, Registry, Source } from "./registry/model.js";
 import type { Selection } from "./selection.js";
 
 export type PlanEntry = {
@@ -122,8 +122,11 @@ export function sameSource(entry: unknown, source: Source, root: string): boolea
 		);
 	}
 	if (typeof e.git !== "string" || gitUrl(e.git) !== gitUrl(source.url)) return false;
-	const ref = e.tag ?? e.branch ?? e.rev;
-	return ref === source.ref?.value && (e.subdirectory ?? undefined) === source.subdirectory;
+	// The ref's kind matters as much as its value: uv resolves `tag = "v1"` and `rev = "v1"` alike,
+	// but records them differently, and a tag written as a rev would not read as the manifest does.
+	for (const kind of ["tag", "branch", "rev"] as const)
+		if ((e[kind] ?? undefined) !== (source.ref?.kind === kind ? source.ref.value : undefined)) return false;
+	return (e.subdirectory ?? undefined) === source.subdirectory;
 }
 
 /** The URL form uv writes: scp-like `git@host:org/repo` becomes `ssh://git@host/org/repo`. */
@@ -133,12 +136,37 @@ export function gitUrl(url: string): string {
 	return scp ? `ssh://${scp[1]}/${scp[2]}` : bare;
 }
 
+/** One `uv add` call: the requirement lines it takes and the `--tag`/`--branch` flag they share. */
+export type AddBatch = { readonly ref: GitRef | undefined; readonly lines: readonly string[] };
+
+/**
+ * The `uv add` calls that record each source as uv's own flags would: uv records a ref written
+ * inside a URL as `rev`, so a tag or a branch is passed as `--tag`/`--branch`, one call per value
+ * (uv takes one per call, and refuses it next to a local path). Local paths, refless URLs and revs
+ * share the first call.
+ */
+export function addBatches(entries: readonly PlanEntry[], root: string): AddBatch[] {
+	const plain: string[] = [];
+	const byRef = new Map<string, { ref: GitRef; lines: string[] }>();
+	for (const entry of entries) {
+		const { source } = entry;
+		if (source.type === "git" && source.ref && source.ref.kind !== "rev") {
+			const id = `${source.ref.kind}\0${source.ref.value}`;
+			const batch = byRef.get(id) ?? { ref: source.ref, lines: [] };
+			batch.lines.push(requirementLine(entry, root, false));
+			byRef.set(id, batch);
+		} else plain.push(requirementLine(entry, root));
+	}
+	return [...(plain.length > 0 ? [{ ref: undefined, lines: plain }] : []), ...byRef.values()];
+}
+
 /**
  * One line of a requirements file for `uv add -r`: a path (`-e` when editable) relative to the
- * project root, or `name @ git+URL@ref#subdirectory=...`. Everything was validated at load time,
- * and a path always starts with `./`, `../` or `/`, so no line can read as an option.
+ * project root, or `name @ git+URL@ref#subdirectory=...` (without `@ref` when the call passes the
+ * ref as a flag). Everything was validated at load time, and a path always starts with `./`, `../`
+ * or `/`, so no line can read as an option.
  */
-export function requirementLine(entry: PlanEntry, root: string): string {
+export function requirementLine(entry: PlanEntry, root: string, withRef = true): string {
 	const { source } = entry;
 	if (source.type === "local") {
 		let where = path.relative(root, source.path).split(path.sep).join("/");
@@ -146,7 +174,7 @@ export function requirementLine(entry: PlanEntry, root: string): string {
 		if (where === "./") where = ".";
 		return `${source.editable ? "-e " : ""}${where}`;
 	}
-	const ref = source.ref ? `@${source.ref.value}` : "";
+	const ref = source.ref && withRef ? `@${source.ref.value}` : "";
 	const sub = source.subdirectory ? `#subdirectory=${source.subdirectory}` : "";
 	return `${entry.name} @ git+${gitUrl(source.url)}${ref}${sub}`;
 }

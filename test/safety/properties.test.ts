@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { HpmError } from "../../source/core/errors.js";
-import { makePlan, type ProjectState, requirementLine } from "../../source/core/plan.js";
+import { addBatches, makePlan, type ProjectState, requirementLine } from "../../source/core/plan.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import type { Registry, Source } from "../../source/core/registry/model.js";
 import { snapshot, tempDir } from "../helpers/run.js";
@@ -206,6 +206,16 @@ describe("property: the planner never crashes, never removes what it does not ow
 								? /^-e (\.\.?\/|\/)/.test(line) || line === "-e ."
 								: /^(\.\.?\/|\/|\.$|[a-z0-9-]+ @ git\+(https|ssh):\/\/)/.test(line),
 						).toBe(true);
+					}
+					// every addition is in exactly one `uv add`; a call with --tag/--branch holds only git URLs
+					const batches = addBatches([...plan.add, ...plan.switch], root);
+					expect(batches.flatMap((b) => b.lines)).toHaveLength(plan.add.length + plan.switch.length);
+					for (const batch of batches.filter((b) => b.ref)) {
+						expect(batch.ref?.kind).not.toBe("rev");
+						for (const line of batch.lines) {
+							expect(line).toMatch(/^[a-z0-9-]+ @ git\+(https|ssh):\/\//);
+							expect(line.replace(/#.*/, "")).not.toMatch(/\/[^/]*@[^/]*$/);
+						}
 					}
 					for (const key of plan.managed)
 						expect([...selection.values()].flat().includes(key) || state.managed.includes(key)).toBe(true);

@@ -133,25 +133,60 @@ describe("hpm sync (real uv)", () => {
 		expect(pyproject(dir).tool.hpm?.mode).toBe("prod");
 	});
 
-	it("installs a git source from a local bare repository, by tag and then by branch", () => {
+	it("installs a git source from a local bare repository by tag, branch and rev, recorded as uv's own flags would", () => {
 		const dir = copyExample();
 		const bare = gitRepo(path.join(dir, "packages/metric_rouge"), "v0.1.0");
 		const manifest = (ref: string) =>
 			`name: "metric-rouge"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "git"\n    url: "file://${bare}"\n    ${ref}\n`;
 		registerPackage(dir, manifest('tag: "v0.1.0"'), "metric-rouge");
 		hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir });
-		const byTag = hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) });
+		const env = uvEnv({ UV_OFFLINE: undefined });
+		const byTag = hpm(["sync"], { cwd: dir, env });
 		expect(byTag.stderr).toContain("+ metric-rouge==0.1.0 (from git+file://");
 		expect(byTag.code).toBe(0);
-		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, rev: "v0.1.0" });
+		// as `uv add --tag v0.1.0` records it, not as `rev` (what a ref inside the URL becomes)
+		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, tag: "v0.1.0" });
+		expect(read(path.join(dir, "uv.lock"))).toContain(`git = "file://${bare}?tag=v0.1.0`);
 		expect(installed(dir)).toContain("metric-rouge");
+		expect(hpm(["sync"], { cwd: dir, env }).stdout).toContain("nothing to do");
 
 		registerPackage(dir, manifest('branch: "main"'), "metric-rouge");
-		const byBranch = hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) });
+		const byBranch = hpm(["sync"], { cwd: dir, env });
 		expect(byBranch.code).toBe(0);
 		expect(byBranch.stdout).toContain("~ metric-rouge  git file://");
+		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, branch: "main" });
+		expect(read(path.join(dir, "uv.lock"))).toContain(`git = "file://${bare}?branch=main`);
+		expect(hpm(["sync"], { cwd: dir, env }).stdout).toContain("nothing to do");
+
+		// the same value as a rev is a different source: the project is switched to it
+		registerPackage(dir, manifest('rev: "main"'), "metric-rouge");
+		expect(hpm(["sync"], { cwd: dir, env }).code).toBe(0);
 		expect(pyproject(dir).tool.uv?.sources?.["metric-rouge"]).toEqual({ git: `file://${bare}`, rev: "main" });
-		expect(read(path.join(dir, "uv.lock"))).toContain(`git = "file://${bare}?rev=main"`);
+		expect(hpm(["sync"], { cwd: dir, env }).stdout).toContain("nothing to do");
+	});
+
+	it("adds a tagged git source, a branch and a local path in one sync (one uv add per ref) and syncs once", () => {
+		const dir = copyExample();
+		const rouge = gitRepo(path.join(dir, "packages/metric_rouge"), "v0.1.0");
+		const bleu = gitRepo(path.join(dir, "packages/metric_bleu"), "v0.1.0");
+		const git = (name: string, url: string, ref: string) =>
+			`name: "${name}"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "git"\n    url: "file://${url}"\n    ${ref}\n`;
+		registerPackage(dir, git("metric-rouge", rouge, 'tag: "v0.1.0"'), "metric-rouge");
+		registerPackage(dir, git("metric-bleu", bleu, 'branch: "main"'), "metric-bleu");
+		hpm(["group", "add", "metrics", "-o", "metric-rouge", "-o", "metric-bleu"], { cwd: dir });
+		const spy = uvSpy();
+		const result = hpm(["sync"], { cwd: dir, env: uvEnv({ ...spy.env, UV_OFFLINE: undefined }) });
+		expect(result.code, result.stderr).toBe(0);
+		const sources = pyproject(dir).tool.uv?.sources ?? {};
+		expect(sources["metric-rouge"]).toEqual({ git: `file://${rouge}`, tag: "v0.1.0" });
+		expect(sources["metric-bleu"]).toEqual({ git: `file://${bleu}`, branch: "main" });
+		expect(sources["vlm-adapter-qwen"]).toEqual({ path: "packages/vlm_adapter_qwen" });
+		const calls = spy.calls().filter((args) => args[0] === "add" || args[0] === "sync");
+		expect(calls.filter((args) => args[0] === "add")).toHaveLength(3);
+		expect(calls.filter((args) => args[0] === "add").every((args) => args.includes("--no-sync"))).toBe(true);
+		expect(calls.at(-1)?.[0]).toBe("sync");
+		expect(installed(dir)).toEqual(expect.arrayContaining(["metric-rouge", "metric-bleu", "vlm-adapter-qwen"]));
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) }).stdout).toContain("nothing to do");
 	});
 
 	it("when uv fails mid-sync (a broken local package) pyproject.toml and uv.lock are restored byte for byte", () => {

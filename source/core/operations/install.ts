@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Context, requireProject } from "../context.js";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { type Plan, type PlanEntry, requirementLine } from "../plan.js";
+import { type Plan, type PlanEntry, addBatches } from "../plan.js";
 import { readPythonPackage } from "../python-package.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../names.js";
@@ -50,7 +50,10 @@ export async function* install(
 		}
 	}
 	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source };
-	const requirement = requirementLine(entry, project.root);
+	// One entry makes one batch: its line, and the `--tag`/`--branch` uv records the ref with.
+	const [batch] = addBatches([entry], project.root);
+	const refFlag = batch?.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : [];
+	const requirement = [...(batch?.lines ?? []), ...refFlag].join(" ");
 	const plan: Plan = {
 		root: project.root,
 		mode,
@@ -67,9 +70,9 @@ export async function* install(
 	return yield* transaction(project.file, "install", options.signal, async function* (tx) {
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
 		const file = path.join(tx.scratch, "requirements.txt");
-		writeFileSync(file, `${requirement}\n`);
+		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);
 		tx.checkpoint();
-		const run = yield* runUv(uv, ["add", "--no-workspace", "-r", file], { cwd: project.root, signal: options.signal });
+		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], { cwd: project.root, signal: options.signal });
 		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;
 		return { kind: "install", ok: true, plan, name: pkg.name, mode, requirement, summary };

@@ -4,7 +4,7 @@ import type { Context } from "../context.js";
 import { HpmError, problemToError } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
-import { isEmptyPlan, type Plan, requirementLine } from "../plan.js";
+import { addBatches, isEmptyPlan, type Plan } from "../plan.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { runUv } from "../uv/driver.js";
@@ -82,21 +82,28 @@ export async function* sync(
 			checkRun(yield* runUv(uv, args, { cwd, signal }), "uv remove", plan);
 		}
 		const additions = [...plan.add, ...plan.switch];
-		if (additions.length > 0) {
+		const batches = addBatches(additions, cwd);
+		// With removals, or with more than one `uv add`, every edit only locks and one exact
+		// `uv sync` at the end fixes the environment.
+		const syncAtEnd = plan.remove.length > 0 || batches.length > 1;
+		if (additions.length > 0)
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
-			// A requirements file outside the project carries per-package editable flags and git refs
-			// in one `uv add`; its paths are relative to the project root, as uv then records them.
-			const requirements = path.join(tx.scratch, "requirements.txt");
-			writeFileSync(requirements, `${additions.map((entry) => requirementLine(entry, cwd)).join("\n")}\n`);
-			const noSync = plan.remove.length > 0 ? ["--no-sync"] : [];
+		for (const [index, batch] of batches.entries()) {
+			// A requirements file outside the project carries per-package editable flags and revs in
+			// one `uv add`; its paths are relative to the project root, as uv then records them. A tag
+			// or a branch is a flag, so that uv records it as `tag`/`branch`, as `uv add --tag` does.
+			const requirements = path.join(tx.scratch, `requirements-${index}.txt`);
+			writeFileSync(requirements, `${batch.lines.join("\n")}\n`);
+			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : [];
+			const noSync = syncAtEnd ? ["--no-sync"] : [];
 			tx.checkpoint();
 			checkRun(
-				yield* runUv(uv, ["add", "--no-workspace", ...noSync, "-r", requirements], { cwd, signal }),
+				yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...ref, "-r", requirements], { cwd, signal }),
 				"uv add",
 				plan,
 			);
 		}
-		if (plan.remove.length > 0) {
+		if (syncAtEnd) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
