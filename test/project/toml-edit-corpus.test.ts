@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { editToml } from "../../source/core/project/toml-edit.js";
+import { tomlLayout } from "../../source/core/project/toml-layout.js";
 import { changedLines } from "../helpers/diff.js";
 import { CORPUS } from "../helpers/run.js";
 
@@ -27,6 +28,9 @@ describe("format-preserving edits of [tool.hpm.groups] over the real-world corpu
 			const original = readFileSync(file, "utf8");
 			const crlf = original.includes("\r\n");
 			const bom = original.startsWith("\uFEFF");
+			// hpm reads the file's layout (so an edit touches only its own sections) on every real file
+			const layout = tomlLayout(original.replace(/^\uFEFF/, ""));
+			expect(layout?.entries.length).toBeGreaterThan(0);
 
 			// When a 1-of-N choice is added
 			const added = await editToml(

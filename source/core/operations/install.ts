@@ -72,7 +72,10 @@ export async function* install(
 		const file = path.join(tx.scratch, "requirements.txt");
 		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);
 		tx.checkpoint();
-		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], { cwd: project.root, signal: options.signal });
+		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], {
+			cwd: project.root,
+			signal: options.signal,
+		});
 		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;
 		return { kind: "install", ok: true, plan, name: pkg.name, mode, requirement, summary };

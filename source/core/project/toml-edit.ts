@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { parse } from "smol-toml";
 import { HpmError } from "../errors.js";
+import { editArrayLines, editHpmSections } from "./toml-splice.js";
 
 /** A value hpm writes into TOML; `undefined` removes the key. */
 export type TomlValue = string | readonly string[] | undefined;
@@ -47,14 +48,19 @@ export async function editToml(text: string, edits: readonly TomlEdit[], file: s
 
 	const before = parseOrThrow(body, file);
 	let expected: unknown = before;
-	let result = body;
-	for (const change of edits) {
-		result = insertIntoSubtableOnlyTable(result, change, expected) ?? callEditor(edit, result, change, file);
-		expected = applyToData(expected, change);
-	}
-	result = dropAddedEmptyHeaders(body, result);
-	if (finalNewline && !result.endsWith("\n")) result += "\n";
-	if (!finalNewline) result = result.replace(/\n+$/, "");
+	for (const change of edits) expected = applyToData(expected, change);
+	const finish = (text: string) => {
+		let out = text;
+		if (finalNewline && out !== "" && !out.endsWith("\n")) out += "\n";
+		if (!finalNewline) out = out.replace(/\n+$/, "");
+		return out;
+	};
+	// First only the [tool.hpm…] sections, cut out and put back (nothing else is re-rendered);
+	// if that is not possible, or not exact, the whole document.
+	const editAll = (text: string) => editDocument(edit, text, edits, file);
+	const spliced = editHpmSections(body, editAll);
+	let result = spliced === undefined ? undefined : finish(spliced);
+	if (result === undefined || !sameData(parseOrUndefined(result), expected)) result = finish(editAll(body));
 
 	const after = parseOrThrow(result, file);
 	if (!sameData(after, expected)) {
@@ -69,6 +75,39 @@ export async function editToml(text: string, edits: readonly TomlEdit[], file: s
 	}
 	if (crlf) result = result.replace(/\n/g, "\r\n");
 	return bom ? `\uFEFF${result}` : result;
+}
+
+/** `edits` applied to `text` one by one: in place where a list keeps its lines, else by toml_edit. */
+function editDocument(edit: Editor["edit"], text: string, edits: readonly TomlEdit[], file: string): string {
+	let data = parseOrThrow(text, file);
+	let result = text;
+	for (const change of edits) {
+		const old = valueAt(data, change.path);
+		// removing what is not there is nothing to do (toml_edit would create the tables on the way)
+		if (old === undefined && change.value === undefined) continue;
+		result =
+			(Array.isArray(old) && Array.isArray(change.value)
+				? editArrayLines(result, change.path, old as unknown[] as string[], change.value)
+				: undefined) ??
+			insertIntoSubtableOnlyTable(result, change, data) ??
+			callEditor(edit, result, change, file);
+		data = applyToData(data, change);
+	}
+	return dropAddedEmptyHeaders(text, result);
+}
+
+function valueAt(data: unknown, path: readonly string[]): unknown {
+	let value = data;
+	for (const key of path) value = isTable(value) ? value[key] : undefined;
+	return value;
+}
+
+function parseOrUndefined(text: string): unknown {
+	try {
+		return parse(text);
+	} catch {
+		return undefined;
+	}
 }
 
 function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: string): string {
@@ -150,21 +189,23 @@ function dropAddedEmptyHeaders(original: string, edited: string): string {
 	return kept.join("\n");
 }
 
+/**
+ * `data` with `change` applied. Only the tables along the path are copied: the rest is shared,
+ * so values smol-toml gives as its own classes (local dates and times) stay what they were.
+ */
 function applyToData(data: unknown, change: TomlEdit): unknown {
-	const root = structuredClone(data) as Record<string, unknown>;
-	let table = root;
-	for (const key of change.path.slice(0, -1)) {
-		const next = table[key];
-		if (typeof next !== "object" || next === null || Array.isArray(next)) {
-			if (change.value === undefined) return root;
-			table[key] = {};
-		}
-		table = table[key] as Record<string, unknown>;
-	}
-	const last = change.path.at(-1) ?? "";
-	if (change.value === undefined) delete table[last];
-	else table[last] = Array.isArray(change.value) ? [...change.value] : change.value;
-	return root;
+	const set = (table: unknown, keys: readonly string[]): unknown => {
+		const [key, ...rest] = keys;
+		if (key === undefined) return table;
+		const copy: Record<string, unknown> = isTable(table) ? { ...table } : {};
+		if (rest.length === 0) {
+			if (change.value === undefined) delete copy[key];
+			else copy[key] = Array.isArray(change.value) ? [...change.value] : change.value;
+		} else if (change.value === undefined && !isTable(copy[key])) return table;
+		else copy[key] = set(copy[key], rest);
+		return copy;
+	};
+	return set(data, change.path);
 }
 
 function parseOrThrow(text: string, file: string): unknown {
