@@ -68,3 +68,43 @@ describe("only the selection blocks", () => {
 		expect(check.stdout).toContain("not valid TOML");
 	});
 });
+
+describe("a 1-of-N group without a choice", () => {
+	it("is a warning for check and sync, and a problem with --strict", () => {
+		const dir = copyExample();
+		expect(hpm(["group", "remove", "inference"], { cwd: dir }).code).toBe(0);
+		const check = hpm(["check", "--json"], { cwd: dir, env: uvEnv() });
+		expect(check.code, check.stdout).toBe(0);
+		const warning = expect.objectContaining({
+			code: "no-choice",
+			file: path.join(dir, "registry/groups/inference.yaml"),
+			message: expect.stringContaining("(options: vlm-adapter-qwen, vlm-adapter-deepseek)"),
+		});
+		expect(JSON.parse(check.stdout).warnings).toEqual([warning]);
+
+		const strict = hpm(["check", "--strict", "--json"], { cwd: dir, env: uvEnv() });
+		expect(strict.code).toBe(1);
+		expect(JSON.parse(strict.stdout)).toMatchObject({ ok: false, problems: [warning] });
+		const plain = hpm(["check", "--strict"], { cwd: dir, env: uvEnv() });
+		expect(plain.stdout).toContain('inference.yaml:1:7: group "inference" (1-of-N) has no choice; pick one with');
+
+		const sync = hpm(["sync", "--dry-run"], { cwd: dir, env: uvEnv() });
+		expect(sync.code).toBe(0);
+		expect(sync.stderr).toContain("warning: ");
+		expect(sync.stderr).toContain('group "inference" (1-of-N) has no choice');
+	});
+
+	it("--strict makes every warning a problem, a broken file nobody chose included", () => {
+		const dir = copyExample();
+		writeFileSync(
+			path.join(dir, "registry/groups/tokenizer.yaml"),
+			'name: "tokenizer"\nstrategy: "1-of-N"\noptions: []\n',
+		);
+		const check = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(check.code).toBe(0);
+		expect(check.stderr).toContain('tokenizer.yaml:3:10: group "tokenizer" has no options');
+		const strict = hpm(["check", "--strict"], { cwd: dir, env: uvEnv() });
+		expect(strict.code).toBe(1);
+		expect(strict.stdout).toContain("problem: " + path.join(dir, "registry/groups/tokenizer.yaml:3:10"));
+	});
+});

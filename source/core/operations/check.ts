@@ -34,9 +34,17 @@ export type CheckResult = {
  */
 export async function* check(
 	context: Context,
-	options: { mode?: string | undefined; signal?: AbortSignal | undefined },
+	options: { mode?: string | undefined; strict?: boolean | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	const { project, plan, problems, warnings, uv: uvProbe } = await prepareWithUv(context, options.mode);
+	const {
+		project,
+		plan,
+		problems,
+		warnings,
+		uv: uvProbe,
+	} = await prepareWithUv(context, options.mode, {
+		strict: options.strict,
+	});
 	const all: Problem[] = [...problems];
 	let uv: Uv | undefined;
 	try {

@@ -11,6 +11,11 @@ import { loadRegistryCached } from "../registry/cache.js";
 import { findUv, type Uv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
 
+export type PrepareOptions = {
+	/** Warnings (a 1-of-N group without a choice, broken registry files nobody chose) are problems. */
+	readonly strict?: boolean | undefined;
+};
+
 export type Prepared = {
 	readonly project: Project;
 	readonly registry: Registry;
@@ -29,6 +34,7 @@ export function prepare(
 	context: Context,
 	modeOverride: string | undefined,
 	loaded: { registry: Registry; problems: readonly Problem[] },
+	options: PrepareOptions = {},
 ): Prepared {
 	const project = requireProject(context);
 	const registry = loaded.registry;
@@ -37,14 +43,18 @@ export function prepare(
 	// error in `registry lint`). Only the selected packages' folders are read.
 	const concerns = concernsSelection(registry, selection);
 	const registryProblems = loaded.problems.filter(concerns);
-	const warnings = loaded.problems.filter((p) => !registryProblems.includes(p));
+	const unchosen = unchosenGroups(registry, selection);
+	const notBlocking = [...loaded.problems.filter((p) => !registryProblems.includes(p)), ...unchosen];
 	const mode = modeOverride ?? project.mode;
 	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));
 	const problems: Problem[] = [
 		...registryProblems,
 		...selectionProblems,
 		...modeProblems(registry, selection, mode, plan),
+		// strict: every warning is a problem
+		...(options.strict ? notBlocking : []),
 	];
+	const warnings = options.strict ? [] : notBlocking;
 	for (const entry of plan.selected) {
 		if (entry.source.type !== "local") continue;
 		const found = readPythonPackage(entry.source.path);
@@ -86,11 +96,12 @@ export function prepare(
 export async function prepareWithUv(
 	context: Context,
 	modeOverride: string | undefined,
+	options: PrepareOptions = {},
 ): Promise<Prepared & { readonly uv: Promise<Uv> }> {
 	const uv = findUv();
 	uv.catch(() => undefined);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	return { ...prepare(context, modeOverride, loaded), uv };
+	return { ...prepare(context, modeOverride, loaded, options), uv };
 }
 
 /** The modes the selected packages offer, in the order first seen. */
@@ -112,4 +123,21 @@ function modeProblems(registry: Registry, selection: Selection, mode: string, pl
 		},
 		...plan.problems.filter((p) => p.code !== "no-source-for-mode"),
 	];
+}
+
+/**
+ * A 1-of-N group stands for one virtual package: a project that uses the registry but chose none
+ * of its options is probably missing a piece (a warning; `--strict` makes it a problem).
+ */
+function unchosenGroups(registry: Registry, selection: Selection): Problem[] {
+	return [...registry.groups.values()]
+		.filter((group) => group.strategy === "1-of-N" && !selection.get(group.key)?.length)
+		.map((group) => ({
+			code: "no-choice",
+			message:
+				group.options.length === 0
+					? `group "${group.name}" (1-of-N) has no choice and no options to choose from; add one with \`hpm registry add --group ${group.name}\``
+					: `group "${group.name}" (1-of-N) has no choice; pick one with \`hpm group add ${group.name} --option NAME\` (options: ${group.options.map((key) => registry.packages.get(key)?.name ?? key).join(", ")})`,
+			location: group.location,
+		}));
 }

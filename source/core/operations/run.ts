@@ -9,7 +9,7 @@ import type { SyncResult } from "./sync.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
 export type OperationRequest =
-	| { readonly kind: "check"; readonly mode?: string | undefined }
+	| { readonly kind: "check"; readonly mode?: string | undefined; readonly strict?: boolean | undefined }
 	| { readonly kind: "sync"; readonly mode?: string | undefined; readonly dryRun?: boolean | undefined }
 	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined };
 
@@ -39,7 +39,7 @@ export async function* runOperation(
 	// each operation's code loads only when it runs: a check never loads the transaction machinery
 	if (request.kind === "check") {
 		const { check } = await import("./check.js");
-		return yield* check(resolveContext(locator, cwd), { mode: request.mode, signal });
+		return yield* check(resolveContext(locator, cwd), { mode: request.mode, strict: request.strict, signal });
 	}
 	const root = requireRoot(locator, cwd);
 	const locking = { ...hooks, signal };
