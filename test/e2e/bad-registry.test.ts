@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, snapshot } from "../helpers/run.js";
@@ -187,5 +187,75 @@ describe("a broken registry is reported with file, line and column, and nothing 
 		expect(lines).toHaveLength(4);
 		expect(lines.every((line) => /^\/.*\.yaml:\d+:\d+: /.test(line))).toBe(true);
 		expect(lint.stderr).toContain("4 problems in 4 files");
+	});
+});
+
+describe("registry lint finds every problem in one pass", () => {
+	/** Each fix repairs exactly one of the problems written below. */
+	const broken: Record<string, string> = {
+		"packages/metric-bleu.yaml": `name: "metric-bleu"
+version: "0.1.0"
+descripton: "a typo'd key"
+sources:
+  prod:
+    type: "local"
+    path: "../../packages/nowhere"
+  dev:
+    type: "git"
+    url: "not a url"
+    tag: "v1"
+    branch: "main"
+  test:
+    type: "svn"
+`,
+		"groups/metrics.yaml": `name: "metrics"
+strategy: "2-of-N"
+options:
+  - name: "metric-bleu"
+  - name: "metric-zzz"
+  - name: "metric-rouge"
+  - name: "metric-rouge"
+  - nam: "metric-legacy"
+`,
+		"groups/inference.yaml": `name: "Inference Group"
+strategy: "1-of-N"
+options:
+  - name: "vlm-adapter-qwen"
+`,
+	};
+	const fixes: [string, string, string][] = [
+		["packages/metric-bleu.yaml", 'descripton: "a typo\'d key"\n', ""],
+		["packages/metric-bleu.yaml", '"../../packages/nowhere"', '"../../packages/metric_bleu"'],
+		["packages/metric-bleu.yaml", '"not a url"', '"https://example.org/bleu.git"'],
+		["packages/metric-bleu.yaml", '    branch: "main"\n', ""],
+		["packages/metric-bleu.yaml", '  test:\n    type: "svn"\n', ""],
+		["groups/metrics.yaml", '"2-of-N"', '"M-of-N"'],
+		["groups/metrics.yaml", '  - name: "metric-zzz"\n', ""],
+		["groups/metrics.yaml", '  - name: "metric-rouge"\n  - name: "metric-rouge"\n', '  - name: "metric-rouge"\n'],
+		["groups/metrics.yaml", "  - nam:", "  - name:"],
+		["groups/inference.yaml", '"Inference Group"', '"inference"'],
+	];
+
+	it.each([
+		["in file order", fixes],
+		["in reverse", [...fixes].reverse()],
+	])("fixing one problem at a time %s lowers the count by exactly one", (_order, order) => {
+		const dir = copyExample();
+		const file = (name: string) => path.join(dir, "registry", name);
+		for (const [name, text] of Object.entries(broken)) writeFileSync(file(name), text);
+		const count = () => {
+			const lint = hpm(["registry", "lint", "--json"], { cwd: dir });
+			return (JSON.parse(lint.stdout) as { problems: unknown[] }).problems.length;
+		};
+		let expected = fixes.length;
+		expect(count()).toBe(expected);
+		for (const [name, from, to] of order) {
+			const text = readFileSync(file(name), "utf8");
+			expect(text).toContain(from);
+			writeFileSync(file(name), text.replace(from, to));
+			expected -= 1;
+			expect(count(), `after fixing ${name}: ${from.trim()}`).toBe(expected);
+		}
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
 	});
 });

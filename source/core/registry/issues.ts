@@ -8,7 +8,23 @@ type Kind = "group" | "package";
 
 /** Turns zod issues into problems that say, in the file's own terms, what was expected where. */
 export function issuesToProblems(kind: Kind, yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): Problem[] {
-	return issues.flatMap((issue) => issueToProblems(kind, yaml, issue));
+	// A misspelt required key (`nam:` for `name:`) is one mistake: the unknown key says "did you
+	// mean", and the key it stands for is not reported missing as well.
+	const pathOf = (issue: z.core.$ZodIssue) => issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
+	const misspelt = new Set<string>();
+	for (const issue of issues) {
+		if (issue.code !== "unrecognized_keys") continue;
+		const path = pathOf(issue);
+		const known = knownKeys(kind, path, yaml.value);
+		for (const key of issue.keys) {
+			const suggestion = closest(key, known);
+			if (suggestion && lookup(yaml.value, [...path, suggestion]) === undefined)
+				misspelt.add(JSON.stringify([...path, suggestion]));
+		}
+	}
+	return issues
+		.filter((issue) => issue.code === "unrecognized_keys" || !misspelt.has(JSON.stringify(pathOf(issue))))
+		.flatMap((issue) => issueToProblems(kind, yaml, issue));
 }
 
 function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): Problem[] {

@@ -5,7 +5,7 @@ import { invalidNameReason, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
 import type { GitRef, Group, Package, Registry, Source } from "./model.js";
-import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema } from "./schema.js";
+import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema, sourceSchema } from "./schema.js";
 import {
 	invalidGitUrlReason,
 	invalidLocalPathReason,
@@ -23,6 +23,16 @@ export type LoadResult = {
 
 /** Reads `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
 export function loadRegistry(root: string): LoadResult {
+	const { registry, problems } = loadRegistryParts(root);
+	return { registry, problems };
+}
+
+/**
+ * The registry, every problem, and what could be read of the packages left out (their valid
+ * sources), so that `registry lint` checks those too: every problem is found in one pass, and a
+ * fix never uncovers another one behind it (only a YAML syntax error hides the rest of its file).
+ */
+export function loadRegistryParts(root: string): LoadResult & { readonly leftOut: readonly Package[] } {
 	const rootStat = statSafe(root);
 	if (!rootStat?.isDirectory()) {
 		throw new HpmError(
@@ -35,49 +45,106 @@ export function loadRegistry(root: string): LoadResult {
 	}
 	const problems: Problem[] = [];
 	const packages = new Map<string, Package>();
+	const leftOut: Package[] = [];
+	// Every package file's name (good or broken) → where it is written, for duplicates.
+	const named = new Map<string, Location>();
 	// Package files that exist but are broken: options naming them are not reported a second time.
 	const broken = new Set<string>();
 	for (const file of listYaml(path.join(root, "packages"), problems)) {
+		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
 		const before = problems.length;
 		const yaml = readYaml(file, problems, root);
 		if (!yaml) {
-			broken.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
+			broken.add(stem);
 			continue;
 		}
 		const parsed = packageFileSchema.safeParse(yaml.value);
-		const pkg = parsed.success ? toPackage(yaml, parsed.data, problems) : undefined;
 		if (!parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
-		if (!pkg || problems.length > before) {
-			broken.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
+		const parts = parsed.success ? { data: parsed.data, whole: true } : salvagePackage(yaml.value, parsed.error.issues);
+		const pkg = toPackage(yaml, parts.data, parts.whole, problems);
+		const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
+		if (key !== undefined && invalidNameReason(parts.data.name) === undefined) {
+			const first = named.get(key);
+			if (first) problems.push(duplicate("package", parts.data.name, yaml.locate(["name"]), first));
+			else named.set(key, yaml.locate(["name"]));
+		}
+		if (problems.length > before || !pkg.complete) {
+			broken.add(stem);
+			if (key !== undefined) broken.add(key);
+			leftOut.push(pkg.package);
 			continue;
 		}
-		const existing = packages.get(pkg.key);
-		if (existing) {
-			problems.push(duplicate("package", pkg.name, yaml.locate(["name"]), existing.location));
-			continue;
-		}
-		packages.set(pkg.key, pkg);
+		packages.set(pkg.package.key, pkg.package);
 	}
 
 	const groups = new Map<string, Group>();
+	const groupNames = new Map<string, Location>();
 	for (const file of listYaml(path.join(root, "groups"), problems)) {
 		const yaml = readYaml(file, problems, root);
 		if (!yaml) continue;
+		const before = problems.length;
 		const parsed = groupFileSchema.safeParse(yaml.value);
-		if (!parsed.success) {
-			problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
-			continue;
+		if (!parsed.success) problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
+		const parts = parsed.success ? { data: parsed.data, whole: true } : salvageGroup(yaml.value, parsed.error.issues);
+		const group = toGroup(yaml, parts.data, packages, broken, problems);
+		if (parts.data.name !== "" && invalidNameReason(parts.data.name) === undefined) {
+			const key = normalizeName(parts.data.name);
+			const first = groupNames.get(key);
+			if (first) problems.push(duplicate("group", parts.data.name, yaml.locate(["name"]), first));
+			else groupNames.set(key, yaml.locate(["name"]));
 		}
-		const group = toGroup(yaml, parsed.data, packages, broken, problems);
-		if (!group) continue;
-		const existing = groups.get(group.key);
-		if (existing) {
-			problems.push(duplicate("group", group.name, yaml.locate(["name"]), existing.location));
-			continue;
-		}
+		if (!group || !parts.whole || problems.length > before) continue;
 		groups.set(group.key, group);
 	}
-	return { registry: { root, groups, packages }, problems };
+	return { registry: { root, groups, packages }, problems, leftOut };
+}
+
+type IssuePath = { readonly path: readonly PropertyKey[]; readonly code?: string; readonly keys?: readonly string[] };
+
+/** Whether a zod issue concerns the value at `path`, something inside it, or something around it. */
+function touches(issues: readonly IssuePath[], path: readonly PropertyKey[]): boolean {
+	const within = (outer: readonly PropertyKey[], inner: readonly PropertyKey[]) =>
+		outer.length <= inner.length && outer.every((part, i) => part === inner[i]);
+	return issues.some((issue) =>
+		// an unknown key concerns that key only, not the mapping that holds it
+		issue.code === "unrecognized_keys"
+			? (issue.keys ?? []).some((key) => within([...issue.path, key], path) || within(path, [...issue.path, key]))
+			: within(issue.path, path) || within(path, issue.path),
+	);
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The parts of a package file that passed the schema, so they are checked in the same pass. */
+function salvagePackage(value: unknown, issues: readonly IssuePath[]): { data: PackageFile; whole: false } {
+	const raw = asRecord(value);
+	const text = (key: string) => (typeof raw[key] === "string" && !touches(issues, [key]) ? (raw[key] as string) : "");
+	const sources: PackageFile["sources"] = {};
+	for (const [mode, source] of Object.entries(asRecord(raw.sources))) {
+		if (touches(issues, ["sources", mode])) continue;
+		const parsed = sourceSchema.safeParse(source);
+		if (parsed.success) sources[mode] = parsed.data;
+	}
+	return { data: { name: text("name"), version: text("version"), sources }, whole: false };
+}
+
+/** The parts of a group file that passed the schema. */
+function salvageGroup(value: unknown, issues: readonly IssuePath[]): { data: GroupFile; whole: false } {
+	const raw = asRecord(value);
+	const name = typeof raw.name === "string" && !touches(issues, ["name"]) ? raw.name : "";
+	// an option list that is itself the problem (not a list) has nothing to check
+	const list = Array.isArray(raw.options) && !issues.some((i) => i.path.length === 1 && i.path[0] === "options");
+	const options = list
+		? (raw.options as unknown[]).flatMap((option, index) =>
+				!touches(issues, ["options", index]) && typeof asRecord(option).name === "string"
+					? [{ name: asRecord(option).name as string }]
+					: [{ name: "" }],
+			)
+		: undefined;
+	// the strategy is not checked past the schema: any valid one will do here
+	return { data: { name, strategy: "M-of-N", options: options ?? [] }, whole: false };
 }
 
 /** Like loadRegistry, but any problem is an error that points at the first one. */
@@ -94,7 +161,7 @@ export function loadManifest(file: string): Package {
 	const yaml = readYaml(file, problems);
 	const parsed = yaml ? packageFileSchema.safeParse(yaml.value) : undefined;
 	if (yaml && parsed && !parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
-	const pkg = yaml && parsed?.success ? toPackage(yaml, parsed.data, problems) : undefined;
+	const pkg = yaml && parsed?.success ? toPackage(yaml, parsed.data, true, problems).package : undefined;
 	const first = problems[0];
 	if (first || !pkg) {
 		throw new HpmError(first?.code ?? "manifest-invalid", first?.message ?? `${file} is not a package manifest`, {
@@ -105,9 +172,19 @@ export function loadManifest(file: string): Package {
 	return pkg;
 }
 
-function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Package | undefined {
+/**
+ * The package a manifest describes, checking every part the schema let through (`whole` is false
+ * when some parts were left out by it: then only those that passed are checked, and nothing is
+ * said about what is missing, which the schema already reported).
+ */
+function toPackage(
+	yaml: YamlFile,
+	data: PackageFile,
+	whole: boolean,
+	problems: Problem[],
+): { package: Package; complete: boolean } {
 	const before = problems.length;
-	checkName(yaml, data.name, "package", problems);
+	if (whole || data.name !== "") checkName(yaml, data.name, "package", problems);
 	const sources = new Map<string, Source>();
 	const dir = path.dirname(yaml.file);
 	for (const [mode, source] of Object.entries(data.sources)) {
@@ -166,22 +243,25 @@ function toPackage(yaml: YamlFile, data: PackageFile, problems: Problem[]): Pack
 		}
 		sources.set(mode, { type: "git", url: source.url, ref, subdirectory: source.subdirectory });
 	}
-	if (sources.size === 0) {
+	if (whole && sources.size === 0) {
 		problems.push({
 			code: "no-sources",
 			message: `package "${data.name}" has no sources; add one per mode (e.g. prod)`,
 			location: yaml.locate(["sources"]),
 		});
 	}
-	if (problems.length > before) return undefined;
+	const name = data.name || path.basename(yaml.file).replace(/\.ya?ml$/, "");
 	return {
-		name: data.name,
-		key: normalizeName(data.name),
-		// free text is kept display-safe from here on: every view (CLI, JSON, UI) shows it escaped
-		version: displaySafe(data.version),
-		description: displaySafe(data.description ?? ""),
-		sources,
-		location: yaml.locate(["name"]),
+		complete: whole && problems.length === before,
+		package: {
+			name,
+			key: normalizeName(name),
+			// free text is kept display-safe from here on: every view (CLI, JSON, UI) shows it escaped
+			version: displaySafe(data.version),
+			description: displaySafe(data.description ?? ""),
+			sources,
+			location: yaml.locate(["name"]),
+		},
 	};
 }
 
@@ -193,8 +273,8 @@ function toGroup(
 	problems: Problem[],
 ): Group | undefined {
 	const before = problems.length;
-	checkName(yaml, data.name, "group", problems);
-	if (data.options.length === 0) {
+	if (data.name !== "") checkName(yaml, data.name, "group", problems);
+	if (data.options.length === 0 && isListOfNothing(yaml.value)) {
 		problems.push({
 			code: "empty-group",
 			message: `group "${data.name}" has no options; list at least one package`,
@@ -203,6 +283,8 @@ function toGroup(
 	}
 	const options: string[] = [];
 	data.options.forEach((option, index) => {
+		// an option the schema refused (salvaged as "") was reported there
+		if (option.name === "") return;
 		const at = yaml.locate(["options", index, "name"]);
 		const reason = invalidNameReason(option.name);
 		if (reason) {
@@ -244,6 +326,12 @@ function toGroup(
 		options,
 		location: yaml.locate(["name"]),
 	};
+}
+
+/** Whether the file's `options` is an empty list (not missing, not something else). */
+function isListOfNothing(value: unknown): boolean {
+	const options = asRecord(value).options;
+	return Array.isArray(options) && options.length === 0;
 }
 
 function checkName(yaml: YamlFile, name: string, kind: "group" | "package", problems: Problem[]): void {

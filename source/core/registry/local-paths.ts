@@ -1,12 +1,12 @@
 import type { Problem } from "../errors.js";
 import { normalizeName } from "../names.js";
 import { readPythonPackage } from "../python-package.js";
-import type { Registry } from "./model.js";
+import type { Package } from "./model.js";
 
 /** Problems with local sources: a folder that is missing, holds no Python package, or another one. */
-export function localPathProblems(registry: Registry): Problem[] {
+export function localPathProblems(packages: Iterable<Package>): Problem[] {
 	const problems: Problem[] = [];
-	for (const pkg of registry.packages.values()) {
+	for (const pkg of packages) {
 		for (const [mode, source] of pkg.sources) {
 			if (source.type !== "local") continue;
 			const found = readPythonPackage(source.path);
