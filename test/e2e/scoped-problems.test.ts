@@ -100,11 +100,19 @@ describe("a 1-of-N group without a choice", () => {
 			path.join(dir, "registry/groups/tokenizer.yaml"),
 			'name: "tokenizer"\nstrategy: "1-of-N"\noptions: []\n',
 		);
+		writeFileSync(path.join(dir, "registry/packages/metric-garbage.yaml"), "name: [\n");
 		const check = hpm(["check"], { cwd: dir, env: uvEnv() });
 		expect(check.code).toBe(0);
-		expect(check.stderr).toContain('tokenizer.yaml:3:10: group "tokenizer" has no options');
-		const strict = hpm(["check", "--strict"], { cwd: dir, env: uvEnv() });
+		expect(check.stderr).toContain(
+			'tokenizer.yaml:1:7: group "tokenizer" (1-of-N) has no choice and no options to choose from; add one with `hpm registry add --group tokenizer`',
+		);
+		expect(check.stderr).toContain("metric-garbage.yaml:2:1");
+		const strict = hpm(["check", "--strict", "--json"], { cwd: dir, env: uvEnv() });
 		expect(strict.code).toBe(1);
-		expect(strict.stdout).toContain("problem: " + path.join(dir, "registry/groups/tokenizer.yaml:3:10"));
+		const files = (JSON.parse(strict.stdout) as { problems: { file: string }[] }).problems.map((p) => p.file);
+		expect(files.sort()).toEqual([
+			path.join(dir, "registry/groups/tokenizer.yaml"),
+			path.join(dir, "registry/packages/metric-garbage.yaml"),
+		]);
 	});
 });

@@ -181,8 +181,8 @@ const cases: Case[] = [
 	{
 		name: "a group with no options",
 		setup: (d) => write(d, "groups/metrics.yaml", 'name: "metrics"\nstrategy: "M-of-N"\noptions: []\n'),
-		args: ["list"],
-		code: 2,
+		args: ["registry", "lint"],
+		code: 1,
 		says: 'registry/groups/metrics.yaml:3:10: group "metrics" has no options; list at least one package',
 	},
 	{

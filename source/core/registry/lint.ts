@@ -8,8 +8,8 @@ import type { Registry } from "./model.js";
  * source folders of every package, those left out for other problems included.
  */
 export function lintRegistry(root: string): { registry: Registry; problems: Problem[] } {
-	const { registry, problems, leftOut } = loadRegistryParts(root);
-	const all = [...problems, ...localPathProblems([...registry.packages.values(), ...leftOut])];
+	const { registry, problems, leftOut, lintOnly } = loadRegistryParts(root);
+	const all = [...problems, ...lintOnly, ...localPathProblems([...registry.packages.values(), ...leftOut])];
 	// file by file, top to bottom (the sort is stable: problems at one place keep their order)
 	const at = (p: Problem) => [p.location?.file ?? "", p.location?.line ?? 0, p.location?.column ?? 0] as const;
 	all.sort((a, b) => {

@@ -32,7 +32,17 @@ export function loadRegistry(root: string): LoadResult {
  * sources), so that `registry lint` checks those too: every problem is found in one pass, and a
  * fix never uncovers another one behind it (only a YAML syntax error hides the rest of its file).
  */
-export function loadRegistryParts(root: string): LoadResult & { readonly leftOut: readonly Package[] } {
+export function loadRegistryParts(
+	root: string,
+	/** Files as they would be written (absolute path → text): the loader reads these instead. */
+	overlay: ReadonlyMap<string, string> = new Map(),
+): LoadResult & {
+	readonly leftOut: readonly Package[];
+	/** Every group file whose name could be read, loaded or not: normalized name → file. */
+	readonly groupFiles: ReadonlyMap<string, string>;
+	/** What is worth fixing but blocks nothing (a group without options): reported by lint only. */
+	readonly lintOnly: readonly Problem[];
+} {
 	const rootStat = statSafe(root);
 	if (!rootStat?.isDirectory()) {
 		throw new HpmError(
@@ -50,10 +60,10 @@ export function loadRegistryParts(root: string): LoadResult & { readonly leftOut
 	const named = new Map<string, Location>();
 	// Package files that exist but are broken: options naming them are not reported a second time.
 	const broken = new Set<string>();
-	for (const file of listYaml(path.join(root, "packages"), problems)) {
+	for (const file of listYaml(path.join(root, "packages"), problems, overlay)) {
 		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
 		const before = problems.length;
-		const yaml = readYaml(file, problems, root);
+		const yaml = readYaml(file, problems, root, overlay);
 		if (!yaml) {
 			broken.add(stem);
 			continue;
@@ -79,16 +89,19 @@ export function loadRegistryParts(root: string): LoadResult & { readonly leftOut
 
 	const groups = new Map<string, Group>();
 	const groupNames = new Map<string, Location>();
-	for (const file of listYaml(path.join(root, "groups"), problems)) {
-		const yaml = readYaml(file, problems, root);
+	const groupFiles = new Map<string, string>();
+	const lintOnly: Problem[] = [];
+	for (const file of listYaml(path.join(root, "groups"), problems, overlay)) {
+		const yaml = readYaml(file, problems, root, overlay);
 		if (!yaml) continue;
 		const before = problems.length;
 		const parsed = groupFileSchema.safeParse(yaml.value);
 		if (!parsed.success) problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
 		const parts = parsed.success ? { data: parsed.data, whole: true } : salvageGroup(yaml.value, parsed.error.issues);
-		const group = toGroup(yaml, parts.data, packages, broken, problems);
+		const group = toGroup(yaml, parts.data, packages, broken, problems, lintOnly);
 		if (parts.data.name !== "" && invalidNameReason(parts.data.name) === undefined) {
 			const key = normalizeName(parts.data.name);
+			if (!groupFiles.has(key)) groupFiles.set(key, file);
 			const first = groupNames.get(key);
 			if (first) problems.push(duplicate("group", parts.data.name, yaml.locate(["name"]), first));
 			else groupNames.set(key, yaml.locate(["name"]));
@@ -96,7 +109,7 @@ export function loadRegistryParts(root: string): LoadResult & { readonly leftOut
 		if (!group || !parts.whole || problems.length > before) continue;
 		groups.set(group.key, group);
 	}
-	return { registry: { root, groups, packages }, problems, leftOut };
+	return { registry: { root, groups, packages }, problems, leftOut, groupFiles, lintOnly };
 }
 
 type IssuePath = { readonly path: readonly PropertyKey[]; readonly code?: string; readonly keys?: readonly string[] };
@@ -271,13 +284,16 @@ function toGroup(
 	packages: ReadonlyMap<string, Package>,
 	broken: ReadonlySet<string>,
 	problems: Problem[],
+	lintOnly: Problem[],
 ): Group | undefined {
 	const before = problems.length;
 	if (data.name !== "") checkName(yaml, data.name, "group", problems);
 	if (data.options.length === 0 && isListOfNothing(yaml.value)) {
-		problems.push({
+		// a group with nothing to choose from yet loads (options are added to it one by one); only
+		// `registry lint` reports it, and check warns when a project needs a choice there
+		lintOnly.push({
 			code: "empty-group",
-			message: `group "${data.name}" has no options; list at least one package`,
+			message: `group "${data.name}" has no options; list at least one package (\`hpm registry add --group ${data.name}\`)`,
 			location: yaml.locate(["options"]),
 		});
 	}
@@ -363,12 +379,13 @@ function duplicate(kind: string, name: string, at: Location, first: Location): P
 	};
 }
 
-function listYaml(dir: string, problems: Problem[]): string[] {
+function listYaml(dir: string, problems: Problem[], overlay: ReadonlyMap<string, string>): string[] {
 	let names: string[];
+	const planned = [...overlay.keys()].filter((file) => path.dirname(file) === dir).map((file) => path.basename(file));
 	try {
-		names = readdirSync(dir);
+		names = [...new Set([...readdirSync(dir), ...planned])];
 	} catch (error) {
-		if (isCode(error, "ENOENT")) return [];
+		if (isCode(error, "ENOENT")) return planned.sort().map((name) => path.join(dir, name));
 		problems.push({
 			code: "unreadable",
 			message: `cannot read the folder: ${String(error)}`,
@@ -383,10 +400,16 @@ function listYaml(dir: string, problems: Problem[]): string[] {
 }
 
 /** Reads one registry file: a regular file under the size limit, inside `within` when given. */
-function readYaml(file: string, problems: Problem[], within?: string): YamlFile | undefined {
+function readYaml(
+	file: string,
+	problems: Problem[],
+	within?: string,
+	overlay?: ReadonlyMap<string, string>,
+): YamlFile | undefined {
 	let bytes: Buffer;
 	try {
-		bytes = readRegularFile(file, MAX_YAML_BYTES, within);
+		const planned = overlay?.get(file);
+		bytes = planned === undefined ? readRegularFile(file, MAX_YAML_BYTES, within) : Buffer.from(planned, "utf8");
 	} catch (error) {
 		const message = error instanceof UnreadableFile ? error.message : `cannot be read: ${(error as Error).message}`;
 		problems.push({ code: "unreadable", message, location: { file } });
