@@ -123,7 +123,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				active={!router.help}
 				onSubmit={async (input) => {
 					const added = await addPackage(locator, cwd, input, waiting);
-					return `wrote ${added.file}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
+					return `${added.message}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
 				}}
 				onExit={(text) => {
 					setMessage(text);

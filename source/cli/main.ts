@@ -9,11 +9,6 @@ import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
 import { installSignalHandlers, outputBroken } from "./signals.js";
 
-const PARENTS: Readonly<Record<string, readonly string[]>> = {
-	group: ["add", "remove"],
-	registry: ["add", "lint"],
-};
-
 function mainHelp(): string {
 	const entries = Object.values(COMMANDS);
 	const width = Math.max(...entries.map((c) => c.synopsis.length));
@@ -57,27 +52,35 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** The command's words (`group add`), its declaration, and the arguments after the words. */
 async function findCommand(argv: readonly string[]) {
-	const first = argv[0] as string;
-	let name = first;
-	const children = PARENTS[first];
-	if (children) {
-		const second = argv[1]?.startsWith("-") ? undefined : argv[1];
-		if (second === undefined || !children.includes(second)) {
-			throw new HpmError(
-				"unknown-command",
-				second === undefined ? `hpm ${first} needs a subcommand` : `unknown command "hpm ${first} ${second}"`,
-				{ hint: `use one of: ${children.map((c) => `hpm ${first} ${c}`).join(", ")}` },
-			);
-		}
-		name = `${first} ${second}`;
+	// the words that name a command are read one by one while they lead to one (`registry group add`)
+	const names = Object.keys(COMMANDS);
+	const words: string[] = [];
+	for (const word of argv) {
+		if (word.startsWith("-")) break;
+		const next = [...words, word].join(" ");
+		if (!names.some((name) => name === next || name.startsWith(`${next} `))) break;
+		words.push(word);
+		if (COMMANDS[next]) break;
 	}
+	const name = words.join(" ");
 	const entry = COMMANDS[name];
 	if (!entry) {
-		throw new HpmError("unknown-command", `unknown command "${first}"`, {
-			hint: `commands: ${Object.keys(COMMANDS).join(", ")}`,
+		if (words.length > 0) {
+			const children = names.filter((n) => n.startsWith(`${name} `));
+			const asked = argv[words.length];
+			throw new HpmError(
+				"unknown-command",
+				asked === undefined || asked.startsWith("-")
+					? `hpm ${name} needs a subcommand`
+					: `unknown command "hpm ${name} ${asked}"`,
+				{ hint: `use one of: ${children.map((c) => `hpm ${c}`).join(", ")}` },
+			);
+		}
+		throw new HpmError("unknown-command", `unknown command "${argv[0] ?? ""}"`, {
+			hint: `commands: ${names.join(", ")}`,
 		});
 	}
-	return { name, command: (await entry.load()).default, rest: argv.slice(name.split(" ").length) };
+	return { name, command: (await entry.load()).default, rest: argv.slice(words.length) };
 }
 
 async function dispatch(argv: readonly string[], output: Output): Promise<number> {

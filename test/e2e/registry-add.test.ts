@@ -77,30 +77,188 @@ describe("hpm registry add", () => {
 		);
 	});
 
-	it("refuses to overwrite without --force, and overwrites with it", () => {
+	it("adds a second mode's source to an existing manifest, touching nothing else; --force replaces only that mode", () => {
 		const dir = copyExample();
+		const file = path.join(dir, "registry/packages/metric-bleu.yaml");
+		// a hand-written manifest: comments, its own key order and indentation
+		writeFileSync(
+			file,
+			'# BLEU, by hand\nname: "metric-bleu"\nversion: "0.1.0"\nsources:\n    prod:   # the released one\n        type: "local"\n        path: "../../packages/metric_bleu"\n# trailing comment\n',
+		);
+		const original = read(file);
+		const git = ["registry", "add", "--name", "Metric_Bleu", "--url", "https://example.com/bleu.git"];
+
+		const added = hpm([...git, "--mode", "staging", "--tag", "v1"], { cwd: dir });
+		expect(added.code, added.stderr).toBe(0);
+		expect(added.stdout).toBe(`added the staging source to ${file} (its other sources are unchanged)\n`);
+		expect(read(file)).toBe(
+			original.replace(
+				'path: "../../packages/metric_bleu"\n',
+				'path: "../../packages/metric_bleu"\n    staging:\n        type: "git"\n        url: "https://example.com/bleu.git"\n        tag: "v1"\n',
+			),
+		);
+
+		// the same source again is a no-op that says so; another one for that mode needs --force
+		const again = hpm([...git, "--mode", "staging", "--tag", "v1"], { cwd: dir });
+		expect(again.code).toBe(0);
+		expect(again.stdout).toContain("already has this staging source; nothing to change");
 		const before = snapshot(dir);
+		const refused = hpm([...git, "--mode", "staging", "--branch", "main"], { cwd: dir });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain('package "metric-bleu" already has another staging source');
+		expect(refused.stderr).toContain("hint: pass --force to replace it (its other sources stay)");
+		expect(snapshot(dir)).toEqual(before);
+		const replaced = hpm([...git, "--mode", "staging", "--branch", "main", "--force"], { cwd: dir });
+		expect(replaced.code, replaced.stderr).toBe(0);
+		expect(replaced.stdout).toContain("replaced the staging source in");
+		expect(read(file)).toContain(
+			'    staging:\n        type: "git"\n        url: "https://example.com/bleu.git"\n        branch: "main"\n# trailing comment\n',
+		);
+		expect(read(file)).toContain("prod:   # the released one\n");
+
+		// a version that differs from the manifest's is refused without --force, set with it
+		const version = hpm([...git, "--mode", "nightly", "--version", "9.0"], { cwd: dir });
+		expect(version.code).toBe(2);
+		expect(version.stderr).toContain("is version 0.1.0 in its manifest, but the new source says 9.0");
+		expect(hpm([...git, "--mode", "nightly", "--version", "9.0", "--force"], { cwd: dir }).code).toBe(0);
+		expect(read(file)).toContain('version: "9.0"\n');
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
+		expect(JSON.parse(hpm(["show", "metric-bleu", "--json"], { cwd: dir }).stdout).sources).toHaveProperty("nightly");
+	});
+
+	it("a manifest that does not load is overwritten only with --force", () => {
+		const dir = copyExample();
+		const file = path.join(dir, "registry/packages/metric-bleu.yaml");
+		writeFileSync(file, "name: [\n");
 		const args = [
 			"registry",
 			"add",
 			"--name",
-			"Metric_Bleu",
+			"metric-bleu",
 			"--url",
 			"https://example.com/bleu.git",
 			"--version",
-			"9.0",
+			"1.0",
 		];
 		const refused = hpm(args, { cwd: dir });
 		expect(refused.code).toBe(2);
-		expect(refused.stderr).toContain(
-			`package "Metric_Bleu" already exists: ${path.join(dir, "registry/packages/metric-bleu.yaml")}`,
-		);
-		expect(refused.stderr).toContain("hint: pass --force to overwrite it");
-		expect(snapshot(dir)).toEqual(before);
-		expect(hpm([...args, "--force"], { cwd: dir }).code).toBe(0);
-		expect(read(path.join(dir, "registry/packages/metric-bleu.yaml"))).toContain('version: "9.0"');
+		expect(refused.stderr).toContain("exists but does not load (`hpm registry lint` says why)");
+		const forced = hpm([...args, "--force"], { cwd: dir });
+		expect(forced.code).toBe(0);
+		expect(forced.stdout).toContain("(replacing a manifest that did not load)");
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
 	});
 
+	it("--group that already lists the package says so and succeeds, even when the package is new", () => {
+		const dir = copyExample();
+		const groupFile = path.join(dir, "registry/groups/metrics.yaml");
+		// the group names a package whose manifest is not written yet (so the group does not load)
+		writeFileSync(groupFile, `${read(groupFile)}  - name: "metric-meteor"\n`);
+		const groupBefore = read(groupFile);
+		const pkg = path.join(dir, "packages/metric_meteor");
+		mkdirSync(pkg, { recursive: true });
+		writeFileSync(path.join(pkg, "pyproject.toml"), '[project]\nname = "metric-meteor"\nversion = "0.3.1"\n');
+		const result = hpm(["registry", "add", "--path", "packages/metric_meteor", "--group", "metrics"], { cwd: dir });
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stdout).toContain('group "metrics" already lists it; nothing to add');
+		expect(read(groupFile)).toBe(groupBefore);
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
+	});
+
+	it("nothing is written that the loader would reject: a group file with its own problem stops the add", () => {
+		const dir = copyExample();
+		const groupFile = path.join(dir, "registry/groups/metrics.yaml");
+		writeFileSync(groupFile, read(groupFile).replace('"M-of-N"', '"M-of-X"'));
+		const pkg = path.join(dir, "packages/metric_meteor");
+		mkdirSync(pkg, { recursive: true });
+		writeFileSync(path.join(pkg, "pyproject.toml"), '[project]\nname = "metric-meteor"\nversion = "0.3.1"\n');
+		const before = snapshot(dir);
+		const result = hpm(["registry", "add", "--path", "packages/metric_meteor", "--group", "metrics"], { cwd: dir });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(`${groupFile}:2:11: strategy must be one of "1-of-N", "M-of-N", got "M-of-X"`);
+		expect(result.stderr).toContain("nothing was written");
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
+
+describe("hpm registry group add", () => {
+	it("creates a group, empty or with options, that packages then join one by one", () => {
+		const dir = copyExample();
+		const file = path.join(dir, "registry/groups/tokenizer.yaml");
+		const created = hpm(
+			["registry", "group", "add", "tokenizer", "--strategy", "1-of-N", "--description", "Tokenizers"],
+			{
+				cwd: dir,
+			},
+		);
+		expect(created.code, created.stderr).toBe(0);
+		expect(read(file)).toBe('name: "tokenizer"\nstrategy: "1-of-N"\ndescription: "Tokenizers"\noptions: []\n');
+		// an empty group loads, lint reports it, check warns that there is no choice
+		expect(hpm(["list", "--json"], { cwd: dir }).stdout).toContain('"tokenizer"');
+		expect(hpm(["registry", "lint"], { cwd: dir }).stdout).toContain('group "tokenizer" has no options');
+		for (const [name, folder] of [
+			["metric-bleu", "metric_bleu"],
+			["metric-rouge", "metric_rouge"],
+		] as const)
+			expect(
+				hpm(
+					[
+						"registry",
+						"add",
+						"--name",
+						name,
+						"--path",
+						`packages/${folder}`,
+						"--group",
+						"tokenizer",
+						"--mode",
+						"nightly",
+					],
+					{ cwd: dir },
+				).code,
+			).toBe(0);
+		expect(read(file)).toBe(
+			'name: "tokenizer"\nstrategy: "1-of-N"\ndescription: "Tokenizers"\noptions:\n  - name: "metric-bleu"\n  - name: "metric-rouge"\n',
+		);
+		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
+
+		// again, the same: nothing to change; a different strategy: refused
+		const same = hpm(["registry", "group", "add", "tokenizer", "--strategy", "1-of-N"], { cwd: dir });
+		expect(same.code).toBe(0);
+		expect(same.stdout).toContain("already exists");
+		const other = hpm(["registry", "group", "add", "tokenizer", "--strategy", "M-of-N"], { cwd: dir });
+		expect(other.code).toBe(2);
+		expect(other.stderr).toContain('group "tokenizer" already exists');
+
+		const json = hpm(["registry", "group", "add", "judges", "--strategy", "M-of-N", "-o", "metric-bleu", "--json"], {
+			cwd: dir,
+		});
+		expect(JSON.parse(json.stdout)).toEqual({
+			name: "judges",
+			strategy: "M-of-N",
+			file: path.join(dir, "registry/groups/judges.yaml"),
+			options: ["metric-bleu"],
+			action: "created",
+		});
+	});
+
+	it.each([
+		[["registry", "group", "add", "x"], "--strategy is required"],
+		[["registry", "group", "add", "x", "--strategy", "1-of-3"], '--strategy must be 1-of-N or M-of-N, got "1-of-3"'],
+		[["registry", "group", "add", "../x", "--strategy", "1-of-N"], 'group name "../x"'],
+		[["registry", "group", "add", "x", "--strategy", "1-of-N", "-o", "nope"], 'no package "nope" in the registry'],
+		[["registry", "group"], "hpm registry group needs a subcommand"],
+	])("refuses %j: %s", (args, message) => {
+		const dir = copyExample();
+		const before = snapshot(dir);
+		const result = hpm(args, { cwd: dir });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(message);
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
+
+describe("hpm registry add, flags", () => {
 	it.each([
 		[
 			["--name", "../evil", "--url", "https://x.org/a.git", "--version", "1"],

@@ -15,7 +15,12 @@ import { KEY, press, waitForFrame } from "../helpers/ink.js";
 import { copyExample } from "../helpers/run.js";
 
 describe("wizard steps (pure)", () => {
-	const env = { cwd: "/", packagesDir: "/r/packages", groups: ["metrics"], existing: new Set(["metric-bleu"]) };
+	const env = {
+		cwd: "/",
+		packagesDir: "/r/packages",
+		groups: ["metrics"],
+		existing: new Map([["metric-bleu", ["prod"]]]),
+	};
 	it("asks only for what the flags did not give", () => {
 		const given = givenSteps({ url: "https://x.org/r.git", tag: "v1" });
 		const state = startWizard({ url: "https://x.org/r.git", tag: "v1" });
@@ -25,7 +30,12 @@ describe("wizard steps (pure)", () => {
 		const name = WIZARD_STEPS.find((s) => s.id === "name");
 		const none = { editable: false, force: false };
 		expect(name?.validate?.("../x", none, env)).toMatch(/path separator/);
-		expect(name?.validate?.("Metric_Bleu", none, env)).toBe('"Metric_Bleu" is already in the registry');
+		expect(name?.validate?.("Metric_Bleu", none, env)).toBeUndefined();
+		const mode = WIZARD_STEPS.find((s) => s.id === "mode");
+		expect(mode?.validate?.("prod", { ...none, name: "Metric_Bleu" }, env)).toBe(
+			'"Metric_Bleu" already has a prod source; choose another mode (its other sources stay)',
+		);
+		expect(mode?.validate?.("dev", { ...none, name: "Metric_Bleu" }, env)).toBeUndefined();
 		const type = WIZARD_STEPS[0];
 		if (!type) throw new Error("no steps");
 		const after = answerStep(startWizard({}), type, "git", env);
@@ -42,7 +52,7 @@ describe("the registry add wizard screen", () => {
 			cwd: dir,
 			packagesDir: path.join(dir, "registry/packages"),
 			groups: ["inference", "metrics"],
-			existing: new Set<string>(),
+			existing: new Map<string, string[]>(),
 		};
 		const { lastFrame, stdin } = render(
 			<WizardScreen
@@ -94,7 +104,7 @@ describe("the registry add wizard screen", () => {
 			cwd: dir,
 			packagesDir: path.join(dir, "registry/packages"),
 			groups: ["inference", "metrics"],
-			existing: new Set<string>(),
+			existing: new Map<string, string[]>(),
 		};
 		const { lastFrame, stdin } = render(
 			<WizardScreen env={env} initial={{}} width={100} active onSubmit={async () => "ok"} onExit={() => {}} />,

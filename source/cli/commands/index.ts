@@ -54,6 +54,11 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		summary: "add a package manifest to the registry",
 		load: () => import("./registry-add.js"),
 	},
+	"registry group add": {
+		synopsis: "registry group add NAME --strategy S",
+		summary: "create a group of interchangeable options",
+		load: () => import("./registry-group-add.js"),
+	},
 	"registry lint": {
 		synopsis: "registry lint",
 		summary: "every problem in the registry, one per line",

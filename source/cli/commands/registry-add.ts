@@ -6,7 +6,7 @@ import { defineCommand } from "../command.js";
 export default defineCommand({
 	usage: "hpm registry add [flags] [options]",
 	description:
-		"Writes registry/packages/<name>.yaml. For a local path, name and version are read from\nthe package's pyproject.toml when not given. On a terminal, a form asks for what is missing.",
+		"Writes registry/packages/<name>.yaml. For a local path, name and version are read from\nthe package's pyproject.toml when not given. On a terminal, a form asks for what is missing.\nFor a package already in the registry, adds the source for --mode (or replaces it with\n--force), leaving the rest of the manifest as it was.",
 	writes: true,
 	args: [],
 	flags: PACKAGE_INPUTS,
@@ -24,13 +24,14 @@ export default defineCommand({
 				name: manifest.name,
 				version: manifest.version,
 				file: added.file,
+				action: added.action,
 				mode: manifest.mode,
 				source: manifest.source,
 				group: input.group ?? null,
 			});
 			return 0;
 		}
-		output.out(`wrote ${added.file}`);
+		output.out(added.message);
 		if (added.groupMessage) output.out(added.groupMessage);
 		return 0;
 	},

@@ -2,16 +2,17 @@ import { existsSync, mkdirSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
-import { stringify } from "yaml";
+import { isMap, parseDocument, stringify } from "yaml";
 import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
-import { appendGroupOption } from "./group-file-edit.js";
-import { loadRegistry } from "./load.js";
-import type { Registry } from "./model.js";
+import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
+import { editManifestText, type ManifestChange } from "./manifest-edit.js";
+import { loadRegistry, loadRegistryParts, manifestProblems } from "./load.js";
+import type { Package, Registry } from "./model.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
 import {
 	invalidGitUrlReason,
@@ -32,6 +33,14 @@ export type NewManifest = {
 export type AddedPackage = {
 	readonly manifest: NewManifest;
 	readonly file: string;
+	/**
+	 * created: a new manifest; added / replaced: the mode's source in an existing one (nothing else
+	 * in it changed); overwrote: a manifest that did not load, replaced (with --force); unchanged:
+	 * the manifest already says exactly this (nothing is written to it).
+	 */
+	readonly action: "created" | "added" | "replaced" | "overwrote" | "unchanged";
+	/** What a person is told about the manifest. */
+	readonly message: string;
 	/** The group it was offered in, if any, and what happened there. */
 	readonly group: { readonly name: string; readonly added: boolean } | undefined;
 	/** What a person is told about the group, or "" without one. */
@@ -41,7 +50,13 @@ export type AddedPackage = {
 const invalid = (message: string, hint?: string) => new HpmError("invalid-argument", message, hint ? { hint } : {});
 
 /** Checks the inputs and fills what the package itself can tell (name, version) for a local path. */
-export function validateManifest(input: PackageInput, cwd: string, manifestDir: string): NewManifest {
+export function validateManifest(
+	input: PackageInput,
+	cwd: string,
+	manifestDir: string,
+	/** The version a manifest already in the registry gives the package, if any. */
+	knownVersion: (name: string) => string | undefined = () => undefined,
+): NewManifest {
 	const type = input.type ?? (input.path !== undefined ? "local" : input.url !== undefined ? "git" : undefined);
 	if (type === undefined)
 		throw invalid("say where the package comes from: --type local --path DIR, or --type git --url URL");
@@ -101,6 +116,7 @@ export function validateManifest(input: PackageInput, cwd: string, manifestDir: 
 	if (name === undefined) throw invalid("--name is required (the package's pyproject.toml did not say)");
 	const reason = invalidNameReason(name);
 	if (reason) throw invalid(`--name "${name}": ${reason}`);
+	version ??= knownVersion(name);
 	if (version === undefined || version === "")
 		throw invalid("--version is required (the package's pyproject.toml did not give a static version)");
 	return { name, version, description: input.description, mode, source };
@@ -143,7 +159,7 @@ export function packageFormOf(context: Context, registry: Registry | undefined):
 		cwd: context.cwd,
 		packagesDir: path.join(context.registryRoot, "packages"),
 		groups: registry ? [...registry.groups.values()].map((g) => g.name) : [],
-		existing: new Set(registry?.packages.keys() ?? []),
+		existing: new Map([...(registry?.packages.values() ?? [])].map((pkg) => [pkg.key, [...pkg.sources.keys()]])),
 	};
 }
 
@@ -164,48 +180,158 @@ export async function addPackage(
 
 function writePackage(locator: Locator, cwd: string, input: PackageInput): AddedPackage {
 	const context = resolveContext(locator, cwd);
-	const packagesDir = path.join(context.registryRoot, "packages");
-	const manifest = validateManifest(input, cwd, packagesDir);
-	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
+	const root = context.registryRoot;
+	const packagesDir = path.join(root, "packages");
+	const loaded = existsSync(root) ? loadRegistryParts(root) : undefined;
+	const registry = loaded?.registry;
+	// a package already in the registry lends its version to a new mode's source
+	const manifest = validateManifest(
+		input,
+		cwd,
+		packagesDir,
+		(name) => registry?.packages.get(normalizeName(name))?.version,
+	);
 	const key = normalizeName(manifest.name);
 	const existing = registry?.packages.get(key);
-	const file = existing?.location.file ?? path.join(packagesDir, `${manifest.name}.yaml`);
-	if ((existing || existsSync(file)) && !input.force) {
-		throw new HpmError("exists", `package "${manifest.name}" already exists: ${file}`, {
-			hint: "pass --force to overwrite it",
-			location: { file },
-		});
+	const leftOut = loaded?.leftOut.find((pkg) => pkg.key === key);
+	const file = existing?.location.file ?? leftOut?.location.file ?? path.join(packagesDir, `${manifest.name}.yaml`);
+
+	let text: string;
+	let action: AddedPackage["action"];
+	if (existing && saysAlready(existing, manifest, input)) {
+		text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
+		action = "unchanged";
+	} else if (existing) {
+		text = mergeSource(existing, manifest, input);
+		action = existing.sources.has(manifest.mode) ? "replaced" : "added";
+	} else if (existsSync(file)) {
+		if (!input.force) {
+			throw new HpmError("exists", `${file} exists but does not load (\`hpm registry lint\` says why)`, {
+				hint: "fix it and run this again to add a source, or pass --force to overwrite it with a new manifest",
+				location: { file },
+			});
+		}
+		text = manifestYaml(manifest);
+		action = "overwrote";
+	} else {
+		text = manifestYaml(manifest);
+		action = "created";
 	}
 
 	// Prepare every write before the first one, so a bad --group leaves no half-added package.
-	let groupWrite: { file: string; text: string } | undefined;
-	let group: AddedPackage["group"];
-	if (input.group !== undefined) {
-		const found = registry?.groups.get(normalizeName(input.group));
-		if (!found) {
-			const names = registry ? [...registry.groups.values()].map((g) => g.name) : [];
-			throw new HpmError("unknown-group", `unknown group "${input.group}"`, {
-				hint: names.length ? `groups: ${names.join(", ")}` : "the registry has no groups yet",
-			});
-		}
-		const added = !found.options.includes(key);
-		if (added) {
-			const groupFile = found.location.file;
-			groupWrite = {
-				file: groupFile,
-				text: appendGroupOption(readRegularFile(groupFile, MAX_YAML_BYTES).toString("utf8"), manifest.name, groupFile),
-			};
-		}
-		group = { name: found.name, added };
+	const { write: groupWrite, group } =
+		input.group === undefined ? { write: undefined, group: undefined } : groupEdit(loaded, input.group, manifest.name);
+
+	// Nothing is written that the loader would then reject.
+	const planned = new Map([[file, text], ...(groupWrite ? ([[groupWrite.file, groupWrite.text]] as const) : [])]);
+	const problems = loaded ? loadRegistryParts(root, planned).problems : manifestProblems(file, text);
+	const refused = problems.find((problem) => planned.has(problem.location?.file ?? ""));
+	if (refused) {
+		throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
+			...(refused.location ? { location: refused.location } : {}),
+			hint:
+				refused.location?.file === file
+					? "the manifest as it would be written does not load"
+					: "fix the group file first (`hpm registry lint` lists its problems)",
+		});
 	}
 
 	mkdirSync(path.dirname(file), { recursive: true });
-	writeFileAtomic(file, manifestYaml(manifest));
+	if (action !== "unchanged") writeFileAtomic(file, text);
 	if (groupWrite) writeFileAtomic(groupWrite.file, groupWrite.text);
 	const groupMessage = group
 		? group.added
 			? `added as an option of group "${group.name}"`
-			: `already an option of group "${group.name}"`
+			: `group "${group.name}" already lists it; nothing to add`
 		: "";
-	return { manifest, file, group, groupMessage };
+	const message = {
+		created: `wrote ${file}`,
+		added: `added the ${manifest.mode} source to ${file} (its other sources are unchanged)`,
+		replaced: `replaced the ${manifest.mode} source in ${file} (its other sources are unchanged)`,
+		overwrote: `wrote ${file} (replacing a manifest that did not load)`,
+		unchanged: `${file} already has this ${manifest.mode} source; nothing to change`,
+	}[action];
+	return { manifest, file, action, message, group, groupMessage };
+}
+
+/** Whether the manifest already has exactly this source for the mode, and nothing else would change. */
+function saysAlready(existing: Package, manifest: NewManifest, input: PackageInput): boolean {
+	if (manifest.version !== existing.version) return false;
+	if (input.description !== undefined && input.description !== existing.description) return false;
+	const document = parseDocument(readRegularFile(existing.location.file, MAX_YAML_BYTES).toString("utf8"));
+	const written: unknown = document.getIn(["sources", manifest.mode]);
+	const raw = isMap(written) ? (written.toJSON() as Record<string, unknown>) : undefined;
+	if (!raw) return false;
+	const canonical = (source: Record<string, unknown>) =>
+		JSON.stringify(
+			Object.entries(source)
+				.filter(([key, value]) => !(key === "editable" && value === false))
+				.sort(([a], [b]) => (a < b ? -1 : 1)),
+		);
+	return canonical(raw) === canonical(manifest.source);
+}
+
+/** The existing manifest's text with the mode's source added or (with --force) replaced. */
+function mergeSource(existing: Package, manifest: NewManifest, input: PackageInput): string {
+	const file = existing.location.file;
+	if (existing.sources.has(manifest.mode) && !input.force) {
+		throw new HpmError("exists", `package "${existing.name}" already has another ${manifest.mode} source`, {
+			hint: `pass --force to replace it (its other sources stay), or --mode for another mode (it has: ${[...existing.sources.keys()].join(", ")})`,
+			location: existing.location,
+		});
+	}
+	const version = manifest.version !== existing.version ? manifest.version : undefined;
+	if (version !== undefined && !input.force) {
+		throw new HpmError(
+			"version-mismatch",
+			`package "${existing.name}" is version ${existing.version} in its manifest, but the new source says ${version}`,
+			{
+				hint: `pass --version ${existing.version}, or --force to make the manifest say ${version}`,
+				location: existing.location,
+			},
+		);
+	}
+	const description =
+		input.description !== undefined && input.description !== existing.description ? input.description : undefined;
+	if (description !== undefined && existing.description !== "" && !input.force) {
+		throw new HpmError("description-mismatch", `package "${existing.name}" already has another description`, {
+			hint: "drop --description, or pass --force to replace it",
+			location: existing.location,
+		});
+	}
+	const old = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
+	const change = { mode: manifest.mode, source: manifest.source, version, description };
+	return editManifestText(old, change) ?? renderManifestChange(old, change);
+}
+
+/** The YAML library's rendering of the change, for files in a shape the line editor leaves alone. */
+function renderManifestChange(text: string, change: ManifestChange): string {
+	const document = parseDocument(text);
+	document.setIn(["sources", change.mode], document.createNode({ ...change.source }));
+	if (change.version !== undefined) document.setIn(["version"], change.version);
+	if (change.description !== undefined) document.setIn(["description"], change.description);
+	return document.toString({ lineWidth: 0 });
+}
+
+/** The group file's new text when it does not list the package yet; the group may not load yet. */
+function groupEdit(
+	loaded: ReturnType<typeof loadRegistryParts> | undefined,
+	name: string,
+	option: string,
+): { write: { file: string; text: string } | undefined; group: NonNullable<AddedPackage["group"]> } {
+	const key = normalizeName(name);
+	const file = loaded?.registry.groups.get(key)?.location.file ?? loaded?.groupFiles.get(key);
+	if (!file) {
+		const names = [...(loaded?.groupFiles.keys() ?? [])];
+		throw new HpmError("unknown-group", `unknown group "${name}"`, {
+			hint: names.length
+				? `groups: ${names.join(", ")}; or create it with \`hpm registry group add ${name} --strategy 1-of-N|M-of-N\``
+				: `the registry has no groups yet; create one with \`hpm registry group add ${name} --strategy 1-of-N|M-of-N\``,
+		});
+	}
+	const groupName = loaded?.registry.groups.get(key)?.name ?? name;
+	const text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
+	if (groupOptionNames(text).includes(normalizeName(option)))
+		return { write: undefined, group: { name: groupName, added: false } };
+	return { write: { file, text: appendGroupOption(text, option, file) }, group: { name: groupName, added: true } };
 }

@@ -1,6 +1,6 @@
 import { isMap, isSeq, parseDocument } from "yaml";
 import { HpmError } from "../errors.js";
-import { groupFileSchema } from "./schema.js";
+import { normalizeName } from "../names.js";
 
 /**
  * Adds `- name: "<option>"` to a group file's `options`, touching nothing else: the line is
@@ -9,8 +9,7 @@ import { groupFileSchema } from "./schema.js";
  */
 export function appendGroupOption(text: string, option: string, file: string): string {
 	const document = parseDocument(text);
-	const before = groupFileSchema.safeParse(document.toJS());
-	const expected = [...(before.success ? before.data.options.map((o) => o.name) : []), option];
+	const expected = [...optionNamesOf(document.toJS()), option];
 	const root = document.contents;
 	const options = isMap(root) ? root.get("options", true) : undefined;
 	const newline = text.includes("\r\n") ? "\r\n" : "\n";
@@ -26,16 +25,44 @@ export function appendGroupOption(text: string, option: string, file: string): s
 		if (lineEnd === -1) lineEnd = text.length;
 		if (text[lineEnd - 1] === "\r") lineEnd -= 1;
 		result = `${text.slice(0, lineEnd)}${newline}${prefix}name: ${JSON.stringify(option)}${text.slice(lineEnd)}`;
+	} else if (isSeq(options) && options.flow && options.items.length === 0 && Array.isArray(options.range)) {
+		// `options: []` (a group created empty) becomes a block list, as a person would write it
+		const start = Number(options.range[0]);
+		const end = Number(options.range[1]);
+		if (text.slice(start, end).replace(/\s/g, "") !== "[]") {
+			document.addIn(["options"], document.createNode({ name: option }));
+			result = document.toString();
+		} else result = `${text.slice(0, start).trimEnd()}${newline}  - name: ${JSON.stringify(option)}${text.slice(end)}`;
 	} else {
 		document.addIn(["options"], document.createNode({ name: option }));
 		result = document.toString();
 	}
-	const after = groupFileSchema.safeParse(parseDocument(result).toJS());
-	if (!after.success || JSON.stringify(after.data.options.map((o) => o.name)) !== JSON.stringify(expected)) {
+	if (text.endsWith("\n") && !result.endsWith("\n")) result += newline;
+	if (JSON.stringify(optionNamesOf(parseDocument(result).toJS())) !== JSON.stringify(expected)) {
 		throw new HpmError("yaml-edit-mismatch", `could not add "${option}" to ${file} safely; nothing was written`, {
 			hint: `add \`- name: "${option}"\` under options: by hand`,
 			location: { file },
 		});
 	}
 	return result;
+}
+
+/** The `name` of each item of `options`, as written (the file may not pass the schema yet). */
+function optionNamesOf(value: unknown): string[] {
+	const options = typeof value === "object" && value !== null ? (value as { options?: unknown }).options : undefined;
+	if (!Array.isArray(options)) return [];
+	return options.map((option: unknown) =>
+		typeof option === "object" && option !== null && typeof (option as { name?: unknown }).name === "string"
+			? (option as { name: string }).name
+			: "",
+	);
+}
+
+/** The normalized option names a group file's text lists (empty when it is not readable YAML). */
+export function groupOptionNames(text: string): string[] {
+	const document = parseDocument(text);
+	if (document.errors.length > 0) return [];
+	return optionNamesOf(document.toJS())
+		.filter((name) => name !== "")
+		.map(normalizeName);
 }

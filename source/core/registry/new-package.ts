@@ -9,7 +9,8 @@ export type PackageFormEnv = {
 	readonly cwd: string;
 	readonly packagesDir: string;
 	readonly groups: readonly string[];
-	readonly existing: ReadonlySet<string>;
+	/** Packages already in the registry (normalized name) → the modes they have sources for. */
+	readonly existing: ReadonlyMap<string, readonly string[]>;
 };
 
 /** The answers so far, keyed like the inputs (plus `refKind`, which only the form asks). */
@@ -140,11 +141,7 @@ export const PACKAGE_INPUTS = {
 				id: "name",
 				label: "Package name",
 				initial: (draft) => String(draft.name ?? ""),
-				validate: (text, draft, env) =>
-					invalidNameReason(text.trim()) ??
-					(env.existing.has(normalizeName(text.trim())) && draft.force !== true
-						? `"${text.trim()}" is already in the registry`
-						: undefined),
+				validate: (text) => invalidNameReason(text.trim()),
 				assign: (draft, text) => ({ ...draft, name: text.trim() }),
 			},
 		],
@@ -172,7 +169,14 @@ export const PACKAGE_INPUTS = {
 				id: "mode",
 				label: "Mode this source serves",
 				initial: (draft) => String(draft.mode ?? "prod"),
-				validate: (text) => (MODE_PATTERN.test(text.trim()) ? undefined : "a lower-case name such as prod or dev"),
+				validate: (text, draft, env) => {
+					const mode = text.trim();
+					if (!MODE_PATTERN.test(mode)) return "a lower-case name such as prod or dev";
+					const modes = env.existing.get(normalizeName(String(draft.name ?? "")));
+					return modes?.includes(mode) && draft.force !== true
+						? `"${String(draft.name)}" already has a ${mode} source; choose another mode (its other sources stay)`
+						: undefined;
+				},
 				assign: (draft, text) => ({ ...draft, mode: text.trim() }),
 			},
 		],
@@ -207,7 +211,10 @@ export const PACKAGE_INPUTS = {
 			},
 		],
 	},
-	force: { type: "boolean", help: "overwrite an existing manifest" },
+	force: {
+		type: "boolean",
+		help: "replace the package's source for --mode (its other sources stay), or a manifest that does not load",
+	},
 } as const satisfies Readonly<Record<string, PackageInputSpec>>;
 
 export type PackageInput = InputValues<typeof PACKAGE_INPUTS>;

@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { stringify } from "yaml";
+import { type Locator, locateRoot, resolveContext } from "../context.js";
+import { HpmError } from "../errors.js";
+import { writeFileAtomic } from "../fs-atomic.js";
+import { closest, invalidNameReason, normalizeName } from "../names.js";
+import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { loadRegistryParts } from "./load.js";
+import { STRATEGIES, type Strategy } from "./schema.js";
+
+export type GroupInput = {
+	readonly name: string;
+	readonly strategy: string | undefined;
+	readonly description?: string | undefined;
+	/** Packages to offer from the start (each must be in the registry). */
+	readonly options?: readonly string[];
+};
+
+export type AddedGroup = {
+	readonly name: string;
+	readonly strategy: Strategy;
+	readonly file: string;
+	readonly options: readonly string[];
+	/** created: a new group file; unchanged: the group already exists exactly so. */
+	readonly action: "created" | "unchanged";
+	readonly message: string;
+};
+
+const invalid = (message: string, hint?: string) => new HpmError("invalid-argument", message, hint ? { hint } : {});
+
+/**
+ * Creates `registry/groups/<name>.yaml`, under the project lock when there is a project. A group
+ * may start without options (`hpm registry add --group` adds them one by one); what is written is
+ * first proven to load.
+ */
+export async function addGroup(
+	locator: Locator,
+	cwd: string,
+	input: GroupInput,
+	hooks: LockHooks = {},
+): Promise<AddedGroup> {
+	const root = locateRoot(locator, cwd);
+	const write = () => writeGroup(locator, cwd, input);
+	return root === undefined ? write() : underProjectLock(root, "registry group add", hooks, write);
+}
+
+function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGroup {
+	const reason = invalidNameReason(input.name);
+	if (reason) throw invalid(`group name "${input.name}": ${reason}`);
+	const strategy = STRATEGIES.find((s) => s === input.strategy);
+	if (input.strategy === undefined)
+		throw invalid("--strategy is required: 1-of-N (exactly one option) or M-of-N (any subset)");
+	if (!strategy) {
+		const guess = closest(input.strategy, STRATEGIES);
+		throw invalid(
+			`--strategy must be 1-of-N or M-of-N, got "${input.strategy}"`,
+			guess ? `did you mean ${guess}?` : undefined,
+		);
+	}
+	const registryRoot = resolveContext(locator, cwd).registryRoot;
+	const loaded = existsSync(registryRoot) ? loadRegistryParts(registryRoot) : undefined;
+	const key = normalizeName(input.name);
+	const options = input.options ?? [];
+	const unknown = options.filter((option) => !loaded?.registry.packages.has(normalizeName(option)));
+	if (unknown.length > 0) {
+		throw new HpmError("unknown-package", `no package ${unknown.map((o) => `"${o}"`).join(", ")} in the registry`, {
+			hint: "add it first with `hpm registry add`, then offer it here",
+		});
+	}
+	const existingFile = loaded?.groupFiles.get(key);
+	if (existingFile) {
+		const group = loaded?.registry.groups.get(key);
+		const same =
+			group !== undefined &&
+			group.strategy === strategy &&
+			(input.description === undefined || input.description === group.description) &&
+			options.every((option) => group.options.includes(normalizeName(option)));
+		if (!same) {
+			throw new HpmError("exists", `group "${input.name}" already exists`, {
+				hint: "edit that file, or add options with `hpm registry add --group`",
+				location: group?.location ?? { file: existingFile },
+			});
+		}
+		return {
+			name: group.name,
+			strategy,
+			file: existingFile,
+			options: group.options,
+			action: "unchanged",
+			message: `group "${group.name}" (${strategy}) already exists: ${existingFile}; nothing to change`,
+		};
+	}
+
+	const file = path.join(registryRoot, "groups", `${input.name}.yaml`);
+	const document = {
+		name: input.name,
+		strategy,
+		...(input.description ? { description: input.description } : {}),
+		options: options.map((name) => ({ name: loaded?.registry.packages.get(normalizeName(name))?.name ?? name })),
+	};
+	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
+	if (loaded) {
+		const refused = loadRegistryParts(registryRoot, new Map([[file, text]])).problems.find(
+			(problem) => problem.location?.file === file,
+		);
+		if (refused) {
+			throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
+				...(refused.location ? { location: refused.location } : {}),
+			});
+		}
+	}
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileAtomic(file, text);
+	const offered =
+		options.length > 0
+			? ` offering ${options.join(", ")}`
+			: "; add options with `hpm registry add --group " + input.name + "`";
+	return {
+		name: input.name,
+		strategy,
+		file,
+		options: document.options.map((o) => o.name),
+		action: "created",
+		message: `wrote ${file}: group "${input.name}" (${strategy})${offered}`,
+	};
+}
