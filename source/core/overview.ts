@@ -1,7 +1,8 @@
 import path from "node:path";
 import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
 import { type Problem, problemToError } from "./errors.js";
-import { makePlan, projectState } from "./plan.js";
+import { makePlan } from "./plan.js";
+import { stateOfProject } from "./project/state.js";
 import { installedPackages, lockedPackages } from "./project/dependencies.js";
 import type { Registry } from "./registry/model.js";
 import { resolveSelection, type Selection } from "./selection.js";
@@ -93,13 +94,15 @@ export function overview(context: Context, registry: Registry, selection: Select
 function pendingKeys(context: Context, registry: Registry, selection: Selection): Set<string> {
 	const project = context.project;
 	if (!project) return new Set();
-	const plan = makePlan(registry, selection, project.mode, projectState(project.root, project.data, project.managed));
+	const state = stateOfProject(project);
+	const plan = makePlan(registry, selection, project.mode, state);
 	const planned = new Set(plan.selected.map((entry) => entry.key));
 	const unplannable = [...selection.values()].flat().filter((key) => !planned.has(key));
 	// "synced" means pyproject.toml, uv.lock and the environment all have it (a fresh clone has
 	// neither uv.lock nor .venv until `hpm sync`)
-	const locked = lockedPackages(project.root);
-	const installed = installedPackages(project.root);
+	// in a uv workspace, uv.lock and .venv are the workspace root's
+	const locked = lockedPackages(state.workspace?.root ?? project.root);
+	const installed = installedPackages(state.workspace?.root ?? project.root);
 	const missing = plan.selected
 		.filter((entry) => !locked.has(entry.key) || !installed?.has(entry.key))
 		.map((entry) => entry.key);

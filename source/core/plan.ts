@@ -39,6 +39,8 @@ export type ProjectState = {
 	/** Normalized names → the `[tool.uv.sources]` entry. */
 	readonly sources: ReadonlyMap<string, unknown>;
 	readonly managed: readonly string[];
+	/** Folders of the uv workspace's members, when the project is in one: uv records them `{ workspace = true }`. */
+	readonly members?: ReadonlySet<string> | undefined;
 };
 
 /** Nothing to do: no uv command to run and no change to the managed list. */
@@ -85,7 +87,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		if (!state.dependencies.has(key)) {
 			add.push(entry);
 			managed.add(key);
-		} else if (managed.has(key) && !sameSource(state.sources.get(key), source, state.root)) {
+		} else if (managed.has(key) && !sameSource(state.sources.get(key), source, state.root, state.members)) {
 			switched.push(entry);
 		} else {
 			unchanged.push({ key, name: pkg.name });
@@ -111,9 +113,17 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 }
 
 /** Whether a `[tool.uv.sources]` entry already points where `source` does. */
-export function sameSource(entry: unknown, source: Source, root: string): boolean {
+export function sameSource(
+	entry: unknown,
+	source: Source,
+	root: string,
+	members: ReadonlySet<string> = new Set(),
+): boolean {
 	if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return false;
 	const e = entry as Record<string, unknown>;
+	// a workspace member is recorded by uv as `{ workspace = true }`, editable unless it says not
+	if (e.workspace === true)
+		return source.type === "local" && members.has(source.path) && (e.editable !== false) === source.editable;
 	if (source.type === "local") {
 		return (
 			typeof e.path === "string" &&
@@ -136,17 +146,27 @@ export function gitUrl(url: string): string {
 	return scp ? `ssh://${scp[1]}/${scp[2]}` : bare;
 }
 
-/** One `uv add` call: the requirement lines it takes and the `--tag`/`--branch` flag they share. */
-export type AddBatch = { readonly ref: GitRef | undefined; readonly lines: readonly string[] };
+/** One `uv add` call: the requirement lines it takes and the flags they share. */
+export type AddBatch = {
+	readonly ref: GitRef | undefined;
+	/** `--no-editable`: workspace members are editable unless uv is told otherwise. */
+	readonly noEditable?: boolean;
+	readonly lines: readonly string[];
+};
 
 /**
  * The `uv add` calls that record each source as uv's own flags would: uv records a ref written
  * inside a URL as `rev`, so a tag or a branch is passed as `--tag`/`--branch`, one call per value
- * (uv takes one per call, and refuses it next to a local path). Local paths, refless URLs and revs
- * share the first call.
+ * (uv takes one per call, and refuses it next to a local path); a workspace member that is not
+ * editable needs `--no-editable`. Local paths, refless URLs and revs share the first call.
  */
-export function addBatches(entries: readonly PlanEntry[], root: string): AddBatch[] {
+export function addBatches(
+	entries: readonly PlanEntry[],
+	root: string,
+	members: ReadonlySet<string> = new Set(),
+): AddBatch[] {
 	const plain: string[] = [];
+	const fixed: string[] = [];
 	const byRef = new Map<string, { ref: GitRef; lines: string[] }>();
 	for (const entry of entries) {
 		const { source } = entry;
@@ -155,9 +175,15 @@ export function addBatches(entries: readonly PlanEntry[], root: string): AddBatc
 			const batch = byRef.get(id) ?? { ref: source.ref, lines: [] };
 			batch.lines.push(requirementLine(entry, root, false));
 			byRef.set(id, batch);
-		} else plain.push(requirementLine(entry, root));
+		} else if (source.type === "local" && !source.editable && members.has(source.path))
+			fixed.push(requirementLine(entry, root));
+		else plain.push(requirementLine(entry, root));
 	}
-	return [...(plain.length > 0 ? [{ ref: undefined, lines: plain }] : []), ...byRef.values()];
+	return [
+		...(plain.length > 0 ? [{ ref: undefined, lines: plain }] : []),
+		...(fixed.length > 0 ? [{ ref: undefined, noEditable: true, lines: fixed }] : []),
+		...byRef.values(),
+	];
 }
 
 /**
@@ -193,7 +219,12 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 	return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-export function projectState(root: string, data: Record<string, unknown>, managed: readonly string[]): ProjectState {
+export function projectState(
+	root: string,
+	data: Record<string, unknown>,
+	managed: readonly string[],
+	members?: ReadonlySet<string>,
+): ProjectState {
 	const project = asTable(data.project);
 	const dependencies = new Map<string, string>();
 	for (const requirement of Array.isArray(project.dependencies) ? project.dependencies : []) {
@@ -204,7 +235,7 @@ export function projectState(root: string, data: Record<string, unknown>, manage
 	const sources = new Map<string, unknown>();
 	for (const [name, entry] of Object.entries(asTable(asTable(asTable(data.tool).uv).sources)))
 		sources.set(normalizeName(name), entry);
-	return { root, dependencies, sources, managed };
+	return { root, dependencies, sources, managed, members };
 }
 
 function asTable(value: unknown): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { normalizeName, requirementName } from "../names.js";
 import { type Plan, uvSourceEntry } from "../plan.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
-import { explainFailure } from "./conflict.js";
+import { explainFailure, involvedOptions } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
 
 export type CheckResult = {
@@ -41,6 +41,7 @@ export async function* check(
 		plan,
 		problems,
 		warnings,
+		workspace,
 		uv: uvProbe,
 	} = await prepareWithUv(context, options.mode, {
 		strict: options.strict,
@@ -61,33 +62,70 @@ export async function* check(
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
 	try {
-		writeFileSync(path.join(scratch, "pyproject.toml"), stringify(wouldBeProject(project, plan)));
-		if (existsSync(path.join(project.root, "uv.lock"))) {
-			// a regular file of bounded size only: a named pipe here must not hang the check
-			const bytes = readRegularFile(path.join(project.root, "uv.lock"), MAX_FILE_BYTES);
-			writeFileSync(path.join(scratch, "uv.lock"), bytes);
+		// In a uv workspace uv locks every member together: the scratch mirrors the workspace (its
+		// folders linked, not copied) so that uv resolves exactly what it would lock in place.
+		const here = workspace ? mirrorWorkspace(workspace.root, project.root, scratch) : scratch;
+		const lockDir = workspace?.root ?? project.root;
+		const lockBytes = existsSync(path.join(lockDir, "uv.lock"))
+			? // a regular file of bounded size only: a named pipe here must not hang the check
+				readRegularFile(path.join(lockDir, "uv.lock"), MAX_FILE_BYTES)
+			: undefined;
+		// uv explains one conflict per resolution: after each, the options it involves are set aside
+		// and the rest resolved again, so that every independent conflict is reported at once
+		const found: Problem[] = [];
+		let attempt = plan;
+		for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+			writeFileSync(path.join(here, "pyproject.toml"), stringify(wouldBeProject(project, attempt, workspace?.members)));
+			if (lockBytes) writeFileSync(path.join(scratch, "uv.lock"), lockBytes);
+			else rmSync(path.join(scratch, "uv.lock"), { force: true });
+			const run = yield* runUv(uv, ["lock", "--directory", here], {
+				cwd: here,
+				signal: options.signal,
+				env: { UV_PROJECT_ENVIRONMENT: path.join(scratch, ".venv") },
+			});
+			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
+			const text = run.lines.join("\n");
+			const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
+			if (run.exitCode === 0) {
+				if (found.length === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved, warnings);
+				break;
+			}
+			const explained = explainFailure(run.lines, run.exitCode, attempt.selected, workspace?.names);
+			const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
+			const problem: Problem = {
+				code: explained?.code ?? "uv-failed",
+				message: explained?.message ?? `uv lock failed (exit ${run.exitCode})`,
+				detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
+			};
+			// later rounds report only new conflicts between options: setting options aside can bring
+			// the same failure back, or one that does not involve options at all
+			if (round > 0 && (explained?.code !== "resolution" || found.some((e) => e.message === problem.message))) break;
+			found.push(problem);
+			yield { type: "problem", problem };
+			if (explained?.code !== "resolution") break;
+			const involved = new Set(involvedOptions(text, attempt.selected).map((entry) => entry.key));
+			const next = without(attempt, involved);
+			if (involved.size === 0 || next.selected.length === attempt.selected.length) break;
+			attempt = next;
 		}
-		const run = yield* runUv(uv, ["lock", "--directory", scratch], {
-			cwd: scratch,
-			signal: options.signal,
-			env: { UV_PROJECT_ENVIRONMENT: path.join(scratch, ".venv") },
-		});
-		if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
-		const text = run.lines.join("\n");
-		const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
-		if (run.exitCode === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved, warnings);
-		const explained = explainFailure(run.lines, run.exitCode, plan.selected);
-		const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
-		const problem: Problem = {
-			code: explained?.code ?? "uv-failed",
-			message: explained?.message ?? `uv lock failed (exit ${run.exitCode})`,
-			detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
-		};
-		yield { type: "problem", problem };
-		return checked(plan, [problem], null, warnings);
+		return checked(plan, found, null, warnings);
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+/** How many resolutions a check runs at most to find independent conflicts. */
+const MAX_CONFLICT_ROUNDS = 4;
+
+/** The plan with the options in `keys` set aside (not added, not switched). */
+function without(plan: Plan, keys: ReadonlySet<string>): Plan {
+	const keep = (entry: { key: string }) => !keys.has(entry.key);
+	return {
+		...plan,
+		add: plan.add.filter(keep),
+		switch: plan.switch.filter(keep),
+		selected: plan.selected.filter(keep),
+	};
 }
 
 function checked(
@@ -107,7 +145,11 @@ function checked(
  * The project's pyproject.toml data as it would be after the plan, with every path source
  * made absolute so the copy resolves from another folder.
  */
-export function wouldBeProject(project: Project, plan: Plan): Record<string, unknown> {
+export function wouldBeProject(
+	project: Project,
+	plan: Plan,
+	members: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
 	const data = structuredClone(project.data);
 	const table = (parent: Record<string, unknown>, key: string): Record<string, unknown> => {
 		const value = parent[key];
@@ -133,7 +175,35 @@ export function wouldBeProject(project: Project, plan: Plan): Record<string, unk
 	}
 	for (const entry of [...plan.add, ...plan.switch]) {
 		for (const name of Object.keys(sources)) if (normalizeName(name) === entry.key) delete sources[name];
-		sources[entry.name] = uvSourceEntry(entry.source);
+		const { source } = entry;
+		sources[entry.name] =
+			source.type === "local" && members.has(source.path)
+				? { workspace: true, ...(source.editable ? {} : { editable: false }) }
+				: uvSourceEntry(source);
 	}
 	return data;
+}
+
+/**
+ * Links `root`'s entries into `scratch`, except the files a check replaces (pyproject.toml, uv.lock,
+ * .venv), with real folders on the way to `project` so that its pyproject.toml can be replaced too.
+ * Returns the scratch folder that stands for `project`.
+ */
+function mirrorWorkspace(root: string, project: string, scratch: string): string {
+	const path_ = path.relative(root, project).split(path.sep).filter(Boolean);
+	let from = root;
+	let to = scratch;
+	for (let depth = 0; ; depth++) {
+		const next = path_[depth];
+		for (const entry of readdirSync(from)) {
+			if (entry === next || entry === "uv.lock" || entry === ".venv") continue;
+			// the workspace root's own pyproject.toml is linked when the project is a member below it
+			if (entry === "pyproject.toml" && next === undefined) continue;
+			symlinkSync(path.join(from, entry), path.join(to, entry));
+		}
+		if (next === undefined) return to;
+		from = path.join(from, next);
+		to = path.join(to, next);
+		mkdirSync(to);
+	}
 }

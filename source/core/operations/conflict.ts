@@ -51,12 +51,18 @@ function localDependencies(entry: PlanEntry): string[] {
  * The option(s) a failure is about: the package uv names in "Failed to build `name @ …`" (or
  * download, fetch), else the entries whose git URL, else whose name, the text mentions.
  */
+function failingNames(text: string): string[] {
+	return [
+		...new Set(
+			[...text.matchAll(/Failed to (?:download and build|build|download|fetch|prepare)[^`]*`([A-Za-z0-9._-]+)/g)]
+				.map((match) => normalizeName(match[1] ?? ""))
+				.filter(Boolean),
+		),
+	];
+}
+
 function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
-	const failing = [
-		...text.matchAll(/Failed to (?:download and build|build|download|fetch|prepare)[^`]*`([A-Za-z0-9._-]+)/g),
-	]
-		.map((match) => normalizeName(match[1] ?? ""))
-		.filter(Boolean);
+	const failing = failingNames(text);
 	const named = selected.filter((entry) => failing.includes(entry.key));
 	if (named.length > 0) return named;
 	const byUrl = selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
@@ -75,6 +81,8 @@ export function explainFailure(
 	lines: readonly string[],
 	exitCode: number,
 	selected: readonly PlanEntry[],
+	/** Normalized names of the uv workspace's members, when the project is in one. */
+	members: readonly string[] = [],
 ): { readonly code: string; readonly message: string } | undefined {
 	const text = lines.join("\n");
 	const who = () => {
@@ -102,9 +110,30 @@ export function explainFailure(
 		return { code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}` };
 	}
 	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
-		return { code: "build-failed", message: `${who()}: the package failed to build` };
+		// the package uv names, even when it is not a selected option (a workspace member, a dependency)
+		const failing = failingNames(text);
+		const chosen = selected.filter((entry) => failing.includes(entry.key));
+		const subject =
+			chosen.length > 0
+				? chosen.map(label).join(", ")
+				: failing.length > 0
+					? `${failing.join(", ")} (not a selected option)`
+					: who();
+		const cause = [...lines].reverse().find((line) => /^\s*(cause|Caused by):/.test(line));
+		const why = cause ? `: ${cause.replace(/^\s*(cause|Caused by):\s*/, "")}` : "";
+		return { code: "build-failed", message: `${subject}: the package failed to build${why}` };
 	}
 	if (exitCode === 1) {
+		// uv locks a whole workspace: a member nobody selected can be what cannot be resolved
+		const mentioned = new Set(nameWords(text));
+		const chosen = new Set(selected.map((entry) => entry.key));
+		const blamed = members.filter((name) => mentioned.has(name) && !chosen.has(name));
+		if (blamed.length > 0 && /your workspace requires|workspace'?s? requirements/i.test(text)) {
+			return {
+				code: "workspace-conflict",
+				message: `the uv workspace does not lock: its member ${blamed.join(", ")} cannot be resolved with the rest (uv locks every member together, selected or not)`,
+			};
+		}
 		const conflict = describeConflict(involvedOptions(text, selected));
 		return conflict ? { code: "resolution", message: conflict } : undefined;
 	}

@@ -1,9 +1,12 @@
+import path from "node:path";
 import { type Context, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { concernsSelection } from "../registry/broken.js";
 import { normalizeName } from "../names.js";
-import { makePlan, type Plan, projectState } from "../plan.js";
+import { makePlan, type Plan } from "../plan.js";
+import { stateOfProject } from "../project/state.js";
 import type { Project } from "../project/project.js";
+import type { Workspace } from "../project/workspace.js";
 import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../selection.js";
@@ -24,6 +27,8 @@ export type Prepared = {
 	readonly problems: readonly Problem[];
 	/** Problems of registry files the selection does not use: reported, never blocking. */
 	readonly warnings: readonly Problem[];
+	/** The uv workspace the project is part of, if any. */
+	readonly workspace: Workspace | undefined;
 };
 
 /**
@@ -46,13 +51,15 @@ export function prepare(
 	const unchosen = unchosenGroups(registry, selection);
 	const notBlocking = [...loaded.problems.filter((p) => !registryProblems.includes(p)), ...unchosen];
 	const mode = modeOverride ?? project.mode;
-	const plan = makePlan(registry, selection, mode, projectState(project.root, project.data, project.managed));
+	const state = stateOfProject(project);
+	const plan = makePlan(registry, selection, mode, state);
 	const problems: Problem[] = [
 		...registryProblems,
 		...selectionProblems,
 		...modeProblems(registry, selection, mode, plan),
 		// strict: every warning is a problem
 		...(options.strict ? notBlocking : []),
+		...virtualRootProblems(project, state.workspace, plan),
 	];
 	const warnings = options.strict ? [] : notBlocking;
 	for (const entry of plan.selected) {
@@ -86,7 +93,7 @@ export function prepare(
 			});
 		}
 	}
-	return { project, registry, plan, problems, warnings };
+	return { project, registry, plan, problems, warnings, workspace: state.workspace };
 }
 
 /**
@@ -140,4 +147,23 @@ function unchosenGroups(registry: Registry, selection: Selection): Problem[] {
 					: `group "${group.name}" (1-of-N) has no choice; pick one with \`hpm group add ${group.name} --option NAME\` (options: ${group.options.map((key) => registry.packages.get(key)?.name ?? key).join(", ")})`,
 			location: group.location,
 		}));
+}
+
+/**
+ * A virtual workspace root (`[tool.uv.workspace]` without `[project]`) has no dependencies of its
+ * own to record a selection in: hpm says so, and where to run instead.
+ */
+function virtualRootProblems(project: Project, workspace: Workspace | undefined, plan: Plan): Problem[] {
+	if (!workspace?.virtual || workspace.root !== project.root || plan.selected.length === 0) return [];
+	const members = [...workspace.members].map((dir) => path.relative(project.root, dir) || ".");
+	const where = members.length
+		? `run hpm in a member (${members.slice(0, 3).join(", ")}${members.length > 3 ? ", …" : ""}) or pass --project MEMBER, or give the root a [project] table`
+		: "give the root a [project] table, or run hpm in a member project";
+	return [
+		{
+			code: "virtual-workspace-root",
+			message: `this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install the selection into; ${where}`,
+			location: { file: project.file },
+		},
+	];
 }

@@ -40,7 +40,7 @@ export async function* sync(
 	context: Context,
 	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	const { project, plan, problems, warnings, uv: uvProbe } = await prepareWithUv(context, options.mode);
+	const { project, plan, problems, warnings, workspace, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	const first = problems[0];
@@ -82,7 +82,7 @@ export async function* sync(
 			checkRun(yield* runUv(uv, args, { cwd, signal }), "uv remove", plan);
 		}
 		const additions = [...plan.add, ...plan.switch];
-		const batches = addBatches(additions, cwd);
+		const batches = addBatches(additions, cwd, workspace?.members);
 		// With removals, or with more than one `uv add`, every edit only locks and one exact
 		// `uv sync` at the end fixes the environment.
 		const syncAtEnd = plan.remove.length > 0 || batches.length > 1;
@@ -94,7 +94,7 @@ export async function* sync(
 			// or a branch is a flag, so that uv records it as `tag`/`branch`, as `uv add --tag` does.
 			const requirements = path.join(tx.scratch, `requirements-${index}.txt`);
 			writeFileSync(requirements, `${batch.lines.join("\n")}\n`);
-			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : [];
+			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
 			const noSync = syncAtEnd ? ["--no-sync"] : [];
 			tx.checkpoint();
 			checkRun(

@@ -1,5 +1,6 @@
 import { HpmError } from "../errors.js";
-import { type Plan, projectState, sameSource } from "../plan.js";
+import { type Plan, sameSource } from "../plan.js";
+import { stateOfProject } from "../project/state.js";
 import { lockedPackages } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
 
@@ -11,12 +12,13 @@ import { readProject } from "../project/project.js";
  */
 export function verifyApplied(pyproject: string, plan: Plan): void {
 	const project = readProject(pyproject);
-	const state = projectState(project.root, project.data, project.managed);
-	const locked = lockedPackages(project.root);
+	const state = stateOfProject(project);
+	// in a uv workspace, uv.lock is the workspace root's
+	const locked = lockedPackages(state.workspace?.root ?? project.root);
 	const wrong: string[] = [];
 	for (const entry of [...plan.add, ...plan.switch]) {
 		if (!state.dependencies.has(entry.key)) wrong.push(`${entry.name} is not in [project.dependencies]`);
-		else if (!sameSource(state.sources.get(entry.key), entry.source, project.root))
+		else if (!sameSource(state.sources.get(entry.key), entry.source, project.root, state.members))
 			wrong.push(`${entry.name} does not have the planned source in [tool.uv.sources]`);
 		if (!locked.has(entry.key)) wrong.push(`${entry.name} is not in uv.lock`);
 	}
