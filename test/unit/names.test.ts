@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { closest, invalidNameReason, normalizeName } from "../../source/core/names.js";
+import { uvDetail } from "../../source/core/operations/conflict.js";
 
 import { invalidGitUrlReason, invalidRefReason } from "../../source/core/registry/validate.js";
 
@@ -47,5 +48,20 @@ describe("did-you-mean", () => {
 	it("finds a typo and ignores unrelated words", () => {
 		expect(closest("stratgy", ["name", "strategy", "options"])).toBe("strategy");
 		expect(closest("xyz", ["name", "strategy"])).toBeUndefined();
+	});
+});
+
+describe("uv's hints about its own flags are left out of a problem's detail", () => {
+	it("drops a hint naming a uv flag or command, with its continuation lines, and keeps the rest", () => {
+		const lines = [
+			"error: No solution found when resolving dependencies",
+			"  cause: Because x depends on y>=2 and only y<2 is available, x cannot be used.",
+			"  hint: Pre-releases are available for `y` in the requested range (e.g., 2.0a1), but pre-releases weren't",
+			"        enabled (try: `--prerelease=allow`)",
+			"  hint: `y` was found on https://example.org/simple, but not at the requested version",
+		];
+		expect(uvDetail(lines)).toBe(
+			"error: No solution found when resolving dependencies\n  cause: Because x depends on y>=2 and only y<2 is available, x cannot be used.\n  hint: `y` was found on https://example.org/simple, but not at the requested version",
+		);
 	});
 });

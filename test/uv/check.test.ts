@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, snapshot } from "../helpers/run.js";
-import { uvEnv } from "../helpers/uv.js";
+import { uvEnv, writePackage } from "../helpers/uv.js";
 
 describe("hpm check (real uv)", () => {
 	it("proves a good selection resolves and changes nothing, not even creating uv.lock or .venv", () => {
@@ -68,6 +68,34 @@ describe("hpm check (real uv)", () => {
 		const text = hpm(["check"], { cwd: dir, env: uvEnv() });
 		expect(text.stdout).toContain("metric-bleu: sources.prod.path ../../packages/metric_bleu:");
 		expect(text.stdout).toContain("inference=vlm-adapter-qwen: the manifest says version 0.1.0 but");
+		expect(snapshot(dir)).toEqual(before);
+	});
+});
+
+describe("hpm check reports every independent conflict", () => {
+	it("two unrelated conflicts in one selection are both named, in group=option terms", () => {
+		const dir = copyExample();
+		// a second conflict, unrelated to the example's: a tokenizer that needs a metric-bleu that does not exist
+		writePackage(path.join(dir, "packages/tok_strict"), "tok-strict", "0.1.0", ["metric-bleu>=1"]);
+		expect(hpm(["registry", "add", "--path", "packages/tok_strict"], { cwd: dir }).code).toBe(0);
+		expect(
+			hpm(["registry", "group", "add", "tokenizer", "--strategy", "1-of-N", "-o", "tok-strict"], { cwd: dir }).code,
+		).toBe(0);
+		hpm(["group", "add", "tokenizer", "-o", "tok-strict"], { cwd: dir });
+		hpm(["group", "add", "metrics", "-o", "metric-legacy"], { cwd: dir });
+		const before = snapshot(dir);
+		const result = hpm(["check", "--json"], { cwd: dir, env: uvEnv() });
+		expect(result.code).toBe(1);
+		const messages = (JSON.parse(result.stdout) as { problems: { message: string }[] }).problems.map((p) => p.message);
+		expect(messages).toHaveLength(2);
+		expect(messages).toContainEqual(
+			expect.stringMatching(
+				/metrics=metric-legacy.*inference=vlm-adapter-qwen|inference=vlm-adapter-qwen.*metrics=metric-legacy/,
+			),
+		);
+		expect(messages).toContainEqual(
+			expect.stringMatching(/tokenizer=tok-strict.*metrics=metric-bleu|metrics=metric-bleu.*tokenizer=tok-strict/),
+		);
 		expect(snapshot(dir)).toEqual(before);
 	});
 });

@@ -211,7 +211,7 @@ describe("hpm sync (real uv)", () => {
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain("restored pyproject.toml and uv.lock");
 		expect(result.stderr).toMatch(
-			/error: uv (add|sync) failed \(exit \d\): metrics=metric-broken: the package failed to build: Expected a Python module at: \S+; pyproject.toml and uv.lock were restored/
+			/error: uv (add|sync) failed \(exit \d\): metrics=metric-broken: the package failed to build: Expected a Python module at: \S+; pyproject.toml and uv.lock were restored/,
 		);
 		expect(result.stderr).not.toMatch(/\n\s+at /);
 		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(selected);

@@ -11,7 +11,7 @@ import { normalizeName, requirementName } from "../names.js";
 import { type Plan, uvSourceEntry } from "../plan.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
-import { explainFailure, involvedOptions } from "./conflict.js";
+import { explainFailure, involvedOptions, uvDetail } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
 
 export type CheckResult = {
@@ -95,7 +95,7 @@ export async function* check(
 			const problem: Problem = {
 				code: explained?.code ?? "uv-failed",
 				message: explained?.message ?? `uv lock failed (exit ${run.exitCode})`,
-				detail: run.lines.slice(Math.max(start, 0)).join("\n").trim(),
+				detail: uvDetail(run.lines.slice(Math.max(start, 0))),
 			};
 			// later rounds report only new conflicts between options: setting options aside can bring
 			// the same failure back, or one that does not involve options at all

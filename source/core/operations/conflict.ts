@@ -139,3 +139,20 @@ export function explainFailure(
 	}
 	return undefined;
 }
+
+/**
+ * uv's lines as a problem's detail, without uv's hints that tell the user to pass uv a flag or
+ * run a uv command (`--prerelease=allow`, `uv lock --upgrade`): hpm runs uv for them and takes
+ * no such flag. A hint's continuation lines go with it.
+ */
+export function uvDetail(lines: readonly string[]): string {
+	const kept: string[] = [];
+	let dropping = false;
+	for (const line of lines) {
+		const hint = /^\s*hint:/.test(line);
+		if (hint) dropping = /`(--|uv )/.test(line) || /\(try: /.test(line);
+		else if (dropping && !/^\s{4,}\S/.test(line)) dropping = false;
+		if (!dropping) kept.push(line);
+	}
+	return kept.join("\n").trim();
+}
