@@ -147,12 +147,20 @@ export function explainFailure(
  */
 export function uvDetail(lines: readonly string[]): string {
 	const kept: string[] = [];
-	let dropping = false;
-	for (const line of lines) {
-		const hint = /^\s*hint:/.test(line);
-		if (hint) dropping = /`(--|uv )/.test(line) || /\(try: /.test(line);
-		else if (dropping && !/^\s{4,}\S/.test(line)) dropping = false;
-		if (!dropping) kept.push(line);
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i] ?? "";
+		const hint = /^(\s*)hint:/.exec(line);
+		if (!hint) {
+			kept.push(line);
+			continue;
+		}
+		// the hint and the more-indented lines that continue it
+		const indent = (hint[1] ?? "").length;
+		let end = i + 1;
+		while (end < lines.length && (/^\s*/.exec(lines[end] ?? "")?.[0].length ?? 0) > indent + 2) end++;
+		const block = lines.slice(i, end);
+		if (!/`(--|uv )|\(try: /.test(block.join(" "))) kept.push(...block);
+		i = end - 1;
 	}
 	return kept.join("\n").trim();
 }
