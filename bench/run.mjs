@@ -245,3 +245,36 @@ if (wanted("B5")) {
 		);
 	}
 }
+
+if (wanted("B6")) {
+	// hpm's own overhead on check and a no-op sync: hpm's wall time minus `node -e 0` minus the uv
+	// work the command must do, each measured in the same run against the real uv binary.
+	const project = tempDir("hpm-bench-overhead-");
+	cpSync(EXAMPLE, project, { recursive: true });
+	const cache = tempDir("hpm-bench-cache-");
+	const env = hermetic({ HPM_CACHE_DIR: cache });
+	time(node, [BIN, "sync"], { cwd: project, env });
+	// the uv work of a check: `uv lock` of the same would-be project in a scratch copy
+	const scratch = tempDir("hpm-bench-scratch-");
+	cpSync(path.join(project, "uv.lock"), path.join(scratch, "uv.lock"));
+	const data = readFileSync(path.join(project, "pyproject.toml"), "utf8").replace(
+		/(path = ")([^"]+)(")/g,
+		(_, a, p, c) => `${a}${path.resolve(project, p)}${c}`,
+	);
+	writeFileSync(path.join(scratch, "pyproject.toml"), data);
+	const [base, uvLock, check, uvSyncCheck, sync] = interleaved([
+		{ name: "node -e 0", run: () => time(node, ["-e", "0"]) },
+		{ name: "uv lock (scratch)", run: () => time(UV, ["lock", "--directory", scratch], { env }) },
+		{ name: "hpm check", run: () => time(node, [BIN, "check"], { cwd: project, env }) },
+		{ name: "uv sync --locked --check", run: () => time(UV, ["sync", "--locked", "--check"], { cwd: project, env }) },
+		{ name: "hpm sync (nothing to do)", run: () => time(node, [BIN, "sync"], { cwd: project, env }) },
+	]);
+	table(
+		"B6 hpm's own overhead = hpm - node -e 0 - uv's work (target <= 25 ms)",
+		["command", "median ms", "uv work ms", "overhead ms"],
+		[
+			[check.name, check.ms.toFixed(1), uvLock.ms.toFixed(1), (check.ms - base.ms - uvLock.ms).toFixed(1)],
+			[sync.name, sync.ms.toFixed(1), uvSyncCheck.ms.toFixed(1), (sync.ms - base.ms - uvSyncCheck.ms).toFixed(1)],
+		],
+	);
+}

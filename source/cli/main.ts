@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import nodeModule from "node:module";
 import { COMMON_FLAGS, commandHelp, flagSection } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { HpmError } from "../core/errors.js";
@@ -8,6 +9,9 @@ import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
 import { installSignalHandlers, outputBroken } from "./signals.js";
+
+// Node 22.1+ keeps compiled code of the command chunks between runs; Node 20 has no such cache.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 function mainHelp(): string {
 	const entries = Object.values(COMMANDS);

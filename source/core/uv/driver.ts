@@ -1,3 +1,4 @@
+import { binaryIdentity, cachedVersion, rememberVersion } from "./probe-cache.js";
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { constants } from "node:os";
 import { createInterface } from "node:readline";
@@ -64,6 +65,10 @@ function capture(bin: string, args: readonly string[]): Promise<{ error: Capture
 /** Finds `uv` on PATH and checks that it is new enough. */
 export async function findUv(): Promise<Uv> {
 	const bin = process.env.HPM_UV ?? "uv";
+	// the version of a binary hpm has asked before is not asked again while the file is the same
+	const identity = binaryIdentity(bin);
+	const known = identity === undefined ? undefined : cachedVersion(identity);
+	if (known !== undefined && compareVersions(known, MIN_UV_VERSION) >= 0) return { bin, version: known };
 	const { error, stdout } = await capture(bin, ["self", "version", "--output-format", "json"]);
 	if (error) {
 		if (isCode(error, "ENOENT")) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
@@ -86,6 +91,7 @@ export async function findUv(): Promise<Uv> {
 		});
 	}
 	if (compareVersions(version, MIN_UV_VERSION) < 0) throw tooOld(version);
+	if (identity !== undefined) rememberVersion(identity, version);
 	return { bin, version };
 }
 

@@ -1,0 +1,65 @@
+import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { readRegularFile } from "../os/read-file.js";
+import { cacheFolder, sign, userKey } from "../os/user-key.js";
+
+/**
+ * The uv version hpm last read from this binary, so that a command does not start uv only to ask
+ * its version. The entry names the binary's resolved path with its size, mtime, inode and ctime: a
+ * new or replaced uv (an upgrade, another PATH) misses and is asked again. Signed with the user's
+ * key, so a cache file someone else wrote is never believed.
+ */
+export type ProbeEntry = { readonly identity: string; readonly version: string };
+
+const FILE = "uv-version.json";
+
+/** `bin` as the shell would find it on PATH, with what identifies that file; undefined when not found. */
+export function binaryIdentity(bin: string): string | undefined {
+	const candidates = bin.includes("/")
+		? [path.resolve(bin)]
+		: (process.env.PATH ?? "")
+				.split(path.delimiter)
+				.filter(Boolean)
+				.map((dir) => path.join(dir, bin));
+	for (const file of candidates) {
+		try {
+			const stats = statSync(file);
+			if (!stats.isFile()) continue;
+			accessSync(file, constants.X_OK);
+			return JSON.stringify([file, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, stats.dev]);
+		} catch {
+			// not there, or not executable: the next PATH entry
+		}
+	}
+	return undefined;
+}
+
+export function cachedVersion(identity: string): string | undefined {
+	const key = userKey(false);
+	if (!key) return undefined;
+	try {
+		const data = JSON.parse(readRegularFile(path.join(cacheFolder(), FILE), 10_000).toString("utf8")) as {
+			entry?: ProbeEntry;
+			sig?: string;
+		};
+		if (!data.entry || data.sig !== sign(key, JSON.stringify(data.entry))) return undefined;
+		return data.entry.identity === identity && typeof data.entry.version === "string" ? data.entry.version : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function rememberVersion(identity: string, version: string): void {
+	const key = userKey(true);
+	if (!key) return;
+	const entry: ProbeEntry = { identity, version };
+	const file = path.join(cacheFolder(), FILE);
+	const temporary = `${file}.${process.pid}.tmp`;
+	try {
+		mkdirSync(cacheFolder(), { recursive: true, mode: 0o700 });
+		writeFileSync(temporary, JSON.stringify({ entry, sig: sign(key, JSON.stringify(entry)) }), { mode: 0o600 });
+		renameSync(temporary, file);
+	} catch {
+		// a cache that cannot be written only costs the next command one probe
+	}
+}
