@@ -415,7 +415,7 @@ const cases: Case[] = [
 		setup: (d) => rmSync(path.join(d, "packages/vlm_adapter_qwen/src"), { recursive: true }),
 		args: ["sync"],
 		code: 1,
-		says: /uv add failed \(exit \d\): inference=vlm-adapter-qwen: the package failed to build; pyproject.toml and uv.lock were restored/,
+		says: /uv add failed \(exit \d\): inference=vlm-adapter-qwen: the package failed to build: Expected a Python module at: \S+; pyproject.toml and uv.lock were restored/,
 	},
 ];
 

@@ -53,13 +53,13 @@ describe("hpm sync (real uv)", () => {
 			dryRun: false,
 			mode: "prod",
 		});
-		// no editing uv command: the read-only version probe and the environment check only
+		// no editing uv command: the environment check only (uv's version is remembered from the first sync)
 		expect(
 			spy
 				.calls()
 				.slice(calls)
 				.map((args) => args.filter((a) => !["--color", "never"].includes(a)).join(" ")),
-		).toEqual(["self version --output-format json", "sync --locked --check"]);
+		).toEqual(["sync --locked --check"]);
 		expect(snapshot(dir)).toEqual(before);
 	});
 
