@@ -6,7 +6,7 @@ import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { closest, invalidNameReason, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
-import { loadRegistryParts } from "./load.js";
+import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
 
 export type GroupInput = {
@@ -100,16 +100,7 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 		options: options.map((name) => ({ name: loaded?.registry.packages.get(normalizeName(name))?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
-	if (loaded) {
-		const refused = loadRegistryParts(registryRoot, new Map([[file, text]])).problems.find(
-			(problem) => problem.location?.file === file,
-		);
-		if (refused) {
-			throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
-				...(refused.location ? { location: refused.location } : {}),
-			});
-		}
-	}
+	if (loaded) refuseUnloadable(registryRoot, new Map([[file, text]]));
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileAtomic(file, text);
 	const offered =

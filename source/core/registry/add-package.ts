@@ -11,7 +11,7 @@ import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
-import { loadRegistry, loadRegistryParts, manifestProblems } from "./load.js";
+import { loadRegistry, loadRegistryParts, manifestProblems, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
 import {
@@ -224,16 +224,18 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 
 	// Nothing is written that the loader would then reject.
 	const planned = new Map([[file, text], ...(groupWrite ? ([[groupWrite.file, groupWrite.text]] as const) : [])]);
-	const problems = loaded ? loadRegistryParts(root, planned).problems : manifestProblems(file, text);
-	const refused = problems.find((problem) => planned.has(problem.location?.file ?? ""));
-	if (refused) {
-		throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
-			...(refused.location ? { location: refused.location } : {}),
-			hint:
-				refused.location?.file === file
-					? "the manifest as it would be written does not load"
-					: "fix the group file first (`hpm registry lint` lists its problems)",
-		});
+	const hint = (at: string) =>
+		at === file
+			? "the manifest as it would be written does not load"
+			: "fix the group file first (`hpm registry lint` lists its problems)";
+	if (loaded) refuseUnloadable(root, planned, hint);
+	else {
+		const refused = manifestProblems(file, text)[0];
+		if (refused)
+			throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
+				...(refused.location ? { location: refused.location } : {}),
+				hint: hint(file),
+			});
 	}
 
 	mkdirSync(path.dirname(file), { recursive: true });

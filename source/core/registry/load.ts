@@ -168,6 +168,26 @@ export function loadRegistryStrict(root: string): Registry {
 	return registry;
 }
 
+/**
+ * Throws the first problem the loader finds in `planned` (absolute path → text, files about to be
+ * written) read together with the rest of the registry at `root`: nothing is written that the
+ * loader would then reject.
+ */
+export function refuseUnloadable(
+	root: string,
+	planned: ReadonlyMap<string, string>,
+	hint?: (file: string) => string,
+): void {
+	const refused = loadRegistryParts(root, planned).problems.find((problem) =>
+		planned.has(problem.location?.file ?? ""),
+	);
+	if (!refused) return;
+	throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
+		...(refused.location ? { location: refused.location } : {}),
+		...(hint && refused.location ? { hint: hint(refused.location.file) } : {}),
+	});
+}
+
 /** The problems of one manifest's text, as the loader would find them (for a manifest about to be written). */
 export function manifestProblems(file: string, text: string): Problem[] {
 	const problems: Problem[] = [];
