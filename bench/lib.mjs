@@ -1,6 +1,6 @@
 // Helpers for the benchmarks: timing subprocesses, medians, generated data, tables.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,9 +8,24 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(ROOT, "dist/hpm.js");
 export const EXAMPLE = path.join(ROOT, "registry-examples");
-export const UV = execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim();
+/**
+ * The real uv binary, never a shim in front of it: a version manager's shim (pyenv's is a shell
+ * script) costs tens of ms per call, which would be counted as uv's work or as hpm's overhead.
+ */
+export const UV = realUv();
 export const RUNS = Number(process.env.RUNS ?? 11);
 
+function realUv() {
+	const found = realpathSync(execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim());
+	const head = readFileSync(found).subarray(0, 2).toString("latin1");
+	if (head !== "#!") return found;
+	// a script: ask the version manager that wrote it where the binary it runs is
+	try {
+		return realpathSync(execFileSync("pyenv", ["which", "uv"], { encoding: "utf8" }).trim());
+	} catch {
+		throw new Error(`${found} is a script, not uv itself; put the uv binary first on PATH`);
+	}
+}
 export const tempDir = (prefix = "hpm-bench-") => mkdtempSync(path.join(tmpdir(), prefix));
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -46,6 +61,8 @@ export const hermetic = (extra = {}) => ({
 	UV_OFFLINE: "1",
 	UV_NO_CONFIG: "1",
 	NO_COLOR: "1",
+	// hpm runs the same binary the figures are measured against
+	HPM_UV: UV,
 	...extra,
 });
 
@@ -94,6 +111,7 @@ export function uvSpy() {
 	chmodSync(path.join(dir, "uv"), 0o755);
 	return {
 		path: `${dir}:${process.env.PATH}`,
+		bin: path.join(dir, "uv"),
 		calls: () => {
 			try {
 				return readFileSync(log, "utf8").trim().split("\n").filter(Boolean);

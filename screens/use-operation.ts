@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Locator } from "../source/core/context.js";
 import type { Problem } from "../source/core/errors.js";
 import { drain } from "../source/core/events.js";
-import { previewOperation, runOperation } from "../source/core/operations/run.js";
+import { previewOperation } from "../source/core/operations/preview.js";
+import { runOperation } from "../source/core/operations/run.js";
 import type { Plan } from "../source/core/plan.js";
 import { errorText } from "./view.js";
 

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
+import { projectEnvironment } from "../project/dependencies.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -70,6 +71,13 @@ export async function* check(
 			? // a regular file of bounded size only: a named pipe here must not hang the check
 				readRegularFile(path.join(lockDir, "uv.lock"), MAX_FILE_BYTES)
 			: undefined;
+		// uv locks in place with the interpreter of the project's environment when it has one; `uv lock`
+		// only reads it (it never creates or changes an environment), and finding another interpreter
+		// can cost more than the resolution (a pyenv shim: ~150 ms). Without one, uv searches as in place.
+		const venv = projectEnvironment(lockDir);
+		const environment = isDirectory(venv) ? venv : path.join(scratch, ".venv");
+		// the interpreter request uv reads next to pyproject.toml goes along
+		if (!workspace) copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
 		// uv explains one conflict per resolution: after each, the options it involves are set aside
 		// and the rest resolved again, so that every independent conflict is reported at once
 		const found: Problem[] = [];
@@ -81,7 +89,7 @@ export async function* check(
 			const run = yield* runUv(uv, ["lock", "--directory", here], {
 				cwd: here,
 				signal: options.signal,
-				env: { UV_PROJECT_ENVIRONMENT: path.join(scratch, ".venv") },
+				env: { UV_PROJECT_ENVIRONMENT: environment },
 			});
 			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 			const text = run.lines.join("\n");
@@ -112,6 +120,25 @@ export async function* check(
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+function isDirectory(file: string): boolean {
+	try {
+		return statSync(file).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+/** Copies `from` to `to` when it is a regular file of bounded size; anything else is left out. */
+function copyIfRegular(from: string, to: string): void {
+	let bytes: Buffer;
+	try {
+		bytes = readRegularFile(from, 64 * 1024);
+	} catch {
+		return;
+	}
+	writeFileSync(to, bytes);
 }
 
 /** How many resolutions a check runs at most to find independent conflicts. */

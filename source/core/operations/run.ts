@@ -1,10 +1,8 @@
 import { type Locator, requireRoot, resolveContext, unfinishedChange } from "../context.js";
 import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
-import { loadRegistry } from "../registry/load.js";
 import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
-import { type Prepared, prepare } from "./prepare.js";
 import type { SyncResult } from "./sync.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
@@ -57,13 +55,4 @@ export async function* runOperation(
 	return yield* underProjectLockStream(root, "install", locking, () =>
 		install(resolveContext(locator, cwd), { manifest: request.manifest, mode: request.mode, signal }),
 	);
-}
-
-/**
- * What check or sync would do, read without the lock and without uv: the plan and every static
- * problem. The UI shows it before asking to run; the stream's own plan is the one that counts.
- */
-export function previewOperation(locator: Locator, cwd: string, mode?: string): Prepared {
-	const context = resolveContext(locator, cwd);
-	return prepare(context, mode, loadRegistry(context.registryRoot));
 }

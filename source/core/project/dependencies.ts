@@ -33,14 +33,19 @@ export function lockedVersions(projectRoot: string): Map<string, string> {
 	return new Map([...lockedPackages(projectRoot)].filter(([, version]) => version !== ""));
 }
 
+/** The folder of the project's environment, as uv finds it: UV_PROJECT_ENVIRONMENT or `.venv`. */
+export function projectEnvironment(projectRoot: string): string {
+	return process.env.UV_PROJECT_ENVIRONMENT
+		? path.resolve(projectRoot, process.env.UV_PROJECT_ENVIRONMENT)
+		: path.join(projectRoot, ".venv");
+}
+
 /**
  * Normalized names of the distributions installed in the project's environment (`.venv`, or
  * UV_PROJECT_ENVIRONMENT), from their `.dist-info` folders; undefined when there is no environment.
  */
 export function installedPackages(projectRoot: string): Set<string> | undefined {
-	const venv = process.env.UV_PROJECT_ENVIRONMENT
-		? path.resolve(projectRoot, process.env.UV_PROJECT_ENVIRONMENT)
-		: path.join(projectRoot, ".venv");
+	const venv = projectEnvironment(projectRoot);
 	const sitePackages: string[] = [];
 	try {
 		for (const lib of ["lib", "Lib"]) {
