@@ -212,6 +212,7 @@ sources:
 strategy: "2-of-N"
 options:
   - name: "metric-bleu"
+  - name: "metric-bleu" # twice, while its manifest is broken
   - name: "metric-zzz"
   - name: "metric-rouge"
   - name: "metric-rouge"
@@ -230,6 +231,7 @@ options:
 		["packages/metric-bleu.yaml", '    branch: "main"\n', ""],
 		["packages/metric-bleu.yaml", '  test:\n    type: "svn"\n', ""],
 		["groups/metrics.yaml", '"2-of-N"', '"M-of-N"'],
+		["groups/metrics.yaml", '  - name: "metric-bleu" # twice, while its manifest is broken\n', ""],
 		["groups/metrics.yaml", '  - name: "metric-zzz"\n', ""],
 		["groups/metrics.yaml", '  - name: "metric-rouge"\n  - name: "metric-rouge"\n', '  - name: "metric-rouge"\n'],
 		["groups/metrics.yaml", "  - nam:", "  - name:"],

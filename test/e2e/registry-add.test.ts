@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, read, snapshot } from "../helpers/run.js";
@@ -195,7 +195,11 @@ describe("hpm registry group add", () => {
 		expect(read(file)).toBe('name: "tokenizer"\nstrategy: "1-of-N"\ndescription: "Tokenizers"\noptions: []\n');
 		// an empty group loads, lint reports it, check warns that there is no choice
 		expect(hpm(["list", "--json"], { cwd: dir }).stdout).toContain('"tokenizer"');
-		expect(hpm(["registry", "lint"], { cwd: dir }).stdout).toContain('group "tokenizer" has no options');
+		// lint warns (exit 0: a group just created is not a broken registry), --strict fails it
+		const linted = hpm(["registry", "lint"], { cwd: dir });
+		expect(linted.code).toBe(0);
+		expect(linted.stdout).toContain('warning: group "tokenizer" has no options');
+		expect(hpm(["registry", "lint", "--strict"], { cwd: dir }).code).toBe(1);
 		for (const [name, folder] of [
 			["metric-bleu", "metric_bleu"],
 			["metric-rouge", "metric_rouge"],
@@ -240,6 +244,47 @@ describe("hpm registry group add", () => {
 			options: ["metric-bleu"],
 			action: "created",
 		});
+	});
+
+	it.each([
+		["does not parse", "# team notes\nname: s1\nstrategy: 1-of-N\noptions:\n  - name: \"vlm-adapter-qwen\n"],
+		["is tab-indented", "name: s1\nstrategy: 1-of-N\noptions:\n\t- name: metric-bleu\n"],
+		["has a duplicate key", "name: s1\nname: s1\nstrategy: 1-of-N\noptions: []\n"],
+		["holds two documents", "name: s1\nstrategy: 1-of-N\noptions: []\n---\nname: s2\n"],
+		["is only comments", "# to be written\n"],
+		["is empty", ""],
+	])("never replaces a group file that %s: it names the file and writes nothing", (_, text) => {
+		const dir = copyExample();
+		const file = path.join(dir, "registry/groups/s1.yaml");
+		writeFileSync(file, text);
+		const before = snapshot(dir);
+		const result = hpm(["registry", "group", "add", "s1", "--strategy", "1-of-N"], { cwd: dir });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain(`${file} already exists and does not load`);
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("never writes through a link: not to another group file, not outside the registry", () => {
+		const dir = copyExample();
+		const outside = path.join(copyExample(), "bashrc");
+		writeFileSync(outside, "export KEEP=1\n");
+		symlinkSync("metrics.yaml", path.join(dir, "registry/groups/s11.yaml"));
+		symlinkSync(outside, path.join(dir, "registry/groups/evil.yaml"));
+		symlinkSync(outside, path.join(dir, "registry/packages/evilpkg.yaml"));
+		const before = snapshot(dir);
+		for (const name of ["s11", "evil"]) {
+			const result = hpm(["registry", "group", "add", name, "--strategy", "M-of-N"], { cwd: dir });
+			expect(result.code, result.stdout).toBe(2);
+			expect(result.stderr).toContain("is a symbolic link; hpm will not write through it");
+		}
+		const forced = hpm(
+			["registry", "add", "--name", "evilpkg", "--version", "1.0.0", "--url", "https://example.com/e.git", "--force"],
+			{ cwd: dir },
+		);
+		expect(forced.code, forced.stdout).toBe(2);
+		expect(forced.stderr).toContain("is a symbolic link; hpm will not write through it");
+		expect(snapshot(dir)).toEqual(before);
+		expect(read(outside)).toBe("export KEEP=1\n");
 	});
 
 	it.each([

@@ -8,6 +8,7 @@ import { closest, invalidNameReason, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
+import { guardRegistryWrite } from "./write-guard.js";
 
 export type GroupInput = {
 	readonly name: string;
@@ -100,6 +101,9 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 		options: options.map((name) => ({ name: loaded?.registry.packages.get(normalizeName(name))?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
+	// a file already there under this name did not load as the group (or it would have been found
+	// above): it is never replaced, and a link is never written through
+	guardRegistryWrite(registryRoot, file, "must-not-exist", "the file it points to");
 	if (loaded) refuseUnloadable(registryRoot, new Map([[file, text]]));
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileAtomic(file, text);

@@ -13,6 +13,7 @@ import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
 import { loadRegistry, loadRegistryParts, manifestProblems, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
+import { guardRegistryWrite } from "./write-guard.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
 import {
 	invalidGitUrlReason,
@@ -238,6 +239,14 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 			});
 	}
 
+	if (action !== "unchanged")
+		guardRegistryWrite(
+			root,
+			file,
+			action === "created" ? "must-not-exist" : action === "overwrote" ? "may-exist" : "may-be-linked",
+			"the manifest it points to",
+		);
+	if (groupWrite) guardRegistryWrite(root, groupWrite.file, "may-be-linked", "the group file it points to");
 	mkdirSync(path.dirname(file), { recursive: true });
 	if (action !== "unchanged") writeFileAtomic(file, text);
 	if (groupWrite) writeFileAtomic(groupWrite.file, groupWrite.text);

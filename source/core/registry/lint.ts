@@ -7,15 +7,20 @@ import type { Registry } from "./model.js";
  * Every problem in the registry in one pass: file syntax and schema, references, and the local
  * source folders of every package, those left out for other problems included.
  */
-export function lintRegistry(root: string): { registry: Registry; problems: Problem[] } {
+export function lintRegistry(root: string): { registry: Registry; problems: Problem[]; warnings: Problem[] } {
 	const { registry, problems, leftOut, lintOnly } = loadRegistryParts(root);
-	const all = [...problems, ...lintOnly, ...localPathProblems([...registry.packages.values(), ...leftOut])];
-	// file by file, top to bottom (the sort is stable: problems at one place keep their order)
+	const all = [...problems, ...localPathProblems([...registry.packages.values(), ...leftOut])];
+	// what loads and blocks nothing (a group without options yet) is a warning: failing lint for a
+	// group `hpm registry group add` has just created would be a trap
+	return { registry, problems: byPlace(all), warnings: byPlace([...lintOnly]) };
+}
+
+/** File by file, top to bottom (the sort is stable: problems at one place keep their order). */
+function byPlace(problems: Problem[]): Problem[] {
 	const at = (p: Problem) => [p.location?.file ?? "", p.location?.line ?? 0, p.location?.column ?? 0] as const;
-	all.sort((a, b) => {
+	return problems.sort((a, b) => {
 		const [fa, la, ca] = at(a);
 		const [fb, lb, cb] = at(b);
 		return fa < fb ? -1 : fa > fb ? 1 : la - lb || ca - cb;
 	});
-	return { registry, problems: all };
 }

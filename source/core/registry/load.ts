@@ -328,6 +328,7 @@ function toGroup(
 		});
 	}
 	const options: string[] = [];
+	const seen = new Set<string>();
 	data.options.forEach((option, index) => {
 		// an option the schema refused (salvaged as "") was reported there
 		if (option.name === "") return;
@@ -342,6 +343,17 @@ function toGroup(
 			return;
 		}
 		const key = normalizeName(option.name);
+		// a repeat is a problem of the group whatever the package's state, so it is found in the
+		// same pass as a problem of the package's own file
+		if (seen.has(key)) {
+			problems.push({
+				code: "duplicate-option",
+				message: `option "${option.name}" is listed twice`,
+				location: at,
+			});
+			return;
+		}
+		seen.add(key);
 		if (!packages.has(key)) {
 			// a broken manifest is reported in its own file; the group loads without that option, so
 			// a project choosing another option is not held up by it
@@ -349,14 +361,6 @@ function toGroup(
 			problems.push({
 				code: "unknown-package",
 				message: `option "${option.name}" names no package: there is no packages/${key}.yaml`,
-				location: at,
-			});
-			return;
-		}
-		if (options.includes(key)) {
-			problems.push({
-				code: "duplicate-option",
-				message: `option "${option.name}" is listed twice`,
 				location: at,
 			});
 			return;

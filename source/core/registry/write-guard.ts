@@ -1,0 +1,77 @@
+import { lstatSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { HpmError, isCode } from "../errors.js";
+
+/**
+ * Refuses a registry write that would land anywhere but a regular file of the registry itself:
+ * a folder on the way that leads outside it, or a link at `file` (a link is followed by the
+ * atomic write, so replacing a manifest could clobber the file it points to: another manifest,
+ * or something outside the registry). `replacing` says what was going to be replaced, for the
+ * message. A file that is already there is accepted only when `existing` says it may be; a link
+ * only for `may-be-linked` (a file the loader read, through a link inside the registry).
+ */
+export function guardRegistryWrite(
+	registryRoot: string,
+	file: string,
+	existing: "must-not-exist" | "may-exist" | "may-be-linked",
+	replacing = "it",
+): void {
+	const realRoot = realOrSelf(registryRoot);
+	const folder = realOrSelf(nearestExisting(path.dirname(file)));
+	if (!within(realRoot, folder)) {
+		throw new HpmError("outside-registry", `${path.dirname(file)} leads outside the registry ${registryRoot}`, {
+			hint: "hpm writes only inside the registry; make that folder a real folder of the registry",
+			location: { file },
+		});
+	}
+	let stats: ReturnType<typeof lstatSync>;
+	try {
+		stats = lstatSync(file);
+	} catch (error) {
+		if (isCode(error, "ENOENT")) return;
+		throw error;
+	}
+	if (stats.isSymbolicLink()) {
+		if (existing === "may-be-linked" && within(realRoot, realOrSelf(file))) return;
+		throw new HpmError("link", `${file} is a symbolic link; hpm will not write through it to replace ${replacing}`, {
+			hint: "remove the link (or replace it with the file it points to), then run this again",
+			location: { file },
+		});
+	}
+	if (existing === "must-not-exist" || !stats.isFile()) {
+		throw new HpmError(
+			"exists",
+			stats.isFile()
+				? `${file} already exists and does not load (\`hpm registry lint\` says why)`
+				: `${file} exists and is not a regular file`,
+			{ hint: "fix or remove it, then run this again", location: { file } },
+		);
+	}
+}
+
+function nearestExisting(folder: string): string {
+	let current = folder;
+	for (;;) {
+		try {
+			lstatSync(current);
+			return current;
+		} catch {
+			const parent = path.dirname(current);
+			if (parent === current) return current;
+			current = parent;
+		}
+	}
+}
+
+function realOrSelf(target: string): string {
+	try {
+		return realpathSync(target);
+	} catch {
+		return path.resolve(target);
+	}
+}
+
+function within(root: string, target: string): boolean {
+	const relative = path.relative(root, target);
+	return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
