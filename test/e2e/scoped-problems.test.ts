@@ -94,6 +94,23 @@ describe("a 1-of-N group without a choice", () => {
 		expect(sync.stderr).toContain('group "inference" (1-of-N) has no choice');
 	});
 
+	it("--strict still resolves: a warning and uv's conflict are reported in one run", () => {
+		const dir = copyExample();
+		writeFileSync(
+			path.join(dir, "registry/groups/tokenizer.yaml"),
+			'name: "tokenizer"\nstrategy: "1-of-N"\noptions: []\n',
+		);
+		expect(hpm(["group", "add", "metrics", "-o", "metric-legacy"], { cwd: dir }).code).toBe(0);
+		const strict = hpm(["check", "--strict", "--json"], { cwd: dir, env: uvEnv() });
+		expect(strict.code).toBe(1);
+		const codes = (JSON.parse(strict.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code);
+		expect(codes).toEqual(["no-choice", "resolution"]);
+		// and a selection that resolves says how many packages, though --strict fails the check
+		expect(hpm(["group", "remove", "metrics", "-o", "metric-legacy"], { cwd: dir }).code).toBe(0);
+		const resolved = JSON.parse(hpm(["check", "--strict", "--json"], { cwd: dir, env: uvEnv() }).stdout);
+		expect(resolved).toMatchObject({ ok: false, resolved: 4 });
+	});
+
 	it("--strict makes every warning a problem, a broken file nobody chose included", () => {
 		const dir = copyExample();
 		writeFileSync(

@@ -37,16 +37,12 @@ export async function* check(
 	context: Context,
 	options: { mode?: string | undefined; strict?: boolean | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	const {
-		project,
-		plan,
-		problems,
-		warnings,
-		workspace,
-		uv: uvProbe,
-	} = await prepareWithUv(context, options.mode, {
-		strict: options.strict,
-	});
+	const prepared = await prepareWithUv(context, options.mode);
+	const { project, plan, problems, workspace, uv: uvProbe } = prepared;
+	// --strict: every warning is a problem; it fails the check but does not stop the resolution,
+	// so that what uv would say is reported in the same run
+	const promoted = options.strict ? prepared.warnings : [];
+	const warnings = options.strict ? [] : prepared.warnings;
 	const all: Problem[] = [...problems];
 	let uv: Uv | undefined;
 	try {
@@ -57,8 +53,8 @@ export async function* check(
 	}
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
-	for (const problem of all) yield { type: "problem", problem };
-	if (all.length > 0 || !uv) return checked(plan, all, null, warnings);
+	for (const problem of [...promoted, ...all]) yield { type: "problem", problem };
+	if (all.length > 0 || !uv) return checked(plan, [...promoted, ...all], null, warnings);
 
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
@@ -95,7 +91,7 @@ export async function* check(
 			const text = run.lines.join("\n");
 			const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
 			if (run.exitCode === 0) {
-				if (found.length === 0) return checked(plan, [], Number.isNaN(resolved) ? null : resolved, warnings);
+				if (found.length === 0) return checked(plan, promoted, Number.isNaN(resolved) ? null : resolved, warnings);
 				break;
 			}
 			const explained = explainFailure(run.lines, run.exitCode, attempt.selected, workspace?.names);
@@ -116,7 +112,7 @@ export async function* check(
 			if (involved.size === 0 || next.selected.length === attempt.selected.length) break;
 			attempt = next;
 		}
-		return checked(plan, found, null, warnings);
+		return checked(plan, [...promoted, ...found], null, warnings);
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
 	}

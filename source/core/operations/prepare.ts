@@ -14,11 +14,6 @@ import { loadRegistryCached } from "../registry/cache.js";
 import { findUv, type Uv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
 
-export type PrepareOptions = {
-	/** Warnings (a 1-of-N group without a choice, broken registry files nobody chose) are problems. */
-	readonly strict?: boolean | undefined;
-};
-
 export type Prepared = {
 	readonly project: Project;
 	readonly registry: Registry;
@@ -39,7 +34,6 @@ export function prepare(
 	context: Context,
 	modeOverride: string | undefined,
 	loaded: { registry: Registry; problems: readonly Problem[] },
-	options: PrepareOptions = {},
 ): Prepared {
 	const project = requireProject(context);
 	const registry = loaded.registry;
@@ -57,11 +51,9 @@ export function prepare(
 		...registryProblems,
 		...selectionProblems,
 		...modeProblems(registry, selection, mode, plan),
-		// strict: every warning is a problem
-		...(options.strict ? notBlocking : []),
 		...virtualRootProblems(project, state.workspace, plan),
 	];
-	const warnings = options.strict ? [] : notBlocking;
+	const warnings = notBlocking;
 	for (const entry of plan.selected) {
 		if (entry.source.type !== "local") continue;
 		const found = readPythonPackage(entry.source.path);
@@ -103,12 +95,11 @@ export function prepare(
 export async function prepareWithUv(
 	context: Context,
 	modeOverride: string | undefined,
-	options: PrepareOptions = {},
 ): Promise<Prepared & { readonly uv: Promise<Uv> }> {
 	const uv = findUv();
 	uv.catch(() => undefined);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	return { ...prepare(context, modeOverride, loaded, options), uv };
+	return { ...prepare(context, modeOverride, loaded), uv };
 }
 
 /** The modes the selected packages offer, in the order first seen. */
