@@ -1,31 +1,17 @@
 // Helpers for the benchmarks: timing subprocesses, medians, generated data, tables.
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { realUv } from "../scripts/real-uv.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = path.join(ROOT, "dist/hpm.js");
 export const EXAMPLE = path.join(ROOT, "registry-examples");
-/**
- * The real uv binary, never a shim in front of it: a version manager's shim (pyenv's is a shell
- * script) costs tens of ms per call, which would be counted as uv's work or as hpm's overhead.
- */
+/** The real uv binary, never a shim in front of it (which would be counted as uv's work or hpm's). */
 export const UV = realUv();
 export const RUNS = Number(process.env.RUNS ?? 11);
-
-function realUv() {
-	const found = realpathSync(execFileSync("sh", ["-c", "command -v uv"], { encoding: "utf8" }).trim());
-	const head = readFileSync(found).subarray(0, 2).toString("latin1");
-	if (head !== "#!") return found;
-	// a script: ask the version manager that wrote it where the binary it runs is
-	try {
-		return realpathSync(execFileSync("pyenv", ["which", "uv"], { encoding: "utf8" }).trim());
-	} catch {
-		throw new Error(`${found} is a script, not uv itself; put the uv binary first on PATH`);
-	}
-}
 export const tempDir = (prefix = "hpm-bench-") => mkdtempSync(path.join(tmpdir(), prefix));
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -111,7 +111,12 @@ if (wanted("B3") || wanted("B4")) {
 		return dir;
 	};
 	const spy = uvSpy();
-	const env = hermetic({ UV_CACHE_DIR: uvCache, PATH: spy.path, HPM_UV: spy.bin, HPM_CACHE_DIR: tempDir("hpm-bench-cache-") });
+	const env = hermetic({
+		UV_CACHE_DIR: uvCache,
+		PATH: spy.path,
+		HPM_UV: spy.bin,
+		HPM_CACHE_DIR: tempDir("hpm-bench-cache-"),
+	});
 
 	if (wanted("B3")) {
 		const rows = [];

@@ -247,7 +247,7 @@ describe("hpm registry group add", () => {
 	});
 
 	it.each([
-		["does not parse", "# team notes\nname: s1\nstrategy: 1-of-N\noptions:\n  - name: \"vlm-adapter-qwen\n"],
+		["does not parse", '# team notes\nname: s1\nstrategy: 1-of-N\noptions:\n  - name: "vlm-adapter-qwen\n'],
 		["is tab-indented", "name: s1\nstrategy: 1-of-N\noptions:\n\t- name: metric-bleu\n"],
 		["has a duplicate key", "name: s1\nname: s1\nstrategy: 1-of-N\noptions: []\n"],
 		["holds two documents", "name: s1\nstrategy: 1-of-N\noptions: []\n---\nname: s2\n"],

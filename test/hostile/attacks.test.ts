@@ -251,6 +251,39 @@ describe("wrong verdicts", () => {
 		);
 		expect(result.stderr).not.toContain("too old");
 	});
+
+	it("uv's version is remembered for a binary only: a wrapper that runs another uv is asked every time", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-probe-cache-");
+		const bin = tempDir("hpm-uv-wrapper-");
+		const old = path.join(bin, "old-uv");
+		writeFileSync(old, '#!/bin/sh\necho \'{"version": "0.5.0"}\'\n', { mode: 0o755 });
+		writeFileSync(path.join(bin, "uv"), `#!/bin/sh\nexec "\${UVTARGET:-${REAL_UV}}" "$@"\n`, { mode: 0o755 });
+		const env = (extra: NodeJS.ProcessEnv = {}) => ({
+			...uvEnv(),
+			HPM_CACHE_DIR: cache,
+			PATH: `${bin}:${process.env.PATH}`,
+			...extra,
+		});
+		expect(hpm(["check"], { cwd: dir, env: env() }).code).toBe(0);
+		const swapped = hpm(["check"], { cwd: dir, env: env({ UVTARGET: old }) });
+		expect(swapped.code).toBe(1);
+		expect(swapped.stdout).toContain("uv 0.5.0 is too old");
+		// the real binary named directly is remembered (its file identity is the key)
+		expect(hpm(["check"], { cwd: dir, env: env({ HPM_UV: REAL_UV }) }).code).toBe(0);
+		const remembered = readFileSync(path.join(cache, "uv-version.json"), "utf8");
+		expect(remembered).toContain(JSON.stringify(REAL_UV).slice(1, -1));
+		expect(remembered).not.toContain(bin);
+	});
+
+	it("HPM_UV: empty is unset; a path that is not a program is named as such", () => {
+		const dir = copyExample();
+		expect(hpm(["check"], { cwd: dir, env: { ...uvEnv(), HPM_UV: "" } }).code).toBe(0);
+		const missing = hpm(["check"], { cwd: dir, env: { ...uvEnv(), HPM_UV: "/nonexistent/uv" } });
+		expect(missing.code).toBe(1);
+		expect(missing.stdout).toContain("HPM_UV=/nonexistent/uv: no such program");
+		expect(missing.stdout).not.toContain("not found on PATH");
+	});
 });
 
 describe("locks never hang", () => {

@@ -53,13 +53,14 @@ describe("hpm sync (real uv)", () => {
 			dryRun: false,
 			mode: "prod",
 		});
-		// no editing uv command: the environment check only (uv's version is remembered from the first sync)
+		// no editing uv command: the environment check only (the spy is a script, so uv's version is
+		// asked every time: a wrapper may run another uv on every call)
 		expect(
 			spy
 				.calls()
 				.slice(calls)
 				.map((args) => args.filter((a) => !["--color", "never"].includes(a)).join(" ")),
-		).toEqual(["sync --locked --check"]);
+		).toEqual(["self version --output-format json", "sync --locked --check"]);
 		expect(snapshot(dir)).toEqual(before);
 	});
 

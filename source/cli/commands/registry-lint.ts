@@ -31,7 +31,9 @@ export default defineCommand({
 		const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 		const warned = warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : "";
 		if (problems.length === 0) {
-			output.err(`registry ${root}: ${registry.groups.size} groups, ${registry.packages.size} packages, no problems${warned}`);
+			output.err(
+				`registry ${root}: ${registry.groups.size} groups, ${registry.packages.size} packages, no problems${warned}`,
+			);
 			return 0;
 		}
 		const files = new Set(problems.map((p) => p.location?.file));

@@ -64,14 +64,26 @@ function capture(bin: string, args: readonly string[]): Promise<{ error: Capture
 
 /** Finds `uv` on PATH and checks that it is new enough. */
 export async function findUv(): Promise<Uv> {
-	const bin = process.env.HPM_UV ?? "uv";
+	// HPM_UV names the uv to run (a path, or a name looked up on PATH); empty is the same as unset
+	const chosen = process.env.HPM_UV;
+	const bin = chosen || "uv";
 	// the version of a binary hpm has asked before is not asked again while the file is the same
 	const identity = binaryIdentity(bin);
 	const known = identity === undefined ? undefined : cachedVersion(identity);
 	if (known !== undefined && compareVersions(known, MIN_UV_VERSION) >= 0) return { bin, version: known };
 	const { error, stdout } = await capture(bin, ["self", "version", "--output-format", "json"]);
 	if (error) {
-		if (isCode(error, "ENOENT")) throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+		if (isCode(error, "ENOENT") || isCode(error, "EACCES")) {
+			if (chosen)
+				throw new HpmError(
+					"uv-missing",
+					`HPM_UV=${chosen}: no such program${isCode(error, "EACCES") ? " that can be run" : ""}`,
+					{
+						hint: "point HPM_UV at the uv binary, or unset it to use the uv on PATH",
+					},
+				);
+			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+		}
 		// uv older than 0.7 has no `self version --output-format json`; ask it the old way. Only a
 		// version that really is too old is called that: any other failure is reported as it is.
 		const old = await capture(bin, ["--version"]);

@@ -1,4 +1,14 @@
-import { accessSync, constants, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+	accessSync,
+	closeSync,
+	constants,
+	mkdirSync,
+	openSync,
+	readSync,
+	renameSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { readRegularFile } from "../os/read-file.js";
 import { cacheFolder, sign, userKey } from "../os/user-key.js";
@@ -26,12 +36,28 @@ export function binaryIdentity(bin: string): string | undefined {
 			const stats = statSync(file);
 			if (!stats.isFile()) continue;
 			accessSync(file, constants.X_OK);
+			// a script (a wrapper, a version manager's shim) can run another uv on every call while
+			// it stays the same file: only a binary's version is remembered
+			if (isScript(file)) return undefined;
 			return JSON.stringify([file, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, stats.dev]);
 		} catch {
 			// not there, or not executable: the next PATH entry
 		}
 	}
 	return undefined;
+}
+
+function isScript(file: string): boolean {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, "r");
+		const head = Buffer.alloc(2);
+		return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
+	} catch {
+		return true;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
 }
 
 export function cachedVersion(identity: string): string | undefined {
