@@ -58,7 +58,7 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 export function overview(context: Context, registry: Registry, selection: Selection): Overview {
 	const grouped = new Set<string>();
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
-	const pending = pendingKeys(context, registry, selection);
+	const { pending, removing } = pendingKeys(context, registry, selection);
 	const groups = [...registry.groups.values()].map((group) => {
 		const selected = selection.get(group.key) ?? [];
 		for (const option of group.options) grouped.add(option);
@@ -72,7 +72,11 @@ export function overview(context: Context, registry: Registry, selection: Select
 				selected: selected.includes(key),
 			})),
 			selected: selected.map(name),
-			synced: !group.options.some((key) => pending.has(key)),
+			// the group's own business: what it selects, and what it no longer selects that a sync
+			// would remove (an option another group selects is that group's)
+			synced: !group.options.some(
+				(key) => (selected.includes(key) && pending.has(key)) || (!selected.includes(key) && removing.has(key)),
+			),
 		};
 	});
 	const ungrouped = [...registry.packages.values()]
@@ -91,9 +95,13 @@ export function overview(context: Context, registry: Registry, selection: Select
  * Packages whose state a sync would change, straight from the planner: to add, switch source or
  * remove, or selected without a source for the project's mode.
  */
-function pendingKeys(context: Context, registry: Registry, selection: Selection): Set<string> {
+function pendingKeys(
+	context: Context,
+	registry: Registry,
+	selection: Selection,
+): { pending: Set<string>; removing: Set<string> } {
 	const project = context.project;
-	if (!project) return new Set();
+	if (!project) return { pending: new Set(), removing: new Set() };
 	const state = stateOfProject(project);
 	const plan = makePlan(registry, selection, project.mode, state);
 	const planned = new Set(plan.selected.map((entry) => entry.key));
@@ -106,5 +114,8 @@ function pendingKeys(context: Context, registry: Registry, selection: Selection)
 	const missing = plan.selected
 		.filter((entry) => !locked.has(entry.key) || !installed?.has(entry.key))
 		.map((entry) => entry.key);
-	return new Set([...plan.add, ...plan.switch, ...plan.remove].map((entry) => entry.key).concat(unplannable, missing));
+	return {
+		pending: new Set([...plan.add, ...plan.switch].map((entry) => entry.key).concat(unplannable, missing)),
+		removing: new Set(plan.remove.map((entry) => entry.key)),
+	};
 }

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedLines } from "../helpers/diff.js";
@@ -74,6 +74,28 @@ describe("hpm list", () => {
 		expect(result.stderr).toBe(
 			`error: no registry at ${path.join(dir, "registry")}\nhint: pass --registry DIR, or create registry/groups and registry/packages next to pyproject.toml\n`,
 		);
+	});
+});
+
+describe("hpm list, synced or pending", () => {
+	it("a group's state is its own: an unselected group offering another group's pending option is synced", () => {
+		const dir = copyExample();
+		writeFileSync(
+			path.join(dir, "registry/groups/extra.yaml"),
+			'name: "extra"\nstrategy: "1-of-N"\noptions:\n  - name: "metric-bleu"\n',
+		);
+		writeFileSync(
+			path.join(dir, "registry/groups/extra2.yaml"),
+			'name: "extra2"\nstrategy: "1-of-N"\noptions:\n  - name: "metric-rouge"\n',
+		);
+		const groups = (
+			JSON.parse(hpm(["list", "--json"], { cwd: dir }).stdout) as {
+				groups: { name: string; synced: boolean }[];
+			}
+		).groups;
+		const synced = Object.fromEntries(groups.map((g) => [g.name, g.synced]));
+		// metrics selects metric-bleu and nothing is synced yet: metrics is pending, extra and extra2 are not
+		expect(synced).toEqual({ extra: true, extra2: true, inference: false, metrics: false });
 	});
 });
 

@@ -78,17 +78,32 @@ describe("uv workspaces", () => {
 		expect(uvFailed).toBe(true);
 	});
 
-	it("a virtual workspace root gets one clear error naming the members to run in", () => {
+	it("a virtual workspace root gets one clear error naming the members to run in, whatever its selection", () => {
 		const dir = workspaceProject();
 		const file = path.join(dir, "pyproject.toml");
 		const text = readFileSync(file, "utf8");
+		// the user's own member comes first in the message; the registry's components after it
+		writePackage(path.join(dir, "members", "app"), "app");
 		writeFileSync(file, text.slice(text.indexOf("# hpm records")));
+		const message =
+			"this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install a selection into; run hpm in a member (members/app, members/ws_a, members/ws_b) or pass --project MEMBER";
 		for (const args of [["check"], ["sync"]]) {
 			const result = hpm(args, { cwd: dir, env: uvEnv() });
 			expect(result.code).not.toBe(0);
-			expect(result.stdout + result.stderr).toContain(
-				"this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install the selection into; run hpm in a member (members/ws_a, members/ws_b) or pass --project MEMBER",
-			);
+			expect(result.stdout + result.stderr).toContain(message);
 		}
+		// with nothing selected: the same error, not uv's complaint about a file hpm made up
+		expect(hpm(["group", "remove", "metrics"], { cwd: dir }).code).toBe(0);
+		expect(hpm(["group", "remove", "inference"], { cwd: dir }).code).toBe(0);
+		const before = snapshot(dir);
+		const empty = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(empty.code).toBe(1);
+		expect(empty.stdout).toContain(message);
+		expect(empty.stdout + empty.stderr).not.toContain("project.name");
+		// and no choice is recorded there
+		const add = hpm(["group", "add", "metrics", "-o", "metric-bleu"], { cwd: dir });
+		expect(add.code).toBe(2);
+		expect(add.stderr).toContain(message);
+		expect(snapshot(dir)).toEqual(before);
 	});
 });

@@ -1,5 +1,7 @@
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
+import { problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
+import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
@@ -59,6 +61,17 @@ export async function choose(
 		const project = requireProject(context);
 		const { registry, problems } = await loadContextRegistry(context);
 		findGroup(registry, choice.group, problems); // a group whose file is broken says why
+		// a virtual workspace root has no dependencies: a choice made there could never be synced
+		// (dropping one is always allowed)
+		if (choice.kind !== "remove") {
+			const virtual = virtualRootProblem(
+				project.root,
+				project.file,
+				findWorkspace(project.root),
+				componentFolders(registry),
+			);
+			if (virtual) throw problemToError(virtual);
+		}
 		const edit = selectionChange(choice, registry, project);
 		if (edit.changed) await writeProjectEdits(project, [edit.edit]);
 		const value = edit.edit.value;

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { type Context, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { concernsSelection } from "../registry/broken.js";
@@ -6,7 +5,7 @@ import { normalizeName } from "../names.js";
 import { makePlan, type Plan } from "../plan.js";
 import { stateOfProject } from "../project/state.js";
 import type { Project } from "../project/project.js";
-import type { Workspace } from "../project/workspace.js";
+import { componentFolders, virtualRootProblem, type Workspace } from "../project/workspace.js";
 import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../selection.js";
@@ -51,7 +50,9 @@ export function prepare(
 		...registryProblems,
 		...selectionProblems,
 		...modeProblems(registry, selection, mode, plan),
-		...virtualRootProblems(project, state.workspace, plan),
+		...[virtualRootProblem(project.root, project.file, state.workspace, componentFolders(registry))].filter(
+			(p) => p !== undefined,
+		),
 	];
 	const warnings = notBlocking;
 	for (const entry of plan.selected) {
@@ -144,17 +145,3 @@ function unchosenGroups(registry: Registry, selection: Selection): Problem[] {
  * A virtual workspace root (`[tool.uv.workspace]` without `[project]`) has no dependencies of its
  * own to record a selection in: hpm says so, and where to run instead.
  */
-function virtualRootProblems(project: Project, workspace: Workspace | undefined, plan: Plan): Problem[] {
-	if (!workspace?.virtual || workspace.root !== project.root || plan.selected.length === 0) return [];
-	const members = [...workspace.members].map((dir) => path.relative(project.root, dir) || ".");
-	const where = members.length
-		? `run hpm in a member (${members.slice(0, 3).join(", ")}${members.length > 3 ? ", …" : ""}) or pass --project MEMBER, or give the root a [project] table`
-		: "give the root a [project] table, or run hpm in a member project";
-	return [
-		{
-			code: "virtual-workspace-root",
-			message: `this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install the selection into; ${where}`,
-			location: { file: project.file },
-		},
-	];
-}

@@ -2,6 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { readRegularFile } from "../os/read-file.js";
+import type { Problem } from "../errors.js";
+import type { Registry } from "../registry/model.js";
 import { normalizeName } from "../names.js";
 import { MAX_FILE_BYTES } from "./files.js";
 
@@ -152,4 +154,38 @@ function isFolder(dir: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * The problem of running hpm at a virtual workspace root (no [project] table): there are no
+ * dependencies to record a selection in. Names the members to run in instead, the user's own
+ * projects first (`components` are the folders of the registry's local packages).
+ */
+export function virtualRootProblem(
+	projectRoot: string,
+	projectFile: string,
+	workspace: Workspace | undefined,
+	components: ReadonlySet<string> = new Set(),
+): Problem | undefined {
+	if (!workspace?.virtual || workspace.root !== projectRoot) return undefined;
+	const all = [...workspace.members].sort();
+	const ordered = [...all.filter((dir) => !components.has(dir)), ...all.filter((dir) => components.has(dir))];
+	const shown = ordered.slice(0, 4).map((dir) => path.relative(projectRoot, dir) || ".");
+	const more = ordered.length > shown.length ? ` and ${ordered.length - shown.length} more` : "";
+	const where = shown.length
+		? `run hpm in a member (${shown.join(", ")}${more}) or pass --project MEMBER, or give the root a [project] table`
+		: "give the root a [project] table, or run hpm in a member project";
+	return {
+		code: "virtual-workspace-root",
+		message: `this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install a selection into; ${where}`,
+		location: { file: projectFile },
+	};
+}
+
+/** The folders of the registry's local packages, in every mode. */
+export function componentFolders(registry: Registry): Set<string> {
+	const folders = new Set<string>();
+	for (const pkg of registry.packages.values())
+		for (const source of pkg.sources.values()) if (source.type === "local") folders.add(source.path);
+	return folders;
 }
