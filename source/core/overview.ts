@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { normalizeName } from "./names.js";
+import { JOURNAL_FILE } from "./project/journal-file.js";
 import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
 import { type Problem, problemToError } from "./errors.js";
 import { makePlan } from "./plan.js";
@@ -102,6 +105,9 @@ function pendingKeys(
 ): { pending: Set<string>; removing: Set<string> } {
 	const project = context.project;
 	if (!project) return { pending: new Set(), removing: new Set() };
+	// a killed hpm's change that the next writing command will undo: nothing in it counts as synced
+	if (existsSync(path.join(project.root, JOURNAL_FILE)))
+		return { pending: new Set([...selection.values()].flat()), removing: new Set(project.managed.map(normalizeName)) };
 	const state = stateOfProject(project);
 	const plan = makePlan(registry, selection, project.mode, state);
 	const planned = new Set(plan.selected.map((entry) => entry.key));

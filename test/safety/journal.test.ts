@@ -118,6 +118,16 @@ describe("compare before restore", () => {
 		const original = readFileSync(path.join(dir, "pyproject.toml"));
 		await killedMidSync(dir);
 		expect(existsSync(path.join(dir, JOURNAL))).toBe(true);
+		// a change the next command will undo is not called synced
+		const groups = (
+			JSON.parse(hpm(["list", "--json"], { cwd: dir }).stdout) as {
+				groups: { name: string; synced: boolean }[];
+			}
+		).groups;
+		expect(groups.map((g) => [g.name, g.synced])).toEqual([
+			["inference", false],
+			["metrics", false],
+		]);
 
 		// When the user then edits pyproject.toml themselves, and hpm list runs
 		const file = path.join(dir, "pyproject.toml");
