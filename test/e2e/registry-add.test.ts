@@ -126,6 +126,42 @@ describe("hpm registry add", () => {
 		expect(JSON.parse(hpm(["show", "metric-bleu", "--json"], { cwd: dir }).stdout).sources).toHaveProperty("nightly");
 	});
 
+	it("compares sources as the loader reads them, keeps an alias's meaning, and says what differs", () => {
+		const dir = copyExample();
+		const file = path.join(dir, "registry/packages/metric-bleu.yaml");
+		// the same folder spelled another way is the same source
+		const same = hpm(["registry", "add", "--path", "packages/metric_bleu/", "--mode", "prod"], { cwd: dir });
+		expect(same.code, same.stderr).toBe(0);
+		expect(same.stdout).toContain("already has this prod source; nothing to change");
+		// the same source with another version: the version is what differs
+		const version = hpm(["registry", "add", "--path", "packages/metric_bleu", "--mode", "prod", "--version", "0.2.0"], {
+			cwd: dir,
+		});
+		expect(version.code).toBe(2);
+		expect(version.stderr).toContain(
+			'package "metric-bleu" is version 0.1.0 in its manifest, but the new source says 0.2.0',
+		);
+		// replacing a source another mode is an alias of: the alias keeps what it said
+		writeFileSync(
+			file,
+			'name: "metric-bleu"\nversion: "0.1.0"\nsources:\n  prod: &p\n    type: "local"\n    path: "../../packages/metric_bleu"\n  dev: *p\n',
+		);
+		mkdirSync(path.join(dir, "packages/other"));
+		writeFileSync(
+			path.join(dir, "packages/other/pyproject.toml"),
+			'[project]\nname = "metric-bleu"\nversion = "0.1.0"\n',
+		);
+		const forced = hpm(["registry", "add", "--path", "packages/other", "--mode", "prod", "--force"], { cwd: dir });
+		expect(forced.code, forced.stderr).toBe(0);
+		expect(forced.stdout).toContain("the YAML library rewrote the file's layout");
+		expect(read(file)).toBe(
+			'name: "metric-bleu"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/other"\n  dev:\n    type: "local"\n    path: "../../packages/metric_bleu"\n',
+		);
+		// a git source's version is never guessed
+		const git = hpm(["registry", "add", "--name", "zz", "--url", "https://example.com/z.git"], { cwd: dir });
+		expect(git.stderr).toContain("--version is required for a git source");
+	});
+
 	it("a manifest that does not load is overwritten only with --force", () => {
 		const dir = copyExample();
 		const file = path.join(dir, "registry/packages/metric-bleu.yaml");

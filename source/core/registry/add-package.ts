@@ -2,11 +2,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
-import { isMap, parseDocument, stringify } from "yaml";
+import { isNode, isScalar, type Node, parseDocument, stringify, visit } from "yaml";
 import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
+import { displaySafe } from "../text.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
@@ -63,7 +64,8 @@ export function validateManifest(
 		throw invalid("say where the package comes from: --type local --path DIR, or --type git --url URL");
 	if (type !== "local" && type !== "git") throw invalid(`--type must be "local" or "git", got "${type}"`);
 	const mode = input.mode ?? "prod";
-	if (!MODE_PATTERN.test(mode)) throw invalid(`--mode must be a lower-case name such as prod or dev, got "${mode}"`);
+	if (!MODE_PATTERN.test(mode))
+		throw invalid(`--mode must be a lower-case name such as prod or dev, got ${JSON.stringify(displaySafe(mode))}`);
 
 	let name = input.name;
 	let version = input.version;
@@ -119,7 +121,11 @@ export function validateManifest(
 	if (reason) throw invalid(`--name "${name}": ${reason}`);
 	version ??= knownVersion(name);
 	if (version === undefined || version === "")
-		throw invalid("--version is required (the package's pyproject.toml did not give a static version)");
+		throw invalid(
+			type === "git"
+				? "--version is required for a git source (hpm does not fetch the repository to read it)"
+				: "--version is required (the package's pyproject.toml did not give a static version)",
+		);
 	return { name, version, description: input.description, mode, source };
 }
 
@@ -199,11 +205,13 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 
 	let text: string;
 	let action: AddedPackage["action"];
+	// the line editor could not keep the file's layout (an anchor, explicit keys, flow style)
+	let normalized = false;
 	if (existing && saysAlready(existing, manifest, input)) {
 		text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
 		action = "unchanged";
 	} else if (existing) {
-		text = mergeSource(existing, manifest, input);
+		({ text, normalized } = mergeSource(existing, manifest, input));
 		action = existing.sources.has(manifest.mode) ? "replaced" : "added";
 	} else if (existsSync(file)) {
 		if (!input.force) {
@@ -255,10 +263,13 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 			? `added as an option of group "${group.name}"`
 			: `group "${group.name}" already lists it; nothing to add`
 		: "";
+	const kept = normalized
+		? "its other sources say what they said; the YAML library rewrote the file's layout, comments kept"
+		: "its other sources are unchanged";
 	const message = {
 		created: `wrote ${file}`,
-		added: `added the ${manifest.mode} source to ${file} (its other sources are unchanged)`,
-		replaced: `replaced the ${manifest.mode} source in ${file} (its other sources are unchanged)`,
+		added: `added the ${manifest.mode} source to ${file} (${kept})`,
+		replaced: `replaced the ${manifest.mode} source in ${file} (${kept})`,
 		overwrote: `wrote ${file} (replacing a manifest that did not load)`,
 		unchanged: `${file} already has this ${manifest.mode} source; nothing to change`,
 	}[action];
@@ -269,23 +280,39 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 function saysAlready(existing: Package, manifest: NewManifest, input: PackageInput): boolean {
 	if (manifest.version !== existing.version) return false;
 	if (input.description !== undefined && input.description !== existing.description) return false;
-	const document = parseDocument(readRegularFile(existing.location.file, MAX_YAML_BYTES).toString("utf8"));
-	const written: unknown = document.getIn(["sources", manifest.mode]);
-	const raw = isMap(written) ? (written.toJSON() as Record<string, unknown>) : undefined;
-	if (!raw) return false;
-	const canonical = (source: Record<string, unknown>) =>
-		JSON.stringify(
-			Object.entries(source)
-				.filter(([key, value]) => !(key === "editable" && value === false))
-				.sort(([a], [b]) => (a < b ? -1 : 1)),
-		);
-	return canonical(raw) === canonical(manifest.source);
+	return sameModeSource(existing, manifest);
+}
+
+/**
+ * Whether the manifest's source for the mode is the one being added, compared as the loader reads
+ * them: a local folder by where it is (`../../pkg/` and `../../pkg` are one folder), a git source by
+ * URL, ref and subdirectory.
+ */
+function sameModeSource(existing: Package, manifest: NewManifest): boolean {
+	const had = existing.sources.get(manifest.mode);
+	const want = manifest.source;
+	if (!had || had.type !== want.type) return false;
+	if (had.type === "local") {
+		const folder = path.resolve(path.dirname(existing.location.file), String(want.path));
+		return had.path === folder && had.editable === (want.editable === true);
+	}
+	const ref = (["tag", "branch", "rev"] as const).find((kind) => want[kind] !== undefined);
+	return (
+		had.url === want.url &&
+		had.ref?.kind === ref &&
+		(ref === undefined || had.ref?.value === want[ref]) &&
+		had.subdirectory === (want.subdirectory === undefined ? undefined : String(want.subdirectory))
+	);
 }
 
 /** The existing manifest's text with the mode's source added or (with --force) replaced. */
-function mergeSource(existing: Package, manifest: NewManifest, input: PackageInput): string {
+function mergeSource(
+	existing: Package,
+	manifest: NewManifest,
+	input: PackageInput,
+): { text: string; normalized: boolean } {
 	const file = existing.location.file;
-	if (existing.sources.has(manifest.mode) && !input.force) {
+	if (existing.sources.has(manifest.mode) && !sameModeSource(existing, manifest) && !input.force) {
 		throw new HpmError("exists", `package "${existing.name}" already has another ${manifest.mode} source`, {
 			hint: `pass --force to replace it (its other sources stay), or --mode for another mode (it has: ${[...existing.sources.keys()].join(", ")})`,
 			location: existing.location,
@@ -312,15 +339,42 @@ function mergeSource(existing: Package, manifest: NewManifest, input: PackageInp
 	}
 	const old = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
 	const change = { mode: manifest.mode, source: manifest.source, version, description };
-	return editManifestText(old, change) ?? renderManifestChange(old, change);
+	const edited = editManifestText(old, change);
+	return edited === undefined
+		? { text: renderManifestChange(old, change), normalized: true }
+		: { text: edited, normalized: false };
 }
 
 /** The YAML library's rendering of the change, for files in a shape the line editor leaves alone. */
 function renderManifestChange(text: string, change: ManifestChange): string {
 	const document = parseDocument(text);
-	document.setIn(["sources", change.mode], document.createNode({ ...change.source }));
-	if (change.version !== undefined) document.setIn(["version"], change.version);
-	if (change.description !== undefined) document.setIn(["description"], change.description);
+	// another mode that is an alias of the source being replaced (`dev: *prod`) keeps what it said:
+	// the alias becomes a copy of the old source before that is replaced
+	const old: unknown = document.getIn(["sources", change.mode], true);
+	const anchor = isNode(old) ? old.anchor : undefined;
+	if (isNode(old) && anchor !== undefined) {
+		visit(document, {
+			Alias: (_, alias) => {
+				if (alias.source !== anchor) return undefined;
+				const copy = old.clone() as Node;
+				copy.anchor = undefined;
+				return copy;
+			},
+		});
+	}
+	// strings double-quoted, as every manifest hpm writes
+	const quoted = (value: unknown) => {
+		const node = document.createNode(value);
+		const quote = (scalar: unknown) => {
+			if (isScalar(scalar) && typeof scalar.value === "string") scalar.type = "QUOTE_DOUBLE";
+		};
+		quote(node);
+		visit(node, { Pair: (_, pair) => quote(pair.value) });
+		return node;
+	};
+	document.setIn(["sources", change.mode], quoted({ ...change.source }));
+	if (change.version !== undefined) document.setIn(["version"], quoted(change.version));
+	if (change.description !== undefined) document.setIn(["description"], quoted(change.description));
 	return document.toString({ lineWidth: 0 });
 }
 

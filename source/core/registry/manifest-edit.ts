@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isNode, isScalar, parseDocument, type Node, type Pair } from "yaml";
 
 /** What changes in an existing manifest: one mode's source, and the version or description when given. */
 export type ManifestChange = {
@@ -33,6 +33,14 @@ export function editManifestText(text: string, change: ManifestChange): string |
 		? column(text, rangeOf((sample.items[0] as Pair<Node> | undefined)?.key)?.[0])
 		: undefined;
 	if (keyIndent === undefined) return undefined;
+	// an anchored source (another mode may be its alias) and explicit `? key` entries are shapes the
+	// YAML library handles: a line edit would drop the anchor or rewrite the key
+	if (pairs.some((pair) => (isNode(pair.value) && pair.value.anchor !== undefined) || isAlias(pair.value)))
+		return undefined;
+	if (
+		pairs.some((pair) => text.slice(lineStart(text, rangeOf(pair.key)?.[0]) ?? 0, rangeOf(pair.key)?.[0]).trim() !== "")
+	)
+		return undefined;
 	const inner = fieldIndent !== undefined && fieldIndent > keyIndent ? fieldIndent : keyIndent + 2;
 	const block = [
 		`${" ".repeat(keyIndent)}${change.mode}:`,
