@@ -269,7 +269,14 @@ if (wanted("B6")) {
 	writeFileSync(path.join(scratch, "pyproject.toml"), data);
 	const [base, uvLock, check, uvSyncCheck, sync] = interleaved([
 		{ name: "node -e 0", run: () => time(node, ["-e", "0"]) },
-		{ name: "uv lock (scratch)", run: () => time(UV, ["lock", "--directory", scratch], { env }) },
+		{
+			// as hpm runs it: in the scratch copy, with the project environment's interpreter
+			name: "uv lock (scratch)",
+			run: () =>
+				time(UV, ["lock", "--directory", scratch], {
+					env: { ...env, UV_PROJECT_ENVIRONMENT: path.join(project, ".venv") },
+				}),
+		},
 		{ name: "hpm check", run: () => time(node, [BIN, "check"], { cwd: project, env }) },
 		{ name: "uv sync --locked --check", run: () => time(UV, ["sync", "--locked", "--check"], { cwd: project, env }) },
 		{ name: "hpm sync (nothing to do)", run: () => time(node, [BIN, "sync"], { cwd: project, env }) },

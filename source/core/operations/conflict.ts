@@ -92,6 +92,11 @@ export function explainFailure(
 	const where = (entry: PlanEntry | undefined) =>
 		entry && entry.source.type === "git" ? ` (${entry.source.url})` : "";
 	const first = () => mentionedEntries(text, selected)[0];
+	// git's own last word, which says why (`unable to access '…': Operation too slow …`)
+	const fatal = () => {
+		const line = [...lines].reverse().find((l) => /^\s*fatal:/.test(l));
+		return line ? `: ${line.replace(/^\s*fatal:\s*/, "")}` : "";
+	};
 	if (/couldn't find remote ref|did not match any file|unknown revision|not a valid (commit|ref)/i.test(text)) {
 		return { code: "ref-missing", message: `${who()}: the git tag, branch or commit does not exist${where(first())}` };
 	}
@@ -103,11 +108,17 @@ export function explainFailure(
 		return { code: "source-auth", message: `${who()}: the git host refused the credentials${where(first())}` };
 	}
 	if (
-		/timed out|Could not resolve host|Connection refused|Network is unreachable|No route to host|banner exchange|Could not read from remote repository|Failed to connect/i.test(
+		/timed out|Could not resolve host|Connection refused|Network is unreachable|No route to host|banner exchange|Could not read from remote repository|Failed to connect|Operation too slow|Connection reset|Empty reply from server/i.test(
 			text,
 		)
 	) {
-		return { code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}` };
+		return { code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}${fatal()}` };
+	}
+	if (/Git operation failed|failed to clone into|failed to fetch (tag|branch|commit)/i.test(text)) {
+		return {
+			code: "source-unavailable",
+			message: `${who()}: git could not fetch the source${where(first())}${fatal()}`,
+		};
 	}
 	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
 		// the package uv names, even when it is not a selected option (a workspace member, a dependency)

@@ -10,7 +10,7 @@ import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../selection.js";
 import { loadRegistryCached } from "../registry/cache.js";
-import { findUv, type Uv } from "../uv/driver.js";
+import { findUv, gitDeadlines, type Uv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
 
 export type Prepared = {
@@ -99,6 +99,8 @@ export async function prepareWithUv(
 ): Promise<Prepared & { readonly uv: Promise<Uv> }> {
 	const uv = findUv();
 	uv.catch(() => undefined);
+	// the git settings uv will run with are read while the registry loads
+	void gitDeadlines();
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	return { ...prepare(context, modeOverride, loaded), uv };
 }

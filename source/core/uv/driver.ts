@@ -1,5 +1,5 @@
 import { binaryIdentity, cachedVersion, rememberVersion } from "./probe-cache.js";
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { constants } from "node:os";
 import { createInterface } from "node:readline";
 import { HpmError, isCode } from "../errors.js";
@@ -20,35 +20,36 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
 }
 
-let deadlines: NodeJS.ProcessEnv | undefined;
+let deadlines: Promise<NodeJS.ProcessEnv> | undefined;
 
 /**
  * git (which uv runs for git sources) must never ask a question nobody can answer, nor wait
  * forever on a host that accepts and never answers. These are defaults: the person's own
- * environment (spread after them) and their git config's ssh command win.
+ * environment (spread after them) and their git config's ssh command win. Asked once per process,
+ * in the background: `prepareWithUv` starts it while the registry loads.
  */
-function gitDeadlines(): NodeJS.ProcessEnv {
-	if (deadlines) return deadlines;
-	let sshConfigured = process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined;
-	if (!sshConfigured) {
-		try {
-			sshConfigured =
-				execFileSync("git", ["config", "--get", "core.sshCommand"], {
-					encoding: "utf8",
-					stdio: ["ignore", "pipe", "ignore"],
-					timeout: 5_000,
-				}).trim() !== "";
-		} catch {
-			sshConfigured = false; // not set (exit 1), or no git at all
-		}
-	}
-	deadlines = {
-		GIT_TERMINAL_PROMPT: "0",
-		// over https: give up when less than 1 KB/s arrives for 30 s
-		GIT_HTTP_LOW_SPEED_LIMIT: "1000",
-		GIT_HTTP_LOW_SPEED_TIME: "30",
-		...(sshConfigured ? {} : { GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" }),
-	};
+export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
+	deadlines ??= (async () => {
+		const sshConfigured =
+			process.env.GIT_SSH !== undefined ||
+			process.env.GIT_SSH_COMMAND !== undefined ||
+			(await new Promise<boolean>((resolve) => {
+				execFile(
+					"git",
+					["config", "--get", "core.sshCommand"],
+					{ encoding: "utf8", timeout: 5_000 },
+					// not set (exit 1), or no git at all: hpm's own ssh command
+					(error, stdout) => resolve(!error && stdout.trim() !== ""),
+				).stdin?.end();
+			}));
+		return {
+			GIT_TERMINAL_PROMPT: "0",
+			// over https: give up when less than 1 KB/s arrives for 30 s
+			GIT_HTTP_LOW_SPEED_LIMIT: "1000",
+			GIT_HTTP_LOW_SPEED_TIME: "30",
+			...(sshConfigured ? {} : { GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" }),
+		};
+	})();
 	return deadlines;
 }
 
@@ -128,10 +129,11 @@ export async function* runUv(
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
 	const token = randomBytes(8).toString("hex");
+	const git = await gitDeadlines();
 	const child = spawn(uv.bin, full, {
 		cwd: options.cwd,
 		// the deadlines first: anything the person set themselves overrides them
-		env: { ...gitDeadlines(), ...uvEnv(options.env), [RUN_ID]: token },
+		env: { ...git, ...uvEnv(options.env), [RUN_ID]: token },
 		stdio: ["ignore", "pipe", "pipe"],
 		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
 		// decides: it stops uv and everything uv started (build backends), then restores the files.
