@@ -12,6 +12,7 @@ import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
 import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
+import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
 
 const HELP: Record<string, readonly KeyHint[]> = {
@@ -59,8 +60,8 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 
 	useInput((input, key) => {
 		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
-		else if (typeof view === "string" && (input === "q" || key.escape || (key.ctrl && input === "c"))) exit();
-		else if (route.screen === "browser" && key.ctrl && input === "c") exit();
+		else if (key.ctrl && input === "c" && route.screen !== "operation") exit(interrupted());
+		else if (typeof view === "string" && (input === "q" || key.escape)) exit();
 	});
 
 	if (view === undefined) return <Text dimColor>loading the registry…</Text>;
@@ -125,7 +126,11 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 					const added = await addPackage(locator, cwd, input, waiting);
 					return `${added.message}${added.groupMessage ? `; ${added.groupMessage}` : ""}`;
 				}}
-				onExit={(text) => {
+				onExit={(text, interrupt) => {
+					if (interrupt) {
+						exit(interrupted());
+						return;
+					}
 					setMessage(text);
 					reload();
 					dispatch({ type: "pop" });

@@ -4,6 +4,7 @@ import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
 import type { OptionsQuestion } from "../source/core/ports.js";
+import { interrupted } from "./interrupted.js";
 
 export type PickerRequest = OptionsQuestion;
 
@@ -16,13 +17,14 @@ export function Picker({
 	onDone,
 }: {
 	readonly request: PickerRequest;
-	readonly onDone: (picked: string[] | undefined) => void;
+	/** The chosen names; undefined when cancelled (Esc, q) or interrupted (Ctrl-C, `interrupted` set). */
+	readonly onDone: (picked: string[] | undefined, interrupted?: boolean) => void;
 }) {
 	const { exit } = useApp();
 	const [{ index, marked }, dispatch, latest] = useLatestReducer(pickerReducer, { index: 0, marked: request.selected });
 	const multi = request.strategy === "M-of-N";
-	const finish = (picked: string[] | undefined) => {
-		onDone(picked);
+	const finish = (picked: string[] | undefined, interrupted = false) => {
+		onDone(picked, interrupted);
 		exit();
 	};
 	const handle = (input: string, key: Partial<Key>) => {
@@ -32,7 +34,8 @@ export function Picker({
 		const last = request.options.length - 1;
 		if (key.upArrow || input === "k") dispatch({ index: Math.max(0, index - 1) });
 		else if (key.downArrow || input === "j") dispatch({ index: Math.min(last, index + 1) });
-		else if (key.escape || input === "q" || (key.ctrl && input === "c")) finish(undefined);
+		else if (key.ctrl && input === "c") finish(undefined, true);
+		else if (key.escape || input === "q") finish(undefined);
 		else if (multi && input === " " && option) {
 			dispatch({
 				marked: marked.includes(option.name) ? marked.filter((m) => m !== option.name) : [...marked, option.name],
@@ -82,8 +85,19 @@ export function Picker({
 /** Shows the picker inline and resolves with the chosen option names, or undefined when cancelled. */
 export async function pickOptions(request: PickerRequest): Promise<string[] | undefined> {
 	let result: string[] | undefined;
-	const instance = render(<Picker request={request} onDone={(picked) => (result = picked)} />, { exitOnCtrlC: false });
+	let stopped = false;
+	const instance = render(
+		<Picker
+			request={request}
+			onDone={(picked, interrupt) => {
+				result = picked;
+				stopped = interrupt === true;
+			}}
+		/>,
+		{ exitOnCtrlC: false },
+	);
 	await instance.waitUntilExit();
 	instance.cleanup();
+	if (stopped) throw interrupted("pyproject.toml was not changed");
 	return result;
 }

@@ -1,3 +1,4 @@
+import { HpmError } from "../source/core/errors.js";
 import { render } from "ink";
 import type { Locator } from "../source/core/context.js";
 import { App } from "./app.js";
@@ -25,8 +26,15 @@ export async function runUi(locator: Locator, cwd: string, interrupts?: Interrup
 			patchConsole: true,
 			maxFps: 60,
 		});
-		await instance.waitUntilExit();
-		instance.cleanup();
+		try {
+			await instance.waitUntilExit();
+		} catch (error) {
+			// Ctrl-C: the UI ends as a shell's Ctrl-C ends a program
+			if (error instanceof HpmError && error.code === "interrupted") return error.exitCode;
+			throw error;
+		} finally {
+			instance.cleanup();
+		}
 		return 0;
 	} finally {
 		leave();

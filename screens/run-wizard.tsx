@@ -1,11 +1,13 @@
 import { render } from "ink";
 import type { PackageRequest } from "../source/core/ports.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
+import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
 
 /** Asks, inline, for whatever the command line did not give; resolves with every input, or undefined when cancelled. */
 export async function runWizard(request: PackageRequest): Promise<PackageInput | undefined> {
 	let result: PackageInput | undefined;
+	let stopped = false;
 	const instance = render(
 		<WizardScreen
 			env={request.env}
@@ -16,10 +18,14 @@ export async function runWizard(request: PackageRequest): Promise<PackageInput |
 				result = input;
 				return "";
 			}}
-			onExit={() => instance.unmount()}
+			onExit={(_, interrupt) => {
+				stopped = interrupt === true;
+				instance.unmount();
+			}}
 		/>,
-		{ exitOnCtrlC: true },
+		{ exitOnCtrlC: false },
 	);
 	await instance.waitUntilExit();
+	if (stopped) throw interrupted("nothing was written");
 	return result;
 }

@@ -24,7 +24,8 @@ export type WizardProps = {
 	readonly width: number;
 	/** Writes the package and resolves with what to tell the user; an error is shown in place. */
 	readonly onSubmit: (input: PackageInput) => Promise<string>;
-	readonly onExit: (message: string | undefined) => void;
+	/** Leaves the wizard: with what to tell the user, nothing (Esc on the first field), or on Ctrl-C. */
+	readonly onExit: (message: string | undefined, interrupted?: boolean) => void;
 	readonly active: boolean;
 };
 
@@ -54,6 +55,10 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 	const handle = (input: string, key: Partial<Key>) => {
 		const { state, text, choice } = latest();
 		const step = currentStep(state, given);
+		if (key.ctrl && input === "c") {
+			onExit(undefined, true);
+			return;
+		}
 		if (key.escape) {
 			const previous = stepBack(state);
 			if (previous) go(previous);

@@ -18,9 +18,13 @@ export const COMMON_FLAGS = {
 		value: "DIR",
 		help: "the project (default: the nearest pyproject.toml upward)",
 	},
-	json: { type: "boolean", help: "machine-readable output on stdout (schemas: README)" },
+	json: { type: "boolean", help: "machine-readable output on stdout (schemas: README); errors too" },
+	"no-color": { type: "boolean", help: "no colour (as NO_COLOR=1 does; FORCE_COLOR=1 forces it)" },
 	help: { type: "boolean", short: "h", help: "this help" },
 } as const satisfies InputSpecs;
+
+/** `--version`: hpm's version, before or after the command words (registry add has its own). */
+export const VERSION_FLAG = { type: "boolean", help: "hpm's version" } as const satisfies InputSpecs[string];
 
 /** `--mode`, which check, sync and install share. */
 export const MODE_FLAG = {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import nodeModule from "node:module";
-import { COMMON_FLAGS, commandHelp, flagSection } from "./command.js";
+import { COMMON_FLAGS, commandHelp, flagSection, VERSION_FLAG } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { HpmError } from "../core/errors.js";
 import type { LockHooks } from "../core/project/lock.js";
@@ -8,6 +8,7 @@ import { HPM_VERSION } from "../core/version.js";
 import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
+import { children, route } from "./route.js";
 import { installSignalHandlers, outputBroken } from "./signals.js";
 
 // Node 22.1+ keeps compiled code of the command chunks between runs; Node 20 has no such cache.
@@ -25,15 +26,22 @@ function mainHelp(): string {
   Commands
 ${commands}
 
-  Run \`hpm <command> --help\` for a command's options.
+  Run \`hpm help <command>\` (or \`hpm <command> --help\`) for a command's options.
 
-${flagSection("Options for every command", COMMON_FLAGS)}
+${flagSection("Options for every command (before or after the command)", { ...COMMON_FLAGS, version: VERSION_FLAG })}
 
   Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error.`;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-	const output = createOutput(argv.includes("--json"));
+	// before anything prints, and before Ink loads: --no-color is NO_COLOR for the whole run
+	const flagsEnd = argv.indexOf("--");
+	const flagArgs = flagsEnd === -1 ? argv : argv.slice(0, flagsEnd);
+	if (flagArgs.includes("--no-color")) {
+		process.env.NO_COLOR = "1";
+		delete process.env.FORCE_COLOR;
+	}
+	const output = createOutput(flagArgs.includes("--json"));
 	try {
 		return await dispatch(argv, output);
 	} catch (error) {
@@ -54,54 +62,72 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 }
 
-/** The command's words (`group add`), its declaration, and the arguments after the words. */
-async function findCommand(argv: readonly string[]) {
-	// the words that name a command are read one by one while they lead to one (`registry group add`)
-	const names = Object.keys(COMMANDS);
-	const words: string[] = [];
-	for (const word of argv) {
-		if (word.startsWith("-")) break;
-		const next = [...words, word].join(" ");
-		if (!names.some((name) => name === next || name.startsWith(`${next} `))) break;
-		words.push(word);
-		if (COMMANDS[next]) break;
-	}
-	const name = words.join(" ");
-	const entry = COMMANDS[name];
-	if (!entry) {
-		if (words.length > 0) {
-			const children = names.filter((n) => n.startsWith(`${name} `));
-			const asked = argv[words.length];
-			throw new HpmError(
-				"unknown-command",
-				asked === undefined || asked.startsWith("-")
-					? `hpm ${name} needs a subcommand`
-					: `unknown command "hpm ${name} ${asked}"`,
-				{ hint: `use one of: ${children.map((c) => `hpm ${c}`).join(", ")}` },
-			);
-		}
-		throw new HpmError("unknown-command", `unknown command "${argv[0] ?? ""}"`, {
-			hint: `commands: ${names.join(", ")}`,
-		});
-	}
-	return { name, command: (await entry.load()).default, rest: argv.slice(words.length) };
+/** The command line with each of `extra`'s words given as `--option WORD` instead, quoted for a shell. */
+function correctedCommand(name: string, args: readonly string[], extra: readonly string[]): string {
+	const pending = [...extra];
+	const words = [...args].reverse().map((arg) => {
+		const at = pending.lastIndexOf(arg);
+		if (at === -1) return shellQuote(arg);
+		pending.splice(at, 1);
+		return `--option ${shellQuote(arg)}`;
+	});
+	return `hpm ${name} ${words.reverse().join(" ")}`;
+}
+
+function shellQuote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** `hpm group --help`: the commands under a group's words, with what each does. */
+function groupHelp(prefix: string, names: readonly string[]): string {
+	const entries = children(prefix, names).flatMap((name) => {
+		const entry = COMMANDS[name];
+		return entry ? [entry] : [];
+	});
+	const width = Math.max(...entries.map((c) => c.synopsis.length));
+	const lines = entries.map((c) => `    ${c.synopsis.padEnd(width)}  ${c.summary}`).join("\n");
+	return `Usage\n  hpm ${prefix} <command> [options]\n\n  Commands\n${lines}\n\n  Run \`hpm ${prefix} <command> --help\` for a command's options.`;
 }
 
 async function dispatch(argv: readonly string[], output: Output): Promise<number> {
-	// Commands come first, as in git and uv: `hpm group add inference --option x`.
-	if (argv[0] === undefined || argv[0].startsWith("-")) {
-		if (argv.includes("--version") || argv.includes("-v")) {
+	const names = Object.keys(COMMANDS);
+	const where = route(argv, names);
+	switch (where.kind) {
+		case "version":
 			output.out(HPM_VERSION);
 			return 0;
+		case "main-help":
+			output.out(mainHelp());
+			return where.exitCode;
+		case "group-help":
+			output.out(groupHelp(where.prefix, names));
+			return 0;
+		case "help": {
+			const entry = COMMANDS[where.name ?? ""];
+			if (entry) output.out(commandHelp((await entry.load()).default));
+			return 0;
 		}
-		output.out(mainHelp());
-		return argv.length === 0 || argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+		case "command":
+			break;
 	}
-	const { name, command, rest } = await findCommand(argv);
-	const parsed = parseFlags(rest, { ...COMMON_FLAGS, ...command.flags });
+	const name = where.name;
+	const entry = COMMANDS[name];
+	if (!entry) throw new HpmError("unknown-command", `unknown command "hpm ${name}"`);
+	const command = (await entry.load()).default;
+	// `--version` after the words is hpm's own, unless the command has a --version of its own
+	const ownVersion = "version" in command.flags;
+	const parsed = parseFlags(where.args, {
+		...COMMON_FLAGS,
+		...(ownVersion ? {} : { version: VERSION_FLAG }),
+		...command.flags,
+	});
 	const flags = parsed.values;
 	if (flags.help) {
 		output.out(commandHelp(command));
+		return 0;
+	}
+	if (!ownVersion && (parsed.values as { version?: boolean }).version === true) {
+		output.out(HPM_VERSION);
 		return 0;
 	}
 	const optional = command.optionalArgs ?? [];
@@ -110,8 +136,14 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		const names = [...command.args, ...optional.map((a) => `[${a}]`)];
 		const expected = names.length === 0 ? "no arguments" : names.join(" ");
 		const got = parsed.positionals.length ? parsed.positionals.map((a) => JSON.stringify(a)).join(" ") : "none";
+		// an option given as a word (`hpm group add inference qwen`): the command as it was meant
+		const extra = parsed.positionals.slice(command.args.length + optional.length);
+		const meant =
+			"option" in command.flags && count > command.args.length && extra.length > 0
+				? correctedCommand(name, where.args, extra)
+				: undefined;
 		throw new HpmError("usage", `hpm ${name} takes ${expected}, got ${got}`, {
-			hint: `usage: ${command.usage}`,
+			hint: meant ? `options are given with --option: ${meant}` : `usage: ${command.usage}`,
 		});
 	}
 	const locator = { registry: flags.registry, project: flags.project };

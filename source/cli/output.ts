@@ -79,6 +79,11 @@ export function reportError(output: Output, error: HpmError): void {
 	}
 	const style = styles(colorEnabled(process.env, Boolean(process.stderr.isTTY)));
 	const where = formatLocation(error.location);
+	// a person who cancels or presses Ctrl-C made no mistake: said plainly, not as an error
+	if (error.code === "cancelled" || error.code === "interrupted") {
+		output.err(`hpm: ${error.message}`);
+		return;
+	}
 	output.err(`${style.red("error:")} ${where ? `${where}: ` : ""}${error.message}`);
 	if (error.hint) output.err(`${style.dim("hint:")} ${error.hint}`);
 }

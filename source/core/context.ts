@@ -17,6 +17,8 @@ export type Context = {
 	readonly cwd: string;
 	readonly project: Project | undefined;
 	readonly registryRoot: string;
+	/** The registry was named (--registry or [tool.hpm] registry), not guessed. */
+	readonly registryNamed: boolean;
 };
 
 /**
@@ -30,7 +32,8 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 		locator.registry !== undefined
 			? path.resolve(cwd, locator.registry)
 			: (project?.registryPath ?? path.join(project?.root ?? cwd, "registry"));
-	return { cwd, project, registryRoot };
+	const registryNamed = locator.registry !== undefined || project?.registryPath !== undefined;
+	return { cwd, project, registryRoot, registryNamed };
 }
 
 /** The project's folder without reading pyproject.toml, or undefined outside any project. */
@@ -56,6 +59,8 @@ export async function unfinishedChange(locator: Locator, cwd: string): Promise<s
 export async function loadContextRegistry(
 	context: Context,
 ): Promise<{ readonly registry: Registry; readonly problems: readonly Problem[] }> {
+	// outside any project, with no registry named, the missing project is the thing to say
+	if (!context.project && !context.registryNamed && !existsSync(context.registryRoot)) throw noProject(context.cwd);
 	const { registry, problems } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	return { registry, problems };
 }
@@ -82,6 +87,6 @@ export function requireRoot(locator: Locator, cwd: string): string {
 
 function noProject(cwd: string): HpmError {
 	return new HpmError("project-not-found", `no pyproject.toml in ${cwd} or any folder above it`, {
-		hint: "run hpm inside a Python project (create one with `uv init`), or pass --project DIR",
+		hint: "run `hpm init` to make this folder an hpm project (or run hpm inside one, or pass --project DIR)",
 	});
 }

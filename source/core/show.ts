@@ -1,6 +1,7 @@
 import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
 import { HpmError } from "./errors.js";
 import { closest, normalizeName } from "./names.js";
+import { search } from "./search.js";
 import { lockedVersions } from "./project/dependencies.js";
 import { groupsOffering, type Registry, type Source } from "./registry/model.js";
 import { brokenFile } from "./registry/broken.js";
@@ -89,9 +90,12 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 function notFound(registry: Registry, name: string): HpmError {
 	const names = [...registry.groups.values(), ...registry.packages.values()].map((x) => x.name);
 	const match = closest(name, names);
-	return new HpmError("not-found", `no group or package named "${name}" in ${registry.root}`, {
-		hint: match
-			? `did you mean "${match}"? (hpm search ${name} lists close matches)`
-			: `hpm search ${name} lists close matches`,
-	});
+	// a hint only points at what exists: the closest name, a search that finds something, or the list
+	const found = search(registry, name).length > 0;
+	const hint = match
+		? `did you mean "${match}"?`
+		: found
+			? `\`hpm search ${name}\` lists close matches`
+			: "`hpm list` shows every group and its options";
+	return new HpmError("not-found", `no group or package named "${name}" in ${registry.root}`, { hint });
 }

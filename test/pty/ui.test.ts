@@ -102,6 +102,40 @@ describe("hpm ui in a real terminal", () => {
 		pane.keys("C-c");
 		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
 		expect(screen).not.toContain("inference 1-of-N");
+		// Ctrl-C ends the UI as it ends any program in a shell
+		expect(screen).toContain("HPM_EXIT=130");
+	});
+});
+
+describe("cancelling is not an error", () => {
+	it.each([
+		["Escape", 1, "cancelled: nothing chosen; pyproject.toml was not changed"],
+		["C-c", 130, "interrupted; pyproject.toml was not changed"],
+	] as const)("the picker, %s: exit %s, a plain message, nothing written", async (key, code, says) => {
+		const dir = copyExample();
+		const before = readFileSync(path.join(dir, "pyproject.toml"));
+		pane = openPane(["group", "add", "metrics"], dir);
+		await pane.waitFor((s) => s.includes("metrics (M-of-N) choose any"));
+		pane.keys("Space", key);
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain(`hpm: ${says}`);
+		expect(screen).not.toContain("error:");
+		expect(screen).toContain(`HPM_EXIT=${code}`);
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before);
+	});
+
+	it.each([
+		["Escape", 1, "cancelled: nothing was written"],
+		["C-c", 130, "interrupted; nothing was written"],
+	] as const)("the wizard, %s: exit %s, a plain message, nothing written", async (key, code, says) => {
+		const dir = copyExample();
+		pane = openPane(["registry", "add"], dir);
+		await pane.waitFor((s) => s.includes("Where does the package come from?"));
+		pane.keys(key);
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain(`hpm: ${says}`);
+		expect(screen).not.toContain("error:");
+		expect(screen).toContain(`HPM_EXIT=${code}`);
 	});
 });
 

@@ -10,12 +10,24 @@ export default defineCommand({
 	writes: true,
 	args: ["GROUP"],
 	flags: {
-		option: { type: "string", short: "o", multiple: true, value: "NAME", help: "an option of the group (repeatable)" },
+		option: {
+			type: "string",
+			short: "o",
+			multiple: true,
+			value: "NAME",
+			help: "an option of the group (repeatable, or several separated by commas)",
+		},
 	},
 	run: async ({ locator, cwd, output, args, flags, prompter, hooks }) => {
 		const group = args[0] ?? "";
-		if (flags.option.length > 0) {
-			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: flags.option }, hooks));
+		// `--option a,b` is `--option a --option b` (a package name never holds a comma)
+		const options = flags.option.flatMap((value) => value.split(",")).map((value) => value.trim());
+		if (options.some((value) => value === ""))
+			throw new HpmError("usage", "an empty --option", {
+				hint: "give each option's name: --option a,b or --option a --option b",
+			});
+		if (options.length > 0) {
+			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options }, hooks));
 		}
 		const question = await optionsQuestion(locator, cwd, group);
 		if (!prompter) {
@@ -26,7 +38,7 @@ export default defineCommand({
 		}
 		const picked = await prompter.pickOptions(question);
 		if (picked === undefined)
-			throw new HpmError("cancelled", "nothing chosen; pyproject.toml was not changed", { exitCode: 1 });
+			throw new HpmError("cancelled", "cancelled: nothing chosen; pyproject.toml was not changed", { exitCode: 1 });
 		// the picker confirms an M-of-N group's whole choice; in 1-of-N it picks the one option
 		// (applied to the choice as it is by then: an option someone else added meanwhile stays)
 		const choice =

@@ -11,6 +11,11 @@ type Entry = {
 
 /** Every command by its words, in the order `hpm --help` lists them. */
 export const COMMANDS: Readonly<Record<string, Entry>> = {
+	init: {
+		synopsis: "init [--registry DIR]",
+		summary: "make this folder an hpm project (and an empty registry)",
+		load: () => import("./init.js"),
+	},
 	list: {
 		synopsis: "list",
 		summary: "groups, their options and the project's selection",

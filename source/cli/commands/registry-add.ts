@@ -14,7 +14,7 @@ export default defineCommand({
 		let input: PackageInput = flags;
 		if (prompter && needsAnswers(flags, cwd)) {
 			const answered = await prompter.askPackage({ env: packageForm(locator, cwd), given: given(flags) });
-			if (!answered) throw new HpmError("cancelled", "nothing was written", { exitCode: 1 });
+			if (!answered) throw new HpmError("cancelled", "cancelled: nothing was written", { exitCode: 1 });
 			input = answered;
 		}
 		const added = await addPackage(locator, cwd, input, hooks);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import { type Locator, locateRoot, resolveContext } from "../context.js";
@@ -8,7 +8,7 @@ import { closest, invalidNameReason, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
-import { guardRegistryWrite } from "./write-guard.js";
+import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 
 export type GroupInput = {
 	readonly name: string;
@@ -59,8 +59,10 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 			guess ? `did you mean ${guess}?` : undefined,
 		);
 	}
-	const registryRoot = resolveContext(locator, cwd).registryRoot;
-	const loaded = existsSync(registryRoot) ? loadRegistryParts(registryRoot) : undefined;
+	const context = resolveContext(locator, cwd);
+	const registryRoot = context.registryRoot;
+	requireRegistryFolder(registryRoot, context.project !== undefined);
+	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
 	const unknown = options.filter((option) => !loaded?.registry.packages.has(normalizeName(option)));

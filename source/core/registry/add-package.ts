@@ -14,7 +14,7 @@ import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
 import { loadRegistry, loadRegistryParts, manifestProblems, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
-import { guardRegistryWrite } from "./write-guard.js";
+import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
 import {
 	invalidGitUrlReason,
@@ -188,6 +188,7 @@ export async function addPackage(
 function writePackage(locator: Locator, cwd: string, input: PackageInput): AddedPackage {
 	const context = resolveContext(locator, cwd);
 	const root = context.registryRoot;
+	requireRegistryFolder(root, context.project !== undefined);
 	const packagesDir = path.join(root, "packages");
 	const loaded = existsSync(root) ? loadRegistryParts(root) : undefined;
 	const registry = loaded?.registry;

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { HpmError, isCode } from "../errors.js";
 
@@ -74,4 +74,27 @@ function realOrSelf(target: string): string {
 function within(root: string, target: string): boolean {
 	const relative = path.relative(root, target);
 	return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * A registry is a folder someone made (`hpm init --registry DIR` makes one): hpm adds files to it,
+ * but never creates it as a side effect of adding a package or a group.
+ */
+export function requireRegistryFolder(registryRoot: string, hasProject: boolean): void {
+	let stats: ReturnType<typeof lstatSync> | undefined;
+	try {
+		stats = statSync(registryRoot);
+	} catch {
+		stats = undefined;
+	}
+	if (stats?.isDirectory()) return;
+	throw new HpmError(
+		"registry-not-found",
+		stats ? `the registry path ${registryRoot} is not a folder` : `no registry at ${registryRoot}`,
+		{
+			hint: hasProject
+				? `create it with \`hpm init --registry ${path.basename(registryRoot)}\`, or pass --registry DIR`
+				: "run `hpm init --registry registry` to make this folder a project with a registry, or pass --registry DIR",
+		},
+	);
 }

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { HpmError } from "../errors.js";
+import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { DEFAULT_MODE, readProject } from "../project/project.js";
+import { writeProjectEdits } from "../project/write.js";
+import type { TomlEdit } from "../project/toml-edit.js";
+import { findUv, runUv } from "../uv/driver.js";
+import { drain } from "../events.js";
+
+export type InitResult = {
+	readonly project: string;
+	/** What was done, one line each; empty when everything was already there. */
+	readonly done: readonly string[];
+	readonly registry: string;
+	/** The commands to run next, for a person. */
+	readonly next: readonly string[];
+};
+
+/**
+ * Makes `dir` an hpm project: `uv init --bare` when it has no pyproject.toml, then `[tool.hpm]`
+ * (format-preserving), and with `registry` an empty registry (groups/, packages/) recorded in
+ * `[tool.hpm] registry` unless it is the default `registry/`. Running it again changes nothing.
+ */
+export async function init(
+	dir: string,
+	options: { registry?: string | undefined },
+	hooks: LockHooks = {},
+): Promise<InitResult> {
+	const registryArg = options.registry;
+	if (registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
+		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder for now`, {
+			hint: "clone the registry and pass its folder: --registry path/to/registry",
+		});
+	}
+	const folder = statKind(dir);
+	if (folder !== "directory") {
+		throw new HpmError("project-not-found", `${dir} ${folder === "missing" ? "does not exist" : "is not a folder"}`, {
+			hint: "create the folder first, or run hpm init inside it",
+		});
+	}
+	const file = path.join(dir, "pyproject.toml");
+	const done: string[] = [];
+	if (!existsSync(file)) {
+		// a new project is what `uv init` makes, so a uv user finds what they expect
+		const uv = await findUv();
+		const run = await drain(
+			runUv(uv, ["init", "--bare", "--no-workspace", "--vcs", "none"], { cwd: dir }),
+			() => undefined,
+		);
+		if (run.exitCode !== 0 || !existsSync(file)) {
+			const said = run.lines.filter((line) => /error|invalid/i.test(line)).join("; ") || run.lines.join("; ");
+			throw new HpmError("uv-failed", `uv init could not create ${file}: ${said}`, {
+				hint: "fix what uv says (a folder name that is not a valid project name: run `uv init --bare --name NAME` yourself), then run hpm init again",
+			});
+		}
+		done.push(`created ${file} (uv init --bare)`);
+	}
+	return underProjectLock(dir, "init", hooks, async () => {
+		const project = readProject(file);
+		const registry =
+			registryArg === undefined ? (project.registryPath ?? path.join(dir, "registry")) : path.resolve(dir, registryArg);
+		const edits: TomlEdit[] = [];
+		const data = project.data as { tool?: { hpm?: unknown } };
+		if (data.tool?.hpm === undefined) edits.push({ path: ["tool", "hpm", "mode"], value: DEFAULT_MODE });
+		const relative = path.relative(dir, registry).split(path.sep).join("/");
+		const named = registryArg !== undefined && relative !== "registry" ? relative || "." : undefined;
+		if (named !== undefined && project.registryPath !== registry)
+			edits.push({ path: ["tool", "hpm", "registry"], value: named });
+		if (edits.length > 0) {
+			await writeProjectEdits(project, edits);
+			done.push(`added [tool.hpm] to ${file}`);
+		}
+		if (registryArg !== undefined) {
+			for (const sub of ["groups", "packages"]) {
+				const target = path.join(registry, sub);
+				const kind = statKind(target);
+				if (kind === "directory") continue;
+				if (kind !== "missing")
+					throw new HpmError("not-a-folder", `${target} exists and is not a folder`, {
+						hint: "move it away, then run hpm init again",
+					});
+				mkdirSync(target, { recursive: true });
+				done.push(`created ${target}${path.sep}`);
+			}
+		}
+		const hasRegistry = statKind(registry) === "directory";
+		const next = [
+			...(hasRegistry ? [] : [`hpm init --registry ${relative || "."}   # create the registry`]),
+			"hpm registry group add GROUP --strategy 1-of-N   # a group of interchangeable options",
+			"hpm registry add --path PATH --group GROUP     # a component, as an option of the group",
+			"hpm group add GROUP --option NAME && hpm sync  # choose, then install",
+		];
+		return { project: file, done, registry, next };
+	});
+}
+
+function statKind(target: string): "directory" | "missing" | "other" {
+	try {
+		return statSync(target).isDirectory() ? "directory" : "other";
+	} catch {
+		return "missing";
+	}
+}
