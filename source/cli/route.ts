@@ -115,7 +115,8 @@ function unknownCommand(words: readonly string[], names: readonly string[]): Hpm
 	// the best match for as many words as were typed, then for the first word alone
 	const full = closest(phrase, names);
 	const firstWords = [...new Set(names.map((name) => name.split(" ")[0] ?? name))];
-	const first = closest(typed[0] ?? "", firstWords);
+	// the first word alone, unless it was right (then only the full match helps)
+	const first = firstWords.includes(typed[0] ?? "") ? undefined : closest(typed[0] ?? "", firstWords);
 	const guesses = [...new Set([full, first].filter((g): g is string => g !== undefined))];
 	return new HpmError("unknown-command", `unknown command "hpm ${phrase}"`, {
 		hint:

@@ -54,14 +54,19 @@ export function closest(word: string, candidates: readonly string[]): string | u
 }
 
 export function editDistance(a: string, b: string): number {
-	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+	// optimal string alignment: a swap of two neighbours (`lsit` for `list`) is one edit, as typed
+	const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
 	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
+		const row = [i];
 		for (let j = 1; j <= b.length; j++) {
 			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+			const above = rows[i - 1] ?? [];
+			let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+				best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+			row[j] = best;
 		}
-		previous = current;
+		rows.push(row);
 	}
-	return previous[b.length] ?? 0;
+	return rows[a.length]?.[b.length] ?? 0;
 }

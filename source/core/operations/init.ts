@@ -72,6 +72,10 @@ export async function init(
 			done.push(`added [tool.hpm] to ${file}`);
 		}
 		if (registryArg !== undefined) {
+			if (statKind(registry) === "other")
+				throw new HpmError("not-a-folder", `${registry} exists and is not a folder`, {
+					hint: "move it away or choose another --registry, then run hpm init again",
+				});
 			for (const sub of ["groups", "packages"]) {
 				const target = path.join(registry, sub);
 				const kind = statKind(target);

@@ -101,6 +101,8 @@ export async function prepareWithUv(
 	uv.catch(() => undefined);
 	// the git settings uv will run with are read while the registry loads
 	void gitDeadlines();
+	// no project is the first thing to say (not a missing registry beside it)
+	requireProject(context);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	return { ...prepare(context, modeOverride, loaded), uv };
 }
