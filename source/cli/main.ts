@@ -90,6 +90,17 @@ function groupHelp(prefix: string, names: readonly string[]): string {
 }
 
 async function dispatch(argv: readonly string[], output: Output): Promise<number> {
+	// what a shell's completion asks (`hpm completion SHELL` installs the asking): one word per
+	// line, never an error while someone is typing
+	if (argv[0] === "__complete") {
+		try {
+			const { completions } = await import("./complete.js");
+			for (const word of await completions(argv.slice(1), process.cwd())) output.out(word);
+		} catch {
+			// nothing to offer
+		}
+		return 0;
+	}
 	const names = Object.keys(COMMANDS);
 	const where = route(argv, names);
 	switch (where.kind) {

@@ -67,7 +67,7 @@ describe("a bad pyproject.toml is reported with file and line, and nothing chang
 		});
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain(`no pyproject.toml in ${dir} or any folder above it`);
-		expect(result.stderr).toContain("`uv init`");
+		expect(result.stderr).toContain("`hpm init`");
 	});
 
 	it("--project pointing nowhere is a clear error", () => {
@@ -106,7 +106,7 @@ describe("a bad pyproject.toml is reported with file and line, and nothing chang
 		expect(hpm(["list", "--bogus"], { cwd: dir }).code).toBe(2);
 		const unknown = hpm(["lst"], { cwd: dir });
 		expect(unknown.code).toBe(2);
-		expect(unknown.stderr).toContain('unknown command "lst"');
+		expect(unknown.stderr).toContain('unknown command "hpm lst"');
 		expect(hpm(["show"], { cwd: dir }).stderr).toContain("hpm show takes NAME, got none");
 	});
 

@@ -70,10 +70,11 @@ describe("hpm list", () => {
 
 	it("says where to look when there is no registry", () => {
 		const dir = tempDir();
+		writeFileSync(path.join(dir, "pyproject.toml"), '[project]\nname = "p"\nversion = "0"\n');
 		const result = hpm(["list"], { cwd: dir });
 		expect(result.code).toBe(2);
 		expect(result.stderr).toBe(
-			`error: no registry at ${path.join(dir, "registry")}\nhint: pass --registry DIR, or create registry/groups and registry/packages next to pyproject.toml\n`,
+			`error: no registry at ${path.join(dir, "registry")}\nhint: create an empty one with \`hpm init --registry registry\`, or pass --registry DIR\n`,
 		);
 	});
 });

@@ -49,7 +49,7 @@ export function loadRegistryParts(
 			"registry-not-found",
 			rootStat ? `the registry path ${root} is not a directory` : `no registry at ${root}`,
 			{
-				hint: "pass --registry DIR, or create registry/groups and registry/packages next to pyproject.toml",
+				hint: "create an empty one with `hpm init --registry registry`, or pass --registry DIR",
 			},
 		);
 	}

@@ -1,0 +1,23 @@
+import { HpmError } from "../../core/errors.js";
+import { defineCommand } from "../command.js";
+import { completionScript } from "../completion-script.js";
+
+export default defineCommand({
+	usage: "hpm completion bash|zsh|fish",
+	description:
+		"Prints a completion script for the shell: commands, flags, and from the project's registry\n" +
+		"group names, option names and modes (`hpm group add inference --option <TAB>`).\n" +
+		'bash: eval "$(hpm completion bash)" in ~/.bashrc; zsh: eval "$(hpm completion zsh)" in ~/.zshrc\n' +
+		"after compinit; fish: hpm completion fish > ~/.config/fish/completions/hpm.fish",
+	args: ["SHELL"],
+	flags: {},
+	run: ({ output, args }) => {
+		const shell = args[0] ?? "";
+		const script = completionScript(shell);
+		if (script === undefined)
+			throw new HpmError("usage", `no completion for "${shell}"`, { hint: "use one of: bash, zsh, fish" });
+		process.stdout.write(script);
+		void output;
+		return 0;
+	},
+});
