@@ -49,11 +49,23 @@ describe("commands that print text never load the UI stack", () => {
 		["registry", "lint"],
 		["--version"],
 		["--help"],
+		["help", "sync"],
+		["completion", "bash"],
+		["__complete", "group", "add", "inference", "--option", ""],
 		// every command's own help loads its module, and none of them reaches Ink outside source/cli/ui.ts
-		...["group add", "group remove", "check", "sync", "install", "ui", "registry add"].map((c) => [
-			...c.split(" "),
-			"--help",
-		]),
+		...[
+			"init",
+			"group add",
+			"group remove",
+			"mode",
+			"check",
+			"sync",
+			"install",
+			"ui",
+			"registry add",
+			"registry group add",
+			"completion",
+		].map((c) => [...c.split(" "), "--help"]),
 	])("hpm %s loads neither ink nor react", (...args) => {
 		const modules = loadedModules(args, copyExample());
 		expect(modules.length).toBeGreaterThan(5); // the hook really recorded the program's imports
