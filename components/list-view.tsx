@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import { useState } from "react";
 import { windowStart } from "./window.js";
+import { glyphs } from "./glyphs.js";
 
 export type ListViewProps<T> = {
 	/** Everything that could be shown; only `height` rows are rendered. */
@@ -28,13 +29,13 @@ export function ListView<T>({ items, selected, height, focused, renderItem, item
 				const isSelected = start + offset === selected;
 				return (
 					<Box key={itemKey(item)}>
-						<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? "❯ " : "  "}</Text>
+						<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? `${glyphs.pointer} ` : "  "}</Text>
 						{renderItem(item, isSelected)}
 					</Box>
 				);
 			})}
 			{items.length > height ? (
-				<Text dimColor>{`  ${start + 1}–${start + visible.length} of ${items.length}`}</Text>
+				<Text dimColor>{`  ${start + 1}${glyphs.range}${start + visible.length} of ${items.length}`}</Text>
 			) : null}
 		</Box>
 	);

@@ -1,7 +1,8 @@
 import { Text } from "ink";
 import { useEffect, useState } from "react";
+import { glyphs } from "./glyphs.js";
 
-const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const FRAMES = glyphs.spinner;
 
 /** A spinner with the seconds elapsed since `since`. */
 export function Spinner({ since, label }: { readonly since: number; readonly label: string }) {

@@ -1,4 +1,5 @@
 import { Text } from "ink";
+import { unicodeTerminal } from "./glyphs.js";
 
 export type KeyHint = readonly [key: string, action: string];
 
@@ -16,6 +17,20 @@ export function StatusBar({
 				{message}
 			</Text>
 		);
+	}
+	if (!unicodeTerminal()) {
+		// Ink cuts with "…", which a non-UTF-8 terminal cannot show: the hints that fit, then "..."
+		const width = Math.max(10, (process.stdout.columns || 80) - 1);
+		let line = "";
+		for (const [key, action] of hints) {
+			const next = `${line}${line ? "  " : ""}${key} ${action}`;
+			if (next.length > width) {
+				line = `${line.slice(0, width - 3)}...`;
+				break;
+			}
+			line = next;
+		}
+		return <Text>{line}</Text>;
 	}
 	return (
 		<Text wrap="truncate-end">

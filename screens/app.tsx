@@ -14,6 +14,7 @@ import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
+import { glyphs } from "../components/glyphs.js";
 
 const HELP: Record<string, readonly KeyHint[]> = {
 	browser: [...BROWSER_KEYS, ["esc", "clear the filter"], ["pgup/pgdn", "scroll a page"]],
@@ -21,7 +22,7 @@ const HELP: Record<string, readonly KeyHint[]> = {
 	wizard: [
 		["enter", "accept the field"],
 		["esc", "previous field / cancel"],
-		["↑↓", "choose"],
+		[glyphs.upDown, "choose"],
 	],
 };
 
@@ -55,7 +56,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	// another hpm holding the project lock: say so instead of seeming stuck
 	const waiting = {
 		onWait: (owner: { readonly pid: number; readonly command: string }) =>
-			setMessage(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
+			setMessage(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})${glyphs.ellipsis}`),
 	};
 
 	useInput((input, key) => {
@@ -64,7 +65,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 		else if (typeof view === "string" && (input === "q" || key.escape)) exit();
 	});
 
-	if (view === undefined) return <Text dimColor>loading the registry…</Text>;
+	if (view === undefined) return <Text dimColor>loading the registry{glyphs.ellipsis}</Text>;
 	if (typeof view === "string") {
 		return (
 			<Box flexDirection="column">

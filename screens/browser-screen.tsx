@@ -8,10 +8,11 @@ import { normalizeName } from "../source/core/names.js";
 import { groupsOffering } from "../source/core/registry/model.js";
 import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
 import type { View } from "./view.js";
+import { glyphs } from "../components/glyphs.js";
 
 export const BROWSER_KEYS: readonly KeyHint[] = [
-	["↑↓", "move"],
-	["←→/tab", "groups ⇄ options"],
+	[glyphs.upDown, "move"],
+	[`${glyphs.leftRight}/tab`, `groups ${glyphs.swap} options`],
 	["enter", "pick (1-of-N)"],
 	["space", "toggle (M-of-N)"],
 	["/", "filter"],
@@ -104,7 +105,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 				<Box
 					flexDirection="column"
 					width={leftWidth}
-					borderStyle="single"
+					borderStyle={glyphs.border}
 					borderColor={state.focus === "groups" ? "cyan" : "gray"}
 				>
 					<ListView
@@ -120,7 +121,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 								{g.ungrouped ? (
 									""
 								) : g.selected.length === 0 ? (
-									<Text dimColor>–</Text>
+									<Text dimColor>{glyphs.dash}</Text>
 								) : g.synced ? (
 									<Text color="green">synced</Text>
 								) : (
@@ -133,7 +134,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 				<Box
 					flexDirection="column"
 					flexGrow={1}
-					borderStyle="single"
+					borderStyle={glyphs.border}
 					borderColor={state.focus === "options" ? "cyan" : "gray"}
 				>
 					<ListView
@@ -181,7 +182,10 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 					{state.filtering ? <Text inverse> </Text> : null}
 				</Box>
 			) : null}
-			<StatusBar hints={BROWSER_KEYS.filter(([k]) => !["←→/tab"].includes(k) || width > 100)} message={message} />
+			<StatusBar
+				hints={BROWSER_KEYS.filter(([k]) => ![`${glyphs.leftRight}/tab`].includes(k) || width > 100)}
+				message={message}
+			/>
 		</Box>
 	);
 }

@@ -7,6 +7,7 @@ import { formatProblem } from "../source/core/errors.js";
 import { displaySafe } from "../source/core/text.js";
 import type { Plan } from "../source/core/plan.js";
 import { type InterruptSource, useOperation } from "./use-operation.js";
+import { glyphs } from "../components/glyphs.js";
 
 export type OperationProps = {
 	readonly kind: "check" | "sync";
@@ -104,7 +105,12 @@ function PlanView({ plan, height }: { readonly plan: Plan; readonly height: numb
 					<Text color={row.color}>{row.mark}</Text> {row.name} <Text dimColor>{row.note}</Text>
 				</Text>
 			))}
-			{rows.length > height ? <Text dimColor> … and {rows.length - height} more</Text> : null}
+			{rows.length > height ? (
+				<Text dimColor>
+					{" "}
+					{glyphs.ellipsis} and {rows.length - height} more
+				</Text>
+			) : null}
 			{plan.unchanged.length > 0 ? <Text dimColor> = {plan.unchanged.map((u) => u.name).join(", ")}</Text> : null}
 		</Box>
 	);

@@ -6,6 +6,7 @@ import { StatusBar } from "../components/status-bar.js";
 import { manifestYaml, validateManifest } from "../source/core/registry/add-package.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
 import { errorText } from "./view.js";
+import { glyphs } from "../components/glyphs.js";
 import {
 	answerStep,
 	currentStep,
@@ -103,7 +104,7 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 			<Text bold>Add a package to the registry</Text>
 			{state.answered.map((id) => (
 				<Text key={id} dimColor>
-					✓ {id}: {display(state, id)}
+					{glyphs.done} {id}: {display(state, id)}
 				</Text>
 			))}
 			{step ? (
@@ -113,14 +114,14 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 						<Box flexDirection="column">
 							{step.choices(env).map((item, index) => (
 								<Text key={item.value || "(none)"} color={index === choice ? "blue" : undefined}>
-									{index === choice ? "❯ " : "  "}
+									{index === choice ? `${glyphs.pointer} ` : "  "}
 									{item.label}
 								</Text>
 							))}
 						</Box>
 					) : (
 						<Box>
-							<Text color="cyan">› </Text>
+							<Text color="cyan">{glyphs.prompt} </Text>
 							<Text>{text}</Text>
 							{active ? <Text inverse> </Text> : null}
 						</Box>

@@ -37,10 +37,9 @@ async function main(argv: readonly string[]): Promise<number> {
 	// before anything prints, and before Ink loads: --no-color is NO_COLOR for the whole run
 	const flagsEnd = argv.indexOf("--");
 	const flagArgs = flagsEnd === -1 ? argv : argv.slice(0, flagsEnd);
-	if (flagArgs.includes("--no-color")) {
-		process.env.NO_COLOR = "1";
-		delete process.env.FORCE_COLOR;
-	}
+	if (flagArgs.includes("--no-color")) process.env.NO_COLOR = "1";
+	// NO_COLOR wins over FORCE_COLOR everywhere; Ink's colours (chalk) follow FORCE_COLOR only
+	if (process.env.NO_COLOR) process.env.FORCE_COLOR = "0";
 	const output = createOutput(flagArgs.includes("--json"));
 	try {
 		return await dispatch(argv, output);

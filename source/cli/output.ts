@@ -36,6 +36,16 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 	}
 }
 
+/**
+ * Whether the terminal shows Unicode (a UTF-8 locale, or none set; not TERM=dumb). The views
+ * decide the same way in components/glyphs.ts, which the CLI may not import.
+ */
+export function unicodeTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
+	if (env.TERM === "dumb") return false;
+	const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
+	return locale === "" || /utf-?8/i.test(locale);
+}
+
 /** NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal. */
 export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
 	if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;

@@ -3,7 +3,7 @@ import { formatProblem } from "../core/errors.js";
 import { drain, type HpmEvent } from "../core/events.js";
 import type { Plan, PlanEntry } from "../core/plan.js";
 import { describeSource } from "../core/registry/describe.js";
-import { type Output, styles } from "./output.js";
+import { type Output, styles, unicodeTerminal } from "./output.js";
 
 /**
  * Prints an operation's events for people: the plan on stdout, uv's lines and progress on
@@ -19,7 +19,7 @@ export async function report<T>(
 		if (output.json) return;
 		switch (event.type) {
 			case "phase":
-				output.err(style.dim(`· ${event.message}`));
+				output.err(style.dim(`${unicodeTerminal() ? "·" : "-"} ${event.message}`));
 				break;
 			case "plan":
 				if (options.plan) for (const line of planLines(event.plan, style)) output.out(line);

@@ -10,6 +10,8 @@ export type Pane = {
 	keys(...keys: string[]): void;
 	type(text: string): void;
 	screen(): string;
+	/** The screen with its colours and styles as escape sequences. */
+	styled(): string;
 	waitFor(predicate: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
 	close(): void;
 };
@@ -17,15 +19,22 @@ export type Pane = {
 let counter = 0;
 
 /** Runs `hpm ARGS` in a real pseudo-terminal (a tmux pane) of the given size, as a user would. */
-export function openPane(args: readonly string[], cwd: string, columns = 100, rows = 30): Pane {
+export function openPane(
+	args: readonly string[],
+	cwd: string,
+	columns = 100,
+	rows = 30,
+	extraEnv: NodeJS.ProcessEnv = {},
+): Pane {
 	const name = `p${counter++}`;
-	const env = Object.entries({ ...uvEnv(), TERM: "xterm-256color" })
+	const env = Object.entries({ ...uvEnv(), TERM: "xterm-256color", ...extraEnv })
 		.map(([key, value]) => `${key}='${value ?? ""}'`)
 		.join(" ");
 	const quoted = args.map((a) => `'${a}'`).join(" ");
 	const command = `cd '${cwd}' && env -u CI ${env} '${process.execPath}' '${BIN}' ${quoted}; echo HPM_EXIT=$?; sleep 600`;
 	tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command);
 	const screen = () => tmux("capture-pane", "-p", "-t", name);
+	const styled = () => tmux("capture-pane", "-p", "-e", "-t", name);
 	return {
 		keys: (...keys) => {
 			// one key at a time, as a person types (the programs also cope with keys arriving together)
@@ -38,6 +47,7 @@ export function openPane(args: readonly string[], cwd: string, columns = 100, ro
 			tmux("send-keys", "-t", name, "-l", text);
 		},
 		screen,
+		styled,
 		waitFor: async (predicate, timeoutMs = 20_000) => {
 			const start = Date.now();
 			for (;;) {

@@ -107,6 +107,47 @@ describe("hpm ui in a real terminal", () => {
 	});
 });
 
+describe("colour and characters follow the terminal", () => {
+	const COLOUR = /\u001b\[[0-9;]*3[0-9]m|\u001b\[[0-9;]*38;/;
+
+	it("a UTF-8 terminal gets colour and Unicode markers", async () => {
+		pane = openPane(["group", "add", "metrics"], copyExample(), 100, 30, { LANG: "C.UTF-8", LC_ALL: "" });
+		await pane.waitFor((s) => s.includes("metrics (M-of-N) choose any"));
+		expect(pane.screen()).toContain("❯");
+		expect(pane.styled()).toMatch(COLOUR);
+	});
+
+	it.each([
+		["NO_COLOR=1", { NO_COLOR: "1" }],
+		["FORCE_COLOR=1 and NO_COLOR=1", { NO_COLOR: "1", FORCE_COLOR: "1" }],
+	])("%s: the picker and the UI have no colour", async (_, env) => {
+		pane = openPane(["group", "add", "metrics"], copyExample(), 100, 30, env);
+		await pane.waitFor((s) => s.includes("metrics (M-of-N) choose any"));
+		expect(pane.styled()).not.toMatch(COLOUR);
+		pane.close();
+		pane = openPane(["ui"], copyExample(), 100, 30, env);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		expect(pane.styled()).not.toMatch(COLOUR);
+	});
+
+	it("--no-color does the same", async () => {
+		pane = openPane(["ui", "--no-color"], copyExample());
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		expect(pane.styled()).not.toMatch(COLOUR);
+	});
+
+	it.each([
+		["LC_ALL=C", { LC_ALL: "C" }],
+		["TERM=dumb", { TERM: "dumb" }],
+	])("%s: ASCII borders, markers and keys", async (_, env) => {
+		pane = openPane(["ui"], copyExample(), 100, 30, env);
+		const screen = await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		expect(screen).toMatch(/^[\x20-\x7e\n]*$/);
+		expect(screen).toContain("+---");
+		expect(screen).toContain("> ");
+	});
+});
+
 describe("cancelling is not an error", () => {
 	it.each([
 		["Escape", 1, "cancelled: nothing chosen; pyproject.toml was not changed"],
