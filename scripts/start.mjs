@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: opens the full-screen UI on the bundled example, or lists it when there is no terminal.
+// `npm start`: opens the full-screen UI on a scratch copy of the bundled example (or lists it when
+// there is no terminal). The copy lives in $TMPDIR/hpm-example and is made fresh on every start, so
+// picks and syncs never write into the checkout.
 import { spawnSync } from "node:child_process";
+import { cpSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const scratch = process.env.HPM_EXAMPLE_DIR ?? path.join(tmpdir(), "hpm-example");
+rmSync(scratch, { recursive: true, force: true });
+cpSync(path.join(root, "registry-examples"), scratch, {
+	recursive: true,
+	filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__|\.hpm[^\\/]*)$/.test(source),
+});
 const interactive = process.stdin.isTTY && process.stdout.isTTY;
 const args = interactive ? ["ui"] : ["list"];
 const env = { ...process.env };
 if (interactive) delete env.CI; // npm sets nothing here, but some shells export CI
+console.error(`the example: ${scratch} (a fresh copy; the checkout is never changed)`);
 const result = spawnSync(process.execPath, [path.join(root, "dist/hpm.js"), ...args], {
-	cwd: path.join(root, "registry-examples"),
+	cwd: scratch,
 	stdio: "inherit",
 	env,
 });

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedLines } from "../helpers/diff.js";
-import { BIN, CORPUS, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
+import { BIN, CORPUS, copyExample, EXAMPLE, hpm, ROOT, snapshot, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
 const noTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |node:internal|Error: /);
@@ -221,5 +221,28 @@ describe("hpm init", () => {
 		const file = hpm(["init", "--registry", "registry"], { cwd: dir, env: uvEnv() });
 		expect(file.code).toBe(2);
 		expect(file.stderr).toContain("is not a folder");
+	});
+});
+
+describe("npm start", () => {
+	it("runs on a fresh scratch copy of the example and never writes into the checkout", () => {
+		const checkout = snapshot(EXAMPLE);
+		const scratch = path.join(tempDir("hpm-start-"), "example");
+		const run = () =>
+			spawnSync(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
+				encoding: "utf8",
+				env: { ...process.env, HPM_EXAMPLE_DIR: scratch, NO_COLOR: "1" },
+			});
+		const first = run();
+		expect(first.status, first.stderr).toBe(0);
+		expect(first.stderr).toContain(`the example: ${scratch}`);
+		expect(first.stdout).toContain(`registry ${path.join(scratch, "registry")}`);
+		// a pick in the copy is gone on the next start
+		expect(hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: scratch }).code).toBe(0);
+		run();
+		expect(readFileSync(path.join(scratch, "pyproject.toml"), "utf8")).toBe(
+			readFileSync(path.join(EXAMPLE, "pyproject.toml"), "utf8"),
+		);
+		expect(snapshot(EXAMPLE)).toEqual(checkout);
 	});
 });
