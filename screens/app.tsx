@@ -6,7 +6,7 @@ import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
 import { choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
-import { BROWSER_KEYS, BrowserScreen } from "./browser-screen.js";
+import { BROWSER_KEYS, BrowserScreen, useBrowserStore } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
 import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
@@ -38,6 +38,8 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
+	// the browser's cursor and filter outlive a visit to check, sync or the wizard
+	const browser = useBrowserStore();
 	// undefined while loading; a string when the project cannot be opened
 	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
@@ -83,6 +85,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				height={height}
 				message={message}
 				active={!router.help}
+				store={browser}
 				onChoose={(group, option, how) => {
 					const choice =
 						how === "pick"

@@ -1,6 +1,6 @@
-import { Box, type Key, Text, useInput } from "ink";
+import { Box, type Key, Text } from "ink";
 import { ListView } from "../components/list-view.js";
-import { splitKeys } from "../components/split-keys.js";
+import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
 import { describeSource } from "../source/core/registry/describe.js";
@@ -32,11 +32,19 @@ export type BrowserProps = {
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
 	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit") => void;
 	readonly active: boolean;
+	/** The browser's state, kept by the caller so that the cursor is where it was on return. */
+	readonly store?: ReturnType<typeof useBrowserStore> | undefined;
 };
 
+/** The browser's state, to keep above the screen (the App does, across check and sync). */
+export function useBrowserStore() {
+	return useLatestReducer(browserReducer, initialBrowser);
+}
+
 /** Groups on the left, the focused group's options on the right, the focused package below. */
-export function BrowserScreen({ view, width, height, message, onChoose, onCommand, active }: BrowserProps) {
-	const [state, dispatch, latest] = useLatestReducer(browserReducer, initialBrowser);
+export function BrowserScreen({ view, width, height, message, onChoose, onCommand, active, store }: BrowserProps) {
+	const own = useBrowserStore();
+	const [state, dispatch, latest] = store ?? own;
 	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
 	const focusOf = (s: BrowserState) => {
 		const groups = visibleGroups(view.overview, s.filter, describe);
@@ -51,7 +59,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 	const listHeight = Math.max(3, height - detailsHeight - 5);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
 
-	const handle = (input: string, key: Partial<Key>) => {
+	const handle = (input: string, key: Partial<Key>): KeyOutcome => {
 		// read the newest state: several keys of one chunk arrive before the next render
 		const state = latest();
 		const { groups, group, options, option } = focusOf(state);
@@ -74,22 +82,16 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 		else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
 		else if (input === "/") dispatch({ type: "filter-start" });
 		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
-		else if (input === "c") onCommand("check");
-		else if (input === "s") onCommand("sync");
-		else if (input === "a") onCommand("add");
-		else if (input === "?") onCommand("help");
-		else if (input === "q") onCommand("quit");
-		else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
+		else if (input === "c" || input === "s" || input === "a" || input === "?" || input === "q") {
+			const command = ({ c: "check", s: "sync", a: "add", "?": "help", q: "quit" } as const)[input];
+			onCommand(command);
+			return "moved";
+		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
 		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
 			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
 		}
 	};
-	useInput(
-		(input, key) => {
-			for (const press of splitKeys(input, key)) handle(press.input, press.key);
-		},
-		{ isActive: active },
-	);
+	useKeys(handle, active);
 
 	const mark = (selected: boolean) =>
 		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
+import { useKeys } from "../components/use-keys.js";
 import { LogTail } from "../components/log-tail.js";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
@@ -29,19 +30,23 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
 export function OperationScreen({ kind, locator, cwd, interrupts, width, height, onBack, active }: OperationProps) {
 	const { state, start, cancel } = useOperation(kind, locator, cwd, interrupts);
-	useInput(
-		(input, key) => {
-			if (key.ctrl && input === "c") {
-				if (state.phase === "running") cancel();
-				else onBack();
-				return;
+	useKeys((input, key) => {
+		if (key.ctrl && input === "c") {
+			if (state.phase === "running") cancel();
+			else {
+				onBack();
+				return "moved";
 			}
-			if (state.phase === "running") return;
-			if (state.phase === "confirm" && (key.return || input === "y")) start();
-			else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) onBack();
-		},
-		{ isActive: active },
-	);
+			return undefined;
+		}
+		if (state.phase === "running") return undefined;
+		if (state.phase === "confirm" && (key.return || input === "y")) start();
+		else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) {
+			onBack();
+			return "moved";
+		}
+		return undefined;
+	}, active);
 	const title = kind === "check" ? "Check: does the selection resolve?" : "Sync: apply the selection with uv";
 	const planHeight = Math.min(8, Math.max(3, Math.floor(height / 3)));
 	return (

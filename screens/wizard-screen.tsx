@@ -1,6 +1,6 @@
-import { Box, type Key, Text, useInput } from "ink";
+import { Box, type Key, Text } from "ink";
 import { useMemo } from "react";
-import { splitKeys } from "../components/split-keys.js";
+import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
 import { manifestYaml, validateManifest } from "../source/core/registry/add-package.js";
@@ -10,6 +10,7 @@ import { glyphs } from "../components/glyphs.js";
 import {
 	answerStep,
 	currentStep,
+	fieldText,
 	givenSteps,
 	startWizard,
 	stepBack,
@@ -46,25 +47,28 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 	const go = (next: WizardState) =>
 		dispatch({
 			state: next,
-			text: currentStep(next, given)?.initial?.(next.values) ?? "",
+			text: fieldText(next, currentStep(next, given)),
 			choice: 0,
 			error: undefined,
 		});
 
 	// One handler, mounted with the screen, takes every key in order and reads the newest form:
 	// a field's own input hook would mount after its frame is drawn and lose keys typed at once.
-	const handle = (input: string, key: Partial<Key>) => {
+	const handle = (input: string, key: Partial<Key>): KeyOutcome => {
 		const { state, text, choice } = latest();
 		const step = currentStep(state, given);
 		if (key.ctrl && input === "c") {
 			onExit(undefined, true);
-			return;
+			return "moved";
 		}
 		if (key.escape) {
-			const previous = stepBack(state);
+			const previous = stepBack(state, step && !step.choices ? { step: step.id, text } : undefined);
 			if (previous) go(previous);
-			else onExit(undefined);
-			return;
+			else {
+				onExit(undefined);
+				return "moved";
+			}
+			return undefined;
 		}
 		if (!step) {
 			if (key.return)
@@ -91,12 +95,7 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 		else if (input && !key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.tab)
 			dispatch({ text: text + input });
 	};
-	useInput(
-		(input, key) => {
-			for (const press of splitKeys(input, key)) handle(press.input, press.key);
-		},
-		{ isActive: active },
-	);
+	useKeys(handle, active);
 
 	const typedProblem = step?.validate && !step.choices && text ? step.validate(text, state.values, env) : undefined;
 	return (

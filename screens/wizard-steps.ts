@@ -30,11 +30,13 @@ export type WizardState = {
 	readonly values: PackageDraft;
 	readonly answered: readonly string[];
 	readonly history: readonly { readonly values: PackageDraft; readonly answered: readonly string[] }[];
+	/** What was typed at each step, kept when stepping back so that nothing typed is lost. */
+	readonly typed: Readonly<Record<string, string>>;
 };
 
 export function startWizard(flags: Partial<PackageInput>): WizardState {
 	const type = flags.type ?? (flags.path !== undefined ? "local" : flags.url !== undefined ? "git" : undefined);
-	return { values: { editable: false, force: false, ...flags, type }, answered: [], history: [] };
+	return { values: { editable: false, force: false, ...flags, type }, answered: [], history: [], typed: {} };
 }
 
 /** The next question, or undefined when everything is answered (the summary). */
@@ -48,13 +50,21 @@ export function answerStep(state: WizardState, step: WizardStep, text: string, e
 		values,
 		answered: [...state.answered, step.id],
 		history: [...state.history, { values: state.values, answered: state.answered }],
+		typed: { ...state.typed, [step.id]: text },
 	};
 }
 
 /** One step back, or undefined at the first step (Esc then leaves the wizard). */
-export function stepBack(state: WizardState): WizardState | undefined {
+export function stepBack(state: WizardState, typing?: { step: string; text: string }): WizardState | undefined {
 	const previous = state.history.at(-1);
-	return previous ? { ...previous, history: state.history.slice(0, -1) } : undefined;
+	const typed = typing ? { ...state.typed, [typing.step]: typing.text } : state.typed;
+	return previous ? { ...previous, history: state.history.slice(0, -1), typed } : undefined;
+}
+
+/** The text a step's field starts with: what was typed there before, else the step's default. */
+export function fieldText(state: WizardState, step: WizardStep | undefined): string {
+	if (!step) return "";
+	return state.typed[step.id] ?? step.initial?.(state.values) ?? "";
 }
 
 /** The answers as the typed inputs `hpm registry add` takes. */

@@ -9,6 +9,8 @@ export type Pane = {
 	/** Named keys (Enter, Tab, Down, Space, Escape, C-c) or, with literal, text typed as is. */
 	keys(...keys: string[]): void;
 	type(text: string): void;
+	/** Keys sent in one write, as fast typing, a paste or a held key delivers them. */
+	burst(...keys: string[]): void;
 	screen(): string;
 	/** The screen with its colours and styles as escape sequences. */
 	styled(): string;
@@ -42,6 +44,9 @@ export function openPane(
 				tmux("send-keys", "-t", name, key);
 				execFileSync("sleep", ["0.05"]);
 			}
+		},
+		burst: (...keys) => {
+			tmux("send-keys", "-t", name, ...keys);
 		},
 		type: (text) => {
 			tmux("send-keys", "-t", name, "-l", text);

@@ -107,6 +107,58 @@ describe("hpm ui in a real terminal", () => {
 	});
 });
 
+describe("keys that arrive together act one by one, each on the screen the previous one left", () => {
+	it("c + Enter in one write runs the check; the cursor was on an unpicked option and nothing is written", async () => {
+		const dir = copyExample();
+		const before = readFileSync(path.join(dir, "pyproject.toml"));
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		// the cursor on an option that is not picked: Enter here would switch the group
+		pane.keys("Tab", "Down");
+		await pane.waitFor((s) => /❯ \( \) vlm-adapter-deepseek/.test(s));
+		pane.burst("c", "Enter");
+		const screen = await pane.waitFor((s) => s.includes("ok: the selection resolves"), 60_000);
+		expect(screen).toContain("Check: does the selection resolve?");
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before);
+		// Esc back: the cursor is where it was
+		pane.keys("Escape");
+		await pane.waitFor((s) => /❯ \( \) vlm-adapter-deepseek/.test(s));
+	});
+
+	it("s + Enter in one write runs the sync", async () => {
+		const dir = copyExample();
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N pending"));
+		pane.burst("s", "Enter");
+		await pane.waitFor((s) => s.includes("synced: pyproject.toml, uv.lock and .venv match the selection"), 60_000);
+		expect(deps(dir)).toEqual(["metric-bleu", "vlm-adapter-qwen"]);
+	});
+
+	it("in the wizard: Down + Enter, two Backspaces and a paste, each in one write", async () => {
+		const dir = copyExample();
+		writePackage(path.join(dir, "packages/metric_meteor"), "metric-meteor", "0.2.0");
+		pane = openPane(["registry", "add"], dir);
+		await pane.waitFor((s) => s.includes("Where does the package come from?"));
+		// Down + Enter: the second choice (a git repository), not the first
+		pane.burst("Down", "Enter");
+		await pane.waitFor((s) => s.includes("Git URL"));
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("Where does the package come from?"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Folder holding the package"));
+		// a paste arrives as one write; two Backspaces in one write delete two characters
+		pane.burst("-l", "packages/metric_meteorXY");
+		await pane.waitFor((s) => s.includes("› packages/metric_meteorXY"));
+		pane.burst("BSpace", "BSpace");
+		await pane.waitFor((s) => s.includes("› packages/metric_meteor") && !s.includes("meteorX"));
+		// Esc to the previous field and back keeps what was typed
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("Where does the package come from?"));
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("› packages/metric_meteor") && !s.includes("meteorX"));
+	});
+});
+
 describe("colour and characters follow the terminal", () => {
 	const COLOUR = /\u001b\[[0-9;]*3[0-9]m|\u001b\[[0-9;]*38;/;
 

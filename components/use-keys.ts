@@ -1,0 +1,54 @@
+import { type Key, useInput } from "ink";
+import { useEffect, useLayoutEffect, useRef } from "react";
+import { type KeyPress, splitKeys } from "./split-keys.js";
+
+/**
+ * Keys that arrived in one chunk after a key that changed the screen: they belong to the screen
+ * that key opened, which takes them when it becomes active. One UI runs per process.
+ */
+let pending: KeyPress[] = [];
+
+/** What a handler says after a key: `moved` when the key opened or closed a screen. */
+export type KeyOutcome = "moved" | undefined;
+
+/**
+ * The one way a screen receives keys: one at a time and in order, each acting on the state the
+ * previous one left (handlers read their newest state). When a key moves to another screen, the
+ * rest of its chunk waits for that screen (`c` + Enter typed at once runs the check; it does not
+ * pick an option on the screen being left).
+ */
+export function useKeys(handle: (input: string, key: Partial<Key>) => KeyOutcome, active: boolean): void {
+	const handler = useRef(handle);
+	// the newest handler, set as soon as React commits the render that made it
+	useLayoutEffect(() => {
+		handler.current = handle;
+	});
+	// after a key that moved, this screen is on its way out: what still arrives (Ink hands an
+	// escape sequence and the text after it as separate events) waits for the next screen
+	const moved = useRef(false);
+	const run = (presses: readonly KeyPress[]) => {
+		for (let index = 0; index < presses.length; index++) {
+			const press = presses[index];
+			if (!press) continue;
+			if (moved.current) {
+				pending = [...pending, ...presses.slice(index)];
+				return;
+			}
+			if (handler.current(press.input, press.key) === "moved") moved.current = true;
+		}
+	};
+	useInput((input, key) => run(splitKeys(input, key)), { isActive: active });
+	useEffect(() => {
+		if (!active) return;
+		moved.current = false;
+		if (pending.length === 0) return;
+		const waiting = pending;
+		pending = [];
+		run(waiting);
+	}, [active]);
+}
+
+/** Drops keys nobody will take (the UI is closing). */
+export function dropPendingKeys(): void {
+	pending = [];
+}
