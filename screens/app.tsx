@@ -12,6 +12,7 @@ import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
 import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
+import { HpmError } from "../source/core/errors.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
 import { glyphs } from "../components/glyphs.js";
@@ -64,7 +65,9 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	useInput((input, key) => {
 		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
 		else if (key.ctrl && input === "c" && route.screen !== "operation") exit(interrupted());
-		else if (typeof view === "string" && (input === "q" || key.escape)) exit();
+		// a project the UI cannot open ends hpm ui as an error (exit 2), its reason printed again
+		else if (typeof view === "string" && (input === "q" || key.escape))
+			exit(new HpmError("ui-cannot-open", `hpm ui cannot open this project: ${view}`));
 	});
 
 	if (view === undefined) return <Text dimColor>loading the registry{glyphs.ellipsis}</Text>;

@@ -54,11 +54,12 @@ export function Picker({
 			<ListView
 				items={request.options}
 				selected={index}
-				height={Math.min(request.options.length, 15)}
+				// the title, the list's "1-3 of N" line and the key bar must fit too, in any terminal
+				height={Math.max(1, Math.min(request.options.length, 15, (process.stdout.rows || 24) - 4))}
 				focused
 				itemKey={(o) => o.name}
 				renderItem={(o) => (
-					<Text>
+					<Text wrap="truncate-end">
 						{multi ? (marked.includes(o.name) ? "[x] " : "[ ] ") : request.selected.includes(o.name) ? "(*) " : "( ) "}
 						{o.name} <Text dimColor>{o.description}</Text>
 					</Text>

@@ -3,18 +3,33 @@
 // there is no terminal). The copy lives in $TMPDIR/hpm-example and is made fresh on every start, so
 // picks and syncs never write into the checkout.
 import { spawnSync } from "node:child_process";
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const scratch = process.env.HPM_EXAMPLE_DIR ?? path.join(tmpdir(), "hpm-example");
-rmSync(scratch, { recursive: true, force: true });
+const scratch = path.resolve(process.env.HPM_EXAMPLE_DIR || path.join(tmpdir(), "hpm-example"));
+// only a copy this script made (it carries MARKER) or an empty folder is ever replaced
+const MARKER = ".hpm-example-copy";
+if (existsSync(scratch)) {
+	const entries = readdirSync(scratch);
+	if (entries.length > 0 && !entries.includes(MARKER)) {
+		console.error(
+			`${scratch} holds files that are not a copy of the example; npm start replaces only its own copies.\nChoose another folder: HPM_EXAMPLE_DIR=/some/new/folder npm start`,
+		);
+		process.exit(2);
+	}
+	rmSync(scratch, { recursive: true, force: true });
+}
 cpSync(path.join(root, "registry-examples"), scratch, {
 	recursive: true,
 	filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__|\.hpm[^\\/]*)$/.test(source),
 });
+writeFileSync(
+	path.join(scratch, MARKER),
+	"a copy of registry-examples made by npm start; it is replaced on every start\n",
+);
 const interactive = process.stdin.isTTY && process.stdout.isTTY;
 const args = interactive ? ["ui"] : ["list"];
 const env = { ...process.env };

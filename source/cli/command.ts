@@ -31,7 +31,7 @@ export const MODE_FLAG = {
 	type: "string",
 	short: "m",
 	value: "MODE",
-	help: "use each package's source for this mode (prod, dev, …); default: [tool.hpm] mode, else prod",
+	help: "use each package's source for this mode (prod, dev, ...); default: [tool.hpm] mode, else prod",
 } as const satisfies InputSpecs[string];
 
 /** What a command's `run` gets: typed flags, where to write, and the ports the entry point chose. */
@@ -60,6 +60,8 @@ export type Command<F extends InputSpecs> = {
 	readonly args: readonly string[];
 	/** Positional arguments that may be left out, after `args`. */
 	readonly optionalArgs?: readonly string[];
+	/** More positional arguments than declared reach `run`, which says what they should have been. */
+	readonly extraArgs?: true;
 	readonly flags: F;
 	/** Writes the project: it finishes a killed hpm's change first; the others only report one. */
 	readonly writes?: true;

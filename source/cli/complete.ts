@@ -25,6 +25,9 @@ export async function completions(words: readonly string[], cwd: string): Promis
 		} else index += 1;
 	}
 	if (index > before.length) return [FILES];
+	// `hpm help WORDS`: only command words follow
+	const helping = before[index] === "help";
+	if (helping) index += 1;
 	// the command words typed so far
 	const typed: string[] = [];
 	while (index < before.length) {
@@ -36,12 +39,13 @@ export async function completions(words: readonly string[], cwd: string): Promis
 	}
 	const name = typed.join(" ");
 	const entry = COMMANDS[name];
+	if (helping && (entry || index < before.length)) return [];
 	if (!entry) {
 		if (current.startsWith("-")) return flagWords(COMMON_FLAGS);
 		// the next command word
 		const prefix = typed.length > 0 ? `${name} ` : "";
 		const next = names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length).split(" ")[0] ?? "");
-		return unique(typed.length === 0 ? [...next, "help"] : next);
+		return unique(typed.length === 0 && !helping ? [...next, "help"] : next);
 	}
 	const command = (await entry.load()).default;
 	const flags: InputSpecs = { ...COMMON_FLAGS, ...command.flags };
@@ -56,6 +60,12 @@ export async function completions(words: readonly string[], cwd: string): Promis
 			if (flagName === "project") locator.project = rest[i + 1];
 			i += 1;
 		}
+	}
+	// `--flag=VALUE` typed as one word: its values, each with the flag in front
+	const joined = /^--([\w-]+)=/.exec(current);
+	if (joined?.[1] !== undefined && flags[joined[1]]?.type === "string") {
+		const values = await valueWords(joined[1], name, rest, locator, cwd);
+		return values[0] === FILES ? values : values.map((value) => `--${joined[1]}=${value}`);
 	}
 	const previous = before.at(-1) ?? "";
 	const valueOf = specOf(previous, flags)?.type === "string" && rest.length > 0 ? specName(previous, flags) : undefined;
@@ -103,6 +113,7 @@ async function valueWords(
 ): Promise<string[]> {
 	if (["registry", "project", "path", "manifest"].includes(flag)) return [FILES];
 	if (flag === "strategy") return ["1-of-N", "M-of-N"];
+	if (flag === "type") return ["local", "git"];
 	const registry = await registryOf(locator, cwd);
 	if (!registry) return [];
 	if (flag === "mode") return modes(registry);

@@ -9,14 +9,24 @@ export function completionScript(shell: string): string | undefined {
 		case "bash":
 			return `# hpm completion for bash: eval "$(hpm completion bash)" in ~/.bashrc
 _hpm_complete() {
-  local cur=\${COMP_WORDS[COMP_CWORD]}
+  # the words as typed up to the cursor (COMP_WORDS would split --flag=value at the =)
+  local line=\${COMP_LINE:0:COMP_POINT}
+  local -a words
+  read -ra words <<< "$line"
+  [[ "$line" =~ [[:space:]]$ ]] && words+=("")
+  local cur=\${words[\${#words[@]}-1]}
   local IFS=$'\\n'
-  local words
-  words=$(hpm __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
-  if [[ "$words" == ${FILES} ]]; then
-    COMPREPLY=($(compgen -f -- "$cur"))
-  else
-    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  local out
+  out=$(hpm __complete "\${words[@]:1}" 2>/dev/null)
+  if [[ "$out" == ${FILES} ]]; then
+    COMPREPLY=($(compgen -f -- "\${cur#*=}"))
+    return
+  fi
+  COMPREPLY=($(compgen -W "$out" -- "$cur"))
+  # bash replaces only what follows the = of --flag=value
+  if [[ "$cur" == --*=* && "$COMP_WORDBREAKS" == *=* ]]; then
+    local prefix="\${cur%%=*}="
+    COMPREPLY=("\${COMPREPLY[@]#"$prefix"}")
   fi
 }
 complete -o default -F _hpm_complete hpm

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { HpmError } from "../core/errors.js";
+import { closest } from "../core/names.js";
 import { type InputSpecs, type InputValues, inputValues } from "../core/inputs.js";
 
 export type Parsed<S extends InputSpecs> = { readonly values: InputValues<S>; readonly positionals: string[] };
@@ -20,16 +21,39 @@ export function parseFlags<S extends InputSpecs>(argv: readonly string[], specs:
 	try {
 		parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
 	} catch (error) {
-		const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
-		throw new HpmError(
-			"usage",
-			message.replace(/\. To specify a positional argument.*$/, "").replace(/^Unknown option/, "unknown flag"),
-			{
-				hint: `flags: ${Object.entries(specs)
-					.map(([name, spec]) => `--${name}${spec.short ? `/-${spec.short}` : ""}`)
-					.join(", ")}`,
-			},
-		);
+		throw usageError(error, specs);
 	}
 	return { values: inputValues(specs, parsed.values), positionals: parsed.positionals };
+}
+
+/** parseArgs' error as one line a person understands, with the flag meant when it was misspelt. */
+function usageError(error: unknown, specs: InputSpecs): HpmError {
+	const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+	const all = `flags: ${Object.entries(specs)
+		.map(([name, spec]) => `--${name}${spec.short ? `/-${spec.short}` : ""}`)
+		.join(", ")}`;
+	const named = /Option '(?:-\w, )?(--[\w-]+)/.exec(message)?.[1];
+	if (/argument missing/.test(message) && named)
+		return new HpmError("usage", `${named} needs a value`, {
+			hint: `${named} ${specOf(named, specs)?.value ?? "VALUE"}`,
+		});
+	if (/argument is ambiguous/.test(message) && named)
+		return new HpmError("usage", `${named} needs a value, and the word after it is a flag`, {
+			hint: `give the value (${named} ${specOf(named, specs)?.value ?? "VALUE"}); a value that starts with "-" is written ${named}=-VALUE`,
+		});
+	if (/does not take an argument/.test(message) && named)
+		return new HpmError("usage", `${named} takes no value`, { hint: `write ${named} alone` });
+	const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+	if (unknown) {
+		const names = Object.keys(specs).map((name) => `--${name}`);
+		const guess = unknown.startsWith("--") ? closest(unknown, names) : undefined;
+		return new HpmError("usage", `unknown flag '${unknown}'`, {
+			hint: guess ? `did you mean ${guess}? (${all})` : all,
+		});
+	}
+	return new HpmError("usage", message.replace(/\. To specify a positional argument.*$/, ""), { hint: all });
+}
+
+function specOf(flag: string, specs: InputSpecs) {
+	return specs[flag.replace(/^--/, "")];
 }

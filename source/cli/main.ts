@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import nodeModule from "node:module";
-import { COMMON_FLAGS, commandHelp, flagSection, VERSION_FLAG } from "./command.js";
+import { type Command, COMMON_FLAGS, commandHelp, flagSection, VERSION_FLAG } from "./command.js";
+import type { InputSpecs } from "../core/inputs.js";
 import { COMMANDS } from "./commands/index.js";
 import { HpmError } from "../core/errors.js";
 import type { LockHooks } from "../core/project/lock.js";
@@ -18,7 +19,7 @@ function mainHelp(): string {
 	const entries = Object.values(COMMANDS);
 	const width = Math.max(...entries.map((c) => c.synopsis.length));
 	const commands = entries.map((c) => `    ${c.synopsis.padEnd(width)}  ${c.summary}`).join("\n");
-	return `hpm — compose Python projects from interchangeable components, on top of uv
+	return `hpm - compose Python projects from interchangeable components, on top of uv
 
   Usage
     hpm <command> [options]
@@ -30,7 +31,8 @@ ${commands}
 
 ${flagSection("Options for every command (before or after the command)", { ...COMMON_FLAGS, version: VERSION_FLAG })}
 
-  Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error.`;
+  Exit codes: 0 ok, 1 a check found a problem, uv failed or you cancelled, 2 usage or input error,
+  130 / 143 interrupted (Ctrl-C / SIGTERM).`;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -61,20 +63,20 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 }
 
-/** The command line with each of `extra`'s words given as `--option WORD` instead, quoted for a shell. */
-function correctedCommand(name: string, args: readonly string[], extra: readonly string[]): string {
-	const pending = [...extra];
-	const words = [...args].reverse().map((arg) => {
-		const at = pending.lastIndexOf(arg);
-		if (at === -1) return shellQuote(arg);
-		pending.splice(at, 1);
-		return `--option ${shellQuote(arg)}`;
-	});
-	return `hpm ${name} ${words.reverse().join(" ")}`;
-}
-
-function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+/** A command's help: text, or with --json its usage, description and every flag. */
+function printHelp(output: Output, command: Command<InputSpecs>): void {
+	if (!output.json) {
+		output.out(commandHelp(command));
+		return;
+	}
+	const specs: InputSpecs = { ...command.flags, ...COMMON_FLAGS };
+	const flags = Object.entries(specs).map(([name, spec]) => ({
+		name: `--${name}`,
+		...(spec.short ? { short: `-${spec.short}` } : {}),
+		...(spec.value ? { value: spec.value } : {}),
+		help: spec.help,
+	}));
+	output.data({ usage: command.usage, description: command.description, flags });
 }
 
 /** `hpm group --help`: the commands under a group's words, with what each does. */
@@ -104,17 +106,28 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	const where = route(argv, names);
 	switch (where.kind) {
 		case "version":
-			output.out(HPM_VERSION);
+			if (output.json) output.data({ version: HPM_VERSION });
+			else output.out(HPM_VERSION);
 			return 0;
 		case "main-help":
-			output.out(mainHelp());
+			if (output.json) {
+				if (where.exitCode !== 0)
+					throw new HpmError("usage", "no command given", { hint: "`hpm help` lists every command" });
+				output.data({
+					commands: Object.entries(COMMANDS).map(([name, c]) => ({ name, synopsis: c.synopsis, summary: c.summary })),
+				});
+			} else output.out(mainHelp());
 			return where.exitCode;
 		case "group-help":
-			output.out(groupHelp(where.prefix, names));
+			if (output.json)
+				output.data({
+					commands: children(where.prefix, names).map((name) => ({ name, summary: COMMANDS[name]?.summary ?? "" })),
+				});
+			else output.out(groupHelp(where.prefix, names));
 			return 0;
 		case "help": {
 			const entry = COMMANDS[where.name ?? ""];
-			if (entry) output.out(commandHelp((await entry.load()).default));
+			if (entry) printHelp(output, (await entry.load()).default);
 			return 0;
 		}
 		case "command":
@@ -133,33 +146,34 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	});
 	const flags = parsed.values;
 	if (flags.help) {
-		output.out(commandHelp(command));
+		printHelp(output, command);
 		return 0;
 	}
 	if (!ownVersion && (parsed.values as { version?: boolean }).version === true) {
-		output.out(HPM_VERSION);
+		if (output.json) output.data({ version: HPM_VERSION });
+		else output.out(HPM_VERSION);
 		return 0;
 	}
 	const optional = command.optionalArgs ?? [];
 	const count = parsed.positionals.length;
-	if (count < command.args.length || count > command.args.length + optional.length) {
+	if (count < command.args.length || (count > command.args.length + optional.length && !command.extraArgs)) {
 		const names = [...command.args, ...optional.map((a) => `[${a}]`)];
 		const expected = names.length === 0 ? "no arguments" : names.join(" ");
 		const got = parsed.positionals.length ? parsed.positionals.map((a) => JSON.stringify(a)).join(" ") : "none";
-		// an option given as a word (`hpm group add inference qwen`): the command as it was meant
-		const extra = parsed.positionals.slice(command.args.length + optional.length);
-		const meant =
-			"option" in command.flags && count > command.args.length && extra.length > 0
-				? correctedCommand(name, where.args, extra)
-				: undefined;
 		throw new HpmError("usage", `hpm ${name} takes ${expected}, got ${got}`, {
-			hint: meant ? `options are given with --option: ${meant}` : `usage: ${command.usage}`,
+			hint: `usage: ${command.usage}`,
 		});
+	}
+	for (const [name, value] of [
+		["registry", flags.registry],
+		["project", flags.project],
+	] as const) {
+		if (value === "") throw new HpmError("usage", `--${name} needs a folder, got an empty value`);
 	}
 	const locator = { registry: flags.registry, project: flags.project };
 	const cwd = process.cwd();
 	const hooks: LockHooks = {
-		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})…`),
+		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})...`),
 		onRecovered: (message) => output.err(`hpm: ${message}`),
 		onNotice: (message) => output.err(`hpm: ${message}`),
 	};

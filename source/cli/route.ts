@@ -25,10 +25,17 @@ export function route(argv: readonly string[], names: readonly string[]): Route 
 	let index = 0;
 	while (index < argv.length) {
 		const token = argv[index] ?? "";
-		if (!token.startsWith("-") || token === "-" || token === "--") break;
+		if (token === "--") {
+			// the end of the flags: what follows are the command's words
+			index += 1;
+			break;
+		}
+		if (!token.startsWith("-") || token === "-") break;
 		const bare = token.includes("=") ? token.slice(0, token.indexOf("=")) : token;
 		if (VALUE_GLOBALS.has(bare)) {
 			const joined = token.includes("=");
+			if (!joined && index + 1 >= argv.length)
+				throw new HpmError("usage", `${token} needs a value`, { hint: `${token} DIR, before or after the command` });
 			globals.push(...(joined ? [token] : argv.slice(index, index + 2)));
 			index += joined ? 1 : 2;
 			continue;

@@ -33,7 +33,7 @@ const offered = {
 	bash: (cwd: string, words: readonly string[]) =>
 		shell(
 			"bash",
-			`eval "$(hpm completion bash)"; COMP_WORDS=(hpm ${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}; _hpm_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+			`eval "$(hpm completion bash)"; COMP_LINE='hpm ${words.join(" ")}'; COMP_POINT=\${#COMP_LINE}; COMP_WORDS=(hpm ${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}; _hpm_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
 			cwd,
 		),
 	zsh: (cwd: string, words: readonly string[]) =>
@@ -66,6 +66,13 @@ describe.each(["bash", "zsh", "fish"] as const)("hpm completion %s, run by the r
 		expect(complete(["sync", "--dr"])).toEqual(["--dry-run"]);
 		expect(complete(["show", "vlm-adapter-q"])).toEqual(["vlm-adapter-qwen"]);
 		expect(complete(["completion", ""])).toEqual(["bash", "fish", "zsh"]);
+		expect(complete(["help", "group", ""])).toEqual(["add", "remove"]);
+		expect(complete(["registry", "add", "--type", ""])).toEqual(["git", "local"]);
+		expect(complete(["--registry=registry", "mode", ""])).toEqual(["dev", "prod"]);
+		// --flag=VALUE as one word: bash completes what follows the =, zsh and fish the whole word
+		expect(complete(["group", "add", "inference", "--option=vlm-adapter-q"])).toEqual([
+			name === "bash" ? "vlm-adapter-qwen" : "--option=vlm-adapter-qwen",
+		]);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { changedLines } from "../helpers/diff.js";
@@ -103,6 +103,32 @@ describe("commands and help", () => {
 	});
 });
 
+describe("--json means JSON, always; flags explained when wrong", () => {
+	it.each([
+		[["--json"]],
+		[["--json", "--version"]],
+		[["--json", "help"]],
+		[["group", "add", "--json", "--help"]],
+		[["--json", "-r"]],
+		[["--json", "group", "--help"]],
+	])("hpm %j prints one JSON document", (args) => {
+		const result = hpm(args, { cwd: copyExample() });
+		expect(() => JSON.parse(result.stdout), result.stdout).not.toThrow();
+	});
+
+	it("missing values, misspelt flags and a leading -- are said plainly", () => {
+		const dir = copyExample();
+		expect(hpm(["sync", "--mode"], { cwd: dir }).stderr).toBe("error: --mode needs a value\nhint: --mode MODE\n");
+		expect(hpm(["sync", "--dryrun"], { cwd: dir }).stderr).toContain("hint: did you mean --dry-run?");
+		expect(hpm(["-r"], { cwd: dir }).stderr).toContain("error: -r needs a value");
+		expect(hpm(["-r", "", "list"], { cwd: dir }).stderr).toContain("--registry needs a folder, got an empty value");
+		expect(hpm(["--", "list"], { cwd: dir }).code).toBe(0);
+		expect(hpm(["mode", "devv"], { cwd: dir }).stderr).toContain('did you mean "dev"?');
+		// help text is plain ASCII
+		expect(hpm(["help"], { cwd: dir }).stdout).toMatch(/^[\x20-\x7e\n]*$/);
+	});
+});
+
 describe("broken pipes", () => {
 	it.each([["list"], ["search", "metric"], ["show", "metrics"], ["check"], ["registry", "lint"]])(
 		"hpm %s | head -1: quiet, exit 141 or 0, no temp folder left",
@@ -129,8 +155,18 @@ describe("friendly mistakes", () => {
 		const before = snapshot(dir);
 		const word = hpm(["group", "add", "metrics", "metric-rouge"], { cwd: dir });
 		expect(word.code).toBe(2);
-		expect(word.stderr).toContain(
-			"hint: options are given with --option: hpm group add metrics --option metric-rouge\n",
+		expect(word.stderr).toBe(
+			"error: options are given with --option, not as words (metric-rouge)\nhint: hpm group add metrics --option metric-rouge\n",
+		);
+		// checked against the registry: the closest option, one option in a 1-of-N group
+		expect(hpm(["group", "add", "inference", "deepseek"], { cwd: dir }).stderr).toContain(
+			"hint: the options of inference: vlm-adapter-qwen, vlm-adapter-deepseek",
+		);
+		expect(
+			hpm(["group", "add", "inference", "vlm-adapter-qwen", "vlm-adapter-deepseek"], { cwd: dir }).stderr,
+		).toContain("hint: inference is 1-of-N: choose one");
+		expect(hpm(["group", "add", "metrics", "-o", "metric-bleu", "--", "metric-rouge"], { cwd: dir }).stderr).toContain(
+			"hint: hpm group add metrics --option metric-bleu --option metric-rouge\n",
 		);
 		expect(snapshot(dir)).toEqual(before);
 		const commas = hpm(["group", "add", "metrics", "--option", "metric-bleu,metric-rouge"], { cwd: dir });
@@ -211,6 +247,33 @@ describe("hpm init", () => {
 		expect(existsSync(path.join(dir, "registry/groups"))).toBe(true);
 	});
 
+	it("checks everything before writing anything; never replaces a recorded registry", () => {
+		const dir = tempDir("hpm-init-check-");
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, '[project]\nname = "x"\nversion = "1"\n');
+		writeFileSync(path.join(dir, "regfile"), "");
+		mkdirSync(path.join(dir, "reg2"));
+		writeFileSync(path.join(dir, "reg2/packages"), "");
+		for (const registry of ["regfile", "reg2", ""]) {
+			const before = snapshot(dir);
+			const result = hpm(["init", "--registry", registry], { cwd: dir, env: uvEnv() });
+			expect(result.code, registry).toBe(2);
+			expect(snapshot(dir)).toEqual(before);
+		}
+		expect(hpm(["init", "--registry", "reg"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const text = readFileSync(file, "utf8");
+		const other = hpm(["init", "--registry", "other"], { cwd: dir, env: uvEnv() });
+		expect(other.code).toBe(2);
+		expect(other.stderr).toContain("[tool.hpm] registry already names");
+		expect(readFileSync(file, "utf8")).toBe(text);
+		// a pyproject.toml without [project]
+		const bare = tempDir("hpm-init-bare-");
+		writeFileSync(path.join(bare, "pyproject.toml"), "[tool.ruff]\nline-length = 100\n");
+		const noProject = hpm(["init"], { cwd: bare, env: uvEnv() });
+		expect(noProject.code).toBe(2);
+		expect(noProject.stderr).toContain("has no [project] table");
+	});
+
 	it("refuses a registry URL (for now) and a file where the registry's folders go", () => {
 		const dir = tempDir("hpm-init-bad-");
 		const url = hpm(["init", "--registry", "git+https://example.com/reg.git"], { cwd: dir, env: uvEnv() });
@@ -244,5 +307,17 @@ describe("npm start", () => {
 			readFileSync(path.join(EXAMPLE, "pyproject.toml"), "utf8"),
 		);
 		expect(snapshot(EXAMPLE)).toEqual(checkout);
+	});
+
+	it("never replaces a folder that is not its own copy", () => {
+		const mine = tempDir("hpm-start-mine-");
+		writeFileSync(path.join(mine, "thesis.txt"), "years of work");
+		const result = spawnSync(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
+			encoding: "utf8",
+			env: { ...process.env, HPM_EXAMPLE_DIR: mine },
+		});
+		expect(result.status).toBe(2);
+		expect(result.stderr).toContain("holds files that are not a copy of the example");
+		expect(readdirSync(mine)).toEqual(["thesis.txt"]);
 	});
 });

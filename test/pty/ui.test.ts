@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { afterEach, describe, expect, it } from "vitest";
-import { copyExample, hpm } from "../helpers/run.js";
+import { copyExample, hpm, tempDir } from "../helpers/run.js";
 import { openPane, type Pane } from "../helpers/tmux.js";
 import { installed, slowPackage, uvEnv, writePackage } from "../helpers/uv.js";
 
@@ -201,6 +201,16 @@ describe("colour and characters follow the terminal", () => {
 });
 
 describe("cancelling is not an error", () => {
+	it("hpm ui where it cannot open a project: the reason, q, exit 2", async () => {
+		const dir = tempDir("hpm-ui-nowhere-");
+		pane = openPane(["ui"], dir);
+		await pane.waitFor((s) => s.includes("hpm ui cannot open this project"));
+		pane.keys("q");
+		const screen = await pane.waitFor((s) => s.includes("HPM_EXIT="));
+		expect(screen).toContain("error: hpm ui cannot open this project: no pyproject.toml");
+		expect(screen).toContain("HPM_EXIT=2");
+	});
+
 	it.each([
 		["Escape", 1, "cancelled: nothing chosen; pyproject.toml was not changed"],
 		["C-c", 130, "interrupted; pyproject.toml was not changed"],

@@ -1,5 +1,7 @@
 import { choose, optionsQuestion } from "../../core/operations/choose.js";
+import type { Locator } from "../../core/context.js";
 import { HpmError } from "../../core/errors.js";
+import { closest, normalizeName } from "../../core/names.js";
 import { defineCommand } from "../command.js";
 import { printChoice } from "../print-choice.js";
 
@@ -9,6 +11,7 @@ export default defineCommand({
 		"1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.\nWithout --option on a terminal, a picker asks.",
 	writes: true,
 	args: ["GROUP"],
+	extraArgs: true,
 	flags: {
 		option: {
 			type: "string",
@@ -20,6 +23,7 @@ export default defineCommand({
 	},
 	run: async ({ locator, cwd, output, args, flags, prompter, hooks }) => {
 		const group = args[0] ?? "";
+		if (args.length > 1) throw await optionsAsWords(locator, cwd, group, args.slice(1), flags.option);
 		// `--option a,b` is `--option a --option b` (a package name never holds a comma)
 		const options = flags.option.flatMap((value) => value.split(",")).map((value) => value.trim());
 		if (options.some((value) => value === ""))
@@ -48,3 +52,33 @@ export default defineCommand({
 		return printChoice(output, await choose(locator, cwd, choice, hooks));
 	},
 });
+
+/**
+ * `hpm group add inference qwen`: options given as words. The error names the command that was
+ * meant, checked against the registry: the group's real name, each option's (or the closest), one
+ * option for a 1-of-N group.
+ */
+async function optionsAsWords(
+	locator: Locator,
+	cwd: string,
+	group: string,
+	words: readonly string[],
+	given: readonly string[],
+): Promise<HpmError> {
+	const question = await optionsQuestion(locator, cwd, group); // an unknown group says so, with the closest
+	const names = question.options.map((o) => o.name);
+	const meant = [...given, ...words]
+		.flatMap((word) => word.split(","))
+		.map((word) => {
+			const exact = names.find((name) => normalizeName(name) === normalizeName(word));
+			return exact ?? closest(word, names);
+		});
+	const known = meant.filter((name): name is string => name !== undefined);
+	const hint =
+		known.length === 0 || known.length < meant.length
+			? `the options of ${question.group}: ${names.join(", ")}`
+			: question.strategy === "1-of-N" && known.length > 1
+				? `${question.group} is 1-of-N: choose one, e.g. hpm group add ${question.group} --option ${known[0]}`
+				: `hpm group add ${question.group} ${known.map((name) => `--option ${name}`).join(" ")}`;
+	return new HpmError("usage", `options are given with --option, not as words (${words.join(" ")})`, { hint });
+}

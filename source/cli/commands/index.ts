@@ -35,7 +35,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 	},
 	mode: {
 		synopsis: "mode [MODE]",
-		summary: "show or record the project's mode (prod, dev, …)",
+		summary: "show or record the project's mode (prod, dev, ...)",
 		load: () => import("./mode.js"),
 	},
 	check: {

@@ -15,7 +15,7 @@ export default defineCommand({
 			type: "string",
 			short: "r",
 			value: "DIR",
-			help: "create an empty registry in DIR (relative to the project) and use it",
+			help: "create an empty registry in DIR and use it (recorded in [tool.hpm] registry unless it is registry/)",
 		},
 	},
 	run: async ({ locator, cwd, output, flags, hooks }) => {
@@ -23,7 +23,7 @@ export default defineCommand({
 		// this folder, not a project found upward: init makes one here
 		const given = path.resolve(cwd, locator.project ?? ".");
 		const dir = path.basename(given) === "pyproject.toml" ? path.dirname(given) : given;
-		const result = await init(dir, { registry: flags.registry }, hooks);
+		const result = await init(dir, { registry: flags.registry, cwd }, hooks);
 		if (output.json) {
 			output.data({ project: result.project, registry: result.registry, done: result.done, next: result.next });
 			return 0;

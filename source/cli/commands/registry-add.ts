@@ -13,7 +13,7 @@ export default defineCommand({
 	run: async ({ locator, cwd, output, flags, prompter, hooks }) => {
 		let input: PackageInput = flags;
 		if (prompter && needsAnswers(flags, cwd)) {
-			const answered = await prompter.askPackage({ env: packageForm(locator, cwd), given: given(flags) });
+			const answered = await prompter.askPackage({ env: packageForm(locator, cwd, flags), given: given(flags) });
 			if (!answered) throw new HpmError("cancelled", "cancelled: nothing was written", { exitCode: 1 });
 			input = answered;
 		}

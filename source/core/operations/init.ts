@@ -24,10 +24,12 @@ export type InitResult = {
  */
 export async function init(
 	dir: string,
-	options: { registry?: string | undefined },
+	options: { registry?: string | undefined; cwd?: string | undefined },
 	hooks: LockHooks = {},
 ): Promise<InitResult> {
 	const registryArg = options.registry;
+	if (registryArg === "")
+		throw new HpmError("invalid-argument", "--registry needs a folder", { hint: "for example --registry registry" });
 	if (registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
 		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder for now`, {
 			hint: "clone the registry and pass its folder: --registry path/to/registry",
@@ -58,8 +60,33 @@ export async function init(
 	}
 	return underProjectLock(dir, "init", hooks, async () => {
 		const project = readProject(file);
+		// --registry is a path like any other on the command line: from the working folder
 		const registry =
-			registryArg === undefined ? (project.registryPath ?? path.join(dir, "registry")) : path.resolve(dir, registryArg);
+			registryArg === undefined
+				? (project.registryPath ?? path.join(dir, "registry"))
+				: path.resolve(options.cwd ?? dir, registryArg);
+		if (table(project.data).project === undefined) {
+			throw new HpmError("not-a-project", `${file} has no [project] table: uv cannot install a selection into it`, {
+				hint: "add a [project] table (name, version), or run hpm init in a folder without pyproject.toml to make one with uv",
+				location: { file },
+			});
+		}
+		if (registryArg !== undefined && project.registryPath !== undefined && project.registryPath !== registry) {
+			throw new HpmError(
+				"registry-recorded",
+				`[tool.hpm] registry already names ${project.registryPath}; hpm init does not replace it`,
+				{ hint: "edit [tool.hpm] registry yourself to change it", location: { file } },
+			);
+		}
+		// everything that could stop the registry is checked before anything is written
+		if (registryArg !== undefined) {
+			for (const target of [registry, path.join(registry, "groups"), path.join(registry, "packages")]) {
+				if (statKind(target) === "other")
+					throw new HpmError("not-a-folder", `${target} exists and is not a folder; nothing was changed`, {
+						hint: "move it away or choose another --registry, then run hpm init again",
+					});
+			}
+		}
 		const edits: TomlEdit[] = [];
 		const data = project.data as { tool?: { hpm?: unknown } };
 		if (data.tool?.hpm === undefined) edits.push({ path: ["tool", "hpm", "mode"], value: DEFAULT_MODE });
@@ -69,21 +96,16 @@ export async function init(
 			edits.push({ path: ["tool", "hpm", "registry"], value: named });
 		if (edits.length > 0) {
 			await writeProjectEdits(project, edits);
-			done.push(`added [tool.hpm] to ${file}`);
+			done.push(
+				data.tool?.hpm === undefined
+					? `added [tool.hpm] to ${file}`
+					: `recorded [tool.hpm] registry = "${named}" in ${file}`,
+			);
 		}
 		if (registryArg !== undefined) {
-			if (statKind(registry) === "other")
-				throw new HpmError("not-a-folder", `${registry} exists and is not a folder`, {
-					hint: "move it away or choose another --registry, then run hpm init again",
-				});
 			for (const sub of ["groups", "packages"]) {
 				const target = path.join(registry, sub);
-				const kind = statKind(target);
-				if (kind === "directory") continue;
-				if (kind !== "missing")
-					throw new HpmError("not-a-folder", `${target} exists and is not a folder`, {
-						hint: "move it away, then run hpm init again",
-					});
+				if (statKind(target) === "directory") continue;
 				mkdirSync(target, { recursive: true });
 				done.push(`created ${target}${path.sep}`);
 			}
@@ -105,4 +127,8 @@ function statKind(target: string): "directory" | "missing" | "other" {
 	} catch {
 		return "missing";
 	}
+}
+
+function table(value: unknown): Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -1,6 +1,6 @@
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
-import { MODE_PATTERN } from "../names.js";
+import { closest, MODE_PATTERN } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import { resolveSelection } from "../selection.js";
@@ -37,8 +37,9 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 		const { registry } = await loadContextRegistry(context);
 		const offered = offeredModes(registry, resolveSelection(registry, project).selection);
 		if (offered.length > 0 && !offered.includes(mode)) {
+			const guess = closest(mode, offered);
 			throw new HpmError("unknown-mode", `mode "${mode}" is not a mode of the selected packages`, {
-				hint: `they offer: ${offered.join(", ")}`,
+				hint: `${guess ? `did you mean "${guess}"? ` : ""}they offer: ${offered.join(", ")}`,
 			});
 		}
 		const changed = project.mode !== mode || !/^\s*mode\s*=/m.test(project.text);

@@ -73,7 +73,7 @@ export function locateProject(option: string | undefined, cwd: string): string |
 	}
 	if (!existsSync(file)) {
 		throw new HpmError("project-not-found", `no pyproject.toml in ${target}`, {
-			hint: "run `uv init` there first, or pass another --project",
+			hint: "run `hpm init` there first, or pass another --project",
 		});
 	}
 	return file;

@@ -154,10 +154,27 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 }
 
 /** What the form needs to validate answers as they are typed: the registry's groups and packages. */
-export function packageForm(locator: Locator, cwd: string): PackageFormEnv {
+export function packageForm(locator: Locator, cwd: string, given?: Partial<PackageInput>): PackageFormEnv {
 	const context = resolveContext(locator, cwd);
+	// what would stop the add anyway is said before the form asks anything
+	requireRegistryFolder(context.registryRoot, context.project !== undefined);
+	if (given) refuseInvalidGiven(given);
 	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
 	return packageFormOf(context, registry);
+}
+
+/** The flags given on the command line that could never be written, refused before any question. */
+function refuseInvalidGiven(input: Partial<PackageInput>): void {
+	const name = input.name === undefined ? undefined : invalidNameReason(input.name);
+	if (name) throw invalid(`--name "${input.name}": ${name}`);
+	const url = input.url === undefined ? undefined : invalidGitUrlReason(input.url);
+	if (url) throw invalid(`--url ${url}`);
+	const local = input.path === undefined ? undefined : invalidLocalPathReason(input.path);
+	if (local) throw invalid(`--path ${local}`);
+	if (input.mode !== undefined && !MODE_PATTERN.test(input.mode))
+		throw invalid(
+			`--mode must be a lower-case name such as prod or dev, got ${JSON.stringify(displaySafe(input.mode))}`,
+		);
 }
 
 /** The same, from a registry already loaded (the UI has one). */
