@@ -61,7 +61,7 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 	}
 	const context = resolveContext(locator, cwd);
 	const registryRoot = context.registryRoot;
-	requireRegistryFolder(registryRoot, context.project !== undefined);
+	requireRegistryFolder(context);
 	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];

@@ -157,7 +157,7 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 export function packageForm(locator: Locator, cwd: string, given?: Partial<PackageInput>): PackageFormEnv {
 	const context = resolveContext(locator, cwd);
 	// what would stop the add anyway is said before the form asks anything
-	requireRegistryFolder(context.registryRoot, context.project !== undefined);
+	requireRegistryFolder(context);
 	if (given) refuseInvalidGiven(given);
 	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
 	return packageFormOf(context, registry);
@@ -205,7 +205,7 @@ export async function addPackage(
 function writePackage(locator: Locator, cwd: string, input: PackageInput): AddedPackage {
 	const context = resolveContext(locator, cwd);
 	const root = context.registryRoot;
-	requireRegistryFolder(root, context.project !== undefined);
+	requireRegistryFolder(context);
 	const packagesDir = path.join(root, "packages");
 	const loaded = existsSync(root) ? loadRegistryParts(root) : undefined;
 	const registry = loaded?.registry;

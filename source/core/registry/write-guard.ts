@@ -80,7 +80,12 @@ function within(root: string, target: string): boolean {
  * A registry is a folder someone made (`hpm init --registry DIR` makes one): hpm adds files to it,
  * but never creates it as a side effect of adding a package or a group.
  */
-export function requireRegistryFolder(registryRoot: string, hasProject: boolean): void {
+export function requireRegistryFolder(context: {
+	readonly registryRoot: string;
+	readonly cwd: string;
+	readonly project: { readonly root: string } | undefined;
+}): void {
+	const { registryRoot, cwd, project } = context;
 	let stats: ReturnType<typeof lstatSync> | undefined;
 	try {
 		stats = statSync(registryRoot);
@@ -88,13 +93,18 @@ export function requireRegistryFolder(registryRoot: string, hasProject: boolean)
 		stats = undefined;
 	}
 	if (stats?.isDirectory()) return;
+	// `hpm init --registry` takes the path as this command line would: from the working folder
+	const asTyped = path.relative(cwd, registryRoot) || ".";
+	const inProject = project !== undefined && within(project.root, registryRoot);
 	throw new HpmError(
 		"registry-not-found",
 		stats ? `the registry path ${registryRoot} is not a folder` : `no registry at ${registryRoot}`,
 		{
-			hint: hasProject
-				? `create it with \`hpm init --registry ${path.basename(registryRoot)}\`, or pass --registry DIR`
-				: "run `hpm init --registry registry` to make this folder a project with a registry, or pass --registry DIR",
+			hint: inProject
+				? `create it with \`hpm init --registry ${asTyped}\`, or pass --registry DIR`
+				: project
+					? `create its folders (mkdir -p ${asTyped}/groups ${asTyped}/packages), or pass --registry DIR`
+					: "run `hpm init --registry registry` to make this folder a project with a registry, or pass --registry DIR",
 		},
 	);
 }
