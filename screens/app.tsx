@@ -6,7 +6,7 @@ import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
 import { choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
-import { BROWSER_KEYS, BrowserScreen, useBrowserStore } from "./browser-screen.js";
+import { BROWSER_KEYS, BROWSER_LEGEND, BrowserScreen, useBrowserStore } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
 import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
@@ -144,5 +144,13 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				}}
 			/>
 		);
-	return router.help ? <HelpOverlay title={`keys: ${route.screen}`} keys={HELP[route.screen] ?? []} /> : screen;
+	return router.help ? (
+		<HelpOverlay
+			title={`keys: ${route.screen}`}
+			keys={HELP[route.screen] ?? []}
+			legend={route.screen === "browser" ? BROWSER_LEGEND : []}
+		/>
+	) : (
+		screen
+	);
 }

@@ -23,6 +23,15 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["q", "quit"],
 ];
 
+/** The marks the browser draws, for the help's legend. */
+export const BROWSER_LEGEND: readonly KeyHint[] = [
+	["(*)  ( )", "picked / not picked, in a 1-of-N group (exactly one)"],
+	["[x]  [ ]", "chosen / not chosen, in an M-of-N group (any subset)"],
+	[glyphs.dash, "nothing chosen in this group"],
+	["pending", "the choice is in pyproject.toml; uv.lock or .venv do not have it yet (s syncs)"],
+	["synced", "pyproject.toml, uv.lock and .venv all have it"],
+];
+
 export type BrowserProps = {
 	readonly view: View;
 	readonly width: number;
@@ -184,10 +193,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 					{state.filtering ? <Text inverse> </Text> : null}
 				</Box>
 			) : null}
-			<StatusBar
-				hints={BROWSER_KEYS.filter(([k]) => ![`${glyphs.leftRight}/tab`].includes(k) || width > 100)}
-				message={message}
-			/>
+			<StatusBar hints={BROWSER_KEYS} message={message} width={width - 1} />
 		</Box>
 	);
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { HelpOverlay } from "../../components/help-overlay.js";
 import { ListView } from "../../components/list-view.js";
 import { LogTail } from "../../components/log-tail.js";
-import { StatusBar } from "../../components/status-bar.js";
+import { fitHints, StatusBar } from "../../components/status-bar.js";
 import { windowStart } from "../../components/window.js";
 import { stripAnsi } from "../../source/cli/output.js";
 
@@ -104,5 +104,29 @@ describe("StatusBar, HelpOverlay, LogTail", () => {
 
 	it("log tail keeps the last lines that fit", () => {
 		expect(frame(render(<LogTail lines={["a", "b", "c", "d"]} height={2} />).lastFrame())).toBe("c\nd");
+	});
+});
+
+describe("the key bar", () => {
+	const hints = [
+		["↑↓", "move"],
+		["enter", "pick (1-of-N)"],
+		["space", "toggle (M-of-N)"],
+		["/", "filter"],
+		["c", "check"],
+		["s", "sync"],
+		["?", "help"],
+		["q", "quit"],
+	] as const;
+
+	it.each([200, 80, 60, 40, 20, 12])("at %i columns keeps ? and q and is never wider", (width) => {
+		const fitted = fitHints(hints, width);
+		const line = fitted.map(([k, a]) => `${k} ${a}`).join("  ");
+		expect(fitted.map(([k]) => k)).toContain("?");
+		expect(fitted.map(([k]) => k)).toContain("q");
+		expect(line.length <= width || fitted.length === 2).toBe(true);
+		// the order is kept
+		const order = hints.map(([k]) => k).filter((k) => fitted.some(([f]) => f === k));
+		expect(fitted.map(([k]) => k)).toEqual(order);
 	});
 });

@@ -55,17 +55,22 @@ describe("hpm ui in a real terminal", () => {
 	});
 
 	it.each([
+		[60, 20],
 		[80, 24],
 		[200, 60],
 	])("fits a %ix%i terminal", async (columns, rows) => {
 		pane = openPane(["ui"], copyExample(), columns, rows);
 		const screen = await pane.waitFor(
-			(s) => s.includes("inference 1-of-N pending") && s.includes("groups: inference") && s.includes("/ filter"),
+			(s) => s.includes("inference 1-of-N pending") && s.includes("groups: inference") && s.includes("q quit"),
 		);
 		const lines = screen.split("\n");
 		expect(lines.length).toBeLessThanOrEqual(rows + 1);
 		expect(lines.every((line) => line.length <= columns)).toBe(true);
 		expect(screen).toContain("groups: inference");
+		// help and quit are always on the key bar
+		const bar = lines.filter((line) => line.trim() !== "").at(-1) ?? "";
+		expect(bar).toContain("? help");
+		expect(bar).toContain("q quit");
 		pane.keys("q");
 		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
 	});
