@@ -4,7 +4,7 @@ import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
-import { choose } from "../source/core/operations/choose.js";
+import { type ProjectChange, undoChange, choose } from "../source/core/operations/choose.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BROWSER_LEGEND, BrowserScreen, useBrowserStore } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
@@ -41,6 +41,8 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
 	// the browser's cursor and filter outlive a visit to check, sync or the wizard
 	const browser = useBrowserStore();
+	// the UI's own changes to pyproject.toml, newest last, for `u`
+	const [undos, setUndos] = useState<readonly { readonly change: ProjectChange; readonly message: string }[]>([]);
 	// undefined while loading; a string when the project cannot be opened
 	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
@@ -96,14 +98,29 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 							: { kind: "toggle" as const, group, option };
 					choose(locator, cwd, choice, waiting)
 						.then((result) => {
-							setMessage(displaySafe(`${result.message} (pending: press s to sync)`));
+							const { undo } = result;
+							if (undo) setUndos((list) => [...list, { change: undo, message: result.message }]);
+							setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
 							reload();
 						})
 						.catch((error: unknown) => setMessage(errorText(error)));
 				}}
 				onCommand={(command) => {
 					setMessage(undefined);
-					if (command === "quit") exit();
+					if (command === "undo") {
+						const last = undos.at(-1);
+						if (!last) {
+							setMessage("nothing to undo: no change made in this session");
+							return;
+						}
+						undoChange(locator, cwd, last.change, waiting)
+							.then(() => {
+								setUndos((list) => list.slice(0, -1));
+								setMessage(displaySafe(`undone: ${last.message}`));
+								reload();
+							})
+							.catch((error: unknown) => setMessage(errorText(error)));
+					} else if (command === "quit") exit();
 					else if (command === "help") dispatch({ type: "toggle-help" });
 					else if (command === "add") dispatch({ type: "push", route: { screen: "wizard" } });
 					else dispatch({ type: "push", route: { screen: "operation", kind: command } });

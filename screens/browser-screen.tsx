@@ -19,6 +19,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["c", "check"],
 	["s", "sync"],
 	["a", "add package"],
+	["u", "undo"],
 	["?", "help"],
 	["q", "quit"],
 ];
@@ -39,7 +40,7 @@ export type BrowserProps = {
 	/** A message from the last action (e.g. "inference: switched from a to b"). */
 	readonly message: string | undefined;
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
-	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit") => void;
+	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo") => void;
 	readonly active: boolean;
 	/** The browser's state, kept by the caller so that the cursor is where it was on return. */
 	readonly store?: ReturnType<typeof useBrowserStore> | undefined;
@@ -91,6 +92,7 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 		else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
 		else if (input === "/") dispatch({ type: "filter-start" });
 		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
+		else if (input === "u") onCommand("undo");
 		else if (input === "c" || input === "s" || input === "a" || input === "?" || input === "q") {
 			const command = ({ c: "check", s: "sync", a: "add", "?": "help", q: "quit" } as const)[input];
 			onCommand(command);

@@ -164,6 +164,37 @@ describe("keys that arrive together act one by one, each on the screen the previ
 	});
 });
 
+describe("picks are reversible", () => {
+	it("u undoes the last change to pyproject.toml byte for byte, one change at a time; an edit made since is kept", async () => {
+		const dir = copyExample();
+		const file = path.join(dir, "pyproject.toml");
+		const original = readFileSync(file);
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		pane.keys("Tab", "Down", "Enter");
+		await pane.waitFor((s) => s.includes("inference: switched from vlm-adapter-qwen to vlm-adapter-deepseek"));
+		const afterPick = readFileSync(file);
+		pane.keys("Left", "Down", "Tab", "Down", "Space");
+		await pane.waitFor((s) => s.includes("[x] metric-rouge"));
+		pane.keys("u");
+		await pane.waitFor((s) => s.includes("undone: metrics: added metric-rouge"));
+		expect(readFileSync(file)).toEqual(afterPick);
+		pane.keys("u");
+		await pane.waitFor((s) => s.includes("undone: inference: switched"));
+		expect(readFileSync(file)).toEqual(original);
+		pane.keys("u");
+		await pane.waitFor((s) => s.includes("nothing to undo"));
+		// a change, then someone else's edit: u keeps theirs
+		pane.keys("Space");
+		await pane.waitFor((s) => s.includes("[x] metric-rouge"));
+		writeFileSync(file, `${readFileSync(file, "utf8")}# mine\n`);
+		const mine = readFileSync(file);
+		pane.keys("u");
+		await pane.waitFor((s) => s.includes("changed since that pick; nothing was undone"));
+		expect(readFileSync(file)).toEqual(mine);
+	});
+});
+
 describe("colour and characters follow the terminal", () => {
 	const COLOUR = /\u001b\[[0-9;]*3[0-9]m|\u001b\[[0-9;]*38;/;
 

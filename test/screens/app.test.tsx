@@ -83,7 +83,7 @@ describe("the app", () => {
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 		await press(stdin, KEY.tab, KEY.down, KEY.enter);
 		await waitForFrame(lastFrame, (f) =>
-			f.includes("inference: switched from vlm-adapter-qwen to vlm-adapter-deepseek (pending: press s to sync)"),
+			f.includes("inference: switched from vlm-adapter-qwen to vlm-adapter-deepseek (press s to sync, u to undo)"),
 		);
 		expect(groupsOf(dir)).toBe('inference = "vlm-adapter-deepseek"\nmetrics = ["metric-bleu"]');
 		await press(stdin, KEY.left, KEY.down, KEY.tab, KEY.down, KEY.space);

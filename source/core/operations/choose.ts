@@ -1,10 +1,11 @@
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
-import { problemToError } from "../errors.js";
+import { HpmError, problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
 import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
-import { writeProjectEdits } from "../project/write.js";
+import { assertWritable, writeProjectEdits } from "../project/write.js";
+import { writeFileAtomic } from "../fs-atomic.js";
 import type { Registry } from "../registry/model.js";
 import type { OptionsQuestion } from "../ports.js";
 import {
@@ -42,7 +43,36 @@ export type ChoiceResult = {
 	/** What a person is told, e.g. `inference: switched from a to b`. */
 	readonly message: string;
 	readonly project: string;
+	/** The file's text before and after the change, to undo it exactly (`undoChange`). */
+	readonly undo?: ProjectChange;
 };
+
+/** A change hpm made to pyproject.toml: its text before and after. */
+export type ProjectChange = { readonly before: string; readonly after: string };
+
+/**
+ * Undoes a change `choose` made, byte for byte, under the project lock; only when pyproject.toml
+ * still holds exactly what that change wrote (an edit made since is never overwritten).
+ */
+export async function undoChange(
+	locator: Locator,
+	cwd: string,
+	change: ProjectChange,
+	hooks: LockHooks = {},
+): Promise<void> {
+	const root = requireRoot(locator, cwd);
+	await underProjectLock(root, "undo", hooks, async () => {
+		const project = requireProject(resolveContext(locator, cwd));
+		if (project.text !== change.after) {
+			throw new HpmError("changed-since", "changed since that pick; nothing was undone", {
+				hint: "edit it yourself, or make the choice again",
+				location: { file: project.file },
+			});
+		}
+		assertWritable(project.file);
+		writeFileAtomic(project.file, change.before);
+	});
+}
 
 /**
  * Records one choice, the one way both the CLI and the UI do it: under the project lock, reading
@@ -73,7 +103,7 @@ export async function choose(
 			if (virtual) throw problemToError(virtual);
 		}
 		const edit = selectionChange(choice, registry, project);
-		if (edit.changed) await writeProjectEdits(project, [edit.edit]);
+		const written = edit.changed ? await writeProjectEdits(project, [edit.edit]) : undefined;
 		const value = edit.edit.value;
 		return {
 			group: choice.group,
@@ -81,6 +111,7 @@ export async function choose(
 			changed: edit.changed,
 			message: edit.message,
 			project: project.file,
+			...(written === undefined || written === project.text ? {} : { undo: { before: project.text, after: written } }),
 		};
 	});
 }
