@@ -41,6 +41,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
 	// the browser's cursor and filter outlive a visit to check, sync or the wizard
 	const browser = useBrowserStore();
+	const [conflicts, setConflicts] = useState<ReadonlySet<string>>(new Set());
 	// the UI's own changes to pyproject.toml, newest last, for `u`
 	const [undos, setUndos] = useState<readonly { readonly change: ProjectChange; readonly message: string }[]>([]);
 	// undefined while loading; a string when the project cannot be opened
@@ -91,6 +92,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				message={message}
 				active={!router.help}
 				store={browser}
+				conflicts={conflicts}
 				onChoose={(group, option, how) => {
 					const choice =
 						how === "pick"
@@ -99,6 +101,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 					choose(locator, cwd, choice, waiting)
 						.then((result) => {
 							const { undo } = result;
+							setConflicts(new Set());
 							if (undo) setUndos((list) => [...list, { change: undo, message: result.message }]);
 							setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
 							reload();
@@ -135,7 +138,13 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				width={columns}
 				height={height}
 				active={!router.help}
-				onBack={() => {
+				onBack={(problems) => {
+					// the groups a failed run names (group=option in its problems) are marked in the browser
+					const names = new Set(view.overview.groups.map((g) => g.name));
+					const named = problems.flatMap((p) =>
+						[...p.message.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*)=/g)].map((m) => m[1] ?? ""),
+					);
+					setConflicts(new Set(named.filter((name) => names.has(name))));
 					reload();
 					dispatch({ type: "pop" });
 				}}

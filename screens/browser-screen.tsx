@@ -31,6 +31,7 @@ export const BROWSER_LEGEND: readonly KeyHint[] = [
 	[glyphs.dash, "nothing chosen in this group"],
 	["pending", "the choice is in pyproject.toml; uv.lock or .venv do not have it yet (s syncs)"],
 	["synced", "pyproject.toml, uv.lock and .venv all have it"],
+	["conflict", "the last check or sync named this group in a problem (see its output with l)"],
 ];
 
 export type BrowserProps = {
@@ -42,6 +43,8 @@ export type BrowserProps = {
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
 	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo") => void;
 	readonly active: boolean;
+	/** Groups the last check or sync named in a problem (marked until the next change or success). */
+	readonly conflicts?: ReadonlySet<string> | undefined;
 	/** The browser's state, kept by the caller so that the cursor is where it was on return. */
 	readonly store?: ReturnType<typeof useBrowserStore> | undefined;
 };
@@ -52,7 +55,17 @@ export function useBrowserStore() {
 }
 
 /** Groups on the left, the focused group's options on the right, the focused package below. */
-export function BrowserScreen({ view, width, height, message, onChoose, onCommand, active, store }: BrowserProps) {
+export function BrowserScreen({
+	view,
+	width,
+	height,
+	message,
+	onChoose,
+	onCommand,
+	active,
+	store,
+	conflicts,
+}: BrowserProps) {
 	const own = useBrowserStore();
 	const [state, dispatch, latest] = store ?? own;
 	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
@@ -133,6 +146,8 @@ export function BrowserScreen({ view, width, height, message, onChoose, onComman
 								{g.name} <Text dimColor>{g.strategy}</Text>{" "}
 								{g.ungrouped ? (
 									""
+								) : conflicts?.has(g.name) ? (
+									<Text color="red">conflict</Text>
 								) : g.selected.length === 0 ? (
 									<Text dimColor>{glyphs.dash}</Text>
 								) : g.synced ? (

@@ -1,10 +1,12 @@
 import { Box, Text } from "ink";
 import { useKeys } from "../components/use-keys.js";
 import { LogTail } from "../components/log-tail.js";
+import { Pager, pagerOffset, wrapRows } from "../components/pager.js";
+import { useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import type { Locator } from "../source/core/context.js";
-import { formatProblem } from "../source/core/errors.js";
+import { formatProblem, type Problem } from "../source/core/errors.js";
 import { displaySafe } from "../source/core/text.js";
 import type { Plan } from "../source/core/plan.js";
 import { type InterruptSource, useOperation } from "./use-operation.js";
@@ -17,7 +19,8 @@ export type OperationProps = {
 	readonly cwd: string;
 	readonly width: number;
 	readonly height: number;
-	readonly onBack: () => void;
+	/** Back to the browser, with the problems of a run that failed (their groups are marked there). */
+	readonly onBack: (problems: readonly Problem[]) => void;
 	readonly active: boolean;
 };
 
@@ -30,23 +33,71 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
 export function OperationScreen({ kind, locator, cwd, interrupts, width, height, onBack, active }: OperationProps) {
 	const { state, start, cancel } = useOperation(kind, locator, cwd, interrupts);
+	// uv's whole output and every problem in full, scrolled a page at a time (`l` on the result)
+	const [pager, setPager] = useState<number | undefined>(undefined);
+	const pagerHeight = Math.max(3, height - 3);
+	const problems = state.phase === "done" || state.phase === "confirm" ? state.problems : [];
+	const output = wrapRows(
+		[
+			...(state.phase === "running" || state.phase === "done" ? state.lines : []),
+			...problems.flatMap((p) => [
+				"",
+				`problem: ${displaySafe(formatProblem(p))}`,
+				...(p.detail ? p.detail.split("\n") : []),
+			]),
+		],
+		width - 1,
+	);
+	const back = () => {
+		onBack(state.phase === "done" && !state.ok ? state.problems : []);
+		return "moved" as const;
+	};
 	useKeys((input, key) => {
+		if (pager !== undefined) {
+			const move =
+				key.upArrow || input === "k"
+					? "up"
+					: key.downArrow || input === "j"
+						? "down"
+						: key.pageUp
+							? "page-up"
+							: key.pageDown || input === " "
+								? "page-down"
+								: key.home || input === "g"
+									? "home"
+									: key.end || input === "G"
+										? "end"
+										: undefined;
+			if (move) setPager(pagerOffset(pager, move, output.length, pagerHeight));
+			else if (key.escape || input === "q" || input === "l" || (key.ctrl && input === "c")) setPager(undefined);
+			return undefined;
+		}
 		if (key.ctrl && input === "c") {
 			if (state.phase === "running") cancel();
-			else {
-				onBack();
-				return "moved";
-			}
+			else return back();
 			return undefined;
 		}
 		if (state.phase === "running") return undefined;
 		if (state.phase === "confirm" && (key.return || input === "y")) start();
-		else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) {
-			onBack();
-			return "moved";
-		}
+		else if (state.phase === "done" && input === "l") setPager(pagerOffset(0, "end", output.length, pagerHeight));
+		else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) return back();
 		return undefined;
 	}, active);
+	if (pager !== undefined) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Pager title={`uv's output (${kind})`} lines={output} offset={pager} height={pagerHeight} />
+				<StatusBar
+					hints={[
+						[`${glyphs.upDown}/pgup/pgdn`, "scroll"],
+						["g/G", "top/end"],
+						["q", "close"],
+					]}
+					width={width - 1}
+				/>
+			</Box>
+		);
+	}
 	const title = kind === "check" ? "Check: does the selection resolve?" : "Sync: apply the selection with uv";
 	const planHeight = Math.min(8, Math.max(3, Math.floor(height / 3)));
 	return (
@@ -59,8 +110,8 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 					<PlanView plan={state.plan} height={planHeight} />
 					{(state.phase === "confirm" || state.phase === "done") && state.problems.length > 0 ? (
 						<Box flexDirection="column">
-							{state.problems.slice(0, 5).map((p) => (
-								<Text key={p.message} color="red" wrap="truncate-end">
+							{state.problems.map((p) => (
+								<Text key={p.message} color="red" wrap="wrap">
 									problem: {displaySafe(formatProblem(p))}
 								</Text>
 							))}
@@ -87,7 +138,10 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 						? [["ctrl-c", "cancel"]]
 						: state.phase === "confirm"
 							? OPERATION_KEYS
-							: [["enter/esc", "back"]]
+							: [
+									["l", "uv's whole output"],
+									["enter/esc", "back"],
+								]
 				}
 			/>
 		</Box>

@@ -164,6 +164,35 @@ describe("keys that arrive together act one by one, each on the screen the previ
 	});
 });
 
+describe("nothing is hidden", () => {
+	it("a failed check: the problem in full, uv's whole output in a pager (l), the groups marked in the browser", async () => {
+		const dir = copyExample();
+		expect(hpm(["group", "add", "metrics", "-o", "metric-legacy"], { cwd: dir }).code).toBe(0);
+		pane = openPane(["ui"], dir, 80, 24);
+		await pane.waitFor((s) => s.includes("metrics M-of-N"));
+		pane.keys("c");
+		await pane.waitFor((s) => s.includes("Press Enter to resolve it with uv"));
+		pane.keys("Enter");
+		let screen = await pane.waitFor((s) => s.includes("check failed"), 60_000);
+		expect(screen.replace(/\s+/g, " ")).toContain(
+			"problem: metrics=metric-legacy conflicts with inference=vlm-adapter-qwen",
+		);
+		pane.keys("l");
+		screen = await pane.waitFor((s) => s.includes("uv's output (check)"));
+		pane.keys("g");
+		screen = await pane.waitFor((s) => s.includes("lines 1-"));
+		expect(screen).toContain("error: No solution found when resolving dependencies");
+		expect(screen.split("\n").length).toBeLessThanOrEqual(25);
+		pane.keys("G");
+		screen = await pane.waitFor((s) => s.includes("problem: metrics=metric-legacy conflicts with inference"));
+		pane.keys("q");
+		await pane.waitFor((s) => s.includes("check failed"));
+		pane.keys("Escape");
+		screen = await pane.waitFor((s) => s.includes("metrics M-of-N conflict"));
+		expect(screen).toContain("inference 1-of-N conflict");
+	});
+});
+
 describe("picks are reversible", () => {
 	it("u undoes the last change to pyproject.toml byte for byte, one change at a time; an edit made since is kept", async () => {
 		const dir = copyExample();

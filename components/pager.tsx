@@ -1,0 +1,65 @@
+import { Box, Text } from "ink";
+
+/** The first line a pager shows after a key, kept within the text. */
+export function pagerOffset(
+	offset: number,
+	key: "up" | "down" | "page-up" | "page-down" | "home" | "end",
+	total: number,
+	height: number,
+): number {
+	const last = Math.max(0, total - height);
+	const next =
+		key === "up"
+			? offset - 1
+			: key === "down"
+				? offset + 1
+				: key === "page-up"
+					? offset - height
+					: key === "page-down"
+						? offset + height
+						: key === "home"
+							? 0
+							: last;
+	return Math.min(last, Math.max(0, next));
+}
+
+/** Lines cut into rows of at most `width` characters, so that a pager's rows are the screen's. */
+export function wrapRows(lines: readonly string[], width: number): string[] {
+	const size = Math.max(10, width);
+	return lines.flatMap((line) => {
+		if (line.length <= size) return [line];
+		const rows: string[] = [];
+		for (let start = 0; start < line.length; start += size) rows.push(line.slice(start, start + size));
+		return rows;
+	});
+}
+
+/** Rows of a text (see `wrapRows`), `height` at a time from `offset`. */
+export function Pager({
+	title,
+	lines,
+	offset,
+	height,
+}: {
+	readonly title: string;
+	readonly lines: readonly string[];
+	readonly offset: number;
+	readonly height: number;
+}) {
+	const visible = lines.slice(offset, offset + height);
+	return (
+		<Box flexDirection="column" flexGrow={1}>
+			<Text bold>
+				{title}{" "}
+				<Text dimColor>
+					lines {lines.length === 0 ? 0 : offset + 1}-{offset + visible.length} of {lines.length}
+				</Text>
+			</Text>
+			{visible.map((line, index) => (
+				<Text key={`${offset + index}`} wrap="truncate-end">
+					{line === "" ? " " : line}
+				</Text>
+			))}
+		</Box>
+	);
+}
