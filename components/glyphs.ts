@@ -12,6 +12,7 @@ export type Glyphs = {
 	readonly upDown: string;
 	readonly leftRight: string;
 	readonly swap: string;
+	readonly arrow: string;
 	readonly spinner: readonly string[];
 	/** Ink's borderStyle for boxes. */
 	readonly border: "single" | "classic";
@@ -28,6 +29,7 @@ const UNICODE: Glyphs = {
 	upDown: "↑↓",
 	leftRight: "←→",
 	swap: "⇄",
+	arrow: "→",
 	spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
 	border: "single",
 	roundBorder: "round",
@@ -43,6 +45,7 @@ const ASCII: Glyphs = {
 	upDown: "up/down",
 	leftRight: "left/right",
 	swap: "<->",
+	arrow: "->",
 	spinner: ["|", "/", "-", "\\"],
 	border: "classic",
 	roundBorder: "classic",

@@ -5,6 +5,7 @@ import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
 import { type ProjectChange, undoChange, choose } from "../source/core/operations/choose.js";
+import { readMode, setMode } from "../source/core/operations/mode.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BROWSER_LEGEND, BrowserScreen, useBrowserStore } from "./browser-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
@@ -110,7 +111,20 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				}}
 				onCommand={(command) => {
 					setMessage(undefined);
-					if (command === "undo") {
+					if (command === "mode") {
+						// the next of the modes the selection offers (prod → dev → … → prod)
+						readMode(locator, cwd)
+							.then(async (current) => {
+								const modes = current.offered.length > 0 ? current.offered : ["prod", "dev"];
+								const next = modes[(modes.indexOf(current.mode) + 1) % modes.length] ?? "prod";
+								const result = await setMode(locator, cwd, next, waiting);
+								const { undo } = result;
+								if (undo) setUndos((list) => [...list, { change: undo, message: result.message }]);
+								setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
+								reload();
+							})
+							.catch((error: unknown) => setMessage(errorText(error)));
+					} else if (command === "undo") {
 						const last = undos.at(-1);
 						if (!last) {
 							setMessage("nothing to undo: no change made in this session");

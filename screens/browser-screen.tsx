@@ -19,6 +19,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["c", "check"],
 	["s", "sync"],
 	["a", "add package"],
+	["m", "mode"],
 	["u", "undo"],
 	["?", "help"],
 	["q", "quit"],
@@ -41,7 +42,7 @@ export type BrowserProps = {
 	/** A message from the last action (e.g. "inference: switched from a to b"). */
 	readonly message: string | undefined;
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
-	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo") => void;
+	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode") => void;
 	readonly active: boolean;
 	/** Groups the last check or sync named in a problem (marked until the next change or success). */
 	readonly conflicts?: ReadonlySet<string> | undefined;
@@ -106,6 +107,7 @@ export function BrowserScreen({
 		else if (input === "/") dispatch({ type: "filter-start" });
 		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
 		else if (input === "u") onCommand("undo");
+		else if (input === "m") onCommand("mode");
 		else if (input === "c" || input === "s" || input === "a" || input === "?" || input === "q") {
 			const command = ({ c: "check", s: "sync", a: "add", "?": "help", q: "quit" } as const)[input];
 			onCommand(command);
@@ -143,7 +145,7 @@ export function BrowserScreen({
 						empty={state.filter ? `nothing matches "${state.filter}"` : "the registry has no groups"}
 						renderItem={(g) => (
 							<Text wrap="truncate-end">
-								{g.name} <Text dimColor>{g.strategy}</Text>{" "}
+								<Marked text={g.name} filter={state.filter} /> <Text dimColor>{g.strategy}</Text>{" "}
 								{g.ungrouped ? (
 									""
 								) : conflicts?.has(g.name) ? (
@@ -174,7 +176,7 @@ export function BrowserScreen({
 						renderItem={(o) => (
 							<Text wrap="truncate-end">
 								{group?.ungrouped ? "" : <Text color={o.selected ? "green" : undefined}>{mark(o.selected)} </Text>}
-								{o.name} <Text dimColor>{o.version}</Text>
+								<Marked text={o.name} filter={state.filter} /> <Text dimColor>{o.version}</Text>
 							</Text>
 						)}
 					/>
@@ -213,4 +215,42 @@ export function BrowserScreen({
 			<StatusBar hints={BROWSER_KEYS} message={message} width={width - 1} />
 		</Box>
 	);
+}
+
+/** `text` with the first match of the filter underlined and bold (separators and case ignored). */
+function Marked({ text, filter }: { readonly text: string; readonly filter: string }) {
+	const span = matchSpan(text, filter);
+	if (!span) return <Text>{text}</Text>;
+	return (
+		<Text>
+			{text.slice(0, span[0])}
+			<Text bold underline color="cyan">
+				{text.slice(span[0], span[1])}
+			</Text>
+			{text.slice(span[1])}
+		</Text>
+	);
+}
+
+/** Where `filter` matches in `text` as search compares them (case and - _ . ignored), or undefined. */
+export function matchSpan(text: string, filter: string): [number, number] | undefined {
+	const wanted = filter.toLowerCase().replace(/[-_.\s]+/g, "");
+	if (wanted === "") return undefined;
+	for (let start = 0; start < text.length; start++) {
+		let matched = 0;
+		let end = start;
+		while (end < text.length && matched < wanted.length) {
+			const char = (text[end] ?? "").toLowerCase();
+			if (/[-_.\s]/.test(char)) {
+				if (matched === 0) break;
+				end++;
+				continue;
+			}
+			if (char !== wanted[matched]) break;
+			matched++;
+			end++;
+		}
+		if (matched === wanted.length) return [start, end];
+	}
+	return undefined;
 }

@@ -9,6 +9,7 @@ import type { Locator } from "../source/core/context.js";
 import { formatProblem, type Problem } from "../source/core/errors.js";
 import { displaySafe } from "../source/core/text.js";
 import type { Plan } from "../source/core/plan.js";
+import { describeSourceIn } from "../source/core/registry/describe.js";
 import { type InterruptSource, useOperation } from "./use-operation.js";
 import { glyphs } from "../components/glyphs.js";
 
@@ -151,7 +152,12 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 function PlanView({ plan, height }: { readonly plan: Plan; readonly height: number }) {
 	const rows = [
 		...plan.add.map((e) => ({ mark: "+", color: "green", name: e.name, note: e.groups.join(", ") })),
-		...plan.switch.map((e) => ({ mark: "~", color: "yellow", name: e.name, note: "switch source" })),
+		...plan.switch.map((e) => ({
+			mark: "~",
+			color: "yellow",
+			name: e.name,
+			note: `${e.was ?? "its source"} ${glyphs.arrow} ${describeSourceIn(e.source, plan.root)}`,
+		})),
 		...plan.remove.map((e) => ({ mark: "-", color: "red", name: e.name, note: "" })),
 	];
 	return (

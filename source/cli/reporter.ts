@@ -1,8 +1,7 @@
-import path from "node:path";
 import { formatProblem } from "../core/errors.js";
 import { drain, type HpmEvent } from "../core/events.js";
 import type { Plan, PlanEntry } from "../core/plan.js";
-import { describeSource } from "../core/registry/describe.js";
+import { describeSourceIn } from "../core/registry/describe.js";
 import { type Output, styles, unicodeTerminal } from "./output.js";
 
 /**
@@ -50,17 +49,14 @@ export async function report<T>(
 }
 
 export function planLines(plan: Plan, style = styles(false)): string[] {
-	const where = (entry: PlanEntry) => {
-		const source =
-			entry.source.type === "local"
-				? { ...entry.source, rawPath: path.relative(plan.root, entry.source.path) || "." }
-				: entry.source;
-		return style.dim(`${describeSource(source)}  (${entry.groups.join(", ")})`);
-	};
+	const where = (entry: PlanEntry) =>
+		style.dim(`${describeSourceIn(entry.source, plan.root)}  (${entry.groups.join(", ")})`);
 	const lines = [`plan (mode ${plan.mode}):`];
 	for (const entry of plan.add) lines.push(`  ${style.green("+")} ${entry.name}  ${where(entry)}`);
 	for (const entry of plan.switch)
-		lines.push(`  ${style.yellow("~")} ${entry.name}  ${where(entry)}  ${style.dim("switch source")}`);
+		lines.push(
+			`  ${style.yellow("~")} ${entry.name}  ${where(entry)}  ${style.dim(`switch source, was ${entry.was ?? "another"}`)}`,
+		);
 	for (const entry of plan.remove) lines.push(`  ${style.red("-")} ${entry.name}`);
 	if (plan.add.length + plan.switch.length + plan.remove.length === 0) lines.push("  nothing to change");
 	if (plan.unchanged.length > 0) lines.push(style.dim(`  = ${plan.unchanged.map((u) => u.name).join(", ")}`));

@@ -10,6 +10,8 @@ export type PlanEntry = {
 	/** The group(s) that selected it, for messages such as `inference=vlm-adapter-qwen`. */
 	readonly groups: readonly string[];
 	readonly source: Source;
+	/** For a switch: the source the project has now, as `[tool.uv.sources]` records it (`path packages/x`). */
+	readonly was?: string;
 };
 
 export type Plan = {
@@ -88,7 +90,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 			add.push(entry);
 			managed.add(key);
 		} else if (managed.has(key) && !sameSource(state.sources.get(key), source, state.root, state.members)) {
-			switched.push(entry);
+			switched.push({ ...entry, was: recordedSource(state.sources.get(key)) });
 		} else {
 			unchanged.push({ key, name: pkg.name });
 		}
@@ -240,4 +242,18 @@ export function projectState(
 
 function asTable(value: unknown): Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** A `[tool.uv.sources]` entry as a short phrase: `path packages/x (editable)`, `git URL tag v1`. */
+export function recordedSource(entry: unknown): string {
+	if (typeof entry !== "object" || entry === null) return "a registry requirement";
+	const fields = entry as Record<string, unknown>;
+	if (typeof fields.path === "string") return `local ${fields.path}${fields.editable === true ? " (editable)" : ""}`;
+	if (fields.workspace === true) return `workspace member${fields.editable === false ? " (not editable)" : ""}`;
+	if (typeof fields.git === "string") {
+		const ref = (["tag", "branch", "rev"] as const).find((kind) => typeof fields[kind] === "string");
+		return `git ${fields.git}${ref ? ` ${ref} ${String(fields[ref])}` : ""}`;
+	}
+	if (typeof fields.index === "string") return `index ${fields.index}`;
+	return "another source";
 }

@@ -224,6 +224,27 @@ describe("picks are reversible", () => {
 	});
 });
 
+describe("the mode, in the UI", () => {
+	it("m switches to the next mode the selection offers; the sync plan shows each switch as old -> new; u undoes", async () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const before = readFileSync(path.join(dir, "pyproject.toml"));
+		pane = openPane(["ui"], dir, 120, 30);
+		await pane.waitFor((s) => s.includes("mode prod") && s.includes("inference 1-of-N synced"));
+		pane.keys("m");
+		await pane.waitFor((s) => s.includes("mode: switched from prod to dev") && s.includes("mode dev"));
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toContain('mode = "dev"');
+		pane.keys("s");
+		const plan = await pane.waitFor((s) => s.includes("Press Enter to apply this plan."));
+		expect(plan).toContain(
+			"~ vlm-adapter-qwen local packages/vlm_adapter_qwen → local packages/vlm_adapter_qwen (editable)",
+		);
+		pane.keys("Escape", "u");
+		await pane.waitFor((s) => s.includes("undone: mode: switched from prod to dev"));
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before);
+	});
+});
+
 describe("colour and characters follow the terminal", () => {
 	const COLOUR = /\u001b\[[0-9;]*3[0-9]m|\u001b\[[0-9;]*38;/;
 

@@ -118,7 +118,7 @@ describe("hpm sync (real uv)", () => {
 		const dev = hpm(["sync", "--mode", "dev"], { cwd: dir, env: uvEnv() });
 		expect(dev.code).toBe(0);
 		expect(dev.stdout).toContain(
-			"~ vlm-adapter-qwen  local packages/vlm_adapter_qwen (editable)  (inference)  switch source",
+			"~ vlm-adapter-qwen  local packages/vlm_adapter_qwen (editable)  (inference)  switch source, was local packages/vlm_adapter_qwen",
 		);
 		expect(pyproject(dir).tool.uv?.sources?.["vlm-adapter-qwen"]).toEqual({
 			path: "packages/vlm_adapter_qwen",

@@ -4,6 +4,7 @@ import { closest, MODE_PATTERN } from "../names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import { resolveSelection } from "../selection.js";
+import type { ProjectChange } from "./choose.js";
 import { offeredModes } from "./prepare.js";
 
 export type ModeState = {
@@ -13,6 +14,8 @@ export type ModeState = {
 	readonly offered: readonly string[];
 	readonly changed: boolean;
 	readonly message: string;
+	/** pyproject.toml before and after, when it was written (`undoChange` reverses it). */
+	readonly undo?: ProjectChange;
 };
 
 /** The project's mode and the modes its selection offers. */
@@ -43,9 +46,17 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			});
 		}
 		const changed = project.mode !== mode || !/^\s*mode\s*=/m.test(project.text);
-		if (changed) await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }]);
+		const written = changed
+			? await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }])
+			: undefined;
 		const message =
 			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
-		return { mode, offered, changed: project.mode !== mode, message };
+		return {
+			mode,
+			offered,
+			changed: project.mode !== mode,
+			message,
+			...(written === undefined || written === project.text ? {} : { undo: { before: project.text, after: written } }),
+		};
 	});
 }

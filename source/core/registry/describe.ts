@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Source } from "./model.js";
 
 /** A source as data for `--json`: the path as written and resolved, the git ref under its kind. */
@@ -22,4 +23,13 @@ export function describeSource(source: Source): string {
 	if (source.type === "local") return `local ${source.rawPath}${source.editable ? " (editable)" : ""}`;
 	const ref = source.ref ? ` ${source.ref.kind} ${source.ref.value}` : "";
 	return `git ${source.url}${ref}${source.subdirectory ? ` subdirectory ${source.subdirectory}` : ""}`;
+}
+
+/** The same, with a local path relative to the project's folder (as uv records it), not the manifest's. */
+export function describeSourceIn(source: Source, root: string): string {
+	return describeSource(
+		source.type === "local"
+			? { ...source, rawPath: path.relative(root, source.path).split(path.sep).join("/") || "." }
+			: source,
+	);
 }
