@@ -1,3 +1,4 @@
+import { NO_PROGRESS, type Progress, progressOf, progressSummary } from "./uv-progress.js";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Locator } from "../source/core/context.js";
 import type { Problem } from "../source/core/errors.js";
@@ -48,6 +49,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 	});
 	const controller = useRef<AbortController | undefined>(undefined);
 	const lines = useRef<string[]>([]);
+	const progress = useRef<Progress>(NO_PROGRESS);
 	const status = useRef("starting");
 	const plan = useRef<Plan | undefined>(undefined);
 
@@ -61,6 +63,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 		external?.signal.addEventListener("abort", () => abort.abort(), { once: true });
 		if (external?.signal.aborted) abort.abort();
 		plan.current = state.plan;
+		progress.current = NO_PROGRESS;
 		const since = Date.now();
 		setState({ phase: "running", plan: state.plan, since, lines: [], status: "starting" });
 		const flush = setInterval(
@@ -76,13 +79,24 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			clearInterval(flush);
 			external?.dispose();
 			const last = plan.current ?? state.plan;
-			setState({ phase: "done", plan: last, lines: [...lines.current], ok, summary, problems });
+			const counts = progressSummary(progress.current);
+			setState({
+				phase: "done",
+				plan: last,
+				lines: [...lines.current],
+				ok,
+				summary: counts && ok ? `${summary} (uv: ${counts})` : summary,
+				problems,
+			});
 		};
 		const events = runOperation({ kind }, { locator, cwd, signal: abort.signal });
 		drain(events, (event) => {
 			if (event.type === "plan") plan.current = event.plan;
-			else if (event.type === "uv-line") lines.current.push(event.line);
-			else if (event.type === "phase") status.current = event.message;
+			else if (event.type === "uv-line") {
+				lines.current.push(event.line);
+				progress.current = progressOf(progress.current, event.line);
+				if (progress.current.status) status.current = progress.current.status;
+			} else if (event.type === "phase") status.current = event.message;
 			else if (event.type === "restored") lines.current.push(event.message);
 		}).then(
 			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
