@@ -50,6 +50,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 	const controller = useRef<AbortController | undefined>(undefined);
 	const lines = useRef<string[]>([]);
 	const progress = useRef<Progress>(NO_PROGRESS);
+	const phase = useRef("starting");
 	const status = useRef("starting");
 	const plan = useRef<Plan | undefined>(undefined);
 
@@ -95,9 +96,12 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			else if (event.type === "uv-line") {
 				lines.current.push(event.line);
 				progress.current = progressOf(progress.current, event.line);
-				if (progress.current.status) status.current = progress.current.status;
-			} else if (event.type === "phase") status.current = event.message;
-			else if (event.type === "restored") lines.current.push(event.message);
+				// what hpm is doing, then what uv says it is doing within it
+				if (progress.current.status) status.current = `${phase.current}: ${progress.current.status}`;
+			} else if (event.type === "phase") {
+				phase.current = event.message;
+				status.current = event.message;
+			} else if (event.type === "restored") lines.current.push(event.message);
 		}).then(
 			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
 			(error: unknown) => finish(false, errorText(error), []),
