@@ -64,14 +64,14 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		summary: "create a group of interchangeable options",
 		load: () => import("./registry-group-add.js"),
 	},
-	completion: {
-		synopsis: "completion bash|zsh|fish",
-		summary: "a shell completion script",
-		load: () => import("./completion.js"),
-	},
 	"registry lint": {
 		synopsis: "registry lint",
 		summary: "every problem in the registry, one per line",
 		load: () => import("./registry-lint.js"),
+	},
+	completion: {
+		synopsis: "completion bash|zsh|fish",
+		summary: "a shell completion script",
+		load: () => import("./completion.js"),
 	},
 };
