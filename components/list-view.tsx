@@ -29,7 +29,10 @@ export function ListView<T>({ items, selected, height, focused, renderItem, item
 				const isSelected = start + offset === selected;
 				return (
 					<Box key={itemKey(item)}>
-						<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? `${glyphs.pointer} ` : "  "}</Text>
+						{/* the marker keeps its two columns however long the row */}
+						<Box flexShrink={0} width={2}>
+							<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? glyphs.pointer : " "}</Text>
+						</Box>
 						{renderItem(item, isSelected)}
 					</Box>
 				);

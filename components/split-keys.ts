@@ -8,10 +8,15 @@ export type KeyPress = { readonly input: string; readonly key: Partial<Key> };
  */
 export function splitKeys(input: string, key: Key): KeyPress[] {
 	if (input.length <= 1 || key.ctrl || key.meta) return [{ input, key }];
-	return [...input].map((char) => {
-		if (char === "\r" || char === "\n") return { input: "", key: { return: true } };
-		if (char === "\t") return { input: "", key: { tab: true } };
-		if (char === "\u007F") return { input: "", key: { backspace: true } };
-		return { input: char, key: {} };
+	return [...input].flatMap((char): KeyPress[] => {
+		if (char === "\r" || char === "\n") return [{ input: "", key: { return: true } }];
+		if (char === "\t") return [{ input: "", key: { tab: true } }];
+		if (char === "\u007F" || char === "\b") return [{ input: "", key: { backspace: true } }];
+		// Ctrl-C inside a burst is still Ctrl-C; Esc is Esc
+		if (char === "\u0003") return [{ input: "c", key: { ctrl: true } }];
+		if (char === "\u001B") return [{ input: "", key: { escape: true } }];
+		// any other control character is never text
+		if (char < " ") return [];
+		return [{ input: char, key: {} }];
 	});
 }

@@ -8,8 +8,12 @@ import { type KeyPress, splitKeys } from "./split-keys.js";
  */
 let pending: KeyPress[] = [];
 
-/** What a handler says after a key: `moved` when the key opened or closed a screen. */
-export type KeyOutcome = "moved" | undefined;
+/**
+ * What a handler says after a key: `moved` when the key opened or closed a screen (the keys after
+ * it go there), `covered` when it put something over this screen that takes no typed-ahead keys
+ * (the help: the rest of the burst is dropped, never applied later).
+ */
+export type KeyOutcome = "moved" | "covered" | undefined;
 
 /**
  * The one way a screen receives keys: one at a time and in order, each acting on the state the
@@ -25,22 +29,23 @@ export function useKeys(handle: (input: string, key: Partial<Key>) => KeyOutcome
 	});
 	// after a key that moved, this screen is on its way out: what still arrives (Ink hands an
 	// escape sequence and the text after it as separate events) waits for the next screen
-	const moved = useRef(false);
+	const moved = useRef<KeyOutcome>(undefined);
 	const run = (presses: readonly KeyPress[]) => {
 		for (let index = 0; index < presses.length; index++) {
 			const press = presses[index];
 			if (!press) continue;
-			if (moved.current) {
+			if (moved.current === "covered") return;
+			if (moved.current === "moved") {
 				pending = [...pending, ...presses.slice(index)];
 				return;
 			}
-			if (handler.current(press.input, press.key) === "moved") moved.current = true;
+			moved.current = handler.current(press.input, press.key);
 		}
 	};
 	useInput((input, key) => run(splitKeys(input, key)), { isActive: active });
 	useEffect(() => {
 		if (!active) return;
-		moved.current = false;
+		moved.current = undefined;
 		if (pending.length === 0) return;
 		const waiting = pending;
 		pending = [];

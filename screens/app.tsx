@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from "ink";
-import { useCallback, useEffect, useReducer, useState } from "react";
+import { useCallback, useRef, useEffect, useReducer, useState } from "react";
 import { HelpOverlay } from "../components/help-overlay.js";
 import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
@@ -17,6 +17,7 @@ import { HpmError } from "../source/core/errors.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
 import { glyphs } from "../components/glyphs.js";
+import { splitKeys } from "../components/split-keys.js";
 
 const HELP: Record<string, readonly KeyHint[]> = {
 	browser: [...BROWSER_KEYS, ["esc", "clear the filter"], ["pgup/pgdn", "scroll a page"]],
@@ -43,11 +44,17 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	// the browser's cursor and filter outlive a visit to check, sync or the wizard
 	const browser = useBrowserStore();
 	const [conflicts, setConflicts] = useState<ReadonlySet<string>>(new Set());
-	// the UI's own changes to pyproject.toml, newest last, for `u`
-	const [undos, setUndos] = useState<readonly { readonly change: ProjectChange; readonly message: string }[]>([]);
 	// undefined while loading; a string when the project cannot be opened
 	const [view, setView] = useState<View | string | undefined>(undefined);
 	const [message, setMessage] = useState<string | undefined>(undefined);
+	// the UI's own changes to pyproject.toml, newest last, for `u`
+	const undos = useRef<readonly { readonly change: ProjectChange; readonly message: string }[]>([]);
+	// every write the UI makes (pick, toggle, undo, mode) and every check or sync it opens runs after
+	// the ones before it: a burst of keys (Space then s, u u, m m) acts on the state the previous left
+	const inflight = useRef<Promise<void>>(Promise.resolve());
+	const enqueue = (action: () => Promise<void>) => {
+		inflight.current = inflight.current.then(action).catch((error: unknown) => setMessage(errorText(error)));
+	};
 	const reload = useCallback(() => {
 		loadView(locator, cwd).then(
 			(loaded) => {
@@ -67,8 +74,12 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	};
 
 	useInput((input, key) => {
+		// Ctrl-C anywhere in a burst (`j` Ctrl-C typed at once) still quits
+		if (route.screen !== "operation" && splitKeys(input, key).some((p) => p.key.ctrl && p.input === "c")) {
+			exit(interrupted());
+			return;
+		}
 		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
-		else if (key.ctrl && input === "c" && route.screen !== "operation") exit(interrupted());
 		// a project the UI cannot open ends hpm ui as an error (exit 2), its reason printed again
 		else if (typeof view === "string" && (input === "q" || key.escape))
 			exit(new HpmError("ui-cannot-open", `hpm ui cannot open this project: ${view}`));
@@ -99,48 +110,54 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 						how === "pick"
 							? { kind: "add" as const, group, options: [option] }
 							: { kind: "toggle" as const, group, option };
-					choose(locator, cwd, choice, waiting)
-						.then((result) => {
-							const { undo } = result;
-							setConflicts(new Set());
-							if (undo) setUndos((list) => [...list, { change: undo, message: result.message }]);
-							setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
-							reload();
-						})
-						.catch((error: unknown) => setMessage(errorText(error)));
+					enqueue(async () => {
+						const result = await choose(locator, cwd, choice, waiting);
+						const { undo } = result;
+						setConflicts(new Set());
+						if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
+						setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
+						reload();
+					});
 				}}
 				onCommand={(command) => {
 					setMessage(undefined);
 					if (command === "mode") {
-						// the next of the modes the selection offers (prod → dev → … → prod)
-						readMode(locator, cwd)
-							.then(async (current) => {
-								const modes = current.offered.length > 0 ? current.offered : ["prod", "dev"];
-								const next = modes[(modes.indexOf(current.mode) + 1) % modes.length] ?? "prod";
-								const result = await setMode(locator, cwd, next, waiting);
-								const { undo } = result;
-								if (undo) setUndos((list) => [...list, { change: undo, message: result.message }]);
-								setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
-								reload();
-							})
-							.catch((error: unknown) => setMessage(errorText(error)));
+						// the next of the modes the selection offers (prod -> dev -> ... -> prod)
+						enqueue(async () => {
+							const current = await readMode(locator, cwd);
+							const modes = current.offered.length > 0 ? current.offered : ["prod", "dev"];
+							const next = modes[(modes.indexOf(current.mode) + 1) % modes.length] ?? "prod";
+							const result = await setMode(locator, cwd, next, waiting);
+							const { undo } = result;
+							setConflicts(new Set());
+							if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
+							setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
+							reload();
+						});
 					} else if (command === "undo") {
-						const last = undos.at(-1);
-						if (!last) {
-							setMessage("nothing to undo: no change made in this session");
-							return;
-						}
-						undoChange(locator, cwd, last.change, waiting)
-							.then(() => {
-								setUndos((list) => list.slice(0, -1));
-								setMessage(displaySafe(`undone: ${last.message}`));
-								reload();
-							})
-							.catch((error: unknown) => setMessage(errorText(error)));
+						enqueue(async () => {
+							const last = undos.current.at(-1);
+							if (!last) {
+								setMessage("nothing to undo: no change made in this session");
+								return;
+							}
+							try {
+								await undoChange(locator, cwd, last.change, waiting);
+							} catch (error) {
+								// the file moved on (a sync, an edit): no older change can be undone exactly either
+								undos.current = [];
+								throw error;
+							}
+							undos.current = undos.current.slice(0, -1);
+							setConflicts(new Set());
+							setMessage(displaySafe(`undone: ${last.message}`));
+							reload();
+						});
 					} else if (command === "quit") exit();
 					else if (command === "help") dispatch({ type: "toggle-help" });
 					else if (command === "add") dispatch({ type: "push", route: { screen: "wizard" } });
-					else dispatch({ type: "push", route: { screen: "operation", kind: command } });
+					// a check or sync opens once the writes before it landed, so its plan is the file's
+					else enqueue(async () => dispatch({ type: "push", route: { screen: "operation", kind: command } }));
 				}}
 			/>
 		) : route.screen === "operation" ? (

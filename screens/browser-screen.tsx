@@ -80,7 +80,8 @@ export function BrowserScreen({
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
 
 	const detailsHeight = 6;
-	const listHeight = Math.max(3, height - detailsHeight - 5);
+	// a line for the last action's message, above the key bar (which is always there)
+	const listHeight = Math.max(3, height - detailsHeight - 6);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
 
 	const handle = (input: string, key: Partial<Key>): KeyOutcome => {
@@ -111,7 +112,7 @@ export function BrowserScreen({
 		else if (input === "c" || input === "s" || input === "a" || input === "?" || input === "q") {
 			const command = ({ c: "check", s: "sync", a: "add", "?": "help", q: "quit" } as const)[input];
 			onCommand(command);
-			return "moved";
+			return command === "help" ? "covered" : "moved";
 		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
 		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
 			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
@@ -212,7 +213,10 @@ export function BrowserScreen({
 					{state.filtering ? <Text inverse> </Text> : null}
 				</Box>
 			) : null}
-			<StatusBar hints={BROWSER_KEYS} message={message} width={width - 1} />
+			<Text color="yellow" wrap="truncate-end">
+				{message ?? " "}
+			</Text>
+			<StatusBar hints={BROWSER_KEYS} width={width - 1} />
 		</Box>
 	);
 }

@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 import { useKeys } from "../components/use-keys.js";
 import { LogTail } from "../components/log-tail.js";
 import { Pager, pagerOffset, wrapRows } from "../components/pager.js";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import type { Locator } from "../source/core/context.js";
@@ -33,9 +33,15 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
 export function OperationScreen({ kind, locator, cwd, interrupts, width, height, onBack, active }: OperationProps) {
-	const { state, start, cancel } = useOperation(kind, locator, cwd, interrupts);
+	const { state, start, cancel, phaseNow } = useOperation(kind, locator, cwd, interrupts);
 	// uv's whole output and every problem in full, scrolled a page at a time (`l` on the result)
-	const [pager, setPager] = useState<number | undefined>(undefined);
+	const [pager, setPagerState] = useState<number | undefined>(undefined);
+	// read by the next key of a burst before React renders again
+	const pagerNow = useRef<number | undefined>(undefined);
+	const setPager = (offset: number | undefined) => {
+		pagerNow.current = offset;
+		setPagerState(offset);
+	};
 	const pagerHeight = Math.max(3, height - 3);
 	const problems = state.phase === "done" || state.phase === "confirm" ? state.problems : [];
 	const output = wrapRows(
@@ -50,10 +56,19 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 		width - 1,
 	);
 	const back = () => {
-		onBack(state.phase === "done" && !state.ok ? state.problems : []);
+		// a failed sync has no problem list: its summary names the options (group=option) instead
+		const failed =
+			state.phase === "done" && !state.ok
+				? state.problems.length > 0
+					? state.problems
+					: [{ code: "failed", message: state.summary }]
+				: [];
+		onBack(failed);
 		return "moved" as const;
 	};
 	useKeys((input, key) => {
+		const pager = pagerNow.current;
+		const phase = phaseNow();
 		if (pager !== undefined) {
 			const move =
 				key.upArrow || input === "k"
@@ -74,14 +89,18 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 			return undefined;
 		}
 		if (key.ctrl && input === "c") {
-			if (state.phase === "running") cancel();
+			if (phase === "running") cancel();
 			else return back();
 			return undefined;
 		}
-		if (state.phase === "running") return undefined;
-		if (state.phase === "confirm" && (key.return || input === "y")) start();
-		else if (state.phase === "done" && input === "l") setPager(pagerOffset(0, "end", output.length, pagerHeight));
-		else if (key.escape || input === "q" || (state.phase !== "confirm" && key.return)) return back();
+		// while uv runs only Ctrl-C acts; keys typed ahead (a second Enter, q) are dropped
+		if (phase === "running") return undefined;
+		if (phase === "confirm" && (key.return || input === "y")) start();
+		else if (phase === "done" && state.phase === "done" && input === "l")
+			setPager(pagerOffset(0, "end", output.length, pagerHeight));
+		else if (phase === "done" && state.phase !== "done")
+			return undefined; // the result is not on screen yet
+		else if (key.escape || input === "q" || (phase !== "confirm" && key.return)) return back();
 		return undefined;
 	}, active);
 	if (pager !== undefined) {

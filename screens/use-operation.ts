@@ -47,6 +47,8 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			return { phase: "failed", message: errorText(error) };
 		}
 	});
+	// the phase as of the last key, not the last render: keys of one burst act in order
+	const phaseNow = useRef(state.phase);
 	const controller = useRef<AbortController | undefined>(undefined);
 	const lines = useRef<string[]>([]);
 	const progress = useRef<Progress>(NO_PROGRESS);
@@ -57,7 +59,8 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 	useEffect(() => () => controller.current?.abort(), []);
 
 	const start = useCallback(() => {
-		if (state.phase !== "confirm") return;
+		if (state.phase !== "confirm" || phaseNow.current !== "confirm") return;
+		phaseNow.current = "running";
 		const abort = new AbortController();
 		controller.current = abort;
 		const external = interrupts?.();
@@ -79,6 +82,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 		const finish = (ok: boolean, summary: string, problems: readonly Problem[]) => {
 			clearInterval(flush);
 			external?.dispose();
+			phaseNow.current = "done";
 			const last = plan.current ?? state.plan;
 			const counts = progressSummary(progress.current);
 			setState({
@@ -109,5 +113,5 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 	}, [state, locator, cwd, kind, interrupts]);
 
 	const cancel = useCallback(() => controller.current?.abort(), []);
-	return { state, start, cancel };
+	return { state, start, cancel, phaseNow: () => phaseNow.current };
 }

@@ -1,5 +1,5 @@
 import { Box, type Key, Text } from "ink";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
@@ -44,6 +44,7 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 	const { state, text, choice, error } = form;
 	const step = currentStep(state, given);
 
+	const submitting = useRef(false);
 	const go = (next: WizardState) =>
 		dispatch({
 			state: next,
@@ -71,8 +72,14 @@ export function WizardScreen({ env, initial, width, onSubmit, onExit, active }: 
 			return undefined;
 		}
 		if (!step) {
-			if (key.return)
-				onSubmit(wizardInput(state.values)).then(onExit, (e: unknown) => dispatch({ error: errorText(e) }));
+			// one submit: a second Enter typed ahead would add the same package again
+			if (key.return && !submitting.current) {
+				submitting.current = true;
+				onSubmit(wizardInput(state.values)).then(onExit, (e: unknown) => {
+					submitting.current = false;
+					dispatch({ error: errorText(e) });
+				});
+			}
 			return;
 		}
 		const choices = step.choices?.(env);

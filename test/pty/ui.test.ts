@@ -219,7 +219,7 @@ describe("picks are reversible", () => {
 		writeFileSync(file, `${readFileSync(file, "utf8")}# mine\n`);
 		const mine = readFileSync(file);
 		pane.keys("u");
-		await pane.waitFor((s) => s.includes("changed since that pick; nothing was undone"));
+		await pane.waitFor((s) => s.includes("changed since (by a sync or an edit); nothing was undone"));
 		expect(readFileSync(file)).toEqual(mine);
 	});
 });
@@ -242,6 +242,55 @@ describe("the mode, in the UI", () => {
 		pane.keys("Escape", "u");
 		await pane.waitFor((s) => s.includes("undone: mode: switched from prod to dev"));
 		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before);
+	});
+});
+
+describe("bursts that once went wrong", () => {
+	it("s Enter Enter runs one sync, and a Ctrl-C typed with another key still cancels it", async () => {
+		const dir = copyExample();
+		slowPackage(dir);
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(
+			file,
+			readFileSync(file, "utf8").replace('metrics = ["metric-bleu"]', 'metrics = ["metric-bleu", "metric-slow"]'),
+		);
+		const before = readFileSync(file);
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		pane.burst("s", "Enter", "Enter", "q");
+		await pane.waitFor((s) => s.includes("ctrl-c cancel"), 20_000);
+		await new Promise((resolve) => setTimeout(resolve, 1500)); // uv is in the slow build
+		pane.burst("j", "C-c");
+		await pane.waitFor((s) => s.includes("restored"), 30_000);
+		expect(readFileSync(file)).toEqual(before);
+	});
+
+	it("? Enter opens the help and never picks later; Space s plans the toggled option; m m comes back", async () => {
+		const dir = copyExample();
+		const file = path.join(dir, "pyproject.toml");
+		const before = readFileSync(file);
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("inference 1-of-N"));
+		pane.keys("Tab", "Down");
+		await pane.waitFor((s) => /❯ \( \) vlm-adapter-deepseek/.test(s));
+		pane.burst("?", "Enter");
+		await pane.waitFor((s) => s.includes("what the marks mean"));
+		pane.keys("Escape");
+		await pane.waitFor((s) => /❯ \( \) vlm-adapter-deepseek/.test(s));
+		expect(readFileSync(file)).toEqual(before);
+		// a toggle and s in one burst: the plan has the toggled option
+		pane.keys("Left", "Down", "Tab", "Down");
+		await pane.waitFor((s) => /❯ \[ \] metric-rouge/.test(s));
+		pane.burst("Space", "s");
+		const plan = await pane.waitFor((s) => s.includes("Press Enter to apply this plan."));
+		expect(plan).toContain("+ metric-rouge");
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("q quit"));
+		pane.burst("m", "m");
+		await pane.waitFor((s) => s.includes("mode: switched from dev to prod"));
+		expect(readFileSync(file, "utf8")).toContain('mode = "prod"');
+		// the key bar stays while a message shows
+		expect(pane.screen()).toContain("? help");
 	});
 });
 

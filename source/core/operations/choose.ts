@@ -64,7 +64,7 @@ export async function undoChange(
 	await underProjectLock(root, "undo", hooks, async () => {
 		const project = requireProject(resolveContext(locator, cwd));
 		if (project.text !== change.after) {
-			throw new HpmError("changed-since", "changed since that pick; nothing was undone", {
+			throw new HpmError("changed-since", "changed since (by a sync or an edit); nothing was undone", {
 				hint: "edit it yourself, or make the choice again",
 				location: { file: project.file },
 			});
