@@ -206,6 +206,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 			title={`keys: ${route.screen}`}
 			keys={HELP[route.screen] ?? []}
 			legend={route.screen === "browser" ? BROWSER_LEGEND : []}
+			height={rows}
 		/>
 	) : (
 		screen

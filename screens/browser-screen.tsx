@@ -5,6 +5,7 @@ import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
 import { describeSource } from "../source/core/registry/describe.js";
 import { normalizeName } from "../source/core/names.js";
+import { displaySafe } from "../source/core/text.js";
 import { groupsOffering } from "../source/core/registry/model.js";
 import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
 import type { View } from "./view.js";
@@ -80,6 +81,8 @@ export function BrowserScreen({
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
 
 	const detailsHeight = 6;
+	// from 120 columns the options show their descriptions
+	const wide = width >= 120;
 	// a line for the last action's message, above the key bar (which is always there)
 	const listHeight = Math.max(3, height - detailsHeight - 6);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
@@ -178,6 +181,8 @@ export function BrowserScreen({
 							<Text wrap="truncate-end">
 								{group?.ungrouped ? "" : <Text color={o.selected ? "green" : undefined}>{mark(o.selected)} </Text>}
 								<Marked text={o.name} filter={state.filter} /> <Text dimColor>{o.version}</Text>
+								{/* wide terminals have room for what each option is */}
+								{wide && describe(o.name) ? <Text dimColor> {displaySafe(describe(o.name))}</Text> : null}
 							</Text>
 						)}
 					/>

@@ -67,10 +67,20 @@ describe("hpm ui in a real terminal", () => {
 		expect(lines.length).toBeLessThanOrEqual(rows + 1);
 		expect(lines.every((line) => line.length <= columns)).toBe(true);
 		expect(screen).toContain("groups: inference");
+		// wide terminals show what each option is
+		if (columns >= 120) expect(screen).toMatch(/\( \) vlm-adapter-deepseek 0\.1\.0 \S/);
+		else expect(screen).not.toMatch(/\( \) vlm-adapter-deepseek 0\.1\.0 \S/);
 		// help and quit are always on the key bar
 		const bar = lines.filter((line) => line.trim() !== "").at(-1) ?? "";
 		expect(bar).toContain("? help");
 		expect(bar).toContain("q quit");
+		// the help fits too: its title and how to close it are on screen
+		pane.keys("?");
+		const help = await pane.waitFor((s) => s.includes("press ? or Esc to close"));
+		expect(help).toContain("keys: browser");
+		expect(help.split("\n").every((line) => line.length <= columns)).toBe(true);
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("q quit"));
 		pane.keys("q");
 		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
 	});
