@@ -169,6 +169,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				width={columns}
 				height={height}
 				active={!router.help}
+				onHelp={() => dispatch({ type: "toggle-help" })}
 				onBack={(problems) => {
 					// the groups a failed run names (group=option in its problems) are marked in the browser
 					const names = new Set(view.overview.groups.map((g) => g.name));
@@ -201,14 +202,20 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 				}}
 			/>
 		);
-	return router.help ? (
-		<HelpOverlay
-			title={`keys: ${route.screen}`}
-			keys={HELP[route.screen] ?? []}
-			legend={route.screen === "browser" ? BROWSER_LEGEND : []}
-			height={rows}
-		/>
-	) : (
-		screen
+	// the screen stays mounted under the help (hidden), so a result, a form or a cursor survives it
+	return (
+		<Box flexDirection="column">
+			{router.help ? (
+				<HelpOverlay
+					title={`keys: ${route.screen}`}
+					keys={HELP[route.screen] ?? []}
+					legend={route.screen === "browser" ? BROWSER_LEGEND : []}
+					height={rows}
+				/>
+			) : null}
+			<Box display={router.help ? "none" : "flex"} flexDirection="column">
+				{screen}
+			</Box>
+		</Box>
 	);
 }

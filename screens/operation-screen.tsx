@@ -22,6 +22,8 @@ export type OperationProps = {
 	readonly height: number;
 	/** Back to the browser, with the problems of a run that failed (their groups are marked there). */
 	readonly onBack: (problems: readonly Problem[]) => void;
+	/** Opens the help over this screen. */
+	readonly onHelp?: (() => void) | undefined;
 	readonly active: boolean;
 };
 
@@ -32,7 +34,17 @@ export const OPERATION_KEYS: readonly KeyHint[] = [
 ];
 
 /** The plan, then on Enter uv's output line by line with a spinner, then the result. */
-export function OperationScreen({ kind, locator, cwd, interrupts, width, height, onBack, active }: OperationProps) {
+export function OperationScreen({
+	kind,
+	locator,
+	cwd,
+	interrupts,
+	width,
+	height,
+	onBack,
+	onHelp,
+	active,
+}: OperationProps) {
 	const { state, start, cancel, phaseNow } = useOperation(kind, locator, cwd, interrupts);
 	// uv's whole output and every problem in full, scrolled a page at a time (`l` on the result)
 	const [pager, setPagerState] = useState<number | undefined>(undefined);
@@ -95,6 +107,10 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 		}
 		// while uv runs only Ctrl-C acts; keys typed ahead (a second Enter, q) are dropped
 		if (phase === "running") return undefined;
+		if (input === "?" && onHelp) {
+			onHelp();
+			return "covered";
+		}
 		if (phase === "confirm" && (key.return || input === "y")) start();
 		else if (phase === "done" && state.phase === "done" && input === "l")
 			setPager(pagerOffset(0, "end", output.length, pagerHeight));
@@ -157,10 +173,11 @@ export function OperationScreen({ kind, locator, cwd, interrupts, width, height,
 					state.phase === "running"
 						? [["ctrl-c", "cancel"]]
 						: state.phase === "confirm"
-							? OPERATION_KEYS
+							? [...OPERATION_KEYS, ["?", "help"]]
 							: [
 									["l", "uv's whole output"],
 									["enter/esc", "back"],
+									["?", "help"],
 								]
 				}
 			/>

@@ -197,6 +197,11 @@ describe("nothing is hidden", () => {
 		screen = await pane.waitFor((s) => s.includes("problem: metrics=metric-legacy conflicts with inference"));
 		pane.keys("q");
 		await pane.waitFor((s) => s.includes("check failed"));
+		// ? shows this screen's keys, Esc closes the help and leaves the result as it was
+		pane.keys("?");
+		await pane.waitFor((s) => s.includes("keys: operation"));
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("check failed"));
 		pane.keys("Escape");
 		screen = await pane.waitFor((s) => s.includes("metrics M-of-N conflict"));
 		expect(screen).toContain("inference 1-of-N conflict");
