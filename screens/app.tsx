@@ -66,6 +66,14 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 		);
 	}, [locator, cwd]);
 	useEffect(reload, [reload]);
+	// a change the UI wrote to pyproject.toml: undoable, clears the conflict marks, said, shown
+	const recorded = (result: { readonly message: string; readonly undo?: ProjectChange | undefined }) => {
+		const { undo } = result;
+		setConflicts(new Set());
+		if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
+		setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
+		reload();
+	};
 	const route = currentRoute(router);
 	// another hpm holding the project lock: say so instead of seeming stuck
 	const waiting = {
@@ -111,12 +119,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 							? { kind: "add" as const, group, options: [option] }
 							: { kind: "toggle" as const, group, option };
 					enqueue(async () => {
-						const result = await choose(locator, cwd, choice, waiting);
-						const { undo } = result;
-						setConflicts(new Set());
-						if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
-						setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
-						reload();
+						recorded(await choose(locator, cwd, choice, waiting));
 					});
 				}}
 				onCommand={(command) => {
@@ -127,12 +130,7 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 							const current = await readMode(locator, cwd);
 							const modes = current.offered.length > 0 ? current.offered : ["prod", "dev"];
 							const next = modes[(modes.indexOf(current.mode) + 1) % modes.length] ?? "prod";
-							const result = await setMode(locator, cwd, next, waiting);
-							const { undo } = result;
-							setConflicts(new Set());
-							if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
-							setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
-							reload();
+							recorded(await setMode(locator, cwd, next, waiting));
 						});
 					} else if (command === "undo") {
 						enqueue(async () => {

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { pathKind } from "../os/path-kind.js";
 import { readRegularFile } from "../os/read-file.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
@@ -71,7 +72,7 @@ export async function* check(
 		// only reads it (it never creates or changes an environment), and finding another interpreter
 		// can cost more than the resolution (a pyenv shim: ~150 ms). Without one, uv searches as in place.
 		const venv = projectEnvironment(lockDir);
-		const environment = isDirectory(venv) ? venv : path.join(scratch, ".venv");
+		const environment = pathKind(venv) === "directory" ? venv : path.join(scratch, ".venv");
 		// the interpreter request uv reads next to pyproject.toml goes along
 		if (!workspace) copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
 		// uv explains one conflict per resolution: after each, the options it involves are set aside
@@ -115,14 +116,6 @@ export async function* check(
 		return checked(plan, [...promoted, ...found], null, warnings);
 	} finally {
 		rmSync(scratch, { recursive: true, force: true });
-	}
-}
-
-function isDirectory(file: string): boolean {
-	try {
-		return statSync(file).isDirectory();
-	} catch {
-		return false;
 	}
 }
 

@@ -4,8 +4,7 @@ import { normalizeName } from "../names.js";
 import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
-import { assertWritable, writeProjectEdits } from "../project/write.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { replaceProjectText, writeProjectEdits } from "../project/write.js";
 import type { Registry } from "../registry/model.js";
 import type { OptionsQuestion } from "../ports.js";
 import {
@@ -69,8 +68,7 @@ export async function undoChange(
 				location: { file: project.file },
 			});
 		}
-		assertWritable(project.file);
-		writeFileAtomic(project.file, change.before);
+		replaceProjectText(project, change.before);
 	});
 }
 

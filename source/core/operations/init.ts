@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
@@ -35,7 +36,7 @@ export async function init(
 			hint: "clone the registry and pass its folder: --registry path/to/registry",
 		});
 	}
-	const folder = statKind(dir);
+	const folder = pathKind(dir);
 	if (folder !== "directory") {
 		throw new HpmError("project-not-found", `${dir} ${folder === "missing" ? "does not exist" : "is not a folder"}`, {
 			hint: "create the folder first, or run hpm init inside it",
@@ -65,7 +66,7 @@ export async function init(
 			registryArg === undefined
 				? (project.registryPath ?? path.join(dir, "registry"))
 				: path.resolve(options.cwd ?? dir, registryArg);
-		if (table(project.data).project === undefined) {
+		if (project.data.project === undefined) {
 			throw new HpmError("not-a-project", `${file} has no [project] table: uv cannot install a selection into it`, {
 				hint: "add a [project] table (name, version), or run hpm init in a folder without pyproject.toml to make one with uv",
 				location: { file },
@@ -81,7 +82,7 @@ export async function init(
 		// everything that could stop the registry is checked before anything is written
 		if (registryArg !== undefined) {
 			for (const target of [registry, path.join(registry, "groups"), path.join(registry, "packages")]) {
-				if (statKind(target) === "other")
+				if (pathKind(target) === "other")
 					throw new HpmError("not-a-folder", `${target} exists and is not a folder; nothing was changed`, {
 						hint: "move it away or choose another --registry, then run hpm init again",
 					});
@@ -105,12 +106,12 @@ export async function init(
 		if (registryArg !== undefined) {
 			for (const sub of ["groups", "packages"]) {
 				const target = path.join(registry, sub);
-				if (statKind(target) === "directory") continue;
+				if (pathKind(target) === "directory") continue;
 				mkdirSync(target, { recursive: true });
 				done.push(`created ${target}${path.sep}`);
 			}
 		}
-		const hasRegistry = statKind(registry) === "directory";
+		const hasRegistry = pathKind(registry) === "directory";
 		const next = [
 			...(hasRegistry ? [] : [`hpm init --registry ${relative || "."}   # create the registry`]),
 			"hpm registry group add GROUP --strategy 1-of-N   # a group of interchangeable options",
@@ -119,16 +120,4 @@ export async function init(
 		];
 		return { project: file, done, registry, next };
 	});
-}
-
-function statKind(target: string): "directory" | "missing" | "other" {
-	try {
-		return statSync(target).isDirectory() ? "directory" : "other";
-	} catch {
-		return "missing";
-	}
-}
-
-function table(value: unknown): Record<string, unknown> {
-	return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

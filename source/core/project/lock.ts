@@ -307,3 +307,16 @@ async function acquire(root: string, command: string, hooks: LockHooks): Promise
 		throw error;
 	}
 }
+
+/**
+ * `body` under the project lock when there is a project (`root`), else as it is: the registry
+ * commands also work on a registry outside any project.
+ */
+export function underProjectLockIfAny<T>(
+	root: string | undefined,
+	command: string,
+	hooks: LockHooks,
+	body: () => T | Promise<T>,
+): Promise<T> {
+	return root === undefined ? Promise.resolve().then(body) : underProjectLock(root, command, hooks, body);
+}

@@ -11,6 +11,15 @@ import { editToml, type TomlEdit } from "./toml-edit.js";
 export async function writeProjectEdits(project: Project, edits: readonly TomlEdit[]): Promise<string> {
 	const next = await editToml(project.text, edits, project.file);
 	if (next === project.text) return next;
+	replaceProjectText(project, next);
+	return next;
+}
+
+/**
+ * Writes `next` as the project's pyproject.toml, atomically, only while the file still holds the
+ * text hpm read (`project.text`), and never over the user's chmod.
+ */
+export function replaceProjectText(project: Project, next: string): void {
 	assertWritable(project.file);
 	const current = readFileSync(project.file, "utf8");
 	if (current !== project.text) {
@@ -27,7 +36,6 @@ export async function writeProjectEdits(project: Project, edits: readonly TomlEd
 			location: { file: project.file },
 		});
 	}
-	return next;
 }
 
 /** An atomic rename (ours or uv's) would replace even a read-only file; respect the user's chmod instead. */

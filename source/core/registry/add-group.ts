@@ -5,7 +5,7 @@ import { type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { closest, invalidNameReason, normalizeName } from "../names.js";
-import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { type LockHooks, underProjectLockIfAny } from "../project/lock.js";
 import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
@@ -41,9 +41,9 @@ export async function addGroup(
 	input: GroupInput,
 	hooks: LockHooks = {},
 ): Promise<AddedGroup> {
-	const root = locateRoot(locator, cwd);
-	const write = () => writeGroup(locator, cwd, input);
-	return root === undefined ? write() : underProjectLock(root, "registry group add", hooks, write);
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, () =>
+		writeGroup(locator, cwd, input),
+	);
 }
 
 function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGroup {
@@ -65,15 +65,15 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
-	const unknown = options.filter((option) => !loaded?.registry.packages.has(normalizeName(option)));
+	const unknown = options.filter((option) => !loaded.registry.packages.has(normalizeName(option)));
 	if (unknown.length > 0) {
 		throw new HpmError("unknown-package", `no package ${unknown.map((o) => `"${o}"`).join(", ")} in the registry`, {
 			hint: "add it first with `hpm registry add`, then offer it here",
 		});
 	}
-	const existingFile = loaded?.groupFiles.get(key);
+	const existingFile = loaded.groupFiles.get(key);
 	if (existingFile) {
-		const group = loaded?.registry.groups.get(key);
+		const group = loaded.registry.groups.get(key);
 		const same =
 			group !== undefined &&
 			group.strategy === strategy &&
@@ -100,13 +100,13 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 		name: input.name,
 		strategy,
 		...(input.description ? { description: input.description } : {}),
-		options: options.map((name) => ({ name: loaded?.registry.packages.get(normalizeName(name))?.name ?? name })),
+		options: options.map((name) => ({ name: loaded.registry.packages.get(normalizeName(name))?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
 	// a file already there under this name did not load as the group (or it would have been found
 	// above): it is never replaced, and a link is never written through
 	guardRegistryWrite(registryRoot, file, "must-not-exist", "the file it points to");
-	if (loaded) refuseUnloadable(registryRoot, new Map([[file, text]]));
+	refuseUnloadable(registryRoot, new Map([[file, text]]));
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFileAtomic(file, text);
 	const offered =

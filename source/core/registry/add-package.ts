@@ -8,11 +8,11 @@ import { HpmError } from "../errors.js";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
-import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { type LockHooks, underProjectLockIfAny } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
-import { loadRegistry, loadRegistryParts, manifestProblems, refuseUnloadable } from "./load.js";
+import { loadRegistry, loadRegistryParts, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 import type { PackageFormEnv, PackageInput } from "./new-package.js";
@@ -159,8 +159,7 @@ export function packageForm(locator: Locator, cwd: string, given?: Partial<Packa
 	// what would stop the add anyway is said before the form asks anything
 	requireRegistryFolder(context);
 	if (given) refuseInvalidGiven(given);
-	const { registry } = existsSync(context.registryRoot) ? loadRegistry(context.registryRoot) : { registry: undefined };
-	return packageFormOf(context, registry);
+	return packageFormOf(context, loadRegistry(context.registryRoot).registry);
 }
 
 /** The flags given on the command line that could never be written, refused before any question. */
@@ -197,9 +196,9 @@ export async function addPackage(
 	input: PackageInput,
 	hooks: LockHooks = {},
 ): Promise<AddedPackage> {
-	const root = locateRoot(locator, cwd);
-	const write = () => writePackage(locator, cwd, input);
-	return root === undefined ? write() : underProjectLock(root, "registry add", hooks, write);
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, () =>
+		writePackage(locator, cwd, input),
+	);
 }
 
 function writePackage(locator: Locator, cwd: string, input: PackageInput): AddedPackage {
@@ -207,18 +206,18 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 	const root = context.registryRoot;
 	requireRegistryFolder(context);
 	const packagesDir = path.join(root, "packages");
-	const loaded = existsSync(root) ? loadRegistryParts(root) : undefined;
-	const registry = loaded?.registry;
+	const loaded = loadRegistryParts(root);
+	const registry = loaded.registry;
 	// a package already in the registry lends its version to a new mode's source
 	const manifest = validateManifest(
 		input,
 		cwd,
 		packagesDir,
-		(name) => registry?.packages.get(normalizeName(name))?.version,
+		(name) => registry.packages.get(normalizeName(name))?.version,
 	);
 	const key = normalizeName(manifest.name);
-	const existing = registry?.packages.get(key);
-	const leftOut = loaded?.leftOut.find((pkg) => pkg.key === key);
+	const existing = registry.packages.get(key);
+	const leftOut = loaded.leftOut.find((pkg) => pkg.key === key);
 	const file = existing?.location.file ?? leftOut?.location.file ?? path.join(packagesDir, `${manifest.name}.yaml`);
 
 	let text: string;
@@ -255,15 +254,7 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 		at === file
 			? "the manifest as it would be written does not load"
 			: "fix the group file first (`hpm registry lint` lists its problems)";
-	if (loaded) refuseUnloadable(root, planned, hint);
-	else {
-		const refused = manifestProblems(file, text)[0];
-		if (refused)
-			throw new HpmError("would-not-load", `${refused.message}; nothing was written`, {
-				...(refused.location ? { location: refused.location } : {}),
-				hint: hint(file),
-			});
-	}
+	refuseUnloadable(root, planned, hint);
 
 	if (action !== "unchanged")
 		guardRegistryWrite(
@@ -398,21 +389,21 @@ function renderManifestChange(text: string, change: ManifestChange): string {
 
 /** The group file's new text when it does not list the package yet; the group may not load yet. */
 function groupEdit(
-	loaded: ReturnType<typeof loadRegistryParts> | undefined,
+	loaded: ReturnType<typeof loadRegistryParts>,
 	name: string,
 	option: string,
 ): { write: { file: string; text: string } | undefined; group: NonNullable<AddedPackage["group"]> } {
 	const key = normalizeName(name);
-	const file = loaded?.registry.groups.get(key)?.location.file ?? loaded?.groupFiles.get(key);
+	const file = loaded.registry.groups.get(key)?.location.file ?? loaded.groupFiles.get(key);
 	if (!file) {
-		const names = [...(loaded?.groupFiles.keys() ?? [])];
+		const names = [...loaded.groupFiles.keys()];
 		throw new HpmError("unknown-group", `unknown group "${name}"`, {
 			hint: names.length
 				? `groups: ${names.join(", ")}; or create it with \`hpm registry group add ${name} --strategy 1-of-N|M-of-N\``
 				: `the registry has no groups yet; create one with \`hpm registry group add ${name} --strategy 1-of-N|M-of-N\``,
 		});
 	}
-	const groupName = loaded?.registry.groups.get(key)?.name ?? name;
+	const groupName = loaded.registry.groups.get(key)?.name ?? name;
 	const text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
 	if (groupOptionNames(text).includes(normalizeName(option)))
 		return { write: undefined, group: { name: groupName, added: false } };

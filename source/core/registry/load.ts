@@ -188,16 +188,6 @@ export function refuseUnloadable(
 	});
 }
 
-/** The problems of one manifest's text, as the loader would find them (for a manifest about to be written). */
-export function manifestProblems(file: string, text: string): Problem[] {
-	const problems: Problem[] = [];
-	const yaml = readYaml(file, problems, undefined, new Map([[file, text]]));
-	const parsed = yaml ? packageFileSchema.safeParse(yaml.value) : undefined;
-	if (yaml && parsed && !parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
-	if (yaml && parsed?.success) toPackage(yaml, parsed.data, true, problems);
-	return problems;
-}
-
 /** One package manifest on its own (for `hpm install --manifest`), or an error at its first problem. */
 export function loadManifest(file: string): Package {
 	const problems: Problem[] = [];

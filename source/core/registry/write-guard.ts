@@ -1,4 +1,5 @@
-import { lstatSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
+import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
 import { HpmError, isCode } from "../errors.js";
 
@@ -86,19 +87,14 @@ export function requireRegistryFolder(context: {
 	readonly project: { readonly root: string } | undefined;
 }): void {
 	const { registryRoot, cwd, project } = context;
-	let stats: ReturnType<typeof lstatSync> | undefined;
-	try {
-		stats = statSync(registryRoot);
-	} catch {
-		stats = undefined;
-	}
-	if (stats?.isDirectory()) return;
+	const kind = pathKind(registryRoot);
+	if (kind === "directory") return;
 	// `hpm init --registry` takes the path as this command line would: from the working folder
 	const asTyped = path.relative(cwd, registryRoot) || ".";
 	const inProject = project !== undefined && within(project.root, registryRoot);
 	throw new HpmError(
 		"registry-not-found",
-		stats ? `the registry path ${registryRoot} is not a folder` : `no registry at ${registryRoot}`,
+		kind === "other" ? `the registry path ${registryRoot} is not a folder` : `no registry at ${registryRoot}`,
 		{
 			hint: inProject
 				? `create it with \`hpm init --registry ${asTyped}\`, or pass --registry DIR`
