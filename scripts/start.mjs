@@ -3,7 +3,7 @@
 // there is no terminal). The copy lives in $TMPDIR/hpm-example and is made fresh on every start, so
 // picks and syncs never write into the checkout.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,8 +13,15 @@ const scratch = path.resolve(process.env.HPM_EXAMPLE_DIR || path.join(tmpdir(), 
 // only a copy this script made (it carries MARKER) or an empty folder is ever replaced
 const MARKER = ".hpm-example-copy";
 if (existsSync(scratch)) {
+	if (!statSync(scratch).isDirectory()) {
+		console.error(`${scratch} is not a folder; choose another: HPM_EXAMPLE_DIR=/some/new/folder npm start`);
+		process.exit(2);
+	}
+	// a copy holds the example's own entries and what hpm and uv make in it, nothing else
+	const own = new Set([...readdirSync(path.join(root, "registry-examples")), MARKER, ".venv", "uv.lock", ".hpm.lock"]);
 	const entries = readdirSync(scratch);
-	if (entries.length > 0 && !entries.includes(MARKER)) {
+	const foreign = entries.filter((name) => !own.has(name) && !name.startsWith(".hpm"));
+	if (entries.length > 0 && (!entries.includes(MARKER) || foreign.length > 0)) {
 		console.error(
 			`${scratch} holds files that are not a copy of the example; npm start replaces only its own copies.\nChoose another folder: HPM_EXAMPLE_DIR=/some/new/folder npm start`,
 		);

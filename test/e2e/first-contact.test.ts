@@ -309,6 +309,20 @@ describe("npm start", () => {
 		expect(snapshot(EXAMPLE)).toEqual(checkout);
 	});
 
+	it("never replaces its own copy once someone put files of their own in it", () => {
+		const scratch = path.join(tempDir("hpm-start-marked-"), "example");
+		const start = () =>
+			spawnSync(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
+				encoding: "utf8",
+				env: { ...process.env, HPM_EXAMPLE_DIR: scratch },
+			});
+		expect(start().status).toBe(0);
+		writeFileSync(path.join(scratch, "thesis.tex"), "mine");
+		const again = start();
+		expect(again.status).toBe(2);
+		expect(readFileSync(path.join(scratch, "thesis.tex"), "utf8")).toBe("mine");
+	});
+
 	it("never replaces a folder that is not its own copy", () => {
 		const mine = tempDir("hpm-start-mine-");
 		writeFileSync(path.join(mine, "thesis.txt"), "years of work");

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, read, snapshot } from "../helpers/run.js";
@@ -297,6 +297,21 @@ describe("hpm registry group add", () => {
 		const result = hpm(["registry", "group", "add", "s1", "--strategy", "1-of-N"], { cwd: dir });
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain(`${file} already exists and does not load`);
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("never replaces a read-only manifest or group file", () => {
+		const dir = copyExample();
+		chmodSync(path.join(dir, "registry/groups/inference.yaml"), 0o444);
+		const before = snapshot(dir);
+		const result = hpm(
+			["registry", "add", "--path", "packages/metric_rouge", "--mode", "nightly", "--group", "inference"],
+			{
+				cwd: dir,
+			},
+		);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("inference.yaml is read-only; nothing was written");
 		expect(snapshot(dir)).toEqual(before);
 	});
 

@@ -39,6 +39,13 @@ export function guardRegistryWrite(
 			location: { file },
 		});
 	}
+	// the user's chmod is respected: a rename would replace even a read-only file
+	if (stats.isFile() && (stats.mode & 0o222) === 0) {
+		throw new HpmError("read-only", `${file} is read-only; nothing was written`, {
+			hint: `make it writable (chmod u+w ${file}) and run the command again`,
+			location: { file },
+		});
+	}
 	if (existing === "must-not-exist" || !stats.isFile()) {
 		throw new HpmError(
 			"exists",
