@@ -5,6 +5,7 @@ import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
 import { type ProjectChange, undoChange, choose } from "../source/core/operations/choose.js";
+import type { FileIdentity } from "../source/core/fs-atomic.js";
 import { readMode, setMode } from "../source/core/operations/mode.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BROWSER_LEGEND, BrowserScreen, useBrowserStore } from "./browser-screen.js";
@@ -139,14 +140,20 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 								setMessage("nothing to undo: no change made in this session");
 								return;
 							}
+							let restored: FileIdentity;
 							try {
-								await undoChange(locator, cwd, last.change, waiting);
+								restored = await undoChange(locator, cwd, last.change, waiting);
 							} catch (error) {
 								// the file moved on (a sync, an edit): no older change can be undone exactly either
 								undos.current = [];
 								throw error;
 							}
-							undos.current = undos.current.slice(0, -1);
+							// the file the undo wrote now holds the change before it: that one is next
+							undos.current = undos.current
+								.slice(0, -1)
+								.map((entry, index, rest) =>
+									index === rest.length - 1 ? { ...entry, change: { ...entry.change, written: restored } } : entry,
+								);
 							setConflicts(new Set());
 							setMessage(displaySafe(`undone: ${last.message}`));
 							reload();

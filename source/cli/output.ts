@@ -94,7 +94,9 @@ export function reportError(output: Output, error: HpmError): void {
 		output.err(`hpm: ${error.message}`);
 		return;
 	}
-	output.err(`${style.red("error:")} ${where ? `${where}: ` : ""}${error.message}`);
+	// a message that already begins with the file (and no line to add) does not repeat it
+	const prefix = where && !(error.location?.line === undefined && error.message.startsWith(where)) ? `${where}: ` : "";
+	output.err(`${style.red("error:")} ${prefix}${error.message}`);
 	if (error.hint) output.err(`${style.dim("hint:")} ${error.hint}`);
 }
 

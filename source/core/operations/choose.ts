@@ -5,6 +5,7 @@ import { componentFolders, findWorkspace, virtualRootProblem } from "../project/
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
 import { replaceProjectText, writeProjectEdits } from "../project/write.js";
+import { type FileIdentity, isSameFile } from "../fs-atomic.js";
 import type { Registry } from "../registry/model.js";
 import type { OptionsQuestion } from "../ports.js";
 import {
@@ -46,8 +47,8 @@ export type ChoiceResult = {
 	readonly undo?: ProjectChange;
 };
 
-/** A change hpm made to pyproject.toml: its text before and after. */
-export type ProjectChange = { readonly before: string; readonly after: string };
+/** A change hpm made to pyproject.toml: its text before and after, and the file it wrote. */
+export type ProjectChange = { readonly before: string; readonly after: string; readonly written: FileIdentity };
 
 /**
  * Undoes a change `choose` made, byte for byte, under the project lock; only when pyproject.toml
@@ -58,17 +59,18 @@ export async function undoChange(
 	cwd: string,
 	change: ProjectChange,
 	hooks: LockHooks = {},
-): Promise<void> {
+): Promise<FileIdentity> {
 	const root = requireRoot(locator, cwd);
-	await underProjectLock(root, "undo", hooks, async () => {
+	return underProjectLock(root, "undo", hooks, async () => {
 		const project = requireProject(resolveContext(locator, cwd));
-		if (project.text !== change.after) {
+		// the same bytes in another file (a link put in its place) are not the change hpm made
+		if (project.text !== change.after || !isSameFile(project.file, change.written)) {
 			throw new HpmError("changed-since", "changed since (by a sync or an edit); nothing was undone", {
 				hint: "edit it yourself, or make the choice again",
 				location: { file: project.file },
 			});
 		}
-		replaceProjectText(project, change.before);
+		return replaceProjectText(project, change.before);
 	});
 }
 
@@ -101,7 +103,9 @@ export async function choose(
 			if (virtual) throw problemToError(virtual);
 		}
 		const edit = selectionChange(choice, registry, project);
-		const written = edit.changed ? await writeProjectEdits(project, [edit.edit]) : undefined;
+		const { text: after, written } = edit.changed
+			? await writeProjectEdits(project, [edit.edit])
+			: { text: project.text, written: undefined };
 		const value = edit.edit.value;
 		return {
 			group: choice.group,
@@ -109,7 +113,7 @@ export async function choose(
 			changed: edit.changed,
 			message: edit.message,
 			project: project.file,
-			...(written === undefined || written === project.text ? {} : { undo: { before: project.text, after: written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
 		};
 	});
 }

@@ -43,23 +43,35 @@ export async function init(
 		});
 	}
 	const file = path.join(dir, "pyproject.toml");
-	const done: string[] = [];
-	if (!existsSync(file)) {
-		// a new project is what `uv init` makes, so a uv user finds what they expect
-		const uv = await findUv();
-		const run = await drain(
-			runUv(uv, ["init", "--bare", "--no-workspace", "--vcs", "none"], { cwd: dir }),
-			() => undefined,
+	if (pathKind(file) === "dangling") {
+		// uv init would write the new project wherever the link points
+		throw new HpmError(
+			"dangling-link",
+			`${file} is a symbolic link to a file that does not exist; nothing was created`,
+			{
+				hint: "point the link at the project's pyproject.toml, or remove it, then run hpm init again",
+				location: { file },
+			},
 		);
-		if (run.exitCode !== 0 || !existsSync(file)) {
-			const said = run.lines.filter((line) => /error|invalid/i.test(line)).join("; ") || run.lines.join("; ");
-			throw new HpmError("uv-failed", `uv init could not create ${file}: ${said}`, {
-				hint: "fix what uv says (a folder name that is not a valid project name: run `uv init --bare --name NAME` yourself), then run hpm init again",
-			});
-		}
-		done.push(`created ${file} (uv init --bare)`);
 	}
+	// the lock comes first: two hpm init at once must not both run uv init
 	return underProjectLock(dir, "init", hooks, async () => {
+		const done: string[] = [];
+		if (!existsSync(file)) {
+			// a new project is what `uv init` makes, so a uv user finds what they expect
+			const uv = await findUv();
+			const run = await drain(
+				runUv(uv, ["init", "--bare", "--no-workspace", "--vcs", "none"], { cwd: dir }),
+				() => undefined,
+			);
+			if (run.exitCode !== 0 || !existsSync(file)) {
+				const said = run.lines.filter((line) => /error|invalid/i.test(line)).join("; ") || run.lines.join("; ");
+				throw new HpmError("uv-failed", `uv init could not create ${file}: ${said}`, {
+					hint: "fix what uv says (a folder name that is not a valid project name: run `uv init --bare --name NAME` yourself), then run hpm init again",
+				});
+			}
+			done.push(`created ${file} (uv init --bare)`);
+		}
 		const project = readProject(file);
 		// --registry is a path like any other on the command line: from the working folder
 		const registry =
@@ -82,10 +94,17 @@ export async function init(
 		// everything that could stop the registry is checked before anything is written
 		if (registryArg !== undefined) {
 			for (const target of [registry, path.join(registry, "groups"), path.join(registry, "packages")]) {
-				if (pathKind(target) === "other")
+				const kind = pathKind(target);
+				if (kind === "other")
 					throw new HpmError("not-a-folder", `${target} exists and is not a folder; nothing was changed`, {
 						hint: "move it away or choose another --registry, then run hpm init again",
 					});
+				if (kind === "dangling")
+					throw new HpmError(
+						"dangling-link",
+						`${target} is a symbolic link to a folder that does not exist; nothing was changed`,
+						{ hint: "point the link at a folder, or remove it, then run hpm init again" },
+					);
 			}
 		}
 		const edits: TomlEdit[] = [];

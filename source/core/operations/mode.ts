@@ -46,9 +46,9 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			});
 		}
 		const changed = project.mode !== mode || !/^\s*mode\s*=/m.test(project.text);
-		const written = changed
+		const { text: after, written } = changed
 			? await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }])
-			: undefined;
+			: { text: project.text, written: undefined };
 		const message =
 			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
 		return {
@@ -56,7 +56,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			offered,
 			changed: project.mode !== mode,
 			message,
-			...(written === undefined || written === project.text ? {} : { undo: { before: project.text, after: written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
 		};
 	});
 }

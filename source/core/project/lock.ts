@@ -44,17 +44,19 @@ export function lockTimeout(env: NodeJS.ProcessEnv = process.env): number {
  * holds it, this waits up to `timeoutMs`, telling the user once, then gives up with a clear error.
  * Every path through here has that deadline, and `signal` (Ctrl-C) ends the wait at once.
  */
-export async function lockProject(
-	root: string,
-	command: string,
-	options: { timeoutMs?: number; onWait?: (owner: LockOwner) => void; signal?: AbortSignal | undefined } = {},
-): Promise<ProjectLock> {
-	const file = path.join(root, LOCK_FILE);
+export async function lockProject(root: string, command: string, options: LockOptions = {}): Promise<ProjectLock> {
+	return lockFile(path.join(root, LOCK_FILE), command, "in this project", options);
+}
+
+type LockOptions = { timeoutMs?: number; onWait?: (owner: LockOwner) => void; signal?: AbortSignal | undefined };
+
+/** The lock file `file`, taken as `lockProject` describes; `where` names what it guards, for messages. */
+async function lockFile(file: string, command: string, where: string, options: LockOptions): Promise<ProjectLock> {
 	const deadline = Date.now() + (options.timeoutMs ?? lockTimeout());
 	let told = false;
 	for (;;) {
 		if (options.signal?.aborted)
-			throw new HpmError("interrupted", "interrupted while waiting for the project lock", { exitCode: 1 });
+			throw new HpmError("interrupted", `interrupted while waiting for the lock ${file}`, { exitCode: 1 });
 		const owner: LockOwner = {
 			pid: process.pid,
 			host: hostname(),
@@ -73,7 +75,7 @@ export async function lockProject(
 		} catch (error) {
 			if (!isCode(error, "EEXIST")) {
 				throw new HpmError("lock-failed", `cannot create ${file}: ${(error as Error).message}`, {
-					hint: "check that the project folder is writable",
+					hint: `check that ${path.dirname(file)} is writable`,
 				});
 			}
 		}
@@ -92,7 +94,7 @@ export async function lockProject(
 			const who = current
 				? `pid ${current.pid}: hpm ${current.command}, since ${current.started}`
 				: "its owner is unknown";
-			throw new HpmError("locked", `another hpm is running in this project (${who})`, {
+			throw new HpmError("locked", `another hpm is running ${where} (${who})`, {
 				hint: `wait for it to finish; if no hpm is running, delete ${file}`,
 			});
 		}
@@ -221,6 +223,11 @@ function removeLeftovers(root: string): void {
 	} catch {
 		return; // an odd pyproject.toml is reported by whatever reads it next
 	}
+	removeStaged(folders);
+}
+
+/** The staged files in `folders` whose hpm is no longer running. */
+function removeStaged(folders: readonly string[]): void {
 	for (const folder of folders) {
 		let names: string[];
 		try {
@@ -319,4 +326,31 @@ export function underProjectLockIfAny<T>(
 	body: () => T | Promise<T>,
 ): Promise<T> {
 	return root === undefined ? Promise.resolve().then(body) : underProjectLock(root, command, hooks, body);
+}
+
+/** The registry's lock file, beside its groups/ and packages/ (not the project's: a registry may be the project folder). */
+export const REGISTRY_LOCK_FILE = ".hpm-registry.lock";
+
+/**
+ * `body` under the registry's own lock: every registry write (a manifest, a group file) reads and
+ * writes under it, so two projects sharing a registry, or a registry command run outside any
+ * project, never interleave. A dead writer's staged files are cleared first. Taken after the
+ * project lock, never before it.
+ */
+export async function underRegistryLock<T>(
+	registryRoot: string,
+	command: string,
+	hooks: LockHooks,
+	body: () => Promise<T> | T,
+): Promise<T> {
+	const lock = await lockFile(path.join(registryRoot, REGISTRY_LOCK_FILE), command, "on this registry", {
+		onWait: hooks.onWait,
+		signal: hooks.signal,
+	});
+	try {
+		removeStaged([path.join(registryRoot, "packages"), path.join(registryRoot, "groups")]);
+		return await body();
+	} finally {
+		lock.release();
+	}
 }

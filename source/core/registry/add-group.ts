@@ -3,9 +3,10 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { writeFilesChecked } from "../fs-atomic.js";
 import { closest, invalidNameReason, normalizeName } from "../names.js";
-import { type LockHooks, underProjectLockIfAny } from "../project/lock.js";
+import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
+import { registryChanged } from "./add-package.js";
 import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
@@ -41,12 +42,16 @@ export async function addGroup(
 	input: GroupInput,
 	hooks: LockHooks = {},
 ): Promise<AddedGroup> {
-	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, () =>
-		writeGroup(locator, cwd, input),
-	);
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, () => {
+		const context = resolveContext(locator, cwd);
+		requireRegistryFolder(context);
+		return underRegistryLock(context.registryRoot, "registry group add", hooks, () =>
+			writeGroup(context.registryRoot, input),
+		);
+	});
 }
 
-function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGroup {
+function writeGroup(registryRoot: string, input: GroupInput): AddedGroup {
 	const reason = invalidNameReason(input.name);
 	if (reason) throw invalid(`group name "${input.name}": ${reason}`);
 	const strategy = STRATEGIES.find((s) => s === input.strategy);
@@ -59,9 +64,6 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 			guess ? `did you mean ${guess}?` : undefined,
 		);
 	}
-	const context = resolveContext(locator, cwd);
-	const registryRoot = context.registryRoot;
-	requireRegistryFolder(context);
 	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
@@ -108,7 +110,7 @@ function writeGroup(locator: Locator, cwd: string, input: GroupInput): AddedGrou
 	guardRegistryWrite(registryRoot, file, "must-not-exist", "the file it points to");
 	refuseUnloadable(registryRoot, new Map([[file, text]]));
 	mkdirSync(path.dirname(file), { recursive: true });
-	writeFileAtomic(file, text);
+	writeFilesChecked([{ file, expected: undefined, text }], registryChanged);
 	const offered =
 		options.length > 0
 			? ` offering ${options.join(", ")}`

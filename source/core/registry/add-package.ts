@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
 import { isNode, isScalar, type Node, parseDocument, stringify, visit } from "yaml";
 import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { type CheckedWrite, writeFilesChecked } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
-import { type LockHooks, underProjectLockIfAny } from "../project/lock.js";
+import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
@@ -48,6 +48,13 @@ export type AddedPackage = {
 	/** What a person is told about the group, or "" without one. */
 	readonly groupMessage: string;
 };
+
+/** A registry file edited by someone else between hpm reading it and writing it. */
+export const registryChanged = (file: string): HpmError =>
+	new HpmError("registry-changed", `${file} changed while hpm was working; nothing was written`, {
+		hint: "run the command again",
+		location: { file },
+	});
 
 const invalid = (message: string, hint?: string) => new HpmError("invalid-argument", message, hint ? { hint } : {});
 
@@ -196,15 +203,15 @@ export async function addPackage(
 	input: PackageInput,
 	hooks: LockHooks = {},
 ): Promise<AddedPackage> {
-	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, () =>
-		writePackage(locator, cwd, input),
-	);
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, () => {
+		const context = resolveContext(locator, cwd);
+		requireRegistryFolder(context);
+		return underRegistryLock(context.registryRoot, "registry add", hooks, () => writePackage(context, cwd, input));
+	});
 }
 
-function writePackage(locator: Locator, cwd: string, input: PackageInput): AddedPackage {
-	const context = resolveContext(locator, cwd);
+function writePackage(context: Context, cwd: string, input: PackageInput): AddedPackage {
 	const root = context.registryRoot;
-	requireRegistryFolder(context);
 	const packagesDir = path.join(root, "packages");
 	const loaded = loadRegistryParts(root);
 	const registry = loaded.registry;
@@ -221,6 +228,8 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 	const file = existing?.location.file ?? leftOut?.location.file ?? path.join(packagesDir, `${manifest.name}.yaml`);
 
 	let text: string;
+	// what the manifest held when read: it is replaced only while it still holds that
+	let expected: string | undefined;
 	let action: AddedPackage["action"];
 	// the line editor could not keep the file's layout (an anchor, explicit keys, flow style)
 	let normalized = false;
@@ -228,7 +237,7 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 		text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
 		action = "unchanged";
 	} else if (existing) {
-		({ text, normalized } = mergeSource(existing, manifest, input));
+		({ text, old: expected, normalized } = mergeSource(existing, manifest, input));
 		action = existing.sources.has(manifest.mode) ? "replaced" : "added";
 	} else if (existsSync(file)) {
 		if (!input.force) {
@@ -237,6 +246,7 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 				location: { file },
 			});
 		}
+		expected = readFileSync(file, "utf8");
 		text = manifestYaml(manifest);
 		action = "overwrote";
 	} else {
@@ -265,8 +275,12 @@ function writePackage(locator: Locator, cwd: string, input: PackageInput): Added
 		);
 	if (groupWrite) guardRegistryWrite(root, groupWrite.file, "may-be-linked", "the group file it points to");
 	mkdirSync(path.dirname(file), { recursive: true });
-	if (action !== "unchanged") writeFileAtomic(file, text);
-	if (groupWrite) writeFileAtomic(groupWrite.file, groupWrite.text);
+	// the manifest first: if hpm is killed between the two, the registry still loads (the package
+	// is simply not offered yet) and running the same command again adds the group's line
+	writeFilesChecked(
+		[...(action === "unchanged" ? [] : [{ file, expected, text }]), ...(groupWrite ? [groupWrite] : [])],
+		registryChanged,
+	);
 	const groupMessage = group
 		? group.added
 			? `added as an option of group "${group.name}"`
@@ -319,7 +333,7 @@ function mergeSource(
 	existing: Package,
 	manifest: NewManifest,
 	input: PackageInput,
-): { text: string; normalized: boolean } {
+): { text: string; old: string; normalized: boolean } {
 	const file = existing.location.file;
 	if (existing.sources.has(manifest.mode) && !sameModeSource(existing, manifest) && !input.force) {
 		throw new HpmError("exists", `package "${existing.name}" already has another ${manifest.mode} source`, {
@@ -350,8 +364,8 @@ function mergeSource(
 	const change = { mode: manifest.mode, source: manifest.source, version, description };
 	const edited = editManifestText(old, change);
 	return edited === undefined
-		? { text: renderManifestChange(old, change), normalized: true }
-		: { text: edited, normalized: false };
+		? { text: renderManifestChange(old, change), old, normalized: true }
+		: { text: edited, old, normalized: false };
 }
 
 /** The YAML library's rendering of the change, for files in a shape the line editor leaves alone. */
@@ -392,7 +406,7 @@ function groupEdit(
 	loaded: ReturnType<typeof loadRegistryParts>,
 	name: string,
 	option: string,
-): { write: { file: string; text: string } | undefined; group: NonNullable<AddedPackage["group"]> } {
+): { write: CheckedWrite | undefined; group: NonNullable<AddedPackage["group"]> } {
 	const key = normalizeName(name);
 	const file = loaded.registry.groups.get(key)?.location.file ?? loaded.groupFiles.get(key);
 	if (!file) {
@@ -407,5 +421,8 @@ function groupEdit(
 	const text = readRegularFile(file, MAX_YAML_BYTES).toString("utf8");
 	if (groupOptionNames(text).includes(normalizeName(option)))
 		return { write: undefined, group: { name: groupName, added: false } };
-	return { write: { file, text: appendGroupOption(text, option, file) }, group: { name: groupName, added: true } };
+	return {
+		write: { file, expected: text, text: appendGroupOption(text, option, file) },
+		group: { name: groupName, added: true },
+	};
 }

@@ -18,7 +18,15 @@ export function guardRegistryWrite(
 	replacing = "it",
 ): void {
 	const realRoot = realOrSelf(registryRoot);
-	const folder = realOrSelf(nearestExisting(path.dirname(file)));
+	const existingFolder = nearestExisting(path.dirname(file));
+	if (pathKind(existingFolder) === "dangling") {
+		// mkdir would fail on it, or a folder made through it would land wherever it points
+		throw new HpmError("dangling-link", `${existingFolder} is a symbolic link to a folder that does not exist`, {
+			hint: "point the link at a folder of the registry, or remove it; nothing was written",
+			location: { file: existingFolder },
+		});
+	}
+	const folder = realOrSelf(existingFolder);
 	if (!within(realRoot, folder)) {
 		throw new HpmError("outside-registry", `${path.dirname(file)} leads outside the registry ${registryRoot}`, {
 			hint: "hpm writes only inside the registry; make that folder a real folder of the registry",
@@ -99,6 +107,13 @@ export function requireRegistryFolder(context: {
 	// `hpm init --registry` takes the path as this command line would: from the working folder
 	const asTyped = path.relative(cwd, registryRoot) || ".";
 	const inProject = project !== undefined && within(project.root, registryRoot);
+	if (kind === "dangling") {
+		throw new HpmError(
+			"dangling-link",
+			`the registry path ${registryRoot} is a symbolic link to a folder that does not exist`,
+			{ hint: "point the link at the registry folder, or remove it", location: { file: registryRoot } },
+		);
+	}
 	throw new HpmError(
 		"registry-not-found",
 		kind === "other" ? `the registry path ${registryRoot} is not a folder` : `no registry at ${registryRoot}`,
