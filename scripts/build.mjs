@@ -26,7 +26,11 @@ const result = await build({
 	external: ["@rainbowatcher/toml-edit-js", "react-devtools-core", "ink-select-input", "ink-text-input"],
 	// hpm never fetches (uv does the network); Yoga's loader would fetch its embedded WebAssembly
 	// through Node's fetch when there is one, which loads undici (~30 ms) for nothing
-	define: { __HPM_VERSION__: JSON.stringify(version), fetch: "undefined" },
+	define: {
+		__HPM_VERSION__: JSON.stringify(version),
+		fetch: "undefined",
+		"process.env.NODE_ENV": JSON.stringify("production"),
+	},
 	// bundled CommonJS dependencies call require(); give them Node's
 	banner: {
 		js: "import { createRequire as __hpmCreateRequire } from 'node:module'; const require = __hpmCreateRequire(import.meta.url);",
