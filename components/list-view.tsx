@@ -1,6 +1,7 @@
-import { Box, Text } from "ink";
+import { Box, type DOMElement, Text } from "ink";
 import type { ReactNode } from "react";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { childAtRow, useMouseRegion } from "./mouse.js";
 import { windowStart } from "./window.js";
 import { glyphs } from "./glyphs.js";
 
@@ -13,18 +14,45 @@ export type ListViewProps<T> = {
 	readonly renderItem: (item: T, selected: boolean) => ReactNode;
 	readonly itemKey: (item: T) => string;
 	readonly empty?: string;
+	/** A click on a row (its index in `items`). */
+	readonly onSelect?: ((index: number) => void) | undefined;
+	/** The wheel over the list: -1 up, 1 down. */
+	readonly onWheel?: ((delta: -1 | 1) => void) | undefined;
 };
 
 /** A list that renders only its visible rows, so thousands of entries scroll without lag. */
-export function ListView<T>({ items, selected, height, focused, renderItem, itemKey, empty }: ListViewProps<T>) {
+export function ListView<T>({
+	items,
+	selected,
+	height,
+	focused,
+	renderItem,
+	itemKey,
+	empty,
+	onSelect,
+	onWheel,
+}: ListViewProps<T>) {
 	// the window stays where it was until the cursor leaves it (React's "adjust state while rendering")
 	const [previous, setPrevious] = useState(0);
 	const start = windowStart(selected, height, items.length, previous);
 	if (start !== previous) setPrevious(start);
 	const visible = items.slice(start, start + height);
+	const box = useRef<DOMElement>(null);
+	useMouseRegion(box, (event, at) => {
+		if (event.kind === "wheel" && onWheel) {
+			onWheel(event.delta);
+			return true;
+		}
+		if (event.kind !== "press" || event.button !== "left" || !onSelect) return false;
+		const row = childAtRow(box.current, at.y);
+		// the "1-17 of 200" line under the rows is not a row
+		if (row === undefined || row >= visible.length) return false;
+		onSelect(start + row);
+		return true;
+	});
 	if (items.length === 0) return <Text dimColor>{empty ?? "(nothing)"}</Text>;
 	return (
-		<Box flexDirection="column">
+		<Box flexDirection="column" ref={box}>
 			{visible.map((item, offset) => {
 				const isSelected = start + offset === selected;
 				return (

@@ -1,4 +1,6 @@
-import { Box, Text } from "ink";
+import { Box, type DOMElement, Text } from "ink";
+import { useRef } from "react";
+import { useMouseRegion } from "./mouse.js";
 
 /** The first line a pager shows after a key, kept within the text. */
 export function pagerOffset(
@@ -40,15 +42,24 @@ export function Pager({
 	lines,
 	offset,
 	height,
+	onWheel,
 }: {
 	readonly title: string;
 	readonly lines: readonly string[];
 	readonly offset: number;
 	readonly height: number;
+	/** The wheel over the text: -1 up, 1 down (three rows a notch, as terminals scroll). */
+	readonly onWheel?: ((delta: -1 | 1) => void) | undefined;
 }) {
 	const visible = lines.slice(offset, offset + height);
+	const box = useRef<DOMElement>(null);
+	useMouseRegion(box, (event) => {
+		if (event.kind !== "wheel" || !onWheel) return false;
+		onWheel(event.delta);
+		return true;
+	});
 	return (
-		<Box flexDirection="column" flexGrow={1}>
+		<Box flexDirection="column" flexGrow={1} ref={box}>
 			<Text bold>
 				{title}{" "}
 				<Text dimColor>

@@ -1,5 +1,6 @@
 import { type Key, useInput } from "ink";
 import { useEffect, useLayoutEffect, useRef } from "react";
+import { dispatchMouse, parseMouse } from "./mouse.js";
 import { type KeyPress, splitKeys } from "./split-keys.js";
 
 /**
@@ -42,7 +43,19 @@ export function useKeys(handle: (input: string, key: Partial<Key>) => KeyOutcome
 			moved.current = handler.current(press.input, press.key);
 		}
 	};
-	useInput((input, key) => run(splitKeys(input, key)), { isActive: active });
+	useInput(
+		(input, key) => {
+			// a mouse report is never keys (its digits would be typed): it goes to the box under it,
+			// unless a key of this screen already moved on (a click is aimed at what is on screen)
+			const mouse = parseMouse(input);
+			if (mouse !== undefined) {
+				if (mouse !== "ignored" && moved.current === undefined) dispatchMouse(mouse);
+				return;
+			}
+			run(splitKeys(input, key));
+		},
+		{ isActive: active },
+	);
 	useEffect(() => {
 		if (!active) return;
 		moved.current = undefined;

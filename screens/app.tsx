@@ -21,8 +21,14 @@ import { glyphs } from "../components/glyphs.js";
 import { splitKeys } from "../components/split-keys.js";
 
 const HELP: Record<string, readonly KeyHint[]> = {
-	browser: [...BROWSER_KEYS, ["esc", "clear the filter"], ["pgup/pgdn", "scroll a page"]],
-	operation: OPERATION_KEYS,
+	browser: [
+		...BROWSER_KEYS,
+		["esc", "clear the filter"],
+		["pgup/pgdn", "scroll a page"],
+		["click", "focus the pane, select the row"],
+		["wheel", "move in the pane under it"],
+	],
+	operation: [...OPERATION_KEYS, ["wheel", "scroll the pager"]],
 	wizard: [
 		["enter", "accept the field"],
 		["esc", "previous field / cancel"],

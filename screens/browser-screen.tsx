@@ -1,4 +1,6 @@
-import { Box, type Key, Text } from "ink";
+import { Box, type DOMElement, type Key, Text } from "ink";
+import { useRef } from "react";
+import { useMouseRegion } from "../components/mouse.js";
 import { ListView } from "../components/list-view.js";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
@@ -123,6 +125,28 @@ export function BrowserScreen({
 	};
 	useKeys(handle, active);
 
+	// the mouse: a click focuses a pane and puts its cursor on the row; the wheel moves the cursor
+	// of the pane under it
+	const leftPane = useRef<DOMElement>(null);
+	const rightPane = useRef<DOMElement>(null);
+	const paneClick = (focus: BrowserState["focus"]) => (event: { readonly kind: string }) => {
+		if (event.kind !== "press" || latest().filtering) return false;
+		dispatch({ type: "focus", focus });
+		return true;
+	};
+	useMouseRegion(leftPane, paneClick("groups"));
+	useMouseRegion(rightPane, paneClick("options"));
+	const select = (focus: BrowserState["focus"]) => (index: number) => {
+		if (!latest().filtering) dispatch({ type: "select", focus, index });
+	};
+	const wheel = (focus: BrowserState["focus"]) => (delta: -1 | 1) => {
+		const now = focusOf(latest());
+		if (latest().filtering) return;
+		dispatch({ type: "focus", focus });
+		const count = focus === "groups" ? now.groups.length : now.options.length;
+		dispatch({ type: delta < 0 ? "up" : "down", count, page: listHeight });
+	};
+
 	const mark = (selected: boolean) =>
 		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";
 	return (
@@ -137,6 +161,7 @@ export function BrowserScreen({
 				<Box
 					flexDirection="column"
 					width={leftWidth}
+					ref={leftPane}
 					borderStyle={glyphs.border}
 					borderColor={state.focus === "groups" ? "cyan" : "gray"}
 				>
@@ -145,6 +170,8 @@ export function BrowserScreen({
 						selected={Math.min(state.group, Math.max(groups.length - 1, 0))}
 						height={listHeight}
 						focused={state.focus === "groups"}
+						onSelect={select("groups")}
+						onWheel={wheel("groups")}
 						itemKey={(g) => g.name}
 						empty={state.filter ? `nothing matches "${state.filter}"` : "the registry has no groups"}
 						renderItem={(g) => (
@@ -168,6 +195,7 @@ export function BrowserScreen({
 				<Box
 					flexDirection="column"
 					flexGrow={1}
+					ref={rightPane}
 					borderStyle={glyphs.border}
 					borderColor={state.focus === "options" ? "cyan" : "gray"}
 				>
@@ -176,6 +204,8 @@ export function BrowserScreen({
 						selected={Math.min(state.option, Math.max(options.length - 1, 0))}
 						height={listHeight}
 						focused={state.focus === "options"}
+						onSelect={select("options")}
+						onWheel={wheel("options")}
 						itemKey={(o) => o.name}
 						renderItem={(o) => (
 							<Text wrap="truncate-end">

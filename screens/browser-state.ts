@@ -19,6 +19,8 @@ export type BrowserAction =
 			readonly page: number;
 	  }
 	| { readonly type: "focus"; readonly focus: BrowserState["focus"] }
+	/** A row chosen by pointing at it: the pane is focused and its cursor put on the row. */
+	| { readonly type: "select"; readonly focus: BrowserState["focus"]; readonly index: number }
 	| { readonly type: "filter-start" | "filter-end" | "filter-clear" }
 	| { readonly type: "filter-set"; readonly text: string };
 
@@ -39,6 +41,10 @@ export function browserReducer(state: BrowserState, action: BrowserAction): Brow
 			return { ...state, ...reset, [key]: clamp(state[key] + action.page, action.count) };
 		case "focus":
 			return { ...state, focus: action.focus };
+		case "select":
+			return action.focus === "groups"
+				? { ...state, focus: "groups", group: action.index, option: action.index === state.group ? state.option : 0 }
+				: { ...state, focus: "options", option: action.index };
 		case "filter-start":
 			return { ...state, filtering: true };
 		case "filter-end":

@@ -122,7 +122,20 @@ export function OperationScreen({
 	if (pager !== undefined) {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
-				<Pager title={`uv's output (${kind})`} lines={output} offset={pager} height={pagerHeight} />
+				<Pager
+					title={`uv's output (${kind})`}
+					lines={output}
+					offset={pager}
+					height={pagerHeight}
+					onWheel={(delta) => {
+						const now = pagerNow.current;
+						if (now === undefined) return;
+						let next = now;
+						for (let step = 0; step < 3; step++)
+							next = pagerOffset(next, delta < 0 ? "up" : "down", output.length, pagerHeight);
+						setPager(next);
+					}}
+				/>
 				<StatusBar
 					hints={[
 						[`${glyphs.upDown}/pgup/pgdn`, "scroll"],

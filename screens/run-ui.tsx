@@ -2,23 +2,31 @@ import { HpmError } from "../source/core/errors.js";
 import { render } from "ink";
 import type { Locator } from "../source/core/context.js";
 import { App } from "./app.js";
+import { MOUSE_OFF, MOUSE_ON } from "../components/mouse.js";
 import type { InterruptSource } from "./use-operation.js";
 
 const ENTER_ALT = "\u001B[?1049h\u001B[H";
 const LEAVE_ALT = "\u001B[?25h\u001B[?1049l";
 
 /**
- * Opens the full-screen UI on the alternate screen and restores the terminal however it ends:
- * quit, Ctrl-C, a signal or a crash.
+ * Opens the full-screen UI on the alternate screen, with mouse reporting unless `mouse` is false,
+ * and restores the terminal however it ends: quit, Ctrl-C, a signal or a crash.
  */
-export async function runUi(locator: Locator, cwd: string, interrupts?: InterruptSource): Promise<number> {
+export async function runUi(
+	locator: Locator,
+	cwd: string,
+	interrupts?: InterruptSource,
+	options: { readonly mouse?: boolean } = {},
+): Promise<number> {
+	const mouse = options.mouse ?? true;
 	let left = false;
 	const leave = () => {
 		if (left) return;
 		left = true;
-		process.stdout.write(LEAVE_ALT);
+		process.stdout.write(`${mouse ? MOUSE_OFF : ""}${LEAVE_ALT}`);
 	};
-	process.stdout.write(ENTER_ALT);
+	// clicks and the wheel are reported to hpm (SGR form); --no-mouse leaves them to the terminal
+	process.stdout.write(`${ENTER_ALT}${mouse ? MOUSE_ON : ""}`);
 	process.once("exit", leave);
 	try {
 		const instance = render(<App locator={locator} cwd={cwd} interrupts={interrupts} />, {

@@ -14,20 +14,25 @@ export function inkPrompter(): Prompter {
 }
 
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
-export async function openUi(locator: Locator, cwd: string): Promise<number> {
+export async function openUi(locator: Locator, cwd: string, options: { readonly mouse: boolean }): Promise<number> {
 	const { runUi } = await import("../../screens/run-ui.js");
 	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C
 	// in the UI does: uv is stopped and the files are restored before hpm exits
-	return runUi(locator, cwd, () => {
-		const interrupt = operationSignal();
-		return {
-			signal: interrupt.signal,
-			dispose: () => {
-				interrupt.dispose();
-				// the files are restored by now: a signal from outside ends hpm, with its code
-				const code = interrupt.exitCode();
-				if (code !== undefined) process.exit(code);
-			},
-		};
-	});
+	return runUi(
+		locator,
+		cwd,
+		() => {
+			const interrupt = operationSignal();
+			return {
+				signal: interrupt.signal,
+				dispose: () => {
+					interrupt.dispose();
+					// the files are restored by now: a signal from outside ends hpm, with its code
+					const code = interrupt.exitCode();
+					if (code !== undefined) process.exit(code);
+				},
+			};
+		},
+		options,
+	);
 }

@@ -15,6 +15,13 @@ export type Pane = {
 	/** The screen with its colours and styles as escape sequences. */
 	styled(): string;
 	waitFor(predicate: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
+	/**
+	 * What a terminal sends for the mouse at a cell (column and row from 1), in SGR form: a click
+	 * (press and release of the left button) or a notch of the wheel.
+	 */
+	mouse(action: "click" | "wheel-up" | "wheel-down", column: number, row: number): void;
+	/** The terminal's mouse modes as the program left them: standard (1000) and SGR (1006) reporting. */
+	mouseModes(): { standard: boolean; sgr: boolean };
 	close(): void;
 };
 
@@ -64,6 +71,22 @@ export function openPane(
 				if (Date.now() - start > timeoutMs) throw new Error(`the terminal never showed what was expected:\n${text}`);
 				await new Promise((r) => setTimeout(r, 25));
 			}
+		},
+		mouse: (action, column, row) => {
+			const reports =
+				action === "click"
+					? [`[<0;${column};${row}M`, `[<0;${column};${row}m`]
+					: [`[<${action === "wheel-up" ? 64 : 65};${column};${row}M`];
+			for (const report of reports) {
+				const hex = [...Buffer.from(`\u001B${report}`)].map((byte) => byte.toString(16).padStart(2, "0"));
+				tmux("send-keys", "-t", name, "-H", ...hex);
+			}
+		},
+		mouseModes: () => {
+			const [standard, sgr] = tmux("display-message", "-p", "-t", name, "#{mouse_standard_flag} #{mouse_sgr_flag}")
+				.trim()
+				.split(" ");
+			return { standard: standard === "1", sgr: sgr === "1" };
 		},
 		close: () => {
 			try {

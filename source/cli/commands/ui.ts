@@ -5,8 +5,10 @@ export default defineCommand({
 	usage: "hpm ui [options]",
 	description: "The full-screen interactive UI: browse the registry, choose options, check and sync, add packages.",
 	args: [],
-	flags: {},
-	run: async ({ locator, cwd, prompter }) => {
+	flags: {
+		"no-mouse": { type: "boolean", help: "leave the mouse to the terminal (select and copy text as usual)" },
+	},
+	run: async ({ locator, cwd, prompter, flags }) => {
 		if (!prompter) {
 			throw new HpmError(
 				"not-a-terminal",
@@ -19,6 +21,6 @@ export default defineCommand({
 		// a project that cannot be read is an error here, as in every other command, not a screen
 		(await import("../../core/context.js")).resolveContext(locator, cwd);
 		const { openUi } = await import("../ui.js");
-		return openUi(locator, cwd);
+		return openUi(locator, cwd, { mouse: !flags["no-mouse"] });
 	},
 });
