@@ -25,13 +25,23 @@ export function pagerOffset(
 	return Math.min(last, Math.max(0, next));
 }
 
-/** Lines cut into rows of at most `width` characters, so that a pager's rows are the screen's. */
+/**
+ * Lines cut into rows of at most `width` characters, so that a pager's rows are the screen's: at
+ * the last space that fits (a word longer than a row is cut), nothing dropped but that space.
+ */
 export function wrapRows(lines: readonly string[], width: number): string[] {
 	const size = Math.max(10, width);
 	return lines.flatMap((line) => {
-		if (line.length <= size) return [line];
 		const rows: string[] = [];
-		for (let start = 0; start < line.length; start += size) rows.push(line.slice(start, start + size));
+		let rest = line;
+		while (rest.length > size) {
+			const space = rest.lastIndexOf(" ", size);
+			// a break in the first half would leave a short row: cut the word instead
+			const cut = space > size / 2 ? space : size;
+			rows.push(rest.slice(0, cut));
+			rest = rest.slice(cut === space ? cut + 1 : cut);
+		}
+		rows.push(rest);
 		return rows;
 	});
 }

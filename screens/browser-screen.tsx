@@ -1,3 +1,4 @@
+import path from "node:path";
 import { Box, type DOMElement, type Key, Text } from "ink";
 import { useRef } from "react";
 import { useMouseRegion } from "../components/mouse.js";
@@ -82,11 +83,14 @@ export function BrowserScreen({
 	const { groups, group, options, option } = focusOf(state);
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
 
-	const detailsHeight = 6;
 	// from 120 columns the options show their descriptions
 	const wide = width >= 120;
-	// a line for the last action's message, above the key bar (which is always there)
-	const listHeight = Math.max(3, height - detailsHeight - 6);
+	// the panes are as tall as the longest list needs (the whole registry, unfiltered, so typing a
+	// filter does not move them) and the details take the rest; a line is kept for the last
+	// action's message, above the key bar (which is always there)
+	const longest = Math.max(view.overview.groups.length + 1, ...view.overview.groups.map((g) => g.options.length));
+	const listHeight = Math.max(3, Math.min(height - 12, longest + 1));
+	const detailsHeight = Math.max(6, height - listHeight - 6);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
 
 	const handle = (input: string, key: Partial<Key>): KeyOutcome => {
@@ -161,6 +165,7 @@ export function BrowserScreen({
 				<Box
 					flexDirection="column"
 					width={leftWidth}
+					flexShrink={0}
 					ref={leftPane}
 					borderStyle={glyphs.border}
 					borderColor={state.focus === "groups" ? "cyan" : "gray"}
@@ -224,7 +229,7 @@ export function BrowserScreen({
 						<Text wrap="truncate-end">
 							<Text bold>{pkg.name}</Text> {pkg.version} <Text dimColor>{pkg.description}</Text>
 						</Text>
-						{[...pkg.sources].slice(0, 3).map(([mode, source]) => (
+						{[...pkg.sources].slice(0, Math.max(2, detailsHeight - 4)).map(([mode, source]) => (
 							<Text key={mode} wrap="truncate-end">
 								<Text color={mode === view.overview.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}
 								{describeSource(source)}
@@ -236,6 +241,17 @@ export function BrowserScreen({
 								.map((g) => g.name)
 								.join(", ") || "none"}
 						</Text>
+						{/* a tall terminal has room for where the package is declared and what its group is for */}
+						{detailsHeight >= 8 ? (
+							<Text dimColor wrap="truncate-start">
+								manifest: {displaySafe(shortPath(pkg.location.file, view.context.project?.root))}
+							</Text>
+						) : null}
+						{detailsHeight >= 9 && group && !group.ungrouped ? (
+							<Text dimColor wrap="truncate-end">
+								{group.name} ({group.strategy}): {displaySafe(group.description || "no description")}
+							</Text>
+						) : null}
 					</>
 				) : (
 					<Text dimColor>{group ? group.description : ""}</Text>
@@ -254,6 +270,12 @@ export function BrowserScreen({
 			<StatusBar hints={BROWSER_KEYS} width={width - 1} />
 		</Box>
 	);
+}
+
+/** A file's path from the project's folder when it is inside it (the registry's files usually are). */
+function shortPath(file: string, root: string | undefined): string {
+	const relative = root === undefined ? file : path.relative(root, file);
+	return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
 /** `text` with the first match of the filter underlined and bold (separators and case ignored). */

@@ -175,7 +175,7 @@ export function OperationScreen({
 					) : null}
 					{state.phase === "running" ? <Spinner since={state.since} label={state.status} /> : null}
 					{state.phase === "running" || state.phase === "done" ? (
-						<LogTail lines={state.lines} height={Math.max(3, height - planHeight - 6)} />
+						<LogTail lines={state.lines} height={Math.max(3, height - planHeight - 6)} width={width - 1} />
 					) : null}
 					{state.phase === "done" ? <Text color={state.ok ? "green" : "red"}>{displaySafe(state.summary)}</Text> : null}
 				</>

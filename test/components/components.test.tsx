@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { HelpOverlay } from "../../components/help-overlay.js";
 import { ListView } from "../../components/list-view.js";
 import { LogTail } from "../../components/log-tail.js";
+import { wrapRows } from "../../components/pager.js";
 import { fitHints, StatusBar } from "../../components/status-bar.js";
 import { windowStart } from "../../components/window.js";
 import { stripAnsi } from "../../source/cli/output.js";
@@ -103,7 +104,10 @@ describe("StatusBar, HelpOverlay, LogTail", () => {
 	});
 
 	it("log tail keeps the last lines that fit", () => {
-		expect(frame(render(<LogTail lines={["a", "b", "c", "d"]} height={2} />).lastFrame())).toBe("c\nd");
+		expect(frame(render(<LogTail lines={["a", "b", "c", "d"]} height={2} width={40} />).lastFrame())).toBe("c\nd");
+		// a long line wraps into rows of the width (never cut): the tail is its last rows
+		const long = `${"x".repeat(12)}${"y".repeat(12)}END`;
+		expect(frame(render(<LogTail lines={["a", long]} height={2} width={12} />).lastFrame())).toBe("yyyyyyyyyyyy\nEND");
 	});
 });
 
@@ -128,5 +132,22 @@ describe("the key bar", () => {
 		// the order is kept
 		const order = hints.map(([k]) => k).filter((k) => fitted.some(([f]) => f === k));
 		expect(fitted.map(([k]) => k)).toEqual(order);
+	});
+});
+
+describe("wrapRows", () => {
+	it("breaks at the last space that fits, cuts only a word longer than a row, drops nothing else", () => {
+		expect(wrapRows(["we can conclude that metric-legacy cannot be used."], 20)).toEqual([
+			"we can conclude that",
+			"metric-legacy cannot",
+			"be used.",
+		]);
+		expect(wrapRows(["x".repeat(25)], 10)).toEqual(["xxxxxxxxxx", "xxxxxxxxxx", "xxxxx"]);
+		expect(wrapRows(["", "short"], 10)).toEqual(["", "short"]);
+		const text = "  cause: Because only vlm-interface>=0.1 is available and metric-legacy==0.1.0 depends on it";
+		const rows = wrapRows([text], 17);
+		for (const row of rows) expect(row.length).toBeLessThanOrEqual(17);
+		// every character but the spaces it broke at is kept, in order
+		expect(rows.join("").replace(/\s+/g, "")).toBe(text.replace(/\s+/g, ""));
 	});
 });

@@ -1,0 +1,67 @@
+import { cpSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { EXAMPLE } from "../helpers/run.js";
+import { openPane, type Pane } from "../helpers/tmux.js";
+
+let pane: Pane | undefined;
+afterEach(() => pane?.close());
+
+// The header shows the project's path: a fixed place of a fixed length (the pid, padded, is masked
+// in the frames), so that the frames are the same on every machine whatever its TMPDIR.
+const base = `/tmp/hpm-frames-${String(process.pid).padStart(8, "0")}`;
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function project(name: string): string {
+	const dir = path.join(base, name);
+	mkdirSync(base, { recursive: true });
+	cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__)$/.test(source) });
+	return dir;
+}
+
+/** The frame as text, the pid masked and trailing blanks kept off (tmux pads nothing itself). */
+const frame = (screen: string) =>
+	screen.replaceAll(String(process.pid).padStart(8, "0"), "########").replace(/\n+$/, "\n");
+
+/**
+ * What a misaligned frame shows: a line wider than the terminal, or a border out of its column
+ * (every row between a pane's top and bottom border has its side borders where the top has its corners).
+ */
+function assertAligned(screen: string, columns: number): void {
+	const lines = screen.split("\n").map((line) => [...line]);
+	for (const line of lines) expect(line.length, line.join("")).toBeLessThanOrEqual(columns);
+	const top = lines.findIndex((line) => line[0] === "┌" || line[0] === "╭");
+	if (top === -1) return;
+	const bottom = lines.findIndex((line, index) => index > top && (line[0] === "└" || line[0] === "╰"));
+	const corners = (lines[top] ?? []).flatMap((char, index) => ("┐┌╮╭".includes(char) ? [index] : []));
+	for (const line of lines.slice(top + 1, bottom)) {
+		for (const column of corners) expect(line[column], `column ${column}: ${line.join("")}`).toBe("│");
+	}
+	expect(bottom).toBeGreaterThan(top);
+}
+
+const SIZES = [
+	[60, 20],
+	[80, 24],
+	[200, 60],
+] as const;
+
+describe("exact frames of hpm ui from 60x20 to 200x60 (the files under frames/ are the frames, reviewed)", () => {
+	for (const [columns, rows] of SIZES) {
+		it(`${columns}x${rows}: the browser, the help, a check's plan`, async () => {
+			const dir = project(`p${columns}`);
+			pane = openPane(["ui"], dir, columns, rows);
+			const browser = await pane.waitFor((s) => s.includes("inference") && s.includes("q quit"));
+			assertAligned(browser, columns);
+			await expect(frame(browser)).toMatchFileSnapshot(`frames/${columns}x${rows}-browser.txt`);
+			pane.keys("?");
+			const help = await pane.waitFor((s) => s.includes("keys: browser"));
+			assertAligned(help, columns);
+			await expect(frame(help)).toMatchFileSnapshot(`frames/${columns}x${rows}-help.txt`);
+			pane.keys("Escape", "Tab", "Down", "Enter", "c");
+			const plan = await pane.waitFor((s) => s.includes("Press Enter to resolve it with uv"));
+			assertAligned(plan, columns);
+			await expect(frame(plan)).toMatchFileSnapshot(`frames/${columns}x${rows}-check-plan.txt`);
+		});
+	}
+});
