@@ -240,6 +240,29 @@ if (wanted("B5")) {
 			rssKb = Math.max(rssKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
 			tmux("kill-session", "-t", name);
 		}
+		// the same key presses to a node program that redraws the cursor's row at once: what tmux,
+		// send-keys and the polling cost, so that hpm's own share can be read off
+		const echo = path.join(tempDir("hpm-bench-echo-"), "echo.mjs");
+		writeFileSync(
+			echo,
+			`let n = 0; process.stdin.setRawMode(true); process.stdout.write("group-0000\\n");
+process.stdin.on("data", (d) => { if (String(d).includes("q")) process.exit(0); n++; process.stdout.write("\\u276F group-" + String(n).padStart(4, "0") + "\\n"); });`,
+		);
+		const echoFrames = [];
+		{
+			const { name } = firstFrame(dir, [], [node, echo], "group-0000");
+			execFileSync("sleep", ["0.3"]);
+			for (let i = 1; i <= 40; i++) {
+				const target = `❯ group-${String(i).padStart(4, "0")}`;
+				const t0 = process.hrtime.bigint();
+				tmux("send-keys", "-t", name, "Down");
+				while (!tmux("capture-pane", "-p", "-t", name).includes(target)) {
+					// poll until the new row is on screen
+				}
+				echoFrames.push(Number(process.hrtime.bigint() - t0) / 1e6);
+			}
+			tmux("kill-session", "-t", name);
+		}
 		// what a capture itself costs, to read the figures against
 		const t0 = process.hrtime.bigint();
 		for (let i = 0; i < 21; i++) tmux("capture-pane", "-p", "-t", "keep");
@@ -255,6 +278,13 @@ if (wanted("B5")) {
 				row(warm, "<= 450 ms"),
 				row(cold, "<= 900 ms"),
 				["key press to frame (Down), 2000 packages", `${median(keyFrames).toFixed(1)} ms`, "", "<= 30 ms"],
+				[
+					"  of which tmux, send-keys and polling (a program that echoes)",
+					`${median(echoFrames).toFixed(1)} ms`,
+					"",
+					"",
+				],
+				["  hpm's own share", `${(median(keyFrames) - median(echoFrames)).toFixed(1)} ms`, "", ""],
 				["peak RSS (VmHWM), 2000 packages", `${(rssKb / 1024).toFixed(0)} MB`, "", "<= 120 MB"],
 				["(one tmux capture costs)", `${captureMs.toFixed(1)} ms`, "", ""],
 			],
