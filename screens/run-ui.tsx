@@ -33,8 +33,6 @@ export async function runUi(
 			exitOnCtrlC: false,
 			patchConsole: true,
 			maxFps: 60,
-			// only the rows that changed are rewritten (a cursor move redraws two rows, not the screen)
-			incrementalRendering: true,
 		});
 		try {
 			await instance.waitUntilExit();
