@@ -13,6 +13,8 @@ export type Glyphs = {
 	readonly leftRight: string;
 	readonly swap: string;
 	readonly arrow: string;
+	/** Marks an option a registry rule forbids. */
+	readonly cross: string;
 	readonly spinner: readonly string[];
 	/** Ink's borderStyle for boxes. */
 	readonly border: "single" | "classic";
@@ -30,6 +32,7 @@ const UNICODE: Glyphs = {
 	leftRight: "←→",
 	swap: "⇄",
 	arrow: "→",
+	cross: "✗",
 	spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
 	border: "single",
 	roundBorder: "round",
@@ -46,6 +49,7 @@ const ASCII: Glyphs = {
 	leftRight: "left/right",
 	swap: "<->",
 	arrow: "->",
+	cross: "x",
 	spinner: ["|", "/", "-", "\\"],
 	border: "classic",
 	roundBorder: "classic",

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Box, type DOMElement, type Key, Text } from "ink";
-import { useRef } from "react";
+import { useMemo, useRef } from "react";
+import { forbiddenChoices } from "../source/core/constraints.js";
 import { useMouseRegion } from "../components/mouse.js";
 import { ListView } from "../components/list-view.js";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
@@ -37,6 +38,10 @@ export const BROWSER_LEGEND: readonly KeyHint[] = [
 	["pending", "the choice is in pyproject.toml; uv.lock or .venv do not have it yet (s syncs)"],
 	["synced", "pyproject.toml, uv.lock and .venv all have it"],
 	["conflict", "the last check or sync named this group in a problem (see its output with l)"],
+	[
+		`${glyphs.cross} reason`,
+		"a rule of the registry (requires, conflicts, max) forbids the option with the rest of the choice",
+	],
 ];
 
 export type BrowserProps = {
@@ -81,6 +86,23 @@ export function BrowserScreen({
 		return { groups, group, options, option: options[Math.min(s.option, Math.max(options.length - 1, 0))] };
 	};
 	const { groups, group, options, option } = focusOf(state);
+	// what a rule of the registry forbids with the rest of the choice (requires, conflicts, max):
+	// such an option is greyed out with the first reason
+	const forbidden = useMemo(() => {
+		const selection = new Map(
+			view.overview.groups.map((g) => [
+				normalizeName(g.name),
+				g.options.filter((o) => o.selected).map((o) => normalizeName(o.name)),
+			]),
+		);
+		return forbiddenChoices(view.registry, selection);
+	}, [view]);
+	const whyNot = (groupName: string, optionName: string) => {
+		const reason = forbidden.get(normalizeName(groupName))?.get(normalizeName(optionName))?.[0]?.reason;
+		// on the option's own row, "conflicts with metrics=x" says it (its own name is the row)
+		const own = `${groupName}=${optionName} `;
+		return reason?.startsWith(own) ? reason.slice(own.length) : reason;
+	};
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
 
 	// from 120 columns the options show their descriptions
@@ -212,14 +234,23 @@ export function BrowserScreen({
 						onSelect={select("options")}
 						onWheel={wheel("options")}
 						itemKey={(o) => o.name}
-						renderItem={(o) => (
-							<Text wrap="truncate-end">
-								{group?.ungrouped ? "" : <Text color={o.selected ? "green" : undefined}>{mark(o.selected)} </Text>}
-								<Marked text={o.name} filter={state.filter} /> <Text dimColor>{o.version}</Text>
-								{/* wide terminals have room for what each option is */}
-								{wide && describe(o.name) ? <Text dimColor> {displaySafe(describe(o.name))}</Text> : null}
-							</Text>
-						)}
+						renderItem={(o) => {
+							const blocked = group && !group.ungrouped && !o.selected ? whyNot(group.name, o.name) : undefined;
+							return (
+								<Text wrap="truncate-end" dimColor={blocked !== undefined}>
+									{group?.ungrouped ? "" : <Text color={o.selected ? "green" : undefined}>{mark(o.selected)} </Text>}
+									<Marked text={o.name} filter={state.filter} /> <Text dimColor>{o.version}</Text>
+									{blocked ? (
+										<Text color="red">
+											{" "}
+											{glyphs.cross} {blocked}
+										</Text>
+									) : null}
+									{/* wide terminals have room for what each option is */}
+									{wide && !blocked && describe(o.name) ? <Text dimColor> {displaySafe(describe(o.name))}</Text> : null}
+								</Text>
+							);
+						}}
 					/>
 				</Box>
 			</Box>

@@ -6,6 +6,8 @@ export type OptionsQuestion = {
 	readonly strategy: "1-of-N" | "M-of-N";
 	readonly options: readonly { readonly name: string; readonly description: string }[];
 	readonly selected: readonly string[];
+	/** The group's declared default choice (`default:` in its file), empty when it has none. */
+	readonly defaults: readonly string[];
 };
 
 /** The inputs of a new package that the command line already gave, and what the form may check. */

@@ -3,7 +3,7 @@ import { HpmError } from "./errors.js";
 import { closest, normalizeName } from "./names.js";
 import { search } from "./search.js";
 import { lockedVersions } from "./project/dependencies.js";
-import { groupsOffering, type Registry, type Source } from "./registry/model.js";
+import { groupsOffering, implementations, type Registry, type Source } from "./registry/model.js";
 import { brokenFile } from "./registry/broken.js";
 import { resolveSelection } from "./selection.js";
 
@@ -21,8 +21,20 @@ export type Shown =
 			}[];
 			readonly file: string;
 			readonly selected: boolean;
+			/** The interface its options implement, if it declares one. */
+			readonly interface: string | undefined;
+			readonly defaults: readonly string[];
+			readonly required: boolean;
+			readonly min: number | undefined;
+			readonly max: number | undefined;
+			/** Each option's `requires`/`conflicts`, as `option requires group=option`. */
+			readonly rules: readonly string[];
 	  }
-	| {
+	| ({
+			readonly kind: "interface";
+			readonly name: string;
+	  } & Implemented)
+	| ({
 			readonly kind: "package";
 			readonly name: string;
 			readonly version: string;
@@ -34,7 +46,31 @@ export type Shown =
 			readonly file: string;
 			readonly selectedIn: readonly string[];
 			readonly locked: string | null;
-	  };
+			/** The interfaces it provides. */
+			readonly provides: readonly string[];
+	  } & Implemented);
+
+/** An interface's implementations (packages that provide it) and the groups that offer them. */
+type Implemented = {
+	readonly implementations: readonly {
+		readonly name: string;
+		readonly version: string;
+		readonly groups: readonly string[];
+	}[];
+	/** Groups that declare the name as their interface. */
+	readonly interfaceOf: readonly string[];
+};
+
+function implementedBy(registry: Registry, key: string): Implemented {
+	return {
+		implementations: implementations(registry, key).map((pkg) => ({
+			name: pkg.name,
+			version: pkg.version,
+			groups: groupsOffering(registry, pkg.key).map((g) => g.name),
+		})),
+		interfaceOf: [...registry.groups.values()].filter((g) => g.interface === key).map((g) => g.name),
+	};
+}
 
 /** Looks a group or package up by name (PEP 503-normalized); an unknown name suggests the closest. */
 export async function show(locator: Locator, cwd: string, name: string): Promise<Shown> {
@@ -59,9 +95,18 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 			})),
 			file: group.location.file,
 			selected: selected.length > 0,
+			interface: group.interface,
+			defaults: group.defaults.map((k) => registry.packages.get(k)?.name ?? k),
+			required: group.required,
+			min: group.min,
+			max: group.max,
+			rules: group.constraints.map((c) => `${registry.packages.get(c.option)?.name ?? c.option} ${c.kind} ${c.text}`),
 		};
 	}
 	const pkg = registry.packages.get(key);
+	const asInterface = implementedBy(registry, key);
+	if (!pkg && (asInterface.implementations.length > 0 || asInterface.interfaceOf.length > 0))
+		return { kind: "interface", name, ...asInterface };
 	if (!pkg) {
 		const broken = brokenFile(registry, problems, "packages", name) ?? brokenFile(registry, problems, "groups", name);
 		if (broken) {
@@ -84,6 +129,8 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 		file: pkg.location.file,
 		selectedIn: offering.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key)).map((g) => g.name),
 		locked: context.project ? (lockedVersions(context.project.root).get(pkg.key) ?? null) : null,
+		provides: pkg.provides,
+		...asInterface,
 	};
 }
 

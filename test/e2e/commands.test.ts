@@ -215,8 +215,16 @@ describe("hpm group add / remove", () => {
 		expect(snapshot(dir)).toEqual(before);
 	});
 
-	it("without --option and without a TTY exits 2 listing the options instead of waiting", () => {
+	it("without --option and without a TTY: the group's declared default, else exit 2 listing the options", () => {
 		const dir = copyExample();
+		expect(hpm(["group", "add", "inference", "-o", "vlm-adapter-deepseek"], { cwd: dir }).code).toBe(0);
+		const chosen = hpm(["group", "add", "inference"], { cwd: dir });
+		expect(chosen.code).toBe(0);
+		expect(chosen.stderr).toContain('using the default of group "inference": vlm-adapter-qwen');
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toContain('inference = "vlm-adapter-qwen"');
+		// a group without a default cannot be guessed: nothing waits for an answer that cannot come
+		const file = path.join(dir, "registry/groups/inference.yaml");
+		writeFileSync(file, readFileSync(file, "utf8").replace(/^default:.*\n/m, ""));
 		const result = hpm(["group", "add", "inference"], { cwd: dir });
 		expect(result.code).toBe(2);
 		expect(result.stderr).toBe(

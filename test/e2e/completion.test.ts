@@ -53,7 +53,8 @@ describe.each(["bash", "zsh", "fish"] as const)("hpm completion %s, run by the r
 	it("completes commands, flags, groups, options and modes from the project's registry", () => {
 		const dir = copyExample();
 		const complete = (words: readonly string[]) => lines(offered[name](dir, words));
-		expect(complete(["gr"])).toEqual(["group"]);
+		expect(complete(["gr"])).toEqual(["graph", "group"]);
+		expect(complete(["gro"])).toEqual(["group"]);
 		expect(complete(["group", "a"])).toEqual(["add"]);
 		expect(complete(["registry", "l"])).toEqual(["lint"]);
 		expect(complete(["group", "add", ""])).toEqual(["inference", "metrics"]);

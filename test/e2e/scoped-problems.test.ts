@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm } from "../helpers/run.js";
@@ -70,8 +70,22 @@ describe("only the selection blocks", () => {
 });
 
 describe("a 1-of-N group without a choice", () => {
+	it("a group declared required: check fails at the line that says so, before uv", () => {
+		const dir = copyExample();
+		expect(hpm(["group", "remove", "inference"], { cwd: dir }).code).toBe(0);
+		const check = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(check.code).toBe(1);
+		expect(check.stdout).toContain(
+			'registry/groups/inference.yaml:6:11: group "inference" requires a choice (required: true); pick one with `hpm group add inference --option NAME`',
+		);
+		expect(check.stderr).not.toContain("uv lock");
+	});
+
 	it("is a warning for check and sync, and a problem with --strict", () => {
 		const dir = copyExample();
+		// a group that does not demand a choice
+		const file = path.join(dir, "registry/groups/inference.yaml");
+		writeFileSync(file, readFileSync(file, "utf8").replace(/^required:.*\n/m, ""));
 		expect(hpm(["group", "remove", "inference"], { cwd: dir }).code).toBe(0);
 		const check = hpm(["check", "--json"], { cwd: dir, env: uvEnv() });
 		expect(check.code, check.stdout).toBe(0);

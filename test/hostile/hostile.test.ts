@@ -190,7 +190,7 @@ const cases: Case[] = [
 		setup: (d) => edit(d, "groups/metrics.yaml", '"metric-rouge"', '"metric-meteor"'),
 		args: ["list"],
 		code: 2,
-		says: 'registry/groups/metrics.yaml:6:11: option "metric-meteor" names no package',
+		says: 'registry/groups/metrics.yaml:8:11: option "metric-meteor" names no package',
 	},
 	{
 		name: "a local source without path",

@@ -85,3 +85,17 @@ describe("the mouse in hpm ui", () => {
 		await pane.waitFor((s) => s.includes("lines 1-"));
 	});
 });
+
+describe("the registry's rules in the UI", () => {
+	it("an option a rule forbids is greyed out with the reason, live, before any check", async () => {
+		const dir = copyExample();
+		expect(hpm(["group", "add", "metrics", "-o", "metric-legacy"], { cwd: dir }).code).toBe(0);
+		pane = openPane(["ui"], dir, 140, 30);
+		const screen = await pane.waitFor((s) => s.includes("vlm-adapter-deepseek"));
+		expect(screen).toContain("( ) vlm-adapter-deepseek 0.1.0 ✗ conflicts with metrics=metric-legacy");
+		// dropping the conflicting choice (Space on metric-legacy) clears it at once
+		pane.keys("j", "Tab", "j", "j", "Space", "h", "k");
+		const after = await pane.waitFor((s) => s.includes("metrics: removed metric-legacy"));
+		expect(after).not.toContain("✗");
+	});
+});

@@ -11,6 +11,7 @@ const request = {
 		{ name: "metric-bleu", description: "BLEU" },
 		{ name: "metric-rouge", description: "ROUGE" },
 	],
+	defaults: [],
 	selected: ["metric-bleu"],
 };
 

@@ -104,6 +104,9 @@ describe("hpm sync (real uv)", () => {
 			expect(pyproject(dir).project.dependencies).toContain("my-tool");
 			expect(installed(dir)).toContain("my-tool");
 		}
+		// the example's inference group demands a choice; without that rule every choice can go
+		const group = path.join(dir, "registry/groups/inference.yaml");
+		writeFileSync(group, readFileSync(group, "utf8").replace(/^required:.*\n/m, ""));
 		hpm(["group", "remove", "inference"], { cwd: dir });
 		hpm(["group", "remove", "metrics"], { cwd: dir });
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);

@@ -8,7 +8,7 @@ import { printChoice } from "../print-choice.js";
 export default defineCommand({
 	usage: "hpm group add GROUP --option NAME [--option NAME]... [options]",
 	description:
-		"1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.\nWithout --option on a terminal, a picker asks.",
+		"1-of-N: exactly one --option, replacing the old choice. M-of-N: adds each --option.\nWithout --option on a terminal, a picker asks; in a script, the group's default (if it declares one) is chosen.",
 	writes: true,
 	args: ["GROUP"],
 	extraArgs: true,
@@ -34,6 +34,11 @@ export default defineCommand({
 			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options }, hooks));
 		}
 		const question = await optionsQuestion(locator, cwd, group);
+		// told nothing and nobody to ask: the group's declared default, when it has one
+		if (!prompter && question.defaults.length > 0) {
+			output.err(`using the default of group "${question.group}": ${question.defaults.join(", ")}`);
+			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: question.defaults }, hooks));
+		}
 		if (!prompter) {
 			const kind = question.strategy === "1-of-N" ? "one option" : "one or more options";
 			throw new HpmError("option-required", `choose ${kind} for group "${question.group}" with --option NAME`, {

@@ -23,6 +23,21 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 	},
 	show: { synopsis: "show NAME", summary: "one group or package", load: () => import("./show.js") },
 	search: { synopsis: "search QUERY", summary: "search names and descriptions", load: () => import("./search.js") },
+	why: {
+		synopsis: "why PACKAGE",
+		summary: "why a package is in the environment (the chain from a choice)",
+		load: () => import("./why.js"),
+	},
+	"why-not": {
+		synopsis: "why-not GROUP=OPTION",
+		summary: "what choosing it would break",
+		load: () => import("./why-not.js"),
+	},
+	graph: {
+		synopsis: "graph [--format F]",
+		summary: "interfaces, implementations, groups, rules and the choice",
+		load: () => import("./graph.js"),
+	},
 	"group add": {
 		synopsis: "group add GROUP --option NAME...",
 		summary: "choose options in a group",

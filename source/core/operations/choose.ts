@@ -164,5 +164,6 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 			description: registry.packages.get(key)?.description ?? "",
 		})),
 		selected: entryValues(project.selection.get(group.key)),
+		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
 	};
 }

@@ -8,6 +8,8 @@ import { writeProjectEdits } from "../project/write.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { drain } from "../events.js";
+import { loadRegistry } from "../registry/load.js";
+import type { Registry } from "../registry/model.js";
 
 export type InitResult = {
 	readonly project: string;
@@ -114,6 +116,9 @@ export async function init(
 		const named = registryArg !== undefined && relative !== "registry" ? relative || "." : undefined;
 		if (named !== undefined && project.registryPath !== registry)
 			edits.push({ path: ["tool", "hpm", "registry"], value: named });
+		// a new [tool.hpm] starts from the registry's declared defaults
+		const defaults = data.tool?.hpm === undefined ? defaultChoices(registry) : [];
+		for (const [group, value] of defaults) edits.push({ path: ["tool", "hpm", "groups", group], value });
 		if (edits.length > 0) {
 			await writeProjectEdits(project, edits);
 			done.push(
@@ -121,6 +126,10 @@ export async function init(
 					? `added [tool.hpm] to ${file}`
 					: `recorded [tool.hpm] registry = "${named}" in ${file}`,
 			);
+			if (defaults.length > 0)
+				done.push(
+					`chose the registry's defaults: ${defaults.map(([group, value]) => `${group}=${typeof value === "string" ? value : value.join("+")}`).join(", ")}`,
+				);
 		}
 		if (registryArg !== undefined) {
 			for (const sub of ["groups", "packages"]) {
@@ -139,4 +148,21 @@ export async function init(
 		];
 		return { project: file, done, registry, next };
 	});
+}
+
+/** Each group's declared default, as `[tool.hpm.groups]` records it; none when the registry does not load. */
+function defaultChoices(registryRoot: string): [string, string | string[]][] {
+	if (pathKind(registryRoot) !== "directory") return [];
+	let registry: Registry;
+	try {
+		registry = loadRegistry(registryRoot).registry;
+	} catch {
+		return [];
+	}
+	return [...registry.groups.values()]
+		.filter((group) => group.defaults.length > 0)
+		.map((group) => {
+			const names = group.defaults.map((key) => registry.packages.get(key)?.name ?? key);
+			return [group.name, group.strategy === "1-of-N" ? (names[0] ?? "") : names];
+		});
 }

@@ -1,6 +1,7 @@
 import { type Context, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { concernsSelection } from "../registry/broken.js";
+import { constraintProblems } from "../constraints.js";
 import { normalizeName } from "../names.js";
 import { makePlan, type Plan } from "../plan.js";
 import { stateOfProject } from "../project/state.js";
@@ -49,6 +50,8 @@ export function prepare(
 	const problems: Problem[] = [
 		...registryProblems,
 		...selectionProblems,
+		// the registry's rules about the choice, before anything asks uv
+		...constraintProblems(registry, selection),
 		...modeProblems(registry, selection, mode, plan),
 		...[virtualRootProblem(project.root, project.file, state.workspace, componentFolders(registry))].filter(
 			(p) => p !== undefined,
@@ -134,7 +137,7 @@ function modeProblems(registry: Registry, selection: Selection, mode: string, pl
  */
 function unchosenGroups(registry: Registry, selection: Selection): Problem[] {
 	return [...registry.groups.values()]
-		.filter((group) => group.strategy === "1-of-N" && !selection.get(group.key)?.length)
+		.filter((group) => group.strategy === "1-of-N" && !group.required && !selection.get(group.key)?.length)
 		.map((group) => ({
 			code: "no-choice",
 			message:

@@ -14,7 +14,7 @@ import { cacheFolder, sign, userKey } from "../os/user-key.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 4;
+const FORMAT = 5;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };

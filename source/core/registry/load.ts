@@ -4,7 +4,7 @@ import { firstProblemError, HpmError, isCode, type Location, type Problem } from
 import { invalidNameReason, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
-import type { GitRef, Group, Package, Registry, Source } from "./model.js";
+import type { Constraint, GitRef, Group, Package, Registry, Source } from "./model.js";
 import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema, sourceSchema } from "./schema.js";
 import {
 	invalidGitUrlReason,
@@ -90,15 +90,20 @@ export function loadRegistryParts(
 	const groups = new Map<string, Group>();
 	const groupNames = new Map<string, Location>();
 	const groupFiles = new Map<string, string>();
+	// every group file by its stem, loaded or not: a rule naming a broken group waits for its fix
+	const groupStems = new Set<string>();
 	const lintOnly: Problem[] = [];
+	// every rule of every group file, loaded or not, so that each reference is checked in this pass
+	const allRules: { readonly group: string; readonly constraint: Constraint }[] = [];
 	for (const file of listYaml(path.join(root, "groups"), problems, overlay)) {
+		groupStems.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
 		const yaml = readYaml(file, problems, root, overlay);
 		if (!yaml) continue;
 		const before = problems.length;
 		const parsed = groupFileSchema.safeParse(yaml.value);
 		if (!parsed.success) problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
 		const parts = parsed.success ? { data: parsed.data, whole: true } : salvageGroup(yaml.value, parsed.error.issues);
-		const group = toGroup(yaml, parts.data, packages, broken, problems, lintOnly);
+		const group = toGroup(yaml, parts.data, packages, broken, problems, lintOnly, allRules);
 		if (parts.data.name !== "" && invalidNameReason(parts.data.name) === undefined) {
 			const key = normalizeName(parts.data.name);
 			if (!groupFiles.has(key)) groupFiles.set(key, file);
@@ -109,6 +114,7 @@ export function loadRegistryParts(
 		if (!group || !parts.whole || problems.length > before) continue;
 		groups.set(group.key, group);
 	}
+	checkReferences(groups, allRules, new Set([...groupFiles.keys(), ...groupStems]), broken, problems, lintOnly);
 	return { registry: { root, groups, packages }, problems, leftOut, groupFiles, lintOnly };
 }
 
@@ -283,6 +289,17 @@ function toPackage(
 			location: yaml.locate(["sources"]),
 		});
 	}
+	const provides: string[] = [];
+	(data.provides ?? []).forEach((interfaceName, index) => {
+		const reason = invalidNameReason(interfaceName);
+		if (reason)
+			problems.push({
+				code: "invalid-name",
+				message: `provides: "${interfaceName}": ${reason}`,
+				location: yaml.locate(["provides", index]),
+			});
+		else provides.push(normalizeName(interfaceName));
+	});
 	const name = data.name || path.basename(yaml.file).replace(/\.ya?ml$/, "");
 	return {
 		complete: whole && problems.length === before,
@@ -293,6 +310,7 @@ function toPackage(
 			version: displaySafe(data.version),
 			description: displaySafe(data.description ?? ""),
 			sources,
+			provides,
 			location: yaml.locate(["name"]),
 		},
 	};
@@ -305,6 +323,7 @@ function toGroup(
 	broken: ReadonlySet<string>,
 	problems: Problem[],
 	lintOnly: Problem[],
+	allRules: { readonly group: string; readonly constraint: Constraint }[],
 ): Group | undefined {
 	const before = problems.length;
 	if (data.name !== "") checkName(yaml, data.name, "group", problems);
@@ -357,6 +376,8 @@ function toGroup(
 		}
 		options.push(key);
 	});
+	const rules = groupRules(yaml, data, options, packages, broken, problems, lintOnly);
+	for (const constraint of rules.constraints) allRules.push({ group: normalizeName(data.name), constraint });
 	if (problems.length > before) return undefined;
 	return {
 		name: data.name,
@@ -365,7 +386,177 @@ function toGroup(
 		description: displaySafe(data.description ?? ""),
 		options,
 		location: yaml.locate(["name"]),
+		...rules,
 	};
+}
+
+/** `group=option`, as an option's `requires` and `conflicts` name another group's choice. */
+const REFERENCE = /^\s*([^=\s]+)\s*=\s*([^=\s]+)\s*$/;
+
+/**
+ * What a group file says beyond its options: the interface they implement, the default choice, how
+ * many may be chosen, and each option's `requires`/`conflicts`. Each is checked against the group
+ * itself here; references to other groups are checked once every group is read.
+ */
+function groupRules(
+	yaml: YamlFile,
+	data: GroupFile,
+	options: readonly string[],
+	packages: ReadonlyMap<string, Package>,
+	broken: ReadonlySet<string>,
+	problems: Problem[],
+	lintOnly: Problem[],
+): Pick<Group, "interface" | "defaults" | "required" | "min" | "max" | "limitsLocation" | "constraints"> {
+	const oneOfN = data.strategy === "1-of-N";
+	let interfaceKey: string | undefined;
+	if (data.interface !== undefined) {
+		const reason = invalidNameReason(data.interface);
+		if (reason)
+			problems.push({
+				code: "invalid-name",
+				message: `interface "${data.interface}": ${reason}`,
+				location: yaml.locate(["interface"]),
+			});
+		else interfaceKey = normalizeName(data.interface);
+	}
+	if (interfaceKey !== undefined) {
+		data.options.forEach((option, index) => {
+			const pkg = packages.get(normalizeName(option.name));
+			if (!pkg || pkg.provides.includes(interfaceKey)) return;
+			lintOnly.push({
+				code: "interface-not-provided",
+				message: `option "${option.name}" does not provide the group's interface "${data.interface}"; add \`provides: [${data.interface}]\` to ${path.basename(pkg.location.file)} if it implements it`,
+				location: yaml.locate(["options", index, "name"]),
+			});
+		});
+	}
+	const rawDefaults =
+		data.default === undefined ? [] : typeof data.default === "string" ? [data.default] : data.default;
+	const defaults: string[] = [];
+	if (oneOfN && rawDefaults.length > 1)
+		problems.push({
+			code: "invalid-default",
+			message: `a 1-of-N group has one default, not ${rawDefaults.length}`,
+			location: yaml.locate(["default"]),
+		});
+	rawDefaults.forEach((name, index) => {
+		const at = yaml.locate(typeof data.default === "string" ? ["default"] : ["default", index]);
+		const key = normalizeName(name);
+		if (options.includes(key)) defaults.push(key);
+		// a broken manifest is reported in its own file, not again by every rule that names it
+		else if (broken.has(key)) return;
+		else
+			problems.push({
+				code: "invalid-default",
+				message: `default "${name}" is not an option of group "${data.name}"`,
+				location: at,
+			});
+	});
+	if (data.required !== undefined && !oneOfN)
+		problems.push({
+			code: "invalid-limit",
+			message: "required applies to a 1-of-N group; an M-of-N group says how many with min",
+			location: yaml.locate(["required"]),
+		});
+	for (const limit of ["min", "max"] as const) {
+		if (data[limit] !== undefined && oneOfN)
+			problems.push({
+				code: "invalid-limit",
+				message: `${limit} applies to an M-of-N group; a 1-of-N group has exactly one choice (say required: true to demand it)`,
+				location: yaml.locate([limit]),
+			});
+	}
+	if (data.min !== undefined && data.max !== undefined && data.min > data.max)
+		problems.push({
+			code: "invalid-limit",
+			message: `min ${data.min} is more than max ${data.max}`,
+			location: yaml.locate(["min"]),
+		});
+	if (data.min !== undefined && options.length > 0 && data.min > options.length)
+		problems.push({
+			code: "invalid-limit",
+			message: `min ${data.min} is more than the group's ${options.length} options`,
+			location: yaml.locate(["min"]),
+		});
+	const constraints: Constraint[] = [];
+	data.options.forEach((option, index) => {
+		for (const kind of ["requires", "conflicts"] as const) {
+			(option[kind] ?? []).forEach((text, at) => {
+				const location = yaml.locate(["options", index, kind, at]);
+				const match = REFERENCE.exec(text);
+				const [group, target] = [match?.[1] ?? "", match?.[2] ?? ""];
+				const reason = match ? (invalidNameReason(group) ?? invalidNameReason(target)) : undefined;
+				if (!match || reason) {
+					problems.push({
+						code: "invalid-reference",
+						message: `${kind} "${text}": ${reason ?? "write it as group=option"}`,
+						location,
+					});
+					return;
+				}
+				constraints.push({
+					kind,
+					option: normalizeName(option.name),
+					target: { group: normalizeName(group), option: normalizeName(target) },
+					text: `${group}=${target}`,
+					location,
+				});
+			});
+		}
+	});
+	const limitsAt = (["required", "min", "max"] as const).find((key) => data[key] !== undefined);
+	return {
+		interface: interfaceKey,
+		defaults,
+		required: oneOfN && data.required === true,
+		min: oneOfN ? undefined : data.min,
+		max: oneOfN ? undefined : data.max,
+		limitsLocation: limitsAt ? yaml.locate([limitsAt]) : undefined,
+		constraints,
+	};
+}
+
+/**
+ * The rules whose `group=option` names a group or an option that does not exist. A `requires` that
+ * can never be met makes its option unusable: a problem at its line, and the group does not load
+ * (as any group with a problem). A `conflicts` with nothing can never apply: it is dropped, and
+ * `registry lint` warns about it.
+ */
+function checkReferences(
+	groups: Map<string, Group>,
+	rules: readonly { readonly group: string; readonly constraint: Constraint }[],
+	/** Every group that has a file, loaded or not, and every package whose manifest is broken. */
+	read: ReadonlySet<string>,
+	broken: ReadonlySet<string>,
+	problems: Problem[],
+	lintOnly: Problem[],
+): void {
+	const bad = new Set<string>();
+	const dropped = new Set<Constraint>();
+	for (const { group: key, constraint } of rules) {
+		const target = groups.get(constraint.target.group);
+		if (target && target.options.includes(constraint.target.option)) continue;
+		// a broken group or package file is reported in that file; the rule waits for its fix
+		if (!target && read.has(constraint.target.group)) continue;
+		if (target && broken.has(constraint.target.option)) continue;
+		const problem = {
+			code: "unknown-reference",
+			message: target
+				? `${constraint.kind} "${constraint.text}": group "${target.name}" has no option "${constraint.target.option}"`
+				: `${constraint.kind} "${constraint.text}": there is no group "${constraint.target.group}"`,
+			location: constraint.location,
+		};
+		if (constraint.kind === "requires") {
+			bad.add(key);
+			problems.push(problem);
+		} else lintOnly.push({ ...problem, message: `${problem.message}; the rule never applies` });
+		dropped.add(constraint);
+	}
+	for (const [key, group] of groups) {
+		if (bad.has(key)) groups.delete(key);
+		else if (group.constraints.some((c) => dropped.has(c)))
+			groups.set(key, { ...group, constraints: group.constraints.filter((c) => !dropped.has(c)) });
+	}
 }
 
 /** Whether the file's `options` is an empty list (not missing, not something else). */

@@ -29,6 +29,19 @@ export type Package = {
 	readonly version: string;
 	readonly description: string;
 	readonly sources: ReadonlyMap<string, Source>;
+	/** The interfaces it implements, normalized (`provides:`). */
+	readonly provides: readonly string[];
+	readonly location: Location;
+};
+
+/** A rule an option states about another group's choice, where its group file states it. */
+export type Constraint = {
+	readonly kind: "requires" | "conflicts";
+	/** The option (package key) that states it. */
+	readonly option: string;
+	readonly target: { readonly group: string; readonly option: string };
+	/** `group=option` as written. */
+	readonly text: string;
 	readonly location: Location;
 };
 
@@ -40,6 +53,18 @@ export type Group = {
 	/** Normalized package keys, in the order the file lists them. */
 	readonly options: readonly string[];
 	readonly location: Location;
+	/** The interface every option implements, normalized, if the group declares one. */
+	readonly interface?: string | undefined;
+	/** Package keys chosen when a project gives no choice (`default:`); empty when none is declared. */
+	readonly defaults: readonly string[];
+	/** 1-of-N: a choice is required. */
+	readonly required: boolean;
+	/** M-of-N: at least / at most this many options. */
+	readonly min?: number | undefined;
+	readonly max?: number | undefined;
+	/** Where `required`, `min` or `max` is written, for a message about a choice that breaks it. */
+	readonly limitsLocation?: Location | undefined;
+	readonly constraints: readonly Constraint[];
 };
 
 export type Registry = {
@@ -51,4 +76,9 @@ export type Registry = {
 /** Groups that list `packageKey` as an option, in registry order. */
 export function groupsOffering(registry: Registry, packageKey: string): Group[] {
 	return [...registry.groups.values()].filter((group) => group.options.includes(packageKey));
+}
+
+/** The packages that provide `interfaceKey`, in registry order. */
+export function implementations(registry: Registry, interfaceKey: string): Package[] {
+	return [...registry.packages.values()].filter((pkg) => pkg.provides.includes(interfaceKey));
 }

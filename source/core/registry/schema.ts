@@ -10,11 +10,25 @@ const text = z.string().check(z.minLength(1));
 export const STRATEGIES = ["1-of-N", "M-of-N"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** `group=option` references of an option: what it needs chosen with it, and what it cannot be chosen with. */
+const references = z.optional(z.array(text));
+
+export const optionSchema = z.strictObject({ name: text, requires: references, conflicts: references });
+
 export const groupFileSchema = z.strictObject({
 	name: text,
 	strategy: z.enum(STRATEGIES),
 	description: z.optional(z.string()),
-	options: z.array(z.strictObject({ name: text })),
+	/** The interface (a PEP 508 name) every option implements: each option's manifest `provides` it. */
+	interface: z.optional(text),
+	/** The choice `hpm init` and `hpm group add GROUP` make when none is given. */
+	default: z.optional(z.union([text, z.array(text)])),
+	/** 1-of-N: a project using the registry must choose (a check fails without a choice). */
+	required: z.optional(z.boolean()),
+	/** M-of-N: how many options a choice has at least and at most. */
+	min: z.optional(z.int().check(z.minimum(0))),
+	max: z.optional(z.int().check(z.minimum(1))),
+	options: z.array(optionSchema),
 });
 
 export const localSourceSchema = z.strictObject({
@@ -41,6 +55,8 @@ export const packageFileSchema = z.strictObject({
 	name: text,
 	version: text,
 	description: z.optional(z.string()),
+	/** Interfaces (PEP 508 names) this package implements. */
+	provides: z.optional(z.array(text)),
 	sources: z.record(z.string().check(z.regex(MODE_PATTERN)), sourceSchema),
 });
 
@@ -50,7 +66,7 @@ export type PackageFile = z.infer<typeof packageFileSchema>;
 /** Keys each kind of mapping accepts, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS = {
 	group: Object.keys(groupFileSchema.shape),
-	option: ["name"],
+	option: Object.keys(optionSchema.shape),
 	package: Object.keys(packageFileSchema.shape),
 	local: Object.keys(localSourceSchema.shape),
 	git: Object.keys(gitSourceSchema.shape),

@@ -1,0 +1,140 @@
+import type { Location, Problem } from "./errors.js";
+import type { Constraint, Group, Registry } from "./registry/model.js";
+import type { Selection } from "./selection.js";
+
+/**
+ * The registry's own rules about a choice, checked without uv (milliseconds): a required 1-of-N
+ * group left unchosen, an M-of-N choice outside min..max, and an option's `requires`/`conflicts`.
+ * Each problem says it in group=option terms and points at the line of the group file that states
+ * the rule.
+ */
+export function constraintProblems(registry: Registry, selection: Selection): Problem[] {
+	const problems: Problem[] = [];
+	const name = (group: string, option: string) => `${groupName(registry, group)}=${packageName(registry, option)}`;
+	for (const group of registry.groups.values()) {
+		const chosen = selection.get(group.key);
+		const at = group.limitsLocation ?? group.location;
+		if (group.required && !chosen?.length) {
+			problems.push({
+				code: "required-choice",
+				message: `group "${group.name}" requires a choice (required: true); pick one with \`hpm group add ${group.name} --option NAME\``,
+				location: at,
+			});
+		}
+		// min and max concern a group the project uses (it is in [tool.hpm.groups])
+		if (chosen !== undefined && group.min !== undefined && chosen.length < group.min) {
+			problems.push({
+				code: "too-few",
+				message: `group "${group.name}" needs at least ${group.min} option${group.min === 1 ? "" : "s"} (min: ${group.min}); ${chosen.length} chosen`,
+				location: at,
+			});
+		}
+		if (chosen !== undefined && group.max !== undefined && chosen.length > group.max) {
+			problems.push({
+				code: "too-many",
+				message: `group "${group.name}" allows at most ${group.max} option${group.max === 1 ? "" : "s"} (max: ${group.max}); ${chosen.length} chosen`,
+				location: at,
+			});
+		}
+		for (const constraint of group.constraints) {
+			if (!chosen?.includes(constraint.option)) continue;
+			const broken = violation(registry, selection, group, constraint);
+			if (broken)
+				problems.push({ code: `constraint-${constraint.kind}`, message: broken, location: constraint.location });
+		}
+	}
+	return problems;
+
+	function violation(registry: Registry, selection: Selection, group: Group, constraint: Constraint) {
+		const target = selection.get(constraint.target.group) ?? [];
+		const who = name(group.key, constraint.option);
+		const whom = name(constraint.target.group, constraint.target.option);
+		if (constraint.kind === "requires" && !target.includes(constraint.target.option)) {
+			const instead = target.map((key) => packageName(registry, key)).join(", ");
+			return `${who} requires ${whom}, which is not chosen${instead ? ` (${groupName(registry, constraint.target.group)} has ${instead})` : ""}`;
+		}
+		if (constraint.kind === "conflicts" && target.includes(constraint.target.option))
+			return `${who} conflicts with ${whom}; choose one of them`;
+		return undefined;
+	}
+}
+
+/** Why choosing `option` in `group` would break a rule, given the rest of `selection`. */
+export type Forbidden = { readonly reason: string; readonly location: Location };
+
+/**
+ * For each group and option, the rules choosing it would break with the rest of the selection as
+ * it is (the UI greys those options out and says why; `hpm why-not` prints them). A 1-of-N choice
+ * replaces the group's current one; an M-of-N choice is added to it.
+ */
+export function forbiddenChoices(registry: Registry, selection: Selection): Map<string, Map<string, Forbidden[]>> {
+	const result = new Map<string, Map<string, Forbidden[]>>();
+	for (const group of registry.groups.values()) {
+		const perOption = new Map<string, Forbidden[]>();
+		for (const option of group.options) {
+			const reasons = whyNot(registry, selection, group, option);
+			if (reasons.length > 0) perOption.set(option, reasons);
+		}
+		if (perOption.size > 0) result.set(group.key, perOption);
+	}
+	return result;
+}
+
+/** The rules choosing `option` in `group` would break, each with the line that states it. */
+export function whyNot(registry: Registry, selection: Selection, group: Group, option: string): Forbidden[] {
+	const next = new Map(selection);
+	const current = selection.get(group.key) ?? [];
+	next.set(
+		group.key,
+		group.strategy === "1-of-N" ? [option] : current.includes(option) ? current : [...current, option],
+	);
+	const reasons: Forbidden[] = [];
+	const label = `${group.name}=${packageName(registry, option)}`;
+	// its own rules
+	for (const constraint of group.constraints) {
+		if (constraint.option !== option) continue;
+		const target = next.get(constraint.target.group) ?? [];
+		const whom = `${groupName(registry, constraint.target.group)}=${packageName(registry, constraint.target.option)}`;
+		if (constraint.kind === "requires" && !target.includes(constraint.target.option))
+			reasons.push({ reason: `${label} requires ${whom}`, location: constraint.location });
+		if (constraint.kind === "conflicts" && target.includes(constraint.target.option))
+			reasons.push({ reason: `${label} conflicts with ${whom}`, location: constraint.location });
+	}
+	// the rules of what else is chosen, about this choice
+	for (const other of registry.groups.values()) {
+		const chosen = next.get(other.key) ?? [];
+		for (const constraint of other.constraints) {
+			if (other.key === group.key && constraint.option === option) continue;
+			if (!chosen.includes(constraint.option)) continue;
+			if (constraint.target.group !== group.key) continue;
+			const who = `${other.name}=${packageName(registry, constraint.option)}`;
+			const targetChosen = (next.get(group.key) ?? []).includes(constraint.target.option);
+			if (constraint.kind === "conflicts" && constraint.target.option === option)
+				reasons.push({ reason: `${who} conflicts with ${label}`, location: constraint.location });
+			// a 1-of-N switch away from what another choice requires
+			if (constraint.kind === "requires" && !targetChosen && selectionHas(selection, constraint.target))
+				reasons.push({
+					reason: `${who} requires ${group.name}=${packageName(registry, constraint.target.option)}`,
+					location: constraint.location,
+				});
+		}
+	}
+	if (group.max !== undefined && (next.get(group.key)?.length ?? 0) > group.max)
+		reasons.push({
+			reason: `group "${group.name}" allows at most ${group.max} (max: ${group.max})`,
+			location: group.limitsLocation ?? group.location,
+		});
+	return reasons;
+}
+
+function selectionHas(selection: Selection, target: { readonly group: string; readonly option: string }): boolean {
+	return (selection.get(target.group) ?? []).includes(target.option);
+}
+
+function groupName(registry: Registry, key: string): string {
+	return registry.groups.get(key)?.name ?? key;
+}
+
+function packageName(registry: Registry, key: string): string {
+	return registry.packages.get(key)?.name ?? key;
+}
