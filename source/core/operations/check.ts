@@ -15,6 +15,7 @@ import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { explainFailure, involvedOptions, uvDetail } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
+import type { Selection } from "../selection.js";
 
 export type CheckResult = {
 	readonly kind: "check";
@@ -36,9 +37,17 @@ export type CheckResult = {
  */
 export async function* check(
 	context: Context,
-	options: { mode?: string | undefined; strict?: boolean | undefined; signal?: AbortSignal | undefined },
+	options: {
+		mode?: string | undefined;
+		strict?: boolean | undefined;
+		signal?: AbortSignal | undefined;
+		/** Check this selection instead of the project's (the project's files are still never written). */
+		selection?: Selection | undefined;
+		/** Stop at the first conflict uv explains (a matrix needs one answer per combination). */
+		firstConflictOnly?: boolean | undefined;
+	},
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	const prepared = await prepareWithUv(context, options.mode);
+	const prepared = await prepareWithUv(context, options.mode, options.selection);
 	const { project, plan, problems, workspace, uv: uvProbe } = prepared;
 	// --strict: every warning is a problem; it fails the check but does not stop the resolution,
 	// so that what uv would say is reported in the same run
@@ -107,7 +116,7 @@ export async function* check(
 			if (round > 0 && (explained?.code !== "resolution" || found.some((e) => e.message === problem.message))) break;
 			found.push(problem);
 			yield { type: "problem", problem };
-			if (explained?.code !== "resolution") break;
+			if (explained?.code !== "resolution" || options.firstConflictOnly) break;
 			const involved = new Set(involvedOptions(text, attempt.selected).map((entry) => entry.key));
 			const next = without(attempt, involved);
 			if (involved.size === 0 || next.selected.length === attempt.selected.length) break;

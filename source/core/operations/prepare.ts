@@ -34,10 +34,14 @@ export function prepare(
 	context: Context,
 	modeOverride: string | undefined,
 	loaded: { registry: Registry; problems: readonly Problem[] },
+	/** A selection to plan instead of the project's (`check --combination`, `check --matrix`). */
+	selectionOverride?: Selection,
 ): Prepared {
 	const project = requireProject(context);
 	const registry = loaded.registry;
-	const { selection, problems: selectionProblems } = resolveSelection(registry, project, loaded.problems);
+	const { selection, problems: selectionProblems } = selectionOverride
+		? { selection: selectionOverride, problems: [] }
+		: resolveSelection(registry, project, loaded.problems);
 	// Only the selection's own files block; a broken file nobody chose is a warning here (and an
 	// error in `registry lint`). Only the selected packages' folders are read.
 	const concerns = concernsSelection(registry, selection);
@@ -99,6 +103,7 @@ export function prepare(
 export async function prepareWithUv(
 	context: Context,
 	modeOverride: string | undefined,
+	selectionOverride?: Selection,
 ): Promise<Prepared & { readonly uv: Promise<Uv> }> {
 	const uv = findUv();
 	uv.catch(() => undefined);
@@ -107,7 +112,7 @@ export async function prepareWithUv(
 	// no project is the first thing to say (not a missing registry beside it)
 	requireProject(context);
 	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	return { ...prepare(context, modeOverride, loaded), uv };
+	return { ...prepare(context, modeOverride, loaded, selectionOverride), uv };
 }
 
 /** The modes the selected packages offer, in the order first seen. */

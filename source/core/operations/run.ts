@@ -1,4 +1,12 @@
-import { type Locator, requireRoot, resolveContext, unfinishedChange } from "../context.js";
+import {
+	type Context,
+	type Locator,
+	requireProject,
+	requireRoot,
+	resolveContext,
+	unfinishedChange,
+} from "../context.js";
+import type { Selection } from "../selection.js";
 import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import type { CheckResult } from "./check.js";
@@ -7,7 +15,13 @@ import type { SyncResult } from "./sync.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
 export type OperationRequest =
-	| { readonly kind: "check"; readonly mode?: string | undefined; readonly strict?: boolean | undefined }
+	| {
+			readonly kind: "check";
+			readonly mode?: string | undefined;
+			readonly strict?: boolean | undefined;
+			/** `inference=a,metrics=b+c`: check exactly this selection instead of the project's. */
+			readonly combination?: string | undefined;
+	  }
 	| { readonly kind: "sync"; readonly mode?: string | undefined; readonly dryRun?: boolean | undefined }
 	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined };
 
@@ -37,7 +51,10 @@ export async function* runOperation(
 	// each operation's code loads only when it runs: a check never loads the transaction machinery
 	if (request.kind === "check") {
 		const { check } = await import("./check.js");
-		return yield* check(resolveContext(locator, cwd), { mode: request.mode, strict: request.strict, signal });
+		const context = resolveContext(locator, cwd);
+		const selection =
+			request.combination === undefined ? undefined : await combinationSelection(context, request.combination);
+		return yield* check(context, { mode: request.mode, strict: request.strict, signal, selection });
 	}
 	const root = requireRoot(locator, cwd);
 	const locking = { ...hooks, signal };
@@ -55,4 +72,15 @@ export async function* runOperation(
 	return yield* underProjectLockStream(root, "install", locking, () =>
 		install(resolveContext(locator, cwd), { manifest: request.manifest, mode: request.mode, signal }),
 	);
+}
+
+async function combinationSelection(context: Context, text: string): Promise<Selection> {
+	const [{ loadRegistryCached }, { parseCombination }, { HPM_VERSION }] = await Promise.all([
+		import("../registry/cache.js"),
+		import("../matrix.js"),
+		import("../version.js"),
+	]);
+	requireProject(context);
+	const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	return parseCombination(registry, text);
 }

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../errors.js";
-import { writeFileAtomic } from "../fs-atomic.js";
 import type { Group, Package, Registry, Source } from "./model.js";
-import { readRegularFile } from "../os/read-file.js";
-import { cacheFolder, sign, userKey } from "../os/user-key.js";
+import { cacheFolder } from "../os/user-key.js";
+import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -89,22 +88,8 @@ function readCache(
 	version: string,
 	stamps: Stamp[],
 ): { registry: Registry; problems: Problem[] } | undefined {
-	let data: CacheFile;
-	try {
-		// only a cache file this user wrote and nobody else can write is believed
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-		const text = readRegularFile(file, MAX_CACHE_BYTES).toString("utf8");
-		// the cache is believed only when signed with this user's key: a file edited by hand, or
-		// brought by someone else, is just a cache miss (one HMAC: far cheaper than re-validating)
-		const newline = text.indexOf("\n");
-		const key = userKey(false);
-		if (newline < 0 || !key || sign(key, text.slice(newline + 1)) !== text.slice(0, newline)) return undefined;
-		data = JSON.parse(text.slice(newline + 1)) as CacheFile;
-	} catch {
-		return undefined;
-	}
+	// one HMAC: far cheaper than re-validating every file
+	const data = readSignedJson(file, MAX_CACHE_BYTES) as CacheFile | undefined;
 	if (
 		typeof data !== "object" ||
 		data === null ||
@@ -123,15 +108,7 @@ function readCache(
 }
 
 function writeCache(file: string, data: CacheFile): void {
-	try {
-		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-		const key = userKey(true);
-		if (!key) return;
-		const text = JSON.stringify(data);
-		writeFileAtomic(file, `${sign(key, text)}\n${text}`, { newMode: 0o600 });
-	} catch {
-		// A cache that cannot be written (read-only home, full disk) only costs speed.
-	}
+	writeSignedJson(file, data);
 }
 
 const MAX_CACHE_BYTES = 256_000_000;

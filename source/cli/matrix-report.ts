@@ -1,0 +1,124 @@
+import { resolveContext } from "../core/context.js";
+import { HpmError } from "../core/errors.js";
+import type { InputSpecs } from "../core/inputs.js";
+import { closest } from "../core/names.js";
+import type { CommandInput } from "./command.js";
+import { problemJson, styles, table } from "./output.js";
+import { operationSignal } from "./signals.js";
+
+const FORMATS = ["table", "github", "gitlab"] as const;
+
+/**
+ * `hpm check --matrix`: plans the combinations, then either prints them as a CI matrix (github,
+ * gitlab: nothing is resolved here, each runner checks one with --combination) or resolves them
+ * with uv in parallel, one line per combination as it finishes, then the pairs that conflict.
+ */
+export async function runMatrixCommand(
+	input: CommandInput<InputSpecs>,
+	flags: {
+		readonly all: boolean;
+		readonly pairwise: boolean;
+		readonly jobs: string | undefined;
+		readonly format: string | undefined;
+		readonly mode: string | undefined;
+	},
+): Promise<number> {
+	const { output, locator, cwd } = input;
+	if (flags.all && flags.pairwise) throw new HpmError("usage", "give --all or --pairwise, not both");
+	const how = flags.all ? "all" : "pairwise";
+	const format = FORMATS.find((f) => f === (flags.format ?? "table"));
+	if (!format) {
+		const guess = closest(flags.format ?? "", FORMATS);
+		throw new HpmError("usage", `--format must be table, github or gitlab, got "${flags.format}"`, {
+			...(guess ? { hint: `did you mean ${guess}?` } : {}),
+		});
+	}
+	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { loadRegistryCached }, { HPM_VERSION }] =
+		await Promise.all([
+			import("../core/operations/matrix-run.js"),
+			import("../core/matrix.js"),
+			import("../core/registry/cache.js"),
+			import("../core/version.js"),
+		]);
+	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
+	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)
+		throw new HpmError("usage", `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
+	const context = resolveContext(locator, cwd);
+
+	if (format !== "table") {
+		const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+		const combinations = planMatrix(registry, how).combinations.map((s) => formatCombination(registry, s));
+		if (format === "github")
+			output.out(JSON.stringify({ include: combinations.map((combination) => ({ combination })) }));
+		else {
+			output.out("parallel:");
+			output.out("  matrix:");
+			output.out("    - HPM_COMBINATION:");
+			for (const combination of combinations) output.out(`        - ${JSON.stringify(combination)}`);
+		}
+		return 0;
+	}
+
+	const style = styles(output.color);
+	const interrupt = operationSignal();
+	try {
+		const events = runMatrix(context, { how, jobs, mode: flags.mode, signal: interrupt.signal });
+		let total = 0;
+		let finished = 0;
+		for (;;) {
+			const next = await events.next();
+			if (next.done) {
+				const result = next.value;
+				if (interrupt.exitCode() !== undefined)
+					throw new HpmError("interrupted", "matrix interrupted; nothing was changed", {
+						exitCode: interrupt.exitCode(),
+					});
+				if (output.json) {
+					output.data({
+						...result,
+						results: result.results.map((r) => ({ ...r, problems: r.problems.map(problemJson) })),
+					});
+					return result.ok ? 0 : 1;
+				}
+				const failed = result.results.filter((r) => !r.ok).length;
+				output.out("");
+				if (result.pairs.length > 0) {
+					output.out(style.bold("choices that do not go together"));
+					const rows = result.pairs.map((p) => [
+						`  ${p.a}`,
+						p.b,
+						p.status === "conflict" ? style.red("conflict") : style.yellow("declared"),
+						style.dim(p.reason),
+					]);
+					for (const line of table(rows)) output.out(line);
+				} else output.out("every pair of choices tried goes together");
+				const fresh = result.results.filter((r) => !r.cached).length;
+				output.out(
+					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space} the rules allow): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
+				);
+				return result.ok ? 0 : 1;
+			}
+			const event = next.value;
+			if (event.type === "matrix-plan") {
+				total = event.combinations.length;
+				output.err(
+					`checking ${total} combination${total === 1 ? "" : "s"} (${how}) with uv, ${Math.min(jobs, total)} at a time`,
+				);
+				continue;
+			}
+			finished++;
+			const r = event.result;
+			const mark = r.ok ? style.green("ok  ") : style.red("fail");
+			const when = r.cached ? style.dim("cached") : style.dim(`${r.seconds.toFixed(1)} s`);
+			output.err(`[${finished}/${total}] ${mark} ${r.combination}  ${when}`);
+			if (!r.ok) for (const p of r.problems.slice(0, 1)) output.err(`        ${style.dim(p.message)}`);
+		}
+	} catch (error) {
+		const code = interrupt.exitCode();
+		if (code !== undefined)
+			throw new HpmError("interrupted", "matrix interrupted; nothing was changed", { exitCode: code });
+		throw error;
+	} finally {
+		interrupt.dispose();
+	}
+}
