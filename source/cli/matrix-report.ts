@@ -94,7 +94,7 @@ export async function runMatrixCommand(
 				} else output.out("every pair of choices tried goes together");
 				const fresh = result.results.filter((r) => !r.cached).length;
 				output.out(
-					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space} the rules allow): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
+					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
 				);
 				return result.ok ? 0 : 1;
 			}

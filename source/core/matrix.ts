@@ -19,8 +19,8 @@ export type Level = { readonly group: string; readonly option: string; readonly 
 
 export type MatrixPlan = {
 	readonly combinations: readonly Selection[];
-	/** How many combinations the rules allow (`--all` checks them all; counted up to the cap). */
-	readonly space: number;
+	/** How many combinations the rules allow (`--all` checks them all); undefined: more than the cap. */
+	readonly space: number | undefined;
 	/** Pairs of choices no combination may hold: a rule of the registry forbids them. */
 	readonly declared: readonly { readonly a: string; readonly b: string; readonly where: string }[];
 };
@@ -76,9 +76,10 @@ export function planMatrix(registry: Registry, how: "all" | "pairwise", cap = MA
 		throw new HpmError("empty-matrix", "the registry has no group with options: there is nothing to combine", {
 			hint: "add groups with `hpm registry group add` and options with `hpm registry add --group`",
 		});
-	const all = enumerate(registry, factors, cap + 1);
+	const { found: all, complete } = enumerate(registry, factors, cap + 1);
+	const space = complete && all.length <= cap ? all.length : undefined;
 	if (how === "all") {
-		if (all.length > cap)
+		if (space === undefined)
 			throw new HpmError(
 				"matrix-too-large",
 				`more than ${cap} combinations are allowed by the rules (${factors.length} factors); --all stops there`,
@@ -86,18 +87,24 @@ export function planMatrix(registry: Registry, how: "all" | "pairwise", cap = MA
 					hint: "check a pairwise-covering set instead (--pairwise, the default), or declare rules that narrow the space",
 				},
 			);
-		return { combinations: all, space: all.length, declared: declaredPairs(registry, factors) };
+		return { combinations: all, space, declared: declaredPairs(registry, factors) };
 	}
-	return { combinations: pairwise(registry, factors), space: all.length, declared: declaredPairs(registry, factors) };
+	return { combinations: pairwise(registry, factors), space, declared: declaredPairs(registry, factors) };
 }
 
-/** Every complete combination the rules allow, up to `limit`. */
-function enumerate(registry: Registry, factors: readonly Factor[], limit: number): Selection[] {
+/** Every complete combination the rules allow, up to `limit` (and at most 200,000 looked at). */
+function enumerate(
+	registry: Registry,
+	factors: readonly Factor[],
+	limit: number,
+): { found: Selection[]; complete: boolean } {
 	const out: Selection[] = [];
 	const levels: number[] = [];
+	let looked = 0;
 	const walk = (depth: number) => {
-		if (out.length >= limit) return;
+		if (out.length >= limit || looked > 200_000) return;
 		if (depth === factors.length) {
+			looked++;
 			const selection = selectionOf(factors, levels);
 			if (allowed(registry, selection)) out.push(selection);
 			return;
@@ -111,13 +118,68 @@ function enumerate(registry: Registry, factors: readonly Factor[], limit: number
 		levels.length = depth;
 	};
 	walk(0);
-	return out;
+	return { found: out, complete: out.length < limit && looked <= 200_000 };
 }
 
 const pairKey = (i: number, a: number, j: number, b: number) => `${i}:${a}|${j}:${b}`;
 
+/** A factor's level, as an index pair. */
+type Pick = readonly [factor: number, level: number];
+
+/**
+ * The registry's requires/conflicts as implications between factor levels: choosing a level
+ * forces others (`requires`) and rules others out (`conflicts`, both ways).
+ */
+function implications(registry: Registry, factors: readonly Factor[]) {
+	const where = (group: string, option: string): Pick | undefined => {
+		const index = factors.findIndex((f) => f.group === group && (f.kind === "one" || f.option === option));
+		const factor = factors[index];
+		if (!factor) return undefined;
+		return factor.kind === "one" ? [index, factor.levels.indexOf(option)] : [index, 0];
+	};
+	const forces = new Map<string, Pick[]>();
+	const excludes = new Map<string, Pick[]>();
+	const push = (map: Map<string, Pick[]>, from: Pick, to: Pick) => {
+		const key = `${from[0]}:${from[1]}`;
+		map.set(key, [...(map.get(key) ?? []), to]);
+	};
+	for (const group of registry.groups.values())
+		for (const rule of group.constraints) {
+			const from = where(group.key, rule.option);
+			const to = where(rule.target.group, rule.target.option);
+			if (!from || !to || from[1] < 0 || to[1] < 0) continue;
+			if (rule.kind === "requires") push(forces, from, to);
+			else {
+				push(excludes, from, to);
+				push(excludes, to, from);
+			}
+		}
+	return { forces, excludes };
+}
+
 function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
-	// every pair of levels of two factors, except those the rules forbid outright
+	const { forces, excludes } = implications(registry, factors);
+	/**
+	 * Sets factor `at` to `level` in `levels` and everything that forces, in place; false when that
+	 * contradicts what is set (a level set otherwise, or ruled out by a `conflicts`).
+	 */
+	const fix = (levels: (number | undefined)[], at: number, level: number): boolean => {
+		const current = levels[at];
+		if (current !== undefined) return current === level;
+		for (let other = 0; other < factors.length; other++) {
+			const set = levels[other];
+			if (set === undefined) continue;
+			if ((excludes.get(`${other}:${set}`) ?? []).some(([f, l]) => f === at && l === level)) return false;
+		}
+		levels[at] = level;
+		for (const [f, l] of forces.get(`${at}:${level}`) ?? []) if (!fix(levels, f, l)) return false;
+		return true;
+	};
+	const tryFix = (levels: readonly (number | undefined)[], at: number, level: number) => {
+		const trial = [...levels];
+		return fix(trial, at, level) ? trial : undefined;
+	};
+	// every pair of levels of two factors is to be covered
 	const uncovered = new Set<string>();
 	for (let i = 0; i < factors.length; i++)
 		for (let j = i + 1; j < factors.length; j++)
@@ -125,104 +187,64 @@ function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
 				for (let b = 0; b < (factors[j]?.levels.length ?? 0); b++) uncovered.add(pairKey(i, a, j, b));
 	const combinations: Selection[] = [];
 	const seen = new Set<string>();
-	const gain = (levels: readonly (number | undefined)[], at: number, index: number) => {
+	// the pairs not yet covered that a trial adds: those touching a factor it set
+	const gain = (before: readonly (number | undefined)[], trial: readonly (number | undefined)[]) => {
 		let count = 0;
-		for (let other = 0; other < factors.length; other++) {
-			const level = levels[other];
-			if (other === at || level === undefined) continue;
-			if (uncovered.has(other < at ? pairKey(other, level, at, index) : pairKey(at, index, other, level))) count++;
+		for (let x = 0; x < factors.length; x++) {
+			const lx = trial[x];
+			if (lx === undefined || before[x] !== undefined) continue;
+			for (let y = 0; y < factors.length; y++) {
+				const ly = trial[y];
+				if (y === x || ly === undefined) continue;
+				// a pair of two newly set factors is counted once
+				if (before[y] === undefined && y < x) continue;
+				if (uncovered.has(x < y ? pairKey(x, lx, y, ly) : pairKey(y, ly, x, lx))) count++;
+			}
 		}
 		return count;
 	};
 	while (uncovered.size > 0 && combinations.length < MATRIX_CAP) {
 		const [seed] = uncovered;
 		if (seed === undefined) break;
+		uncovered.delete(seed);
 		const match = /^(\d+):(\d+)\|(\d+):(\d+)$/.exec(seed);
-		const [i, a, j, b] = [1, 2, 3, 4].map((n) => Number(match?.[n]));
-		const levels: (number | undefined)[] = factors.map(() => undefined);
-		levels[i ?? 0] = a;
-		levels[j ?? 0] = b;
-		// the seed pair itself may be one the rules forbid in every combination: then it is dropped
-		for (let at = 0; at < factors.length; at++) {
+		const [i, a, j, b] = [1, 2, 3, 4].map((n) => Number(match?.[n] ?? 0)) as [number, number, number, number];
+		// the seed pair, with what it forces; a pair the rules never allow together is dropped here
+		let levels: (number | undefined)[] | undefined = factors.map(() => undefined);
+		levels = tryFix(levels, i, a);
+		levels = levels && tryFix(levels, j, b);
+		if (!levels) continue;
+		for (let at = 0; at < factors.length && levels; at++) {
 			if (levels[at] !== undefined) continue;
-			const factor = factors[at];
-			if (!factor) continue;
-			let best: number | undefined;
+			let best: (number | undefined)[] | undefined;
 			let bestGain = -1;
-			for (let index = 0; index < factor.levels.length; index++) {
-				levels[at] = index;
-				const score = gain(levels, at, index);
-				levels[at] = undefined;
+			for (let index = 0; index < (factors[at]?.levels.length ?? 0); index++) {
+				const trial = tryFix(levels, at, index);
+				if (!trial) continue;
+				const score = gain(levels, trial);
 				if (score > bestGain) {
-					best = index;
+					best = trial;
 					bestGain = score;
 				}
 			}
-			levels[at] = best;
+			levels = best;
 		}
-		let selection: Selection = selectionOf(factors, levels);
-		if (!allowed(registry, selection)) selection = repair(registry, factors, levels, [i ?? 0, j ?? 0]) ?? selection;
-		const valid = allowed(registry, selection);
+		if (!levels) continue;
+		const selection = selectionOf(factors, levels);
+		// min and max of M-of-N groups are checked on the whole combination
+		if (!allowed(registry, selection)) continue;
 		const key = JSON.stringify([...selection].sort());
-		if (valid && !seen.has(key)) {
-			seen.add(key);
-			combinations.push(selection);
-		}
-		// what this combination covers is covered; an impossible seed is never tried again
-		const chosen = factors.map((factor, index) => levelIndex(factor, selection, levels[index]));
-		if (valid)
-			for (let x = 0; x < factors.length; x++)
-				for (let y = x + 1; y < factors.length; y++) {
-					const lx = chosen[x];
-					const ly = chosen[y];
-					if (lx !== undefined && ly !== undefined) uncovered.delete(pairKey(x, lx, y, ly));
-				}
-		uncovered.delete(seed);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		combinations.push(selection);
+		for (let x = 0; x < factors.length; x++)
+			for (let y = x + 1; y < factors.length; y++) {
+				const lx = levels[x];
+				const ly = levels[y];
+				if (lx !== undefined && ly !== undefined) uncovered.delete(pairKey(x, lx, y, ly));
+			}
 	}
 	return combinations;
-}
-
-/** The level a factor has in a combination (repair may have changed what greedy chose). */
-function levelIndex(factor: Factor, selection: Selection, fallback: number | undefined): number | undefined {
-	const chosen = selection.get(factor.group) ?? [];
-	if (factor.kind === "one") {
-		const index = factor.levels.findIndex((option) => chosen.includes(option));
-		return index === -1 ? fallback : index;
-	}
-	return chosen.includes(factor.option) ? 0 : 1;
-}
-
-/**
- * A combination that keeps the two fixed factors and breaks no rule, found by trying each other
- * factor's levels in turn (a `requires` is met by choosing what it names, a `conflicts` by leaving
- * it out); undefined when none is found that way.
- */
-function repair(
-	registry: Registry,
-	factors: readonly Factor[],
-	start: readonly (number | undefined)[],
-	fixed: readonly number[],
-): Selection | undefined {
-	const levels = [...start];
-	for (let pass = 0; pass < 3; pass++) {
-		for (let at = 0; at < factors.length; at++) {
-			if (fixed.includes(at)) continue;
-			const factor = factors[at];
-			if (!factor) continue;
-			const before = constraintProblems(registry, selectionOf(factors, levels)).length;
-			if (before === 0) return selectionOf(factors, levels);
-			for (let index = 0; index < factor.levels.length; index++) {
-				const trial = [...levels];
-				trial[at] = index;
-				if (constraintProblems(registry, selectionOf(factors, trial)).length < before) {
-					levels[at] = index;
-					break;
-				}
-			}
-		}
-	}
-	const selection = selectionOf(factors, levels);
-	return allowed(registry, selection) ? selection : undefined;
 }
 
 /** The pairs a `conflicts` rule names: no combination holds them, and the table says so. */

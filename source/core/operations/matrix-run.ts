@@ -37,8 +37,8 @@ export type PairRow = {
 
 export type MatrixResult = {
 	readonly how: "all" | "pairwise";
-	/** Combinations the rules allow in all. */
-	readonly space: number;
+	/** Combinations the rules allow in all; undefined: more than --all would take. */
+	readonly space: number | undefined;
 	readonly results: readonly CombinationResult[];
 	readonly pairs: readonly PairRow[];
 	readonly workers: number;
@@ -49,7 +49,7 @@ export type MatrixResult = {
 };
 
 export type MatrixEvent =
-	| { readonly type: "matrix-plan"; readonly combinations: readonly string[]; readonly space: number }
+	| { readonly type: "matrix-plan"; readonly combinations: readonly string[]; readonly space: number | undefined }
 	| { readonly type: "matrix-result"; readonly index: number; readonly result: CombinationResult };
 
 /** How many uv resolutions run at once by default: one per core, at most 8. */
