@@ -41,10 +41,12 @@ export type AppProps = {
 	readonly cwd: string;
 	/** The process's signals, for operations to stop uv and restore on them (see InterruptSource). */
 	readonly interrupts?: InterruptSource | undefined;
+	/** The view when it was read before the UI started (the first frame is then the browser). */
+	readonly initialView?: View | string | undefined;
 };
 
 /** The screen router: a stack of screen states over one view of the registry and project. */
-export function App({ locator, cwd, interrupts }: AppProps) {
+export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
 	const [router, dispatch] = useReducer(routerReducer, initialRouter);
@@ -52,8 +54,11 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 	const browser = useBrowserStore();
 	const [conflicts, setConflicts] = useState<ReadonlySet<string>>(new Set());
 	// undefined while loading; a string when the project cannot be opened
-	const [view, setView] = useState<View | string | undefined>(undefined);
-	const [message, setMessage] = useState<string | undefined>(undefined);
+	const [view, setView] = useState<View | string | undefined>(initialView);
+	const [message, setMessage] = useState<string | undefined>(() => {
+		const warning = typeof initialView === "object" ? leftOutWarning(initialView.problems) : undefined;
+		return warning ? displaySafe(warning) : undefined;
+	});
 	// the UI's own changes to pyproject.toml, newest last, for `u`
 	const undos = useRef<readonly { readonly change: ProjectChange; readonly message: string }[]>([]);
 	// every write the UI makes (pick, toggle, undo, mode) and every check or sync it opens runs after
@@ -72,7 +77,12 @@ export function App({ locator, cwd, interrupts }: AppProps) {
 			(error: unknown) => setView(errorText(error)),
 		);
 	}, [locator, cwd]);
-	useEffect(reload, [reload]);
+	// read at start-up unless it was read before the UI opened
+	const preloaded = useRef(initialView !== undefined);
+	useEffect(() => {
+		if (preloaded.current) preloaded.current = false;
+		else reload();
+	}, [reload]);
 	// a change the UI wrote to pyproject.toml: undoable, clears the conflict marks, said, shown
 	const recorded = (result: { readonly message: string; readonly undo?: ProjectChange | undefined }) => {
 		const { undo } = result;

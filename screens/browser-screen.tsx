@@ -280,7 +280,8 @@ export function BrowserScreen({
 						) : null}
 						{detailsHeight >= 9 && group && !group.ungrouped ? (
 							<Text dimColor wrap="truncate-end">
-								{group.name} ({group.strategy}): {displaySafe(group.description || "no description")}
+								{group.name} ({groupTerms(view.registry, group.name, group.strategy)}):{" "}
+								{displaySafe(group.description || "no description")}
 							</Text>
 						) : null}
 					</>
@@ -301,6 +302,23 @@ export function BrowserScreen({
 			<StatusBar hints={BROWSER_KEYS} width={width - 1} />
 		</Box>
 	);
+}
+
+/** A group's strategy and what its file declares: the default, required, min, max, the interface. */
+function groupTerms(registry: View["registry"], name: string, strategy: string): string {
+	const group = registry.groups.get(normalizeName(name));
+	if (!group) return strategy;
+	const names = (keys: readonly string[]) => keys.map((key) => registry.packages.get(key)?.name ?? key).join("+");
+	return [
+		strategy,
+		group.defaults.length ? `default ${names(group.defaults)}` : "",
+		group.required ? "required" : "",
+		group.min !== undefined ? `min ${group.min}` : "",
+		group.max !== undefined ? `max ${group.max}` : "",
+		group.interface ? `interface ${names([group.interface])}` : "",
+	]
+		.filter(Boolean)
+		.join(", ");
 }
 
 /** A file's path from the project's folder when it is inside it (the registry's files usually are). */

@@ -1,3 +1,4 @@
+import { asciiSafe } from "../components/ascii-stdout.js";
 import { Box, type Key, render, Text, useApp, useInput } from "ink";
 import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
@@ -95,7 +96,7 @@ export async function pickOptions(request: PickerRequest): Promise<string[] | un
 				stopped = interrupt === true;
 			}}
 		/>,
-		{ exitOnCtrlC: false },
+		{ exitOnCtrlC: false, stdout: asciiSafe(process.stdout) },
 	);
 	await instance.waitUntilExit();
 	instance.cleanup();

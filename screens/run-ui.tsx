@@ -2,7 +2,9 @@ import { HpmError } from "../source/core/errors.js";
 import { render } from "ink";
 import type { Locator } from "../source/core/context.js";
 import { App } from "./app.js";
+import { errorText, type View } from "./view.js";
 import { MOUSE_OFF, MOUSE_ON } from "../components/mouse.js";
+import { asciiSafe } from "../components/ascii-stdout.js";
 import type { InterruptSource } from "./use-operation.js";
 
 const ENTER_ALT = "\u001B[?1049h\u001B[H";
@@ -16,8 +18,13 @@ export async function runUi(
 	locator: Locator,
 	cwd: string,
 	interrupts?: InterruptSource,
-	options: { readonly mouse?: boolean } = {},
+	options: {
+		readonly mouse?: boolean;
+		/** The view, being read while this module loaded: the first frame is then the browser itself. */
+		readonly view?: Promise<View> | undefined;
+	} = {},
 ): Promise<number> {
+	const initialView = options.view ? await options.view.then((v) => v, errorText) : undefined;
 	const mouse = options.mouse ?? true;
 	let left = false;
 	const leave = () => {
@@ -29,7 +36,8 @@ export async function runUi(
 	process.stdout.write(`${ENTER_ALT}${mouse ? MOUSE_ON : ""}`);
 	process.once("exit", leave);
 	try {
-		const instance = render(<App locator={locator} cwd={cwd} interrupts={interrupts} />, {
+		const instance = render(<App locator={locator} cwd={cwd} interrupts={interrupts} initialView={initialView} />, {
+			stdout: asciiSafe(process.stdout),
 			exitOnCtrlC: false,
 			patchConsole: true,
 			maxFps: 60,

@@ -1,3 +1,4 @@
+import { asciiSafe } from "../components/ascii-stdout.js";
 import { render } from "ink";
 import type { PackageRequest } from "../source/core/ports.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
@@ -23,7 +24,7 @@ export async function runWizard(request: PackageRequest): Promise<PackageInput |
 				instance.unmount();
 			}}
 		/>,
-		{ exitOnCtrlC: false },
+		{ exitOnCtrlC: false, stdout: asciiSafe(process.stdout) },
 	);
 	await instance.waitUntilExit();
 	if (stopped) throw interrupted("nothing was written");

@@ -15,6 +15,9 @@ export function inkPrompter(): Prompter {
 
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
 export async function openUi(locator: Locator, cwd: string, options: { readonly mouse: boolean }): Promise<number> {
+	// the registry is read while the UI's code loads, so the first frame is the browser itself
+	const view = import("../core/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
+	view.catch(() => undefined);
 	const { runUi } = await import("../../screens/run-ui.js");
 	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C
 	// in the UI does: uv is stopped and the files are restored before hpm exits
@@ -33,6 +36,6 @@ export async function openUi(locator: Locator, cwd: string, options: { readonly 
 				},
 			};
 		},
-		options,
+		{ ...options, view },
 	);
 }
