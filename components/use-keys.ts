@@ -9,6 +9,11 @@ import { type KeyPress, splitKeys } from "./split-keys.js";
  */
 let pending: KeyPress[] = [];
 
+/** The start of an SGR mouse report whose rest has not arrived yet. */
+let partialMouse: string | undefined;
+// `ESC[<`, then digits and semicolons, without the final M or m
+const MOUSE_START = /^\u001B?\[<[\d;]{0,16}$/;
+
 /**
  * What a handler says after a key: `moved` when the key opened or closed a screen (the keys after
  * it go there), `covered` when it put something over this screen that takes no typed-ahead keys
@@ -47,10 +52,23 @@ export function useKeys(handle: (input: string, key: Partial<Key>) => KeyOutcome
 		(input, key) => {
 			// a mouse report is never keys (its digits would be typed): it goes to the box under it,
 			// unless a key of this screen already moved on (a click is aimed at what is on screen)
-			const mouse = parseMouse(input);
+			// a report the terminal's bytes brought in pieces (Ink hands over `ESC[<0;` alone when the
+			// rest is late) is put together again: its pieces are never keys
+			const whole = partialMouse === undefined ? input : partialMouse + input;
+			const mouse = parseMouse(whole);
 			if (mouse !== undefined) {
+				partialMouse = undefined;
 				if (mouse !== "ignored" && moved.current === undefined) dispatchMouse(mouse);
 				return;
+			}
+			if (MOUSE_START.test(whole)) {
+				partialMouse = whole;
+				return;
+			}
+			if (partialMouse !== undefined) {
+				partialMouse = undefined;
+				// the rest of a report that never completed: its digits are not typed either
+				if (/^[\d;]*[Mm]?$/.test(input)) return;
 			}
 			run(splitKeys(input, key));
 		},

@@ -84,11 +84,22 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 		else reload();
 	}, [reload]);
 	// a change the UI wrote to pyproject.toml: undoable, clears the conflict marks, said, shown
-	const recorded = (result: { readonly message: string; readonly undo?: ProjectChange | undefined }) => {
+	const recorded = (result: {
+		readonly message: string;
+		readonly undo?: ProjectChange | undefined;
+		readonly breaks?: readonly string[] | undefined;
+	}) => {
 		const { undo } = result;
 		setConflicts(new Set());
 		if (undo) undos.current = [...undos.current, { change: undo, message: result.message }];
-		setMessage(displaySafe(`${result.message} (press s to sync, u to undo)`));
+		const broken = result.breaks?.[0];
+		setMessage(
+			displaySafe(
+				broken
+					? `${result.message}; this breaks a rule: ${broken} (u undoes)`
+					: `${result.message} (press s to sync, u to undo)`,
+			),
+		);
 		reload();
 	};
 	const route = currentRoute(router);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { Box, type DOMElement, type Key, Text } from "ink";
 import { useMemo, useRef } from "react";
-import { forbiddenChoices } from "../source/core/constraints.js";
+import { constraintProblems, forbiddenChoices } from "../source/core/constraints.js";
 import { useMouseRegion } from "../components/mouse.js";
 import { ListView } from "../components/list-view.js";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
@@ -37,7 +37,7 @@ export const BROWSER_LEGEND: readonly KeyHint[] = [
 	[glyphs.dash, "nothing chosen in this group"],
 	["pending", "the choice is in pyproject.toml; uv.lock or .venv do not have it yet (s syncs)"],
 	["synced", "pyproject.toml, uv.lock and .venv all have it"],
-	["conflict", "the last check or sync named this group in a problem (see its output with l)"],
+	["conflict", "a rule of the registry, or the last check or sync, names this group in a problem (l shows the output)"],
 	[
 		`${glyphs.cross} reason`,
 		"a rule of the registry (requires, conflicts, max) forbids the option with the rest of the choice",
@@ -88,14 +88,23 @@ export function BrowserScreen({
 	const { groups, group, options, option } = focusOf(state);
 	// what a rule of the registry forbids with the rest of the choice (requires, conflicts, max):
 	// such an option is greyed out with the first reason
-	const forbidden = useMemo(() => {
+	const { forbidden, broken } = useMemo(() => {
 		const selection = new Map(
 			view.overview.groups.map((g) => [
 				normalizeName(g.name),
 				g.options.filter((o) => o.selected).map((o) => normalizeName(o.name)),
 			]),
 		);
-		return forbiddenChoices(view.registry, selection);
+		return {
+			forbidden: forbiddenChoices(view.registry, selection),
+			// the groups a rule names that the choice as it stands breaks: marked as a conflict
+			broken: new Set(
+				constraintProblems(view.registry, selection).flatMap((p) => [
+					...[...p.message.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*)=/g)].map((m) => m[1] ?? ""),
+					...[...p.message.matchAll(/group "([^"]+)"/g)].map((m) => m[1] ?? ""),
+				]),
+			),
+		};
 	}, [view]);
 	const whyNot = (groupName: string, optionName: string) => {
 		const reason = forbidden.get(normalizeName(groupName))?.get(normalizeName(optionName))?.[0]?.reason;
@@ -206,7 +215,7 @@ export function BrowserScreen({
 								<Marked text={g.name} filter={state.filter} /> <Text dimColor>{g.strategy}</Text>{" "}
 								{g.ungrouped ? (
 									""
-								) : conflicts?.has(g.name) ? (
+								) : conflicts?.has(g.name) || broken.has(g.name) ? (
 									<Text color="red">conflict</Text>
 								) : g.selected.length === 0 ? (
 									<Text dimColor>{glyphs.dash}</Text>
@@ -266,6 +275,11 @@ export function BrowserScreen({
 								{describeSource(source)}
 							</Text>
 						))}
+						{group && option && !group.ungrouped && !option.selected && whyNot(group.name, option.name) ? (
+							<Text color="red" wrap="truncate-end">
+								{glyphs.cross} {whyNot(group.name, option.name)}
+							</Text>
+						) : null}
 						<Text dimColor wrap="truncate-end">
 							groups:{" "}
 							{groupsOffering(view.registry, pkg.key)

@@ -4,10 +4,12 @@ import type { Output } from "./output.js";
 /** What `group add` and `group remove` print: the change, and that a sync applies it. */
 export function printChoice(output: Output, result: ChoiceResult): number {
 	if (output.json) {
-		const { group, selected, changed, message, project } = result;
-		output.data({ group, selected, changed, message, project });
+		const { group, selected, changed, message, project, breaks } = result;
+		output.data({ group, selected, changed, message, project, breaks });
 	} else {
 		output.out(result.message);
+		// written (the file is the person's), but a check will fail until the rule is kept
+		for (const rule of result.breaks) output.err(`warning: this breaks a rule of the registry: ${rule}`);
 		if (result.changed) output.out("run `hpm sync` to apply it to the environment");
 	}
 	return 0;

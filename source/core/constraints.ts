@@ -21,11 +21,11 @@ export function constraintProblems(registry: Registry, selection: Selection): Pr
 				location: at,
 			});
 		}
-		// min and max concern a group the project uses (it is in [tool.hpm.groups])
-		if (chosen !== undefined && group.min !== undefined && chosen.length < group.min) {
+		// min is how many a project must choose (min: 1 makes an M-of-N group required)
+		if (group.min !== undefined && (chosen?.length ?? 0) < group.min) {
 			problems.push({
 				code: "too-few",
-				message: `group "${group.name}" needs at least ${group.min} option${group.min === 1 ? "" : "s"} (min: ${group.min}); ${chosen.length} chosen`,
+				message: `group "${group.name}" needs at least ${group.min} option${group.min === 1 ? "" : "s"} (min: ${group.min}); ${chosen?.length ?? 0} chosen`,
 				location: at,
 			});
 		}

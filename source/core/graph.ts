@@ -1,4 +1,5 @@
 import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import type { Problem } from "./errors.js";
 import type { Registry } from "./registry/model.js";
 import { resolveSelection, type Selection } from "./selection.js";
 
@@ -24,13 +25,19 @@ export type Graph = {
 	readonly ungrouped: readonly string[];
 	/** Whether there is a project (its choice is marked) . */
 	readonly project: boolean;
+	/** What did not load: files left out of the graph, each a problem. */
+	readonly problems: readonly Problem[];
 };
 
 export const GRAPH_FORMATS = ["text", "json", "dot", "mermaid"] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 /** The graph of `registry`, with `selection` (undefined outside a project) marked. */
-export function graphOf(registry: Registry, selection: Selection | undefined): Graph {
+export function graphOf(
+	registry: Registry,
+	selection: Selection | undefined,
+	problems: readonly Problem[] = [],
+): Graph {
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
 	const interfaceKeys = new Set<string>();
 	for (const pkg of registry.packages.values()) for (const key of pkg.provides) interfaceKeys.add(key);
@@ -62,6 +69,7 @@ export function graphOf(registry: Registry, selection: Selection | undefined): G
 		})),
 		ungrouped: [...registry.packages.values()].filter((p) => !offered.has(p.key)).map((p) => p.name),
 		project: selection !== undefined,
+		problems,
 	};
 }
 
@@ -182,5 +190,5 @@ export async function loadGraph(locator: Locator, cwd: string): Promise<Graph> {
 	const context = resolveContext(locator, cwd);
 	const { registry, problems } = await loadContextRegistry(context);
 	const selection = context.project ? resolveSelection(registry, context.project, problems).selection : undefined;
-	return graphOf(registry, selection);
+	return graphOf(registry, selection, problems);
 }

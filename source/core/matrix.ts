@@ -267,11 +267,12 @@ function declaredPairs(registry: Registry, factors: readonly Factor[]): { a: str
 /** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen. */
 export function parseCombination(registry: Registry, text: string): Selection {
 	const selection = new Map<string, string[]>();
-	for (const part of text
-		.split(",")
-		.map((p) => p.trim())
-		.filter(Boolean)) {
-		const match = /^([^=\s]+)=([^=\s]*)$/.exec(part);
+	if (text.trim() === "")
+		throw new HpmError("usage", "--combination needs group=option[,group=option+option...]", {
+			hint: 'for example --combination "inference=vlm-adapter-qwen,metrics=metric-bleu+metric-rouge"',
+		});
+	for (const part of text.split(",").map((p) => p.trim())) {
+		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
 		if (!match)
 			throw new HpmError("usage", `--combination: "${part}" is not group=option`, {
 				hint: 'for example --combination "inference=vlm-adapter-qwen,metrics=metric-bleu+metric-rouge"',
@@ -281,7 +282,10 @@ export function parseCombination(registry: Registry, text: string): Selection {
 			throw new HpmError("unknown-group", `--combination: no group "${match[1]}"`, {
 				hint: `groups: ${[...registry.groups.values()].map((g) => g.name).join(", ")}`,
 			});
-		const options = (match[2] ?? "").split("+").filter(Boolean).map(normalizeName);
+		const given = (match[2] ?? "").split("+");
+		if (given.some((option) => option === ""))
+			throw new HpmError("usage", `--combination: "${part}" has an empty option (write a+b)`);
+		const options = given.map(normalizeName);
 		for (const option of options)
 			if (!group.options.includes(option))
 				throw new HpmError("unknown-option", `--combination: group "${group.name}" has no option "${option}"`, {

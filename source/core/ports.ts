@@ -8,6 +8,8 @@ export type OptionsQuestion = {
 	readonly selected: readonly string[];
 	/** The group's declared default choice (`default:` in its file), empty when it has none. */
 	readonly defaults: readonly string[];
+	/** A rule choosing the defaults would break with the rest of the project's choice, if any. */
+	readonly defaultsBreak?: string | undefined;
 };
 
 /** The inputs of a new package that the command line already gave, and what the form may check. */

@@ -4,6 +4,7 @@ import { whyNot } from "./constraints.js";
 import { type Locator, loadContextRegistry, requireProject, resolveContext } from "./context.js";
 import { HpmError, type Location } from "./errors.js";
 import { normalizeName } from "./names.js";
+import { pathKind } from "./os/path-kind.js";
 import { readRegularFile } from "./os/read-file.js";
 import { groupsOffering } from "./registry/model.js";
 import { findGroup, resolveSelection } from "./selection.js";
@@ -30,11 +31,17 @@ type LockedPackage = { readonly name: string; readonly version: string; readonly
  * ignored), and the project's own entry (the one whose source is the project folder).
  */
 function readLock(root: string): { packages: Map<string, LockedPackage>; project: string | undefined } | undefined {
+	const file = path.join(root, "uv.lock");
 	let text: string;
 	try {
-		text = readRegularFile(path.join(root, "uv.lock"), 100_000_000).toString("utf8");
-	} catch {
-		return undefined;
+		text = readRegularFile(file, 100_000_000).toString("utf8");
+	} catch (error) {
+		// no uv.lock yet is an answer; one that cannot be read (a folder, a pipe, a dangling link) is not
+		if (pathKind(file) === "missing") return undefined;
+		throw new HpmError("lock-unreadable", `uv.lock cannot be read: ${(error as Error).message}`, {
+			hint: "make it a regular file (or remove it and run `hpm sync`)",
+			location: { file },
+		});
 	}
 	let data: { package?: unknown };
 	try {

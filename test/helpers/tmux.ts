@@ -20,6 +20,8 @@ export type Pane = {
 	 * (press and release of the left button) or a notch of the wheel.
 	 */
 	mouse(action: "click" | "wheel-up" | "wheel-down", column: number, row: number): void;
+	/** Bytes as a terminal sends them (escape sequences included), then a pause of `pauseMs`. */
+	raw(text: string, pauseMs?: number): void;
 	/** The terminal's mouse modes as the program left them: standard (1000) and SGR (1006) reporting. */
 	mouseModes(): { standard: boolean; sgr: boolean };
 	close(): void;
@@ -81,6 +83,11 @@ export function openPane(
 				const hex = [...Buffer.from(`\u001B${report}`)].map((byte) => byte.toString(16).padStart(2, "0"));
 				tmux("send-keys", "-t", name, "-H", ...hex);
 			}
+		},
+		raw: (text, pauseMs = 0) => {
+			const hex = [...Buffer.from(text)].map((byte) => byte.toString(16).padStart(2, "0"));
+			tmux("send-keys", "-t", name, "-H", ...hex);
+			if (pauseMs > 0) execFileSync("sleep", [String(pauseMs / 1000)]);
 		},
 		mouseModes: () => {
 			const [standard, sgr] = tmux("display-message", "-p", "-t", name, "#{mouse_standard_flag} #{mouse_sgr_flag}")

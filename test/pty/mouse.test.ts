@@ -48,6 +48,28 @@ describe("the mouse in hpm ui", () => {
 		expect(pane.mouseModes()).toEqual({ standard: false, sgr: false });
 	});
 
+	it("a report that arrives in pieces is put together: its digits and its m are never keys", async () => {
+		const dir = copyExample();
+		const before = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		pane = openPane(["ui"], dir, 100, 30);
+		await pane.waitFor((s) => s.includes("❯ inference 1-of-N"));
+		// a press on the second option, split after `ESC[<0;` with a pause (a slow link, SSH)
+		pane.raw("\u001B[<0;", 120);
+		pane.raw(`${OPTIONS_COLUMN};4M`, 120);
+		pane.raw(`\u001B[<0;${OPTIONS_COLUMN};4`, 120);
+		pane.raw("m", 120);
+		await pane.waitFor((s) => s.includes("❯ ( ) vlm-adapter-deepseek"));
+		// and in the filter, nothing of it is typed
+		pane.keys("/");
+		pane.raw("\u001B[<0;", 120);
+		pane.raw("60;3m", 120);
+		pane.type("bleu");
+		const screen = await pane.waitFor((s) => s.includes("/bleu"));
+		expect(screen).not.toContain("[<");
+		expect(screen).not.toContain("mode dev");
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(before);
+	});
+
 	it("Enter after a click picks the clicked option", async () => {
 		const dir = copyExample();
 		pane = openPane(["ui"], dir, 100, 30);

@@ -104,9 +104,14 @@ describe("hpm sync (real uv)", () => {
 			expect(pyproject(dir).project.dependencies).toContain("my-tool");
 			expect(installed(dir)).toContain("my-tool");
 		}
-		// the example's inference group demands a choice; without that rule every choice can go
-		const group = path.join(dir, "registry/groups/inference.yaml");
-		writeFileSync(group, readFileSync(group, "utf8").replace(/^required:.*\n/m, ""));
+		// the example's groups demand a choice (required, min); without those rules every choice can go
+		for (const [name, rule] of [
+			["inference", /^required:.*\n/m],
+			["metrics", /^min:.*\n/m],
+		] as const) {
+			const group = path.join(dir, `registry/groups/${name}.yaml`);
+			writeFileSync(group, readFileSync(group, "utf8").replace(rule, ""));
+		}
 		hpm(["group", "remove", "inference"], { cwd: dir });
 		hpm(["group", "remove", "metrics"], { cwd: dir });
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);

@@ -1,4 +1,5 @@
-import { HpmError } from "../../core/errors.js";
+import { formatProblem, HpmError } from "../../core/errors.js";
+import { problemJson } from "../output.js";
 import { GRAPH_FORMATS, type GraphFormat, loadGraph, renderGraph } from "../../core/graph.js";
 import { closest } from "../../core/names.js";
 import { defineCommand } from "../command.js";
@@ -15,9 +16,11 @@ export default defineCommand({
 		const format = parseFormat(flags.format, output.json);
 		const graph = await loadGraph(locator, cwd);
 		if (format === "json") {
-			output.data(graph);
+			output.data({ ...graph, problems: graph.problems.map(problemJson) });
 			return 0;
 		}
+		// what did not load is left out of the graph, and said so
+		for (const problem of graph.problems) output.err(`warning: ${formatProblem(problem)} (left out of the graph)`);
 		for (const line of renderGraph(graph, format)) output.out(line);
 		return 0;
 	},

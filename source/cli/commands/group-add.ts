@@ -35,6 +35,13 @@ export default defineCommand({
 		}
 		const question = await optionsQuestion(locator, cwd, group);
 		// told nothing and nobody to ask: the group's declared default, when it has one
+		if (!prompter && question.defaults.length > 0 && question.defaultsBreak) {
+			throw new HpmError(
+				"default-breaks-rule",
+				`the default of group "${question.group}" (${question.defaults.join(", ")}) breaks a rule: ${question.defaultsBreak}`,
+				{ hint: `choose with --option NAME (options: ${question.options.map((o) => o.name).join(", ")})` },
+			);
+		}
 		if (!prompter && question.defaults.length > 0) {
 			output.err(`using the default of group "${question.group}": ${question.defaults.join(", ")}`);
 			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: question.defaults }, hooks));

@@ -6,7 +6,8 @@ import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
 import { replaceProjectText, writeProjectEdits } from "../project/write.js";
 import { type FileIdentity, isSameFile } from "../fs-atomic.js";
-import type { Registry } from "../registry/model.js";
+import type { Group, Registry } from "../registry/model.js";
+import { constraintProblems } from "../constraints.js";
 import type { OptionsQuestion } from "../ports.js";
 import {
 	addToGroup,
@@ -14,6 +15,8 @@ import {
 	findGroup,
 	removeFromGroup,
 	replaceGroup,
+	resolveSelection,
+	type Selection,
 	type SelectionChange,
 } from "../selection.js";
 
@@ -45,6 +48,8 @@ export type ChoiceResult = {
 	readonly project: string;
 	/** The file's text before and after the change, to undo it exactly (`undoChange`). */
 	readonly undo?: ProjectChange;
+	/** Rules of the registry the new choice breaks (hpm check fails on them until they are fixed). */
+	readonly breaks: readonly string[];
 };
 
 /** A change hpm made to pyproject.toml: its text before and after, and the file it wrote. */
@@ -107,11 +112,25 @@ export async function choose(
 			? await writeProjectEdits(project, [edit.edit])
 			: { text: project.text, written: undefined };
 		const value = edit.edit.value;
+		// a choice the registry's rules forbid is written (the file is the person's), and said
+		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
+		const current = resolveSelection(registry, project, problems).selection;
+		const next = new Map<string, readonly string[]>(current);
+		const groupKey = findGroup(registry, choice.group, problems).key;
+		if (selected.length > 0) next.set(groupKey, selected.map(normalizeName));
+		else next.delete(groupKey);
+		const before = new Set(constraintProblems(registry, current).map((p) => p.message));
+		const breaks = edit.changed
+			? constraintProblems(registry, next)
+					.map((p) => p.message)
+					.filter((m) => !before.has(m))
+			: [];
 		return {
 			group: choice.group,
-			selected: value === undefined ? [] : typeof value === "string" ? [value] : [...value],
+			selected,
 			changed: edit.changed,
 			message: edit.message,
+			breaks,
 			project: project.file,
 			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
 		};
@@ -165,5 +184,16 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		})),
 		selected: entryValues(project.selection.get(group.key)),
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
+		defaultsBreak: defaultsBreak(registry, resolveSelection(registry, project, problems).selection, group),
 	};
+}
+
+/** The first rule choosing the group's default would break with the rest of the choice, if any. */
+function defaultsBreak(registry: Registry, selection: Selection, group: Group): string | undefined {
+	if (group.defaults.length === 0) return undefined;
+	const current = selection.get(group.key) ?? [];
+	const next = new Map<string, readonly string[]>(selection);
+	next.set(group.key, group.strategy === "1-of-N" ? group.defaults : [...new Set([...current, ...group.defaults])]);
+	const before = new Set(constraintProblems(registry, selection).map((p) => p.message));
+	return constraintProblems(registry, next).find((p) => !before.has(p.message))?.message;
 }

@@ -9,6 +9,7 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { drain } from "../events.js";
 import { loadRegistry } from "../registry/load.js";
+import { defaultsProblems } from "../registry/rule-check.js";
 import type { Registry } from "../registry/model.js";
 
 export type InitResult = {
@@ -118,7 +119,8 @@ export async function init(
 			edits.push({ path: ["tool", "hpm", "registry"], value: named });
 		// a new [tool.hpm] starts from the registry's declared defaults
 		const defaults = data.tool?.hpm === undefined ? defaultChoices(registry) : [];
-		for (const [group, value] of defaults) edits.push({ path: ["tool", "hpm", "groups", group], value });
+		const chosen = defaults === "broken" ? [] : defaults;
+		for (const [group, value] of chosen) edits.push({ path: ["tool", "hpm", "groups", group], value });
 		if (edits.length > 0) {
 			await writeProjectEdits(project, edits);
 			done.push(
@@ -126,9 +128,11 @@ export async function init(
 					? `added [tool.hpm] to ${file}`
 					: `recorded [tool.hpm] registry = "${named}" in ${file}`,
 			);
-			if (defaults.length > 0)
+			if (defaults === "broken")
+				done.push("the registry's defaults break its own rules (`hpm registry lint` says which): none chosen");
+			if (chosen.length > 0)
 				done.push(
-					`chose the registry's defaults: ${defaults.map(([group, value]) => `${group}=${typeof value === "string" ? value : value.join("+")}`).join(", ")}`,
+					`chose the registry's defaults: ${chosen.map(([group, value]) => `${group}=${typeof value === "string" ? value : value.join("+")}`).join(", ")}`,
 				);
 		}
 		if (registryArg !== undefined) {
@@ -151,7 +155,7 @@ export async function init(
 }
 
 /** Each group's declared default, as `[tool.hpm.groups]` records it; none when the registry does not load. */
-function defaultChoices(registryRoot: string): [string, string | string[]][] {
+function defaultChoices(registryRoot: string): [string, string | string[]][] | "broken" {
 	if (pathKind(registryRoot) !== "directory") return [];
 	let registry: Registry;
 	try {
@@ -159,6 +163,8 @@ function defaultChoices(registryRoot: string): [string, string | string[]][] {
 	} catch {
 		return [];
 	}
+	// defaults that break the registry's own rules are not written (`hpm registry lint` says which)
+	if (defaultsProblems(registry).length > 0) return "broken";
 	return [...registry.groups.values()]
 		.filter((group) => group.defaults.length > 0)
 		.map((group) => {

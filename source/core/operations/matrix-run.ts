@@ -98,9 +98,11 @@ export async function* runMatrix(
 			const key = cacheKey(registry, project.text, selection, mode, uv.version);
 			const file = path.join(cacheFolder(), "matrix", `${key}.json`);
 			const t0 = Date.now();
-			const cached = readSignedJson(file, 10_000_000) as { ok?: unknown; problems?: unknown } | undefined;
+			const cached = readSignedJson(file, 10_000_000) as
+				{ key?: unknown; ok?: unknown; problems?: unknown } | undefined;
 			let result: CombinationResult;
-			if (cached && typeof cached.ok === "boolean" && Array.isArray(cached.problems)) {
+			// the entry names its own key inside what is signed: one copied over another is a miss
+			if (cached && cached.key === key && typeof cached.ok === "boolean" && Array.isArray(cached.problems)) {
 				result = {
 					combination: label,
 					ok: cached.ok,
@@ -121,7 +123,7 @@ export async function* runMatrix(
 					seconds: (Date.now() - t0) / 1000,
 					cached: false,
 				};
-				if (!options.signal?.aborted) writeSignedJson(file, { ok: result.ok, problems: result.problems });
+				if (!options.signal?.aborted) writeSignedJson(file, { key, ok: result.ok, problems: result.problems });
 			}
 			results[index] = result;
 			done.push({ index, result });

@@ -1,12 +1,16 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { readRegularFile } from "./read-file.js";
 
 /** hpm's cache folder: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
 export function cacheFolder(): string {
-	return process.env.HPM_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), ".cache"), "hpm");
+	// an empty value is unset (as for XDG's own variables), never the working folder
+	const own = process.env.HPM_CACHE_DIR;
+	if (own) return path.resolve(own);
+	const xdg = process.env.XDG_CACHE_HOME;
+	return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".cache"), "hpm");
 }
 
 /**
@@ -17,6 +21,10 @@ export function cacheFolder(): string {
 export function userKey(create: boolean): Buffer | undefined {
 	const file = path.join(cacheFolder(), "hpm.key");
 	try {
+		// only a key this user owns and nobody else can read or write signs anything
+		const stats = lstatSync(file);
+		const uid = process.getuid?.();
+		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) return undefined;
 		const key = readRegularFile(file, 1024);
 		if (key.length >= 32) return key;
 	} catch {

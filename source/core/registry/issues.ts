@@ -27,10 +27,22 @@ export function issuesToProblems(kind: Kind, yaml: YamlFile, issues: readonly z.
 		.flatMap((issue) => issueToProblems(kind, yaml, issue));
 }
 
+const RULE_KEYS = new Set(["default", "min", "max"]);
+
 function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): Problem[] {
 	const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
 	const where = describePath(path);
 	const valueAt = lookup(yaml.value, path);
+	// a group's default, min and max say in their own words what they take
+	if (kind === "group" && path.length === 1 && RULE_KEYS.has(String(path[0])) && issue.code !== "unrecognized_keys") {
+		return [
+			{
+				code: "invalid-rule",
+				message: `${where} ${issue.message}, got ${describeValue(valueAt)}`,
+				location: yaml.locate(path),
+			},
+		];
+	}
 	switch (issue.code) {
 		case "unrecognized_keys": {
 			const known = knownKeys(kind, path, yaml.value);

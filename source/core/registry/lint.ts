@@ -2,6 +2,7 @@ import type { Problem } from "../errors.js";
 import { loadRegistryParts } from "./load.js";
 import { localPathProblems } from "./local-paths.js";
 import type { Registry } from "./model.js";
+import { ruleProblems } from "./rule-check.js";
 
 /**
  * Every problem in the registry in one pass: file syntax and schema, references, and the local
@@ -9,7 +10,12 @@ import type { Registry } from "./model.js";
  */
 export function lintRegistry(root: string): { registry: Registry; problems: Problem[]; warnings: Problem[] } {
 	const { registry, problems, leftOut, lintOnly } = loadRegistryParts(root);
-	const all = [...problems, ...localPathProblems([...registry.packages.values(), ...leftOut])];
+	const all = [
+		...problems,
+		...localPathProblems([...registry.packages.values(), ...leftOut]),
+		// what the rules make impossible: an option that can never be chosen, defaults that break a rule
+		...ruleProblems(registry),
+	];
 	// what loads and blocks nothing (a group without options yet) is a warning: failing lint for a
 	// group `hpm registry group add` has just created would be a trap
 	return { registry, problems: byPlace(all), warnings: byPlace([...lintOnly]) };

@@ -14,6 +14,7 @@ import {
 } from "./validate.js";
 import { MAX_YAML_BYTES, parseYamlFile, type YamlFile } from "./yaml-file.js";
 import { readRegularFile, UnreadableFile } from "../os/read-file.js";
+import { pathKind } from "../os/path-kind.js";
 
 export type LoadResult = {
 	readonly registry: Registry;
@@ -600,6 +601,14 @@ function listYaml(dir: string, problems: Problem[], overlay: ReadonlyMap<string,
 	try {
 		names = [...new Set([...readdirSync(dir), ...planned])];
 	} catch (error) {
+		if (isCode(error, "ENOENT") && pathKind(dir) === "dangling") {
+			problems.push({
+				code: "dangling-link",
+				message: `${path.basename(dir)}/ is a symbolic link to a folder that does not exist`,
+				location: { file: dir },
+			});
+			return [];
+		}
 		if (isCode(error, "ENOENT")) return planned.sort().map((name) => path.join(dir, name));
 		problems.push({
 			code: "unreadable",

@@ -22,12 +22,16 @@ export const groupFileSchema = z.strictObject({
 	/** The interface (a PEP 508 name) every option implements: each option's manifest `provides` it. */
 	interface: z.optional(text),
 	/** The choice `hpm init` and `hpm group add GROUP` make when none is given. */
-	default: z.optional(z.union([text, z.array(text)])),
+	default: z.optional(z.union([text, z.array(text)], { error: "must be an option's name, or a list of them" })),
 	/** 1-of-N: a project using the registry must choose (a check fails without a choice). */
 	required: z.optional(z.boolean()),
 	/** M-of-N: how many options a choice has at least and at most. */
-	min: z.optional(z.int().check(z.minimum(0))),
-	max: z.optional(z.int().check(z.minimum(1))),
+	min: z.optional(
+		z.int({ error: "must be a whole number" }).check(z.minimum(0, { error: "must be a whole number, 0 or more" })),
+	),
+	max: z.optional(
+		z.int({ error: "must be a whole number" }).check(z.minimum(1, { error: "must be a whole number, 1 or more" })),
+	),
 	options: z.array(optionSchema),
 });
 
