@@ -47,7 +47,12 @@ export async function runMatrixCommand(
 
 	if (format !== "table") {
 		const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-		const combinations = planMatrix(registry, how).combinations.map((s) => formatCombination(registry, s));
+		const planned = planMatrix(registry, how);
+		if (planned.uncovered > 0)
+			output.err(
+				`warning: ${planned.uncovered} pairs of choices are in no combination: the plan stopped at 512 combinations`,
+			);
+		const combinations = planned.combinations.map((s) => formatCombination(registry, s));
 		if (format === "github")
 			output.out(JSON.stringify({ include: combinations.map((combination) => ({ combination })) }));
 		else {
@@ -92,6 +97,10 @@ export async function runMatrixCommand(
 					]);
 					for (const line of table(rows)) output.out(line);
 				} else output.out("every pair of choices tried goes together");
+				if (result.uncovered > 0)
+					output.err(
+						`warning: ${result.uncovered} pairs of choices are in no combination: the plan stopped at 512 combinations (narrow the registry with rules, or split it)`,
+					);
 				const fresh = result.results.filter((r) => !r.cached).length;
 				output.out(
 					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,

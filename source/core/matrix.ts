@@ -23,6 +23,8 @@ export type MatrixPlan = {
 	readonly space: number | undefined;
 	/** Pairs of choices no combination may hold: a rule of the registry forbids them. */
 	readonly declared: readonly { readonly a: string; readonly b: string; readonly where: string }[];
+	/** Pairs of choices no planned combination holds: the cap was reached first (0 when all are covered). */
+	readonly uncovered: number;
 };
 
 export const MATRIX_CAP = 512;
@@ -87,12 +89,13 @@ export function planMatrix(registry: Registry, how: "all" | "pairwise", cap = MA
 					hint: "check a pairwise-covering set instead (--pairwise, the default), or declare rules that narrow the space",
 				},
 			);
-		return { combinations: all, space, declared: declaredPairs(registry, factors) };
+		return { combinations: all, space, declared: declaredPairs(registry, factors), uncovered: 0 };
 	}
-	return { combinations: pairwise(registry, factors), space, declared: declaredPairs(registry, factors) };
+	const { combinations, uncovered } = pairwise(registry, factors);
+	return { combinations, space, declared: declaredPairs(registry, factors), uncovered };
 }
 
-/** Every complete combination the rules allow, up to `limit` (and at most 200,000 looked at). */
+/** Every complete combination the rules allow, up to `limit` (and at most 20,000 looked at). */
 function enumerate(
 	registry: Registry,
 	factors: readonly Factor[],
@@ -102,7 +105,7 @@ function enumerate(
 	const levels: number[] = [];
 	let looked = 0;
 	const walk = (depth: number) => {
-		if (out.length >= limit || looked > 200_000) return;
+		if (out.length >= limit || looked > 20_000) return;
 		if (depth === factors.length) {
 			looked++;
 			const selection = selectionOf(factors, levels);
@@ -118,10 +121,8 @@ function enumerate(
 		levels.length = depth;
 	};
 	walk(0);
-	return { found: out, complete: out.length < limit && looked <= 200_000 };
+	return { found: out, complete: out.length < limit && looked <= 20_000 };
 }
-
-const pairKey = (i: number, a: number, j: number, b: number) => `${i}:${a}|${j}:${b}`;
 
 /** A factor's level, as an index pair. */
 type Pick = readonly [factor: number, level: number];
@@ -157,7 +158,7 @@ function implications(registry: Registry, factors: readonly Factor[]) {
 	return { forces, excludes };
 }
 
-function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
+function pairwise(registry: Registry, factors: readonly Factor[]): { combinations: Selection[]; uncovered: number } {
 	const { forces, excludes } = implications(registry, factors);
 	/**
 	 * Sets factor `at` to `level` in `levels` and everything that forces, in place; false when that
@@ -166,11 +167,7 @@ function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
 	const fix = (levels: (number | undefined)[], at: number, level: number): boolean => {
 		const current = levels[at];
 		if (current !== undefined) return current === level;
-		for (let other = 0; other < factors.length; other++) {
-			const set = levels[other];
-			if (set === undefined) continue;
-			if ((excludes.get(`${other}:${set}`) ?? []).some(([f, l]) => f === at && l === level)) return false;
-		}
+		for (const [f, l] of excludes.get(`${at}:${level}`) ?? []) if (levels[f] === l) return false;
 		levels[at] = level;
 		for (const [f, l] of forces.get(`${at}:${level}`) ?? []) if (!fix(levels, f, l)) return false;
 		return true;
@@ -179,40 +176,58 @@ function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
 		const trial = [...levels];
 		return fix(trial, at, level) ? trial : undefined;
 	};
-	// every pair of levels of two factors is to be covered
-	const uncovered = new Set<string>();
-	for (let i = 0; i < factors.length; i++)
-		for (let j = i + 1; j < factors.length; j++)
-			for (let a = 0; a < (factors[i]?.levels.length ?? 0); a++)
-				for (let b = 0; b < (factors[j]?.levels.length ?? 0); b++) uncovered.add(pairKey(i, a, j, b));
-	const combinations: Selection[] = [];
-	const seen = new Set<string>();
+	// each level of each factor is a number; a pair of them one cell of a bitmap (pairs within one
+	// factor start covered: they never occur)
+	const offsets: number[] = [];
+	let total = 0;
+	for (const factor of factors) {
+		offsets.push(total);
+		total += factor.levels.length;
+	}
+	const factorOf = new Int32Array(total);
+	factors.forEach((factor, f) => factorOf.fill(f, offsets[f], (offsets[f] ?? 0) + factor.levels.length));
+	// only the cells a < b of two different factors are pairs to cover; every other cell starts covered
+	const covered = new Uint8Array(total * total).fill(1);
+	let remaining = 0;
+	for (let a = 0; a < total; a++)
+		for (let b = a + 1; b < total; b++) {
+			if (factorOf[a] === factorOf[b]) continue;
+			covered[a * total + b] = 0;
+			remaining++;
+		}
+	const id = (f: number, l: number) => (offsets[f] ?? 0) + l;
+	const cell = (x: number, y: number) => (x < y ? x * total + y : y * total + x);
 	// the pairs not yet covered that a trial adds: those touching a factor it set
 	const gain = (before: readonly (number | undefined)[], trial: readonly (number | undefined)[]) => {
 		let count = 0;
 		for (let x = 0; x < factors.length; x++) {
 			const lx = trial[x];
 			if (lx === undefined || before[x] !== undefined) continue;
+			const ix = id(x, lx);
 			for (let y = 0; y < factors.length; y++) {
 				const ly = trial[y];
-				if (y === x || ly === undefined) continue;
-				// a pair of two newly set factors is counted once
-				if (before[y] === undefined && y < x) continue;
-				if (uncovered.has(x < y ? pairKey(x, lx, y, ly) : pairKey(y, ly, x, lx))) count++;
+				if (y === x || ly === undefined || (before[y] === undefined && y < x)) continue;
+				if (covered[cell(ix, id(y, ly))] === 0) count++;
 			}
 		}
 		return count;
 	};
-	while (uncovered.size > 0 && combinations.length < MATRIX_CAP) {
-		const [seed] = uncovered;
-		if (seed === undefined) break;
-		uncovered.delete(seed);
-		const match = /^(\d+):(\d+)\|(\d+):(\d+)$/.exec(seed);
-		const [i, a, j, b] = [1, 2, 3, 4].map((n) => Number(match?.[n] ?? 0)) as [number, number, number, number];
-		// the seed pair, with what it forces; a pair the rules never allow together is dropped here
+	const combinations: Selection[] = [];
+	const seen = new Set<string>();
+	let cursor = 0;
+	while (remaining > 0 && combinations.length < MATRIX_CAP) {
+		// the next pair not covered yet seeds a combination
+		while (cursor < total * total && covered[cursor] !== 0) cursor++;
+		if (cursor >= total * total) break;
+		const a = Math.floor(cursor / total);
+		const b = cursor % total;
+		covered[cursor] = 1;
+		remaining--;
+		const [i, j] = [factorOf[a] ?? 0, factorOf[b] ?? 0];
 		let levels: (number | undefined)[] | undefined = factors.map(() => undefined);
-		levels = tryFix(levels, i, a);
-		levels = levels && tryFix(levels, j, b);
+		levels = tryFix(levels, i, a - (offsets[i] ?? 0));
+		levels = levels && tryFix(levels, j, b - (offsets[j] ?? 0));
+		// a pair the rules never allow together is dropped here
 		if (!levels) continue;
 		for (let at = 0; at < factors.length && levels; at++) {
 			if (levels[at] !== undefined) continue;
@@ -237,14 +252,20 @@ function pairwise(registry: Registry, factors: readonly Factor[]): Selection[] {
 		if (seen.has(key)) continue;
 		seen.add(key);
 		combinations.push(selection);
-		for (let x = 0; x < factors.length; x++)
-			for (let y = x + 1; y < factors.length; y++) {
-				const lx = levels[x];
-				const ly = levels[y];
-				if (lx !== undefined && ly !== undefined) uncovered.delete(pairKey(x, lx, y, ly));
+		const ids = levels.map((l, f) => (l === undefined ? -1 : id(f, l)));
+		for (let x = 0; x < ids.length; x++)
+			for (let y = x + 1; y < ids.length; y++) {
+				const ix = ids[x] ?? -1;
+				const iy = ids[y] ?? -1;
+				if (ix < 0 || iy < 0) continue;
+				const c = cell(ix, iy);
+				if (covered[c] === 0) {
+					covered[c] = 1;
+					remaining--;
+				}
 			}
 	}
-	return combinations;
+	return { combinations, uncovered: remaining };
 }
 
 /** The pairs a `conflicts` rule names: no combination holds them, and the table says so. */

@@ -81,6 +81,41 @@ describe("planning a matrix (pure)", () => {
 			for (const a of choices) for (const b of choices) if (a < b) covered.add(`${a}|${b}`);
 		}
 		expect(covered.size).toBe(((20 * 19) / 2) * 100);
+		expect(plan.uncovered).toBe(0);
+	});
+
+	it("past the cap the plan says how many pairs no combination holds", () => {
+		const groups = new Map();
+		const packages = new Map();
+		for (let g = 0; g < 40; g++) {
+			const options = Array.from({ length: 25 }, (_, o) => `q-${g}-${o}`);
+			for (const key of options)
+				packages.set(key, {
+					name: key,
+					key,
+					version: "1",
+					description: "",
+					sources: new Map(),
+					provides: [],
+					location: { file: key },
+				});
+			groups.set(`h${g}`, {
+				name: `h${g}`,
+				key: `h${g}`,
+				strategy: "1-of-N" as const,
+				description: "",
+				options,
+				location: { file: `h${g}` },
+				defaults: [],
+				required: false,
+				constraints: [],
+			});
+		}
+		// 25 x 25 pairs between two groups need 625 combinations: more than the cap of 512
+		const plan = planMatrix({ root: "/r", groups, packages }, "pairwise");
+		expect(plan.combinations).toHaveLength(512);
+		expect(plan.uncovered).toBeGreaterThan(0);
+		expect(plan.space).toBeUndefined();
 	});
 });
 

@@ -46,6 +46,8 @@ export type MatrixResult = {
 	/** Combinations resolved by uv (not from the cache) per second of wall time. */
 	readonly perSecond: number;
 	readonly ok: boolean;
+	/** Pairs of choices no combination held: the cap was reached first. */
+	readonly uncovered: number;
 };
 
 export type MatrixEvent =
@@ -78,7 +80,7 @@ export async function* runMatrix(
 	const project = requireProject(context);
 	const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
 	const plan = options.only
-		? { combinations: options.only, space: options.only.length, declared: [] }
+		? { combinations: options.only, space: options.only.length, declared: [], uncovered: 0 }
 		: planMatrix(registry, options.how);
 	const labels = plan.combinations.map((selection) => formatCombination(registry, selection));
 	yield { type: "matrix-plan", combinations: labels, space: plan.space };
@@ -170,6 +172,7 @@ export async function* runMatrix(
 		seconds,
 		perSecond: seconds > 0 ? resolvedByUv / seconds : 0,
 		ok: ordered.every((r) => r.ok),
+		uncovered: plan.uncovered,
 	};
 }
 
