@@ -89,10 +89,10 @@ export function planMatrix(registry: Registry, how: "all" | "pairwise", cap = MA
 					hint: "check a pairwise-covering set instead (--pairwise, the default), or declare rules that narrow the space",
 				},
 			);
-		return { combinations: all, space, declared: declaredPairs(registry, factors), uncovered: 0 };
+		return { combinations: all, space, declared: declaredPairs(registry), uncovered: 0 };
 	}
 	const { combinations, uncovered } = pairwise(registry, factors);
-	return { combinations, space, declared: declaredPairs(registry, factors), uncovered };
+	return { combinations, space, declared: declaredPairs(registry), uncovered };
 }
 
 /** Every complete combination the rules allow, up to `limit` (and at most 20,000 looked at). */
@@ -269,11 +269,10 @@ function pairwise(registry: Registry, factors: readonly Factor[]): { combination
 }
 
 /** The pairs a `conflicts` rule names: no combination holds them, and the table says so. */
-function declaredPairs(registry: Registry, factors: readonly Factor[]): { a: string; b: string; where: string }[] {
+function declaredPairs(registry: Registry): { a: string; b: string; where: string }[] {
 	const pairs: { a: string; b: string; where: string }[] = [];
 	const label = (group: string, option: string) =>
 		`${registry.groups.get(group)?.name ?? group}=${registry.packages.get(option)?.name ?? option}`;
-	void factors;
 	for (const group of registry.groups.values())
 		for (const rule of group.constraints)
 			if (rule.kind === "conflicts")

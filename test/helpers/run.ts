@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,4 +66,16 @@ export function snapshot(dir: string): Map<string, string> {
 
 export function read(file: string): string {
 	return readFileSync(file, "utf8");
+}
+
+/** Runs the built `hpm` without waiting (several at once), as a user would, with uv's test settings. */
+export function startHpm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env, NO_COLOR: "1" } });
+		let stdout = "";
+		let stderr = "";
+		child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+		child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+		child.on("close", (code) => resolve({ code, stdout, stderr }));
+	});
 }

@@ -1,22 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { BIN, copyExample, hpm } from "../helpers/run.js";
+import { copyExample, hpm, startHpm } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
-type Run = { code: number | null; stdout: string; stderr: string };
-function start(args: string[], cwd: string): Promise<Run> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...uvEnv(), NO_COLOR: "1" } });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-		child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const start = (args: string[], cwd: string) => startHpm(args, cwd, uvEnv());
 
 describe("concurrency: two syncs and a group add at once", () => {
 	it("20 rounds: no update lost, no file corrupted, the others wait and say so", async () => {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import {
 	existsSync,
 	linkSync,
@@ -15,20 +14,10 @@ import { describe, expect, it } from "vitest";
 import { undoChange, choose } from "../../source/core/operations/choose.js";
 import { writeFilesChecked } from "../../source/core/fs-atomic.js";
 import { HpmError } from "../../source/core/errors.js";
-import { BIN, copyExample, hpm, tempDir } from "../helpers/run.js";
+import { copyExample, hpm, startHpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
-type Run = { code: number | null; stdout: string; stderr: string };
-function start(args: string[], cwd: string): Promise<Run> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...uvEnv(), NO_COLOR: "1" } });
-		let stdout = "";
-		let stderr = "";
-		child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-		child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-		child.on("close", (code) => resolve({ code, stdout, stderr }));
-	});
-}
+const start = (args: string[], cwd: string) => startHpm(args, cwd, uvEnv());
 
 /** A registry folder outside any project, and `count` component folders beside it. */
 function sharedRegistry(count: number): { dir: string; registry: string } {

@@ -4,8 +4,41 @@ import { describe, expect, it } from "vitest";
 import { planMatrix, formatCombination } from "../../source/core/matrix.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import { constraintProblems } from "../../source/core/constraints.js";
+import type { Group, Package } from "../../source/core/registry/model.js";
 import { copyExample, EXAMPLE, hpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
+
+/** A registry of `count` 1-of-N groups of `size` options each, in memory (group g's options are `${prefix}-g-o`). */
+function synthetic(count: number, size: number, prefix: string) {
+	const groups = new Map<string, Group>();
+	const packages = new Map<string, Package>();
+	for (let g = 0; g < count; g++) {
+		const options = Array.from({ length: size }, (_, o) => `${prefix}-${g}-${o}`);
+		for (const key of options)
+			packages.set(key, {
+				name: key,
+				key,
+				version: "1",
+				description: "",
+				sources: new Map(),
+				provides: [],
+				location: { file: key },
+			});
+		const name = `${prefix === "p" ? "g" : "h"}${g}`;
+		groups.set(name, {
+			name,
+			key: name,
+			strategy: "1-of-N",
+			description: "",
+			options,
+			location: { file: name },
+			defaults: [],
+			required: false,
+			constraints: [],
+		});
+	}
+	return { groups, packages };
+}
 
 describe("planning a matrix (pure)", () => {
 	const { registry } = loadRegistry(path.join(EXAMPLE, "registry"));
@@ -42,36 +75,9 @@ describe("planning a matrix (pure)", () => {
 	});
 
 	it("a registry of 20 groups x 10 options: the pairwise set covers every pair, far below the product", () => {
-		const dir = tempDir();
-		const groups = new Map();
-		const packages = new Map();
-		for (let g = 0; g < 20; g++) {
-			const options = Array.from({ length: 10 }, (_, o) => `p-${g}-${o}`);
-			for (const key of options)
-				packages.set(key, {
-					name: key,
-					key,
-					version: "1",
-					description: "",
-					sources: new Map(),
-					provides: [],
-					location: { file: key },
-				});
-			groups.set(`g${g}`, {
-				name: `g${g}`,
-				key: `g${g}`,
-				strategy: "1-of-N" as const,
-				description: "",
-				options,
-				location: { file: `g${g}` },
-				defaults: [],
-				required: false,
-				constraints: [],
-			});
-		}
-		void dir;
-		const generated = { root: "/r", groups, packages };
-		const plan = planMatrix(generated, "pairwise");
+		const { groups, packages } = synthetic(20, 10, "p");
+		const registry = { root: "/r", groups, packages };
+		const plan = planMatrix(registry, "pairwise");
 		// 10 x 10 pairs between two groups need at least 100 combinations (the product is 10^20)
 		expect(plan.combinations.length).toBeGreaterThanOrEqual(100);
 		expect(plan.combinations.length).toBeLessThan(300);
@@ -85,32 +91,7 @@ describe("planning a matrix (pure)", () => {
 	});
 
 	it("past the cap the plan says how many pairs no combination holds", () => {
-		const groups = new Map();
-		const packages = new Map();
-		for (let g = 0; g < 40; g++) {
-			const options = Array.from({ length: 25 }, (_, o) => `q-${g}-${o}`);
-			for (const key of options)
-				packages.set(key, {
-					name: key,
-					key,
-					version: "1",
-					description: "",
-					sources: new Map(),
-					provides: [],
-					location: { file: key },
-				});
-			groups.set(`h${g}`, {
-				name: `h${g}`,
-				key: `h${g}`,
-				strategy: "1-of-N" as const,
-				description: "",
-				options,
-				location: { file: `h${g}` },
-				defaults: [],
-				required: false,
-				constraints: [],
-			});
-		}
+		const { groups, packages } = synthetic(40, 25, "q");
 		// 25 x 25 pairs between two groups need 625 combinations: more than the cap of 512
 		const plan = planMatrix({ root: "/r", groups, packages }, "pairwise");
 		expect(plan.combinations).toHaveLength(512);
