@@ -1,44 +1,133 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/hpm.js plus lazily loaded chunks (one module graph to load instead of
-// hundreds of files: most of hpm's start-up was Node resolving and compiling modules). Ink, React
-// and the TOML editor's WebAssembly stay external: they load only when a screen or an edit needs them.
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+// Builds dist/:
+// - cli.js: the whole CLI (core, commands, screens, components) as one CommonJS bundle, so that
+//   the launcher can start it through V8's code cache (a plain command used to spend most of its
+//   start-up resolving and compiling ESM chunks);
+// - hpm.js: the launcher (source/launcher.ts), the `hpm` binary;
+// - ui-libraries.mjs: Ink, React and Yoga as one ESM file (Yoga's loader awaits at its top level,
+//   which CommonJS cannot), loaded only when a screen or a prompt opens (source/cli/ui.ts).
+// The TOML editor's WebAssembly file is read from node_modules when a file is edited.
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dist = path.join(root, "dist");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
-rmSync(path.join(root, "dist"), { recursive: true, force: true });
-const result = await build({
-	entryPoints: { hpm: path.join(root, "source/cli/main.ts") },
-	outdir: path.join(root, "dist"),
-	chunkNames: "chunks/[name]-[hash]",
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist);
+// .js in dist/ is CommonJS (the package itself is "type": "module")
+writeFileSync(path.join(dist, "package.json"), '{ "type": "commonjs" }\n');
+
+const common = {
 	bundle: true,
-	splitting: true,
-	format: "esm",
 	platform: "node",
 	target: "node20",
 	jsx: "automatic",
-	// Ink and React are bundled into the chunks only the UI and the prompts load (one graph instead of
-	// hundreds of files from node_modules); the TOML editor stays external for its WebAssembly file,
-	// and Ink's optional devtools (DEV=true only) are never bundled.
-	external: ["@rainbowatcher/toml-edit-js", "react-devtools-core", "ink-select-input", "ink-text-input"],
-	// hpm never fetches (uv does the network); Yoga's loader would fetch its embedded WebAssembly
-	// through Node's fetch when there is one, which loads undici (~30 ms) for nothing
+	logLevel: "warning",
+	legalComments: "none",
 	define: {
 		__HPM_VERSION__: JSON.stringify(version),
+		// hpm never fetches (uv does the network); Yoga's loader would fetch its embedded
+		// WebAssembly through Node's fetch when there is one, which loads undici for nothing
 		fetch: "undefined",
 		"process.env.NODE_ENV": JSON.stringify("production"),
 	},
+};
+
+// Ink, React and its JSX runtime as the CLI's bundle sees them: what the ESM file exported, once
+// source/cli/ui.ts has loaded it (a screen that ran before would fail loudly, never silently)
+const UI_LIBRARIES = { ink: "ink", react: "react", "react/jsx-runtime": "jsxRuntime" };
+const uiLibraries = {
+	name: "ui-libraries",
+	setup(context) {
+		context.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (args) => ({
+			path: args.path,
+			namespace: "ui-libraries",
+		}));
+		context.onLoad({ filter: /.*/, namespace: "ui-libraries" }, (args) => ({
+			contents: `const libraries = globalThis[Symbol.for("hpm.ui-libraries")];
+if (libraries === undefined) throw new Error("hpm: ${args.path} was used before the UI libraries were loaded");
+module.exports = libraries[${JSON.stringify(UI_LIBRARIES[args.path])}];`,
+			loader: "js",
+		}));
+	},
+};
+
+const cli = await build({
+	...common,
+	entryPoints: [path.join(root, "source/cli/main.ts")],
+	outfile: path.join(dist, "cli.js"),
+	format: "cjs",
+	// the TOML editor's module without its shim (which awaits at its top level to read the
+	// WebAssembly file; hpm reads and compiles that file itself, source/core/project/toml-edit.ts)
+	alias: { "@rainbowatcher/toml-edit-js": "@rainbowatcher/toml-edit-js/index" },
+	plugins: [uiLibraries],
+	define: { ...common.define, "import.meta.url": "__hpmImportMetaUrl" },
+	banner: { js: 'var __hpmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+	metafile: Boolean(process.env.HPM_METAFILE),
+	write: false,
+});
+// main.ts's #! line is for running it from source; the bundle is compiled inside a function
+const cliCode = cli.outputFiles[0].text.replace(/^#![^\n]*\n/, "");
+// the launcher compiles the bundle as a vm.Script, where a native import() has no loader: every
+// ESM module the CLI needs is loaded through the launcher (see source/cli/ui.ts)
+const dynamicImport = /(?<![\w.$])import\(/.exec(cliCode);
+if (dynamicImport)
+	throw new Error(
+		`scripts/build.mjs: dist/cli.js has a native import() at offset ${dynamicImport.index}; bundle the module or load it through the launcher`,
+	);
+writeFileSync(path.join(dist, "cli.js"), cliCode);
+
+await build({
+	...common,
+	stdin: {
+		contents: Object.entries(UI_LIBRARIES)
+			.map(([module, name]) => `export * as ${name} from ${JSON.stringify(module)};`)
+			.join("\n"),
+		resolveDir: root,
+		loader: "js",
+	},
+	outfile: path.join(dist, "ui-libraries.mjs"),
+	format: "esm",
+	// Ink's optional devtools (imported only when DEV=true) are never bundled: without chunks, the
+	// module Ink imports for them would import react-devtools-core at once
+	plugins: [
+		{
+			name: "no-devtools",
+			setup(context) {
+				context.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+					/[\\/]ink[\\/]/.test(args.importer) ? { path: "devtools", namespace: "no-devtools" } : undefined,
+				);
+				context.onLoad({ filter: /.*/, namespace: "no-devtools" }, () => ({ contents: "", loader: "js" }));
+			},
+		},
+	],
 	// bundled CommonJS dependencies call require(); give them Node's
 	banner: {
 		js: "import { createRequire as __hpmCreateRequire } from 'node:module'; const require = __hpmCreateRequire(import.meta.url);",
 	},
-	logLevel: "warning",
-	metafile: Boolean(process.env.HPM_METAFILE),
-	legalComments: "none",
 });
-chmodSync(path.join(root, "dist/hpm.js"), 0o755);
-if (process.env.HPM_METAFILE)
-	(await import("node:fs")).writeFileSync(process.env.HPM_METAFILE, JSON.stringify(result.metafile));
+
+// the launcher knows the build (its code cache never outlives the code) and the command names
+// (one cache per command)
+const commands = [
+	...readFileSync(path.join(root, "source/cli/commands/index.ts"), "utf8").matchAll(/^\t"?([a-z-]+)[a-z -]*"?: \{/gm),
+].map((match) => match[1]);
+if (!commands.includes("list") || !commands.includes("sync") || commands.length < 10)
+	throw new Error(`scripts/build.mjs: could not read the command names from source/cli/commands/index.ts`);
+await build({
+	...common,
+	entryPoints: [path.join(root, "source/launcher.ts")],
+	outfile: path.join(dist, "hpm.js"),
+	format: "cjs",
+	define: {
+		__HPM_BUILD__: JSON.stringify(createHash("sha256").update(cliCode).digest("hex").slice(0, 16)),
+		__HPM_COMMANDS__: JSON.stringify([...new Set(commands)]),
+	},
+	banner: { js: "#!/usr/bin/env node" },
+});
+chmodSync(path.join(dist, "hpm.js"), 0o755);
+if (process.env.HPM_METAFILE) writeFileSync(process.env.HPM_METAFILE, JSON.stringify(cli.metafile));

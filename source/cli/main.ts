@@ -189,6 +189,8 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 }
 
 installSignalHandlers();
-const code = await main(process.argv.slice(2));
-// like `git log | head`: a reader that went away early makes a successful run exit 141 (SIGPIPE)
-process.exitCode = code === 0 && outputBroken() ? 141 : code;
+// no top-level await: the bundle is CommonJS, for V8's code cache (source/launcher.ts)
+void main(process.argv.slice(2)).then((code) => {
+	// like `git log | head`: a reader that went away early makes a successful run exit 141 (SIGPIPE)
+	process.exitCode = code === 0 && outputBroken() ? 141 : code;
+});

@@ -8,9 +8,26 @@ import { operationSignal } from "./signals.js";
  */
 export function inkPrompter(): Prompter {
 	return {
-		pickOptions: async (question) => (await import("../../screens/picker.js")).pickOptions(question),
-		askPackage: async (request) => (await import("../../screens/run-wizard.js")).runWizard(request),
+		pickOptions: async (question) => {
+			await loadUiLibraries();
+			return (await import("../../screens/picker.js")).pickOptions(question);
+		},
+		askPackage: async (request) => {
+			await loadUiLibraries();
+			return (await import("../../screens/run-wizard.js")).runWizard(request);
+		},
 	};
+}
+
+/**
+ * In the build, Ink and React are one ESM file the launcher knows how to load (source/launcher.ts):
+ * the CLI's bundle reads them from there once they are loaded. Run from source, the screens
+ * import them from node_modules and there is nothing to do.
+ */
+async function loadUiLibraries(): Promise<void> {
+	const scope = globalThis as Record<symbol, unknown>;
+	const load = scope[Symbol.for("hpm.load-ui-libraries")];
+	if (typeof load === "function") scope[Symbol.for("hpm.ui-libraries")] ??= await load();
 }
 
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
@@ -18,6 +35,7 @@ export async function openUi(locator: Locator, cwd: string, options: { readonly 
 	// the registry is read while the UI's code loads, so the first frame is the browser itself
 	const view = import("../core/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
 	view.catch(() => undefined);
+	await loadUiLibraries();
 	const { runUi } = await import("../../screens/run-ui.js");
 	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C
 	// in the UI does: uv is stopped and the files are restored before hpm exits

@@ -50,11 +50,10 @@ describe("hpm installs from its built artifacts, on a clean prefix", () => {
 		expect(list.status, list.stderr).toBe(0);
 		expect(list.stdout).toContain("inference");
 		// the UI (Ink and React bundled in) loads from what was installed, and nothing else
-		const app = path.join(prefix, "lib/node_modules/hyper-package-manager/dist/chunks");
-		const ui = readdirSync(app).find((name) => name.startsWith("run-ui-"));
+		const app = path.join(prefix, "lib/node_modules/hyper-package-manager/dist");
 		const loaded = spawnSync(
 			process.execPath,
-			["--input-type=module", "-e", `await import(${JSON.stringify(path.join(app, ui ?? ""))})`],
+			["--input-type=module", "-e", `await import(${JSON.stringify(path.join(app, "ui-libraries.mjs"))})`],
 			{
 				cwd: stage,
 				encoding: "utf8",

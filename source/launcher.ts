@@ -1,0 +1,133 @@
+// dist/hpm.js: starts the bundled CLI (dist/cli.js, CommonJS) through V8's code cache, the way
+// Node 22's module.enableCompileCache() does, which Node 20 lacks. Compiling hpm's ~750 KB of
+// JavaScript was most of what a plain command costs beyond Node's own start; with the cache a
+// command starts about as fast as `node -e 0`. The cache is a private file per build, Node version
+// and command in hpm's cache folder, written once when it is missing or V8 refused it, and only a
+// file this user owns and nobody else can write is ever read. Anything wrong with it (no folder,
+// a read-only disk, a file V8 rejects) only means hpm compiles as it would without one.
+//
+// Ink and React stay ESM (Yoga's loader awaits at its top level) in dist/ui-libraries.mjs; the
+// launcher tells the CLI how to load them, which source/cli/ui.ts does before a screen loads.
+import {
+	closeSync,
+	constants,
+	fstatSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	lstatSync,
+	renameSync,
+	rmSync,
+	unlinkSync,
+	writeFileSync,
+} from "node:fs";
+import { createHash } from "node:crypto";
+import { createRequire, wrap } from "node:module";
+import { homedir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import vm from "node:vm";
+
+declare const __HPM_BUILD__: string;
+declare const __HPM_COMMANDS__: readonly string[];
+
+const bundle = path.join(__dirname, "cli.js");
+const uiLibraries = pathToFileURL(path.join(__dirname, "ui-libraries.mjs")).href;
+(globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () => import(uiLibraries);
+
+/** hpm's cache folder (as source/core/os/user-key.ts finds it) for compiled code. */
+function codeFolder(): string | undefined {
+	if (process.env.HPM_NO_CACHE) return undefined;
+	const own = process.env.HPM_CACHE_DIR;
+	const xdg = process.env.XDG_CACHE_HOME;
+	const base = own
+		? path.resolve(own)
+		: path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".cache"), "hpm");
+	return path.join(base, "code");
+}
+
+/** One cache per command: what `list` compiles is not what `sync` needs. */
+function commandKey(argv: readonly string[]): string {
+	return argv.find((word) => __HPM_COMMANDS__.includes(word)) ?? "other";
+}
+
+// A cache file is the SHA-256 of the code, then the code: V8 checks a cache's version and size
+// but not its bytes, and a file a full disk or a crash damaged must never be run.
+const DIGEST = 32;
+
+/** The cached code, only from a regular file this user owns that nobody else can write. */
+function readCache(file: string): Buffer | undefined {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+		const stats = fstatSync(fd);
+		const uid = process.getuid?.();
+		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
+		if (stats.size <= DIGEST || stats.size > 64 * 2 ** 20) return undefined;
+		const data = readFileSync(fd);
+		const code = data.subarray(DIGEST);
+		return createHash("sha256").update(code).digest().equals(data.subarray(0, DIGEST)) ? code : undefined;
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+/** Writes the cache whole or not at all, and removes other builds' caches unused for a week. */
+function writeCache(folder: string, file: string, code: Buffer): void {
+	const temporary = `${file}.${process.pid}.tmp`;
+	try {
+		mkdirSync(folder, { recursive: true, mode: 0o700 });
+		writeFileSync(temporary, Buffer.concat([createHash("sha256").update(code).digest(), code]), {
+			mode: 0o600,
+			flag: "wx",
+		});
+		renameSync(temporary, file);
+		const week = Date.now() - 7 * 24 * 3600 * 1000;
+		for (const name of readdirSync(folder)) {
+			if (name.startsWith(`${__HPM_BUILD__}-`)) continue;
+			const other = path.join(folder, name);
+			if (lstatSync(other).mtimeMs < week) unlinkSync(other);
+		}
+	} catch {
+		// no cache this time: a read-only or full disk, a folder that is not ours
+		try {
+			rmSync(temporary, { force: true });
+		} catch {
+			// there was no folder to write it in
+		}
+	}
+}
+
+function start(): void {
+	const source = readFileSync(bundle, "utf8");
+	const folder = codeFolder();
+	if (folder === undefined) {
+		createRequire(__filename)(bundle);
+		return;
+	}
+	const file = path.join(
+		folder,
+		`${__HPM_BUILD__}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}.bin`,
+	);
+	const cachedData = readCache(file);
+	// no import() inside: the build refuses a bundle with one (a vm.Script has no module loader)
+	const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
+	if (cachedData === undefined || script.cachedDataRejected === true) {
+		// after the run, so the cache holds every function the command compiled
+		process.once("exit", () => {
+			try {
+				writeCache(folder, file, script.createCachedData());
+			} catch {
+				// V8 could not serialize it: compiled again next time
+			}
+		});
+	}
+	const module = { exports: {}, filename: bundle, id: bundle };
+	const run = script.runInThisContext() as (...args: unknown[]) => void;
+	run.call(module.exports, module.exports, createRequire(bundle), module, bundle, __dirname);
+}
+
+start();

@@ -1,0 +1,91 @@
+import {
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	symlinkSync,
+	unlinkSync,
+	writeFileSync,
+} from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { copyExample, hpm, tempDir } from "../helpers/run.js";
+
+// The launcher (source/launcher.ts) starts the bundled CLI through V8's code cache.
+describe("the code cache", () => {
+	const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
+		const result = hpm(args, { cwd, env });
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stderr).toBe("");
+		return result;
+	};
+	const files = (cache: string) => readdirSync(path.join(cache, "code")).sort();
+
+	it("is written once per command, private, and then used as it is", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		const first = run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout;
+		const [list] = files(cache);
+		expect(files(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+-list\.bin$/)]);
+		const file = path.join(cache, "code", list ?? "");
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(statSync(path.join(cache, "code")).mode & 0o777).toBe(0o700);
+		const before = statSync(file);
+		// V8 took it: the same output, and the file was not written again
+		expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(first);
+		const after = statSync(file);
+		expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+		// another command has its own
+		run(["show", "metrics"], dir, { HPM_CACHE_DIR: cache });
+		expect(files(cache).map((name) => name.replace(/^.*-/, ""))).toEqual(["list.bin", "show.bin"]);
+	});
+
+	it("a file V8 rejects, one others can write, or a link is never used, and is replaced", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		const expected = run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout;
+		const [name] = files(cache);
+		const file = path.join(cache, "code", name ?? "");
+		const good = readFileSync(file);
+
+		// garbage of any size
+		for (const garbage of [Buffer.alloc(0), Buffer.from("not code"), Buffer.alloc(good.length, 7)]) {
+			writeFileSync(file, garbage);
+			expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
+			expect(readFileSync(file).equals(garbage)).toBe(false);
+		}
+		// a good cache that someone else could have written
+		writeFileSync(file, good);
+		chmodSync(file, 0o666);
+		expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		// a link is not followed, nor is what it points at written
+		const elsewhere = path.join(tempDir("hpm-elsewhere-"), "target.bin");
+		writeFileSync(elsewhere, good);
+		unlinkSync(file);
+		symlinkSync(elsewhere, file);
+		expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
+		expect(statSync(file).isFile()).toBe(true);
+		expect(readFileSync(elsewhere).equals(good)).toBe(true);
+	});
+
+	it("nothing in the way stops hpm: no folder can be made, HPM_NO_CACHE, a read-only folder", () => {
+		const dir = copyExample();
+		// the cache folder's place is taken by a file
+		const blocked = tempDir("hpm-code-");
+		writeFileSync(path.join(blocked, "code"), "a file");
+		run(["list"], dir, { HPM_CACHE_DIR: blocked });
+		expect(readFileSync(path.join(blocked, "code"), "utf8")).toBe("a file");
+		// HPM_NO_CACHE: hpm writes no cache at all
+		const none = tempDir("hpm-code-");
+		run(["list"], dir, { HPM_CACHE_DIR: none, HPM_NO_CACHE: "1" });
+		expect(existsSync(path.join(none, "code"))).toBe(false);
+		// a folder hpm may not write (root may write anywhere: then it is at least still used)
+		const readOnly = tempDir("hpm-code-");
+		mkdirSync(path.join(readOnly, "code"), { mode: 0o500 });
+		run(["list"], dir, { HPM_CACHE_DIR: readOnly });
+		run(["list"], dir, { HPM_CACHE_DIR: readOnly });
+	});
+});
