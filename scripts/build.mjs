@@ -8,7 +8,7 @@
 //   which CommonJS cannot), loaded only when a screen or a prompt opens (source/cli/ui.ts).
 // The TOML editor's WebAssembly file is read from node_modules when a file is edited.
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -130,4 +130,8 @@ await build({
 	banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync(path.join(dist, "hpm.js"), 0o755);
+// the ssh that git runs for uv (source/core/uv/driver.ts finds it next to the bundle)
+mkdirSync(path.join(dist, "ssh"));
+copyFileSync(path.join(root, "source/core/uv/ssh/ssh"), path.join(dist, "ssh/ssh"));
+chmodSync(path.join(dist, "ssh/ssh"), 0o755);
 if (process.env.HPM_METAFILE) writeFileSync(process.env.HPM_METAFILE, JSON.stringify(cli.metafile));

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyExample, hpm, snapshot } from "../helpers/run.js";
+import { copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
 import { gitRepo, registerPackage, uvEnv } from "../helpers/uv.js";
 
 /** A server on 127.0.0.1 that accepts connections and never says a word. */
@@ -93,4 +94,44 @@ describe("a git source that cannot be had is reported as what it is, in group=op
 			expect(Date.now() - started).toBeLessThan(60_000);
 		}
 	}, 120_000);
+
+	it("git's ssh never prompts nor waits: hpm's own ssh, unless the person set one in git config or the environment", () => {
+		// stand-ins for ssh on PATH that record how they were called (a host that would prompt)
+		const bin = tempDir("hpm-ssh-");
+		const log = path.join(bin, "calls.log");
+		for (const name of ["ssh", "their-ssh"]) {
+			writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\nexit 255\n`, { mode: 0o755 });
+		}
+		const gitConfig = path.join(bin, "gitconfig");
+		writeFileSync(gitConfig, "");
+		const url = `ssh://git@127.0.0.1:${closedPort}/r.git`;
+		const project = projectWith(url);
+		const run = (extra: NodeJS.ProcessEnv) => {
+			writeFileSync(log, "");
+			const check = hpm(["check", "--json"], {
+				cwd: project,
+				env: uvEnv({
+					UV_OFFLINE: undefined,
+					PATH: `${bin}:${process.env.PATH ?? ""}`,
+					GIT_CONFIG_GLOBAL: gitConfig,
+					GIT_CONFIG_NOSYSTEM: "1",
+					...extra,
+				}),
+			});
+			expect(check.code, check.stderr).toBe(1);
+			expect(problems(check.stdout)[0]?.message).toContain(`(${url})`);
+			return readFileSync(log, "utf8");
+		};
+		// nothing set: hpm's ssh, in batch mode with a connect timeout, given OpenSSH's options by git
+		const own = run({});
+		expect(own).toMatch(/^ssh -o BatchMode=yes -o ConnectTimeout=20 .*-p \d+ git@127\.0\.0\.1/m);
+		// core.sshCommand in the person's git config wins over hpm's
+		writeFileSync(gitConfig, `[core]\n\tsshCommand = ${path.join(bin, "their-ssh")}\n`);
+		expect(run({})).toMatch(/^their-ssh /m);
+		expect(run({})).not.toMatch(/BatchMode/);
+		// and so does their GIT_SSH_COMMAND or GIT_SSH
+		writeFileSync(gitConfig, "");
+		expect(run({ GIT_SSH_COMMAND: `${path.join(bin, "their-ssh")} -o Mine=yes` })).toMatch(/^their-ssh -o Mine=yes/m);
+		expect(run({ GIT_SSH: path.join(bin, "their-ssh") })).toMatch(/^their-ssh /m);
+	}, 60_000);
 });

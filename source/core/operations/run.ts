@@ -12,6 +12,7 @@ import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
 import type { SyncResult } from "./sync.js";
+import { gitDeadlines } from "../uv/driver.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
 export type OperationRequest =
@@ -48,6 +49,9 @@ export async function* runOperation(
 ): AsyncGenerator<HpmEvent, OperationResult> {
 	const { locator, cwd, signal } = options;
 	const hooks = options.hooks ?? {};
+	// git's ssh settings (one `git config` run) are asked for now, while the project and the
+	// registry load, so uv never waits for them
+	if (!(request.kind === "sync" && request.dryRun)) void gitDeadlines();
 	// each operation's code loads only when it runs: a check never loads the transaction machinery
 	if (request.kind === "check") {
 		const { check } = await import("./check.js");

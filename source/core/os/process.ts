@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isCode } from "../errors.js";
 
 /**
@@ -89,14 +89,9 @@ export function runProcesses(run: ProcessIdentity): number[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const hasProc = (() => {
-	try {
-		readdirSync("/proc/self");
-		return true;
-	} catch {
-		return false;
-	}
-})();
+let procKnown: boolean | undefined;
+/** Whether this system has a Linux-style /proc (asked once, when first needed). */
+const hasProc = (): boolean => (procKnown ??= existsSync("/proc/self/stat"));
 
 /**
  * Stops uv run `run` (its group, by the token its processes carry): SIGTERM, then SIGKILL after
@@ -105,7 +100,7 @@ const hasProc = (() => {
  * Resolves with whether everything is gone.
  */
 export async function stopGroup(run: ProcessIdentity, graceMs = 3_000, deadlineMs = 10_000): Promise<boolean> {
-	const useToken = hasProc && run.token !== undefined;
+	const useToken = hasProc() && run.token !== undefined;
 	const left = () => (useToken ? runProcesses(run) : groupAlive(run.pid) ? [-run.pid] : []);
 	const send = (pids: readonly number[], signal: NodeJS.Signals) => {
 		for (const pid of pids) {
@@ -137,6 +132,6 @@ export async function stopGroup(run: ProcessIdentity, graceMs = 3_000, deadlineM
  * first, SIGKILL after a grace period. Any other process is left alone, whatever its pid or group.
  */
 export async function stopRecordedGroup(recorded: ProcessIdentity): Promise<void> {
-	if (recorded.token === undefined || !hasProc) return; // nothing proves any process is ours
+	if (recorded.token === undefined || !hasProc()) return; // nothing proves any process is ours
 	await stopGroup(recorded);
 }

@@ -1,7 +1,9 @@
 import { binaryIdentity, cachedVersion, rememberVersion } from "./probe-cache.js";
 import { execFile, spawn } from "node:child_process";
-import { constants } from "node:os";
-import { createInterface } from "node:readline";
+import { accessSync, constants, statSync } from "node:fs";
+import { constants as osConstants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { onLines } from "./lines.js";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { randomBytes } from "node:crypto";
@@ -22,35 +24,47 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 let deadlines: Promise<NodeJS.ProcessEnv> | undefined;
 
+/** hpm's ssh for git (source/core/uv/ssh/ssh; dist/ssh/ssh next to the bundle). */
+const SSH = fileURLToPath(new URL("ssh/ssh", import.meta.url));
+
 /**
  * git (which uv runs for git sources) must never ask a question nobody can answer, nor wait
  * forever on a host that accepts and never answers. These are defaults: the person's own
- * environment (spread after them) and their git config's ssh command win. Asked once per process,
- * in the background: `prepareWithUv` starts it while the registry loads.
+ * environment (spread after them) and their git config's ssh command win. hpm's ssh goes in
+ * GIT_SSH, which git uses only when no core.sshCommand is configured, so git need not be asked;
+ * a copy of hpm without it asks git (once per process, in the background).
  */
 export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
 	deadlines ??= (async () => {
-		const sshConfigured =
-			process.env.GIT_SSH !== undefined ||
-			process.env.GIT_SSH_COMMAND !== undefined ||
-			(await new Promise<boolean>((resolve) => {
-				execFile(
-					"git",
-					["config", "--get", "core.sshCommand"],
-					{ encoding: "utf8", timeout: 5_000 },
-					// not set (exit 1), or no git at all: hpm's own ssh command
-					(error, stdout) => resolve(!error && stdout.trim() !== ""),
-				).stdin?.end();
-			}));
-		return {
+		const base = {
 			GIT_TERMINAL_PROMPT: "0",
 			// over https: give up when less than 1 KB/s arrives for 30 s
 			GIT_HTTP_LOW_SPEED_LIMIT: "1000",
 			GIT_HTTP_LOW_SPEED_TIME: "30",
-			...(sshConfigured ? {} : { GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" }),
 		};
+		if (process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined) return base;
+		if (isExecutable(SSH)) return { ...base, GIT_SSH: SSH };
+		const sshConfigured = await new Promise<boolean>((resolve) => {
+			execFile(
+				"git",
+				["config", "--get", "core.sshCommand"],
+				{ encoding: "utf8", timeout: 5_000 },
+				// not set (exit 1), or no git at all: hpm's own ssh command
+				(error, stdout) => resolve(!error && stdout.trim() !== ""),
+			).stdin?.end();
+		});
+		return sshConfigured ? base : { ...base, GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" };
 	})();
 	return deadlines;
+}
+
+function isExecutable(file: string): boolean {
+	try {
+		accessSync(file, constants.X_OK);
+		return statSync(file).isFile();
+	} catch {
+		return false;
+	}
 }
 
 type CaptureError = NodeJS.ErrnoException & { stderr?: string };
@@ -150,7 +164,7 @@ export async function* runUv(
 		resume?.();
 	};
 	for (const stream of [child.stdout, child.stderr]) {
-		createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+		onLines(stream, (line) => {
 			queue.push(displaySafe(line));
 			notify();
 		});
@@ -160,7 +174,7 @@ export async function* runUv(
 			if (done) return;
 			done = true;
 			notify();
-			resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 2));
+			resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 2));
 		};
 		child.on("close", finish);
 		// A process uv started and detached may keep its output pipes open long after uv itself
