@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { Location, Problem } from "../errors.js";
+import { parseSimpleYaml, type SimpleNode } from "./yaml-simple.js";
 
 export type PathSegment = string | number;
 
@@ -19,6 +20,8 @@ export const MAX_YAML_BYTES = 1_000_000;
 export function parseYamlFile(
 	file: string,
 	bytes: Buffer,
+	// tests compare the two parsers; everything else takes the fast one when it can
+	options: { readonly simple?: boolean } = {},
 ): { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] } {
 	if (bytes.length > MAX_YAML_BYTES) {
 		return fail(
@@ -36,6 +39,11 @@ export function parseYamlFile(
 		return fail(file, "yaml-encoding", "file is not valid UTF-8 text");
 	}
 	if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+	// the plain YAML registry files are written in, without the full parser (exactly what it would
+	// give, or nothing: then the full parser reads the file and reports its problems)
+	const simple = options.simple === false ? undefined : parseSimpleYaml(text);
+	if (simple) return { ok: true, yaml: simpleFile(file, text, simple.value, simple.node) };
 
 	const lineCounter = new LineCounter();
 	let document: ReturnType<typeof parseDocument>;
@@ -97,6 +105,51 @@ export function parseYamlFile(
 		return locate(path);
 	};
 	return { ok: true, yaml: { file, value, locate, locateKey } };
+}
+
+/** A YamlFile over what the simple parser read: the same locations the full parser gives. */
+function simpleFile(file: string, text: string, value: unknown, root: SimpleNode): YamlFile {
+	let lineStarts: number[] | undefined;
+	const at = (offset: number): Location => {
+		if (lineStarts === undefined) {
+			lineStarts = [0];
+			for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1))
+				lineStarts.push(index + 1);
+		}
+		// the last line that starts at or before the offset
+		let low = 0;
+		let high = lineStarts.length - 1;
+		while (low < high) {
+			const middle = (low + high + 1) >> 1;
+			if ((lineStarts[middle] ?? 0) <= offset) low = middle;
+			else high = middle - 1;
+		}
+		return { file, line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+	};
+	const nodeAt = (path: readonly PathSegment[]): SimpleNode => {
+		let node = root;
+		for (const segment of path) {
+			const next =
+				node.kind === "map" && typeof segment === "string"
+					? node.entries.get(segment)?.node
+					: node.kind === "seq" && typeof segment === "number"
+						? node.items[segment]
+						: undefined;
+			if (next === undefined) break;
+			node = next;
+		}
+		return node;
+	};
+	return {
+		file,
+		value,
+		locate: (path) => at(nodeAt(path).offset),
+		locateKey: (path, key) => {
+			const node = nodeAt(path);
+			const entry = node.kind === "map" ? node.entries.get(key) : undefined;
+			return at(entry ? entry.keyOffset : node.offset);
+		},
+	};
 }
 
 /**
