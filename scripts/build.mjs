@@ -95,6 +95,36 @@ await build({
 	// Ink's optional devtools (imported only when DEV=true) are never bundled: without chunks, the
 	// module Ink imports for them would import react-devtools-core at once
 	plugins: [
+		// every string-width (Ink and wrap-ansi each bring a version) answers text of plain symbols
+		// itself (components/text-width.ts) and loads the real one, with its emoji regular
+		// expression, only for text that needs it
+		{
+			name: "narrow-string-width",
+			setup(context) {
+				context.onResolve({ filter: /^string-width$/ }, async (args) => {
+					if (args.namespace === "narrow-string-width") return undefined;
+					const real = await context.resolve("string-width", {
+						resolveDir: args.resolveDir,
+						kind: args.kind,
+						namespace: "narrow-string-width",
+					});
+					return { path: real.path, namespace: "narrow-string-width" };
+				});
+				context.onLoad({ filter: /.*/, namespace: "narrow-string-width" }, (args) => ({
+					contents: `import { narrowWidth } from ${JSON.stringify(path.join(root, "components/text-width.ts"))};
+let real;
+export default function stringWidth(text, options) {
+	const plain = options === undefined || (options.ambiguousIsNarrow !== false && options.countAnsiEscapeCodes !== true);
+	const narrow = plain && typeof text === "string" ? narrowWidth(text) : undefined;
+	if (narrow !== undefined) return narrow;
+	real ??= require(${JSON.stringify(args.path)}).default;
+	return real(text, options);
+}`,
+					resolveDir: root,
+					loader: "js",
+				}));
+			},
+		},
 		{
 			name: "no-devtools",
 			setup(context) {
