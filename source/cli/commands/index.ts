@@ -68,6 +68,17 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		summary: "install one package from its manifest",
 		load: () => import("./install.js"),
 	},
+	history: {
+		synopsis: "history",
+		summary: "what each change did, newest first, to roll back to",
+		load: () => import("./history.js"),
+	},
+	diff: { synopsis: "diff [N]", summary: "what rolling back to entry N would change", load: () => import("./diff.js") },
+	rollback: {
+		synopsis: "rollback [N]",
+		summary: "bring back pyproject.toml and uv.lock as entry N had them, and sync",
+		load: () => import("./rollback.js"),
+	},
 	ui: { synopsis: "ui", summary: "the full-screen interactive UI", load: () => import("./ui.js") },
 	"registry add": {
 		synopsis: "registry add [flags]",

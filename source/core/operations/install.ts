@@ -68,6 +68,7 @@ export async function* install(
 	yield { type: "plan", plan };
 	const uv = await findUv();
 	return yield* transaction(project.file, "install", options.signal, async function* (tx) {
+		tx.describe(`install: +${pkg.name} (mode ${mode})`);
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
 		const file = path.join(tx.scratch, "requirements.txt");
 		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);

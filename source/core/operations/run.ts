@@ -11,6 +11,7 @@ import type { HpmEvent } from "../events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
+import type { RollbackResult } from "./rollback.js";
 import type { SyncResult } from "./sync.js";
 import { gitDeadlines } from "../uv/driver.js";
 
@@ -24,10 +25,12 @@ export type OperationRequest =
 			readonly combination?: string | undefined;
 	  }
 	| { readonly kind: "sync"; readonly mode?: string | undefined; readonly dryRun?: boolean | undefined }
-	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined };
+	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined }
+	/** Brings back history entry `id` (the newest when undefined) and syncs the environment. */
+	| { readonly kind: "rollback"; readonly id?: number | undefined };
 
 /** How an operation ended, tagged by `kind`; each carries the sentence a person is told. */
-export type OperationResult = CheckResult | SyncResult | InstallResult;
+export type OperationResult = CheckResult | SyncResult | InstallResult | RollbackResult;
 
 export type OperationOptions = {
 	readonly locator: Locator;
@@ -71,6 +74,10 @@ export async function* runOperation(
 		const notice = await unfinishedChange(locator, cwd);
 		if (notice) hooks.onNotice?.(notice);
 		return yield* run();
+	}
+	if (request.kind === "rollback") {
+		const { rollback } = await import("./rollback.js");
+		return yield* underProjectLockStream(root, "rollback", locking, () => rollback(root, { id: request.id, signal }));
 	}
 	const { install } = await import("./install.js");
 	return yield* underProjectLockStream(root, "install", locking, () =>

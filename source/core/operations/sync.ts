@@ -68,6 +68,7 @@ export async function* sync(
 		if (checked.exitCode === 0) return synced(plan, false, false);
 	}
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
+		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits));
 		if (!edits) {
 			yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
 			tx.checkpoint();
@@ -118,4 +119,16 @@ export async function* sync(
 		tx.wrote();
 		return synced(plan, true, false);
 	});
+}
+
+/** The history's line for a sync: what it added, removed and switched, and the mode. */
+function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean): string {
+	const parts = [
+		...plan.add.map((entry) => `+${entry.name}`),
+		...plan.remove.map((entry) => `-${entry.name}`),
+		...plan.switch.map((entry) => `~${entry.name}`),
+	];
+	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
+	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
+	return `sync: ${parts.join(" ")} (${mode})`;
 }

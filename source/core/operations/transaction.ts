@@ -19,6 +19,7 @@ import {
 	writeJournal,
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
+import { recordHistory } from "../project/history.js";
 import { assertWritable } from "../project/write.js";
 import type { UvRun } from "../uv/driver.js";
 import { explainFailure } from "./conflict.js";
@@ -31,6 +32,10 @@ export type Tx = {
 	readonly checkpoint: () => void;
 	/** Records the files as they are now as hpm's own writing (after hpm itself edited them). */
 	readonly wrote: () => void;
+	/** The files as they were before the change (undefined: there was no uv.lock). */
+	readonly before: { readonly pyproject: Buffer; readonly lock: Buffer | undefined };
+	/** The line the project's history keeps for this change, if it changes the files. */
+	readonly describe: (summary: string) => void;
 };
 
 /**
@@ -175,6 +180,7 @@ export async function* transaction<T>(
 		if (ended?.failure) throw ended.failure;
 		return ended;
 	};
+	let summary = command;
 	const tx: Tx = {
 		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
 		checkpoint: () => {
@@ -187,6 +193,10 @@ export async function* transaction<T>(
 			}
 		},
 		wrote: record,
+		before,
+		describe: (text) => {
+			summary = text;
+		},
 	};
 	try {
 		const result = yield* tap(body(tx), (event) => {
@@ -207,6 +217,26 @@ export async function* transaction<T>(
 		});
 		discardBackups(journal, targets);
 		removeJournal(root);
+		// the pair as it was goes into the history, so that `hpm rollback` can bring it back
+		const after = observe();
+		if (after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before) {
+			try {
+				recordHistory(root, {
+					command,
+					summary,
+					pyproject: before.pyproject.toString("base64"),
+					lock: before.lock ? before.lock.toString("base64") : null,
+				});
+			} catch (error) {
+				yield {
+					type: "warning",
+					problem: {
+						code: "history-unwritten",
+						message: `the ${command} is done, but its history entry could not be written (${(error as Error).message}): \`hpm rollback\` cannot undo it`,
+					},
+				};
+			}
+		}
 		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
