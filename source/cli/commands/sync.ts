@@ -2,18 +2,37 @@ import { defineCommand, MODE_FLAG } from "../command.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
-	usage: "hpm sync [--mode MODE] [--dry-run] [options]",
+	usage: "hpm sync [--mode MODE] [--dry-run] [--upgrade | --upgrade-package NAME...] [options]",
 	description:
 		"Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\nIf uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
 	writes: true,
 	args: [],
 	flags: {
 		mode: MODE_FLAG,
-		"dry-run": { type: "boolean", help: "print the plan and change nothing" },
+		"dry-run": { type: "boolean", help: "print the plan and change nothing (with --upgrade: what would move)" },
+		upgrade: {
+			type: "boolean",
+			help: "move git branches and unpinned requirements to their newest commits and versions (uv lock --upgrade)",
+		},
+		"upgrade-package": {
+			type: "string",
+			multiple: true,
+			value: "NAME",
+			help: "upgrade only this package (repeatable); implies --upgrade",
+		},
 	},
 	run: async (input) => {
 		const { output, flags } = input;
-		const result = await runReported({ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"] }, input);
+		const only = flags["upgrade-package"].flatMap((value) => value.split(",")).map((value) => value.trim());
+		const upgrade = flags.upgrade || only.length > 0 ? { packages: only.filter((name) => name !== "") } : undefined;
+		const result = await runReported({ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"], upgrade }, input);
+		const moved = result.upgraded.map((change) =>
+			change.from === null
+				? `+ ${change.name} ${change.to}`
+				: change.to === null
+					? `- ${change.name} ${change.from}`
+					: `~ ${change.name} ${change.from} -> ${change.to}`,
+		);
 		const { plan } = result;
 		if (output.json) {
 			const names = (entries: readonly { readonly name: string }[]) => entries.map((e) => e.name);
@@ -26,9 +45,15 @@ export default defineCommand({
 				},
 				changed: result.changed,
 				dryRun: result.dryRun,
+				upgraded: result.upgraded,
 				mode: plan.mode,
 			});
 		} else {
+			if (upgrade) {
+				output.out(result.dryRun ? "an upgrade would move:" : "upgraded:");
+				for (const line of moved.length > 0 ? moved : ["nothing: every package is at its newest already"])
+					output.out(`  ${line}`);
+			}
 			output.out(result.summary);
 		}
 		return 0;

@@ -1,12 +1,12 @@
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { parse } from "smol-toml";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import { type HistoryEntry, readHistory } from "../project/history.js";
+import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
 
@@ -18,9 +18,6 @@ export type RollbackResult = {
 	readonly changed: boolean;
 	readonly summary: string;
 };
-
-/** A package of uv.lock as a rollback would change it. */
-export type LockChange = { readonly name: string; readonly from: string | null; readonly to: string | null };
 
 /** What `hpm rollback N` would change, file by file. */
 export type RollbackPreview = {
@@ -124,47 +121,4 @@ export async function* rollback(
 				: `pyproject.toml and uv.lock already match #${entry.id}; the environment is synced`,
 		};
 	});
-}
-
-type LockPackage = { readonly version: string; readonly source: string };
-
-/** uv.lock's packages by name: version and source. */
-function lockPackages(bytes: Buffer | undefined): Map<string, LockPackage> {
-	const packages = new Map<string, LockPackage>();
-	if (bytes === undefined) return packages;
-	let data: unknown;
-	try {
-		data = parse(bytes.toString("utf8"));
-	} catch {
-		return packages;
-	}
-	const list = (data as { package?: unknown }).package;
-	if (!Array.isArray(list)) return packages;
-	for (const item of list as { name?: unknown; version?: unknown; source?: unknown }[]) {
-		if (typeof item.name !== "string") continue;
-		packages.set(item.name, {
-			version: typeof item.version === "string" ? item.version : "",
-			source: JSON.stringify(item.source ?? null),
-		});
-	}
-	return packages;
-}
-
-function lockChanges(now: Buffer | undefined, wanted: Buffer | undefined): LockChange[] {
-	const before = lockPackages(now);
-	const after = lockPackages(wanted);
-	const changes: LockChange[] = [];
-	const show = (p: LockPackage) => p.version || "(no version)";
-	for (const name of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-		const from = before.get(name);
-		const to = after.get(name);
-		if (from && to && from.version === to.version && from.source === to.source) continue;
-		const sourceOnly = from && to && from.version === to.version;
-		changes.push({
-			name,
-			from: from ? `${show(from)}${sourceOnly ? " (another source)" : ""}` : null,
-			to: to ? show(to) : null,
-		});
-	}
-	return changes;
 }

@@ -24,7 +24,13 @@ export type OperationRequest =
 			/** `inference=a,metrics=b+c`: check exactly this selection instead of the project's. */
 			readonly combination?: string | undefined;
 	  }
-	| { readonly kind: "sync"; readonly mode?: string | undefined; readonly dryRun?: boolean | undefined }
+	| {
+			readonly kind: "sync";
+			readonly mode?: string | undefined;
+			readonly dryRun?: boolean | undefined;
+			/** Move git branches and unpinned requirements to their newest (all, or the named packages). */
+			readonly upgrade?: { readonly packages: readonly string[] } | undefined;
+	  }
 	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined }
 	/** Brings back history entry `id` (the newest when undefined) and syncs the environment. */
 	| { readonly kind: "rollback"; readonly id?: number | undefined };
@@ -68,7 +74,12 @@ export async function* runOperation(
 	if (request.kind === "sync") {
 		const { sync } = await import("./sync.js");
 		const run = () =>
-			sync(resolveContext(locator, cwd), { mode: request.mode, dryRun: request.dryRun === true, signal });
+			sync(resolveContext(locator, cwd), {
+				mode: request.mode,
+				dryRun: request.dryRun === true,
+				signal,
+				upgrade: request.upgrade,
+			});
 		if (!request.dryRun) return yield* underProjectLockStream(root, "sync", locking, run);
 		// a dry run writes nothing: no lock, and an unfinished change is only reported
 		const notice = await unfinishedChange(locator, cwd);

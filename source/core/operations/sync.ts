@@ -1,4 +1,8 @@
 import { writeFileSync } from "node:fs";
+import { invalidNameReason, normalizeName } from "../names.js";
+import { readRegularFile } from "../os/read-file.js";
+import { MAX_FILE_BYTES } from "../project/files.js";
+import { type LockChange, lockChanges, lockPackageNames } from "../project/lock-diff.js";
 import path from "node:path";
 import type { Context } from "../context.js";
 import { HpmError, problemToError } from "../errors.js";
@@ -18,17 +22,22 @@ export type SyncResult = {
 	readonly plan: Plan;
 	readonly changed: boolean;
 	readonly dryRun: boolean;
+	/** With --upgrade: what moved in uv.lock (for a dry run, what uv says would). */
+	readonly upgraded: readonly LockChange[];
 	/** One sentence for a person: what the sync did. */
 	readonly summary: string;
 };
 
-function synced(plan: Plan, changed: boolean, dryRun: boolean): SyncResult {
+/** `hpm sync --upgrade`: every package of the selection, or only the named ones. */
+export type Upgrade = { readonly packages: readonly string[] };
+
+function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonly LockChange[] = []): SyncResult {
 	const summary = dryRun
 		? "dry run: nothing was changed"
 		: changed
 			? "synced: pyproject.toml, uv.lock and .venv match the selection"
 			: "nothing to do: the project already matches the selection";
-	return { kind: "sync", ok: true, plan, changed, dryRun, summary };
+	return { kind: "sync", ok: true, plan, changed, dryRun, upgraded, summary };
 }
 
 /**
@@ -38,7 +47,12 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean): SyncResult {
  */
 export async function* sync(
 	context: Context,
-	options: { mode?: string | undefined; dryRun?: boolean; signal?: AbortSignal | undefined },
+	options: {
+		mode?: string | undefined;
+		dryRun?: boolean;
+		signal?: AbortSignal | undefined;
+		upgrade?: Upgrade | undefined;
+	},
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const { project, plan, problems, warnings, workspace, uv: uvProbe } = await prepareWithUv(context, options.mode);
 	yield { type: "plan", plan };
@@ -52,15 +66,23 @@ export async function* sync(
 				: "fix it, then run hpm sync again";
 		throw problemToError(first, hint);
 	}
-	if (options.dryRun) return synced(plan, false, true);
+	const { signal, upgrade } = options;
+	const cwd = project.root;
+	if (upgrade) checkUpgradable(cwd, upgrade);
+	if (options.dryRun) {
+		if (!upgrade) return synced(plan, false, true);
+		// what an upgrade would move, as uv says it without writing anything
+		const uv = await uvProbe;
+		const run = yield* runUv(uv, ["lock", "--dry-run", ...upgradeArgs(upgrade)], { cwd, signal });
+		checkRun(run, "uv lock --upgrade --dry-run", plan);
+		return synced(plan, false, true, dryRunChanges(run.lines));
+	}
 
 	const uv = await uvProbe;
-	const { signal } = options;
-	const cwd = project.root;
 	const edits = !isEmptyPlan(plan, project.managed);
 	// `--mode M` is part of the declared state: it is recorded, as the selection is
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
-	if (!edits && !recordMode) {
+	if (!edits && !recordMode && !upgrade) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
 		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal }), () => undefined);
@@ -69,8 +91,24 @@ export async function* sync(
 	}
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
 		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits));
+		let upgraded: readonly LockChange[] = [];
+		if (upgrade) {
+			// first the lock moves (git branches to their newest commits, unpinned requirements to
+			// their newest versions), and each package that moved is shown before the environment does
+			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
+			tx.checkpoint();
+			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal }), "uv lock --upgrade", plan);
+			upgraded = lockChanges(tx.before.lock, readLock(cwd));
+			for (const change of upgraded)
+				yield { type: "phase", phase: "resolve", message: `upgrade ${formatChange(change)}` };
+			if (upgraded.length === 0) yield { type: "phase", phase: "resolve", message: "nothing to upgrade" };
+			tx.describe(
+				`sync --upgrade: ${upgraded.length === 0 ? "nothing moved" : upgraded.map(formatChange).join(", ")} (mode ${plan.mode})`,
+			);
+		}
 		if (!edits) {
-			yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
+			if (!upgrade)
+				yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
 		}
@@ -117,7 +155,7 @@ export async function* sync(
 		tx.checkpoint();
 		await writeProjectEdits(readProject(project.file), record);
 		tx.wrote();
-		return synced(plan, true, false);
+		return synced(plan, true, false, upgraded);
 	});
 }
 
@@ -131,4 +169,60 @@ function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean): s
 	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
 	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
 	return `sync: ${parts.join(" ")} (${mode})`;
+}
+
+const upgradeArgs = (upgrade: Upgrade): string[] =>
+	upgrade.packages.length === 0 ? ["--upgrade"] : upgrade.packages.flatMap((name) => ["--upgrade-package", name]);
+
+const upgradeWhat = (upgrade: Upgrade): string =>
+	upgrade.packages.length === 0 ? "every package in uv.lock" : upgrade.packages.join(", ");
+
+const formatChange = (change: LockChange): string =>
+	change.from === null
+		? `+${change.name} ${change.to}`
+		: change.to === null
+			? `-${change.name} ${change.from}`
+			: `${change.name} ${change.from} -> ${change.to}`;
+
+function readLock(root: string): Buffer | undefined {
+	try {
+		return readRegularFile(path.join(root, "uv.lock"), MAX_FILE_BYTES);
+	} catch {
+		return undefined;
+	}
+}
+
+/** A package to upgrade must be one uv.lock has (uv would ignore any other name in silence). */
+function checkUpgradable(root: string, upgrade: Upgrade): void {
+	if (upgrade.packages.length === 0) return;
+	const locked = lockPackageNames(readLock(root));
+	for (const name of upgrade.packages) {
+		const invalid = invalidNameReason(name);
+		if (invalid) throw new HpmError("usage", `--upgrade-package ${JSON.stringify(name)}: ${invalid}`);
+		if (!locked.has(normalizeName(name)))
+			throw new HpmError("invalid-argument", `${name} is not in uv.lock, so there is nothing to upgrade`, {
+				hint:
+					locked.size === 0
+						? "there is no uv.lock yet: run `hpm sync` first"
+						: "`hpm why NAME` shows how a package is in the environment",
+			});
+	}
+}
+
+/** uv's own dry-run lines (`Update x v1 (abc) -> v2 (def)`, `Add y v1`, `Remove z v1`) as changes. */
+function dryRunChanges(lines: readonly string[]): LockChange[] {
+	const version = String.raw`v?(\S+)(?: \(([0-9a-f]{7,64})\))?`;
+	const show = (v: string | undefined, commit: string | undefined) =>
+		`${v ?? ""}${commit ? ` (${commit.slice(0, 7)})` : ""}`;
+	const changes: LockChange[] = [];
+	for (const line of lines.map((l) => l.trim())) {
+		const update = new RegExp(`^Update (\\S+) ${version} -> ${version}$`).exec(line);
+		if (update)
+			changes.push({ name: update[1] ?? "", from: show(update[2], update[3]), to: show(update[4], update[5]) });
+		const add = new RegExp(`^Add (\\S+) ${version}$`).exec(line);
+		if (add) changes.push({ name: add[1] ?? "", from: null, to: show(add[2], add[3]) });
+		const remove = new RegExp(`^Remove (\\S+) ${version}$`).exec(line);
+		if (remove) changes.push({ name: remove[1] ?? "", from: show(remove[2], remove[3]), to: null });
+	}
+	return changes;
 }
