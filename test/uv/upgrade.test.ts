@@ -59,7 +59,9 @@ describe("hpm sync --upgrade: a branch that moved is picked up only when asked",
 
 		// a dry run says what would move, and writes nothing
 		const dry = ok(dir, ["sync", "--upgrade", "--dry-run"]).stdout;
-		expect(dry).toMatch(/an upgrade would move:\n {2}~ metric-rouge 0\.1\.0 \([0-9a-f]{7}\) -> 0\.2\.0 \([0-9a-f]{7}\)/);
+		expect(dry).toMatch(
+			/an upgrade would move:\n {2}~ metric-rouge 0\.1\.0 \([0-9a-f]{7}\) -> 0\.2\.0 \([0-9a-f]{7}\)/,
+		);
 		expect(readFileSync(path.join(dir, "uv.lock"), "utf8")).toBe(lock);
 
 		// the upgrade, with each package that moved: the version and the commit

@@ -45,7 +45,7 @@ export default defineCommand({
 				},
 				changed: result.changed,
 				dryRun: result.dryRun,
-				upgraded: result.upgraded,
+				...(upgrade ? { upgraded: result.upgraded } : {}),
 				mode: plan.mode,
 			});
 		} else {
