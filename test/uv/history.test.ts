@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
@@ -146,5 +146,30 @@ describe("the project's history: every change hpm makes, to look back at and rol
 		expect(files(dir)).toEqual(before);
 		// a rollback that did not happen is not in the history
 		expect(history(dir).entries).toHaveLength(entries);
+	}, 120_000);
+
+	it("writes only into a real .hpm/history of this user, and removes only its own entries", () => {
+		const dir = copyExample();
+		// a repository that brings `.hpm/history` as a link elsewhere: hpm writes nothing there
+		const elsewhere = tempDir("hpm-elsewhere-");
+		writeFileSync(path.join(elsewhere, "000001.json"), "someone's file");
+		mkdirSync(path.join(dir, ".hpm"));
+		symlinkSync(elsewhere, path.join(dir, ".hpm/history"));
+		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]); // the choice is made; its history is not
+		expect(readdirSync(elsewhere)).toEqual(["000001.json"]);
+		const sync = ok(dir, ["sync"]);
+		expect(sync.stderr).toContain("its history entry could not be written");
+		expect(sync.stderr).toContain("is a link");
+		expect(readdirSync(elsewhere)).toEqual(["000001.json"]);
+		// files of an entry's name that hpm did not write (a clone brings them 0644) are never pruned
+		unlinkSync(path.join(dir, ".hpm/history"));
+		mkdirSync(path.join(dir, ".hpm/history"));
+		writeFileSync(path.join(dir, ".hpm/history/000001.json"), "committed by someone", { mode: 0o644 });
+		for (let i = 0; i < 16; i++) {
+			ok(dir, ["group", "remove", "metrics", "-o", "metric-rouge"]);
+			ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
+		}
+		expect(readFileSync(path.join(dir, ".hpm/history/000001.json"), "utf8")).toBe("committed by someone");
+		expect(history(dir).entries).toHaveLength(30);
 	}, 120_000);
 });

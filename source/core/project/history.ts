@@ -54,7 +54,14 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	const folder = path.join(root, HISTORY_FOLDER);
 	const key = userKey(true);
 	if (!key) throw new Error("hpm has no private key to sign it with (its cache folder is not writable)");
-	mkdirSync(folder, { recursive: true, mode: 0o700 });
+	for (const dir of [path.join(root, ".hpm"), folder]) {
+		try {
+			mkdirSync(dir, { mode: 0o700 });
+		} catch {
+			// there already: what it is is checked next
+		}
+		ownFolder(dir);
+	}
 	// the folder ignores itself, whatever the project's own .gitignore says
 	const ignore = path.join(root, ".hpm", ".gitignore");
 	try {
@@ -72,6 +79,17 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	});
 	prune(folder);
 	return id;
+}
+
+/**
+ * `.hpm` and `.hpm/history` must be real folders of this user: a link (a cloned repository could
+ * hold `.hpm/history -> ~/.ssh`) would have hpm write, and prune, somewhere else.
+ */
+function ownFolder(dir: string): void {
+	const stats = lstatSync(dir);
+	const uid = process.getuid?.();
+	if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid))
+		throw new Error(`${dir} is ${stats.isSymbolicLink() ? "a link" : "not a folder of yours"}`);
 }
 
 function entryNames(folder: string): string[] {
@@ -111,7 +129,19 @@ function readEntry(file: string): HistoryEntry | undefined {
 
 /** Drops the oldest entries beyond MAX_ENTRIES or MAX_BYTES (the newest always stays). */
 function prune(folder: string): void {
-	const names = entryNames(folder).reverse();
+	// hpm writes its entries 0600 (git never checks a file out so): a file of the same name that
+	// someone else made, or a repository brought, is not hpm's to remove
+	const uid = process.getuid?.();
+	const names = entryNames(folder)
+		.reverse()
+		.filter((name) => {
+			try {
+				const stats = lstatSync(path.join(folder, name));
+				return stats.isFile() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o077) === 0;
+			} catch {
+				return false;
+			}
+		});
 	let bytes = 0;
 	for (const [index, name] of names.entries()) {
 		const file = path.join(folder, name);
