@@ -9,6 +9,7 @@ import type { FileIdentity } from "../source/core/fs-atomic.js";
 import { readMode, setMode } from "../source/core/operations/mode.js";
 import { addPackage, packageFormOf } from "../source/core/registry/add-package.js";
 import { BROWSER_KEYS, BROWSER_LEGEND, BrowserScreen, useBrowserStore } from "./browser-screen.js";
+import { HISTORY_KEYS, HistoryScreen } from "./history-screen.js";
 import { OPERATION_KEYS, OperationScreen } from "./operation-screen.js";
 import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
@@ -29,6 +30,7 @@ const HELP: Record<string, readonly KeyHint[]> = {
 		["wheel", "move in the pane under it"],
 	],
 	operation: [...OPERATION_KEYS, ["wheel", "scroll the pager"]],
+	history: [...HISTORY_KEYS, ["ctrl-c", "cancel a rollback"]],
 	wizard: [
 		["enter", "accept the field"],
 		["esc", "previous field / cancel"],
@@ -111,7 +113,12 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 
 	useInput((input, key) => {
 		// Ctrl-C anywhere in a burst (`j` Ctrl-C typed at once) still quits
-		if (route.screen !== "operation" && splitKeys(input, key).some((p) => p.key.ctrl && p.input === "c")) {
+		// (check, sync and a rollback in the history cancel uv on it instead, and stay)
+		if (
+			route.screen !== "operation" &&
+			route.screen !== "history" &&
+			splitKeys(input, key).some((p) => p.key.ctrl && p.input === "c")
+		) {
 			exit(interrupted());
 			return;
 		}
@@ -188,6 +195,7 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 					} else if (command === "quit") exit();
 					else if (command === "help") dispatch({ type: "toggle-help" });
 					else if (command === "add") dispatch({ type: "push", route: { screen: "wizard" } });
+					else if (command === "history") enqueue(async () => dispatch({ type: "push", route: { screen: "history" } }));
 					// a check or sync opens once the writes before it landed, so its plan is the file's
 					else enqueue(async () => dispatch({ type: "push", route: { screen: "operation", kind: command } }));
 				}}
@@ -210,6 +218,26 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 					);
 					setConflicts(new Set(named.filter((name) => names.has(name))));
 					reload();
+					dispatch({ type: "pop" });
+				}}
+			/>
+		) : route.screen === "history" ? (
+			<HistoryScreen
+				locator={locator}
+				cwd={cwd}
+				width={columns}
+				height={height}
+				active={!router.help}
+				interrupts={interrupts}
+				onHelp={() => dispatch({ type: "toggle-help" })}
+				onInterrupt={() => exit(interrupted())}
+				onBack={(changed) => {
+					if (changed) {
+						// the files are what they were: the session's undo list no longer applies
+						undos.current = [];
+						setConflicts(new Set());
+						reload();
+					}
 					dispatch({ type: "pop" });
 				}}
 			/>

@@ -26,6 +26,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["a", "add package"],
 	["m", "mode"],
 	["u", "undo"],
+	["H", "history"],
 	["?", "help"],
 	["q", "quit"],
 ];
@@ -51,7 +52,7 @@ export type BrowserProps = {
 	/** A message from the last action (e.g. "inference: switched from a to b"). */
 	readonly message: string | undefined;
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
-	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode") => void;
+	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history") => void;
 	readonly active: boolean;
 	/** Groups the last check or sync named in a problem (marked until the next change or success). */
 	readonly conflicts?: ReadonlySet<string> | undefined;
@@ -149,8 +150,8 @@ export function BrowserScreen({
 		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
 		else if (input === "u") onCommand("undo");
 		else if (input === "m") onCommand("mode");
-		else if (input === "c" || input === "s" || input === "a" || input === "?" || input === "q") {
-			const command = ({ c: "check", s: "sync", a: "add", "?": "help", q: "quit" } as const)[input];
+		else if (input === "c" || input === "s" || input === "a" || input === "H" || input === "?" || input === "q") {
+			const command = ({ c: "check", s: "sync", a: "add", H: "history", "?": "help", q: "quit" } as const)[input];
 			onCommand(command);
 			return command === "help" ? "covered" : "moved";
 		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });

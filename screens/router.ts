@@ -2,7 +2,8 @@
 export type Route =
 	| { readonly screen: "browser" }
 	| { readonly screen: "operation"; readonly kind: "check" | "sync" }
-	| { readonly screen: "wizard" };
+	| { readonly screen: "wizard" }
+	| { readonly screen: "history" };
 
 export type RouterState = { readonly stack: readonly Route[]; readonly help: boolean };
 

@@ -58,7 +58,12 @@ describe("exact frames of hpm ui from 60x20 to 200x60 (the files under frames/ a
 			const help = await pane.waitFor((s) => s.includes("keys: browser"));
 			assertAligned(help, columns);
 			await expect(frame(help)).toMatchFileSnapshot(`frames/${columns}x${rows}-help.txt`);
-			pane.keys("Escape", "Tab", "Down", "Enter", "c");
+			// Escape on its own: an Escape and a Tab in one read are Alt+Tab to a terminal program
+			pane.keys("Escape");
+			await pane.waitFor((s) => !s.includes("keys: browser") && s.includes("q quit"));
+			pane.keys("Tab", "Down", "Enter");
+			await pane.waitFor((s) => s.includes("(*) vlm-adapter-deepseek"));
+			pane.keys("c");
 			const plan = await pane.waitFor((s) => s.includes("Press Enter to resolve it with uv"));
 			assertAligned(plan, columns);
 			await expect(frame(plan)).toMatchFileSnapshot(`frames/${columns}x${rows}-check-plan.txt`);

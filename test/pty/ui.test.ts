@@ -484,4 +484,40 @@ describe("interactive fallbacks of the plain commands in a real terminal", () =>
 			'  - name: "vlm-adapter-llava"',
 		);
 	});
+
+	it("H opens the history: what a rollback would change, Enter asks, Enter rolls back with uv's lines, Esc returns", async () => {
+		const dir = copyExample();
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const first = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		expect(hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		pane = openPane(["ui"], dir, 100, 44);
+		await pane.waitFor((s) => s.includes("metrics M-of-N synced"));
+		// H and Down typed at once: the Down moves in the history
+		pane.keys("H", "Down");
+		let screen = await pane.waitFor((s) => s.includes("❯ #2") && s.includes("rolling back to before #2 would change:"));
+		expect(screen).toContain("#3");
+		expect(screen).toContain('-metrics = ["metric-bleu", "metric-rouge"]');
+		expect(screen).toContain('+metrics = ["metric-bleu"]');
+		expect(screen).toContain("- metric-rouge 0.1.0");
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("Roll back to before #2"));
+		pane.keys("Escape"); // no: nothing happens
+		await pane.waitFor((s) => s.includes("rolling back to before #2 would change:"));
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).not.toBe(first);
+		pane.keys("Enter", "Enter");
+		screen = await pane.waitFor((s) => s.includes("rolled back to before #2"), 60_000);
+		expect(screen).toContain("- metric-rouge==0.1.0");
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(first);
+		expect(installed(dir)).not.toContain("metric-rouge");
+		// back to the history (the rollback is its newest entry), then to the browser, which read it again
+		pane.keys("Enter");
+		await pane.waitFor((s) => s.includes("❯ #4") && s.includes("rollback to before #2"));
+		pane.keys("Escape");
+		await pane.waitFor((s) => s.includes("metrics M-of-N synced"));
+		pane.keys("Down", "Tab");
+		await pane.waitFor((s) => s.includes("[ ] metric-rouge"));
+		pane.keys("q");
+		await pane.waitFor((s) => s.includes("HPM_EXIT=0"));
+	});
 });
