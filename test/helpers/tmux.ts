@@ -29,6 +29,26 @@ export type Pane = {
 
 let counter = 0;
 
+/**
+ * One session that lives as long as this test process: tmux's server exits with its last session,
+ * and a test opening a pane just as the previous one closed would reach a server on its way out
+ * ("server exited unexpectedly"): a flake of about one run in twenty.
+ */
+let kept = false;
+function keepServer(): void {
+	if (kept) return;
+	kept = true;
+	// it ends when this process does, however that happens, and the server with it
+	tmux("new-session", "-d", "-s", "keep", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`);
+	process.once("exit", () => {
+		try {
+			execFileSync("tmux", ["-L", SOCKET, "kill-server"], { stdio: "ignore" });
+		} catch {
+			// already gone
+		}
+	});
+}
+
 /** Runs `hpm ARGS` in a real pseudo-terminal (a tmux pane) of the given size, as a user would. */
 export function openPane(
 	args: readonly string[],
@@ -43,6 +63,7 @@ export function openPane(
 		.join(" ");
 	const quoted = args.map((a) => `'${a}'`).join(" ");
 	const command = `cd '${cwd}' && env -u CI ${env} '${process.execPath}' '${BIN}' ${quoted}; echo HPM_EXIT=$?; sleep 600`;
+	keepServer();
 	tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command);
 	const screen = () => tmux("capture-pane", "-p", "-t", name);
 	const styled = () => tmux("capture-pane", "-p", "-e", "-t", name);
