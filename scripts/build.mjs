@@ -66,7 +66,8 @@ const cli = await build({
 	alias: { "@rainbowatcher/toml-edit-js": "@rainbowatcher/toml-edit-js/index" },
 	plugins: [uiLibraries],
 	define: { ...common.define, "import.meta.url": "__hpmImportMetaUrl" },
-	banner: { js: 'var __hpmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+	// strict first: the launcher runs the bundle inside a function, where only a leading directive counts
+	banner: { js: '"use strict"; var __hpmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 	metafile: Boolean(process.env.HPM_METAFILE),
 	write: false,
 });

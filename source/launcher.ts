@@ -11,6 +11,7 @@
 import {
 	closeSync,
 	constants,
+	existsSync,
 	fstatSync,
 	mkdirSync,
 	openSync,
@@ -27,6 +28,7 @@ import { createRequire, wrap } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";
 
 declare const __HPM_BUILD__: string;
@@ -52,6 +54,9 @@ function commandKey(argv: readonly string[]): string {
 	return argv.find((word) => __HPM_COMMANDS__.includes(word)) ?? "other";
 }
 
+/** A name this launcher gives its files (any build's, any Node's), and nothing else in the folder. */
+const OWN_NAME = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9]+-[a-z][a-z-]*(?:-[0-9a-f]{8})?\.bin(?:\.\d+\.tmp)?$/;
+
 // A cache file is the SHA-256 of the code, then the code: V8 checks a cache's version and size
 // but not its bytes, and a file a full disk or a crash damaged must never be run.
 const DIGEST = 32;
@@ -60,7 +65,8 @@ const DIGEST = 32;
 function readCache(file: string): Buffer | undefined {
 	let fd: number | undefined;
 	try {
-		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+		// non-blocking: a named pipe put there must not hang hpm (it is then refused as no file)
+		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 		const stats = fstatSync(fd);
 		const uid = process.getuid?.();
 		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
@@ -75,21 +81,43 @@ function readCache(file: string): Buffer | undefined {
 	}
 }
 
-/** Writes the cache whole or not at all, and removes other builds' caches unused for a week. */
+/**
+ * Makes `folder` and the folders above it that are missing, one level at a time (Node's recursive
+ * mkdir spins forever under /proc), private to this user.
+ */
+function makeFolder(folder: string): void {
+	const missing: string[] = [];
+	for (let dir = folder; !existsSync(dir); dir = path.dirname(dir)) {
+		if (path.dirname(dir) === dir) break;
+		missing.unshift(dir);
+	}
+	for (const dir of missing) mkdirSync(dir, { mode: 0o700 });
+}
+
+/**
+ * Writes the cache whole or not at all, then removes its own files that are no longer used: other
+ * builds' caches untouched for a week, and temporary files a killed hpm left an hour ago or more.
+ * Nothing else in the folder is touched (HPM_CACHE_DIR may name any folder).
+ */
 function writeCache(folder: string, file: string, code: Buffer): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
-		mkdirSync(folder, { recursive: true, mode: 0o700 });
+		makeFolder(folder);
 		writeFileSync(temporary, Buffer.concat([createHash("sha256").update(code).digest(), code]), {
 			mode: 0o600,
 			flag: "wx",
 		});
 		renameSync(temporary, file);
-		const week = Date.now() - 7 * 24 * 3600 * 1000;
+		const now = Date.now();
 		for (const name of readdirSync(folder)) {
-			if (name.startsWith(`${__HPM_BUILD__}-`)) continue;
+			if (!OWN_NAME.test(name)) continue;
 			const other = path.join(folder, name);
-			if (lstatSync(other).mtimeMs < week) unlinkSync(other);
+			const stats = lstatSync(other);
+			const age = now - stats.mtimeMs;
+			const stale = name.endsWith(".tmp")
+				? age > 3600 * 1000
+				: !name.startsWith(`${__HPM_BUILD__}-`) && age > 7 * 24 * 3600 * 1000;
+			if (stale && stats.isFile()) unlinkSync(other);
 		}
 	} catch {
 		// no cache this time: a read-only or full disk, a folder that is not ours
@@ -101,25 +129,56 @@ function writeCache(folder: string, file: string, code: Buffer): void {
 	}
 }
 
+/**
+ * Where the cache for this command and this `cli.js` goes: keyed by the bytes' identity too (size,
+ * mtime, inode), so a `cli.js` changed in place never runs code compiled from the old one.
+ */
+function cacheFile(folder: string, bundleStats: { size: number; mtimeMs: number; ino: number }): string {
+	const identity = createHash("sha256")
+		.update(`${bundleStats.size}:${bundleStats.mtimeMs}:${bundleStats.ino}`)
+		.digest("hex")
+		.slice(0, 8);
+	return path.join(
+		folder,
+		`${__HPM_BUILD__}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}-${identity}.bin`,
+	);
+}
+
 function start(): void {
-	const source = readFileSync(bundle, "utf8");
-	const folder = codeFolder();
-	if (folder === undefined) {
+	const fd = openSync(bundle, "r");
+	let source: string;
+	let stats: { size: number; mtimeMs: number; ino: number };
+	try {
+		stats = fstatSync(fd);
+		source = readFileSync(fd, "utf8");
+	} finally {
+		closeSync(fd);
+	}
+	let file: string | undefined;
+	let folder: string | undefined;
+	try {
+		folder = codeFolder();
+		if (folder !== undefined) file = cacheFile(folder, stats);
+	} catch {
+		// no cache folder can be named (the working folder is gone and HPM_CACHE_DIR is relative)
+	}
+	if (folder === undefined || file === undefined) {
 		createRequire(__filename)(bundle);
 		return;
 	}
-	const file = path.join(
-		folder,
-		`${__HPM_BUILD__}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}.bin`,
-	);
+	// `hpm ui`: V8's young generation stays small while keys are held (Ink makes a frame per key:
+	// peak RSS on 2,000 packages 118 -> ~95 MB). Set before compiling, as V8 keys its code cache by
+	// its flags: set later, the cache would be refused on every run.
+	if (commandKey(process.argv.slice(2)) === "ui") setFlagsFromString("--semi-space-growth-factor=1");
 	const cachedData = readCache(file);
 	// no import() inside: the build refuses a bundle with one (a vm.Script has no module loader)
 	const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
 	if (cachedData === undefined || script.cachedDataRejected === true) {
+		const [where, target] = [folder, file];
 		// after the run, so the cache holds every function the command compiled
 		process.once("exit", () => {
 			try {
-				writeCache(folder, file, script.createCachedData());
+				writeCache(where, target, script.createCachedData());
 			} catch {
 				// V8 could not serialize it: compiled again next time
 			}

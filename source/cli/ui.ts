@@ -1,4 +1,3 @@
-import { setFlagsFromString } from "node:v8";
 import type { Locator } from "../core/context.js";
 import type { Prompter } from "../core/ports.js";
 import { operationSignal } from "./signals.js";
@@ -36,10 +35,7 @@ export async function openUi(locator: Locator, cwd: string, options: { readonly 
 	// the registry is read while the UI's code loads, so the first frame is the browser itself
 	const view = import("../core/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
 	view.catch(() => undefined);
-	// A person holding a key down makes Ink build a frame per key, and V8 would grow its young
-	// generation to 16 MB semi-spaces for that garbage (peak RSS 118 MB on 2,000 packages, 95 MB
-	// without growth); scavenging the small one costs nothing a person sees. Read when V8 grows it.
-	setFlagsFromString("--semi-space-growth-factor=1");
+	// (V8's young generation is kept small for the UI by the launcher: source/launcher.ts)
 	await loadUiLibraries();
 	const { runUi } = await import("../../screens/run-ui.js");
 	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C

@@ -1,5 +1,7 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import {
 	chmodSync,
+	cpSync,
 	existsSync,
 	mkdirSync,
 	readdirSync,
@@ -7,11 +9,12 @@ import {
 	statSync,
 	symlinkSync,
 	unlinkSync,
+	utimesSync,
 	writeFileSync,
 } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyExample, hpm, tempDir } from "../helpers/run.js";
+import { BIN, copyExample, hpm, ROOT, tempDir } from "../helpers/run.js";
 
 // The launcher (source/launcher.ts) starts the bundled CLI through V8's code cache.
 describe("the code cache", () => {
@@ -28,7 +31,7 @@ describe("the code cache", () => {
 		const cache = tempDir("hpm-code-");
 		const first = run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout;
 		const [list] = files(cache);
-		expect(files(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+-list\.bin$/)]);
+		expect(files(cache)).toEqual([expect.stringMatching(/^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+-list-[0-9a-f]{8}\.bin$/)]);
 		const file = path.join(cache, "code", list ?? "");
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		expect(statSync(path.join(cache, "code")).mode & 0o777).toBe(0o700);
@@ -39,7 +42,7 @@ describe("the code cache", () => {
 		expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
 		// another command has its own
 		run(["show", "metrics"], dir, { HPM_CACHE_DIR: cache });
-		expect(files(cache).map((name) => name.replace(/^.*-/, ""))).toEqual(["list.bin", "show.bin"]);
+		expect(files(cache).map((name) => name.replace(/^.*-(\w+)-[0-9a-f]{8}\.bin$/, "$1"))).toEqual(["list", "show"]);
 	});
 
 	it("a file V8 rejects, one others can write, or a link is never used, and is replaced", () => {
@@ -87,5 +90,79 @@ describe("the code cache", () => {
 		mkdirSync(path.join(readOnly, "code"), { mode: 0o500 });
 		run(["list"], dir, { HPM_CACHE_DIR: readOnly });
 		run(["list"], dir, { HPM_CACHE_DIR: readOnly });
+	});
+
+	it("removes only its own unused files, never anything else in the folder", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		mkdirSync(path.join(cache, "code"));
+		const old = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+		const put = (name: string) => {
+			writeFileSync(path.join(cache, "code", name), "x");
+			utimesSync(path.join(cache, "code", name), old, old);
+		};
+		// HPM_CACHE_DIR may name any folder: a person's files in code/ stay, however old
+		for (const name of ["notes.txt", "main.py", "0123456789abcdef-notes.bin"]) put(name);
+		// another build's cache and a temporary file a killed hpm left: gone
+		put("0123456789abcdef-v20.0.0-x64-list-0123abcd.bin");
+		put("0123456789abcdef-v20.0.0-x64-list.bin");
+		put("0123456789abcdef-v20.0.0-x64-sync-0123abcd.bin.4242.tmp");
+		run(["list"], dir, { HPM_CACHE_DIR: cache });
+		expect(files(cache).filter((name) => !name.includes("-list-") || name.startsWith("0123"))).toEqual([
+			"0123456789abcdef-notes.bin",
+			"main.py",
+			"notes.txt",
+		]);
+	});
+
+	it("a named pipe where its file should be, a working folder that is gone: hpm neither hangs nor fails", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		run(["list"], dir, { HPM_CACHE_DIR: cache });
+		const [name] = files(cache);
+		const file = path.join(cache, "code", name ?? "");
+		unlinkSync(file);
+		execFileSync("mkfifo", ["-m", "600", file]);
+		const piped = spawnSync(process.execPath, [BIN, "list", "--json"], {
+			cwd: dir,
+			env: { ...process.env, HPM_CACHE_DIR: cache },
+			encoding: "utf8",
+			timeout: 20_000,
+		});
+		expect(piped.status, piped.stderr).toBe(0);
+		expect(statSync(file).isFile()).toBe(true); // replaced by a real cache
+		// the working folder deleted under hpm, with a relative HPM_CACHE_DIR: no cache, no stack trace
+		const gone = tempDir("hpm-gone-");
+		const result = spawnSync(
+			"sh",
+			["-c", `cd '${gone}' && rmdir '${gone}' && exec '${process.execPath}' '${BIN}' -p '${dir}' list`],
+			{
+				env: { ...process.env, HPM_CACHE_DIR: "relative" },
+				encoding: "utf8",
+			},
+		);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		expect(result.stderr).toMatch(/^error: /);
+		expect(result.status, result.stderr).toBe(2);
+	});
+
+	it("a cli.js changed in place never runs code compiled from the old one", () => {
+		const copy = tempDir("hpm-dist-");
+		cpSync(path.join(ROOT, "dist"), copy, { recursive: true });
+		const cache = tempDir("hpm-code-");
+		const help = () =>
+			spawnSync(process.execPath, [path.join(copy, "hpm.js"), "--help"], {
+				env: { ...process.env, HPM_CACHE_DIR: cache },
+				encoding: "utf8",
+			}).stdout.split("\n")[0];
+		const first = help();
+		expect(help()).toBe(first);
+		const cli = path.join(copy, "cli.js");
+		const text = readFileSync(cli, "utf8");
+		const phrase = "compose Python projects";
+		expect(first).toContain(phrase);
+		expect(text.split(phrase)).toHaveLength(2); // the help's sentence, once in the bundle
+		writeFileSync(cli, text.replace(phrase, phrase.toUpperCase())); // the same length
+		expect(help()).toBe(first?.replace(phrase, phrase.toUpperCase()));
 	});
 });

@@ -50,6 +50,13 @@ describe("the simple YAML parser", () => {
 			expect(agrees(text), text).toBe(true);
 	});
 
+	it("reads a file of 90,000 plain scalars (each scalar's comment is looked for on its own line only)", () => {
+		const items = Array.from({ length: 90_000 }, (_, i) => `  - p${i}`).join("\n");
+		const parsed = parseSimpleYaml(`name: x\nprovides:\n${items}\nversion: "1"\n`);
+		expect((parsed?.value as { provides: string[] }).provides).toHaveLength(90_000);
+		expect((parsed?.value as { provides: string[] }).provides.at(-1)).toBe("p89999");
+	});
+
 	it.each([
 		["anchors and aliases", "a: &x 1\nb: *x\n"],
 		["tags", "a: !!str 1\n"],

@@ -196,9 +196,10 @@ class SimpleParser {
 			after = flow.after;
 		} else {
 			if (INDICATOR.has(first)) giveUp();
-			const comment = this.text.indexOf(" #", at);
-			const stop = comment === -1 || comment > end ? end : comment;
-			const raw = this.text.slice(at, stop).replace(/ +$/, "");
+			// within this line: a search to the end of the file for every scalar would be quadratic
+			const line = this.text.slice(at, end);
+			const comment = line.indexOf(" #");
+			const raw = (comment === -1 ? line : line.slice(0, comment)).replace(/ +$/, "");
 			if (/: |:$/.test(raw)) giveUp();
 			parsed = { value: plain(raw), node: { kind: "scalar", offset: at } };
 			return parsed;
