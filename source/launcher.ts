@@ -28,7 +28,6 @@ import { createRequire, wrap } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";
 
 declare const __HPM_BUILD__: string;
@@ -169,7 +168,11 @@ function start(): void {
 	// `hpm ui`: V8's young generation stays small while keys are held (Ink makes a frame per key:
 	// peak RSS on 2,000 packages 118 -> ~95 MB). Set before compiling, as V8 keys its code cache by
 	// its flags: set later, the cache would be refused on every run.
-	if (commandKey(process.argv.slice(2)) === "ui") setFlagsFromString("--semi-space-growth-factor=1");
+	if (commandKey(process.argv.slice(2)) === "ui") {
+		// node:v8 costs 2-3 ms to load: only the UI asks for it
+		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
+		v8.setFlagsFromString("--semi-space-growth-factor=1");
+	}
 	const cachedData = readCache(file);
 	// no import() inside: the build refuses a bundle with one (a vm.Script has no module loader)
 	const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
