@@ -11,6 +11,7 @@ import { drain } from "../source/core/events.js";
 import { rollbackPreview } from "../source/core/operations/rollback.js";
 import { runOperation } from "../source/core/operations/run.js";
 import { type HistoryEntry, readHistory } from "../source/core/project/history.js";
+import { lockChangeLine } from "../source/core/project/lock-diff.js";
 import { displaySafe } from "../source/core/text.js";
 import type { InterruptSource } from "./use-operation.js";
 import { errorText } from "./view.js";
@@ -91,16 +92,7 @@ export function HistoryScreen({
 			const diff = p.pyproject === "" ? ["pyproject.toml: no change"] : p.pyproject.trimEnd().split("\n").slice(3);
 			const lock =
 				p.lock.length > 0
-					? [
-							"uv.lock:",
-							...p.lock.map((c) =>
-								c.from === null
-									? `  + ${c.name} ${c.to}`
-									: c.to === null
-										? `  - ${c.name} ${c.from}`
-										: `  ~ ${c.name} ${c.from} ${glyphs.arrow} ${c.to}`,
-							),
-						]
+					? ["uv.lock:", ...p.lock.map((c) => `  ${lockChangeLine(c, glyphs.arrow)}`)]
 					: [p.lockChanged ? "uv.lock: changes, but no package's version or source" : "uv.lock: no change"];
 			return [...diff, ...lock].map(displaySafe);
 		} catch (error) {

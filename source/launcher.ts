@@ -132,15 +132,16 @@ function writeCache(folder: string, file: string, code: Buffer): void {
  * Where the cache for this command and this `cli.js` goes: keyed by the bytes' identity too (size,
  * mtime, inode), so a `cli.js` changed in place never runs code compiled from the old one.
  */
-function cacheFile(folder: string, bundleStats: { size: number; mtimeMs: number; ino: number }): string {
+function cacheFile(
+	folder: string,
+	command: string,
+	bundleStats: { size: number; mtimeMs: number; ino: number },
+): string {
 	const identity = createHash("sha256")
 		.update(`${bundleStats.size}:${bundleStats.mtimeMs}:${bundleStats.ino}`)
 		.digest("hex")
 		.slice(0, 8);
-	return path.join(
-		folder,
-		`${__HPM_BUILD__}-${process.version}-${process.arch}-${commandKey(process.argv.slice(2))}-${identity}.bin`,
-	);
+	return path.join(folder, `${__HPM_BUILD__}-${process.version}-${process.arch}-${command}-${identity}.bin`);
 }
 
 function start(): void {
@@ -153,11 +154,12 @@ function start(): void {
 	} finally {
 		closeSync(fd);
 	}
+	const command = commandKey(process.argv.slice(2));
 	let file: string | undefined;
 	let folder: string | undefined;
 	try {
 		folder = codeFolder();
-		if (folder !== undefined) file = cacheFile(folder, stats);
+		if (folder !== undefined) file = cacheFile(folder, command, stats);
 	} catch {
 		// no cache folder can be named (the working folder is gone and HPM_CACHE_DIR is relative)
 	}
@@ -168,7 +170,7 @@ function start(): void {
 	// `hpm ui`: V8's young generation stays small while keys are held (Ink makes a frame per key:
 	// peak RSS on 2,000 packages 118 -> ~95 MB). Set before compiling, as V8 keys its code cache by
 	// its flags: set later, the cache would be refused on every run.
-	if (commandKey(process.argv.slice(2)) === "ui") {
+	if (command === "ui") {
 		// node:v8 costs 2-3 ms to load: only the UI asks for it
 		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
 		v8.setFlagsFromString("--semi-space-growth-factor=1");

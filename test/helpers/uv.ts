@@ -74,22 +74,25 @@ export function registerPackage(project: string, manifest: string, name: string,
 	}
 }
 
+/** Runs git in `cwd` quietly, as a fixed author and committer. */
+export function git(args: string[], cwd: string): void {
+	execFileSync("git", args, {
+		cwd,
+		stdio: "ignore",
+		env: {
+			...process.env,
+			GIT_AUTHOR_NAME: "t",
+			GIT_AUTHOR_EMAIL: "t@t",
+			GIT_COMMITTER_NAME: "t",
+			GIT_COMMITTER_EMAIL: "t@t",
+		},
+	});
+}
+
 /** A bare git repository holding the package at `source`, tagged `tag`, on branch `main`. */
 export function gitRepo(source: string, tag: string): string {
 	const bare = path.join(tempDir("hpm-git-"), "repo.git");
 	const work = tempDir("hpm-git-work-");
-	const git = (args: string[], cwd: string) =>
-		execFileSync("git", args, {
-			cwd,
-			stdio: "ignore",
-			env: {
-				...process.env,
-				GIT_AUTHOR_NAME: "t",
-				GIT_AUTHOR_EMAIL: "t@t",
-				GIT_COMMITTER_NAME: "t",
-				GIT_COMMITTER_EMAIL: "t@t",
-			},
-		});
 	git(["init", "-q", "--bare", bare], work);
 	git(["init", "-q", "-b", "main"], work);
 	execSync(`cp -r '${source}'/. '${work}'/`);

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
-import { gitRepo, registerPackage, uvEnv } from "../helpers/uv.js";
+import { git, gitRepo, registerPackage, uvEnv } from "../helpers/uv.js";
 
 const env = uvEnv({ UV_OFFLINE: undefined });
 
@@ -16,23 +16,11 @@ function ok(dir: string, args: string[]) {
 /** A new commit on `main` of the bare repository, with the package's version bumped to `version`. */
 function pushVersion(bare: string, version: string): void {
 	const work = tempDir("hpm-git-push-");
-	const git = (args: string[]) =>
-		execFileSync("git", args, {
-			cwd: work,
-			stdio: "ignore",
-			env: {
-				...process.env,
-				GIT_AUTHOR_NAME: "t",
-				GIT_AUTHOR_EMAIL: "t@t",
-				GIT_COMMITTER_NAME: "t",
-				GIT_COMMITTER_EMAIL: "t@t",
-			},
-		});
-	git(["clone", "-q", "-b", "main", bare, "."]);
+	git(["clone", "-q", "-b", "main", bare, "."], work);
 	const file = path.join(work, "pyproject.toml");
 	writeFileSync(file, readFileSync(file, "utf8").replace(/^version = ".*"$/m, `version = "${version}"`));
-	git(["commit", "-q", "-am", `version ${version}`]);
-	git(["push", "-q", "origin", "main"]);
+	git(["commit", "-q", "-am", `version ${version}`], work);
+	git(["push", "-q", "origin", "main"], work);
 }
 
 const lockedVersion = (dir: string, name: string) =>

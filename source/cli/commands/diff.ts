@@ -1,4 +1,5 @@
 import { HpmError } from "../../core/errors.js";
+import { lockChangeLine } from "../../core/project/lock-diff.js";
 import { defineCommand } from "../command.js";
 
 /** `N` or `#N`, a history entry's number. */
@@ -44,14 +45,7 @@ export default defineCommand({
 		else output.out("pyproject.toml: no change");
 		if (preview.lock.length > 0) {
 			output.out("uv.lock:");
-			for (const change of preview.lock)
-				output.out(
-					change.from === null
-						? `  + ${change.name} ${change.to}`
-						: change.to === null
-							? `  - ${change.name} ${change.from}`
-							: `  ~ ${change.name} ${change.from} -> ${change.to}`,
-				);
+			for (const change of preview.lock) output.out(`  ${lockChangeLine(change)}`);
 		} else if (preview.lockChanged) output.out("uv.lock: changes, but no package's version or source");
 		return 0;
 	},

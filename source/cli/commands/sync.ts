@@ -1,4 +1,5 @@
 import { defineCommand, MODE_FLAG } from "../command.js";
+import { lockChangeLine } from "../../core/project/lock-diff.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
@@ -26,13 +27,7 @@ export default defineCommand({
 		const only = flags["upgrade-package"].flatMap((value) => value.split(",")).map((value) => value.trim());
 		const upgrade = flags.upgrade || only.length > 0 ? { packages: only.filter((name) => name !== "") } : undefined;
 		const result = await runReported({ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"], upgrade }, input);
-		const moved = result.upgraded.map((change) =>
-			change.from === null
-				? `+ ${change.name} ${change.to}`
-				: change.to === null
-					? `- ${change.name} ${change.from}`
-					: `~ ${change.name} ${change.from} -> ${change.to}`,
-		);
+		const moved = result.upgraded.map((change) => lockChangeLine(change));
 		const { plan } = result;
 		if (output.json) {
 			const names = (entries: readonly { readonly name: string }[]) => entries.map((e) => e.name);

@@ -209,19 +209,24 @@ function checkUpgradable(root: string, upgrade: Upgrade): void {
 	}
 }
 
-/** uv's own dry-run lines (`Update x v1 (abc) -> v2 (def)`, `Add y v1`, `Remove z v1`) as changes. */
+// uv's own dry-run lines: `Update x v1 (abc) -> v2 (def)`, `Add y v1`, `Remove z v1`
+const VERSION = String.raw`v?(\S+)(?: \(([0-9a-f]{7,64})\))?`;
+const DRY_UPDATE = new RegExp(`^Update (\\S+) ${VERSION} -> ${VERSION}$`);
+const DRY_ADD = new RegExp(`^Add (\\S+) ${VERSION}$`);
+const DRY_REMOVE = new RegExp(`^Remove (\\S+) ${VERSION}$`);
+
+/** uv's dry-run lines as changes. */
 function dryRunChanges(lines: readonly string[]): LockChange[] {
-	const version = String.raw`v?(\S+)(?: \(([0-9a-f]{7,64})\))?`;
 	const show = (v: string | undefined, commit: string | undefined) =>
 		`${v ?? ""}${commit ? ` (${commit.slice(0, 7)})` : ""}`;
 	const changes: LockChange[] = [];
 	for (const line of lines.map((l) => l.trim())) {
-		const update = new RegExp(`^Update (\\S+) ${version} -> ${version}$`).exec(line);
+		const update = DRY_UPDATE.exec(line);
 		if (update)
 			changes.push({ name: update[1] ?? "", from: show(update[2], update[3]), to: show(update[4], update[5]) });
-		const add = new RegExp(`^Add (\\S+) ${version}$`).exec(line);
+		const add = DRY_ADD.exec(line);
 		if (add) changes.push({ name: add[1] ?? "", from: null, to: show(add[2], add[3]) });
-		const remove = new RegExp(`^Remove (\\S+) ${version}$`).exec(line);
+		const remove = DRY_REMOVE.exec(line);
 		if (remove) changes.push({ name: remove[1] ?? "", from: show(remove[2], remove[3]), to: null });
 	}
 	return changes;

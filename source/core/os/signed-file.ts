@@ -29,9 +29,14 @@ export function writeSignedJson(file: string, data: unknown): void {
 		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 		const key = userKey(true);
 		if (!key) return;
-		const text = JSON.stringify(data);
-		writeFileAtomic(file, `${sign(key, text)}\n${text}`, { newMode: 0o600 });
+		writeFileAtomic(file, signedJson(key, data), { newMode: 0o600 });
 	} catch {
 		// read-only home, full disk: the next run computes it again
 	}
+}
+
+/** `data` as JSON behind its signature line, as readSignedJson reads it. */
+export function signedJson(key: Buffer, data: unknown): string {
+	const text = JSON.stringify(data);
+	return `${sign(key, text)}\n${text}`;
 }

@@ -2,7 +2,8 @@ import { lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { readRegularFile } from "../os/read-file.js";
-import { sign, userKey } from "../os/user-key.js";
+import { readSignedJson, signedJson } from "../os/signed-file.js";
+import { userKey } from "../os/user-key.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an
@@ -73,10 +74,7 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	const last = names.length > 0 ? Number(ENTRY.exec(names[names.length - 1] ?? "")?.[1] ?? 0) : 0;
 	const id = last + 1;
 	const full: HistoryEntry = { id, time: new Date().toISOString(), ...entry };
-	const text = JSON.stringify(full);
-	writeFileAtomic(path.join(folder, `${String(id).padStart(6, "0")}.json`), `${sign(key, text)}\n${text}`, {
-		newMode: 0o600,
-	});
+	writeFileAtomic(path.join(folder, `${String(id).padStart(6, "0")}.json`), signedJson(key, full), { newMode: 0o600 });
 	prune(folder);
 	return id;
 }
@@ -103,28 +101,17 @@ function entryNames(folder: string): string[] {
 }
 
 function readEntry(file: string): HistoryEntry | undefined {
-	try {
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-		const text = readRegularFile(file, MAX_BYTES).toString("utf8");
-		const newline = text.indexOf("\n");
-		const key = userKey(false);
-		if (newline < 0 || !key || sign(key, text.slice(newline + 1)) !== text.slice(0, newline)) return undefined;
-		const data = JSON.parse(text.slice(newline + 1)) as Partial<HistoryEntry>;
-		if (
-			typeof data.id !== "number" ||
-			typeof data.time !== "string" ||
-			typeof data.command !== "string" ||
-			typeof data.summary !== "string" ||
-			typeof data.pyproject !== "string" ||
-			(data.lock !== null && typeof data.lock !== "string")
-		)
-			return undefined;
-		return data as HistoryEntry;
-	} catch {
+	const data = readSignedJson(file, MAX_BYTES) as Partial<HistoryEntry> | undefined;
+	if (
+		typeof data?.id !== "number" ||
+		typeof data.time !== "string" ||
+		typeof data.command !== "string" ||
+		typeof data.summary !== "string" ||
+		typeof data.pyproject !== "string" ||
+		(data.lock !== null && typeof data.lock !== "string")
+	)
 		return undefined;
-	}
+	return data as HistoryEntry;
 }
 
 /** Drops the oldest entries beyond MAX_ENTRIES or MAX_BYTES (the newest always stays). */

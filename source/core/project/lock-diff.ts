@@ -53,3 +53,10 @@ export function lockChanges(now: Buffer | undefined, wanted: Buffer | undefined)
 export function lockPackageNames(bytes: Buffer | undefined): Set<string> {
 	return new Set([...lockPackages(bytes).keys()].map((name) => name.toLowerCase().replace(/[-_.]+/g, "-")));
 }
+
+/** One change as a line: `+ name version`, `- name version` or `~ name old -> new`. */
+export function lockChangeLine(change: LockChange, arrow = "->"): string {
+	if (change.from === null) return `+ ${change.name} ${change.to}`;
+	if (change.to === null) return `- ${change.name} ${change.from}`;
+	return `~ ${change.name} ${change.from} ${arrow} ${change.to}`;
+}
