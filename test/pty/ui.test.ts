@@ -495,7 +495,10 @@ describe("interactive fallbacks of the plain commands in a real terminal", () =>
 		await pane.waitFor((s) => s.includes("metrics M-of-N synced"));
 		// H and Down typed at once: the Down moves in the history
 		pane.keys("H", "Down");
-		let screen = await pane.waitFor((s) => s.includes("❯ #2") && s.includes("rolling back to before #2 would change:"));
+		// (the whole preview: a capture can fall between two writes of one frame)
+		let screen = await pane.waitFor(
+			(s) => s.includes("❯ #2") && s.includes("rolling back to before #2 would change:") && s.includes("uv.lock:"),
+		);
 		expect(screen).toContain("#3");
 		expect(screen).toContain('-metrics = ["metric-bleu", "metric-rouge"]');
 		expect(screen).toContain('+metrics = ["metric-bleu"]');

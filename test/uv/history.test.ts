@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	symlinkSync,
+	unlinkSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
@@ -120,10 +129,18 @@ describe("the project's history: every change hpm makes, to look back at and rol
 		expect(listed.entries.map((e) => e.id)).toEqual([1]);
 		expect(listed.ignored.sort()).toEqual([".hpm/history/000002.json", ".hpm/history/000003.json"]);
 		expect(ok(dir, ["history"]).stderr).toContain(".hpm/history/000002.json was not written by hpm for you");
+		// a file numbered past hpm's own does not move the numbering (999999 would have ended it)
+		writeFileSync(path.join(folder, "999999.json"), readFileSync(path.join(folder, "000001.json")), { mode: 0o600 });
+		ok(dir, ["group", "remove", "metrics", "-o", "metric-legacy"]);
+		expect(history(dir).entries.map((e) => e.id)).toEqual([4, 1]); // 2 and 3 are taken by files not hpm's
+		// the same user's entries copied along with the project belong to the other checkout
+		const copy = tempDir("hpm-copy-");
+		cpSync(dir, copy, { recursive: true });
+		expect(history(copy).entries).toEqual([]);
 		const before = files(dir);
-		const refused = hpm(["rollback", "2"], { cwd: dir, env: uvEnv() });
+		const refused = hpm(["rollback", "3"], { cwd: dir, env: uvEnv() });
 		expect(refused.code).toBe(1);
-		expect(refused.stderr).toContain("there is no history entry #2");
+		expect(refused.stderr).toContain("there is no history entry #3");
 		expect(refused.stderr).toContain("ignored");
 		expect(files(dir)).toEqual(before);
 	});

@@ -102,9 +102,10 @@ export async function* sync(
 			for (const change of upgraded)
 				yield { type: "phase", phase: "resolve", message: `upgrade ${formatChange(change)}` };
 			if (upgraded.length === 0) yield { type: "phase", phase: "resolve", message: "nothing to upgrade" };
-			tx.describe(
-				`sync --upgrade: ${upgraded.length === 0 ? "nothing moved" : upgraded.map(formatChange).join(", ")} (mode ${plan.mode})`,
-			);
+			// what the selection changed, then what the upgrade moved
+			const changes = historyLine(plan, recordMode ? project.mode : undefined, edits).replace(/^sync: /, "");
+			const moved = upgraded.length === 0 ? "nothing moved" : upgraded.map(formatChange).join(", ");
+			tx.describe(`sync --upgrade: ${moved}${edits ? `; ${changes}` : ` (mode ${plan.mode})`}`);
 		}
 		if (!edits) {
 			if (!upgrade)

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { readRegularFile } from "../os/read-file.js";
@@ -24,6 +24,8 @@ export type HistoryEntry = {
 	readonly pyproject: string;
 	/** uv.lock before the change (base64); null when there was none. */
 	readonly lock: string | null;
+	/** The project's folder (its real path): an entry copied to another checkout is not that one's. */
+	readonly root: string;
 };
 
 export const HISTORY_FOLDER = path.join(".hpm", "history");
@@ -42,16 +44,24 @@ export function readHistory(root: string): History {
 	const folder = path.join(root, HISTORY_FOLDER);
 	const entries: HistoryEntry[] = [];
 	const ignored: string[] = [];
+	// never through a link: `.hpm -> ../other/.hpm` would offer another project's files
+	try {
+		ownFolder(path.join(root, ".hpm"));
+		ownFolder(folder);
+	} catch {
+		return { entries, ignored: entryNames(folder).map((name) => path.join(HISTORY_FOLDER, name)) };
+	}
+	const real = realpathSync(root);
 	for (const name of entryNames(folder)) {
 		const entry = readEntry(path.join(folder, name));
-		if (entry && entry.id === Number(ENTRY.exec(name)?.[1])) entries.push(entry);
+		if (entry && entry.id === Number(ENTRY.exec(name)?.[1]) && entry.root === real) entries.push(entry);
 		else ignored.push(path.join(HISTORY_FOLDER, name));
 	}
 	return { entries: entries.sort((a, b) => b.id - a.id), ignored };
 }
 
 /** Adds an entry (the next id) and drops the oldest beyond the bounds; returns the new id. */
-export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "time">): number {
+export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "time" | "root">): number {
 	const folder = path.join(root, HISTORY_FOLDER);
 	const key = userKey(true);
 	if (!key) throw new Error("hpm has no private key to sign it with (its cache folder is not writable)");
@@ -70,10 +80,12 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	} catch {
 		// there already
 	}
-	const names = entryNames(folder);
-	const last = names.length > 0 ? Number(ENTRY.exec(names[names.length - 1] ?? "")?.[1] ?? 0) : 0;
-	const id = last + 1;
-	const full: HistoryEntry = { id, time: new Date().toISOString(), ...entry };
+	// the next number after hpm's own entries (a file of any name someone else put there counts for nothing)
+	let id = (readHistory(root).entries[0]?.id ?? 0) + 1;
+	// and never over a file of that name that is not hpm's
+	while (existsSync(path.join(folder, `${String(id).padStart(6, "0")}.json`))) id += 1;
+	if (id > 999_999) throw new Error(`${folder} is full (entry #${id}): remove it to start again`);
+	const full: HistoryEntry = { id, time: new Date().toISOString(), root: realpathSync(root), ...entry };
 	writeFileAtomic(path.join(folder, `${String(id).padStart(6, "0")}.json`), signedJson(key, full), { newMode: 0o600 });
 	prune(folder);
 	return id;
@@ -108,6 +120,7 @@ function readEntry(file: string): HistoryEntry | undefined {
 		typeof data.command !== "string" ||
 		typeof data.summary !== "string" ||
 		typeof data.pyproject !== "string" ||
+		typeof data.root !== "string" ||
 		(data.lock !== null && typeof data.lock !== "string")
 	)
 		return undefined;
