@@ -15,6 +15,7 @@ import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
 import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
+import { type Context, writableRegistry } from "../source/core/context.js";
 import { HpmError } from "../source/core/errors.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
@@ -194,8 +195,12 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 						});
 					} else if (command === "quit") exit();
 					else if (command === "help") dispatch({ type: "toggle-help" });
-					else if (command === "add") dispatch({ type: "push", route: { screen: "wizard" } });
-					else if (command === "history") enqueue(async () => dispatch({ type: "push", route: { screen: "history" } }));
+					else if (command === "add") {
+						// a registry from git is read-only: the browser says how to edit it instead
+						if (view.context.registryRoot === undefined) setMessage(errorText(readOnly(view.context)));
+						else dispatch({ type: "push", route: { screen: "wizard" } });
+					} else if (command === "history")
+						enqueue(async () => dispatch({ type: "push", route: { screen: "history" } }));
 					// a check or sync opens once the writes before it landed, so its plan is the file's
 					else enqueue(async () => dispatch({ type: "push", route: { screen: "operation", kind: command } }));
 				}}
@@ -278,4 +283,14 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 			</Box>
 		</Box>
 	);
+}
+
+/** The error `registry add` gives for a registry with no folder layer. */
+function readOnly(context: Context): unknown {
+	try {
+		writableRegistry(context);
+		return undefined;
+	} catch (error) {
+		return error;
+	}
 }

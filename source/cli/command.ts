@@ -9,8 +9,9 @@ export const COMMON_FLAGS = {
 	registry: {
 		type: "string",
 		short: "r",
-		value: "DIR",
-		help: "the registry (default: registry/ beside pyproject.toml)",
+		multiple: true,
+		value: "DIR|URL",
+		help: "the registry: a folder or git+https://…@ref (default: [tool.hpm] registry, else registry/); repeat for layers, first wins",
 	},
 	project: {
 		type: "string",

@@ -64,6 +64,20 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** A command's help: text, or with --json its usage, description and every flag. */
+/**
+ * Where git's progress goes while a registry is fetched: a terminal's stderr, each update over the
+ * last (a finished step keeps its line); nowhere for a pipe or --json.
+ */
+function fetchProgress(json: boolean): ((line: string) => void) | undefined {
+	if (json || !process.stderr.isTTY) return undefined;
+	const width = Math.max(20, (process.stderr.columns || 80) - 1);
+	return (line) => {
+		const text = `hpm: ${line}`.slice(0, width);
+		const finished = !/\d+%/.test(line) || /done\.?$/.test(line);
+		process.stderr.write(`\r\x1b[K${text}${finished ? "\n" : ""}`);
+	};
+}
+
 function printHelp(output: Output, command: Command<InputSpecs>): void {
 	if (!output.json) {
 		output.out(commandHelp(command));
@@ -164,13 +178,18 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 			hint: `usage: ${command.usage}`,
 		});
 	}
+	const registries: readonly string[] = typeof flags.registry === "string" ? [flags.registry] : (flags.registry ?? []);
 	for (const [name, value] of [
-		["registry", flags.registry],
+		...registries.map((r) => ["registry", r] as const),
 		["project", flags.project],
 	] as const) {
 		if (value === "") throw new HpmError("usage", `--${name} needs a folder, got an empty value`);
 	}
-	const locator = { registry: flags.registry, project: flags.project };
+	const locator = {
+		registry: registries.length === 0 ? undefined : registries,
+		project: flags.project,
+		progress: fetchProgress(output.json),
+	};
 	const cwd = process.cwd();
 	const hooks: LockHooks = {
 		onWait: (owner) => output.err(`waiting for another hpm to finish (pid ${owner.pid}: hpm ${owner.command})...`),

@@ -33,20 +33,18 @@ export async function runMatrixCommand(
 			...(guess ? { hint: `did you mean ${guess}?` } : {}),
 		});
 	}
-	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { loadRegistryCached }, { HPM_VERSION }] =
-		await Promise.all([
-			import("../core/operations/matrix-run.js"),
-			import("../core/matrix.js"),
-			import("../core/registry/cache.js"),
-			import("../core/version.js"),
-		]);
+	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { loadContextRegistry }] = await Promise.all([
+		import("../core/operations/matrix-run.js"),
+		import("../core/matrix.js"),
+		import("../core/context.js"),
+	]);
 	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
 	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)
 		throw new HpmError("usage", `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
 	const context = resolveContext(locator, cwd);
 
 	if (format !== "table") {
-		const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+		const { registry } = await loadContextRegistry(context);
 		const planned = planMatrix(registry, how);
 		if (planned.uncovered > 0)
 			output.err(

@@ -3,22 +3,35 @@ import path from "node:path";
 import { HpmError, type Problem } from "./errors.js";
 import { JOURNAL_FILE } from "./project/journal-file.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
+import { locateTomlKey } from "./project/toml-locate.js";
 import { loadRegistryCached } from "./registry/cache.js";
+import { parseRegistryLayer, type RegistryLayer, shownUrl } from "./registry/location.js";
 import type { Registry } from "./registry/model.js";
 import { HPM_VERSION } from "./version.js";
+import { type FetchPolicy } from "./registry/remote.js";
+import { resolveLayers } from "./registry/layers.js";
 
 /** Where to look for the project and the registry: `--project` / `--registry`, or the defaults. */
 export type Locator = {
-	readonly registry?: string | undefined;
+	/** One `-r`, or several (layers, first wins). */
+	readonly registry?: string | readonly string[] | undefined;
 	readonly project?: string | undefined;
+	/** Where git's progress goes while a registry is fetched (a terminal's stderr), if anywhere. */
+	readonly progress?: ((line: string) => void) | undefined;
 };
 
 export type Context = {
 	readonly cwd: string;
 	readonly project: Project | undefined;
-	readonly registryRoot: string;
+	/** The registry's layers, in order: what a name is looked up in, first wins. */
+	readonly layers: readonly RegistryLayer[];
+	/** The first folder layer: where `registry add` writes. Undefined when every layer is from git. */
+	readonly registryRoot: string | undefined;
 	/** The registry was named (--registry or [tool.hpm] registry), not guessed. */
 	readonly registryNamed: boolean;
+	/** The layers are the project's own (`[tool.hpm] registry`): its `registry-rev` pins apply. */
+	readonly pinned: boolean;
+	readonly progress?: ((line: string) => void) | undefined;
 };
 
 /**
@@ -28,12 +41,43 @@ export type Context = {
 export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 	const file = locateProject(locator.project, cwd);
 	const project = file ? readProject(file) : undefined;
-	const registryRoot =
-		locator.registry !== undefined
-			? path.resolve(cwd, locator.registry)
-			: (project?.registryPath ?? path.join(project?.root ?? cwd, "registry"));
-	const registryNamed = locator.registry !== undefined || project?.registryPath !== undefined;
-	return { cwd, project, registryRoot, registryNamed };
+	const given =
+		locator.registry === undefined ? [] : typeof locator.registry === "string" ? [locator.registry] : locator.registry;
+	const fromFlag = given.length > 0;
+	const specs = fromFlag ? given : project?.registrySpecs;
+	const base = fromFlag ? cwd : (project?.root ?? cwd);
+	const layers =
+		specs === undefined
+			? [{ kind: "folder" as const, path: path.join(project?.root ?? cwd, "registry"), written: "registry" }]
+			: specs.map((spec) => layerOf(spec, base, fromFlag ? undefined : project));
+	const registryRoot = layers.find((layer) => layer.kind === "folder")?.path;
+	const registryNamed = specs !== undefined;
+	return { cwd, project, layers, registryRoot, registryNamed, pinned: !fromFlag, progress: locator.progress };
+}
+
+function layerOf(spec: string, base: string, project: Project | undefined): RegistryLayer {
+	const layer = parseRegistryLayer(spec, base);
+	if (typeof layer !== "string") return layer;
+	throw new HpmError("registry-invalid", `registry ${JSON.stringify(spec)}: ${layer}`, {
+		...(project ? { location: locateTomlKey(project.text, project.file, ["tool", "hpm"], "registry") } : {}),
+		hint: "write a folder, or git+https://host/repo.git@ref#subdirectory=path (git+ssh:// and git+file:// too)",
+	});
+}
+
+/**
+ * The folder `registry add` and `registry group add` write to: the first folder layer. A registry
+ * from git is read-only to hpm (its files are a commit's): the error says how to edit it.
+ */
+export function writableRegistry(context: Context): string {
+	if (context.registryRoot !== undefined) return context.registryRoot;
+	const remote = context.layers[0];
+	throw new HpmError(
+		"registry-read-only",
+		`the registry ${remote ? shownUrl(remote.written) : ""} comes from git, and hpm does not write into its cache`,
+		{
+			hint: 'clone it (git clone URL team-registry), pass the checkout with -r team-registry, then commit and push the change; or put a folder layer first: [tool.hpm] registry = ["registry", "git+..."]',
+		},
+	);
 }
 
 /** The project's folder without reading pyproject.toml, or undefined outside any project. */
@@ -58,11 +102,33 @@ export async function unfinishedChange(locator: Locator, cwd: string): Promise<s
  */
 export async function loadContextRegistry(
 	context: Context,
-): Promise<{ readonly registry: Registry; readonly problems: readonly Problem[] }> {
+	options: { readonly policy?: FetchPolicy; readonly signal?: AbortSignal | undefined } = {},
+): Promise<LoadedRegistry> {
 	// outside any project, with no registry named, the missing project is the thing to say
-	if (!context.project && !context.registryNamed && !existsSync(context.registryRoot)) throw noProject(context.cwd);
-	const { registry, problems } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	return { registry, problems };
+	if (!context.project && !context.registryNamed && !existsSync(context.registryRoot ?? ""))
+		throw noProject(context.cwd);
+	const resolved = await resolveLayers(context, options.policy ?? "if-missing", options.signal);
+	const { registry, problems } = await loadRegistryCached(resolved.roots, HPM_VERSION);
+	return { registry, problems, commits: resolved.commits };
+}
+
+export type LoadedRegistry = {
+	readonly registry: Registry;
+	readonly problems: readonly Problem[];
+	/** The commit each git layer was read at, in layer order (what sync records as registry-rev). */
+	readonly commits: readonly string[];
+};
+
+/** The registry in one line: its folder, or each layer in order (a git one at the commit read). */
+export function registryLabel(context: Context, commits: readonly string[]): string {
+	let remote = 0;
+	return context.layers
+		.map((layer) => {
+			if (layer.kind === "folder") return layer.path;
+			const commit = commits[remote++];
+			return `${shownUrl(layer.written)}${commit ? ` at ${commit.slice(0, 12)}` : ""}`;
+		})
+		.join(", then ");
 }
 
 /** One line for commands that show what loads: how many registry files were left out, and where to look. */

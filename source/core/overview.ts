@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { normalizeName } from "./names.js";
 import { JOURNAL_FILE } from "./project/journal-file.js";
-import { type Context, type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import { type Context, type Locator, loadContextRegistry, registryLabel, resolveContext } from "./context.js";
 import { type Problem, problemToError } from "./errors.js";
 import { makePlan } from "./plan.js";
 import { stateOfProject } from "./project/state.js";
@@ -41,13 +41,13 @@ export type LoadedOverview = {
  */
 export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
 	const context = resolveContext(locator, cwd);
-	const { registry, problems: registryProblems } = await loadContextRegistry(context);
+	const { registry, problems: registryProblems, commits } = await loadContextRegistry(context);
 	const { selection, problems } = context.project
 		? resolveSelection(registry, context.project, registryProblems)
 		: { selection: new Map<string, readonly string[]>(), problems: [] };
 	const first = problems[0];
 	if (first) {
-		const inRegistry = first.location?.file.startsWith(`${registry.root}${path.sep}`) === true;
+		const inRegistry = registry.roots.some((root) => first.location?.file.startsWith(`${root}${path.sep}`) === true);
 		throw problemToError(
 			first,
 			inRegistry
@@ -55,10 +55,11 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 				: "fix [tool.hpm.groups] in pyproject.toml, or run `hpm group remove GROUP`",
 		);
 	}
-	return { context, registry, overview: overview(context, registry, selection), problems: registryProblems };
+	const label = registryLabel(context, commits);
+	return { context, registry, overview: overview(context, registry, selection, label), problems: registryProblems };
 }
 
-export function overview(context: Context, registry: Registry, selection: Selection): Overview {
+export function overview(context: Context, registry: Registry, selection: Selection, label?: string): Overview {
 	const grouped = new Set<string>();
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
 	const { pending, removing } = pendingKeys(context, registry, selection);
@@ -86,7 +87,7 @@ export function overview(context: Context, registry: Registry, selection: Select
 		.filter((pkg) => !grouped.has(pkg.key))
 		.map((pkg) => ({ name: pkg.name, version: pkg.version }));
 	return {
-		registry: registry.root,
+		registry: label ?? registry.root,
 		project: context.project?.file ?? null,
 		mode: context.project?.mode ?? "prod",
 		groups,

@@ -20,6 +20,8 @@ export type Shown =
 				readonly selected: boolean;
 			}[];
 			readonly file: string;
+			/** Definitions of the same name in later registry layers, hidden by this one (file:line). */
+			readonly hidden: readonly string[];
 			readonly selected: boolean;
 			/** The interface its options implement, if it declares one. */
 			readonly interface: string | undefined;
@@ -44,6 +46,8 @@ export type Shown =
 			readonly projectMode: string | undefined;
 			readonly groups: readonly string[];
 			readonly file: string;
+			/** Definitions of the same name in later registry layers, hidden by this one (file:line). */
+			readonly hidden: readonly string[];
 			readonly selectedIn: readonly string[];
 			readonly locked: string | null;
 			/** The interfaces it provides. */
@@ -94,6 +98,7 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 				selected: selected.includes(option),
 			})),
 			file: group.location.file,
+			hidden: hiddenBy(registry, "group", group.key),
 			selected: selected.length > 0,
 			interface: group.interface,
 			defaults: group.defaults.map((k) => registry.packages.get(k)?.name ?? k),
@@ -127,11 +132,18 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 		projectMode: context.project?.mode,
 		groups: offering.map((g) => g.name),
 		file: pkg.location.file,
+		hidden: hiddenBy(registry, "package", pkg.key),
 		selectedIn: offering.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key)).map((g) => g.name),
 		locked: context.project ? (lockedVersions(context.project.root).get(pkg.key) ?? null) : null,
 		provides: pkg.provides,
 		...asInterface,
 	};
+}
+
+function hiddenBy(registry: Registry, kind: "group" | "package", key: string): string[] {
+	return registry.shadowed
+		.filter((shadow) => shadow.kind === kind && shadow.key === key)
+		.map((shadow) => `${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`);
 }
 
 function notFound(registry: Registry, name: string): HpmError {

@@ -90,6 +90,11 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		summary: "create a group of interchangeable options",
 		load: () => import("./registry-group-add.js"),
 	},
+	"registry update": {
+		synopsis: "registry update [--dry-run]",
+		summary: "move the pin of a git registry to its newest commit",
+		load: () => import("./registry-update.js"),
+	},
 	"registry lint": {
 		synopsis: "registry lint",
 		summary: "every problem in the registry, one per line",

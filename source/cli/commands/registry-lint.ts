@@ -1,6 +1,8 @@
 import { formatProblem, type Problem } from "../../core/errors.js";
 import { resolveContext } from "../../core/context.js";
+import { resolveLayers } from "../../core/registry/layers.js";
 import { lintRegistry } from "../../core/registry/lint.js";
+import { shownUrl } from "../../core/registry/location.js";
 import { defineCommand } from "../command.js";
 import { problemJson } from "../output.js";
 
@@ -11,9 +13,13 @@ export default defineCommand({
 		"Warnings (a group with no options yet) are printed too and fail only with --strict.",
 	args: [],
 	flags: { strict: { type: "boolean", help: "every warning is a problem (exit 1)" } },
-	run: ({ locator, cwd, output, flags }) => {
-		const root = resolveContext(locator, cwd).registryRoot;
-		const linted = lintRegistry(root);
+	run: async ({ locator, cwd, output, flags }) => {
+		const context = resolveContext(locator, cwd);
+		const { roots } = await resolveLayers(context, "if-missing");
+		const root = context.layers
+			.map((layer) => (layer.kind === "folder" ? layer.path : shownUrl(layer.written)))
+			.join(", ");
+		const linted = lintRegistry(roots);
 		const { registry } = linted;
 		const problems: Problem[] = flags.strict ? [...linted.problems, ...linted.warnings] : linted.problems;
 		const warnings: Problem[] = flags.strict ? [] : linted.warnings;

@@ -20,6 +20,8 @@ export default defineCommand({
 			output.out(`${style.bold(shown.name)}  ${style.cyan(shown.strategy)}  ${style.dim("group")}`);
 			if (shown.description) output.out(shown.description);
 			output.out(`${style.dim("file")}     ${shown.file}`);
+			for (const file of shown.hidden)
+				output.out(`${style.dim("hides")}    ${file} ${style.dim("(a later registry layer)")}`);
 			if (shown.interface) output.out(`${style.dim("interface")} ${shown.interface}`);
 			if (shown.defaults.length > 0) output.out(`${style.dim("default")}  ${shown.defaults.join(", ")}`);
 			const limits = [
@@ -55,6 +57,7 @@ export default defineCommand({
 				sources: Object.fromEntries(shown.sources.map(([mode, source]) => [mode, sourceJson(source)])),
 				groups: shown.groups,
 				file: shown.file,
+				hidden: shown.hidden,
 				selected: shown.selectedIn.length > 0,
 				selectedIn: shown.selectedIn,
 				locked: shown.locked,
@@ -67,6 +70,7 @@ export default defineCommand({
 		output.out(`${style.bold(shown.name)} ${shown.version}  ${style.dim("package")}`);
 		if (shown.description) output.out(shown.description);
 		const rows: string[][] = [["file", shown.file]];
+		for (const file of shown.hidden) rows.push(["hides", `${file} ${style.dim("(a later registry layer)")}`]);
 		for (const [mode, source] of shown.sources) {
 			const current = shown.projectMode === mode ? style.green(" (project mode)") : "";
 			rows.push([`source ${mode}`, `${describeSource(source)}${current}`]);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { cpus } from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { type Context, requireProject } from "../context.js";
+import { type Context, loadContextRegistry, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { drain } from "../events.js";
 import { formatCombination, planMatrix } from "../matrix.js";
@@ -10,7 +10,6 @@ import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
 import { cacheFolder } from "../os/user-key.js";
 import type { Registry } from "../registry/model.js";
-import { loadRegistryCached } from "../registry/cache.js";
 import type { Selection } from "../selection.js";
 import { findUv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
@@ -78,7 +77,7 @@ export async function* runMatrix(
 ): AsyncGenerator<MatrixEvent, MatrixResult> {
 	const started = Date.now();
 	const project = requireProject(context);
-	const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	const { registry } = await loadContextRegistry(context);
 	const plan = options.only
 		? { combinations: options.only, space: options.only.length, declared: [], uncovered: 0 }
 		: planMatrix(registry, options.how);

@@ -1,4 +1,4 @@
-import { type Context, requireProject } from "../context.js";
+import { type Context, loadContextRegistry, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { concernsSelection } from "../registry/broken.js";
 import { constraintProblems } from "../constraints.js";
@@ -10,9 +10,7 @@ import { componentFolders, virtualRootProblem, type Workspace } from "../project
 import { readPythonPackage } from "../python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../selection.js";
-import { loadRegistryCached } from "../registry/cache.js";
 import { findUv, gitDeadlines, type Uv } from "../uv/driver.js";
-import { HPM_VERSION } from "../version.js";
 
 export type Prepared = {
 	readonly project: Project;
@@ -104,15 +102,16 @@ export async function prepareWithUv(
 	context: Context,
 	modeOverride: string | undefined,
 	selectionOverride?: Selection,
-): Promise<Prepared & { readonly uv: Promise<Uv> }> {
+	signal?: AbortSignal,
+): Promise<Prepared & { readonly uv: Promise<Uv>; readonly commits: readonly string[] }> {
 	const uv = findUv();
 	uv.catch(() => undefined);
 	// the git settings uv will run with are read while the registry loads
 	void gitDeadlines();
 	// no project is the first thing to say (not a missing registry beside it)
 	requireProject(context);
-	const loaded = await loadRegistryCached(context.registryRoot, HPM_VERSION);
-	return { ...prepare(context, modeOverride, loaded, selectionOverride), uv };
+	const loaded = await loadContextRegistry(context, { signal });
+	return { ...prepare(context, modeOverride, loaded, selectionOverride), uv, commits: loaded.commits };
 }
 
 /** The modes the selected packages offer, in the order first seen. */

@@ -1,5 +1,6 @@
 import { type Locator, resolveContext } from "../context.js";
-import { loadRegistry } from "../registry/load.js";
+import { resolvedLayersNow } from "../registry/layers.js";
+import { loadRegistryParts } from "../registry/load.js";
 import { type Prepared, prepare } from "./prepare.js";
 
 /**
@@ -8,5 +9,5 @@ import { type Prepared, prepare } from "./prepare.js";
  */
 export function previewOperation(locator: Locator, cwd: string, mode?: string): Prepared {
 	const context = resolveContext(locator, cwd);
-	return prepare(context, mode, loadRegistry(context.registryRoot));
+	return prepare(context, mode, loadRegistryParts(resolvedLayersNow(context)));
 }

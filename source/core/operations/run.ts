@@ -97,12 +97,11 @@ export async function* runOperation(
 }
 
 async function combinationSelection(context: Context, text: string): Promise<Selection> {
-	const [{ loadRegistryCached }, { parseCombination }, { HPM_VERSION }] = await Promise.all([
-		import("../registry/cache.js"),
+	const [{ loadContextRegistry }, { parseCombination }] = await Promise.all([
+		import("../context.js"),
 		import("../matrix.js"),
-		import("../version.js"),
 	]);
 	requireProject(context);
-	const { registry } = await loadRegistryCached(context.registryRoot, HPM_VERSION);
+	const { registry } = await loadContextRegistry(context);
 	return parseCombination(registry, text);
 }

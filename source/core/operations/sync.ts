@@ -54,7 +54,8 @@ export async function* sync(
 		upgrade?: Upgrade | undefined;
 	},
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	const { project, plan, problems, warnings, workspace, uv: uvProbe } = await prepareWithUv(context, options.mode);
+	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
+	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	const first = problems[0];
@@ -82,7 +83,9 @@ export async function* sync(
 	const edits = !isEmptyPlan(plan, project.managed);
 	// `--mode M` is part of the declared state: it is recorded, as the selection is
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
-	if (!edits && !recordMode && !upgrade) {
+	// the registry commits the selection was synced against are recorded, as uv.lock records versions
+	const pins = context.pinned && !sameList(prepared.commits, project.registryRevs) ? prepared.commits : undefined;
+	if (!edits && !recordMode && !upgrade && !pins) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
 		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal }), () => undefined);
@@ -90,7 +93,7 @@ export async function* sync(
 		if (checked.exitCode === 0) return synced(plan, false, false);
 	}
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
-		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits));
+		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins));
 		let upgraded: readonly LockChange[] = [];
 		if (upgrade) {
 			// first the lock moves (git branches to their newest commits, unpinned requirements to
@@ -153,6 +156,7 @@ export async function* sync(
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
 		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }];
 		if (recordMode) record.push({ path: ["tool", "hpm", "mode"], value: plan.mode });
+		if (pins) record.push({ path: ["tool", "hpm", "registry-rev"], value: pins.length === 1 ? pins[0] : pins });
 		tx.checkpoint();
 		await writeProjectEdits(readProject(project.file), record);
 		tx.wrote();
@@ -161,11 +165,12 @@ export async function* sync(
 }
 
 /** The history's line for a sync: what it added, removed and switched, and the mode. */
-function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean): string {
+function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean, pins?: readonly string[]): string {
 	const parts = [
 		...plan.add.map((entry) => `+${entry.name}`),
 		...plan.remove.map((entry) => `-${entry.name}`),
 		...plan.switch.map((entry) => `~${entry.name}`),
+		...(pins ? [`registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`] : []),
 	];
 	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
 	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
@@ -232,3 +237,6 @@ function dryRunChanges(lines: readonly string[]): LockChange[] {
 	}
 	return changes;
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+	a.length === b.length && a.every((value, index) => value === b[index]);

@@ -51,6 +51,10 @@ export async function lockProject(root: string, command: string, options: LockOp
 type LockOptions = { timeoutMs?: number; onWait?: (owner: LockOwner) => void; signal?: AbortSignal | undefined };
 
 /** The lock file `file`, taken as `lockProject` describes; `where` names what it guards, for messages. */
+export async function lockAt(file: string, command: string, where: string, options: LockOptions): Promise<ProjectLock> {
+	return lockFile(file, command, where, options);
+}
+
 async function lockFile(file: string, command: string, where: string, options: LockOptions): Promise<ProjectLock> {
 	const deadline = Date.now() + (options.timeoutMs ?? lockTimeout());
 	let told = false;

@@ -12,7 +12,10 @@ export const DEFAULT_MODE = "prod";
 
 const hpmTableSchema = z.looseObject({
 	mode: z.optional(z.string().check(z.regex(MODE_PATTERN))),
-	registry: z.optional(z.string().check(z.minLength(1))),
+	registry: z.optional(
+		z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
+	),
+	"registry-rev": z.optional(z.union([z.string(), z.array(z.string())])),
 	groups: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
 	managed: z.optional(z.array(z.string())),
 });
@@ -32,7 +35,12 @@ export type Project = {
 	readonly text: string;
 	readonly data: Record<string, unknown>;
 	readonly mode: string;
+	/** The first folder `[tool.hpm] registry` names, resolved (a git registry is no path). */
 	readonly registryPath: string | undefined;
+	/** `[tool.hpm] registry` as written: a list, in order (one string is a list of one). */
+	readonly registrySpecs: readonly string[] | undefined;
+	/** `[tool.hpm] registry-rev`: the commit of each git registry, in the order they are listed. */
+	readonly registryRevs: readonly string[];
 	/** Keyed by the PEP 503-normalized group name. */
 	readonly selection: ReadonlyMap<string, SelectionEntry>;
 	/** Normalized names of the dependencies hpm added (see README, "What hpm owns"). */
@@ -128,16 +136,26 @@ export function readProject(file: string): Project {
 		selection.set(normalizeName(rawKey), { rawKey, value, location });
 	}
 	const root = path.dirname(file);
+	const registry = parsed.data.registry;
+	const specs = registry === undefined ? undefined : typeof registry === "string" ? [registry] : registry;
+	const revs = parsed.data["registry-rev"];
 	return {
 		file,
 		root,
 		text,
 		data,
 		mode: parsed.data.mode ?? DEFAULT_MODE,
-		registryPath: parsed.data.registry === undefined ? undefined : path.resolve(root, parsed.data.registry),
+		registryPath: firstFolder(specs, root),
+		registrySpecs: specs,
+		registryRevs: revs === undefined ? [] : typeof revs === "string" ? [revs] : revs,
 		selection,
 		managed: (parsed.data.managed ?? []).map(normalizeName),
 	};
+}
+
+function firstFolder(specs: readonly string[] | undefined, root: string): string | undefined {
+	const folder = specs?.find((spec) => !/^git\+/i.test(spec));
+	return folder === undefined ? undefined : path.resolve(root, folder);
 }
 
 function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: string): HpmError {
@@ -149,7 +167,8 @@ function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: 
 			: locateTomlKey(text, file, ["tool", "hpm"], String(first ?? ""));
 	const messages: Record<string, string> = {
 		mode: 'mode must be a lower-case name such as "prod" or "dev"',
-		registry: "registry must be a path (a string)",
+		registry: "registry must be a folder or a git+ URL (a string), or a list of them (layers, first wins)",
+		"registry-rev": "registry-rev must be a commit id, or a list of them (one per git registry); hpm writes it",
 		groups: "[tool.hpm.groups] must be a table of group = option or group = [options]",
 		managed: "managed must be a list of package names (hpm writes it; do not edit by hand)",
 	};

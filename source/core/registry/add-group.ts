@@ -44,10 +44,8 @@ export async function addGroup(
 ): Promise<AddedGroup> {
 	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, () => {
 		const context = resolveContext(locator, cwd);
-		requireRegistryFolder(context);
-		return underRegistryLock(context.registryRoot, "registry group add", hooks, () =>
-			writeGroup(context.registryRoot, input),
-		);
+		const root = requireRegistryFolder(context);
+		return underRegistryLock(root, "registry group add", hooks, () => writeGroup(root, input));
 	});
 }
 

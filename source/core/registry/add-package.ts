@@ -3,7 +3,7 @@ import { readRegularFile } from "../os/read-file.js";
 import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
 import { isNode, isScalar, type Node, parseDocument, stringify, visit } from "yaml";
-import { type Context, type Locator, locateRoot, resolveContext } from "../context.js";
+import { type Context, type Locator, locateRoot, resolveContext, writableRegistry } from "../context.js";
 import { HpmError } from "../errors.js";
 import { type CheckedWrite, writeFilesChecked } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
@@ -164,9 +164,9 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 export function packageForm(locator: Locator, cwd: string, given?: Partial<PackageInput>): PackageFormEnv {
 	const context = resolveContext(locator, cwd);
 	// what would stop the add anyway is said before the form asks anything
-	requireRegistryFolder(context);
+	const root = requireRegistryFolder(context);
 	if (given) refuseInvalidGiven(given);
-	return packageFormOf(context, loadRegistry(context.registryRoot).registry);
+	return packageFormOf(context, loadRegistry(root).registry);
 }
 
 /** The flags given on the command line that could never be written, refused before any question. */
@@ -187,7 +187,7 @@ function refuseInvalidGiven(input: Partial<PackageInput>): void {
 export function packageFormOf(context: Context, registry: Registry | undefined): PackageFormEnv {
 	return {
 		cwd: context.cwd,
-		packagesDir: path.join(context.registryRoot, "packages"),
+		packagesDir: path.join(writableRegistry(context), "packages"),
 		groups: registry ? [...registry.groups.values()].map((g) => g.name) : [],
 		existing: new Map([...(registry?.packages.values() ?? [])].map((pkg) => [pkg.key, [...pkg.sources.keys()]])),
 	};
@@ -205,13 +205,12 @@ export async function addPackage(
 ): Promise<AddedPackage> {
 	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, () => {
 		const context = resolveContext(locator, cwd);
-		requireRegistryFolder(context);
-		return underRegistryLock(context.registryRoot, "registry add", hooks, () => writePackage(context, cwd, input));
+		const root = requireRegistryFolder(context);
+		return underRegistryLock(root, "registry add", hooks, () => writePackage(root, cwd, input));
 	});
 }
 
-function writePackage(context: Context, cwd: string, input: PackageInput): AddedPackage {
-	const root = context.registryRoot;
+function writePackage(root: string, cwd: string, input: PackageInput): AddedPackage {
 	const packagesDir = path.join(root, "packages");
 	const loaded = loadRegistryParts(root);
 	const registry = loaded.registry;

@@ -13,11 +13,11 @@ export function brokenFile(
 	kind: "groups" | "packages",
 	name: string,
 ): Problem | undefined {
-	const folder = path.join(registry.root, kind);
+	const folders = registry.roots.map((root) => path.join(root, kind));
 	const key = normalizeName(name);
 	return problems.find((problem) => {
 		const file = problem.location?.file;
-		if (!file || path.dirname(file) !== folder) return false;
+		if (!file || !folders.includes(path.dirname(file))) return false;
 		return normalizeName(path.basename(file).replace(/\.ya?ml$/, "")) === key;
 	});
 }
@@ -49,7 +49,7 @@ export function concernsSelection(
 		if (files.has(file)) return true;
 		const kind = path.basename(path.dirname(file));
 		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
-		return path.dirname(path.dirname(file)) === registry.root && (kind === "groups" || kind === "packages")
+		return registry.roots.includes(path.dirname(path.dirname(file))) && (kind === "groups" || kind === "packages")
 			? keys[kind].has(stem)
 			: false;
 	};

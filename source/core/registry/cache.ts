@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../errors.js";
-import type { Group, Package, Registry, Source } from "./model.js";
+import type { LayerRoot } from "./location.js";
+import type { Group, Package, Registry, Shadow, Source } from "./model.js";
 import { cacheFolder } from "../os/user-key.js";
 import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
 
@@ -13,7 +14,7 @@ import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 5;
+const FORMAT = 6;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
@@ -21,7 +22,9 @@ type CacheFile = {
 	format: number;
 	hpm: string;
 	root: string;
+	layers: LayerRoot[];
 	stamps: Stamp[];
+	shadowed: Shadow[];
 	groups: Group[];
 	packages: SerializedPackage[];
 	problems: Problem[];
@@ -33,29 +36,49 @@ export type CachedLoad = {
 	readonly fromCache: boolean;
 };
 
-/** The registry at `root`, from the cache when no file changed, else freshly loaded (and cached). */
-export async function loadRegistryCached(root: string, version: string): Promise<CachedLoad> {
-	const stamps = stampRegistry(root);
-	const file = stamps === undefined ? undefined : cacheFile(root);
-	if (stamps && file) {
-		const cached = readCache(file, root, version, stamps);
+/** The registry at `root` (or its layers), from the cache when no file changed, else freshly loaded (and cached). */
+export async function loadRegistryCached(root: string | readonly LayerRoot[], version: string): Promise<CachedLoad> {
+	const layers: LayerRoot[] = typeof root === "string" ? [{ root }] : [...root];
+	const id = JSON.stringify(layers);
+	const stamps: Stamp[] | undefined = [];
+	for (const [index, layer] of layers.entries()) {
+		const own = stampRegistry(layer.root, index);
+		if (own === undefined || stamps === undefined) {
+			stamps.length = 0;
+			break;
+		}
+		stamps.push(...own);
+	}
+	const stamped = stamps.length > 0 || layers.every((layer) => stampRegistry(layer.root, 0) !== undefined);
+	const file = stamped ? cacheFile(id) : undefined;
+	if (file) {
+		const cached = readCache(file, id, version, stamps);
 		if (cached) return { ...cached, fromCache: true };
 	}
-	const { loadRegistry } = await import("./load.js");
-	const { registry, problems } = loadRegistry(root);
-	if (stamps && file)
-		writeCache(file, { format: FORMAT, hpm: version, root, stamps, ...serialize(registry), problems: [...problems] });
+	const { loadRegistryParts } = await import("./load.js");
+	const { registry, problems } = loadRegistryParts(layers);
+	if (file)
+		writeCache(file, {
+			format: FORMAT,
+			hpm: version,
+			root: id,
+			layers,
+			stamps,
+			...serialize(registry),
+			shadowed: [...registry.shadowed],
+			problems: [...problems],
+		});
 	return { registry, problems, fromCache: false };
 }
 
-function cacheFile(root: string): string | undefined {
+function cacheFile(id: string): string | undefined {
 	if (process.env.HPM_NO_CACHE) return undefined;
 	const base = cacheFolder();
-	return path.join(base, `registry-${createHash("sha256").update(root).digest("hex").slice(0, 24)}.json`);
+	return path.join(base, `registry-${createHash("sha256").update(id).digest("hex").slice(0, 24)}.json`);
 }
 
 /** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
-function stampRegistry(root: string): Stamp[] | undefined {
+function stampRegistry(root: string, layer: number): Stamp[] | undefined {
 	const stamps: Stamp[] = [];
 	for (const folder of ["packages", "groups"]) {
 		let names: string[];
@@ -69,7 +92,7 @@ function stampRegistry(root: string): Stamp[] | undefined {
 			const relative = `${folder}/${name}`;
 			try {
 				const stat = statSync(path.join(root, relative));
-				stamps.push([relative, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino]);
+				stamps.push([`${layer}:${relative}`, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino]);
 			} catch {
 				return undefined;
 			}
@@ -84,7 +107,7 @@ function stampRegistry(root: string): Stamp[] | undefined {
 
 function readCache(
 	file: string,
-	root: string,
+	id: string,
 	version: string,
 	stamps: Stamp[],
 ): { registry: Registry; problems: Problem[] } | undefined {
@@ -95,7 +118,9 @@ function readCache(
 		data === null ||
 		data.format !== FORMAT ||
 		data.hpm !== version ||
-		data.root !== root ||
+		data.root !== id ||
+		!Array.isArray(data.layers) ||
+		!Array.isArray(data.shadowed) ||
 		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
 		!Array.isArray(data.packages) ||
 		!Array.isArray(data.groups) ||
@@ -104,7 +129,11 @@ function readCache(
 		return undefined;
 	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
 	const groups = new Map(data.groups.map((g) => [g.key, g] as const));
-	return { registry: { root, groups, packages }, problems: data.problems };
+	const roots = data.layers.map((layer) => layer.root);
+	return {
+		registry: { root: roots[0] ?? "", roots, groups, packages, shadowed: data.shadowed },
+		problems: data.problems,
+	};
 }
 
 function writeCache(file: string, data: CacheFile): void {

@@ -1,14 +1,19 @@
 import type { Problem } from "../errors.js";
 import { loadRegistryParts } from "./load.js";
 import { localPathProblems } from "./local-paths.js";
-import type { Registry } from "./model.js";
+import type { LayerRoot } from "./location.js";
+import type { Registry, Shadow } from "./model.js";
 import { ruleProblems } from "./rule-check.js";
 
 /**
  * Every problem in the registry in one pass: file syntax and schema, references, and the local
  * source folders of every package, those left out for other problems included.
  */
-export function lintRegistry(root: string): { registry: Registry; problems: Problem[]; warnings: Problem[] } {
+export function lintRegistry(root: string | readonly LayerRoot[]): {
+	registry: Registry;
+	problems: Problem[];
+	warnings: Problem[];
+} {
 	const { registry, problems, leftOut, lintOnly } = loadRegistryParts(root);
 	const all = [
 		...problems,
@@ -18,7 +23,21 @@ export function lintRegistry(root: string): { registry: Registry; problems: Prob
 	];
 	// what loads and blocks nothing (a group without options yet) is a warning: failing lint for a
 	// group `hpm registry group add` has just created would be a trap
-	return { registry, problems: byPlace(all), warnings: byPlace([...lintOnly]) };
+	return {
+		registry,
+		problems: byPlace(all),
+		warnings: byPlace([...lintOnly, ...registry.shadowed.map(shadowWarning)]),
+	};
+}
+
+/** A name an earlier layer defines again: its definition is used, the later one's is hidden. */
+export function shadowWarning(shadow: Shadow): Problem {
+	const at = `${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`;
+	return {
+		code: "shadowed",
+		message: `${shadow.kind} "${shadow.key}" is defined in an earlier layer too: this definition is used, the one in ${at} is hidden`,
+		location: shadow.used,
+	};
 }
 
 /** File by file, top to bottom (the sort is stable: problems at one place keep their order). */

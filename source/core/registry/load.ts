@@ -4,7 +4,8 @@ import { firstProblemError, HpmError, isCode, type Location, type Problem } from
 import { invalidNameReason, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
-import type { Constraint, GitRef, Group, Package, Registry, Source } from "./model.js";
+import type { LayerRoot } from "./location.js";
+import type { Constraint, GitRef, Group, Package, Registry, Shadow, Source } from "./model.js";
 import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema, sourceSchema } from "./schema.js";
 import {
 	invalidGitUrlReason,
@@ -34,7 +35,8 @@ export function loadRegistry(root: string): LoadResult {
  * fix never uncovers another one behind it (only a YAML syntax error hides the rest of its file).
  */
 export function loadRegistryParts(
-	root: string,
+	/** One folder, or the layers in order (a name defined in an earlier layer hides later ones). */
+	root: string | readonly LayerRoot[],
 	/** Files as they would be written (absolute path → text): the loader reads these instead. */
 	overlay: ReadonlyMap<string, string> = new Map(),
 ): LoadResult & {
@@ -44,48 +46,73 @@ export function loadRegistryParts(
 	/** What is worth fixing but blocks nothing (a group without options): reported by lint only. */
 	readonly lintOnly: readonly Problem[];
 } {
-	const rootStat = statSafe(root);
-	if (!rootStat?.isDirectory()) {
-		throw new HpmError(
-			"registry-not-found",
-			rootStat ? `the registry path ${root} is not a directory` : `no registry at ${root}`,
-			{
-				hint: "create an empty one with `hpm init --registry registry`, or pass --registry DIR",
-			},
-		);
+	const layers: readonly LayerRoot[] = typeof root === "string" ? [{ root }] : root;
+	for (const layer of layers) {
+		const rootStat = statSafe(layer.root);
+		if (!rootStat?.isDirectory()) {
+			throw new HpmError(
+				"registry-not-found",
+				rootStat ? `the registry path ${layer.root} is not a directory` : `no registry at ${layer.root}`,
+				{
+					hint: "create an empty one with `hpm init --registry registry`, or pass --registry DIR",
+				},
+			);
+		}
 	}
 	const problems: Problem[] = [];
 	const packages = new Map<string, Package>();
 	const leftOut: Package[] = [];
+	const shadowed: Shadow[] = [];
 	// Every package file's name (good or broken) → where it is written, for duplicates.
 	const named = new Map<string, Location>();
 	// Package files that exist but are broken: options naming them are not reported a second time.
 	const broken = new Set<string>();
-	for (const file of listYaml(path.join(root, "packages"), problems, overlay)) {
-		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
-		const before = problems.length;
-		const yaml = readYaml(file, problems, root, overlay);
-		if (!yaml) {
-			broken.add(stem);
-			continue;
+	// where each name (and file stem) was first defined, and in which layer
+	const packageLayer = new Map<string, { layer: number; at: Location }>();
+	for (const [index, layer] of layers.entries()) {
+		for (const file of listYaml(path.join(layer.root, "packages"), problems, overlay)) {
+			const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
+			const earlier = packageLayer.get(stem);
+			if (earlier && earlier.layer < index) {
+				shadowed.push({ kind: "package", key: stem, used: earlier.at, hidden: { file } });
+				continue;
+			}
+			const before = problems.length;
+			const yaml = readYaml(file, problems, layer.root, overlay);
+			if (!yaml) {
+				broken.add(stem);
+				packageLayer.set(stem, { layer: index, at: { file } });
+				continue;
+			}
+			const parsed = packageFileSchema.safeParse(yaml.value);
+			if (!parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
+			const parts = parsed.success
+				? { data: parsed.data, whole: true }
+				: salvagePackage(yaml.value, parsed.error.issues);
+			const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
+			const first = key === undefined ? undefined : packageLayer.get(key);
+			if (key !== undefined && first && first.layer < index) {
+				// a later layer's definition of a name an earlier one defines: hidden, and not its problem
+				problems.length = before;
+				shadowed.push({ kind: "package", key, used: first.at, hidden: yaml.locate(["name"]) });
+				continue;
+			}
+			const pkg = toPackage(yaml, parts.data, parts.whole, problems, layer.remote);
+			if (key !== undefined && invalidNameReason(parts.data.name) === undefined) {
+				const same = named.get(key);
+				if (same) problems.push(duplicate("package", parts.data.name, yaml.locate(["name"]), same));
+				else named.set(key, yaml.locate(["name"]));
+				if (!packageLayer.has(key)) packageLayer.set(key, { layer: index, at: yaml.locate(["name"]) });
+			}
+			if (!packageLayer.has(stem)) packageLayer.set(stem, { layer: index, at: yaml.locate(["name"]) });
+			if (problems.length > before || !pkg.complete) {
+				broken.add(stem);
+				if (key !== undefined) broken.add(key);
+				leftOut.push(pkg.package);
+				continue;
+			}
+			packages.set(pkg.package.key, pkg.package);
 		}
-		const parsed = packageFileSchema.safeParse(yaml.value);
-		if (!parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
-		const parts = parsed.success ? { data: parsed.data, whole: true } : salvagePackage(yaml.value, parsed.error.issues);
-		const pkg = toPackage(yaml, parts.data, parts.whole, problems);
-		const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
-		if (key !== undefined && invalidNameReason(parts.data.name) === undefined) {
-			const first = named.get(key);
-			if (first) problems.push(duplicate("package", parts.data.name, yaml.locate(["name"]), first));
-			else named.set(key, yaml.locate(["name"]));
-		}
-		if (problems.length > before || !pkg.complete) {
-			broken.add(stem);
-			if (key !== undefined) broken.add(key);
-			leftOut.push(pkg.package);
-			continue;
-		}
-		packages.set(pkg.package.key, pkg.package);
 	}
 
 	const groups = new Map<string, Group>();
@@ -96,27 +123,55 @@ export function loadRegistryParts(
 	const lintOnly: Problem[] = [];
 	// every rule of every group file, loaded or not, so that each reference is checked in this pass
 	const allRules: { readonly group: string; readonly constraint: Constraint }[] = [];
-	for (const file of listYaml(path.join(root, "groups"), problems, overlay)) {
-		groupStems.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
-		const yaml = readYaml(file, problems, root, overlay);
-		if (!yaml) continue;
-		const before = problems.length;
-		const parsed = groupFileSchema.safeParse(yaml.value);
-		if (!parsed.success) problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
-		const parts = parsed.success ? { data: parsed.data, whole: true } : salvageGroup(yaml.value, parsed.error.issues);
-		const group = toGroup(yaml, parts.data, packages, broken, problems, lintOnly, allRules);
-		if (parts.data.name !== "" && invalidNameReason(parts.data.name) === undefined) {
-			const key = normalizeName(parts.data.name);
-			if (!groupFiles.has(key)) groupFiles.set(key, file);
-			const first = groupNames.get(key);
-			if (first) problems.push(duplicate("group", parts.data.name, yaml.locate(["name"]), first));
-			else groupNames.set(key, yaml.locate(["name"]));
+	const groupLayer = new Map<string, { layer: number; at: Location }>();
+	for (const [index, layer] of layers.entries()) {
+		for (const file of listYaml(path.join(layer.root, "groups"), problems, overlay)) {
+			const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
+			const earlier = groupLayer.get(stem);
+			if (earlier && earlier.layer < index) {
+				shadowed.push({ kind: "group", key: stem, used: earlier.at, hidden: { file } });
+				continue;
+			}
+			groupStems.add(stem);
+			const yaml = readYaml(file, problems, layer.root, overlay);
+			if (!yaml) {
+				groupLayer.set(stem, { layer: index, at: { file } });
+				continue;
+			}
+			const before = problems.length;
+			const parsed = groupFileSchema.safeParse(yaml.value);
+			if (!parsed.success) problems.push(...issuesToProblems("group", yaml, parsed.error.issues));
+			const parts = parsed.success ? { data: parsed.data, whole: true } : salvageGroup(yaml.value, parsed.error.issues);
+			const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
+			const first = key === undefined ? undefined : groupLayer.get(key);
+			if (key !== undefined && first && first.layer < index) {
+				problems.length = before;
+				shadowed.push({ kind: "group", key, used: first.at, hidden: yaml.locate(["name"]) });
+				continue;
+			}
+			const group = toGroup(yaml, parts.data, packages, broken, problems, lintOnly, allRules);
+			if (parts.data.name !== "" && invalidNameReason(parts.data.name) === undefined) {
+				const nameKey = normalizeName(parts.data.name);
+				if (!groupFiles.has(nameKey)) groupFiles.set(nameKey, file);
+				const same = groupNames.get(nameKey);
+				if (same) problems.push(duplicate("group", parts.data.name, yaml.locate(["name"]), same));
+				else groupNames.set(nameKey, yaml.locate(["name"]));
+				if (!groupLayer.has(nameKey)) groupLayer.set(nameKey, { layer: index, at: yaml.locate(["name"]) });
+			}
+			if (!groupLayer.has(stem)) groupLayer.set(stem, { layer: index, at: yaml.locate(["name"]) });
+			if (!group || !parts.whole || problems.length > before) continue;
+			groups.set(group.key, group);
 		}
-		if (!group || !parts.whole || problems.length > before) continue;
-		groups.set(group.key, group);
 	}
 	checkReferences(groups, allRules, new Set([...groupFiles.keys(), ...groupStems]), broken, problems, lintOnly);
-	return { registry: { root, groups, packages }, problems, leftOut, groupFiles, lintOnly };
+	const roots = layers.map((layer) => layer.root);
+	return {
+		registry: { root: roots[0] ?? "", roots, groups, packages, shadowed },
+		problems,
+		leftOut,
+		groupFiles,
+		lintOnly,
+	};
 }
 
 type IssuePath = { readonly path: readonly PropertyKey[]; readonly code?: string; readonly keys?: readonly string[] };
@@ -222,6 +277,8 @@ function toPackage(
 	data: PackageFile,
 	whole: boolean,
 	problems: Problem[],
+	/** The git registry the manifest comes from, if it does: it cannot offer a local path. */
+	remote?: string,
 ): { package: Package; complete: boolean } {
 	const before = problems.length;
 	if (whole || data.name !== "") checkName(yaml, data.name, "package", problems);
@@ -230,6 +287,14 @@ function toPackage(
 	for (const [mode, source] of Object.entries(data.sources)) {
 		const at = (key: string): Location => yaml.locate(["sources", mode, key]);
 		if (source.type === "local") {
+			if (remote !== undefined) {
+				problems.push({
+					code: "remote-local-source",
+					message: `sources.${mode} is a local path, which a registry from git cannot offer (it would point into hpm's cache); give it a git source, or override the package in a folder layer listed before the git registry`,
+					location: at("path"),
+				});
+				continue;
+			}
 			const pathProblem = invalidLocalPathReason(source.path);
 			if (pathProblem) {
 				problems.push({ code: "invalid-path", message: `sources.${mode}.path ${pathProblem}`, location: at("path") });

@@ -67,8 +67,23 @@ export type Group = {
 	readonly constraints: readonly Constraint[];
 };
 
+/** A name an earlier layer defines, hiding a later layer's definition of it. */
+export type Shadow = {
+	readonly kind: "package" | "group";
+	readonly key: string;
+	/** The definition used (an earlier layer's). */
+	readonly used: Location;
+	/** The one hidden (a later layer's). */
+	readonly hidden: Location;
+};
+
 export type Registry = {
+	/** The first layer's folder. */
 	readonly root: string;
+	/** Every layer's folder, in order (a git layer's is its commit in hpm's cache). */
+	readonly roots: readonly string[];
+	/** Names defined in more than one layer: the first layer's is used. */
+	readonly shadowed: readonly Shadow[];
 	readonly groups: ReadonlyMap<string, Group>;
 	readonly packages: ReadonlyMap<string, Package>;
 };

@@ -1,3 +1,4 @@
+import { type Context, writableRegistry } from "../context.js";
 import { lstatSync, realpathSync } from "node:fs";
 import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
@@ -96,14 +97,11 @@ function within(root: string, target: string): boolean {
  * A registry is a folder someone made (`hpm init --registry DIR` makes one): hpm adds files to it,
  * but never creates it as a side effect of adding a package or a group.
  */
-export function requireRegistryFolder(context: {
-	readonly registryRoot: string;
-	readonly cwd: string;
-	readonly project: { readonly root: string } | undefined;
-}): void {
-	const { registryRoot, cwd, project } = context;
+export function requireRegistryFolder(context: Context): string {
+	const registryRoot = writableRegistry(context);
+	const { cwd, project } = context;
 	const kind = pathKind(registryRoot);
-	if (kind === "directory") return;
+	if (kind === "directory") return registryRoot;
 	// `hpm init --registry` takes the path as this command line would: from the working folder
 	const asTyped = path.relative(cwd, registryRoot) || ".";
 	const inProject = project !== undefined && within(project.root, registryRoot);

@@ -1,0 +1,151 @@
+import { type Context, type Locator, requireProject, requireRoot, resolveContext } from "../context.js";
+import { HpmError } from "../errors.js";
+import { readRegularFile } from "../os/read-file.js";
+import { MAX_FILE_BYTES } from "../project/files.js";
+import { recordEdit } from "../project/history.js";
+import { type LockHooks, underProjectLock } from "../project/lock.js";
+import { writeProjectEdits } from "../project/write.js";
+import { loadRegistryCached } from "../registry/cache.js";
+import { describeSource } from "../registry/describe.js";
+import { type ResolvedLayers, resolveLayers } from "../registry/layers.js";
+import { type GitLayer, shownUrl } from "../registry/location.js";
+import type { Package, Registry } from "../registry/model.js";
+import { resolveSelection } from "../selection.js";
+import { HPM_VERSION } from "../version.js";
+
+/** One git registry's pin: the commit the project had and the ref's newest. */
+export type PinChange = {
+	readonly registry: string;
+	readonly from: string | undefined;
+	readonly to: string;
+};
+
+/** What the move changes for this project's selection, package by package. */
+export type SelectionChange = {
+	readonly kind: "added" | "removed" | "changed";
+	readonly name: string;
+	/** For "changed": each difference (`version 0.1.0 -> 0.2.0`, `prod: git … tag v1 -> tag v2`). */
+	readonly details: readonly string[];
+};
+
+export type RegistryUpdate = {
+	readonly pins: readonly PinChange[];
+	readonly changes: readonly SelectionChange[];
+	/** Whether pyproject.toml was written (false for a dry run, or when every pin was newest). */
+	readonly written: boolean;
+	readonly message: string;
+};
+
+/**
+ * `hpm registry update`: fetches each git registry of `[tool.hpm] registry`, shows what its ref's
+ * newest commit changes for this project's selection, and moves `[tool.hpm] registry-rev` there
+ * (format-preserving, recorded in the history). The environment follows at the next `hpm sync`.
+ */
+export async function updateRegistry(
+	locator: Locator,
+	cwd: string,
+	options: { readonly dryRun?: boolean; readonly signal?: AbortSignal | undefined; readonly hooks?: LockHooks },
+): Promise<RegistryUpdate> {
+	return underProjectLock(requireRoot(locator, cwd), "registry update", options.hooks ?? {}, async () => {
+		const context = resolveContext(locator, cwd);
+		const project = requireProject(context);
+		const remotes = context.layers.filter((layer): layer is GitLayer => layer.kind === "git");
+		if (!context.pinned)
+			throw new HpmError(
+				"usage",
+				"registry update moves the pins of the project's own registry ([tool.hpm] registry)",
+				{
+					hint: "run it without -r; to use a git registry in this project, write it in [tool.hpm] registry",
+				},
+			);
+		if (remotes.length === 0)
+			throw new HpmError("nothing-to-update", "the project's registry has no git layer: there is no pin to move", {
+				hint: 'a git registry is written as [tool.hpm] registry = "git+https://host/team/registry.git@main"',
+			});
+		// the pinned state, when it can be read (a pin gone from the remote is what update repairs)
+		const before = await resolveLayers(context, "if-missing", options.signal).catch(() => undefined);
+		const after = await resolveLayers(context, "always", options.signal, true);
+		const pins = remotes.map((layer, index) => ({
+			registry: shownUrl(layer.written),
+			from: project.registryRevs[index],
+			to: after.commits[index] ?? "",
+		}));
+		const changes = await selectionChanges(context, before, after);
+		const moved = pins.some((pin) => pin.from !== pin.to);
+		if (!moved || options.dryRun)
+			return {
+				pins,
+				changes,
+				written: false,
+				message: !moved
+					? "the registry pin is already the newest commit"
+					: "dry run: [tool.hpm] registry-rev was not changed",
+			};
+		const bytes = readRegularFile(project.file, MAX_FILE_BYTES);
+		const value = after.commits.length === 1 ? after.commits[0] : after.commits;
+		await writeProjectEdits(project, [{ path: ["tool", "hpm", "registry-rev"], value }]);
+		const short = pins.map((pin) => `${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}`).join(", ");
+		recordEdit(project.root, "registry update", `registry update: ${short}`, bytes);
+		return {
+			pins,
+			changes,
+			written: true,
+			message: "[tool.hpm] registry-rev moved; run `hpm sync` to apply it to the environment",
+		};
+	});
+}
+
+/** What the selection resolves to at each registry state, compared package by package. */
+async function selectionChanges(
+	context: Context,
+	before: ResolvedLayers | undefined,
+	after: ResolvedLayers,
+): Promise<SelectionChange[]> {
+	const project = requireProject(context);
+	const load = async (layers: ResolvedLayers) => (await loadRegistryCached(layers.roots, HPM_VERSION)).registry;
+	const newer = await load(after);
+	const older = before ? await load(before) : undefined;
+	const chosen = (registry: Registry | undefined): Map<string, Package> => {
+		const packages = new Map<string, Package>();
+		if (!registry) return packages;
+		for (const keys of resolveSelection(registry, project).selection.values())
+			for (const key of keys) {
+				const pkg = registry.packages.get(key);
+				if (pkg) packages.set(key, pkg);
+			}
+		return packages;
+	};
+	const was = chosen(older);
+	const now = chosen(newer);
+	const changes: SelectionChange[] = [];
+	for (const [key, pkg] of now) {
+		const old = was.get(key);
+		if (!old) {
+			if (older) changes.push({ kind: "added", name: pkg.name, details: [`version ${pkg.version}`] });
+			continue;
+		}
+		const details = packageDifferences(old, pkg);
+		if (details.length > 0) changes.push({ kind: "changed", name: pkg.name, details });
+	}
+	for (const [key, pkg] of was)
+		if (!now.has(key))
+			changes.push({
+				kind: "removed",
+				name: pkg.name,
+				details: [newer.packages.has(key) ? "no longer chosen" : "no longer in the registry"],
+			});
+	return changes;
+}
+
+function packageDifferences(old: Package, pkg: Package): string[] {
+	const details: string[] = [];
+	if (old.version !== pkg.version) details.push(`version ${old.version} -> ${pkg.version}`);
+	for (const mode of new Set([...old.sources.keys(), ...pkg.sources.keys()])) {
+		const a = old.sources.get(mode);
+		const b = pkg.sources.get(mode);
+		const from = a ? describeSource(a) : "none";
+		const to = b ? describeSource(b) : "none";
+		if (from !== to) details.push(`${mode}: ${from} -> ${to}`);
+	}
+	return details;
+}

@@ -1,0 +1,85 @@
+import path from "node:path";
+import { invalidGitUrlReason, invalidRefReason, invalidSubdirectoryReason } from "./validate.js";
+
+/**
+ * Where one layer of a project's registry lives, as `-r` or `[tool.hpm] registry` names it: a
+ * folder, or a git repository (`git+https://host/team/registry.git@main#subdirectory=hpm`) that hpm
+ * keeps in its cache and reads at one commit.
+ */
+export type RegistryLayer =
+	| {
+			readonly kind: "folder";
+			/** Absolute. */
+			readonly path: string;
+			/** As written. */
+			readonly written: string;
+	  }
+	| {
+			readonly kind: "git";
+			/** As written: the key of its pin in `[tool.hpm] registry-rev`. */
+			readonly written: string;
+			/** What git fetches: the URL without `git+`, the ref and the fragment. */
+			readonly url: string;
+			readonly ref: string | undefined;
+			readonly subdirectory: string | undefined;
+	  };
+
+/** One folder the loader reads, in layer order; `remote` is the git registry it is a commit of. */
+export type LayerRoot = { readonly root: string; readonly remote?: string | undefined };
+
+export type GitLayer = Extract<RegistryLayer, { kind: "git" }>;
+
+const TRANSPORTS = ["https", "http", "ssh", "file"];
+
+/** Whether `written` names a git registry rather than a folder. */
+export function isGitSpec(written: string): boolean {
+	return /^git\+/i.test(written);
+}
+
+/**
+ * One layer from what a person wrote, a folder resolved against `base`; a string with the reason
+ * when a git URL is not one hpm will fetch (a helper transport, an option-like or hidden part).
+ */
+export function parseRegistryLayer(written: string, base: string): RegistryLayer | string {
+	if (!isGitSpec(written)) return { kind: "folder", path: path.resolve(base, written), written };
+	const rest = written.slice(4);
+	const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest)?.[1]?.toLowerCase();
+	if (scheme === undefined || !TRANSPORTS.includes(scheme))
+		return `a git registry is git+https://, git+ssh://, git+http:// or git+file:// followed by the repository, got ${JSON.stringify(written)}`;
+	const hash = rest.indexOf("#");
+	const main = hash === -1 ? rest : rest.slice(0, hash);
+	let subdirectory: string | undefined;
+	if (hash !== -1) {
+		const fragment = rest.slice(hash + 1);
+		const match = /^subdirectory=(.+)$/.exec(fragment);
+		if (!match?.[1]) return `the only fragment a git registry takes is #subdirectory=PATH, got #${fragment}`;
+		subdirectory = match[1].replace(/\/+$/, "");
+		const reason = invalidSubdirectoryReason(subdirectory);
+		if (reason) return `#subdirectory= ${reason}`;
+	}
+	// the ref follows the last "@" of the path, never one of the user part (ssh://git@host/...)
+	const authorityEnd = main.indexOf("/", scheme.length + 3);
+	const pathPart = authorityEnd === -1 ? "" : main.slice(authorityEnd);
+	const at = pathPart.lastIndexOf("@");
+	const url = at === -1 ? main : main.slice(0, authorityEnd + at);
+	const ref = at === -1 ? undefined : pathPart.slice(at + 1);
+	if (ref !== undefined) {
+		if (ref === "") return `nothing follows "@" in ${JSON.stringify(written)}; write a branch, tag or commit after it`;
+		const reason = invalidRefReason(ref);
+		if (reason) return `the ref ${reason}`;
+	}
+	const urlReason = invalidGitUrlReason(url);
+	if (urlReason) return `the URL ${urlReason}`;
+	if (authorityEnd === -1 || pathPart.length <= 1) return `${JSON.stringify(written)} names no repository`;
+	return { kind: "git", written, url, ref, subdirectory };
+}
+
+/** The URL as shown to a person: a password in it is never printed. */
+export function shownUrl(url: string): string {
+	return url.replace(/^([a-z+]+:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
+}
+
+/** Whether `value` is a full commit id (SHA-1, or SHA-256 for repositories that use it). */
+export function isCommitId(value: string): boolean {
+	return /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(value);
+}

@@ -1,0 +1,319 @@
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { HpmError } from "../errors.js";
+import { cacheFolder } from "../os/user-key.js";
+import { lockAt } from "../project/lock.js";
+import { displaySafe } from "../text.js";
+import { gitDeadlines } from "../uv/driver.js";
+import { onLines } from "../uv/lines.js";
+import { type GitLayer, isCommitId, shownUrl } from "./location.js";
+
+/**
+ * Registries from git. One bare clone per URL in hpm's cache (`registries/<id>/repo.git`), and
+ * each commit a project reads extracted once into `registries/<id>/trees/<commit>` (never changed
+ * after: a commit's files are the commit's). git is asked over the network only when told to
+ * (`registry update`) or when the commit or ref hpm needs is not in the clone yet; everything
+ * else is read offline.
+ */
+
+/** When hpm may fetch: only for what the clone lacks, every time (`registry update`), or never. */
+export type FetchPolicy = "if-missing" | "always" | "never";
+
+export type RemoteOptions = {
+	readonly policy: FetchPolicy;
+	/** git's progress lines (only passed on a terminal). */
+	readonly progress?: ((line: string) => void) | undefined;
+	readonly signal?: AbortSignal | undefined;
+};
+
+export type RemoteTree = {
+	/** The registry folder at that commit (the tree, or its `#subdirectory=`). */
+	readonly root: string;
+	readonly commit: string;
+};
+
+/**
+ * The registry `layer` at `pin` (or at its ref's commit when there is no pin), fetched into the
+ * cache first when the clone does not have it (or always, with policy "always").
+ */
+export async function remoteTree(
+	layer: GitLayer,
+	pin: string | undefined,
+	options: RemoteOptions,
+): Promise<RemoteTree> {
+	const clone = await openClone(layer.url);
+	const fetch = async () => {
+		await clone.fetch(layer, pin, options);
+	};
+	let commit: string | undefined;
+	if (options.policy === "always") await fetch();
+	if (pin !== undefined) {
+		if (!(await clone.hasCommit(pin))) {
+			if (options.policy === "never") throw missingCommit(layer, pin, undefined);
+			if (options.policy !== "always")
+				await fetch().catch((error: unknown) => {
+					throw missingCommit(layer, pin, error);
+				});
+			if (!(await clone.hasCommit(pin))) throw missingCommit(layer, pin, undefined, true);
+		}
+		commit = pin;
+	} else {
+		commit = await clone.resolve(layer.ref);
+		if (commit === undefined && options.policy === "if-missing") {
+			await fetch();
+			commit = await clone.resolve(layer.ref);
+		}
+		if (commit === undefined) {
+			const what =
+				layer.ref === undefined
+					? "default branch (its HEAD leads to no branch)"
+					: `branch, tag or commit "${layer.ref}"`;
+			throw new HpmError("registry-ref", `the registry ${shownUrl(layer.written)} has no ${what}`, {
+				hint:
+					layer.ref === undefined
+						? "name a branch after @ in the registry's URL (git+...registry.git@main)"
+						: "check the ref after @ in the registry's URL (git ls-remote URL lists them)",
+			});
+		}
+	}
+	return { root: await clone.tree(layer, commit), commit };
+}
+
+/** The commit `layer`'s ref names now, after asking the remote (`hpm registry update`). */
+export async function newestCommit(layer: GitLayer, options: Omit<RemoteOptions, "policy">): Promise<RemoteTree> {
+	return remoteTree(layer, undefined, { ...options, policy: "always" });
+}
+
+function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = false): HpmError {
+	const why =
+		cause instanceof HpmError
+			? `; fetching it failed: ${cause.message}`
+			: fetched
+				? "; the remote does not have it"
+				: "";
+	return new HpmError(
+		"registry-commit",
+		`the registry ${shownUrl(layer.written)} at commit ${pin} is not in hpm's cache${why}`,
+		{
+			hint: fetched
+				? "the commit in [tool.hpm] registry-rev is gone from the remote: `hpm registry update` pins its newest commit"
+				: "connect to the network once (hpm fetches it when it can), or `hpm registry update` to pin the newest commit",
+		},
+	);
+}
+
+type Clone = {
+	hasCommit(commit: string): Promise<boolean>;
+	resolve(ref: string | undefined): Promise<string | undefined>;
+	fetch(layer: GitLayer, pin: string | undefined, options: RemoteOptions): Promise<void>;
+	tree(layer: GitLayer, commit: string): Promise<string>;
+};
+
+/** The folder of one URL's clone and trees. */
+export function cloneFolder(url: string): string {
+	return path.join(cacheFolder(), "registries", createHash("sha256").update(url).digest("hex").slice(0, 24));
+}
+
+async function openClone(url: string): Promise<Clone> {
+	const base = cloneFolder(url);
+	const repo = path.join(base, "repo.git");
+	mkdirSync(path.join(base, "trees"), { recursive: true, mode: 0o700 });
+	if (!existsSync(path.join(repo, "HEAD"))) {
+		const staged = `${repo}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+		await git(["init", "--bare", "--quiet", staged], { what: "prepare hpm's clone of the registry" });
+		// a registry's files are read as files: a link in it is checked out as a file holding its target
+		await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what: "prepare hpm's clone" });
+		await git(["--git-dir", staged, "config", "gc.auto", "0"], { what: "prepare hpm's clone" });
+		try {
+			renameSync(staged, repo);
+		} catch {
+			// another hpm made it first
+			rmSync(staged, { recursive: true, force: true });
+		}
+	}
+	const gitDir = ["--git-dir", repo];
+	const hasCommit = async (commit: string) =>
+		isCommitId(commit) &&
+		(await git([...gitDir, "cat-file", "-e", `${commit}^{commit}`], { what: "", check: false })).code === 0;
+	return {
+		hasCommit,
+		async resolve(ref) {
+			const names =
+				ref === undefined
+					? ["refs/hpm/head"]
+					: [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(/^[0-9a-f]{7,64}$/.test(ref) ? [ref] : [])];
+			for (const name of names) {
+				const run = await git([...gitDir, "rev-parse", "--verify", "--quiet", `${name}^{commit}`], {
+					what: "",
+					check: false,
+				});
+				const commit = run.stdout.trim();
+				if (run.code === 0 && isCommitId(commit)) return commit;
+			}
+			return undefined;
+		},
+		async fetch(layer, pin, options) {
+			// one fetch at a time per clone: git's own ref locks would fail a second one
+			const lock = await lockAt(path.join(base, "fetch.lock"), "fetch", "on this registry's clone", {
+				signal: options.signal,
+			});
+			try {
+				const specs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
+				const progress = options.progress ? ["--progress"] : [];
+				options.progress?.(`fetching the registry ${shownUrl(layer.url)}`);
+				const fetchAll = (head: boolean) =>
+					git(
+						[
+							...gitDir,
+							"fetch",
+							"--prune",
+							"--no-tags",
+							...progress,
+							"--",
+							layer.url,
+							...(head ? ["+HEAD:refs/hpm/head"] : []),
+							...specs,
+						],
+						{
+							what: `fetch the registry ${shownUrl(layer.url)}`,
+							progress: options.progress,
+							signal: options.signal,
+						},
+					);
+				// the default branch (HEAD) only when no ref is named; a remote whose HEAD leads nowhere
+				// (a bare repository made on another default branch) still serves its branches and tags
+				await fetchAll(layer.ref === undefined).catch(async (error: unknown) => {
+					if (layer.ref !== undefined || !(error instanceof HpmError) || !/remote ref HEAD/.test(error.message))
+						throw error;
+					await fetchAll(false);
+				});
+				// a commit no branch or tag leads to: asked for by name, where the server allows it
+				for (const wanted of [pin, layer.ref]) {
+					if (wanted === undefined || !isCommitId(wanted) || (await hasCommit(wanted))) continue;
+					await git([...gitDir, "fetch", "--no-tags", ...progress, "--", layer.url, wanted], {
+						what: `fetch commit ${wanted} of ${shownUrl(layer.url)}`,
+						progress: options.progress,
+						signal: options.signal,
+						check: false,
+					});
+				}
+			} finally {
+				lock.release();
+			}
+		},
+		async tree(layer, commit) {
+			const tree = path.join(base, "trees", commit);
+			if (!existsSync(tree)) {
+				// extracted beside its place, then renamed: a tree that exists is complete
+				const staged = `${tree}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+				const index = `${staged}.index`;
+				try {
+					mkdirSync(staged, { mode: 0o700 });
+					const env = { GIT_INDEX_FILE: index };
+					const work = [...gitDir, "--work-tree", staged];
+					await git([...work, "read-tree", commit], { what: `read commit ${commit}`, env });
+					await git([...work, "checkout-index", "--all", "--force"], { what: `extract commit ${commit}`, env });
+					try {
+						renameSync(staged, tree);
+					} catch {
+						if (!existsSync(tree)) throw new HpmError("registry-cache", `cannot write ${tree}`);
+					}
+				} finally {
+					rmSync(staged, { recursive: true, force: true });
+					rmSync(index, { force: true });
+				}
+			}
+			const root = layer.subdirectory === undefined ? tree : path.join(tree, layer.subdirectory);
+			if (!isFolder(root))
+				throw new HpmError(
+					"registry-not-found",
+					`the registry ${shownUrl(layer.written)} has no folder ${layer.subdirectory ?? ""} at commit ${commit}`,
+					{ hint: "check #subdirectory= in the registry's URL" },
+				);
+			return root;
+		},
+	};
+}
+
+function isFolder(target: string): boolean {
+	try {
+		return statSync(target).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
+type GitRun = { readonly code: number; readonly stdout: string; readonly lines: readonly string[] };
+
+/**
+ * Runs git without a prompt (never waiting for a password) and with hpm's deadlines for a host
+ * that stalls (settings of the person's own win); a failure with `check` is an HpmError that
+ * names what was being done and git's last lines.
+ */
+async function git(
+	args: readonly string[],
+	options: {
+		what: string;
+		check?: boolean;
+		env?: NodeJS.ProcessEnv;
+		progress?: ((line: string) => void) | undefined;
+		signal?: AbortSignal | undefined;
+	},
+): Promise<GitRun> {
+	const deadlines = await gitDeadlines();
+	return new Promise((resolve, reject) => {
+		const child = spawn("git", [...args], {
+			env: { ...deadlines, ...process.env, GIT_TERMINAL_PROMPT: "0", ...options.env },
+			stdio: ["ignore", "pipe", "pipe"],
+		});
+		let stdout = "";
+		const lines: string[] = [];
+		child.stdout.setEncoding("utf8");
+		child.stdout.on("data", (chunk: string) => {
+			stdout += chunk;
+		});
+		onLines(child.stderr, (line) => {
+			const text = shownUrl(displaySafe(line.trim())).replace(/:\/\/[^/@\s:]*:[^/@\s]*@/g, "://***@");
+			if (text === "") return;
+			lines.push(text);
+			if (lines.length > 40) lines.shift();
+			options.progress?.(text);
+		});
+		const abort = () => child.kill("SIGTERM");
+		options.signal?.addEventListener("abort", abort, { once: true });
+		child.on("error", (error: NodeJS.ErrnoException) => {
+			options.signal?.removeEventListener("abort", abort);
+			reject(
+				new HpmError(
+					"git-missing",
+					error.code === "ENOENT" ? "git is not installed (hpm needs it for a registry from git)" : error.message,
+					{ hint: "install git and run the command again" },
+				),
+			);
+		});
+		child.on("close", (code, signal) => {
+			options.signal?.removeEventListener("abort", abort);
+			if (options.signal?.aborted) {
+				reject(new HpmError("interrupted", `interrupted while trying to ${options.what}`, { exitCode: 130 }));
+				return;
+			}
+			const exit = code ?? (signal ? 128 : 1);
+			if (exit !== 0 && options.check !== false) {
+				const said = lines.filter(
+					(line) => !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating)/.test(line),
+				);
+				const errors = said.filter((line) => /^(fatal|error):/.test(line));
+				const detail = errors.length > 0 ? errors : said;
+				reject(
+					new HpmError("git-failed", `cannot ${options.what}: ${detail.slice(-3).join("; ") || `git exited ${exit}`}`, {
+						hint: "check the URL and your network or credentials (git never asks for a password here)",
+					}),
+				);
+				return;
+			}
+			resolve({ code: exit, stdout, lines });
+		});
+	});
+}

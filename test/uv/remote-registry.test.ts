@@ -1,0 +1,322 @@
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BIN, hpm, tempDir } from "../helpers/run.js";
+import { git, gitRepo, installed, uvEnv, writePackage } from "../helpers/uv.js";
+
+/**
+ * A registry shared through git: a bare repository holding `hpm/packages` and `hpm/groups`, whose
+ * packages come from other bare repositories. Everything is local (file://), as a team's would be
+ * over https or ssh.
+ */
+const env = uvEnv({ UV_OFFLINE: undefined });
+
+function run(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}) {
+	return hpm(args, { cwd: dir, env: { ...env, ...extra } });
+}
+
+function ok(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}) {
+	const result = run(dir, args, extra);
+	expect(result.code, `hpm ${args.join(" ")}: ${result.stderr}`).toBe(0);
+	return result;
+}
+
+/** A component in its own bare repository, tagged v<version>. */
+function component(name: string, version: string): string {
+	const source = tempDir("hpm-component-");
+	writePackage(source, name, version);
+	return gitRepo(source, `v${version}`);
+}
+
+/** A bump of the component to `version`, tagged. */
+function releaseComponent(bare: string, version: string): void {
+	const work = tempDir("hpm-component-work-");
+	git(["clone", "-q", "-b", "main", bare, "."], work);
+	const file = path.join(work, "pyproject.toml");
+	writeFileSync(file, readFileSync(file, "utf8").replace(/^version = ".*"$/m, `version = "${version}"`));
+	git(["commit", "-q", "-am", `version ${version}`], work);
+	git(["tag", `v${version}`], work);
+	git(["push", "-q", "origin", "main", "--tags"], work);
+}
+
+/** The team's registry: a bare repository and a working clone to change it from. */
+function teamRegistry(files: Record<string, string>): {
+	bare: string;
+	commit: (files: Record<string, string>) => string;
+} {
+	const bare = path.join(tempDir("hpm-registry-"), "registry.git");
+	const work = tempDir("hpm-registry-work-");
+	// as a hosting service makes it: HEAD is the default branch
+	git(["init", "-q", "--bare", "--initial-branch=main", bare], work);
+	git(["init", "-q", "-b", "main"], work);
+	const commit = (changed: Record<string, string>) => {
+		for (const [file, text] of Object.entries(changed)) {
+			mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+			writeFileSync(path.join(work, file), text);
+		}
+		git(["add", "-A"], work);
+		git(["commit", "-q", "-m", "registry"], work);
+		git(["push", "-q", bare, "main"], work);
+		return execFileSync("git", ["rev-parse", "HEAD"], { cwd: work, encoding: "utf8" }).trim();
+	};
+	commit(files);
+	return { bare, commit };
+}
+
+const manifest = (name: string, version: string, bare: string) =>
+	`name: ${name}\nversion: "${version}"\nsources:\n  prod:\n    type: git\n    url: file://${bare}\n    tag: v${version}\n`;
+
+function project(registry: string, groups: string): string {
+	const dir = tempDir("hpm-remote-project-");
+	writeFileSync(
+		path.join(dir, "pyproject.toml"),
+		`[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm]\n# the team's registry\nregistry = ${registry}\n\n[tool.hpm.groups]\n${groups}\n`,
+	);
+	return dir;
+}
+
+const pin = (dir: string) =>
+	/^registry-rev = "([0-9a-f]{40})"$/m.exec(readFileSync(path.join(dir, "pyproject.toml"), "utf8"))?.[1];
+
+describe("a registry from git, pinned like a lock", () => {
+	it("sync pins the commit; check and sync keep to it; registry update shows what moves, then moves it", () => {
+		const metric = component("metric-bleu", "0.1.0");
+		const team = teamRegistry({
+			"hpm/packages/metric-bleu.yaml": manifest("metric-bleu", "0.1.0", metric),
+			"hpm/groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions:\n  - name: metric-bleu\n",
+		});
+		const url = `git+file://${team.bare}@main#subdirectory=hpm`;
+		const dir = project(JSON.stringify(url), 'metrics = ["metric-bleu"]');
+		ok(dir, ["sync"]);
+		const first = pin(dir);
+		expect(first).toMatch(/^[0-9a-f]{40}$/);
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toContain("# the team's registry\nregistry = ");
+		expect(installed(dir)).toContain("metric-bleu");
+		expect(ok(dir, ["sync"]).stdout).toContain("nothing to do");
+		expect(ok(dir, ["list"]).stdout).toContain(`at ${first?.slice(0, 12)}`);
+
+		// the team moves on: the project stays where it was pinned, with no fetch
+		releaseComponent(metric, "0.2.0");
+		const second = team.commit({ "hpm/packages/metric-bleu.yaml": manifest("metric-bleu", "0.2.0", metric) });
+		const listed = JSON.parse(ok(dir, ["list", "--json"]).stdout);
+		expect(listed.groups[0].options[0].version).toBe("0.1.0");
+		expect(ok(dir, ["sync"]).stdout).toContain("nothing to do");
+
+		// update shows what moves for this selection before writing
+		const before = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		const dry = ok(dir, ["registry", "update", "--dry-run"]).stdout;
+		expect(dry).toContain(`${first?.slice(0, 12)} -> ${second.slice(0, 12)}`);
+		expect(dry).toMatch(/~ metric-bleu: version 0\.1\.0 -> 0\.2\.0; prod: git .* tag v0\.1\.0 -> git .* tag v0\.2\.0/);
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(before);
+		const json = JSON.parse(ok(dir, ["registry", "update", "--json"]).stdout);
+		expect(json.pins).toEqual([{ registry: url, from: first, to: second }]);
+		expect(json.changes[0]).toMatchObject({ kind: "changed", name: "metric-bleu" });
+		expect(pin(dir)).toBe(second);
+		// only the pin's line changed
+		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(before.replace(first ?? "", second));
+		expect(JSON.parse(ok(dir, ["history", "--json"]).stdout).entries[0].summary).toMatch(/^registry update: /);
+		ok(dir, ["sync"]);
+		const version = execFileSync(
+			path.join(dir, ".venv/bin/python"),
+			["-c", "import importlib.metadata as m; print(m.version('metric-bleu'))"],
+			{ encoding: "utf8" },
+		);
+		expect(version.trim()).toBe("0.2.0");
+		expect(ok(dir, ["registry", "update"]).stdout).toContain("already the newest commit");
+
+		// a teammate's clone: the same environment from the pinned commit, offline once cached
+		const mate = tempDir("hpm-teammate-");
+		for (const file of ["pyproject.toml", "uv.lock"]) cpSync(path.join(dir, file), path.join(mate, file));
+		const cache = tempDir("hpm-teammate-cache-");
+		const away = `${team.bare}.away`;
+		renameSync(team.bare, away);
+		const offline = run(mate, ["sync"], { HPM_CACHE_DIR: cache });
+		expect(offline.code).not.toBe(0);
+		expect(offline.stderr).toContain(`${url} at commit ${second} is not in hpm's cache`);
+		expect(offline.stderr).not.toMatch(/\n\s+at /); // no stack trace
+		expect(readFileSync(path.join(mate, "pyproject.toml"), "utf8")).toBe(
+			readFileSync(path.join(dir, "pyproject.toml"), "utf8"),
+		);
+		renameSync(away, team.bare);
+		ok(mate, ["sync"], { HPM_CACHE_DIR: cache });
+		renameSync(team.bare, away);
+		rmSync(path.join(mate, ".venv"), { recursive: true });
+		ok(mate, ["sync"], { HPM_CACHE_DIR: cache });
+		expect(installed(mate)).toContain("metric-bleu");
+		renameSync(away, team.bare);
+	}, 180_000);
+
+	it("a pin that is not a commit, or that the remote no longer has, is an error with the way out", () => {
+		const metric = component("metric-rouge", "0.1.0");
+		const team = teamRegistry({
+			"packages/metric-rouge.yaml": manifest("metric-rouge", "0.1.0", metric),
+			"groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions:\n  - name: metric-rouge\n",
+		});
+		const dir = project(JSON.stringify(`git+file://${team.bare}`), 'metrics = ["metric-rouge"]');
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, readFileSync(file, "utf8").replace("# the team's", 'registry-rev = "main"\n# the team\'s'));
+		const bad = run(dir, ["check"]);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/pyproject\.toml:\d+.*registry-rev "main" is not a full commit id/s);
+		const gone = "0123456789abcdef0123456789abcdef01234567";
+		writeFileSync(file, readFileSync(file, "utf8").replace('registry-rev = "main"', `registry-rev = "${gone}"`));
+		const missing = run(dir, ["check"]);
+		expect(missing.code).not.toBe(0);
+		expect(missing.stderr).toContain(`at commit ${gone} is not in hpm's cache`);
+		expect(missing.stderr).toContain("registry update");
+		// update repairs it
+		ok(dir, ["registry", "update"]);
+		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
+		ok(dir, ["check"]);
+	}, 120_000);
+});
+
+describe("layered registries", () => {
+	it("a folder first overrides one package of the team's registry and adds a group; show and lint say what is hidden", () => {
+		const bleu = component("metric-bleu", "0.1.0");
+		const rouge = component("metric-rouge", "0.1.0");
+		const team = teamRegistry({
+			"packages/metric-bleu.yaml": manifest("metric-bleu", "0.1.0", bleu),
+			"packages/metric-rouge.yaml": manifest("metric-rouge", "0.1.0", rouge),
+			"groups/metrics.yaml":
+				"name: metrics\nstrategy: M-of-N\noptions:\n  - name: metric-bleu\n  - name: metric-rouge\n",
+		});
+		const url = `git+file://${team.bare}`;
+		const dir = project(
+			JSON.stringify(["registry", url]),
+			'metrics = ["metric-bleu", "metric-rouge"]\nextra = "metric-rouge"',
+		);
+		// the local override: bleu from a folder checked out beside the project, editable in dev
+		const local = path.join(dir, "work/metric_bleu");
+		writePackage(local, "metric-bleu", "0.1.0");
+		mkdirSync(path.join(dir, "registry/packages"), { recursive: true });
+		mkdirSync(path.join(dir, "registry/groups"), { recursive: true });
+		const override = path.join(dir, "registry/packages/metric-bleu.yaml");
+		writeFileSync(
+			override,
+			'name: metric-bleu\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: ../../work/metric_bleu\n    editable: true\n',
+		);
+		// a group of the project's own, whose option is the team's package
+		writeFileSync(
+			path.join(dir, "registry/groups/extra.yaml"),
+			"name: extra\nstrategy: 1-of-N\noptions:\n  - name: metric-rouge\n",
+		);
+
+		const shown = ok(dir, ["show", "metric-bleu"]).stdout;
+		expect(shown).toContain(override);
+		expect(shown).toMatch(/hides\s+\S+\/trees\/[0-9a-f]{40}\/packages\/metric-bleu\.yaml \(a later registry layer\)/);
+		expect(JSON.parse(ok(dir, ["show", "metric-bleu", "--json"]).stdout).hidden).toHaveLength(1);
+		const lint = run(dir, ["registry", "lint"]);
+		expect(lint.code).toBe(0);
+		expect(lint.stdout).toMatch(
+			/metric-bleu\.yaml:1:\d+: warning: package "metric-bleu" is defined in an earlier layer too/,
+		);
+
+		ok(dir, ["sync"]);
+		const text = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		expect(text).toMatch(/metric-bleu = \{ path = "work\/metric_bleu", editable = true \}/);
+		expect(text).toMatch(/metric-rouge = \{ git = "file:\/\/.*", tag = "v0\.1\.0" \}/);
+		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
+		expect(ok(dir, ["sync"]).stdout).toContain("nothing to do");
+
+		// registry add writes into the folder layer, never into the cached commit
+		writePackage(path.join(dir, "work/metric_chrf"), "metric-chrf", "0.1.0");
+		ok(dir, ["registry", "add", "--name", "metric-chrf", "--version", "0.1.0", "--path", "work/metric_chrf"]);
+		expect(existsSync(path.join(dir, "registry/packages/metric-chrf.yaml"))).toBe(true);
+	}, 180_000);
+
+	it("a registry only from git is read-only to registry add; a local path in it is a problem of that package", () => {
+		const team = teamRegistry({
+			"packages/metric-local.yaml":
+				'name: metric-local\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: ../pkg\n',
+			"groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions:\n  - name: metric-local\n",
+		});
+		const dir = project(JSON.stringify(`git+file://${team.bare}`), 'metrics = ["metric-local"]');
+		const add = run(dir, ["registry", "add", "--name", "x", "--version", "1", "--url", "https://h/x.git"]);
+		expect(add.code).toBe(2);
+		expect(add.stderr).toContain("comes from git, and hpm does not write into its cache");
+		expect(add.stderr).toContain("git clone");
+		const group = run(dir, ["registry", "group", "add", "g", "--strategy", "1-of-N"]);
+		expect(group.code).toBe(2);
+		expect(group.stderr).toContain("comes from git");
+		const check = run(dir, ["check"]);
+		expect(check.code).not.toBe(0);
+		expect(check.stderr + check.stdout).toContain("a registry from git cannot offer");
+	}, 60_000);
+});
+
+describe("a registry from git under attack", () => {
+	it("a link in the registry's repository is read as a file, never followed out of it", () => {
+		const secret = path.join(tempDir("hpm-secret-"), "secret.yaml");
+		writeFileSync(secret, "name: stolen\nversion: TOP-SECRET-VALUE\nsources: {}\n");
+		const team = teamRegistry({ "groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions: []\n" });
+		const work = tempDir("hpm-registry-link-");
+		git(["clone", "-q", "-b", "main", team.bare, "."], work);
+		mkdirSync(path.join(work, "packages"), { recursive: true });
+		execFileSync("ln", ["-s", secret, path.join(work, "packages/stolen.yaml")]);
+		git(["add", "-A"], work);
+		git(["commit", "-q", "-m", "link"], work);
+		git(["push", "-q", "origin", "main"], work);
+		const dir = tempDir("hpm-remote-nowhere-");
+		const listed = run(dir, ["registry", "lint", "-r", `git+file://${team.bare}`]);
+		expect(listed.stdout + listed.stderr).not.toContain("TOP-SECRET-VALUE");
+		expect(listed.stdout).toContain("stolen.yaml");
+	}, 60_000);
+
+	it("hostile URLs and refs never reach git; a host that never answers fails in bounded time, naming the URL", async () => {
+		const dir = tempDir("hpm-remote-hostile-");
+		for (const written of [
+			"git+ext::sh -c touch% pwned",
+			"git+file:///tmp/x.git@--upload-pack=touch pwned",
+			"git+https://host/x.git#subdirectory=../../etc",
+		]) {
+			const result = run(dir, ["list", "-r", written]);
+			expect(result.code, written).toBe(2);
+			expect(result.stderr).toMatch(/^error: registry /);
+		}
+		expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+
+		const server: Server = createServer(() => undefined); // accepts, never answers
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		const address = server.address();
+		const port = typeof address === "object" && address ? address.port : 0;
+		const started = Date.now();
+		const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+			const child = spawn(process.execPath, [BIN, "list", "-r", `git+http://127.0.0.1:${port}/team/registry.git`], {
+				cwd: dir,
+				env: { ...process.env, ...env, GIT_HTTP_LOW_SPEED_TIME: "2", NO_COLOR: "1" },
+			});
+			let stderr = "";
+			child.stderr.on("data", (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			child.on("close", (code) => resolve({ code, stderr }));
+		});
+		server.close();
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain(`cannot fetch the registry http://127.0.0.1:${port}/team/registry.git`);
+		expect(Date.now() - started).toBeLessThan(60_000);
+	}, 90_000);
+
+	it("two commands fetching one registry at once both read it", async () => {
+		const team = teamRegistry({ "groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions: []\n" });
+		const cache = tempDir("hpm-remote-race-cache-");
+		const dir = tempDir("hpm-remote-race-");
+		const runs = [0, 1, 2, 3].map(
+			() =>
+				new Promise<number | null>((resolve) => {
+					const child = spawn(process.execPath, [BIN, "list", "--json", "-r", `git+file://${team.bare}`], {
+						cwd: dir,
+						env: { ...process.env, ...env, HPM_CACHE_DIR: cache },
+						stdio: "ignore",
+					});
+					child.on("close", resolve);
+				}),
+		);
+		expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+	}, 60_000);
+});
+
+afterAll(() => undefined);
