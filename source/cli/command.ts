@@ -11,7 +11,7 @@ export const COMMON_FLAGS = {
 		short: "r",
 		multiple: true,
 		value: "DIR|URL",
-		help: "the registry: a folder or git+https://…@ref (default: [tool.hpm] registry, else registry/); repeat for layers, first wins",
+		help: "the registry: a folder or git+https://host/repo.git@ref (default: [tool.hpm] registry, else registry/); repeat for layers, first wins",
 	},
 	project: {
 		type: "string",

@@ -143,7 +143,10 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 function hiddenBy(registry: Registry, kind: "group" | "package", key: string): string[] {
 	return registry.shadowed
 		.filter((shadow) => shadow.kind === kind && shadow.key === key)
-		.map((shadow) => `${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`);
+		.map(
+			(shadow) =>
+				`${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}${shadow.modes?.length ? ` (its ${shadow.modes.join(", ")} source${shadow.modes.length === 1 ? " is" : "s are"} used)` : ""}`,
+		);
 }
 
 function notFound(registry: Registry, name: string): HpmError {

@@ -3,12 +3,13 @@ import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
-import { DEFAULT_MODE, readProject } from "../project/project.js";
+import { DEFAULT_MODE, type Project, readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { drain } from "../events.js";
 import { loadRegistry } from "../registry/load.js";
+import { type GitLayer, isGitSpec, parseRegistryLayer, shownUrl } from "../registry/location.js";
 import { defaultsProblems } from "../registry/rule-check.js";
 import type { Registry } from "../registry/model.js";
 
@@ -34,9 +35,14 @@ export async function init(
 	const registryArg = options.registry;
 	if (registryArg === "")
 		throw new HpmError("invalid-argument", "--registry needs a folder", { hint: "for example --registry registry" });
-	if (registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
-		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder for now`, {
-			hint: "clone the registry and pass its folder: --registry path/to/registry",
+	const remote = registryArg !== undefined && isGitSpec(registryArg) ? parseRegistryLayer(registryArg, dir) : undefined;
+	if (typeof remote === "string")
+		throw new HpmError("invalid-argument", `--registry ${registryArg ?? ""}: ${remote}`, {
+			hint: "write git+https://host/team/registry.git@main (git+ssh:// and git+file:// too)",
+		});
+	if (remote === undefined && registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
+		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder or a git repository`, {
+			hint: `for a git repository write git+${registryArg}`,
 		});
 	}
 	const folder = pathKind(dir);
@@ -76,6 +82,7 @@ export async function init(
 			done.push(`created ${file} (uv init --bare)`);
 		}
 		const project = readProject(file);
+		if (remote?.kind === "git") return initRemote(project, remote, done);
 		// --registry is a path like any other on the command line: from the working folder
 		const registry =
 			registryArg === undefined
@@ -152,6 +159,53 @@ export async function init(
 		];
 		return { project: file, done, registry, next };
 	});
+}
+
+/**
+ * `hpm init --registry git+URL`: the team's registry, read once to prove it is there (and for its
+ * defaults), recorded in `[tool.hpm] registry`; the first `hpm sync` pins its commit.
+ */
+async function initRemote(project: Project, remote: GitLayer, done: string[]): Promise<InitResult> {
+	const file = project.file;
+	if (project.data.project === undefined)
+		throw new HpmError("not-a-project", `${file} has no [project] table: uv cannot install a selection into it`, {
+			hint: "add a [project] table (name, version), or run hpm init in a folder without pyproject.toml to make one with uv",
+			location: { file },
+		});
+	const recorded = project.registrySpecs;
+	if (recorded !== undefined && !(recorded.length === 1 && recorded[0] === remote.written))
+		throw new HpmError(
+			"registry-recorded",
+			`[tool.hpm] registry already names ${recorded.join(", ")}; hpm init does not replace it`,
+			{
+				hint: "edit [tool.hpm] registry yourself to change it",
+				location: { file },
+			},
+		);
+	const { remoteTree } = await import("../registry/remote.js");
+	const tree = await remoteTree(remote, undefined, { policy: "if-missing" });
+	const data = project.data as { tool?: { hpm?: unknown } };
+	const edits: TomlEdit[] = [];
+	if (data.tool?.hpm === undefined) edits.push({ path: ["tool", "hpm", "mode"], value: DEFAULT_MODE });
+	if (recorded === undefined) edits.push({ path: ["tool", "hpm", "registry"], value: remote.written });
+	const defaults = data.tool?.hpm === undefined ? defaultChoices(tree.root) : [];
+	const chosen = defaults === "broken" ? [] : defaults;
+	for (const [group, value] of chosen) edits.push({ path: ["tool", "hpm", "groups", group], value });
+	if (edits.length > 0) {
+		await writeProjectEdits(project, edits);
+		done.push(
+			`recorded [tool.hpm] registry = "${shownUrl(remote.written)}" in ${file} (read at ${tree.commit.slice(0, 12)})`,
+		);
+		if (chosen.length > 0)
+			done.push(
+				`chose the registry's defaults: ${chosen.map(([group, value]) => `${group}=${typeof value === "string" ? value : value.join("+")}`).join(", ")}`,
+			);
+	}
+	const next = [
+		"hpm list                                       # the team's groups and options",
+		"hpm group add GROUP --option NAME && hpm sync  # choose, then install (sync pins the registry's commit)",
+	];
+	return { project: file, done, registry: shownUrl(remote.written), next };
 }
 
 /** Each group's declared default, as `[tool.hpm.groups]` records it; none when the registry does not load. */

@@ -72,14 +72,15 @@ export function loadRegistryParts(
 	for (const [index, layer] of layers.entries()) {
 		for (const file of listYaml(path.join(layer.root, "packages"), problems, overlay)) {
 			const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
-			const earlier = packageLayer.get(stem);
-			if (earlier && earlier.layer < index) {
-				shadowed.push({ kind: "package", key: stem, used: earlier.at, hidden: { file } });
-				continue;
-			}
 			const before = problems.length;
 			const yaml = readYaml(file, problems, layer.root, overlay);
+			const byStem = packageLayer.get(stem);
 			if (!yaml) {
+				if (byStem && byStem.layer < index) {
+					problems.length = before;
+					shadowed.push({ kind: "package", key: stem, used: byStem.at, hidden: { file }, modes: [] });
+					continue;
+				}
 				broken.add(stem);
 				packageLayer.set(stem, { layer: index, at: { file } });
 				continue;
@@ -90,11 +91,31 @@ export function loadRegistryParts(
 				? { data: parsed.data, whole: true }
 				: salvagePackage(yaml.value, parsed.error.issues);
 			const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
-			const first = key === undefined ? undefined : packageLayer.get(key);
-			if (key !== undefined && first && first.layer < index) {
-				// a later layer's definition of a name an earlier one defines: hidden, and not its problem
+			const byKey = key === undefined ? undefined : packageLayer.get(key);
+			const first =
+				byKey && byKey.layer < index
+					? { key: key ?? stem, ...byKey }
+					: byStem && byStem.layer < index
+						? { key: stem, ...byStem }
+						: undefined;
+			if (first) {
+				// a later layer's definition of a name an earlier one defines: hidden, and not its
+				// problem; the modes the earlier one does not give come from it (an override of the dev
+				// source alone keeps following the team's prod source)
 				problems.length = before;
-				shadowed.push({ kind: "package", key, used: first.at, hidden: yaml.locate(["name"]) });
+				const hidden = toPackage(yaml, parts.data, parts.whole, [], layer.remote);
+				const used = packages.get(first.key);
+				const modes =
+					used && hidden.complete ? [...hidden.package.sources.keys()].filter((mode) => !used.sources.has(mode)) : [];
+				if (used && modes.length > 0)
+					packages.set(first.key, {
+						...used,
+						sources: new Map([
+							...used.sources,
+							...modes.map((mode) => [mode, hidden.package.sources.get(mode)] as [string, Source]),
+						]),
+					});
+				shadowed.push({ kind: "package", key: first.key, used: first.at, hidden: yaml.locate(["name"]), modes });
 				continue;
 			}
 			const pkg = toPackage(yaml, parts.data, parts.whole, problems, layer.remote);

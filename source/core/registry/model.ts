@@ -75,6 +75,8 @@ export type Shadow = {
 	readonly used: Location;
 	/** The one hidden (a later layer's). */
 	readonly hidden: Location;
+	/** A package's modes the used definition does not give, taken from the hidden one. */
+	readonly modes?: readonly string[];
 };
 
 export type Registry = {
