@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../errors.js";
-import type { Group, Package, Registry, Source } from "./model.js";
+import type { Group, IndexDefinition, Package, Registry, Source } from "./model.js";
 import { cacheFolder } from "../os/user-key.js";
 import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
 
@@ -13,7 +13,7 @@ import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 5;
+const FORMAT = 6;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
@@ -24,6 +24,7 @@ type CacheFile = {
 	stamps: Stamp[];
 	groups: Group[];
 	packages: SerializedPackage[];
+	indexes: IndexDefinition[];
 	problems: Problem[];
 };
 
@@ -57,7 +58,7 @@ function cacheFile(root: string): string | undefined {
 /** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
 function stampRegistry(root: string): Stamp[] | undefined {
 	const stamps: Stamp[] = [];
-	for (const folder of ["packages", "groups"]) {
+	for (const folder of ["packages", "groups", "indexes"]) {
 		let names: string[];
 		try {
 			names = readdirSync(path.join(root, folder));
@@ -99,12 +100,14 @@ function readCache(
 		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
 		!Array.isArray(data.packages) ||
 		!Array.isArray(data.groups) ||
+		!Array.isArray(data.indexes) ||
 		!Array.isArray(data.problems)
 	)
 		return undefined;
 	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
 	const groups = new Map(data.groups.map((g) => [g.key, g] as const));
-	return { registry: { root, groups, packages }, problems: data.problems };
+	const indexes = new Map(data.indexes.map((i) => [i.key, i] as const));
+	return { registry: { root, groups, packages, indexes }, problems: data.problems };
 }
 
 function writeCache(file: string, data: CacheFile): void {
@@ -112,9 +115,10 @@ function writeCache(file: string, data: CacheFile): void {
 }
 
 const MAX_CACHE_BYTES = 256_000_000;
-function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[] } {
+function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[]; indexes: IndexDefinition[] } {
 	return {
 		groups: [...registry.groups.values()],
+		indexes: [...registry.indexes.values()],
 		packages: [...registry.packages.values()].map((p) => ({ ...p, sources: [...p.sources] })),
 	};
 }

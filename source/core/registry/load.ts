@@ -4,10 +4,19 @@ import { firstProblemError, HpmError, isCode, type Location, type Problem } from
 import { invalidNameReason, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
-import type { Constraint, GitRef, Group, Package, Registry, Source } from "./model.js";
-import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema, sourceSchema } from "./schema.js";
+import type { Constraint, GitRef, Group, IndexDefinition, Package, Registry, Source } from "./model.js";
+import { invalidRequirementReason } from "./requirement.js";
+import {
+	type GroupFile,
+	groupFileSchema,
+	indexFileSchema,
+	type PackageFile,
+	packageFileSchema,
+	sourceSchema,
+} from "./schema.js";
 import {
 	invalidGitUrlReason,
+	invalidIndexUrlReason,
 	invalidLocalPathReason,
 	invalidRefReason,
 	invalidSubdirectoryReason,
@@ -22,7 +31,7 @@ export type LoadResult = {
 	readonly problems: readonly Problem[];
 };
 
-/** Reads `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
+/** Reads `root/indexes/*.yaml`, `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
 export function loadRegistry(root: string): LoadResult {
 	const { registry, problems } = loadRegistryParts(root);
 	return { registry, problems };
@@ -55,6 +64,7 @@ export function loadRegistryParts(
 		);
 	}
 	const problems: Problem[] = [];
+	const indexes = loadIndexes(root, problems, overlay);
 	const packages = new Map<string, Package>();
 	const leftOut: Package[] = [];
 	// Every package file's name (good or broken) → where it is written, for duplicates.
@@ -72,7 +82,7 @@ export function loadRegistryParts(
 		const parsed = packageFileSchema.safeParse(yaml.value);
 		if (!parsed.success) problems.push(...issuesToProblems("package", yaml, parsed.error.issues));
 		const parts = parsed.success ? { data: parsed.data, whole: true } : salvagePackage(yaml.value, parsed.error.issues);
-		const pkg = toPackage(yaml, parts.data, parts.whole, problems);
+		const pkg = toPackage(yaml, parts.data, parts.whole, problems, indexes);
 		const key = parts.data.name === "" ? undefined : normalizeName(parts.data.name);
 		if (key !== undefined && invalidNameReason(parts.data.name) === undefined) {
 			const first = named.get(key);
@@ -116,7 +126,50 @@ export function loadRegistryParts(
 		groups.set(group.key, group);
 	}
 	checkReferences(groups, allRules, new Set([...groupFiles.keys(), ...groupStems]), broken, problems, lintOnly);
-	return { registry: { root, groups, packages }, problems, leftOut, groupFiles, lintOnly };
+	return { registry: { root, groups, packages, indexes: indexes.loaded }, problems, leftOut, groupFiles, lintOnly };
+}
+
+/** The indexes the registry declares, and the names of every index file (loaded or broken). */
+type Indexes = { readonly loaded: ReadonlyMap<string, IndexDefinition>; readonly files: ReadonlySet<string> };
+
+/** Reads `root/indexes/*.yaml`: each a named package index that index sources refer to. */
+function loadIndexes(root: string, problems: Problem[], overlay: ReadonlyMap<string, string>): Indexes {
+	const loaded = new Map<string, IndexDefinition>();
+	const files = new Set<string>();
+	const named = new Map<string, Location>();
+	for (const file of listYaml(path.join(root, "indexes"), problems, overlay)) {
+		files.add(normalizeName(path.basename(file).replace(/\.ya?ml$/, "")));
+		const yaml = readYaml(file, problems, root, overlay);
+		if (!yaml) continue;
+		const before = problems.length;
+		const parsed = indexFileSchema.safeParse(yaml.value);
+		if (!parsed.success) problems.push(...issuesToProblems("index", yaml, parsed.error.issues));
+		const raw = asRecord(yaml.value);
+		const name = parsed.success ? parsed.data.name : typeof raw.name === "string" ? raw.name : "";
+		if (name !== "") {
+			checkName(yaml, name, "index", problems);
+			if (invalidNameReason(name) === undefined) {
+				const key = normalizeName(name);
+				files.add(key);
+				const first = named.get(key);
+				if (first) problems.push(duplicate("index", name, yaml.locate(["name"]), first));
+				else named.set(key, yaml.locate(["name"]));
+			}
+		}
+		const url = parsed.success ? parsed.data.url : typeof raw.url === "string" ? raw.url : undefined;
+		const urlProblem = url === undefined ? undefined : invalidIndexUrlReason(url);
+		if (urlProblem)
+			problems.push({ code: "invalid-url", message: `url ${urlProblem}`, location: yaml.locate(["url"]) });
+		if (!parsed.success || problems.length > before) continue;
+		loaded.set(normalizeName(name), {
+			name,
+			key: normalizeName(name),
+			url: parsed.data.url,
+			explicit: parsed.data.explicit ?? false,
+			location: yaml.locate(["name"]),
+		});
+	}
+	return { loaded, files };
 }
 
 type IssuePath = { readonly path: readonly PropertyKey[]; readonly code?: string; readonly keys?: readonly string[] };
@@ -222,6 +275,8 @@ function toPackage(
 	data: PackageFile,
 	whole: boolean,
 	problems: Problem[],
+	/** Declared indexes; without them (a manifest on its own) any index name is taken as declared. */
+	indexes?: Indexes,
 ): { package: Package; complete: boolean } {
 	const before = problems.length;
 	if (whole || data.name !== "") checkName(yaml, data.name, "package", problems);
@@ -242,6 +297,44 @@ function toPackage(
 				editable: source.editable ?? false,
 				location: at("path"),
 			});
+			continue;
+		}
+		if (source.type === "index") {
+			const reason = invalidRequirementReason(
+				source.requirement,
+				data.name || path.basename(yaml.file).replace(/\.ya?ml$/, ""),
+			);
+			if (reason)
+				problems.push({
+					code: "invalid-requirement",
+					message: `sources.${mode}.requirement ${reason}`,
+					location: at("requirement"),
+				});
+			let index: string | undefined;
+			if (source.index !== undefined) {
+				index = normalizeName(source.index);
+				const nameProblem = invalidNameReason(source.index);
+				if (nameProblem)
+					problems.push({
+						code: "invalid-name",
+						message: `sources.${mode}.index "${source.index}": ${nameProblem}`,
+						location: at("index"),
+					});
+				// an index file that is broken is reported in that file, not again by every source naming it
+				else if (indexes && !indexes.files.has(index))
+					problems.push({
+						code: "unknown-index",
+						message: `sources.${mode}.index "${source.index}" names no index: there is no indexes/${index}.yaml${indexes.loaded.size > 0 ? ` (declared: ${[...indexes.loaded.values()].map((i) => i.name).join(", ")})` : ""}`,
+						location: at("index"),
+					});
+			}
+			if (!reason)
+				sources.set(mode, {
+					type: "index",
+					requirement: source.requirement,
+					index,
+					location: at(source.index === undefined ? "requirement" : "index"),
+				});
 			continue;
 		}
 		const urlProblem = invalidGitUrlReason(source.url);
@@ -566,7 +659,7 @@ function isListOfNothing(value: unknown): boolean {
 	return Array.isArray(options) && options.length === 0;
 }
 
-function checkName(yaml: YamlFile, name: string, kind: "group" | "package", problems: Problem[]): void {
+function checkName(yaml: YamlFile, name: string, kind: "group" | "package" | "index", problems: Problem[]): void {
 	const at = yaml.locate(["name"]);
 	const reason = invalidNameReason(name);
 	if (reason) {
