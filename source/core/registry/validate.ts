@@ -84,7 +84,7 @@ export function invalidIndexUrlReason(url: string): string | undefined {
 
 /** `url` with the password (or a lone token) of its credentials replaced by `****`, for messages. */
 export function redactUrl(url: string): string {
-	return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i, (_, scheme: string, credentials: string) => {
+	return url.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_, scheme: string, credentials: string) => {
 		const colon = credentials.indexOf(":");
 		return colon === -1 ? `${scheme}****@` : `${scheme}${credentials.slice(0, colon)}:****@`;
 	});
