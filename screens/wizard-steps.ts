@@ -1,4 +1,5 @@
 import {
+	inferredType,
 	inputFromDraft,
 	PACKAGE_QUESTIONS,
 	type PackageDraft,
@@ -35,7 +36,7 @@ export type WizardState = {
 };
 
 export function startWizard(flags: Partial<PackageInput>): WizardState {
-	const type = flags.type ?? (flags.path !== undefined ? "local" : flags.url !== undefined ? "git" : undefined);
+	const type = flags.type ?? inferredType(flags);
 	return { values: { editable: false, force: false, ...flags, type }, answered: [], history: [], typed: {} };
 }
 

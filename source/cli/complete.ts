@@ -113,11 +113,12 @@ async function valueWords(
 ): Promise<string[]> {
 	if (["registry", "project", "path", "manifest"].includes(flag)) return [FILES];
 	if (flag === "strategy") return ["1-of-N", "M-of-N"];
-	if (flag === "type") return ["local", "git"];
+	if (flag === "type") return ["local", "git", "index"];
 	const registry = await registryOf(locator, cwd);
 	if (!registry) return [];
 	if (flag === "mode") return modes(registry);
 	if (flag === "group") return [...registry.groups.values()].map((g) => g.name);
+	if (flag === "index") return [...registry.indexes.values()].map((i) => i.name);
 	if (flag === "option") {
 		const group = positionalsOf(rest, {}).at(0);
 		if (command.startsWith("group ") && group !== undefined) {

@@ -1,7 +1,9 @@
 import path from "node:path";
 import type { Problem } from "./errors.js";
 import { normalizeName, requirementName } from "./names.js";
-import type { GitRef, Package, Registry, Source } from "./registry/model.js";
+import { sameIndexUrl } from "./registry/index-url.js";
+import type { GitRef, IndexDefinition, Package, Registry, Source } from "./registry/model.js";
+import { sameRequirement } from "./registry/requirement.js";
 import type { Selection } from "./selection.js";
 
 export type PlanEntry = {
@@ -12,6 +14,13 @@ export type PlanEntry = {
 	readonly source: Source;
 	/** For a switch: the source the project has now, as `[tool.uv.sources]` records it (`path packages/x`). */
 	readonly was?: string;
+	/** For an index source that names an index: its definition. */
+	readonly index?: IndexDefinition | undefined;
+	/**
+	 * For a switch to a requirement on the default index: the project's `[tool.uv.sources]` entry
+	 * must go first (`uv add` of a plain requirement keeps it, measured with uv 0.13.9).
+	 */
+	readonly dropSource?: boolean;
 };
 
 export type Plan = {
@@ -43,7 +52,12 @@ export type ProjectState = {
 	readonly managed: readonly string[];
 	/** Folders of the uv workspace's members, when the project is in one: uv records them `{ workspace = true }`. */
 	readonly members?: ReadonlySet<string> | undefined;
+	/** `[[tool.uv.index]]` by name as written → its url and whether it is explicit. */
+	readonly indexes?: ReadonlyMap<string, RecordedIndex> | undefined;
 };
+
+/** One `[[tool.uv.index]]` table of the project. */
+export type RecordedIndex = { readonly url: unknown; readonly explicit: boolean };
 
 /** Nothing to do: no uv command to run and no change to the managed list. */
 export function isEmptyPlan(plan: Plan, currentManaged: readonly string[]): boolean {
@@ -84,13 +98,25 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 			});
 			continue;
 		}
-		const entry: PlanEntry = { key, name: pkg.name, groups, source };
+		const index =
+			source.type === "index" && source.index !== undefined ? registry.indexes.get(source.index) : undefined;
+		if (source.type === "index" && source.index !== undefined && !index) {
+			problems.push({
+				code: "unknown-index",
+				message: `${groups.map((g) => `${g}=${pkg.name}`).join(", ")}: sources.${mode}.index "${source.index}" names no index the registry declares`,
+				location: source.location ?? pkg.location,
+			});
+			continue;
+		}
+		const entry: PlanEntry = { key, name: pkg.name, groups, source, ...(index ? { index } : {}) };
 		selected.push(entry);
 		if (!state.dependencies.has(key)) {
 			add.push(entry);
 			managed.add(key);
-		} else if (managed.has(key) && !sameSource(state.sources.get(key), source, state.root, state.members)) {
-			switched.push({ ...entry, was: recordedSource(state.sources.get(key)) });
+		} else if (managed.has(key) && !sameRecord(state, entry)) {
+			const recorded = state.sources.get(key);
+			const dropSource = source.type === "index" && !index && recorded !== undefined;
+			switched.push({ ...entry, was: recordedSource(recorded), ...(dropSource ? { dropSource } : {}) });
 		} else {
 			unchanged.push({ key, name: pkg.name });
 		}
@@ -114,13 +140,34 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 	};
 }
 
+/**
+ * Whether the project already records `entry` as uv would: its `[tool.uv.sources]` entry, and for
+ * an index source also its requirement in [project.dependencies] and the index's URL in
+ * `[[tool.uv.index]]`.
+ */
+export function sameRecord(state: ProjectState, entry: PlanEntry): boolean {
+	const recorded = state.sources.get(entry.key);
+	const { source } = entry;
+	if (source.type !== "index") return sameSource(recorded, source, state.root, state.members);
+	if (!sameRequirement(state.dependencies.get(entry.key), source.requirement)) return false;
+	if (!entry.index) return recorded === undefined;
+	const table = state.indexes?.get(entry.index.name);
+	return (
+		sameSource(recorded, source, state.root, state.members, entry.index) && sameIndexUrl(table?.url, entry.index.url)
+	);
+}
+
 /** Whether a `[tool.uv.sources]` entry already points where `source` does. */
 export function sameSource(
 	entry: unknown,
 	source: Source,
 	root: string,
 	members: ReadonlySet<string> = new Set(),
+	/** For an index source that names an index: its definition. */
+	index?: IndexDefinition,
 ): boolean {
+	// a requirement on the default index has no entry at all
+	if (source.type === "index" && source.index === undefined) return entry === undefined;
 	if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return false;
 	const e = entry as Record<string, unknown>;
 	// a workspace member is recorded by uv as `{ workspace = true }`, editable unless it says not
@@ -133,6 +180,7 @@ export function sameSource(
 			(e.editable === true) === source.editable
 		);
 	}
+	if (source.type === "index") return index !== undefined && e.index === index.name && Object.keys(e).length === 1;
 	if (typeof e.git !== "string" || gitUrl(e.git) !== gitUrl(source.url)) return false;
 	// The ref's kind matters as much as its value: uv resolves `tag = "v1"` and `rev = "v1"` alike,
 	// but records them differently, and a tag written as a rev would not read as the manifest does.
@@ -151,6 +199,8 @@ export function gitUrl(url: string): string {
 /** One `uv add` call: the requirement lines it takes and the flags they share. */
 export type AddBatch = {
 	readonly ref: GitRef | undefined;
+	/** `--index NAME=URL`: uv pins every requirement of the call to that index (measured with uv 0.13.9). */
+	readonly index?: { readonly name: string; readonly url: string; readonly explicit: boolean };
 	/** `--no-editable`: workspace members are editable unless uv is told otherwise. */
 	readonly noEditable?: boolean;
 	readonly lines: readonly string[];
@@ -160,7 +210,9 @@ export type AddBatch = {
  * The `uv add` calls that record each source as uv's own flags would: uv records a ref written
  * inside a URL as `rev`, so a tag or a branch is passed as `--tag`/`--branch`, one call per value
  * (uv takes one per call, and refuses it next to a local path); a workspace member that is not
- * editable needs `--no-editable`. Local paths, refless URLs and revs share the first call.
+ * editable needs `--no-editable`; the requirements on one declared index share a call with
+ * `--index NAME=URL`, which pins each of them to it. Local paths, refless URLs, revs and
+ * requirements on the default index share the first call.
  */
 export function addBatches(
 	entries: readonly PlanEntry[],
@@ -170,9 +222,23 @@ export function addBatches(
 	const plain: string[] = [];
 	const fixed: string[] = [];
 	const byRef = new Map<string, { ref: GitRef; lines: string[] }>();
+	const byIndex = new Map<
+		string,
+		{ ref: undefined; index: { name: string; url: string; explicit: boolean }; lines: string[] }
+	>();
 	for (const entry of entries) {
 		const { source } = entry;
-		if (source.type === "git" && source.ref && source.ref.kind !== "rev") {
+		if (source.type === "index" && source.index !== undefined) {
+			// never a requirement meant for a declared index without it: it would come from the default index
+			if (!entry.index) throw new Error(`index "${source.index}" of ${entry.name} is not declared`);
+			const batch = byIndex.get(entry.index.key) ?? {
+				ref: undefined,
+				index: { name: entry.index.name, url: entry.index.url, explicit: entry.index.explicit },
+				lines: [],
+			};
+			batch.lines.push(requirementLine(entry, root));
+			byIndex.set(entry.index.key, batch);
+		} else if (source.type === "git" && source.ref && source.ref.kind !== "rev") {
 			const id = `${source.ref.kind}\0${source.ref.value}`;
 			const batch = byRef.get(id) ?? { ref: source.ref, lines: [] };
 			batch.lines.push(requirementLine(entry, root, false));
@@ -185,17 +251,19 @@ export function addBatches(
 		...(plain.length > 0 ? [{ ref: undefined, lines: plain }] : []),
 		...(fixed.length > 0 ? [{ ref: undefined, noEditable: true, lines: fixed }] : []),
 		...byRef.values(),
+		...byIndex.values(),
 	];
 }
 
 /**
  * One line of a requirements file for `uv add -r`: a path (`-e` when editable) relative to the
  * project root, or `name @ git+URL@ref#subdirectory=...` (without `@ref` when the call passes the
- * ref as a flag). Everything was validated at load time, and a path always starts with `./`, `../`
- * or `/`, so no line can read as an option.
+ * ref as a flag), or an index source's requirement. Everything was validated at load time, and a
+ * path always starts with `./`, `../` or `/`, so no line can read as an option.
  */
 export function requirementLine(entry: PlanEntry, root: string, withRef = true): string {
 	const { source } = entry;
+	if (source.type === "index") return source.requirement.trim();
 	if (source.type === "local") {
 		let where = path.relative(root, source.path).split(path.sep).join("/");
 		if (!where.startsWith("../")) where = `./${where}`;
@@ -207,14 +275,25 @@ export function requirementLine(entry: PlanEntry, root: string, withRef = true):
 	return `${entry.name} @ git+${gitUrl(source.url)}${ref}${sub}`;
 }
 
-/** The `[tool.uv.sources]` entry uv would record for `source` (absolute paths, for a scratch copy). */
-export function uvSourceEntry(source: Source): Record<string, string | boolean> {
+/**
+ * The `[tool.uv.sources]` entry uv would record for `source` (absolute paths, for a scratch copy);
+ * undefined for a requirement on the default index, which has none.
+ */
+export function uvSourceEntry(source: Source, index?: IndexDefinition): Record<string, string | boolean> | undefined {
 	if (source.type === "local") return { path: source.path, ...(source.editable ? { editable: true } : {}) };
+	if (source.type === "index") return index ? { index: index.name } : undefined;
 	return {
 		git: gitUrl(source.url),
 		...(source.ref ? { [source.ref.kind]: source.ref.value } : {}),
 		...(source.subdirectory ? { subdirectory: source.subdirectory } : {}),
 	};
+}
+
+/** The declared indexes the plan's selected packages come from, each once. */
+export function planIndexes(plan: Pick<Plan, "selected">): IndexDefinition[] {
+	const indexes = new Map<string, IndexDefinition>();
+	for (const entry of plan.selected) if (entry.index) indexes.set(entry.index.key, entry.index);
+	return [...indexes.values()];
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -235,9 +314,14 @@ export function projectState(
 		if (name) dependencies.set(normalizeName(name), requirement);
 	}
 	const sources = new Map<string, unknown>();
-	for (const [name, entry] of Object.entries(asTable(asTable(asTable(data.tool).uv).sources)))
-		sources.set(normalizeName(name), entry);
-	return { root, dependencies, sources, managed, members };
+	const uv = asTable(asTable(data.tool).uv);
+	for (const [name, entry] of Object.entries(asTable(uv.sources))) sources.set(normalizeName(name), entry);
+	const indexes = new Map<string, RecordedIndex>();
+	for (const table of Array.isArray(uv.index) ? uv.index : []) {
+		const { name, url, explicit } = asTable(table);
+		if (typeof name === "string" && !indexes.has(name)) indexes.set(name, { url, explicit: explicit === true });
+	}
+	return { root, dependencies, sources, managed, members, indexes };
 }
 
 function asTable(value: unknown): Record<string, unknown> {

@@ -122,7 +122,7 @@ const cases: Case[] = [
 		name: "a source type that does not exist",
 		files: { "packages/vlm-adapter-qwen.yaml": qwen().replace('type: "local"', 'type: "svn"') },
 		where: "packages/vlm-adapter-qwen.yaml:5:11",
-		message: /sources.prod.type must be "local" or "git", got "svn"/,
+		message: /sources.prod.type must be "local", "git" or "index", got "svn"/,
 	},
 ];
 

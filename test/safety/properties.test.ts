@@ -180,7 +180,7 @@ describe("property: the planner never crashes, never removes what it does not ow
 								] as const,
 						),
 					);
-					const registry: Registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages };
+					const registry: Registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
 					const selection = new Map<string, string[]>();
 					for (const pick of picks) {
 						const key = keys[pick % keys.length] ?? "";

@@ -19,6 +19,7 @@ describe("wizard steps (pure)", () => {
 		cwd: "/",
 		packagesDir: "/r/packages",
 		groups: ["metrics"],
+		indexes: [],
 		existing: new Map([["metric-bleu", ["prod"]]]),
 	};
 	it("asks only for what the flags did not give", () => {
@@ -52,6 +53,7 @@ describe("the registry add wizard screen", () => {
 			cwd: dir,
 			packagesDir: path.join(dir, "registry/packages"),
 			groups: ["inference", "metrics"],
+			indexes: [],
 			existing: new Map<string, string[]>(),
 		};
 		const { lastFrame, stdin } = render(
@@ -104,6 +106,7 @@ describe("the registry add wizard screen", () => {
 			cwd: dir,
 			packagesDir: path.join(dir, "registry/packages"),
 			groups: ["inference", "metrics"],
+			indexes: [],
 			existing: new Map<string, string[]>(),
 		};
 		const { lastFrame, stdin } = render(

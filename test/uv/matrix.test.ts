@@ -76,7 +76,7 @@ describe("planning a matrix (pure)", () => {
 
 	it("a registry of 20 groups x 10 options: the pairwise set covers every pair, far below the product", () => {
 		const { groups, packages } = synthetic(20, 10, "p");
-		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages };
+		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
 		const plan = planMatrix(registry, "pairwise");
 		// 10 x 10 pairs between two groups need at least 100 combinations (the product is 10^20)
 		expect(plan.combinations.length).toBeGreaterThanOrEqual(100);
@@ -93,7 +93,10 @@ describe("planning a matrix (pure)", () => {
 	it("past the cap the plan says how many pairs no combination holds", () => {
 		const { groups, packages } = synthetic(40, 25, "q");
 		// 25 x 25 pairs between two groups need 625 combinations: more than the cap of 512
-		const plan = planMatrix({ root: "/r", roots: ["/r"], shadowed: [], groups, packages }, "pairwise");
+		const plan = planMatrix(
+			{ root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() },
+			"pairwise",
+		);
 		expect(plan.combinations).toHaveLength(512);
 		expect(plan.uncovered).toBeGreaterThan(0);
 		expect(plan.space).toBeUndefined();

@@ -66,7 +66,7 @@ function teamRegistry(files: Record<string, string>): {
 }
 
 const manifest = (name: string, version: string, bare: string) =>
-	`name: ${name}\nversion: "${version}"\nsources:\n  prod:\n    type: git\n    url: file://${bare}\n    tag: v${version}\n`;
+	`name: ${name}\nversion: "${version}"\nsources:\n${["prod", "dev"].map((mode) => `  ${mode}:\n    type: git\n    url: file://${bare}\n    tag: v${version}\n`).join("")}`;
 
 function project(registry: string, groups: string): string {
 	const dir = tempDir("hpm-remote-project-");
@@ -108,7 +108,9 @@ describe("a registry from git, pinned like a lock", () => {
 		const before = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
 		const dry = ok(dir, ["registry", "update", "--dry-run"]).stdout;
 		expect(dry).toContain(`${first?.slice(0, 12)} -> ${second.slice(0, 12)}`);
-		expect(dry).toMatch(/~ metric-bleu: version 0\.1\.0 -> 0\.2\.0; prod: git .* tag v0\.1\.0 -> git .* tag v0\.2\.0/);
+		expect(dry).toMatch(
+			/~ metric-bleu: version 0\.1\.0 -> 0\.2\.0; prod: git .* tag v0\.1\.0 -> git .* tag v0\.2\.0; dev: git .* tag v0\.1\.0 -> git .* tag v0\.2\.0/,
+		);
 		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(before);
 		const json = JSON.parse(ok(dir, ["registry", "update", "--json"]).stdout);
 		expect(json.pins).toEqual([{ registry: url, from: first, to: second }]);
@@ -188,7 +190,8 @@ describe("layered registries", () => {
 			JSON.stringify(["registry", url]),
 			'metrics = ["metric-bleu", "metric-rouge"]\nextra = "metric-rouge"',
 		);
-		// the local override: bleu from a folder checked out beside the project, editable in dev
+		// the local override: bleu's dev source is a folder checked out beside the project; its prod
+		// source keeps coming from the team's registry
 		const local = path.join(dir, "work/metric_bleu");
 		writePackage(local, "metric-bleu", "0.1.0");
 		mkdirSync(path.join(dir, "registry/packages"), { recursive: true });
@@ -196,7 +199,7 @@ describe("layered registries", () => {
 		const override = path.join(dir, "registry/packages/metric-bleu.yaml");
 		writeFileSync(
 			override,
-			'name: metric-bleu\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: ../../work/metric_bleu\n    editable: true\n',
+			'name: metric-bleu\nversion: "0.1.0"\nsources:\n  dev:\n    type: local\n    path: ../../work/metric_bleu\n    editable: true\n',
 		);
 		// a group of the project's own, whose option is the team's package
 		writeFileSync(
@@ -206,7 +209,11 @@ describe("layered registries", () => {
 
 		const shown = ok(dir, ["show", "metric-bleu"]).stdout;
 		expect(shown).toContain(override);
-		expect(shown).toMatch(/hides\s+\S+\/trees\/[0-9a-f]{40}\/packages\/metric-bleu\.yaml \(a later registry layer\)/);
+		expect(shown).toMatch(/source prod\s+git file:\/\/\S+ tag v0\.1\.0/);
+		expect(shown).toMatch(/source dev\s+local \.\.\/\.\.\/work\/metric_bleu \(editable\)/);
+		expect(shown).toMatch(
+			/hides\s+\S+\/trees\/[0-9a-f]{40}\/packages\/metric-bleu\.yaml:1 \(its prod source is used\) \(a later registry layer\)/,
+		);
 		expect(JSON.parse(ok(dir, ["show", "metric-bleu", "--json"]).stdout).hidden).toHaveLength(1);
 		const lint = run(dir, ["registry", "lint"]);
 		expect(lint.code).toBe(0);
@@ -215,11 +222,14 @@ describe("layered registries", () => {
 		);
 
 		ok(dir, ["sync"]);
-		const text = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
-		expect(text).toMatch(/metric-bleu = \{ path = "work\/metric_bleu", editable = true \}/);
-		expect(text).toMatch(/metric-rouge = \{ git = "file:\/\/.*", tag = "v0\.1\.0" \}/);
+		const prod = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		expect(prod).toMatch(/metric-bleu = \{ git = "file:\/\/.*", tag = "v0\.1\.0" \}/);
+		expect(prod).toMatch(/metric-rouge = \{ git = "file:\/\/.*", tag = "v0\.1\.0" \}/);
 		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
 		expect(ok(dir, ["sync"]).stdout).toContain("nothing to do");
+		ok(dir, ["sync", "--mode", "dev"]);
+		const dev = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		expect(dev).toMatch(/metric-bleu = \{ path = "work\/metric_bleu", editable = true \}/);
 
 		// registry add writes into the folder layer, never into the cached commit
 		writePackage(path.join(dir, "work/metric_chrf"), "metric-chrf", "0.1.0");

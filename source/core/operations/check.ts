@@ -10,7 +10,8 @@ import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
-import { type Plan, uvSourceEntry } from "../plan.js";
+import { type Plan, planIndexes, uvSourceEntry } from "../plan.js";
+import { indexCredentialsEnv, uvIndexUrl } from "../registry/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { explainFailure, involvedOptions, uvDetail } from "./conflict.js";
@@ -95,7 +96,7 @@ export async function* check(
 			const run = yield* runUv(uv, ["lock", "--directory", here], {
 				cwd: here,
 				signal: options.signal,
-				env: { UV_PROJECT_ENVIRONMENT: environment },
+				env: { ...indexCredentialsEnv(planIndexes(attempt)), UV_PROJECT_ENVIRONMENT: environment },
 			});
 			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 			const text = run.lines.join("\n");
@@ -188,7 +189,15 @@ export function wouldBeProject(
 	const dependencies = (Array.isArray(projectTable.dependencies) ? projectTable.dependencies : []).filter(
 		(r) => !removed.has(normalizeName(requirementName(r) ?? "")),
 	);
-	for (const entry of plan.add) dependencies.push(entry.name);
+	// an index source's requirement is recorded as written (uv rewrites it, to the same meaning)
+	const line = (entry: Plan["add"][number]) =>
+		entry.source.type === "index" ? entry.source.requirement.trim() : entry.name;
+	for (const entry of plan.add) dependencies.push(line(entry));
+	for (const entry of plan.switch) {
+		if (entry.source.type !== "index") continue;
+		const at = dependencies.findIndex((r) => normalizeName(requirementName(r) ?? "") === entry.key);
+		if (at !== -1) dependencies[at] = line(entry);
+	}
 	projectTable.dependencies = dependencies;
 
 	const sources = table(table(table(data, "tool"), "uv"), "sources");
@@ -201,12 +210,32 @@ export function wouldBeProject(
 	for (const entry of [...plan.add, ...plan.switch]) {
 		for (const name of Object.keys(sources)) if (normalizeName(name) === entry.key) delete sources[name];
 		const { source } = entry;
-		sources[entry.name] =
+		const recorded =
 			source.type === "local" && members.has(source.path)
 				? { workspace: true, ...(source.editable ? {} : { editable: false }) }
-				: uvSourceEntry(source);
+				: uvSourceEntry(source, entry.index);
+		if (recorded) sources[entry.name] = recorded;
 	}
+	addIndexTables(table(data, "tool"), [...plan.add, ...plan.switch]);
 	return data;
+}
+
+/**
+ * The `[[tool.uv.index]]` table of each declared index the entries use, as `uv add --index`
+ * records it (the URL as uv writes it; an existing table of that name gets the URL). `explicit`
+ * is what `hpm sync` writes for an explicit index.
+ */
+function addIndexTables(tool: Record<string, unknown>, entries: readonly Plan["add"][number][]): void {
+	const uv = tool.uv as Record<string, unknown>;
+	const tables: Record<string, unknown>[] = Array.isArray(uv.index) ? (uv.index as Record<string, unknown>[]) : [];
+	for (const entry of entries) {
+		const index = entry.index;
+		if (!index) continue;
+		const found = tables.find((t) => typeof t === "object" && t !== null && t.name === index.name);
+		if (found) found.url = uvIndexUrl(index.url);
+		else tables.push({ name: index.name, url: uvIndexUrl(index.url), ...(index.explicit ? { explicit: true } : {}) });
+	}
+	if (tables.length > 0) uv.index = tables;
 }
 
 /**

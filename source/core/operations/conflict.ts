@@ -90,7 +90,11 @@ export function explainFailure(
 		return entries.length > 0 ? entries.map(label).join(", ") : "a selected package";
 	};
 	const where = (entry: PlanEntry | undefined) =>
-		entry && entry.source.type === "git" ? ` (${entry.source.url})` : "";
+		entry?.source.type === "git"
+			? ` (${entry.source.url})`
+			: entry?.source.type === "index"
+				? ` (${entry.source.requirement.trim()} from ${entry.index ? `index ${entry.index.name}` : "the default index"})`
+				: "";
 	const first = () => mentionedEntries(text, selected)[0];
 	// git's own last word, which says why (`unable to access '…': Operation too slow …`)
 	const fatal = () => {

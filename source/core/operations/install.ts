@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { type Context, requireProject } from "../context.js";
+import { type Context, loadContextRegistry, requireProject } from "../context.js";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { type Plan, type PlanEntry, addBatches } from "../plan.js";
@@ -9,6 +9,11 @@ import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../names.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
+import { withIndexTable } from "../project/index-table.js";
+import { readProject } from "../project/project.js";
+import { replaceProjectText } from "../project/write.js";
+import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
+import type { IndexDefinition } from "../registry/model.js";
 
 export type InstallResult = {
 	readonly kind: "install";
@@ -49,10 +54,16 @@ export async function* install(
 			});
 		}
 	}
-	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source };
-	// One entry makes one batch: its line, and the `--tag`/`--branch` uv records the ref with.
+	const index =
+		source.type === "index" && source.index !== undefined ? await declaredIndex(context, source.index) : undefined;
+	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source, ...(index ? { index } : {}) };
+	// One entry makes one batch: its line, and the `--tag`/`--branch`/`--index` uv records it with.
 	const [batch] = addBatches([entry], project.root);
-	const refFlag = batch?.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : [];
+	const refFlag = batch?.ref
+		? [`--${batch.ref.kind}=${batch.ref.value}`]
+		: batch?.index
+			? ["--index", `${batch.index.name}=${withoutCredentials(batch.index.url)}`]
+			: [];
 	const requirement = [...(batch?.lines ?? []), ...refFlag].join(" ");
 	const plan: Plan = {
 		root: project.root,
@@ -72,13 +83,41 @@ export async function* install(
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
 		const file = path.join(tx.scratch, "requirements.txt");
 		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);
+		if (batch?.index?.explicit) {
+			const current = readProject(project.file);
+			const next = withIndexTable(current.text, project.file, batch.index);
+			tx.checkpoint();
+			if (next !== undefined) {
+				replaceProjectText(current, next);
+				tx.wrote();
+			}
+		}
 		tx.checkpoint();
 		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], {
 			cwd: project.root,
 			signal: options.signal,
+			env: indexCredentialsEnv(index ? [index] : []),
 		});
 		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;
 		return { kind: "install", ok: true, plan, name: pkg.name, mode, requirement, summary };
 	});
+}
+
+/** The index a manifest's source names, as the project's registry declares it. */
+async function declaredIndex(context: Context, name: string): Promise<IndexDefinition> {
+	let found: IndexDefinition | undefined;
+	try {
+		found = (await loadContextRegistry(context)).registry.indexes.get(name);
+	} catch (error) {
+		if (!(error instanceof HpmError)) throw error;
+	}
+	if (found) return found;
+	throw new HpmError(
+		"unknown-index",
+		`the manifest's source names the index "${name}", which the registry does not declare`,
+		{
+			hint: `declare it in ${context.registryRoot}/indexes/${name}.yaml (name and url), or pass --registry DIR`,
+		},
+	);
 }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { type Context, loadContextRegistry, requireProject } from "../context.js";
 import type { Problem } from "../errors.js";
 import { concernsSelection } from "../registry/broken.js";
@@ -54,7 +55,9 @@ export function prepare(
 		...selectionProblems,
 		// the registry's rules about the choice, before anything asks uv
 		...constraintProblems(registry, selection),
-		...modeProblems(registry, selection, mode, plan),
+		...modeProblems(registry, selection, mode, plan).filter(
+			notSaidByIndexFile(registry, selection, mode, registryProblems),
+		),
 		...[virtualRootProblem(project.root, project.file, state.workspace, componentFolders(registry))].filter(
 			(p) => p !== undefined,
 		),
@@ -112,6 +115,33 @@ export async function prepareWithUv(
 	requireProject(context);
 	const loaded = await loadContextRegistry(context, { signal });
 	return { ...prepare(context, modeOverride, loaded, selectionOverride), uv, commits: loaded.commits };
+}
+
+/**
+ * A selected source naming an index whose file is broken is not reported again by the plan: the
+ * index file's own problem (which concerns the selection) says what to fix.
+ */
+function notSaidByIndexFile(
+	registry: Registry,
+	selection: Selection,
+	mode: string,
+	registryProblems: readonly Problem[],
+): (problem: Problem) => boolean {
+	const broken = new Set(
+		registryProblems.flatMap((p) =>
+			p.location && registry.roots.some((root) => path.dirname(p.location?.file ?? "") === path.join(root, "indexes"))
+				? [normalizeName(path.basename(p.location.file).replace(/\.ya?ml$/, ""))]
+				: [],
+		),
+	);
+	const at = (location: Problem["location"]) => `${location?.file}:${location?.line}:${location?.column}`;
+	const explained = new Set<string>();
+	for (const keys of selection.values())
+		for (const key of keys) {
+			const source = registry.packages.get(key)?.sources.get(mode);
+			if (source?.type === "index" && source.index && broken.has(source.index)) explained.add(at(source.location));
+		}
+	return (problem) => problem.code !== "unknown-index" || !explained.has(at(problem.location));
 }
 
 /** The modes the selected packages offer, in the order first seen. */

@@ -8,7 +8,10 @@ import type { Context } from "../context.js";
 import { HpmError, problemToError } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
-import { addBatches, isEmptyPlan, type Plan } from "../plan.js";
+import { addBatches, isEmptyPlan, type Plan, planIndexes } from "../plan.js";
+import { withIndexTable } from "../project/index-table.js";
+import { replaceProjectText } from "../project/write.js";
+import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { runUv } from "../uv/driver.js";
@@ -80,6 +83,8 @@ export async function* sync(
 	}
 
 	const uv = await uvProbe;
+	// credentials in a declared index's URL: uv keeps them out of pyproject.toml, so each run gets them
+	const env = indexCredentialsEnv(planIndexes(plan));
 	const edits = !isEmptyPlan(plan, project.managed);
 	// `--mode M` is part of the declared state: it is recorded, as the selection is
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
@@ -88,7 +93,7 @@ export async function* sync(
 	if (!edits && !recordMode && !upgrade && !pins) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
-		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal }), () => undefined);
+		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal, env }), () => undefined);
 		if (checked.aborted) throw new HpmError("interrupted", "interrupted; nothing was changed", { exitCode: 1 });
 		if (checked.exitCode === 0) return synced(plan, false, false);
 	}
@@ -100,7 +105,7 @@ export async function* sync(
 			// their newest versions), and each package that moved is shown before the environment does
 			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal }), "uv lock --upgrade", plan);
+			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal, env }), "uv lock --upgrade", plan);
 			upgraded = lockChanges(tx.before.lock, readLock(cwd));
 			for (const change of upgraded)
 				yield { type: "phase", phase: "resolve", message: `upgrade ${formatChange(change)}` };
@@ -114,34 +119,53 @@ export async function* sync(
 			if (!upgrade)
 				yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
+			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
 		}
-		if (plan.remove.length > 0) {
-			yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
+		// a switch to a requirement on the default index: `uv add` would keep the old
+		// `[tool.uv.sources]` entry, so the package is removed first and added back
+		const removals = [...plan.remove, ...plan.switch.filter((entry) => entry.dropSource)];
+		if (removals.length > 0) {
+			if (plan.remove.length > 0)
+				yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
 			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals
 			// both edits only lock, and one exact `uv sync` at the end fixes the environment.
-			const args = ["remove", "--no-sync", "--", ...plan.remove.map((r) => r.name)];
+			const args = ["remove", "--no-sync", "--", ...removals.map((r) => r.name)];
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, args, { cwd, signal }), "uv remove", plan);
+			checkRun(yield* runUv(uv, args, { cwd, signal, env }), "uv remove", plan);
 		}
 		const additions = [...plan.add, ...plan.switch];
 		const batches = addBatches(additions, cwd, workspace?.members);
 		// With removals, or with more than one `uv add`, every edit only locks and one exact
 		// `uv sync` at the end fixes the environment.
-		const syncAtEnd = plan.remove.length > 0 || batches.length > 1;
+		const syncAtEnd = removals.length > 0 || batches.length > 1;
 		if (additions.length > 0)
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
-		for (const [index, batch] of batches.entries()) {
+		for (const [number, batch] of batches.entries()) {
 			// A requirements file outside the project carries per-package editable flags and revs in
 			// one `uv add`; its paths are relative to the project root, as uv then records them. A tag
 			// or a branch is a flag, so that uv records it as `tag`/`branch`, as `uv add --tag` does.
-			const requirements = path.join(tx.scratch, `requirements-${index}.txt`);
+			const requirements = path.join(tx.scratch, `requirements-${number}.txt`);
 			writeFileSync(requirements, `${batch.lines.join("\n")}\n`);
 			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
+			const pin = batch.index ? ["--index", `${batch.index.name}=${withoutCredentials(batch.index.url)}`] : [];
 			const noSync = syncAtEnd ? ["--no-sync"] : [];
+			if (batch.index?.explicit) {
+				// uv has no flag for `explicit`: the table is written first, and uv keeps it
+				const current = readProject(project.file);
+				const next = withIndexTable(current.text, project.file, batch.index);
+				tx.checkpoint();
+				if (next !== undefined) {
+					replaceProjectText(current, next);
+					tx.wrote();
+				}
+			}
 			tx.checkpoint();
 			checkRun(
-				yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...ref, "-r", requirements], { cwd, signal }),
+				yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...ref, ...pin, "-r", requirements], {
+					cwd,
+					signal,
+					env,
+				}),
 				"uv add",
 				plan,
 			);
@@ -149,7 +173,7 @@ export async function* sync(
 		if (syncAtEnd) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync"], { cwd, signal }), "uv sync", plan);
+			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
 		}
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };

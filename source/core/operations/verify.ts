@@ -1,5 +1,5 @@
 import { HpmError } from "../errors.js";
-import { type Plan, sameSource } from "../plan.js";
+import { type Plan, sameRecord } from "../plan.js";
 import { stateOfProject } from "../project/state.js";
 import { lockedPackages } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
@@ -18,7 +18,7 @@ export function verifyApplied(pyproject: string, plan: Plan): void {
 	const wrong: string[] = [];
 	for (const entry of [...plan.add, ...plan.switch]) {
 		if (!state.dependencies.has(entry.key)) wrong.push(`${entry.name} is not in [project.dependencies]`);
-		else if (!sameSource(state.sources.get(entry.key), entry.source, project.root, state.members))
+		else if (!sameRecord(state, entry))
 			wrong.push(`${entry.name} does not have the planned source in [tool.uv.sources]`);
 		if (!locked.has(entry.key)) wrong.push(`${entry.name} is not in uv.lock`);
 	}

@@ -15,13 +15,14 @@ import { editManifestText, type ManifestChange } from "./manifest-edit.js";
 import { loadRegistry, loadRegistryParts, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
-import type { PackageFormEnv, PackageInput } from "./new-package.js";
+import { inferredType, type PackageFormEnv, type PackageInput } from "./new-package.js";
 import {
 	invalidGitUrlReason,
 	invalidLocalPathReason,
 	invalidRefReason,
 	invalidSubdirectoryReason,
 } from "./validate.js";
+import { parseRequirement } from "./requirement.js";
 
 /** A validated manifest ready to be written. */
 export type NewManifest = {
@@ -66,10 +67,13 @@ export function validateManifest(
 	/** The version a manifest already in the registry gives the package, if any. */
 	knownVersion: (name: string) => string | undefined = () => undefined,
 ): NewManifest {
-	const type = input.type ?? (input.path !== undefined ? "local" : input.url !== undefined ? "git" : undefined);
+	const type = input.type ?? inferredType(input);
 	if (type === undefined)
-		throw invalid("say where the package comes from: --type local --path DIR, or --type git --url URL");
-	if (type !== "local" && type !== "git") throw invalid(`--type must be "local" or "git", got "${type}"`);
+		throw invalid(
+			"say where the package comes from: --type local --path DIR, --type git --url URL, or --type index --requirement REQ",
+		);
+	if (type !== "local" && type !== "git" && type !== "index")
+		throw invalid(`--type must be "local", "git" or "index", got "${displaySafe(type)}"`);
 	const mode = input.mode ?? "prod";
 	if (!MODE_PATTERN.test(mode))
 		throw invalid(`--mode must be a lower-case name such as prod or dev, got ${JSON.stringify(displaySafe(mode))}`);
@@ -77,7 +81,38 @@ export function validateManifest(
 	let name = input.name;
 	let version = input.version;
 	let source: Record<string, string | boolean>;
-	if (type === "local") {
+	const indexOnly = (["requirement", "index"] as const).filter((flag) => input[flag] !== undefined);
+	if (type !== "index" && indexOnly.length > 0)
+		throw invalid(
+			`${indexOnly.map((f) => `--${f}`).join(" and ")} belong${indexOnly.length === 1 ? "s" : ""} to --type index`,
+		);
+	if (type === "index") {
+		const other = (["path", "url", "tag", "branch", "rev", "subdirectory"] as const).filter(
+			(flag) => input[flag] !== undefined,
+		);
+		if (other.length > 0 || input.editable)
+			throw invalid(
+				`${[...other.map((f) => `--${f}`), ...(input.editable ? ["--editable"] : [])].join(" and ")} do${other.length + (input.editable ? 1 : 0) === 1 ? "es" : ""} not apply to an index source; it takes --requirement (and --index)`,
+			);
+		if (input.requirement === undefined) throw invalid('--type index needs --requirement, e.g. "name>=1.0,<2"');
+		const parsed = parseRequirement(input.requirement);
+		if (typeof parsed === "string") throw invalid(`--requirement ${parsed}`);
+		const written = /^\s*([A-Za-z0-9._-]+)/.exec(input.requirement)?.[1] ?? parsed.name;
+		if (name !== undefined && normalizeName(name) !== parsed.name)
+			throw invalid(`--requirement names "${written}", not "${name}"`, `drop --name, or pass --name ${written}`);
+		name ??= written;
+		const pinned = parsed.clauses.length === 1 ? /^===?(.+)$/.exec(parsed.clauses[0] ?? "")?.[1] : undefined;
+		if (version === undefined && pinned !== undefined && !pinned.includes("*")) version = pinned;
+		if (input.index !== undefined) {
+			const indexProblem = invalidNameReason(input.index);
+			if (indexProblem) throw invalid(`--index "${input.index}": ${indexProblem}`);
+		}
+		source = {
+			type: "index",
+			requirement: input.requirement.trim(),
+			...(input.index !== undefined ? { index: input.index } : {}),
+		};
+	} else if (type === "local") {
 		if (input.url !== undefined) throw invalid("--url belongs to --type git; a local source takes --path");
 		const gitOnly = (["tag", "branch", "rev", "subdirectory"] as const).filter((flag) => input[flag] !== undefined);
 		if (gitOnly.length > 0)
@@ -131,7 +166,9 @@ export function validateManifest(
 		throw invalid(
 			type === "git"
 				? "--version is required for a git source (hpm does not fetch the repository to read it)"
-				: "--version is required (the package's pyproject.toml did not give a static version)",
+				: type === "index"
+					? "--version is required for an index source unless --requirement pins one (name==1.0)"
+					: "--version is required (the package's pyproject.toml did not give a static version)",
 		);
 	return { name, version, description: input.description, mode, source };
 }
@@ -149,13 +186,19 @@ export function manifestYaml(manifest: NewManifest): string {
 
 /** Whether the inputs lack something only a person can supply (the source, or a name or version). */
 export function needsAnswers(input: PackageInput, cwd: string): boolean {
-	if (input.path === undefined && input.url === undefined) return true;
+	if (input.path === undefined && input.url === undefined && input.requirement === undefined) return true;
 	if (input.path !== undefined) {
 		const found = readPythonPackage(path.resolve(cwd, input.path));
 		return (
 			typeof found !== "string" &&
 			((input.name ?? found.name) === undefined || (input.version ?? found.version) === undefined)
 		);
+	}
+	if (input.requirement !== undefined) {
+		const parsed = parseRequirement(input.requirement);
+		const pinned =
+			typeof parsed !== "string" && parsed.clauses.length === 1 && /^===?[^*]+$/.test(parsed.clauses[0] ?? "");
+		return input.version === undefined && !pinned;
 	}
 	return input.name === undefined || input.version === undefined;
 }
@@ -177,6 +220,8 @@ function refuseInvalidGiven(input: Partial<PackageInput>): void {
 	if (url) throw invalid(`--url ${url}`);
 	const local = input.path === undefined ? undefined : invalidLocalPathReason(input.path);
 	if (local) throw invalid(`--path ${local}`);
+	const requirement = input.requirement === undefined ? undefined : parseRequirement(input.requirement);
+	if (typeof requirement === "string") throw invalid(`--requirement ${requirement}`);
 	if (input.mode !== undefined && !MODE_PATTERN.test(input.mode))
 		throw invalid(
 			`--mode must be a lower-case name such as prod or dev, got ${JSON.stringify(displaySafe(input.mode))}`,
@@ -189,6 +234,7 @@ export function packageFormOf(context: Context, registry: Registry | undefined):
 		cwd: context.cwd,
 		packagesDir: path.join(writableRegistry(context), "packages"),
 		groups: registry ? [...registry.groups.values()].map((g) => g.name) : [],
+		indexes: registry ? [...registry.indexes.values()].map((i) => i.name) : [],
 		existing: new Map([...(registry?.packages.values() ?? [])].map((pkg) => [pkg.key, [...pkg.sources.keys()]])),
 	};
 }
@@ -318,6 +364,11 @@ function sameModeSource(existing: Package, manifest: NewManifest): boolean {
 		const folder = path.resolve(path.dirname(existing.location.file), String(want.path));
 		return had.path === folder && had.editable === (want.editable === true);
 	}
+	if (had.type === "index")
+		return (
+			had.requirement.trim() === want.requirement &&
+			had.index === (want.index === undefined ? undefined : normalizeName(String(want.index)))
+		);
 	const ref = (["tag", "branch", "rev"] as const).find((kind) => want[kind] !== undefined);
 	return (
 		had.url === want.url &&

@@ -25,14 +25,14 @@ export function brokenFile(
 /**
  * Whether a registry problem matters to a selection: it sits in the file of a selected group or
  * package, or in a file named after one (a second definition of a selected package is as much
- * its problem as its own file's).
+ * its problem as its own file's), or in the file of an index a selected package's source names.
  */
 export function concernsSelection(
 	registry: Registry,
 	selection: ReadonlyMap<string, readonly string[]>,
 ): (problem: Problem) => boolean {
 	const files = new Set<string>();
-	const keys = { groups: new Set<string>(), packages: new Set<string>() };
+	const keys = { groups: new Set<string>(), packages: new Set<string>(), indexes: new Set<string>() };
 	for (const [groupKey, packageKeys] of selection) {
 		keys.groups.add(groupKey);
 		const group = registry.groups.get(groupKey);
@@ -41,6 +41,8 @@ export function concernsSelection(
 			keys.packages.add(key);
 			const pkg = registry.packages.get(key);
 			if (pkg) files.add(pkg.location.file);
+			for (const source of pkg?.sources.values() ?? [])
+				if (source.type === "index" && source.index) keys.indexes.add(source.index);
 		}
 	}
 	return (problem) => {
@@ -49,7 +51,8 @@ export function concernsSelection(
 		if (files.has(file)) return true;
 		const kind = path.basename(path.dirname(file));
 		const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
-		return registry.roots.includes(path.dirname(path.dirname(file))) && (kind === "groups" || kind === "packages")
+		return registry.roots.includes(path.dirname(path.dirname(file))) &&
+			(kind === "groups" || kind === "packages" || kind === "indexes")
 			? keys[kind].has(stem)
 			: false;
 	};

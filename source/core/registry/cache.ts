@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import type { LayerRoot } from "./location.js";
-import type { Group, Package, Registry, Shadow, Source } from "./model.js";
+import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
 import { cacheFolder } from "../os/user-key.js";
 import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
 
@@ -14,7 +14,7 @@ import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 6;
+const FORMAT = 7;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
@@ -27,6 +27,7 @@ type CacheFile = {
 	shadowed: Shadow[];
 	groups: Group[];
 	packages: SerializedPackage[];
+	indexes: IndexDefinition[];
 	problems: Problem[];
 };
 
@@ -80,7 +81,7 @@ function cacheFile(id: string): string | undefined {
 /** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
 function stampRegistry(root: string, layer: number): Stamp[] | undefined {
 	const stamps: Stamp[] = [];
-	for (const folder of ["packages", "groups"]) {
+	for (const folder of ["packages", "groups", "indexes"]) {
 		let names: string[];
 		try {
 			names = readdirSync(path.join(root, folder));
@@ -124,14 +125,16 @@ function readCache(
 		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
 		!Array.isArray(data.packages) ||
 		!Array.isArray(data.groups) ||
+		!Array.isArray(data.indexes) ||
 		!Array.isArray(data.problems)
 	)
 		return undefined;
 	const packages = new Map(data.packages.map((p) => [p.key, { ...p, sources: new Map(p.sources) }] as const));
 	const groups = new Map(data.groups.map((g) => [g.key, g] as const));
+	const indexes = new Map(data.indexes.map((i) => [i.key, i] as const));
 	const roots = data.layers.map((layer) => layer.root);
 	return {
-		registry: { root: roots[0] ?? "", roots, groups, packages, shadowed: data.shadowed },
+		registry: { root: roots[0] ?? "", roots, groups, packages, indexes, shadowed: data.shadowed },
 		problems: data.problems,
 	};
 }
@@ -141,9 +144,10 @@ function writeCache(file: string, data: CacheFile): void {
 }
 
 const MAX_CACHE_BYTES = 256_000_000;
-function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[] } {
+function serialize(registry: Registry): { groups: Group[]; packages: SerializedPackage[]; indexes: IndexDefinition[] } {
 	return {
 		groups: [...registry.groups.values()],
+		indexes: [...registry.indexes.values()],
 		packages: [...registry.packages.values()].map((p) => ({ ...p, sources: [...p.sources] })),
 	};
 }

@@ -3,6 +3,8 @@ import type { Source } from "./model.js";
 
 /** A source as data for `--json`: the path as written and resolved, the git ref under its kind. */
 export function sourceJson(source: Source): Record<string, unknown> {
+	if (source.type === "index")
+		return { type: "index", requirement: source.requirement, ...(source.index ? { index: source.index } : {}) };
 	if (source.type === "local")
 		return {
 			type: "local",
@@ -18,9 +20,10 @@ export function sourceJson(source: Source): Record<string, unknown> {
 	};
 }
 
-/** A source in one line: `local ../pkg (editable)`, `git https://… tag v1`. */
+/** A source in one line: `local ../pkg (editable)`, `git https://… tag v1`, `index internal x>=1`. */
 export function describeSource(source: Source): string {
 	if (source.type === "local") return `local ${source.rawPath}${source.editable ? " (editable)" : ""}`;
+	if (source.type === "index") return `index ${source.index ?? "(default)"} ${source.requirement.trim()}`;
 	const ref = source.ref ? ` ${source.ref.kind} ${source.ref.value}` : "";
 	return `git ${source.url}${ref}${source.subdirectory ? ` subdirectory ${source.subdirectory}` : ""}`;
 }

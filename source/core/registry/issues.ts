@@ -1,10 +1,10 @@
 import type * as z from "zod/mini";
 import { closest } from "../names.js";
 import type { Problem } from "../errors.js";
-import { KNOWN_KEYS, STRATEGIES } from "./schema.js";
+import { KNOWN_KEYS, SOURCE_TYPES, STRATEGIES } from "./schema.js";
 import type { PathSegment, YamlFile } from "./yaml-file.js";
 
-type Kind = "group" | "package";
+type Kind = "group" | "package" | "index";
 
 /** Turns zod issues into problems that say, in the file's own terms, what was expected where. */
 export function issuesToProblems(kind: Kind, yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): Problem[] {
@@ -109,7 +109,9 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 			return [
 				{
 					code: "invalid-source-type",
-					message: `${describePath(typePath)} must be "local" or "git", got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
+					message: `${describePath(typePath)} must be ${SOURCE_TYPES.map((t) => JSON.stringify(t))
+						.join(", ")
+						.replace(/, (?=[^,]*$)/, " or ")}, got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
 					location: yaml.locate(got === undefined ? typePath.slice(0, -1) : typePath),
 				},
 			];
@@ -138,9 +140,10 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 
 function knownKeys(kind: Kind, path: readonly PathSegment[], root: unknown): readonly string[] {
 	if (kind === "group") return path.length === 0 ? KNOWN_KEYS.group : KNOWN_KEYS.option;
+	if (kind === "index") return KNOWN_KEYS.indexFile;
 	if (path.length === 0) return KNOWN_KEYS.package;
 	const type = lookup(root, [...path, "type"]);
-	return type === "git" ? KNOWN_KEYS.git : KNOWN_KEYS.local;
+	return type === "git" ? KNOWN_KEYS.git : type === "index" ? KNOWN_KEYS.index : KNOWN_KEYS.local;
 }
 
 export function describePath(path: readonly PathSegment[]): string {

@@ -5,10 +5,19 @@ import { invalidNameReason, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
 import type { LayerRoot } from "./location.js";
-import type { Constraint, GitRef, Group, Package, Registry, Shadow, Source } from "./model.js";
-import { type GroupFile, groupFileSchema, type PackageFile, packageFileSchema, sourceSchema } from "./schema.js";
+import type { Constraint, GitRef, Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
+import { invalidRequirementReason } from "./requirement.js";
+import {
+	type GroupFile,
+	groupFileSchema,
+	indexFileSchema,
+	type PackageFile,
+	packageFileSchema,
+	sourceSchema,
+} from "./schema.js";
 import {
 	invalidGitUrlReason,
+	invalidIndexUrlReason,
 	invalidLocalPathReason,
 	invalidRefReason,
 	invalidSubdirectoryReason,
@@ -23,7 +32,7 @@ export type LoadResult = {
 	readonly problems: readonly Problem[];
 };
 
-/** Reads `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
+/** Reads `root/indexes/*.yaml`, `root/groups/*.yaml` and `root/packages/*.yaml` into a typed registry, collecting every problem. */
 export function loadRegistry(root: string): LoadResult {
 	const { registry, problems } = loadRegistryParts(root);
 	return { registry, problems };
@@ -60,6 +69,7 @@ export function loadRegistryParts(
 		}
 	}
 	const problems: Problem[] = [];
+	const indexes = loadIndexes(layers, problems, overlay);
 	const packages = new Map<string, Package>();
 	const leftOut: Package[] = [];
 	const shadowed: Shadow[] = [];
@@ -103,7 +113,7 @@ export function loadRegistryParts(
 				// problem; the modes the earlier one does not give come from it (an override of the dev
 				// source alone keeps following the team's prod source)
 				problems.length = before;
-				const hidden = toPackage(yaml, parts.data, parts.whole, [], layer.remote);
+				const hidden = toPackage(yaml, parts.data, parts.whole, [], indexes, layer.remote);
 				const used = packages.get(first.key);
 				const modes =
 					used && hidden.complete ? [...hidden.package.sources.keys()].filter((mode) => !used.sources.has(mode)) : [];
@@ -118,7 +128,7 @@ export function loadRegistryParts(
 				shadowed.push({ kind: "package", key: first.key, used: first.at, hidden: yaml.locate(["name"]), modes });
 				continue;
 			}
-			const pkg = toPackage(yaml, parts.data, parts.whole, problems, layer.remote);
+			const pkg = toPackage(yaml, parts.data, parts.whole, problems, indexes, layer.remote);
 			if (key !== undefined && invalidNameReason(parts.data.name) === undefined) {
 				const same = named.get(key);
 				if (same) problems.push(duplicate("package", parts.data.name, yaml.locate(["name"]), same));
@@ -187,12 +197,81 @@ export function loadRegistryParts(
 	checkReferences(groups, allRules, new Set([...groupFiles.keys(), ...groupStems]), broken, problems, lintOnly);
 	const roots = layers.map((layer) => layer.root);
 	return {
-		registry: { root: roots[0] ?? "", roots, groups, packages, shadowed },
+		registry: { root: roots[0] ?? "", roots, groups, packages, indexes: indexes.loaded, shadowed },
 		problems,
 		leftOut,
 		groupFiles,
 		lintOnly,
 	};
+}
+
+/** The indexes the registry declares, and the names of every index file (loaded or broken). */
+type Indexes = { readonly loaded: ReadonlyMap<string, IndexDefinition>; readonly files: ReadonlySet<string> };
+
+/**
+ * Reads each layer's `indexes/*.yaml`: each a named package index that index sources refer to. An
+ * index an earlier layer declares is that layer's; a later declaration of the name is not read.
+ */
+function loadIndexes(layers: readonly LayerRoot[], problems: Problem[], overlay: ReadonlyMap<string, string>): Indexes {
+	const loaded = new Map<string, IndexDefinition>();
+	const files = new Set<string>();
+	const earlier = new Set<string>();
+	for (const { root } of layers) {
+		for (const name of files) earlier.add(name);
+		const named = new Map<string, Location>();
+		for (const file of listYaml(path.join(root, "indexes"), problems, overlay)) {
+			const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
+			if (earlier.has(stem)) continue;
+			files.add(stem);
+			loadIndex(root, file, named, loaded, files, earlier, problems, overlay);
+		}
+	}
+	return { loaded, files };
+}
+
+function loadIndex(
+	root: string,
+	file: string,
+	named: Map<string, Location>,
+	loaded: Map<string, IndexDefinition>,
+	files: Set<string>,
+	earlier: ReadonlySet<string>,
+	problems: Problem[],
+	overlay: ReadonlyMap<string, string>,
+): void {
+	{
+		// one index file, read as the loader reads the others
+		const yaml = readYaml(file, problems, root, overlay);
+		if (!yaml) return;
+		const before = problems.length;
+		const parsed = indexFileSchema.safeParse(yaml.value);
+		if (!parsed.success) problems.push(...issuesToProblems("index", yaml, parsed.error.issues));
+		const raw = asRecord(yaml.value);
+		const name = parsed.success ? parsed.data.name : typeof raw.name === "string" ? raw.name : "";
+		if (name !== "") {
+			checkName(yaml, name, "index", problems);
+			if (invalidNameReason(name) === undefined) {
+				const key = normalizeName(name);
+				if (earlier.has(key)) return;
+				files.add(key);
+				const first = named.get(key);
+				if (first) problems.push(duplicate("index", name, yaml.locate(["name"]), first));
+				else named.set(key, yaml.locate(["name"]));
+			}
+		}
+		const url = parsed.success ? parsed.data.url : typeof raw.url === "string" ? raw.url : undefined;
+		const urlProblem = url === undefined ? undefined : invalidIndexUrlReason(url);
+		if (urlProblem)
+			problems.push({ code: "invalid-url", message: `url ${urlProblem}`, location: yaml.locate(["url"]) });
+		if (!parsed.success || problems.length > before) return;
+		loaded.set(normalizeName(name), {
+			name,
+			key: normalizeName(name),
+			url: parsed.data.url,
+			explicit: parsed.data.explicit ?? false,
+			location: yaml.locate(["name"]),
+		});
+	}
 }
 
 type IssuePath = { readonly path: readonly PropertyKey[]; readonly code?: string; readonly keys?: readonly string[] };
@@ -298,6 +377,8 @@ function toPackage(
 	data: PackageFile,
 	whole: boolean,
 	problems: Problem[],
+	/** Declared indexes; without them (a manifest on its own) any index name is taken as declared. */
+	indexes?: Indexes,
 	/** The git registry the manifest comes from, if it does: it cannot offer a local path. */
 	remote?: string,
 ): { package: Package; complete: boolean } {
@@ -328,6 +409,44 @@ function toPackage(
 				editable: source.editable ?? false,
 				location: at("path"),
 			});
+			continue;
+		}
+		if (source.type === "index") {
+			const reason = invalidRequirementReason(
+				source.requirement,
+				data.name || path.basename(yaml.file).replace(/\.ya?ml$/, ""),
+			);
+			if (reason)
+				problems.push({
+					code: "invalid-requirement",
+					message: `sources.${mode}.requirement ${reason}`,
+					location: at("requirement"),
+				});
+			let index: string | undefined;
+			if (source.index !== undefined) {
+				index = normalizeName(source.index);
+				const nameProblem = invalidNameReason(source.index);
+				if (nameProblem)
+					problems.push({
+						code: "invalid-name",
+						message: `sources.${mode}.index "${source.index}": ${nameProblem}`,
+						location: at("index"),
+					});
+				// an index file that is broken is reported in that file, not again by every source naming it
+				else if (indexes && !indexes.files.has(index))
+					problems.push({
+						code: "unknown-index",
+						message: `sources.${mode}.index "${source.index}" names no index: there is no indexes/${index}.yaml${indexes.loaded.size > 0 ? ` (declared: ${[...indexes.loaded.values()].map((i) => i.name).join(", ")})` : ""}`,
+						location: at("index"),
+					});
+			}
+			if (!reason)
+				sources.set(mode, {
+					type: "index",
+					requirement: source.requirement,
+					index,
+					location: at(source.index === undefined ? "requirement" : "index"),
+				});
 			continue;
 		}
 		const urlProblem = invalidGitUrlReason(source.url);
@@ -652,7 +771,7 @@ function isListOfNothing(value: unknown): boolean {
 	return Array.isArray(options) && options.length === 0;
 }
 
-function checkName(yaml: YamlFile, name: string, kind: "group" | "package", problems: Problem[]): void {
+function checkName(yaml: YamlFile, name: string, kind: "group" | "package" | "index", problems: Problem[]): void {
 	const at = yaml.locate(["name"]);
 	const reason = invalidNameReason(name);
 	if (reason) {

@@ -19,7 +19,28 @@ export type Source =
 			readonly url: string;
 			readonly ref: GitRef | undefined;
 			readonly subdirectory: string | undefined;
+	  }
+	| {
+			readonly type: "index";
+			/** The PEP 508 requirement as written (its name is the package's). */
+			readonly requirement: string;
+			/** The normalized name of a declared index (`Registry.indexes`), or undefined for uv's default index. */
+			readonly index: string | undefined;
+			/** Where `index` (else `requirement`) is written, for messages about the index. */
+			readonly location?: Location;
 	  };
+
+/** A package index declared in `indexes/<name>.yaml`. */
+export type IndexDefinition = {
+	/** As written: the name uv records in `[[tool.uv.index]]` and `[tool.uv.sources]`. */
+	readonly name: string;
+	/** PEP 503-normalized: what index sources name. */
+	readonly key: string;
+	/** As written: http(s)://, file:/// or an absolute path. May hold credentials: show it with `redactUrl`. */
+	readonly url: string;
+	readonly explicit: boolean;
+	readonly location: Location;
+};
 
 export type Package = {
 	/** As written in the manifest. */
@@ -88,6 +109,8 @@ export type Registry = {
 	readonly shadowed: readonly Shadow[];
 	readonly groups: ReadonlyMap<string, Group>;
 	readonly packages: ReadonlyMap<string, Package>;
+	/** Declared package indexes by normalized name; a name's first definition wins. */
+	readonly indexes: ReadonlyMap<string, IndexDefinition>;
 };
 
 /** Groups that list `packageKey` as an option, in registry order. */

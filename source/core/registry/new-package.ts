@@ -2,6 +2,7 @@ import path from "node:path";
 import { type InputSpec, type InputValues, inputValues } from "../inputs.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { readPythonPackage } from "../python-package.js";
+import { parseRequirement } from "./requirement.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
 
 /** What the questions of the add-package form can see besides the answers so far. */
@@ -9,6 +10,8 @@ export type PackageFormEnv = {
 	readonly cwd: string;
 	readonly packagesDir: string;
 	readonly groups: readonly string[];
+	/** The indexes the registry declares, by name. */
+	readonly indexes: readonly string[];
 	/** Packages already in the registry (normalized name) → the modes they have sources for. */
 	readonly existing: ReadonlyMap<string, readonly string[]>;
 };
@@ -39,6 +42,7 @@ type PackageInputSpec = InputSpec & {
 
 const isLocal = (draft: PackageDraft) => draft.type === "local";
 const isGit = (draft: PackageDraft) => draft.type === "git";
+const isIndex = (draft: PackageDraft) => draft.type === "index";
 const hasRef = (draft: PackageDraft) =>
 	draft.tag !== undefined || draft.branch !== undefined || draft.rev !== undefined;
 const refFlags = ["tag", "branch", "rev"];
@@ -50,9 +54,9 @@ const refFlags = ["tag", "branch", "rev"];
 export const PACKAGE_INPUTS = {
 	type: {
 		type: "string",
-		value: "local|git",
-		help: "inferred from --path / --url when omitted",
-		answeredBy: ["type", "path", "url"],
+		value: "local|git|index",
+		help: "inferred from --path / --url / --requirement when omitted",
+		answeredBy: ["type", "path", "url", "requirement"],
 		ask: [
 			{
 				id: "type",
@@ -60,6 +64,7 @@ export const PACKAGE_INPUTS = {
 				choices: () => [
 					{ label: "a local folder", value: "local" },
 					{ label: "a git repository", value: "git" },
+					{ label: "a package index (a requirement such as name>=1,<2)", value: "index" },
 				],
 			},
 		],
@@ -126,6 +131,44 @@ export const PACKAGE_INPUTS = {
 				applies: (draft) => isGit(draft) && draft.refKind !== undefined && draft.refKind !== "none",
 				validate: (text) => (text.trim() ? invalidRefReason(text.trim()) : "type a ref"),
 				assign: (draft, text) => ({ ...draft, [String(draft.refKind ?? "rev")]: text.trim() }),
+			},
+		],
+	},
+	requirement: {
+		type: "string",
+		value: "REQ",
+		help: 'index source: a PEP 508 requirement on the package, e.g. "name>=1.0,<2"',
+		ask: [
+			{
+				id: "requirement",
+				label: "Requirement (e.g. name>=1.0,<2)",
+				applies: isIndex,
+				validate: (text) => {
+					const parsed = parseRequirement(text.trim());
+					return typeof parsed === "string" ? parsed : undefined;
+				},
+				assign: (draft, text) => ({
+					...draft,
+					requirement: text.trim(),
+					name: draft.name ?? /^\s*([A-Za-z0-9._-]+)/.exec(text)?.[1],
+				}),
+			},
+		],
+	},
+	index: {
+		type: "string",
+		value: "NAME",
+		help: "index source: a declared index (indexes/NAME.yaml); uv's default index when omitted",
+		ask: [
+			{
+				id: "index",
+				label: "From which index?",
+				choices: (env) => [
+					{ label: "uv's default index", value: "" },
+					...env.indexes.map((name) => ({ label: name, value: name })),
+				],
+				applies: isIndex,
+				assign: (draft, text) => ({ ...draft, index: text || undefined }),
 			},
 		],
 	},
@@ -235,4 +278,12 @@ export const PACKAGE_QUESTIONS: readonly (PackageQuestion & {
 /** Turns the form's answers into typed inputs: strings stay strings, booleans are set. */
 export function inputFromDraft(draft: PackageDraft): PackageInput {
 	return inputValues(PACKAGE_INPUTS, draft);
+}
+
+/** The source type the given flags imply: --path is local, --url git, --requirement index. */
+export function inferredType(input: Partial<PackageInput>): string | undefined {
+	if (input.path !== undefined) return "local";
+	if (input.url !== undefined) return "git";
+	if (input.requirement !== undefined) return "index";
+	return undefined;
 }

@@ -50,7 +50,24 @@ export const gitSourceSchema = z.strictObject({
 	subdirectory: z.optional(text),
 });
 
-export const sourceSchema = z.discriminatedUnion("type", [localSourceSchema, gitSourceSchema]);
+/** A requirement on a package index: the default one, or one the registry declares in `indexes/`. */
+export const indexSourceSchema = z.strictObject({
+	type: z.literal("index"),
+	/** A PEP 508 requirement whose name is the package's. */
+	requirement: text,
+	/** The name of an index declared in `indexes/<name>.yaml`; without it, uv's default index. */
+	index: z.optional(text),
+});
+
+export const sourceSchema = z.discriminatedUnion("type", [localSourceSchema, gitSourceSchema, indexSourceSchema]);
+
+/** `indexes/<name>.yaml`: a package index, declared once and named by index sources. */
+export const indexFileSchema = z.strictObject({
+	name: text,
+	url: text,
+	/** As uv's `[[tool.uv.index]] explicit`: only packages pinned to the index come from it. */
+	explicit: z.optional(z.boolean()),
+});
 
 export { MODE_PATTERN } from "../names.js";
 import { MODE_PATTERN } from "../names.js";
@@ -66,6 +83,7 @@ export const packageFileSchema = z.strictObject({
 
 export type GroupFile = z.infer<typeof groupFileSchema>;
 export type PackageFile = z.infer<typeof packageFileSchema>;
+export type IndexFile = z.infer<typeof indexFileSchema>;
 
 /** Keys each kind of mapping accepts, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS = {
@@ -74,4 +92,9 @@ export const KNOWN_KEYS = {
 	package: Object.keys(packageFileSchema.shape),
 	local: Object.keys(localSourceSchema.shape),
 	git: Object.keys(gitSourceSchema.shape),
+	index: Object.keys(indexSourceSchema.shape),
+	indexFile: Object.keys(indexFileSchema.shape),
 } as const;
+
+/** The source types, for messages. */
+export const SOURCE_TYPES = ["local", "git", "index"] as const;

@@ -55,3 +55,37 @@ export function invalidSubdirectoryReason(value: string): string | undefined {
 	if (value.startsWith("-")) return `must not start with "-" (it would read as an option): ${value}`;
 	return undefined;
 }
+
+/**
+ * Why `url` is not an index URL hpm will pass to uv (`--index NAME=URL`), or undefined when it is
+ * fine: an http(s):// or file:/// URL, or an absolute path, as uv accepts them. A relative path
+ * would be read from the project's folder, not the registry's, so it is refused.
+ */
+export function invalidIndexUrlReason(url: string): string | undefined {
+	const shown = JSON.stringify(redactUrl(url));
+	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${shown}`;
+	if (CONTROL.test(url)) return `must not contain control characters (a newline, a tab, an escape): ${shown}`;
+	if (/\s/.test(url)) return `must not contain whitespace (write a space as %20): ${shown}`;
+	if (url.includes("#")) return `must not contain "#" (it would start a fragment): ${shown}`;
+	if (/^https?:\/\//.test(url)) {
+		let parsed: URL;
+		try {
+			parsed = new URL(url);
+		} catch {
+			return `is not a valid URL: ${shown}`;
+		}
+		return parsed.hostname === "" ? `has no host: ${shown}` : undefined;
+	}
+	if (/^file:\/\/\/./.test(url)) return undefined;
+	if (/^file:/i.test(url)) return `must be file:///absolute/path (three slashes, no host): ${shown}`;
+	if (url.startsWith("/")) return undefined;
+	return `must be an http://, https:// or file:/// URL, or an absolute path, got ${shown}`;
+}
+
+/** `url` with the password (or a lone token) of its credentials replaced by `****`, for messages. */
+export function redactUrl(url: string): string {
+	return url.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_, scheme: string, credentials: string) => {
+		const colon = credentials.indexOf(":");
+		return colon === -1 ? `${scheme}****@` : `${scheme}${credentials.slice(0, colon)}:****@`;
+	});
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from "node:url";
+
+/**
+ * The URL of an index as `uv add --index NAME=URL` records it in `[[tool.uv.index]]` (measured
+ * with uv 0.13.9): a file:/// URL becomes its path (percent-escapes decoded, a final "/" kept),
+ * an absolute path loses its final "/", an http(s) URL loses its credentials and has its host in
+ * lower case. Credentials are never written into pyproject.toml.
+ */
+export function uvIndexUrl(url: string): string {
+	if (url.startsWith("file://")) {
+		try {
+			const file = fileURLToPath(url);
+			return url.endsWith("/") && !file.endsWith("/") ? `${file}/` : file;
+		} catch {
+			return url;
+		}
+	}
+	if (url.startsWith("/")) return url.replace(/(?<=.)\/+$/, "");
+	try {
+		const parsed = new URL(url);
+		parsed.username = "";
+		parsed.password = "";
+		return parsed.href;
+	} catch {
+		return url;
+	}
+}
+
+/** Whether a recorded `[[tool.uv.index]]` URL is the registry's, as uv would have recorded it. */
+export function sameIndexUrl(recorded: unknown, wanted: string): boolean {
+	if (typeof recorded !== "string") return false;
+	const strip = (url: string) => url.replace(/(?<=.)\/+$/, "");
+	return strip(uvIndexUrl(recorded)) === strip(uvIndexUrl(wanted));
+}
+
+/**
+ * The credentials written in the URLs of `indexes` as uv's `UV_INDEX_<NAME>_USERNAME` and
+ * `_PASSWORD` variables: uv does not record them in pyproject.toml, so every later uv run of hpm
+ * (the final `uv sync`, a check's scratch resolution) passes them this way.
+ */
+export function indexCredentialsEnv(
+	indexes: Iterable<{ readonly name: string; readonly url: string }>,
+): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const { name, url } of indexes) {
+		if (!/^https?:\/\//.test(url)) continue;
+		let parsed: URL;
+		try {
+			parsed = new URL(url);
+		} catch {
+			continue;
+		}
+		if (parsed.username === "" && parsed.password === "") continue;
+		const prefix = `UV_INDEX_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+		if (parsed.username !== "") env[`${prefix}_USERNAME`] = decodeURIComponent(parsed.username);
+		if (parsed.password !== "") env[`${prefix}_PASSWORD`] = decodeURIComponent(parsed.password);
+	}
+	return env;
+}
+
+/** `url` without its credentials (they go to uv through `indexCredentialsEnv`, never on a command line). */
+export function withoutCredentials(url: string): string {
+	return url.replace(/^(https?:\/\/)[^/@]*@/, "$1");
+}

@@ -1,0 +1,115 @@
+import { normalizeName } from "../names.js";
+
+/**
+ * The PEP 508 requirements of `type: index` sources: `name[extras] specifiers`, nothing more. A
+ * URL (`name @ url`) is what git and local sources are for, and environment markers would make a
+ * selected package not installed at all on some machines, so both are refused at load time.
+ */
+export type Requirement = {
+	/** PEP 503-normalized. */
+	readonly name: string;
+	/** Normalized and sorted. */
+	readonly extras: readonly string[];
+	/** Each clause as `operator` + normalized version, sorted (uv writes them sorted). */
+	readonly clauses: readonly string[];
+};
+
+const NAME = "[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
+const SHAPE = new RegExp(`^\\s*(${NAME})\\s*(?:\\[([^\\]]*)\\])?\\s*(.*?)\\s*$`, "s");
+const CLAUSE = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)\s*$/;
+
+/** The requirement, or why it is not one hpm passes to uv. */
+export function parseRequirement(text: string): Requirement | string {
+	if (/[\u0000-\u001f\u007f-\u009f]/.test(text))
+		return `must not contain control characters (a newline, a tab, an escape): ${JSON.stringify(text)}`;
+	if (text.trimStart().startsWith("-")) return `must not start with "-" (it would read as an option): ${text}`;
+	if (text.includes("#")) return `must not contain "#" (it would start a comment): ${JSON.stringify(text)}`;
+	if (text.includes(";"))
+		return `must not have environment markers ("; ..."): a selected package is installed everywhere; remove them`;
+	if (text.includes("@"))
+		return `must not name a URL ("name @ url"): use a source of type git or local for that, or give a version specifier`;
+	const shape = SHAPE.exec(text);
+	if (!shape) return `is not a PEP 508 requirement (a name, then optional [extras] and version specifiers): ${text}`;
+	const [, name = "", extrasText, rest = ""] = shape;
+	const extras = (extrasText ?? "")
+		.split(",")
+		.map((extra) => extra.trim())
+		.filter(Boolean);
+	const badExtra = extras.find((extra) => !new RegExp(`^${NAME}$`).test(extra));
+	if (badExtra !== undefined) return `has an extra that is not a name: ${JSON.stringify(badExtra)}`;
+	let specifiers = rest;
+	// PEP 508 allows the specifiers in parentheses: `name (>=1,<2)`
+	if (specifiers.startsWith("(") && specifiers.endsWith(")")) specifiers = specifiers.slice(1, -1);
+	const clauses: string[] = [];
+	if (specifiers.trim() !== "") {
+		for (const clause of specifiers.split(",")) {
+			const match = CLAUSE.exec(clause);
+			if (!match)
+				return `has a version specifier hpm cannot read: ${JSON.stringify(clause.trim())} (write it as >=1.0,<2.0)`;
+			const [, operator = "", version = ""] = match;
+			clauses.push(`${operator}${operator === "===" ? version : normalizeVersion(version)}`);
+		}
+	}
+	return {
+		name: normalizeName(name),
+		extras: [...new Set(extras.map(normalizeName))].sort(),
+		clauses: [...new Set(clauses)].sort(),
+	};
+}
+
+/**
+ * Why `text` is not a requirement for the package `packageName`, or undefined when it is one.
+ */
+export function invalidRequirementReason(text: string, packageName: string): string | undefined {
+	const parsed = parseRequirement(text);
+	if (typeof parsed === "string") return parsed;
+	if (parsed.name !== normalizeName(packageName))
+		return `names "${requirementText(text)}", not this package "${packageName}"; write it as "${packageName}${text.trim().slice(requirementText(text).length)}"`;
+	return undefined;
+}
+
+const requirementText = (text: string): string => new RegExp(`^\\s*(${NAME})`).exec(text)?.[1] ?? text;
+
+/**
+ * Whether the requirement uv recorded in [project.dependencies] is the manifest's. uv rewrites a
+ * requirement as it records it (normalized name and versions, sorted clauses), and adds a lower
+ * bound (`>=` the version it resolved) to one that has no specifier: for a manifest requirement
+ * without one, a recorded single `>=` clause is the same.
+ */
+export function sameRequirement(recorded: string | undefined, wanted: string): boolean {
+	if (recorded === undefined) return false;
+	const a = parseRequirement(recorded);
+	const b = parseRequirement(wanted);
+	if (typeof a === "string" || typeof b === "string") return false;
+	if (a.name !== b.name || a.extras.join(",") !== b.extras.join(",")) return false;
+	if (b.clauses.length === 0)
+		return a.clauses.length === 0 || (a.clauses.length === 1 && /^>=[^=]/.test(a.clauses[0] ?? ""));
+	return a.clauses.join(",") === b.clauses.join(",");
+}
+
+const PRE = { a: "a", alpha: "a", b: "b", beta: "b", c: "rc", rc: "rc", pre: "rc", preview: "rc" } as const;
+
+/**
+ * A PEP 440 version in its normalized form (`v1.0.0Alpha1` → `1.0.0a1`, `1.0-post2` → `1.0.post2`),
+ * as uv writes it; a version that does not parse (`1.*` wildcards aside) is kept as written.
+ */
+export function normalizeVersion(version: string): string {
+	const v = version.trim().toLowerCase();
+	const match =
+		/^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(\.\*)?(?:[-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?(\d*))?(?:(?:-(\d+))|(?:[-_.]?(?:post|rev|r)[-_.]?(\d*)))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/.exec(
+			v,
+		);
+	if (!match) return version.trim();
+	const [, epoch, release = "", star, preKind, preNumber, postImplicit, postNumber, devNumber, local] = match;
+	let out = epoch !== undefined && Number(epoch) !== 0 ? `${Number(epoch)}!` : "";
+	out += release
+		.split(".")
+		.map((part) => String(Number(part)))
+		.join(".");
+	if (star) out += ".*";
+	if (preKind) out += `${PRE[preKind as keyof typeof PRE]}${Number(preNumber || 0)}`;
+	if (postImplicit !== undefined || postNumber !== undefined) out += `.post${Number(postImplicit ?? postNumber) || 0}`;
+	if (devNumber !== undefined) out += `.dev${Number(devNumber) || 0}`;
+	if (local) out += `+${local.replace(/[-_]/g, ".")}`;
+	return out;
+}

@@ -1,0 +1,216 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse } from "smol-toml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWheel, serveFolder, simpleIndex } from "../helpers/index.js";
+import { hpm, read, snapshot, tempDir } from "../helpers/run.js";
+import { installed, REAL_UV, uvEnv, writePackage } from "../helpers/uv.js";
+
+type Pyproject = {
+	project: { dependencies: string[] };
+	tool: {
+		hpm: { managed?: string[] };
+		uv?: { sources?: Record<string, unknown>; index?: Record<string, unknown>[] };
+	};
+};
+const pyproject = (dir: string) => parse(read(path.join(dir, "pyproject.toml"))) as unknown as Pyproject;
+const lockedVersion = (dir: string, name: string) =>
+	(parse(read(path.join(dir, "uv.lock"))) as { package: { name: string; version: string }[] }).package.find(
+		(p) => p.name === name,
+	)?.version;
+
+const PYPROJECT = `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n`;
+
+let wheels: string;
+let index: string;
+let devSource: string;
+let betaSource: string;
+
+beforeAll(() => {
+	// Given alpha-pkg 0.1.0, 0.1.5 and 0.2.0 built as wheels by the real uv, in a simple index folder
+	wheels = tempDir("hpm-wheels-");
+	devSource = buildWheel("alpha-pkg", "0.1.0", wheels);
+	buildWheel("alpha-pkg", "0.1.5", wheels);
+	buildWheel("alpha-pkg", "0.2.0", wheels);
+	index = simpleIndex(wheels);
+	betaSource = path.join(tempDir("hpm-beta-"), "beta-pkg");
+	writePackage(betaSource, "beta-pkg", "0.1.0");
+});
+
+/** A project choosing alpha-pkg, whose prod source is `requirement` on the index at `url`. */
+function project(url: string, requirement = "alpha-pkg>=0.1,<0.2", explicit = false): string {
+	const dir = tempDir("hpm-index-project-");
+	writeFileSync(
+		path.join(dir, "pyproject.toml"),
+		`${PYPROJECT}\n[tool.hpm]\nmode = "prod"\n\n[tool.hpm.groups]\nmodels = "alpha-pkg"\n`,
+	);
+	for (const folder of ["indexes", "groups", "packages"])
+		mkdirSync(path.join(dir, "registry", folder), { recursive: true });
+	writeFileSync(
+		path.join(dir, "registry/indexes/internal.yaml"),
+		`name: "internal"\nurl: "${url}"\n${explicit ? "explicit: true\n" : ""}`,
+	);
+	writeFileSync(
+		path.join(dir, "registry/groups/models.yaml"),
+		'name: "models"\nstrategy: "1-of-N"\noptions:\n  - name: "alpha-pkg"\n  - name: "beta-pkg"\n',
+	);
+	writeManifest(dir, requirement);
+	writeFileSync(
+		path.join(dir, "registry/packages/beta-pkg.yaml"),
+		`name: "beta-pkg"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "${betaSource}"\n`,
+	);
+	return dir;
+}
+
+function writeManifest(dir: string, requirement: string): void {
+	writeFileSync(
+		path.join(dir, "registry/packages/alpha-pkg.yaml"),
+		`name: "alpha-pkg"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "index"\n    requirement: "${requirement}"\n    index: "internal"\n  dev:\n    type: "local"\n    path: "${devSource}"\n`,
+	);
+}
+
+/** What `uv add --index internal=URL REQUIREMENT` records in a fresh copy of the same project. */
+function recordedByUv(url: string, requirement: string, env: NodeJS.ProcessEnv = uvEnv()): Pyproject {
+	const dir = tempDir("hpm-index-reference-");
+	writeFileSync(path.join(dir, "pyproject.toml"), PYPROJECT);
+	execFileSync(REAL_UV, ["add", "-q", "--index", `internal=${url}`, requirement], {
+		cwd: dir,
+		env: { ...process.env, ...env },
+		stdio: "ignore",
+	});
+	return pyproject(dir);
+}
+
+describe("index sources (real uv, a local index)", () => {
+	it("sync records exactly what uv add --index records; a second sync and a check change nothing", () => {
+		// Given a project choosing a package published to an index served over file://
+		const url = pathToFileURL(index).href;
+		const dir = project(url);
+
+		// When it syncs
+		const first = hpm(["sync"], { cwd: dir, env: uvEnv() });
+
+		// Then pyproject.toml says what `uv add --index` says, and 0.1.5 is installed
+		expect(first.stderr).toContain(`--index internal=${url}`);
+		expect(first.code).toBe(0);
+		const data = pyproject(dir);
+		const reference = recordedByUv(url, "alpha-pkg>=0.1,<0.2");
+		expect(data.project.dependencies).toEqual(reference.project.dependencies);
+		expect(data.tool.uv?.sources).toEqual(reference.tool.uv?.sources);
+		expect(data.tool.uv?.index).toEqual(reference.tool.uv?.index);
+		expect(data.tool.uv?.index).toEqual([{ name: "internal", url: index }]);
+		expect(data.tool.hpm.managed).toEqual(["alpha-pkg"]);
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.1.5");
+		expect(installed(dir)).toEqual(["alpha-pkg"]);
+
+		// When it syncs again, and checks
+		const before = snapshot(dir);
+		const second = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		const check = hpm(["check"], { cwd: dir, env: uvEnv() });
+
+		// Then nothing to do, the check resolves, and no file changed
+		expect(second.stdout).toContain("nothing to do: the project already matches the selection");
+		expect(check.code).toBe(0);
+		expect(check.stdout).toContain("ok: the selection resolves");
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	it("check resolves a fresh project against the index without touching it; a specifier no wheel satisfies fails naming the package", () => {
+		// Given a project that has not synced yet
+		const dir = project(pathToFileURL(index).href);
+		const before = snapshot(dir);
+
+		// When it checks, Then it resolves and nothing changed
+		const ok = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(ok.code).toBe(0);
+		expect(ok.stdout).toContain("  + alpha-pkg  index internal alpha-pkg>=0.1,<0.2  (models)");
+		expect(snapshot(dir)).toEqual(before);
+
+		// Given a requirement no published version satisfies
+		writeManifest(dir, "alpha-pkg>=0.3");
+		const unchanged = snapshot(dir);
+
+		// When it checks, Then it fails with a message naming the option, and nothing changed
+		const bad = hpm(["check"], { cwd: dir, env: uvEnv() });
+		expect(bad.code).toBe(1);
+		expect(bad.stdout + bad.stderr).toMatch(/models=alpha-pkg/);
+		expect(bad.stdout + bad.stderr).toContain("alpha-pkg>=0.3");
+		expect(bad.stdout + bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+		expect(snapshot(dir)).toEqual(unchanged);
+	});
+
+	it("a changed specifier is a switch; mode prod → dev → prod switches index ↔ local; deselecting removes it", () => {
+		const dir = project(pathToFileURL(index).href);
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+
+		// When the manifest's requirement changes, Then sync switches it and uv locks the new version
+		writeManifest(dir, "alpha-pkg>=0.2");
+		const switched = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(switched.code).toBe(0);
+		expect(switched.stdout).toContain("~ alpha-pkg");
+		expect(pyproject(dir).project.dependencies).toEqual(["alpha-pkg>=0.2"]);
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.2.0");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
+
+		// When the mode becomes dev, Then the local folder is the source (uv keeps the specifier)
+		const dev = hpm(["sync", "--mode", "dev"], { cwd: dir, env: uvEnv() });
+		expect(dev.code).toBe(0);
+		expect(pyproject(dir).tool.uv?.sources?.["alpha-pkg"]).toEqual({ path: path.relative(dir, devSource) });
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.1.0");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
+
+		// When it goes back to prod, Then the index is the source again
+		const prod = hpm(["sync", "--mode", "prod"], { cwd: dir, env: uvEnv() });
+		expect(prod.code).toBe(0);
+		expect(pyproject(dir).tool.uv?.sources?.["alpha-pkg"]).toEqual({ index: "internal" });
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.2.0");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
+
+		// When another option is chosen, Then alpha-pkg and its source entry go; the index table
+		// stays, as `uv remove` leaves it
+		expect(hpm(["group", "remove", "models"], { cwd: dir }).code).toBe(0);
+		expect(hpm(["group", "add", "models", "--option", "beta-pkg"], { cwd: dir }).code).toBe(0);
+		const removed = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(removed.code).toBe(0);
+		const data = pyproject(dir);
+		expect(data.project.dependencies).toEqual(["beta-pkg"]);
+		expect(data.tool.uv?.sources?.["alpha-pkg"]).toBeUndefined();
+		expect(data.tool.uv?.index).toEqual([{ name: "internal", url: index }]);
+		expect(installed(dir)).toEqual(["beta-pkg"]);
+	});
+
+	describe("over http from 127.0.0.1", () => {
+		let server: { url: string; close: () => void };
+		beforeAll(async () => {
+			server = await serveFolder(path.dirname(index));
+		});
+		afterAll(() => server.close());
+
+		it("an explicit index: uv add --index records it, hpm adds explicit = true; a second sync is a no-op", () => {
+			// Given an index declared explicit, served by a local http server (uv may reach it)
+			const url = `${server.url}/simple`;
+			const dir = project(url, "alpha-pkg>=0.1,<0.2", true);
+			const online = uvEnv({ UV_OFFLINE: undefined });
+
+			// When it syncs
+			const first = hpm(["sync"], { cwd: dir, env: online });
+
+			// Then the requirement and the source are uv's own, and the table is explicit
+			expect(first.code).toBe(0);
+			const data = pyproject(dir);
+			const reference = recordedByUv(url, "alpha-pkg>=0.1,<0.2", online);
+			expect(data.project.dependencies).toEqual(reference.project.dependencies);
+			expect(data.tool.uv?.sources).toEqual(reference.tool.uv?.sources);
+			expect(data.tool.uv?.index).toEqual([{ name: "internal", url, explicit: true }]);
+			expect(lockedVersion(dir, "alpha-pkg")).toBe("0.1.5");
+
+			// When it syncs again, Then nothing to do
+			const before = snapshot(dir);
+			expect(hpm(["sync"], { cwd: dir, env: online }).stdout).toContain("nothing to do");
+			expect(hpm(["check"], { cwd: dir, env: online }).code).toBe(0);
+			expect(snapshot(dir)).toEqual(before);
+		});
+	});
+});
