@@ -68,7 +68,7 @@ describe.each(["bash", "zsh", "fish"] as const)("hpm completion %s, run by the r
 		expect(complete(["show", "vlm-adapter-q"])).toEqual(["vlm-adapter-qwen"]);
 		expect(complete(["completion", ""])).toEqual(["bash", "fish", "zsh"]);
 		expect(complete(["help", "group", ""])).toEqual(["add", "remove"]);
-		expect(complete(["registry", "add", "--type", ""])).toEqual(["git", "local"]);
+		expect(complete(["registry", "add", "--type", ""])).toEqual(["git", "index", "local"]);
 		expect(complete(["--registry=registry", "mode", ""])).toEqual(["dev", "prod"]);
 		// --flag=VALUE as one word: bash completes what follows the =, zsh and fish the whole word
 		expect(complete(["group", "add", "inference", "--option=vlm-adapter-q"])).toEqual([

@@ -274,11 +274,16 @@ describe("hpm init", () => {
 		expect(noProject.stderr).toContain("has no [project] table");
 	});
 
-	it("refuses a registry URL (for now) and a file where the registry's folders go", () => {
+	it("refuses a URL that is not a git registry, one it cannot fetch, and a file where the registry's folders go", () => {
 		const dir = tempDir("hpm-init-bad-");
-		const url = hpm(["init", "--registry", "git+https://example.com/reg.git"], { cwd: dir, env: uvEnv() });
+		const url = hpm(["init", "--registry", "https://example.com/reg.git"], { cwd: dir, env: uvEnv() });
 		expect(url.code).toBe(2);
-		expect(url.stderr).toContain("a registry is a folder for now");
+		expect(url.stderr).toContain("a registry is a folder or a git repository");
+		expect(url.stderr).toContain("git+https://example.com/reg.git");
+		const missing = path.join(dir, "no-such.git");
+		const gone = hpm(["init", "--registry", `git+file://${missing}`], { cwd: dir, env: uvEnv() });
+		expect(gone.code).toBe(2);
+		expect(gone.stderr).toContain(`cannot fetch the registry file://${missing}`);
 		expect(readdirSync(dir)).toEqual([]);
 		writeFileSync(path.join(dir, "registry"), "not a folder");
 		const file = hpm(["init", "--registry", "registry"], { cwd: dir, env: uvEnv() });

@@ -40,6 +40,7 @@ export async function init(
 		throw new HpmError("invalid-argument", `--registry ${registryArg ?? ""}: ${remote}`, {
 			hint: "write git+https://host/team/registry.git@main (git+ssh:// and git+file:// too)",
 		});
+	const gitRemote = remote?.kind === "git" ? remote : undefined;
 	if (remote === undefined && registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
 		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder or a git repository`, {
 			hint: `for a git repository write git+${registryArg}`,
@@ -63,6 +64,11 @@ export async function init(
 			},
 		);
 	}
+	// a registry from git is read before anything is written: one that cannot be fetched leaves no trace
+	const tree =
+		gitRemote === undefined
+			? undefined
+			: await (await import("../registry/remote.js")).remoteTree(gitRemote, undefined, { policy: "if-missing" });
 	// the lock comes first: two hpm init at once must not both run uv init
 	return underProjectLock(dir, "init", hooks, async () => {
 		const done: string[] = [];
@@ -82,7 +88,7 @@ export async function init(
 			done.push(`created ${file} (uv init --bare)`);
 		}
 		const project = readProject(file);
-		if (remote?.kind === "git") return initRemote(project, remote, done);
+		if (gitRemote !== undefined && tree !== undefined) return initRemote(project, gitRemote, tree, done);
 		// --registry is a path like any other on the command line: from the working folder
 		const registry =
 			registryArg === undefined
@@ -165,7 +171,12 @@ export async function init(
  * `hpm init --registry git+URL`: the team's registry, read once to prove it is there (and for its
  * defaults), recorded in `[tool.hpm] registry`; the first `hpm sync` pins its commit.
  */
-async function initRemote(project: Project, remote: GitLayer, done: string[]): Promise<InitResult> {
+async function initRemote(
+	project: Project,
+	remote: GitLayer,
+	tree: { readonly root: string; readonly commit: string },
+	done: string[],
+): Promise<InitResult> {
 	const file = project.file;
 	if (project.data.project === undefined)
 		throw new HpmError("not-a-project", `${file} has no [project] table: uv cannot install a selection into it`, {
@@ -182,8 +193,6 @@ async function initRemote(project: Project, remote: GitLayer, done: string[]): P
 				location: { file },
 			},
 		);
-	const { remoteTree } = await import("../registry/remote.js");
-	const tree = await remoteTree(remote, undefined, { policy: "if-missing" });
 	const data = project.data as { tool?: { hpm?: unknown } };
 	const edits: TomlEdit[] = [];
 	if (data.tool?.hpm === undefined) edits.push({ path: ["tool", "hpm", "mode"], value: DEFAULT_MODE });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { cacheFolder } from "../os/user-key.js";
@@ -206,6 +206,7 @@ async function openClone(url: string): Promise<Clone> {
 		async tree(layer, commit) {
 			const tree = path.join(base, "trees", commit);
 			if (!existsSync(tree)) {
+				removeAbandoned(path.join(base, "trees"));
 				// extracted beside its place, then renamed: a tree that exists is complete
 				const staged = `${tree}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
 				const index = `${staged}.index`;
@@ -235,6 +236,25 @@ async function openClone(url: string): Promise<Clone> {
 			return root;
 		},
 	};
+}
+
+/** What a killed hpm left half-extracted (an hour old: no live run is still writing it). */
+function removeAbandoned(folder: string): void {
+	let names: string[];
+	try {
+		names = readdirSync(folder);
+	} catch {
+		return;
+	}
+	for (const name of names) {
+		if (!/\.\d+\.[0-9a-f]{8}\.tmp(\.index)?$/.test(name)) continue;
+		const file = path.join(folder, name);
+		try {
+			if (Date.now() - lstatSync(file).mtimeMs > 3_600_000) rmSync(file, { recursive: true, force: true });
+		} catch {
+			// gone already
+		}
+	}
 }
 
 function isFolder(target: string): boolean {
