@@ -197,8 +197,11 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 					else if (command === "help") dispatch({ type: "toggle-help" });
 					else if (command === "add") {
 						// a registry from git is read-only: the browser says how to edit it instead
-						if (view.context.registryRoot === undefined) setMessage(errorText(readOnly(view.context)));
-						else dispatch({ type: "push", route: { screen: "wizard" } });
+						if (view.context.registryRoot === undefined) {
+							setMessage(errorText(readOnly(view.context)));
+							return false;
+						}
+						dispatch({ type: "push", route: { screen: "wizard" } });
 					} else if (command === "history")
 						enqueue(async () => dispatch({ type: "push", route: { screen: "history" } }));
 					// a check or sync opens once the writes before it landed, so its plan is the file's

@@ -52,7 +52,10 @@ export type BrowserProps = {
 	/** A message from the last action (e.g. "inference: switched from a to b"). */
 	readonly message: string | undefined;
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
-	readonly onCommand: (command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history") => void;
+	/** False when the command opened no screen after all (the browser keeps its keys). */
+	readonly onCommand: (
+		command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history",
+	) => boolean | undefined | void;
 	readonly active: boolean;
 	/** Groups the last check or sync named in a problem (marked until the next change or success). */
 	readonly conflicts?: ReadonlySet<string> | undefined;
@@ -152,8 +155,8 @@ export function BrowserScreen({
 		else if (input === "m") onCommand("mode");
 		else if (input === "c" || input === "s" || input === "a" || input === "H" || input === "?" || input === "q") {
 			const command = ({ c: "check", s: "sync", a: "add", H: "history", "?": "help", q: "quit" } as const)[input];
-			onCommand(command);
-			return command === "help" ? "covered" : "moved";
+			const opened = onCommand(command);
+			return command === "help" ? "covered" : opened === false ? undefined : "moved";
 		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
 		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
 			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");

@@ -4,7 +4,8 @@ import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN, hpm, tempDir } from "../helpers/run.js";
-import { git, gitRepo, installed, uvEnv, writePackage } from "../helpers/uv.js";
+import { component, manifest, releaseComponent, teamRegistry } from "../helpers/team-registry.js";
+import { git, installed, uvEnv, writePackage } from "../helpers/uv.js";
 
 /**
  * A registry shared through git: a bare repository holding `hpm/packages` and `hpm/groups`, whose
@@ -22,51 +23,6 @@ function ok(dir: string, args: string[], extra: NodeJS.ProcessEnv = {}) {
 	expect(result.code, `hpm ${args.join(" ")}: ${result.stderr}`).toBe(0);
 	return result;
 }
-
-/** A component in its own bare repository, tagged v<version>. */
-function component(name: string, version: string): string {
-	const source = tempDir("hpm-component-");
-	writePackage(source, name, version);
-	return gitRepo(source, `v${version}`);
-}
-
-/** A bump of the component to `version`, tagged. */
-function releaseComponent(bare: string, version: string): void {
-	const work = tempDir("hpm-component-work-");
-	git(["clone", "-q", "-b", "main", bare, "."], work);
-	const file = path.join(work, "pyproject.toml");
-	writeFileSync(file, readFileSync(file, "utf8").replace(/^version = ".*"$/m, `version = "${version}"`));
-	git(["commit", "-q", "-am", `version ${version}`], work);
-	git(["tag", `v${version}`], work);
-	git(["push", "-q", "origin", "main", "--tags"], work);
-}
-
-/** The team's registry: a bare repository and a working clone to change it from. */
-function teamRegistry(files: Record<string, string>): {
-	bare: string;
-	commit: (files: Record<string, string>) => string;
-} {
-	const bare = path.join(tempDir("hpm-registry-"), "registry.git");
-	const work = tempDir("hpm-registry-work-");
-	// as a hosting service makes it: HEAD is the default branch
-	git(["init", "-q", "--bare", "--initial-branch=main", bare], work);
-	git(["init", "-q", "-b", "main"], work);
-	const commit = (changed: Record<string, string>) => {
-		for (const [file, text] of Object.entries(changed)) {
-			mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-			writeFileSync(path.join(work, file), text);
-		}
-		git(["add", "-A"], work);
-		git(["commit", "-q", "-m", "registry"], work);
-		git(["push", "-q", bare, "main"], work);
-		return execFileSync("git", ["rev-parse", "HEAD"], { cwd: work, encoding: "utf8" }).trim();
-	};
-	commit(files);
-	return { bare, commit };
-}
-
-const manifest = (name: string, version: string, bare: string) =>
-	`name: ${name}\nversion: "${version}"\nsources:\n${["prod", "dev"].map((mode) => `  ${mode}:\n    type: git\n    url: file://${bare}\n    tag: v${version}\n`).join("")}`;
 
 function project(registry: string, groups: string): string {
 	const dir = tempDir("hpm-remote-project-");
@@ -308,6 +264,35 @@ describe("a registry from git under attack", () => {
 		expect(result.code).not.toBe(0);
 		expect(result.stderr).toContain(`cannot fetch the registry http://127.0.0.1:${port}/team/registry.git`);
 		expect(Date.now() - started).toBeLessThan(60_000);
+	}, 90_000);
+
+	it("a fetch killed halfway leaves nothing in the way: the next run fetches again", async () => {
+		const server: Server = createServer(() => undefined); // accepts, never answers
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		const address = server.address();
+		const port = typeof address === "object" && address ? address.port : 0;
+		const url = `git+http://127.0.0.1:${port}/team/registry.git`;
+		const cache = tempDir("hpm-remote-kill-cache-");
+		const dir = tempDir("hpm-remote-kill-");
+		const options = { cwd: dir, env: { ...process.env, ...env, HPM_CACHE_DIR: cache, GIT_HTTP_LOW_SPEED_TIME: "3" } };
+		const killed = spawn(process.execPath, [BIN, "list", "-r", url], { ...options, stdio: "ignore" });
+		// killed while git is waiting on the host, holding the clone's fetch lock
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		killed.kill("SIGKILL");
+		await new Promise((resolve) => killed.on("close", resolve));
+		const again = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+			const child = spawn(process.execPath, [BIN, "list", "-r", url], options);
+			let stderr = "";
+			child.stderr.on("data", (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			child.on("close", (code) => resolve({ code, stderr }));
+		});
+		server.close();
+		// the dead run's lock was taken over: the error is the host's, not "another hpm is running"
+		expect(again.code).toBe(2);
+		expect(again.stderr).toContain(`cannot fetch the registry http://127.0.0.1:${port}/team/registry.git`);
+		expect(again.stderr).not.toContain("another hpm");
 	}, 90_000);
 
 	it("two commands fetching one registry at once both read it", async () => {
