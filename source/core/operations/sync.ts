@@ -180,7 +180,12 @@ export async function* sync(
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
 		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }];
 		if (recordMode) record.push({ path: ["tool", "hpm", "mode"], value: plan.mode });
-		if (pins) record.push({ path: ["tool", "hpm", "registry-rev"], value: pins.length === 1 ? pins[0] : pins });
+		// one commit is a string, several a list; none (no git registry any more) removes the key
+		if (pins)
+			record.push({
+				path: ["tool", "hpm", "registry-rev"],
+				value: pins.length === 0 ? undefined : pins.length === 1 ? pins[0] : pins,
+			});
 		tx.checkpoint();
 		await writeProjectEdits(readProject(project.file), record);
 		tx.wrote();
@@ -194,7 +199,9 @@ function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean, pi
 		...plan.add.map((entry) => `+${entry.name}`),
 		...plan.remove.map((entry) => `-${entry.name}`),
 		...plan.switch.map((entry) => `~${entry.name}`),
-		...(pins ? [`registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`] : []),
+		...(pins
+			? [pins.length === 0 ? "registry unpinned" : `registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`]
+			: []),
 	];
 	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
 	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
