@@ -128,6 +128,11 @@ describe("a registry from git, pinned like a lock", () => {
 		ok(dir, ["registry", "update"]);
 		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
 		ok(dir, ["check"]);
+		// a checkout of the same registry as a folder: the pin has nothing left to pin, and goes
+		git(["clone", "-q", team.bare, path.join(dir, "team")], dir);
+		writeFileSync(file, readFileSync(file, "utf8").replace(/^registry = .*$/m, 'registry = "team"'));
+		ok(dir, ["sync"]);
+		expect(readFileSync(file, "utf8")).not.toContain("registry-rev");
 	}, 120_000);
 });
 
