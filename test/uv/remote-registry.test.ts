@@ -316,6 +316,16 @@ describe("a registry from git under attack", () => {
 				}),
 		);
 		expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+		// without a project nothing pins it: the clone stays as fetched until asked to move
+		team.commit({ "groups/judges.yaml": "name: judges\nstrategy: M-of-N\noptions: []\n" });
+		const list = () =>
+			JSON.parse(
+				ok(dir, ["list", "--json", "-r", `git+file://${team.bare}`], { HPM_CACHE_DIR: cache }).stdout,
+			).groups.map((group: { name: string }) => group.name);
+		expect(list()).toEqual(["metrics"]);
+		const update = ok(dir, ["registry", "update", "-r", `git+file://${team.bare}`], { HPM_CACHE_DIR: cache });
+		expect(update.stdout).toContain("a registry named with -r is not pinned");
+		expect(list()).toEqual(["judges", "metrics"]);
 	}, 60_000);
 });
 

@@ -28,7 +28,17 @@ export default defineCommand({
 			interrupt.dispose();
 		}
 		if (output.json) {
-			output.data({ pins: result.pins, changes: result.changes, written: result.written });
+			output.data({
+				pins: result.pins,
+				changes: result.changes,
+				written: result.written,
+				fetchedOnly: result.fetchedOnly,
+			});
+			return 0;
+		}
+		if (result.fetchedOnly) {
+			for (const pin of result.pins) output.out(`${pin.registry} at ${pin.to.slice(0, 12)}`);
+			output.out(result.message);
 			return 0;
 		}
 		for (const pin of result.pins)

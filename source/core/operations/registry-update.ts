@@ -33,6 +33,8 @@ export type RegistryUpdate = {
 	readonly changes: readonly SelectionChange[];
 	/** Whether pyproject.toml was written (false for a dry run, or when every pin was newest). */
 	readonly written: boolean;
+	/** The registry was named with -r (or there is no project): only its clone was brought up to date. */
+	readonly fetchedOnly: boolean;
 	readonly message: string;
 };
 
@@ -46,18 +48,13 @@ export async function updateRegistry(
 	cwd: string,
 	options: { readonly dryRun?: boolean; readonly signal?: AbortSignal | undefined; readonly hooks?: LockHooks },
 ): Promise<RegistryUpdate> {
+	const outside = resolveContext(locator, cwd);
+	// a registry named with -r (or outside any project) has no pin: its clone is brought up to date
+	if (!outside.pinned || outside.project === undefined) return refresh(outside, options.signal);
 	return underProjectLock(requireRoot(locator, cwd), "registry update", options.hooks ?? {}, async () => {
 		const context = resolveContext(locator, cwd);
 		const project = requireProject(context);
 		const remotes = context.layers.filter((layer): layer is GitLayer => layer.kind === "git");
-		if (!context.pinned)
-			throw new HpmError(
-				"usage",
-				"registry update moves the pins of the project's own registry ([tool.hpm] registry)",
-				{
-					hint: "run it without -r; to use a git registry in this project, write it in [tool.hpm] registry",
-				},
-			);
 		if (remotes.length === 0)
 			throw new HpmError("nothing-to-update", "the project's registry has no git layer: there is no pin to move", {
 				hint: 'a git registry is written as [tool.hpm] registry = "git+https://host/team/registry.git@main"',
@@ -77,6 +74,7 @@ export async function updateRegistry(
 				pins,
 				changes,
 				written: false,
+				fetchedOnly: false,
 				message: !moved
 					? "the registry pin is already the newest commit"
 					: "dry run: [tool.hpm] registry-rev was not changed",
@@ -90,9 +88,32 @@ export async function updateRegistry(
 			pins,
 			changes,
 			written: true,
+			fetchedOnly: false,
 			message: "[tool.hpm] registry-rev moved; run `hpm sync` to apply it to the environment",
 		};
 	});
+}
+
+/** `registry update -r URL`: each git layer fetched, its ref's newest commit said; nothing is written. */
+async function refresh(context: Context, signal: AbortSignal | undefined): Promise<RegistryUpdate> {
+	const remotes = context.layers.filter((layer): layer is GitLayer => layer.kind === "git");
+	if (remotes.length === 0)
+		throw new HpmError("nothing-to-update", "the registry named has no git layer: there is nothing to fetch", {
+			hint: "-r git+https://host/team/registry.git@main names a registry from git",
+		});
+	const after = await resolveLayers(context, "always", signal, true);
+	const pins = remotes.map((layer, index) => ({
+		registry: shownUrl(layer.written),
+		from: undefined,
+		to: after.commits[index] ?? "",
+	}));
+	return {
+		pins,
+		changes: [],
+		written: false,
+		fetchedOnly: true,
+		message: "fetched; a registry named with -r is not pinned (a project pins the one in [tool.hpm] registry)",
+	};
 }
 
 /** What the selection resolves to at each registry state, compared package by package. */
