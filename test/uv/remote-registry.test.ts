@@ -248,6 +248,14 @@ describe("a registry from git under attack", () => {
 			expect(result.stderr).toMatch(/^error: registry /);
 		}
 		expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+		// a cache folder that is a file: said plainly, never a stack trace
+		const notFolder = path.join(dir, "cache-file");
+		writeFileSync(notFolder, "");
+		const team = teamRegistry({ "groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions: []\n" });
+		const cacheless = run(dir, ["list", "-r", `git+file://${team.bare}`], { HPM_CACHE_DIR: notFolder });
+		expect(cacheless.code).toBe(2);
+		expect(cacheless.stderr).toContain("hpm's cache of the registry");
+		expect(cacheless.stderr).not.toContain("unexpected error");
 
 		const server: Server = createServer(() => undefined); // accepts, never answers
 		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

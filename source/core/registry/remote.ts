@@ -43,6 +43,22 @@ export async function remoteTree(
 	pin: string | undefined,
 	options: RemoteOptions,
 ): Promise<RemoteTree> {
+	try {
+		return await readTree(layer, pin, options);
+	} catch (error) {
+		if (error instanceof HpmError || !(error instanceof Error) || !("code" in error)) throw error;
+		// the cache folder itself is the problem (not a folder, full, not writable)
+		throw new HpmError(
+			"registry-cache",
+			`hpm's cache of the registry ${shownUrl(layer.written)} cannot be written: ${error.message}`,
+			{
+				hint: "make hpm's cache folder writable (HPM_CACHE_DIR, else ~/.cache/hpm), or point HPM_CACHE_DIR at another folder",
+			},
+		);
+	}
+}
+
+async function readTree(layer: GitLayer, pin: string | undefined, options: RemoteOptions): Promise<RemoteTree> {
 	const clone = await openClone(layer.url);
 	const fetch = async () => {
 		await clone.fetch(layer, pin, options);
