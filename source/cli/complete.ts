@@ -146,7 +146,8 @@ type Loaded = Awaited<ReturnType<typeof loadContextRegistry>>["registry"];
 
 async function registryOf(locator: Locator, cwd: string): Promise<Loaded | undefined> {
 	try {
-		return (await loadContextRegistry(resolveContext(locator, cwd))).registry;
+		// a Tab never waits for the network: a registry from git completes from hpm's cache, or not at all
+		return (await loadContextRegistry(resolveContext(locator, cwd), { policy: "never" })).registry;
 	} catch {
 		return undefined; // no project, no registry: nothing to offer, and nothing to say while completing
 	}
