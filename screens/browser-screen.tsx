@@ -1,3 +1,4 @@
+import { displayPath } from "../source/core/os/display-path.js";
 import path from "node:path";
 import { Box, type DOMElement, type Key, Text } from "ink";
 import { useMemo, useRef } from "react";
@@ -342,7 +343,7 @@ function groupTerms(registry: View["registry"], name: string, strategy: string):
 /** A file's path from the project's folder when it is inside it (the registry's files usually are). */
 function shortPath(file: string, root: string | undefined): string {
 	const relative = root === undefined ? file : path.relative(root, file);
-	return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+	return relative.startsWith("..") || path.isAbsolute(relative) ? displayPath(file) : relative;
 }
 
 /** `text` with the first match of the filter underlined and bold (separators and case ignored). */

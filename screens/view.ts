@@ -1,3 +1,4 @@
+import { displayPath } from "../source/core/os/display-path.js";
 import type { Locator } from "../source/core/context.js";
 import { HpmError } from "../source/core/errors.js";
 import { displaySafe } from "../source/core/text.js";
@@ -15,7 +16,7 @@ export function loadView(locator: Locator, cwd: string): Promise<View> {
 export function errorText(error: unknown): string {
 	if (error instanceof HpmError) {
 		const where = error.location
-			? `${error.location.file}${error.location.line ? `:${error.location.line}` : ""}: `
+			? `${displayPath(error.location.file)}${error.location.line ? `:${error.location.line}` : ""}: `
 			: "";
 		return displaySafe(`${where}${error.message}${error.hint ? ` (${error.hint})` : ""}`);
 	}

@@ -1,3 +1,4 @@
+import { displayPath } from "./os/display-path.js";
 /** Where in a user file a problem sits. Lines and columns are 1-based. */
 export type Location = {
 	readonly file: string;
@@ -37,7 +38,7 @@ export class HpmError extends Error {
 
 export function formatLocation(location: Location | undefined): string {
 	if (!location) return "";
-	let text = location.file;
+	let text = displayPath(location.file);
 	if (location.line !== undefined) {
 		text += `:${location.line}`;
 		if (location.column !== undefined) text += `:${location.column}`;

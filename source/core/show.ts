@@ -1,3 +1,4 @@
+import { displayPath } from "./os/display-path.js";
 import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
 import { HpmError } from "./errors.js";
 import { closest, normalizeName } from "./names.js";
@@ -145,7 +146,7 @@ function hiddenBy(registry: Registry, kind: "group" | "package", key: string): s
 		.filter((shadow) => shadow.kind === kind && shadow.key === key)
 		.map(
 			(shadow) =>
-				`${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}${shadow.modes?.length ? ` (its ${shadow.modes.join(", ")} source${shadow.modes.length === 1 ? " is" : "s are"} used)` : ""}`,
+				`${displayPath(shadow.hidden.file)}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}${shadow.modes?.length ? ` (its ${shadow.modes.join(", ")} source${shadow.modes.length === 1 ? " is" : "s are"} used)` : ""}`,
 		);
 }
 

@@ -173,7 +173,7 @@ describe("layered registries", () => {
 		expect(shown).toMatch(/source prod\s+git file:\/\/\S+ tag v0\.1\.0/);
 		expect(shown).toMatch(/source dev\s+local \.\.\/\.\.\/work\/metric_bleu \(editable\)/);
 		expect(shown).toMatch(
-			/hides\s+\S+\/trees\/[0-9a-f]{40}\/packages\/metric-bleu\.yaml:1 \(its prod source is used\) \(a later registry layer\)/,
+			/hides\s+git\+file:\/\/\S+registry\.git@[0-9a-f]{12}:packages\/metric-bleu\.yaml:1 \(its prod source is used\) \(a later registry layer\)/,
 		);
 		expect(JSON.parse(ok(dir, ["show", "metric-bleu", "--json"]).stdout).hidden).toHaveLength(1);
 		const lint = run(dir, ["registry", "lint"]);

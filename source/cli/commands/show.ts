@@ -1,3 +1,4 @@
+import { displayPath } from "../../core/os/display-path.js";
 import { describeSource, sourceJson } from "../../core/registry/describe.js";
 import { show } from "../../core/show.js";
 import { defineCommand } from "../command.js";
@@ -19,7 +20,7 @@ export default defineCommand({
 			}
 			output.out(`${style.bold(shown.name)}  ${style.cyan(shown.strategy)}  ${style.dim("group")}`);
 			if (shown.description) output.out(shown.description);
-			output.out(`${style.dim("file")}     ${shown.file}`);
+			output.out(`${style.dim("file")}     ${displayPath(shown.file)}`);
 			for (const file of shown.hidden)
 				output.out(`${style.dim("hides")}    ${file} ${style.dim("(a later registry layer)")}`);
 			if (shown.interface) output.out(`${style.dim("interface")} ${shown.interface}`);
@@ -69,7 +70,7 @@ export default defineCommand({
 		}
 		output.out(`${style.bold(shown.name)} ${shown.version}  ${style.dim("package")}`);
 		if (shown.description) output.out(shown.description);
-		const rows: string[][] = [["file", shown.file]];
+		const rows: string[][] = [["file", displayPath(shown.file)]];
 		for (const file of shown.hidden) rows.push(["hides", `${file} ${style.dim("(a later registry layer)")}`]);
 		for (const [mode, source] of shown.sources) {
 			const current = shown.projectMode === mode ? style.green(" (project mode)") : "";

@@ -1,3 +1,4 @@
+import { displayPath } from "../os/display-path.js";
 import type { Problem } from "../errors.js";
 import { loadRegistryParts } from "./load.js";
 import { localPathProblems } from "./local-paths.js";
@@ -32,7 +33,7 @@ export function lintRegistry(root: string | readonly LayerRoot[]): {
 
 /** A name an earlier layer defines again: its definition is used, the later one's is hidden. */
 export function shadowWarning(shadow: Shadow): Problem {
-	const at = `${shadow.hidden.file}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`;
+	const at = `${displayPath(shadow.hidden.file)}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`;
 	return {
 		code: "shadowed",
 		message: `${shadow.kind} "${shadow.key}" is defined in an earlier layer too: this definition is used, the one in ${at} is hidden`,

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
+import { URL_FILE } from "../os/display-path.js";
 import { cacheFolder } from "../os/user-key.js";
 import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
@@ -149,6 +150,8 @@ async function openClone(url: string): Promise<Clone> {
 			rmSync(staged, { recursive: true, force: true });
 		}
 	}
+	// what the clone is of, for messages naming its files (displayPath)
+	if (!existsSync(path.join(base, URL_FILE))) writeFileSync(path.join(base, URL_FILE), `git+${shownUrl(url)}\n`);
 	const gitDir = ["--git-dir", repo];
 	const hasCommit = async (commit: string) =>
 		isCommitId(commit) &&
