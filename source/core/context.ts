@@ -58,7 +58,7 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 function layerOf(spec: string, base: string, project: Project | undefined): RegistryLayer {
 	const layer = parseRegistryLayer(spec, base);
 	if (typeof layer !== "string") return layer;
-	throw new HpmError("registry-invalid", `registry ${JSON.stringify(spec)}: ${layer}`, {
+	throw new HpmError("registry-invalid", shownUrl(`registry ${JSON.stringify(spec)}: ${layer}`), {
 		...(project ? { location: locateTomlKey(project.text, project.file, ["tool", "hpm"], "registry") } : {}),
 		hint: "write a folder, or git+https://host/repo.git@ref#subdirectory=path (git+ssh:// and git+file:// too)",
 	});

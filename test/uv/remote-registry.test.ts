@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
@@ -128,6 +128,20 @@ describe("a registry from git, pinned like a lock", () => {
 		ok(dir, ["registry", "update"]);
 		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
 		ok(dir, ["check"]);
+		// pins that no longer match the layers (an empty list, one too many): update rewrites them
+		const good = pin(dir) ?? "";
+		for (const wrong of ["[]", `["${good}", "${good}"]`]) {
+			writeFileSync(file, readFileSync(file, "utf8").replace(/^registry-rev = .*$/m, `registry-rev = ${wrong}`));
+			const mismatch = run(dir, ["check"]);
+			expect(mismatch.code, wrong).toBe(2);
+			expect(mismatch.stderr).toMatch(/registry-rev lists \d commits? but \[tool\.hpm\] registry names 1 git registry/);
+			ok(dir, ["registry", "update"]);
+			expect(pin(dir)).toBe(good);
+		}
+		// hpm init never replaces the registry a project records
+		const init = run(dir, ["init", "--registry", "elsewhere"]);
+		expect(init.code).toBe(2);
+		expect(init.stderr).toContain("hpm init does not replace it");
 		// a checkout of the same registry as a folder: the pin has nothing left to pin, and goes
 		git(["clone", "-q", team.bare, path.join(dir, "team")], dir);
 		writeFileSync(file, readFileSync(file, "utf8").replace(/^registry = .*$/m, 'registry = "team"'));
@@ -179,7 +193,7 @@ describe("layered registries", () => {
 		const lint = run(dir, ["registry", "lint"]);
 		expect(lint.code).toBe(0);
 		expect(lint.stdout).toMatch(
-			/metric-bleu\.yaml:1:\d+: warning: package "metric-bleu" is defined in an earlier layer too/,
+			/metric-bleu\.yaml:1:\d+: warning: package "metric-bleu" is also defined in a later registry layer \(git\+file:\/\/\S+@[0-9a-f]{12}:packages\/metric-bleu\.yaml:1\): this definition is used/,
 		);
 
 		ok(dir, ["sync"]);
@@ -248,6 +262,15 @@ describe("a registry from git under attack", () => {
 			expect(result.stderr).toMatch(/^error: registry /);
 		}
 		expect(existsSync(path.join(dir, "pwned"))).toBe(false);
+		// a password in a URL hpm refuses is not printed either
+		for (const written of [
+			"git+http://alice:S3cretPW@127.0.0.1:9/r.git@-x",
+			"git+ftp://alice:S3cretPW@127.0.0.1/r.git",
+		]) {
+			const refused = run(dir, ["list", "--json", "-r", written]);
+			expect(refused.code).toBe(2);
+			expect(refused.stdout + refused.stderr).not.toContain("S3cretPW");
+		}
 		// a cache folder that is a file: said plainly, never a stack trace
 		const notFolder = path.join(dir, "cache-file");
 		writeFileSync(notFolder, "");
@@ -288,6 +311,14 @@ describe("a registry from git under attack", () => {
 		const cache = tempDir("hpm-remote-kill-cache-");
 		const dir = tempDir("hpm-remote-kill-");
 		const options = { cwd: dir, env: { ...process.env, ...env, HPM_CACHE_DIR: cache, GIT_HTTP_LOW_SPEED_TIME: "3" } };
+		// Ctrl-C (or SIGTERM, SIGHUP) stops git and its helpers with hpm: nothing keeps fetching
+		const interrupted = spawn(process.execPath, [BIN, "list", "-r", url], { ...options, stdio: "ignore" });
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		interrupted.kill("SIGINT");
+		expect(await new Promise((resolve) => interrupted.on("close", resolve))).toBe(130);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const left = spawnSync("pgrep", ["-f", `127.0.0.1:${port}/team`], { encoding: "utf8" });
+		expect(left.stdout.trim(), "git processes left behind").toBe("");
 		const killed = spawn(process.execPath, [BIN, "list", "-r", url], { ...options, stdio: "ignore" });
 		// killed while git is waiting on the host, holding the clone's fetch lock
 		await new Promise((resolve) => setTimeout(resolve, 1_500));

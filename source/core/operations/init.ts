@@ -37,14 +37,18 @@ export async function init(
 		throw new HpmError("invalid-argument", "--registry needs a folder", { hint: "for example --registry registry" });
 	const remote = registryArg !== undefined && isGitSpec(registryArg) ? parseRegistryLayer(registryArg, dir) : undefined;
 	if (typeof remote === "string")
-		throw new HpmError("invalid-argument", `--registry ${registryArg ?? ""}: ${remote}`, {
+		throw new HpmError("invalid-argument", shownUrl(`--registry ${registryArg ?? ""}: ${remote}`), {
 			hint: "write git+https://host/team/registry.git@main (git+ssh:// and git+file:// too)",
 		});
 	const gitRemote = remote?.kind === "git" ? remote : undefined;
 	if (remote === undefined && registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
-		throw new HpmError("invalid-argument", `--registry ${registryArg}: a registry is a folder or a git repository`, {
-			hint: `for a git repository write git+${registryArg}`,
-		});
+		throw new HpmError(
+			"invalid-argument",
+			shownUrl(`--registry ${registryArg}: a registry is a folder or a git repository`),
+			{
+				hint: shownUrl(`for a git repository write git+${registryArg}`),
+			},
+		);
 	}
 	const folder = pathKind(dir);
 	if (folder !== "directory") {
@@ -100,10 +104,12 @@ export async function init(
 				location: { file },
 			});
 		}
-		if (registryArg !== undefined && project.registryPath !== undefined && project.registryPath !== registry) {
+		const recorded = project.registrySpecs;
+		const same = recorded?.length === 1 && project.registryPath === registry;
+		if (registryArg !== undefined && recorded !== undefined && !same) {
 			throw new HpmError(
 				"registry-recorded",
-				`[tool.hpm] registry already names ${project.registryPath}; hpm init does not replace it`,
+				shownUrl(`[tool.hpm] registry already names ${recorded.join(", ")}; hpm init does not replace it`),
 				{ hint: "edit [tool.hpm] registry yourself to change it", location: { file } },
 			);
 		}

@@ -16,7 +16,7 @@ import { HPM_VERSION } from "../version.js";
 /** One git registry's pin: the commit the project had and the ref's newest. */
 export type PinChange = {
 	readonly registry: string;
-	readonly from: string | undefined;
+	readonly from: string | undefined | null;
 	readonly to: string;
 };
 
@@ -68,7 +68,8 @@ export async function updateRegistry(
 			to: after.commits[index] ?? "",
 		}));
 		const changes = await selectionChanges(context, before, after);
-		const moved = pins.some((pin) => pin.from !== pin.to);
+		// a list of pins that no longer matches the layers (one added, removed, reordered) is rewritten
+		const moved = pins.some((pin) => pin.from !== pin.to) || project.registryRevs.length !== remotes.length;
 		if (!moved || options.dryRun)
 			return {
 				pins,
@@ -104,7 +105,7 @@ async function refresh(context: Context, signal: AbortSignal | undefined): Promi
 	const after = await resolveLayers(context, "always", signal, true);
 	const pins = remotes.map((layer, index) => ({
 		registry: shownUrl(layer.written),
-		from: undefined,
+		from: null,
 		to: after.commits[index] ?? "",
 	}));
 	return {

@@ -1,3 +1,4 @@
+import { shownUrl as hidePasswords } from "../registry/location.js";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { HpmError } from "../errors.js";
@@ -57,15 +58,18 @@ export function rollbackPreview(root: string, id: number | undefined): RollbackP
 	const lock = read(files.lock.target, files.lock.stats !== undefined);
 	const wantedPyproject = Buffer.from(entry.pyproject, "base64");
 	const wantedLock = entry.lock === null ? undefined : Buffer.from(entry.lock, "base64");
+	// a password in a URL of the file (a registry's, an index's) is never shown
 	const patch = pyproject.equals(wantedPyproject)
 		? ""
-		: createTwoFilesPatch(
-				"pyproject.toml",
-				`pyproject.toml (#${entry.id})`,
-				pyproject.toString("utf8"),
-				wantedPyproject.toString("utf8"),
-				"now",
-				`before ${entry.command} #${entry.id}, ${entry.time}`,
+		: hidePasswords(
+				createTwoFilesPatch(
+					"pyproject.toml",
+					`pyproject.toml (#${entry.id})`,
+					pyproject.toString("utf8"),
+					wantedPyproject.toString("utf8"),
+					"now",
+					`before ${entry.command} #${entry.id}, ${entry.time}`,
+				),
 			);
 	const lockChanged = !(lock === undefined
 		? wantedLock === undefined

@@ -41,6 +41,8 @@ export type Project = {
 	readonly registrySpecs: readonly string[] | undefined;
 	/** `[tool.hpm] registry-rev`: the commit of each git registry, in the order they are listed. */
 	readonly registryRevs: readonly string[];
+	/** Whether `registry-rev` is written at all (an empty list is a list of the wrong length). */
+	readonly registryRevGiven: boolean;
 	/** Keyed by the PEP 503-normalized group name. */
 	readonly selection: ReadonlyMap<string, SelectionEntry>;
 	/** Normalized names of the dependencies hpm added (see README, "What hpm owns"). */
@@ -148,6 +150,7 @@ export function readProject(file: string): Project {
 		registryPath: firstFolder(specs, root),
 		registrySpecs: specs,
 		registryRevs: revs === undefined ? [] : typeof revs === "string" ? [revs] : revs,
+		registryRevGiven: revs !== undefined,
 		selection,
 		managed: (parsed.data.managed ?? []).map(normalizeName),
 	};

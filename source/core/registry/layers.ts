@@ -78,7 +78,7 @@ export function resolvedLayersNow(context: Context): readonly LayerRoot[] {
 /** The pins that apply: the project's, checked against its git layers; none when `-r` named others. */
 export function projectPins(context: Context, remotes: number): readonly string[] {
 	const project = context.project;
-	if (!context.pinned || project === undefined || project.registryRevs.length === 0) return [];
+	if (!context.pinned || project === undefined || !project.registryRevGiven) return [];
 	const location = locateTomlKey(project.text, project.file, ["tool", "hpm"], "registry-rev");
 	const bad = project.registryRevs.find((rev) => !isCommitId(rev));
 	if (bad !== undefined)

@@ -36,7 +36,7 @@ export function shadowWarning(shadow: Shadow): Problem {
 	const at = `${displayPath(shadow.hidden.file)}${shadow.hidden.line === undefined ? "" : `:${shadow.hidden.line}`}`;
 	return {
 		code: "shadowed",
-		message: `${shadow.kind} "${shadow.key}" is defined in an earlier layer too: this definition is used, the one in ${at} is hidden`,
+		message: `${shadow.kind} "${shadow.key}" is also defined in a later registry layer (${at}): this definition is used and hides that one`,
 		location: shadow.used,
 	};
 }

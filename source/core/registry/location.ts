@@ -61,7 +61,8 @@ export function parseRegistryLayer(written: string, base: string): RegistryLayer
 	const authorityEnd = main.indexOf("/", scheme.length + 3);
 	const pathPart = authorityEnd === -1 ? "" : main.slice(authorityEnd);
 	const at = pathPart.lastIndexOf("@");
-	const url = at === -1 ? main : main.slice(0, authorityEnd + at);
+	// git runs a helper named after the scheme: `FILE://` would ask for git-remote-FILE
+	const url = (at === -1 ? main : main.slice(0, authorityEnd + at)).replace(/^[^:]+/, (s) => s.toLowerCase());
 	const ref = at === -1 ? undefined : pathPart.slice(at + 1);
 	if (ref !== undefined) {
 		if (ref === "") return `nothing follows "@" in ${JSON.stringify(written)}; write a branch, tag or commit after it`;
@@ -76,7 +77,7 @@ export function parseRegistryLayer(written: string, base: string): RegistryLayer
 
 /** The URL as shown to a person: a password in it is never printed. */
 export function shownUrl(url: string): string {
-	return url.replace(/^([a-z+]+:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
+	return url.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/gi, "$1:***@");
 }
 
 /** Whether `value` is a full commit id (SHA-1, or SHA-256 for repositories that use it). */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -139,10 +139,16 @@ async function openClone(url: string): Promise<Clone> {
 	mkdirSync(path.join(base, "trees"), { recursive: true, mode: 0o700 });
 	if (!existsSync(path.join(repo, "HEAD"))) {
 		const staged = `${repo}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-		await git(["init", "--bare", "--quiet", staged], { what: "prepare hpm's clone of the registry" });
-		// a registry's files are read as files: a link in it is checked out as a file holding its target
-		await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what: "prepare hpm's clone" });
-		await git(["--git-dir", staged, "config", "gc.auto", "0"], { what: "prepare hpm's clone" });
+		try {
+			const what = `prepare hpm's clone of ${shownUrl(url)} in ${base}`;
+			await git(["init", "--bare", "--quiet", staged], { what, cache: true });
+			// a registry's files are read as files: a link in it is checked out as a file holding its target
+			await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what, cache: true });
+			await git(["--git-dir", staged, "config", "gc.auto", "0"], { what, cache: true });
+		} catch (error) {
+			rmSync(staged, { recursive: true, force: true });
+			throw error;
+		}
 		try {
 			renameSync(staged, repo);
 		} catch {
@@ -284,6 +290,26 @@ function isFolder(target: string): boolean {
 	}
 }
 
+// git processes of this run: however hpm ends (a signal, an error), none is left fetching into the
+// clone after it, where the next run's fetch would race it
+const running = new Set<ChildProcess>();
+let hooked = false;
+function stopAtExit(): void {
+	if (hooked) return;
+	hooked = true;
+	process.on("exit", () => {
+		for (const child of running) stopGroup(child);
+	});
+}
+
+function stopGroup(child: ChildProcess): void {
+	try {
+		if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+	} catch {
+		child.kill("SIGTERM"); // the group is gone: the process itself, if it is still there
+	}
+}
+
 type GitRun = { readonly code: number; readonly stdout: string; readonly lines: readonly string[] };
 
 /**
@@ -296,6 +322,8 @@ async function git(
 	options: {
 		what: string;
 		check?: boolean;
+		/** A failure is about hpm's cache folder, not the network. */
+		cache?: boolean;
 		env?: NodeJS.ProcessEnv;
 		progress?: ((line: string) => void) | undefined;
 		signal?: AbortSignal | undefined;
@@ -306,7 +334,11 @@ async function git(
 		const child = spawn("git", [...args], {
 			env: { ...deadlines, ...process.env, GIT_TERMINAL_PROMPT: "0", ...options.env },
 			stdio: ["ignore", "pipe", "pipe"],
+			// its own process group, so that stopping it stops its helpers too (git-remote-http, ssh)
+			detached: true,
 		});
+		running.add(child);
+		stopAtExit();
 		let stdout = "";
 		const lines: string[] = [];
 		child.stdout.setEncoding("utf8");
@@ -320,7 +352,7 @@ async function git(
 			if (lines.length > 40) lines.shift();
 			options.progress?.(text);
 		});
-		const abort = () => child.kill("SIGTERM");
+		const abort = () => stopGroup(child);
 		options.signal?.addEventListener("abort", abort, { once: true });
 		child.on("error", (error: NodeJS.ErrnoException) => {
 			options.signal?.removeEventListener("abort", abort);
@@ -333,6 +365,7 @@ async function git(
 			);
 		});
 		child.on("close", (code, signal) => {
+			running.delete(child);
 			options.signal?.removeEventListener("abort", abort);
 			if (options.signal?.aborted) {
 				reject(new HpmError("interrupted", `interrupted while trying to ${options.what}`, { exitCode: 130 }));
@@ -347,7 +380,9 @@ async function git(
 				const detail = errors.length > 0 ? errors : said;
 				reject(
 					new HpmError("git-failed", `cannot ${options.what}: ${detail.slice(-3).join("; ") || `git exited ${exit}`}`, {
-						hint: "check the URL and your network or credentials (git never asks for a password here)",
+						hint: options.cache
+							? "check that hpm's cache folder has room and can be written (HPM_CACHE_DIR, else ~/.cache/hpm)"
+							: "check the URL and your network or credentials (git never asks for a password here)",
 					}),
 				);
 				return;
