@@ -58,6 +58,14 @@ export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
 	return deadlines;
 }
 
+let guardPrefix: readonly string[] | undefined;
+/** `setpriv --pdeathsig TERM --` (util-linux, exec'ing uv in place: same pid), or nothing. */
+function deathGuard(): readonly string[] {
+	guardPrefix ??= process.platform === "linux" && isExecutable(SETPRIV) ? [SETPRIV, "--pdeathsig", "TERM", "--"] : [];
+	return guardPrefix;
+}
+const SETPRIV = "/usr/bin/setpriv";
+
 function isExecutable(file: string): boolean {
 	try {
 		accessSync(file, constants.X_OK);
@@ -144,7 +152,10 @@ export async function* runUv(
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
 	const token = randomBytes(8).toString("hex");
 	const git = await gitDeadlines();
-	const child = spawn(uv.bin, full, {
+	// where the system offers it, uv is told to stop when hpm dies: a SIGKILLed hpm leaves no uv
+	// behind to write pyproject.toml over what a person edits next
+	const guard = deathGuard();
+	const child = spawn(guard[0] ?? uv.bin, guard.length > 0 ? [...guard.slice(1), uv.bin, ...full] : full, {
 		cwd: options.cwd,
 		// the deadlines first: anything the person set themselves overrides them
 		env: { ...git, ...uvEnv(options.env), [RUN_ID]: token },
