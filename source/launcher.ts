@@ -17,18 +17,19 @@ import {
 	openSync,
 	readdirSync,
 	readFileSync,
+	readSync,
 	lstatSync,
 	renameSync,
 	rmSync,
 	unlinkSync,
 	writeFileSync,
 } from "node:fs";
-import { createHash } from "node:crypto";
 import { createRequire, wrap } from "node:module";
 import { homedir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
+import { checksumHex, codeChecksum, readSummed } from "./core/os/checksum.js";
 
 declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
@@ -56,12 +57,13 @@ function commandKey(argv: readonly string[]): string {
 /** A name this launcher gives its files (any build's, any Node's), and nothing else in the folder. */
 const OWN_NAME = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9]+-[a-z][a-z-]*(?:-[0-9a-f]{8})?\.bin(?:\.\d+\.tmp)?$/;
 
-// A cache file is the SHA-256 of the code, then the code: V8 checks a cache's version and size
-// but not its bytes, and a file a full disk or a crash damaged must never be run.
-const DIGEST = 32;
+// A cache file is the code's checksum and length (8 bytes each, little-endian), then the code: V8
+// checks a cache's version and size but not its bytes, and crashes on a damaged one, so a file a
+// full disk or a crash damaged must never reach it (source/code-checksum.ts).
+const HEADER = 16;
 
 /** The cached code, only from a regular file this user owns that nobody else can write. */
-function readCache(file: string): Buffer | undefined {
+function readCache(file: string): Uint8Array | undefined {
 	let fd: number | undefined;
 	try {
 		// non-blocking: a named pipe put there must not hang hpm (it is then refused as no file)
@@ -69,10 +71,12 @@ function readCache(file: string): Buffer | undefined {
 		const stats = fstatSync(fd);
 		const uid = process.getuid?.();
 		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
-		if (stats.size <= DIGEST || stats.size > 64 * 2 ** 20) return undefined;
-		const data = readFileSync(fd);
-		const code = data.subarray(DIGEST);
-		return createHash("sha256").update(code).digest().equals(data.subarray(0, DIGEST)) ? code : undefined;
+		if (stats.size <= HEADER || stats.size > 64 * 2 ** 20) return undefined;
+		const header = Buffer.alloc(HEADER);
+		if (readSync(fd, header, 0, HEADER, 0) !== HEADER) return undefined;
+		if (header.readBigUInt64LE(8) !== BigInt(stats.size - HEADER)) return undefined;
+		const read = readSummed(fd, HEADER, stats.size - HEADER);
+		return read !== undefined && read.sum === header.readBigUInt64LE(0) ? read.data : undefined;
 	} catch {
 		return undefined;
 	} finally {
@@ -102,10 +106,12 @@ function writeCache(folder: string, file: string, code: Buffer): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		makeFolder(folder);
-		writeFileSync(temporary, Buffer.concat([createHash("sha256").update(code).digest(), code]), {
-			mode: 0o600,
-			flag: "wx",
-		});
+		const sum = codeChecksum(code);
+		if (sum === undefined) return;
+		const header = Buffer.alloc(HEADER);
+		header.writeBigUInt64LE(sum, 0);
+		header.writeBigUInt64LE(BigInt(code.length), 8);
+		writeFileSync(temporary, Buffer.concat([header, code]), { mode: 0o600, flag: "wx" });
 		renameSync(temporary, file);
 		const now = Date.now();
 		for (const name of readdirSync(folder)) {
@@ -136,11 +142,10 @@ function cacheFile(
 	folder: string,
 	command: string,
 	bundleStats: { size: number; mtimeMs: number; ino: number },
-): string {
-	const identity = createHash("sha256")
-		.update(`${bundleStats.size}:${bundleStats.mtimeMs}:${bundleStats.ino}`)
-		.digest("hex")
-		.slice(0, 8);
+): string | undefined {
+	const identity = checksumHex(`${bundleStats.size}:${bundleStats.mtimeMs}:${bundleStats.ino}`)?.slice(0, 8);
+	// no WebAssembly to check the cache with: no cache
+	if (identity === undefined) return undefined;
 	return path.join(folder, `${__HPM_BUILD__}-${process.version}-${process.arch}-${command}-${identity}.bin`);
 }
 

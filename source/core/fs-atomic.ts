@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
 import {
 	closeSync,
 	fchmodSync,
@@ -17,8 +16,9 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { HpmError, isCode } from "./errors.js";
+import { randomHex } from "./os/random.js";
 
-export const sha256 = (bytes: string | Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+export { sha256 } from "./os/sha256.js";
 
 /**
  * The file a write to `file` really replaces: a symlink is followed to its target (which must
@@ -71,10 +71,7 @@ export function stageFile(
 	tag = "tmp",
 	newMode = 0o644,
 ): string {
-	const staged = path.join(
-		path.dirname(target),
-		`.${path.basename(target)}.hpm-${process.pid}-${randomBytes(4).toString("hex")}.${tag}`,
-	);
+	const staged = path.join(path.dirname(target), `.${path.basename(target)}.hpm-${process.pid}-${randomHex(4)}.${tag}`);
 	const mode = stats ? stats.mode & 0o7777 : newMode;
 	const fd = openSync(staged, "wx", mode);
 	try {

@@ -59,6 +59,20 @@ describe("the code cache", () => {
 			expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
 			expect(readFileSync(file).equals(garbage)).toBe(false);
 		}
+		// damage V8 would crash on ("unreachable code"), with the header intact: one byte anywhere
+		for (const at of [16, Math.floor(good.length / 3), Math.floor(good.length / 2), good.length - 1]) {
+			const damaged = Buffer.from(good);
+			damaged[at] = (damaged[at] ?? 0) ^ 0x10;
+			writeFileSync(file, damaged);
+			expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
+			expect(readFileSync(file).equals(damaged)).toBe(false);
+		}
+		// cut short, or grown by a byte
+		for (const other of [good.subarray(0, good.length - 8), Buffer.concat([good, Buffer.from([0])])]) {
+			writeFileSync(file, other);
+			expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
+			expect(readFileSync(file).equals(other)).toBe(false);
+		}
 		// a good cache that someone else could have written
 		writeFileSync(file, good);
 		chmodSync(file, 0o666);
@@ -72,6 +86,22 @@ describe("the code cache", () => {
 		expect(run(["list", "--json"], dir, { HPM_CACHE_DIR: cache }).stdout).toBe(expected);
 		expect(statSync(file).isFile()).toBe(true);
 		expect(readFileSync(elsewhere).equals(good)).toBe(true);
+	});
+
+	it("without WebAssembly to check it with (node --jitless), no cache is read or written", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		const expected = run(["list", "--json"], dir, { HPM_CACHE_DIR: tempDir("hpm-code-") }).stdout;
+		for (let i = 0; i < 2; i++) {
+			const result = spawnSync(process.execPath, ["--jitless", BIN, "list", "--json"], {
+				cwd: dir,
+				env: { ...process.env, HPM_CACHE_DIR: cache },
+				encoding: "utf8",
+			});
+			expect(result.status, result.stderr).toBe(0);
+			expect(result.stdout).toBe(expected);
+		}
+		expect(existsSync(path.join(cache, "code"))).toBe(false);
 	});
 
 	it("nothing in the way stops hpm: no folder can be made, HPM_NO_CACHE, a read-only folder", () => {

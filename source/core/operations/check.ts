@@ -95,6 +95,7 @@ export async function* check(
 			else rmSync(path.join(scratch, "uv.lock"), { force: true });
 			const run = yield* runUv(uv, ["lock", "--directory", here], {
 				cwd: here,
+				readOnly: true,
 				signal: options.signal,
 				env: { ...indexCredentialsEnv(planIndexes(attempt)), UV_PROJECT_ENVIRONMENT: environment },
 			});

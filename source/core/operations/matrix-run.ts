@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { cpus } from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
@@ -7,7 +6,8 @@ import type { Problem } from "../errors.js";
 import { drain } from "../events.js";
 import { formatCombination, planMatrix } from "../matrix.js";
 import { readRegularFile } from "../os/read-file.js";
-import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
+import { nodeCrypto } from "../os/sha256.js";
+import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 import { cacheFolder } from "../os/user-key.js";
 import type { Registry } from "../registry/model.js";
 import type { Selection } from "../selection.js";
@@ -99,10 +99,10 @@ export async function* runMatrix(
 			const key = cacheKey(registry, project.text, selection, mode, uv.version);
 			const file = path.join(cacheFolder(), "matrix", `${key}.json`);
 			const t0 = Date.now();
-			const cached = readSignedJson(file, 10_000_000) as
+			const cached = readCheckedJson(file, 10_000_000) as
 				{ key?: unknown; ok?: unknown; problems?: unknown } | undefined;
 			let result: CombinationResult;
-			// the entry names its own key inside what is signed: one copied over another is a miss
+			// the entry names its own key inside what is checked: one copied over another is a miss
 			if (cached && cached.key === key && typeof cached.ok === "boolean" && Array.isArray(cached.problems)) {
 				result = {
 					combination: label,
@@ -124,7 +124,7 @@ export async function* runMatrix(
 					seconds: (Date.now() - t0) / 1000,
 					cached: false,
 				};
-				if (!options.signal?.aborted) writeSignedJson(file, { key, ok: result.ok, problems: result.problems });
+				if (!options.signal?.aborted) writeCheckedJson(file, { key, ok: result.ok, problems: result.problems });
 			}
 			results[index] = result;
 			done.push({ index, result });
@@ -220,7 +220,7 @@ function cacheKey(
 	mode: string,
 	uvVersion: string,
 ): string {
-	const hash = createHash("sha256");
+	const hash = nodeCrypto().createHash("sha256");
 	const add = (label: string, bytes: string | Buffer) => hash.update(`${label}\0${bytes.length}\0`).update(bytes);
 	add("hpm", HPM_VERSION);
 	add("uv", uvVersion);

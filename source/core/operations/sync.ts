@@ -14,7 +14,7 @@ import { replaceProjectText } from "../project/write.js";
 import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
-import { runUv } from "../uv/driver.js";
+import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { checkRun, transaction } from "./transaction.js";
 import { verifyApplied } from "./verify.js";
@@ -48,14 +48,76 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonl
  * added and is no longer selected, one `uv add` for everything to add or switch, then the
  * `[tool.hpm] managed` record. If uv fails or the signal aborts, the files are restored.
  */
-export async function* sync(
+export async function* sync(context: Context, options: SyncOptions): AsyncGenerator<HpmEvent, SyncResult> {
+	const project = context.project;
+	const settled = options.dryRun || options.upgrade || (options.mode !== undefined && options.mode !== project?.mode);
+	const early = project && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
+	try {
+		return yield* syncWith(context, options, early);
+	} finally {
+		await early?.stop();
+	}
+}
+
+type SyncOptions = {
+	readonly mode?: string | undefined;
+	readonly dryRun?: boolean;
+	readonly signal?: AbortSignal | undefined;
+	readonly upgrade?: Upgrade | undefined;
+};
+
+type EarlyCheck = {
+	/** uv's answer; undefined when it could not be asked. */
+	readonly result: Promise<UvRun | undefined>;
+	/** Stops uv (when it still runs) and waits until it and everything it started are gone. */
+	stop(): Promise<void>;
+};
+
+/**
+ * `uv sync --locked --check`, started before hpm reads the registry and plans: a project that
+ * already matches its selection (the common case) needs nothing else, and uv's check only reads,
+ * so it runs on another core while hpm works. Its answer is used only when the plan changes
+ * nothing and needs no credentials uv would not have; otherwise it is stopped before anything is
+ * written. Resolves once uv is started.
+ */
+async function startEarlyCheck(root: string, signal: AbortSignal | undefined): Promise<EarlyCheck | undefined> {
+	let uv: Uv;
+	try {
+		uv = await findUv();
+	} catch {
+		return undefined; // the plan's own probe reports it
+	}
+	const controller = new AbortController();
+	const abort = () => controller.abort();
+	if (signal?.aborted) return undefined;
+	signal?.addEventListener("abort", abort, { once: true });
+	let started = () => {};
+	const spawned = new Promise<void>((resolve) => {
+		started = resolve;
+	});
+	const events = runUv(uv, ["sync", "--locked", "--check"], { cwd: root, signal: controller.signal, readOnly: true });
+	const result = drain(events, (event) => {
+		if (event.type === "uv-start") started();
+	})
+		.catch(() => undefined)
+		.finally(() => {
+			started();
+			signal?.removeEventListener("abort", abort);
+		});
+	await spawned;
+	return {
+		result,
+		stop: async () => {
+			controller.abort();
+			await result;
+		},
+	};
+}
+
+async function* syncWith(
 	context: Context,
-	options: {
-		mode?: string | undefined;
-		dryRun?: boolean;
-		signal?: AbortSignal | undefined;
-		upgrade?: Upgrade | undefined;
-	},
+	options: SyncOptions,
+	early: EarlyCheck | undefined,
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
 	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
@@ -77,7 +139,7 @@ export async function* sync(
 		if (!upgrade) return synced(plan, false, true);
 		// what an upgrade would move, as uv says it without writing anything
 		const uv = await uvProbe;
-		const run = yield* runUv(uv, ["lock", "--dry-run", ...upgradeArgs(upgrade)], { cwd, signal });
+		const run = yield* runUv(uv, ["lock", "--dry-run", ...upgradeArgs(upgrade)], { cwd, signal, readOnly: true });
 		checkRun(run, "uv lock --upgrade --dry-run", plan);
 		return synced(plan, false, true, dryRunChanges(run.lines));
 	}
@@ -93,10 +155,15 @@ export async function* sync(
 	if (!edits && !recordMode && !upgrade && !pins) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
-		const checked = await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal, env }), () => undefined);
+		const known = early !== undefined && Object.keys(env).length === 0 ? await early.result : undefined;
+		const checked =
+			known ??
+			(await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal, env, readOnly: true }), () => undefined));
 		if (checked.aborted) throw new HpmError("interrupted", "interrupted; nothing was changed", { exitCode: 1 });
 		if (checked.exitCode === 0) return synced(plan, false, false);
 	}
+	// a change is coming: uv's early check is stopped before anything is written
+	await early?.stop();
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
 		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins));
 		let upgraded: readonly LockChange[] = [];

@@ -1,12 +1,12 @@
-import { lstatSync, mkdirSync } from "node:fs";
-import path from "node:path";
-import { writeFileAtomic } from "../fs-atomic.js";
+import { lstatSync } from "node:fs";
 import { readRegularFile } from "./read-file.js";
 import { sign, userKey } from "./user-key.js";
 
 /**
- * A cache file's JSON, believed only when this user wrote it, nobody else can write it, and it is
- * signed with this user's key (a file edited by hand or brought by someone else is a miss).
+ * The JSON of a file hpm keeps in a project folder (history), believed only when this user wrote
+ * it, nobody else can write it, and it is signed with this user's key: a file edited by hand, or
+ * brought along by a cloned repository or by someone else, is a miss. (Caches in hpm's own folder
+ * are checked instead: os/checked-file.ts.)
  */
 export function readSignedJson(file: string, limit: number): unknown {
 	try {
@@ -20,18 +20,6 @@ export function readSignedJson(file: string, limit: number): unknown {
 		return JSON.parse(text.slice(newline + 1)) as unknown;
 	} catch {
 		return undefined;
-	}
-}
-
-/** Writes `data` signed, 0600 in a 0700 folder; a cache that cannot be written only costs speed. */
-export function writeSignedJson(file: string, data: unknown): void {
-	try {
-		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-		const key = userKey(true);
-		if (!key) return;
-		writeFileAtomic(file, signedJson(key, data), { newMode: 0o600 });
-	} catch {
-		// read-only home, full disk: the next run computes it again
 	}
 }
 

@@ -1,8 +1,9 @@
-import { createHmac, randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
+import { hmacSha256 } from "./sha256.js";
 
 /** hpm's cache folder: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
 export function cacheFolder(): string {
@@ -40,4 +41,4 @@ export function userKey(create: boolean): Buffer | undefined {
 	return userKey(false);
 }
 
-export const sign = (key: Buffer, text: string): string => createHmac("sha256", key).update(text).digest("hex");
+export const sign = (key: Buffer, text: string): string => hmacSha256(key, text);

@@ -15,33 +15,37 @@ import { JOURNAL_FILE } from "./journal-file.js";
  * contents, only hashes and the names of the backups staged beside the files, and a checksum:
  * a journal that does not validate is set aside, never applied.
  */
-const identitySchema = z.object({
-	pid: z.number().check(z.int(), z.positive()),
-	start: z.string(),
-	/** For a uv run: the HPM_RUN_ID every process it started carries in its environment. */
-	token: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
-});
-const hashSchema = z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/)));
-const fileSchema = z.object({
-	/** sha256 of the bytes before the change; null: the file did not exist. */
-	before: hashSchema,
-	/** The staged copy of those bytes beside the file (a name, never a path); null without one. */
-	backup: z.nullable(z.string().check(z.regex(/^\.[^/\\]+\.hpm-\d+-[0-9a-f]{8}\.before$/))),
-	/** Every state this change itself produced for the file (after each step), as hashes. */
-	written: z.array(hashSchema),
-});
-const journalSchema = z.object({
-	version: z.literal(2),
-	owner: identitySchema,
-	host: z.string(),
-	command: z.string().check(z.regex(/^[a-z][a-z -]*$/)),
-	started: z.string(),
-	files: z.object({ pyproject: fileSchema, lock: fileSchema }),
-	/** The uv process group running right now, if any. */
-	running: z.nullable(identitySchema),
-});
+function makeJournalSchema() {
+	const identitySchema = z.object({
+		pid: z.number().check(z.int(), z.positive()),
+		start: z.string(),
+		/** For a uv run: the HPM_RUN_ID every process it started carries in its environment. */
+		token: z.optional(z.string().check(z.regex(/^[0-9a-f]{16}$/))),
+	});
+	const hashSchema = z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/)));
+	const fileSchema = z.object({
+		/** sha256 of the bytes before the change; null: the file did not exist. */
+		before: hashSchema,
+		/** The staged copy of those bytes beside the file (a name, never a path); null without one. */
+		backup: z.nullable(z.string().check(z.regex(/^\.[^/\\]+\.hpm-\d+-[0-9a-f]{8}\.before$/))),
+		/** Every state this change itself produced for the file (after each step), as hashes. */
+		written: z.array(hashSchema),
+	});
+	return z.object({
+		version: z.literal(2),
+		owner: identitySchema,
+		host: z.string(),
+		command: z.string().check(z.regex(/^[a-z][a-z -]*$/)),
+		started: z.string(),
+		files: z.object({ pyproject: fileSchema, lock: fileSchema }),
+		/** The uv process group running right now, if any. */
+		running: z.nullable(identitySchema),
+	});
+}
+// made when a journal is read, which few commands do (building it costs every command ~0.5 ms)
+let journalSchema: ReturnType<typeof makeJournalSchema> | undefined;
 
-export type JournalBody = z.infer<typeof journalSchema>;
+export type JournalBody = z.infer<ReturnType<typeof makeJournalSchema>>;
 type FileName = keyof JournalBody["files"];
 
 const MAX_JOURNAL_BYTES = 64 * 1024;
@@ -99,6 +103,7 @@ export function readJournal(root: string): JournalRead {
 			kind: "invalid",
 			reason: "its signature does not match (it was edited, damaged, or written by another user or machine)",
 		};
+	journalSchema ??= makeJournalSchema();
 	const body = journalSchema.safeParse(envelope.data.body);
 	if (!body.success) return { kind: "invalid", reason: "it does not have the shape hpm writes" };
 	return { kind: "valid", journal: body.data };

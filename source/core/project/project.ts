@@ -10,15 +10,59 @@ import { locateTomlKey } from "./toml-locate.js";
 
 export const DEFAULT_MODE = "prod";
 
-const hpmTableSchema = z.looseObject({
-	mode: z.optional(z.string().check(z.regex(MODE_PATTERN))),
-	registry: z.optional(
-		z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
-	),
-	"registry-rev": z.optional(z.union([z.string(), z.array(z.string())])),
-	groups: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
-	managed: z.optional(z.array(z.string())),
-});
+const makeHpmTableSchema = () =>
+	z.looseObject({
+		mode: z.optional(z.string().check(z.regex(MODE_PATTERN))),
+		registry: z.optional(
+			z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
+		),
+		"registry-rev": z.optional(z.union([z.string(), z.array(z.string())])),
+		groups: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
+		managed: z.optional(z.array(z.string())),
+	});
+export type HpmTable = z.infer<ReturnType<typeof makeHpmTableSchema>>;
+let hpmTableSchema: ReturnType<typeof makeHpmTableSchema> | undefined;
+
+const isStrings = (value: unknown): value is string[] =>
+	Array.isArray(value) && value.every((item) => typeof item === "string");
+const isPlainTable = (value: unknown): value is Record<string, unknown> =>
+	typeof value === "object" &&
+	value !== null &&
+	(Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+
+/**
+ * `[tool.hpm]` when it has the shape the schema accepts, checked by hand: building the zod schema
+ * costs every command ~2 ms, so it is built only to explain a table this does not accept (a
+ * property test holds the two to the same answer). Undefined: ask the schema.
+ */
+export function plainHpmTable(raw: unknown): HpmTable | undefined {
+	if (!isPlainTable(raw)) return undefined;
+	const { mode, registry, groups, managed } = raw;
+	const rev = raw["registry-rev"];
+	if (mode !== undefined && !(typeof mode === "string" && MODE_PATTERN.test(mode))) return undefined;
+	const nonEmpty = (item: string) => item.length > 0;
+	if (
+		registry !== undefined &&
+		!(typeof registry === "string" && nonEmpty(registry)) &&
+		!(isStrings(registry) && registry.length > 0 && registry.every(nonEmpty))
+	)
+		return undefined;
+	if (rev !== undefined && typeof rev !== "string" && !isStrings(rev)) return undefined;
+	if (groups !== undefined) {
+		if (!isPlainTable(groups)) return undefined;
+		for (const value of Object.values(groups)) if (typeof value !== "string" && !isStrings(value)) return undefined;
+	}
+	if (managed !== undefined && !isStrings(managed)) return undefined;
+	return raw as HpmTable;
+}
+
+/** `[tool.hpm]` checked against its schema. */
+export function parseHpmTable(raw: unknown): ReturnType<ReturnType<typeof makeHpmTableSchema>["safeParse"]> {
+	const plain = plainHpmTable(raw);
+	if (plain !== undefined) return { success: true, data: plain };
+	hpmTableSchema ??= makeHpmTableSchema();
+	return hpmTableSchema.safeParse(raw);
+}
 
 /** One `[tool.hpm.groups]` entry as the project wrote it. */
 export type SelectionEntry = {
@@ -120,7 +164,7 @@ export function readProject(file: string): Project {
 	}
 	const tool = data.tool;
 	const raw = typeof tool === "object" && tool !== null ? (tool as Record<string, unknown>).hpm : undefined;
-	const parsed = hpmTableSchema.safeParse(raw ?? {});
+	const parsed = parseHpmTable(raw ?? {});
 	if (!parsed.success) throw hpmTableError(parsed.error.issues[0], text, file);
 
 	const selection = new Map<string, SelectionEntry>();

@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import type { LayerRoot } from "./location.js";
 import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
 import { cacheFolder } from "../os/user-key.js";
-import { readSignedJson, writeSignedJson } from "../os/signed-file.js";
+import { checksumHex } from "../os/checksum.js";
+import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -74,8 +74,9 @@ export async function loadRegistryCached(root: string | readonly LayerRoot[], ve
 
 function cacheFile(id: string): string | undefined {
 	if (process.env.HPM_NO_CACHE) return undefined;
-	const base = cacheFolder();
-	return path.join(base, `registry-${createHash("sha256").update(id).digest("hex").slice(0, 24)}.json`);
+	// the file names the registry's location; the file itself says it again (a collision is a miss)
+	const name = checksumHex(id);
+	return name === undefined ? undefined : path.join(cacheFolder(), `registry-${name}.json`);
 }
 
 /** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
@@ -112,8 +113,8 @@ function readCache(
 	version: string,
 	stamps: Stamp[],
 ): { registry: Registry; problems: Problem[] } | undefined {
-	// one HMAC: far cheaper than re-validating every file
-	const data = readSignedJson(file, MAX_CACHE_BYTES) as CacheFile | undefined;
+	// one checksum: far cheaper than re-validating every file
+	const data = readCheckedJson(file, MAX_CACHE_BYTES) as CacheFile | undefined;
 	if (
 		typeof data !== "object" ||
 		data === null ||
@@ -140,7 +141,7 @@ function readCache(
 }
 
 function writeCache(file: string, data: CacheFile): void {
-	writeSignedJson(file, data);
+	writeCheckedJson(file, data);
 }
 
 const MAX_CACHE_BYTES = 256_000_000;

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { URL_FILE } from "../os/display-path.js";
+import { randomHex } from "../os/random.js";
+import { sha256 } from "../os/sha256.js";
 import { cacheFolder } from "../os/user-key.js";
 import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
@@ -130,7 +131,7 @@ type Clone = {
 
 /** The folder of one URL's clone and trees. */
 export function cloneFolder(url: string): string {
-	return path.join(cacheFolder(), "registries", createHash("sha256").update(url).digest("hex").slice(0, 24));
+	return path.join(cacheFolder(), "registries", sha256(url).slice(0, 24));
 }
 
 async function openClone(url: string): Promise<Clone> {
@@ -138,7 +139,7 @@ async function openClone(url: string): Promise<Clone> {
 	const repo = path.join(base, "repo.git");
 	mkdirSync(path.join(base, "trees"), { recursive: true, mode: 0o700 });
 	if (!existsSync(path.join(repo, "HEAD"))) {
-		const staged = `${repo}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+		const staged = `${repo}.${process.pid}.${randomHex(4)}.tmp`;
 		try {
 			const what = `prepare hpm's clone of ${shownUrl(url)} in ${base}`;
 			await git(["init", "--bare", "--quiet", staged], { what, cache: true });
@@ -233,7 +234,7 @@ async function openClone(url: string): Promise<Clone> {
 			if (!existsSync(tree)) {
 				removeAbandoned(path.join(base, "trees"));
 				// extracted beside its place, then renamed: a tree that exists is complete
-				const staged = `${tree}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+				const staged = `${tree}.${process.pid}.${randomHex(4)}.tmp`;
 				const index = `${staged}.index`;
 				try {
 					mkdirSync(staged, { mode: 0o700 });

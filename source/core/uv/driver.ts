@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { onLines } from "./lines.js";
 import { HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { randomBytes } from "node:crypto";
 import { groupAlive, RUN_ID, stopGroup } from "../os/process.js";
+import { randomHex } from "../os/random.js";
 import { displaySafe } from "../text.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
@@ -146,15 +146,24 @@ export type UvRun = { readonly exitCode: number; readonly lines: readonly string
 export async function* runUv(
 	uv: Uv,
 	args: readonly string[],
-	options: { readonly cwd: string; readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
+	options: {
+		readonly cwd: string;
+		readonly signal?: AbortSignal | undefined;
+		readonly env?: NodeJS.ProcessEnv;
+		/**
+		 * uv only reads the project (a check, or a lock in a scratch copy): it needs no guard against
+		 * outliving hpm, as nothing it does can land on what a person edits next (saves an exec).
+		 */
+		readonly readOnly?: boolean;
+	},
 ): AsyncGenerator<HpmEvent, UvRun> {
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
-	const token = randomBytes(8).toString("hex");
+	const token = randomHex(8);
 	const git = await gitDeadlines();
 	// where the system offers it, uv is told to stop when hpm dies: a SIGKILLed hpm leaves no uv
 	// behind to write pyproject.toml over what a person edits next
-	const guard = deathGuard();
+	const guard = options.readOnly ? [] : deathGuard();
 	const child = spawn(guard[0] ?? uv.bin, guard.length > 0 ? [...guard.slice(1), uv.bin, ...full] : full, {
 		cwd: options.cwd,
 		// the deadlines first: anything the person set themselves overrides them

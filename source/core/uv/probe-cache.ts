@@ -1,23 +1,13 @@
-import {
-	accessSync,
-	closeSync,
-	constants,
-	mkdirSync,
-	openSync,
-	readSync,
-	renameSync,
-	statSync,
-	writeFileSync,
-} from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
-import { readRegularFile } from "../os/read-file.js";
-import { cacheFolder, sign, userKey } from "../os/user-key.js";
+import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
+import { cacheFolder } from "../os/user-key.js";
 
 /**
  * The uv version hpm last read from this binary, so that a command does not start uv only to ask
  * its version. The entry names the binary's resolved path with its size, mtime, inode and ctime: a
- * new or replaced uv (an upgrade, another PATH) misses and is asked again. Signed with the user's
- * key, so a cache file someone else wrote is never believed.
+ * new or replaced uv (an upgrade, another PATH) misses and is asked again. A cache file someone
+ * else wrote, or one damaged, is never believed (os/checked-file.ts).
  */
 export type ProbeEntry = { readonly identity: string; readonly version: string };
 
@@ -61,31 +51,11 @@ function isScript(file: string): boolean {
 }
 
 export function cachedVersion(identity: string): string | undefined {
-	const key = userKey(false);
-	if (!key) return undefined;
-	try {
-		const data = JSON.parse(readRegularFile(path.join(cacheFolder(), FILE), 10_000).toString("utf8")) as {
-			entry?: ProbeEntry;
-			sig?: string;
-		};
-		if (!data.entry || data.sig !== sign(key, JSON.stringify(data.entry))) return undefined;
-		return data.entry.identity === identity && typeof data.entry.version === "string" ? data.entry.version : undefined;
-	} catch {
-		return undefined;
-	}
+	const entry = readCheckedJson(path.join(cacheFolder(), FILE), 10_000) as Partial<ProbeEntry> | undefined;
+	return entry?.identity === identity && typeof entry.version === "string" ? entry.version : undefined;
 }
 
 export function rememberVersion(identity: string, version: string): void {
-	const key = userKey(true);
-	if (!key) return;
-	const entry: ProbeEntry = { identity, version };
-	const file = path.join(cacheFolder(), FILE);
-	const temporary = `${file}.${process.pid}.tmp`;
-	try {
-		mkdirSync(cacheFolder(), { recursive: true, mode: 0o700 });
-		writeFileSync(temporary, JSON.stringify({ entry, sig: sign(key, JSON.stringify(entry)) }), { mode: 0o600 });
-		renameSync(temporary, file);
-	} catch {
-		// a cache that cannot be written only costs the next command one probe
-	}
+	// a cache that cannot be written only costs the next command one probe
+	writeCheckedJson(path.join(cacheFolder(), FILE), { identity, version } satisfies ProbeEntry);
 }
