@@ -93,7 +93,7 @@ export function writePackage(dir, name) {
 export function uvSpy() {
 	const dir = tempDir("hpm-bench-spy-");
 	const log = path.join(dir, "calls.log");
-	writeFileSync(path.join(dir, "uv"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec '${UV}' "$@"\n`);
+	writeFileSync(path.join(dir, "uv"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${UV}' "$@"\n`);
 	chmodSync(path.join(dir, "uv"), 0o755);
 	return {
 		path: `${dir}:${process.env.PATH}`,

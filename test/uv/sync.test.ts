@@ -31,7 +31,10 @@ describe("hpm sync (real uv)", () => {
 		// Then exactly one editing uv command ran: one `uv add`
 		expect(first.stderr).toContain("+ vlm-adapter-qwen==0.1.0");
 		expect(first.code).toBe(0);
-		const edits = spy.calls().filter((args) => ["add", "remove", "sync", "lock"].includes(args[0] ?? ""));
+		// (a read-only `uv sync --locked --check` edits nothing)
+		const edits = spy
+			.calls()
+			.filter((args) => ["add", "remove", "sync", "lock"].includes(args[0] ?? "") && !args.includes("--check"));
 		expect(edits.map((args) => args[0])).toEqual(["add"]);
 		expect(first.stdout).toContain("synced: pyproject.toml, uv.lock and .venv match the selection");
 		const data = pyproject(dir);

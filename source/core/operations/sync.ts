@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { invalidNameReason, normalizeName } from "../names.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
@@ -12,6 +12,7 @@ import { addBatches, isEmptyPlan, type Plan, planIndexes } from "../plan.js";
 import { withIndexTable } from "../project/index-table.js";
 import { replaceProjectText } from "../project/write.js";
 import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
+import { projectEnvironment } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
@@ -51,7 +52,10 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonl
 export async function* sync(context: Context, options: SyncOptions): AsyncGenerator<HpmEvent, SyncResult> {
 	const project = context.project;
 	const settled = options.dryRun || options.upgrade || (options.mode !== undefined && options.mode !== project?.mode);
-	const early = project && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
+	// without a lock or an environment uv's check can only fail: nothing to start early
+	const worth =
+		project && existsSync(path.join(project.root, "uv.lock")) && existsSync(projectEnvironment(project.root));
+	const early = project && worth && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
 		return yield* syncWith(context, options, early);
 	} finally {

@@ -85,8 +85,27 @@ function capture(bin: string, args: readonly string[]): Promise<{ error: Capture
 	});
 }
 
-/** Finds `uv` on PATH and checks that it is new enough. */
-export async function findUv(): Promise<Uv> {
+let found: { readonly key: string; readonly uv: Promise<Uv> } | undefined;
+
+/**
+ * Finds `uv` on PATH and checks that it is new enough; asked once per run (a command may need it
+ * in two places), again only when HPM_UV or PATH changed.
+ */
+export function findUv(): Promise<Uv> {
+	const key = `${process.env.HPM_UV ?? ""}\0${process.env.PATH ?? ""}`;
+	if (found?.key !== key) {
+		const uv = probeUv();
+		const entry = { key, uv };
+		found = entry;
+		// a failure is not remembered: uv installed while the UI runs is found on the next try
+		uv.catch(() => {
+			if (found === entry) found = undefined;
+		});
+	}
+	return found.uv;
+}
+
+async function probeUv(): Promise<Uv> {
 	// HPM_UV names the uv to run (a path, or a name looked up on PATH); empty is the same as unset
 	const chosen = process.env.HPM_UV;
 	const bin = chosen || "uv";
