@@ -2,6 +2,7 @@
 // Same-run A/B of two builds of hpm: `node bench/compare.mjs OTHER/dist/hpm.js` times each command
 // with this checkout's dist/hpm.js and with the other build, interleaved run by run, so machine
 // noise hits both alike. Use it to show a refactor costs nothing (build both first).
+if (process.env.NODE_EXTRA_CA_CERTS !== undefined) delete process.env.NODE_EXTRA_CA_CERTS; // noise only (bench/run.mjs)
 import path from "node:path";
 import { BIN, EXAMPLE, cpSync, generateRegistry, hermetic, interleaved, RUNS, table, tempDir, time } from "./lib.mjs";
 
@@ -23,6 +24,9 @@ const example = () => {
 	return dir;
 };
 const project = example();
+// a synced copy: sync then has nothing to do but ask uv whether the environment matches
+const synced = example();
+time(node, [BIN, "sync"], { cwd: synced, env });
 
 const cases = [
 	["--version", ["--version"], EXAMPLE],
@@ -33,6 +37,7 @@ const cases = [
 	["show pkg-5-3 (2000 packages)", ["show", "pkg-5-3"], big],
 	["sync --dry-run (example)", ["sync", "--dry-run"], project],
 	["check (example, real uv)", ["check"], project],
+	["sync (example, nothing to do, real uv)", ["sync"], synced],
 ];
 const rows = [];
 for (const [name, args, cwd] of cases) {

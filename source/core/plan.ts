@@ -3,7 +3,7 @@ import type { Problem } from "./errors.js";
 import { normalizeName, requirementName } from "./names.js";
 import { sameIndexUrl } from "./registry/index-url.js";
 import type { GitRef, IndexDefinition, Package, Registry, Source } from "./registry/model.js";
-import { sameRequirement } from "./registry/requirement.js";
+import { addKeepsRecorded, sameRequirement } from "./registry/requirement.js";
 import type { Selection } from "./selection.js";
 
 export type PlanEntry = {
@@ -17,8 +17,9 @@ export type PlanEntry = {
 	/** For an index source that names an index: its definition. */
 	readonly index?: IndexDefinition | undefined;
 	/**
-	 * For a switch to a requirement on the default index: the project's `[tool.uv.sources]` entry
-	 * must go first (`uv add` of a plain requirement keeps it, measured with uv 0.13.9).
+	 * For a switch `uv add` alone cannot make: the project's record must go first (`uv add` of a
+	 * plain requirement keeps a `[tool.uv.sources]` entry, and a recorded specifier or extras the
+	 * new requirement does not have; measured with uv 0.13.9).
 	 */
 	readonly dropSource?: boolean;
 };
@@ -115,7 +116,11 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 			managed.add(key);
 		} else if (managed.has(key) && !sameRecord(state, entry)) {
 			const recorded = state.sources.get(key);
-			const dropSource = source.type === "index" && !index && recorded !== undefined;
+			// what `uv add` alone cannot make: a switch to the default index from a recorded source,
+			// or a requirement that drops its specifier or extras
+			const dropSource =
+				source.type === "index" &&
+				((!index && recorded !== undefined) || addKeepsRecorded(state.dependencies.get(key), source.requirement));
 			switched.push({ ...entry, was: recordedSource(recorded), ...(dropSource ? { dropSource } : {}) });
 		} else {
 			unchanged.push({ key, name: pkg.name });

@@ -3,6 +3,7 @@ import { addBatches, makePlan, type PlanEntry, sameRecord } from "../../source/c
 import { indexCredentialsEnv, sameIndexUrl, uvIndexUrl } from "../../source/core/registry/index-url.js";
 import type { IndexDefinition, Registry } from "../../source/core/registry/model.js";
 import {
+	addKeepsRecorded,
 	invalidRequirementReason,
 	normalizeVersion,
 	parseRequirement,
@@ -207,5 +208,19 @@ describe("planning index sources", () => {
 		expect(plan.selected).toEqual([]);
 		const entryOf = makePlan(registry("alpha>=1", "internal"), selection, "prod", state("x", {})).selected[0];
 		expect(entryOf && sameRecord(state("alpha>=1", { alpha: { index: "internal" } }), entryOf)).toBe(true);
+	});
+});
+
+describe("addKeepsRecorded", () => {
+	it("is true when uv add alone would keep a recorded specifier or extras", () => {
+		expect(addKeepsRecorded("alpha-pkg>=0.1,<0.2", "alpha-pkg")).toBe(true);
+		expect(addKeepsRecorded("alpha-pkg[cli]>=1", "alpha-pkg>=1")).toBe(true);
+		expect(addKeepsRecorded("alpha-pkg[cli,gpu]", "alpha-pkg[cli]")).toBe(true);
+		expect(addKeepsRecorded("alpha-pkg>=0.1", "alpha-pkg>=0.2")).toBe(false);
+		expect(addKeepsRecorded("alpha-pkg", "alpha-pkg>=0.2")).toBe(false);
+		expect(addKeepsRecorded("alpha-pkg", "alpha-pkg[cli]")).toBe(false);
+		expect(addKeepsRecorded(undefined, "alpha-pkg")).toBe(false);
+		// what hpm cannot read is removed first rather than guessed at
+		expect(addKeepsRecorded("alpha-pkg @ https://x/y.whl", "alpha-pkg")).toBe(true);
 	});
 });

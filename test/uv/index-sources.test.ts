@@ -181,6 +181,30 @@ describe("index sources (real uv, a local index)", () => {
 		expect(installed(dir)).toEqual(["beta-pkg"]);
 	});
 
+	it("a requirement that drops its specifier or extras is synced as written (uv add alone would keep the old ones)", () => {
+		const dir = project(pathToFileURL(index).href, "alpha-pkg>=0.1,<0.2");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.1.5");
+
+		// When the manifest's requirement loses its specifier, Then the project's does too and uv
+		// locks the newest version
+		writeManifest(dir, "alpha-pkg");
+		const bare = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(bare.code, bare.stdout + bare.stderr).toBe(0);
+		// (uv records a lower bound for a requirement without one)
+		expect(pyproject(dir).project.dependencies).toEqual(["alpha-pkg>=0.2.0"]);
+		expect(pyproject(dir).tool.uv?.sources?.["alpha-pkg"]).toEqual({ index: "internal" });
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.2.0");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
+
+		// and back to a specifier: a plain switch
+		writeManifest(dir, "alpha-pkg<0.2");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(pyproject(dir).project.dependencies).toEqual(["alpha-pkg<0.2"]);
+		expect(lockedVersion(dir, "alpha-pkg")).toBe("0.1.5");
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
+	});
+
 	describe("over http from 127.0.0.1", () => {
 		let server: { url: string; close: () => void };
 		beforeAll(async () => {

@@ -87,6 +87,19 @@ export function sameRequirement(recorded: string | undefined, wanted: string): b
 	return a.clauses.join(",") === b.clauses.join(",");
 }
 
+/**
+ * Whether `uv add wanted` would leave part of the recorded requirement in place: uv keeps the
+ * recorded version specifier when the new requirement has none, and the recorded extras (measured
+ * with uv 0.13.9). Such a switch removes the recorded requirement first.
+ */
+export function addKeepsRecorded(recorded: string | undefined, wanted: string): boolean {
+	if (recorded === undefined) return false;
+	const a = parseRequirement(recorded);
+	const b = parseRequirement(wanted);
+	if (typeof a === "string" || typeof b === "string") return true;
+	return (b.clauses.length === 0 && a.clauses.length > 0) || a.extras.some((extra) => !b.extras.includes(extra));
+}
+
 const PRE = { a: "a", alpha: "a", b: "b", beta: "b", c: "rc", rc: "rc", pre: "rc", preview: "rc" } as const;
 
 /**
