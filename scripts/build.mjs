@@ -61,6 +61,10 @@ const cli = await build({
 	entryPoints: [path.join(root, "source/cli/main.ts")],
 	outfile: path.join(dist, "cli.js"),
 	format: "cjs",
+	// whitespace and syntax only (names stay): reading and compiling 30% fewer bytes saves every
+	// command ~1 ms (bench/compare.mjs)
+	minifyWhitespace: true,
+	minifySyntax: true,
 	// the TOML editor's module without its shim (which awaits at its top level to read the
 	// WebAssembly file; hpm reads and compiles that file itself, source/core/project/toml-edit.ts)
 	alias: { "@rainbowatcher/toml-edit-js": "@rainbowatcher/toml-edit-js/index" },
