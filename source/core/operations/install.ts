@@ -8,10 +8,7 @@ import { readPythonPackage } from "../python-package.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../names.js";
 import { findUv, runUv } from "../uv/driver.js";
-import { checkRun, transaction } from "./transaction.js";
-import { withIndexTable } from "../project/index-table.js";
-import { readProject } from "../project/project.js";
-import { replaceProjectText } from "../project/write.js";
+import { checkRun, transaction, writeIndexTable } from "./transaction.js";
 import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
 import type { IndexDefinition } from "../registry/model.js";
 
@@ -83,15 +80,7 @@ export async function* install(
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
 		const file = path.join(tx.scratch, "requirements.txt");
 		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);
-		if (batch?.index?.explicit) {
-			const current = readProject(project.file);
-			const next = withIndexTable(current.text, project.file, batch.index);
-			tx.checkpoint();
-			if (next !== undefined) {
-				replaceProjectText(current, next);
-				tx.wrote();
-			}
-		}
+		if (batch?.index?.explicit) writeIndexTable(tx, project.file, batch.index);
 		tx.checkpoint();
 		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], {
 			cwd: project.root,

@@ -9,15 +9,13 @@ import { HpmError, problemToError } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { addBatches, isEmptyPlan, type Plan, planIndexes } from "../plan.js";
-import { withIndexTable } from "../project/index-table.js";
-import { replaceProjectText } from "../project/write.js";
 import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
-import { checkRun, transaction } from "./transaction.js";
+import { checkRun, transaction, writeIndexTable } from "./transaction.js";
 import { verifyApplied } from "./verify.js";
 
 export type SyncResult = {
@@ -220,16 +218,7 @@ async function* syncWith(
 			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
 			const pin = batch.index ? ["--index", `${batch.index.name}=${withoutCredentials(batch.index.url)}`] : [];
 			const noSync = syncAtEnd ? ["--no-sync"] : [];
-			if (batch.index?.explicit) {
-				// uv has no flag for `explicit`: the table is written first, and uv keeps it
-				const current = readProject(project.file);
-				const next = withIndexTable(current.text, project.file, batch.index);
-				tx.checkpoint();
-				if (next !== undefined) {
-					replaceProjectText(current, next);
-					tx.wrote();
-				}
-			}
+			if (batch.index?.explicit) writeIndexTable(tx, project.file, batch.index);
 			tx.checkpoint();
 			checkRun(
 				yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...ref, ...pin, "-r", requirements], {

@@ -20,7 +20,9 @@ import {
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
 import { recordHistory } from "../project/history.js";
-import { assertWritable } from "../project/write.js";
+import { type IndexTable, withIndexTable } from "../project/index-table.js";
+import { readProject } from "../project/project.js";
+import { assertWritable, replaceProjectText } from "../project/write.js";
 import type { UvRun } from "../uv/driver.js";
 import { explainFailure } from "./conflict.js";
 
@@ -295,4 +297,18 @@ export function checkRun(run: UvRun, what: string, plan: Pick<Plan, "selected"> 
 		`${what} failed (exit ${run.exitCode})${explained ? `: ${explained.message}` : ""}; pyproject.toml and uv.lock were restored`,
 		{ exitCode: 1, hint: "uv's output above says why; `hpm check` shows the problem without changing anything" },
 	);
+}
+
+/**
+ * Before `uv add --index` for an explicit index: its `[[tool.uv.index]]` table, written into the
+ * project first (uv has no flag for `explicit` and keeps the keys of a table it finds), as part
+ * of the change. Nothing is written when the project has a table of that name.
+ */
+export function writeIndexTable(tx: Tx, file: string, index: IndexTable): void {
+	const current = readProject(file);
+	const next = withIndexTable(current.text, file, index);
+	tx.checkpoint();
+	if (next === undefined) return;
+	replaceProjectText(current, next);
+	tx.wrote();
 }
