@@ -365,6 +365,11 @@ describe("a registry from git under attack", () => {
 		const update = ok(dir, ["registry", "update", "-r", `git+file://${team.bare}`], { HPM_CACHE_DIR: cache });
 		expect(update.stdout).toContain("a registry named with -r is not pinned");
 		expect(list()).toEqual(["judges", "metrics"]);
+		// a branch named in full is the branch
+		const full = JSON.parse(
+			ok(dir, ["list", "--json", "-r", `git+file://${team.bare}@refs/heads/main`], { HPM_CACHE_DIR: cache }).stdout,
+		);
+		expect(full.groups.map((group: { name: string }) => group.name)).toEqual(["judges", "metrics"]);
 	}, 60_000);
 });
 

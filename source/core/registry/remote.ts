@@ -166,10 +166,13 @@ async function openClone(url: string): Promise<Clone> {
 	return {
 		hasCommit,
 		async resolve(ref) {
+			// a branch or tag by its short name, or in full (`refs/heads/main`), or a commit
 			const names =
 				ref === undefined
 					? ["refs/hpm/head"]
-					: [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(/^[0-9a-f]{7,64}$/.test(ref) ? [ref] : [])];
+					: /^refs\/(heads|tags)\//.test(ref)
+						? [ref]
+						: [`refs/heads/${ref}`, `refs/tags/${ref}`, ...(/^[0-9a-f]{7,64}$/.test(ref) ? [ref] : [])];
 			for (const name of names) {
 				const run = await git([...gitDir, "rev-parse", "--verify", "--quiet", `${name}^{commit}`], {
 					what: "",
