@@ -50,9 +50,36 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 		specs === undefined
 			? [{ kind: "folder" as const, path: path.join(project?.root ?? cwd, "registry"), written: "registry" }]
 			: specs.map((spec) => layerOf(spec, base, fromFlag ? undefined : project));
+	refuseRepeatedLayer(layers, fromFlag ? undefined : project);
 	const registryRoot = layers.find((layer) => layer.kind === "folder")?.path;
 	const registryNamed = specs !== undefined;
 	return { cwd, project, layers, registryRoot, registryNamed, pinned: !fromFlag, progress: locator.progress };
+}
+
+/** One registry named twice (the same folder, or the same repository, ref and subdirectory) is a mistake: the second would only hide itself. */
+function refuseRepeatedLayer(layers: readonly RegistryLayer[], project: Project | undefined): void {
+	const seen = new Map<string, RegistryLayer>();
+	for (const layer of layers) {
+		const key =
+			layer.kind === "folder"
+				? `folder:${layer.path}`
+				: `git:${layer.url}@${layer.ref ?? ""}#${layer.subdirectory ?? ""}`;
+		const earlier = seen.get(key);
+		if (earlier === undefined) {
+			seen.set(key, layer);
+			continue;
+		}
+		throw new HpmError(
+			"registry-invalid",
+			shownUrl(
+				`the registry ${JSON.stringify(layer.written)} is named twice (also as ${JSON.stringify(earlier.written)})`,
+			),
+			{
+				...(project ? { location: locateTomlKey(project.text, project.file, ["tool", "hpm"], "registry") } : {}),
+				hint: "name each registry layer once",
+			},
+		);
+	}
 }
 
 function layerOf(spec: string, base: string, project: Project | undefined): RegistryLayer {

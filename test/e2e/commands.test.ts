@@ -9,6 +9,23 @@ const PYPROJECT = read(path.join(EXAMPLE, "pyproject.toml"));
 const ended = (text: string, eol: string) => (text.endsWith("\n") ? text : text + eol);
 
 describe("hpm list", () => {
+	it("a registry named twice is an error at its line, whether in [tool.hpm] or with -r", () => {
+		const dir = copyExample();
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, read(file).replace("[tool.hpm]\n", '[tool.hpm]\nregistry = ["registry", "./registry/"]\n'));
+		const before = snapshot(dir);
+		const result = hpm(["list"], { cwd: dir });
+		expect(result.code).toBe(2);
+		expect(result.stdout + result.stderr).toContain('the registry "./registry/" is named twice (also as "registry")');
+		expect(result.stdout + result.stderr).toMatch(/pyproject\.toml:\d+/);
+		expect(snapshot(dir)).toEqual(before);
+		const flags = hpm(["list", "-r", path.join(EXAMPLE, "registry"), "-r", path.join(EXAMPLE, "registry")], {
+			cwd: tempDir("hpm-twice-"),
+		});
+		expect(flags.code).toBe(2);
+		expect(flags.stderr).toContain("is named twice");
+	});
+
 	it("prints the SPEC §6 JSON for scripts", () => {
 		const dir = copyExample();
 		const result = hpm(["list", "--json"], { cwd: dir });
