@@ -5,7 +5,7 @@ import { JOURNAL_FILE } from "./project/journal-file.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { locateTomlKey } from "./project/toml-locate.js";
 import { loadRegistryCached } from "./registry/cache.js";
-import { parseRegistryLayer, type RegistryLayer, shownUrl } from "./registry/location.js";
+import { type LayerRoot, parseRegistryLayer, type RegistryLayer, shownUrl } from "./registry/location.js";
 import type { Registry } from "./registry/model.js";
 import { HPM_VERSION } from "./version.js";
 import { type FetchPolicy } from "./registry/remote.js";
@@ -136,7 +136,7 @@ export async function loadContextRegistry(
 		throw noProject(context.cwd);
 	const resolved = await resolveLayers(context, options.policy ?? "if-missing", options.signal);
 	const { registry, problems } = await loadRegistryCached(resolved.roots, HPM_VERSION);
-	return { registry, problems, commits: resolved.commits };
+	return { registry, problems, commits: resolved.commits, roots: resolved.roots };
 }
 
 export type LoadedRegistry = {
@@ -144,6 +144,8 @@ export type LoadedRegistry = {
 	readonly problems: readonly Problem[];
 	/** The commit each git layer was read at, in layer order (what sync records as registry-rev). */
 	readonly commits: readonly string[];
+	/** Where each layer's files are, in order (a git layer's in hpm's cache). */
+	readonly roots: readonly LayerRoot[];
 };
 
 /** The registry in one line: its folder, or each layer in order (a git one at the commit read). */

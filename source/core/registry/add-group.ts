@@ -1,13 +1,14 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { type Locator, locateRoot, resolveContext } from "../context.js";
+import { type LoadedRegistry, loadContextRegistry, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { writeFilesChecked } from "../fs-atomic.js";
 import { closest, invalidNameReason, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { registryChanged } from "./add-package.js";
 import { loadRegistryParts, refuseUnloadable } from "./load.js";
+import { displayPath } from "../os/display-path.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 
@@ -42,14 +43,17 @@ export async function addGroup(
 	input: GroupInput,
 	hooks: LockHooks = {},
 ): Promise<AddedGroup> {
-	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, () => {
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, async () => {
 		const context = resolveContext(locator, cwd);
 		const root = requireRegistryFolder(context);
-		return underRegistryLock(root, "registry group add", hooks, () => writeGroup(root, input));
+		// with layers, the others' packages may be offered, and their groups must not be hidden unawares
+		const layered = context.layers.length > 1 ? await loadContextRegistry(context) : undefined;
+		return underRegistryLock(root, "registry group add", hooks, () => writeGroup(root, input, layered));
 	});
 }
 
-function writeGroup(registryRoot: string, input: GroupInput): AddedGroup {
+function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegistry | undefined): AddedGroup {
+	const layered = layers?.registry;
 	const reason = invalidNameReason(input.name);
 	if (reason) throw invalid(`group name "${input.name}": ${reason}`);
 	const strategy = STRATEGIES.find((s) => s === input.strategy);
@@ -65,7 +69,9 @@ function writeGroup(registryRoot: string, input: GroupInput): AddedGroup {
 	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
-	const unknown = options.filter((option) => !loaded.registry.packages.has(normalizeName(option)));
+	const packageOf = (option: string) =>
+		loaded.registry.packages.get(normalizeName(option)) ?? layered?.packages.get(normalizeName(option));
+	const unknown = options.filter((option) => packageOf(option) === undefined);
 	if (unknown.length > 0) {
 		throw new HpmError("unknown-package", `no package ${unknown.map((o) => `"${o}"`).join(", ")} in the registry`, {
 			hint: "add it first with `hpm registry add`, then offer it here",
@@ -95,18 +101,29 @@ function writeGroup(registryRoot: string, input: GroupInput): AddedGroup {
 		};
 	}
 
+	const hidden = layered?.groups.get(key);
+	if (hidden) {
+		throw new HpmError(
+			"exists",
+			`group "${hidden.name}" is already defined by another registry layer (${displayPath(hidden.location?.file ?? "")}); a second one in ${registryRoot} would hide it, or be hidden by it`,
+			{
+				hint: "add options to it where it is defined; to replace it in this project on purpose, write the group's file in this folder yourself (`hpm show` and `hpm registry lint` will say what it hides)",
+				...(hidden.location ? { location: hidden.location } : {}),
+			},
+		);
+	}
 	const file = path.join(registryRoot, "groups", `${input.name}.yaml`);
 	const document = {
 		name: input.name,
 		strategy,
 		...(input.description ? { description: input.description } : {}),
-		options: options.map((name) => ({ name: loaded.registry.packages.get(normalizeName(name))?.name ?? name })),
+		options: options.map((name) => ({ name: packageOf(name)?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
 	// a file already there under this name did not load as the group (or it would have been found
 	// above): it is never replaced, and a link is never written through
 	guardRegistryWrite(registryRoot, file, "must-not-exist", "the file it points to");
-	refuseUnloadable(registryRoot, new Map([[file, text]]));
+	refuseUnloadable(layers?.roots ?? registryRoot, new Map([[file, text]]));
 	mkdirSync(path.dirname(file), { recursive: true });
 	writeFilesChecked([{ file, expected: undefined, text }], registryChanged);
 	const offered =

@@ -3,11 +3,20 @@ import { readRegularFile } from "../os/read-file.js";
 import { MAX_YAML_BYTES } from "./yaml-file.js";
 import path from "node:path";
 import { isNode, isScalar, type Node, parseDocument, stringify, visit } from "yaml";
-import { type Context, type Locator, locateRoot, resolveContext, writableRegistry } from "../context.js";
+import {
+	type Context,
+	type LoadedRegistry,
+	loadContextRegistry,
+	type Locator,
+	locateRoot,
+	resolveContext,
+	writableRegistry,
+} from "../context.js";
 import { HpmError } from "../errors.js";
 import { type CheckedWrite, writeFilesChecked } from "../fs-atomic.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
+import { displayPath } from "../os/display-path.js";
 import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
@@ -15,6 +24,7 @@ import { editManifestText, type ManifestChange } from "./manifest-edit.js";
 import { loadRegistry, loadRegistryParts, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
+import type { LayerRoot } from "./location.js";
 import { inferredType, type PackageFormEnv, type PackageInput } from "./new-package.js";
 import {
 	invalidGitUrlReason,
@@ -249,14 +259,37 @@ export async function addPackage(
 	input: PackageInput,
 	hooks: LockHooks = {},
 ): Promise<AddedPackage> {
-	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, () => {
+	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, async () => {
 		const context = resolveContext(locator, cwd);
 		const root = requireRegistryFolder(context);
-		return underRegistryLock(root, "registry add", hooks, () => writePackage(root, cwd, input));
+		// with layers, what is written is proven to load among them all (a group may offer another layer's package)
+		const layered = context.layers.length > 1 ? await loadContextRegistry(context) : undefined;
+		if (input.group !== undefined && layered) refuseOtherLayersGroup(layered, root, input.group);
+		return underRegistryLock(root, "registry add", hooks, () => writePackage(root, cwd, input, layered?.roots));
 	});
 }
 
-function writePackage(root: string, cwd: string, input: PackageInput): AddedPackage {
+/** --group naming a group another registry layer defines: hpm writes only to the first folder layer. */
+function refuseOtherLayersGroup(layered: LoadedRegistry, root: string, name: string): void {
+	const group = layered.registry.groups.get(normalizeName(name));
+	const file = group?.location.file;
+	if (file === undefined || path.dirname(path.dirname(file)) === root) return;
+	throw new HpmError(
+		"registry-read-only",
+		`group "${group?.name}" is defined by another registry layer (${displayPath(file)}); hpm adds packages and options only to ${root}`,
+		{
+			hint: "add the option in that layer (for a registry from git: in a checkout of it, then commit and push), or offer the package in a group of this folder",
+			location: group?.location,
+		},
+	);
+}
+
+function writePackage(
+	root: string,
+	cwd: string,
+	input: PackageInput,
+	layers: readonly LayerRoot[] | undefined,
+): AddedPackage {
 	const packagesDir = path.join(root, "packages");
 	const loaded = loadRegistryParts(root);
 	const registry = loaded.registry;
@@ -309,7 +342,7 @@ function writePackage(root: string, cwd: string, input: PackageInput): AddedPack
 		at === file
 			? "the manifest as it would be written does not load"
 			: "fix the group file first (`hpm registry lint` lists its problems)";
-	refuseUnloadable(root, planned, hint);
+	refuseUnloadable(layers ?? root, planned, hint);
 
 	if (action !== "unchanged")
 		guardRegistryWrite(

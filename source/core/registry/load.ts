@@ -336,7 +336,8 @@ export function loadRegistryStrict(root: string): Registry {
  * loader would then reject.
  */
 export function refuseUnloadable(
-	root: string,
+	/** The folder written to, or every layer (the planned files in one of them). */
+	root: string | readonly LayerRoot[],
 	planned: ReadonlyMap<string, string>,
 	hint?: (file: string) => string,
 ): void {
