@@ -57,4 +57,20 @@ describe("registry writes in a project with layers", () => {
 		expect(snapshot(dir)).toEqual(before);
 		expect(readdirSync(path.join(dir, "mine/packages"))).toEqual([]);
 	});
+
+	it("an index both layers declare is a lint warning naming the hidden one, as for packages and groups", () => {
+		const dir = layered();
+		for (const [layer, host] of [
+			["mine", "a.example"],
+			["team", "b.example"],
+		] as const) {
+			mkdirSync(path.join(dir, layer, "indexes"), { recursive: true });
+			writeFileSync(path.join(dir, layer, "indexes/internal.yaml"), `name: internal\nurl: "https://${host}/simple"\n`);
+		}
+		const lint = hpm(["registry", "lint"], { cwd: dir });
+		expect(lint.code).toBe(0);
+		expect(lint.stdout + lint.stderr).toContain(
+			`mine/indexes/internal.yaml:1:7: warning: index "internal" is also defined in a later registry layer (${path.join(dir, "team/indexes/internal.yaml")})`,
+		);
+	});
 });

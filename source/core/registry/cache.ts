@@ -14,7 +14,7 @@ import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 7;
+const FORMAT = 8;
 
 type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };

@@ -69,10 +69,10 @@ export function loadRegistryParts(
 		}
 	}
 	const problems: Problem[] = [];
-	const indexes = loadIndexes(layers, problems, overlay);
+	const shadowed: Shadow[] = [];
+	const indexes = loadIndexes(layers, problems, overlay, shadowed);
 	const packages = new Map<string, Package>();
 	const leftOut: Package[] = [];
-	const shadowed: Shadow[] = [];
 	// Every package file's name (good or broken) → where it is written, for duplicates.
 	const named = new Map<string, Location>();
 	// Package files that exist but are broken: options naming them are not reported a second time.
@@ -212,7 +212,12 @@ type Indexes = { readonly loaded: ReadonlyMap<string, IndexDefinition>; readonly
  * Reads each layer's `indexes/*.yaml`: each a named package index that index sources refer to. An
  * index an earlier layer declares is that layer's; a later declaration of the name is not read.
  */
-function loadIndexes(layers: readonly LayerRoot[], problems: Problem[], overlay: ReadonlyMap<string, string>): Indexes {
+function loadIndexes(
+	layers: readonly LayerRoot[],
+	problems: Problem[],
+	overlay: ReadonlyMap<string, string>,
+	shadowed: Shadow[],
+): Indexes {
 	const loaded = new Map<string, IndexDefinition>();
 	const files = new Set<string>();
 	const earlier = new Set<string>();
@@ -221,7 +226,12 @@ function loadIndexes(layers: readonly LayerRoot[], problems: Problem[], overlay:
 		const named = new Map<string, Location>();
 		for (const file of listYaml(path.join(root, "indexes"), problems, overlay)) {
 			const stem = normalizeName(path.basename(file).replace(/\.ya?ml$/, ""));
-			if (earlier.has(stem)) continue;
+			if (earlier.has(stem)) {
+				// said by lint and show, as for packages and groups
+				const used = loaded.get(stem)?.location;
+				if (used) shadowed.push({ kind: "index", key: stem, used, hidden: { file } });
+				continue;
+			}
 			files.add(stem);
 			loadIndex(root, file, named, loaded, files, earlier, problems, overlay);
 		}

@@ -90,7 +90,7 @@ export type Group = {
 
 /** A name an earlier layer defines, hiding a later layer's definition of it. */
 export type Shadow = {
-	readonly kind: "package" | "group";
+	readonly kind: "package" | "group" | "index";
 	readonly key: string;
 	/** The definition used (an earlier layer's). */
 	readonly used: Location;
