@@ -15,7 +15,6 @@ import type { InterruptSource } from "./use-operation.js";
 import { currentRoute, initialRouter, routerReducer } from "./router.js";
 import { useTerminalSize } from "./use-terminal-size.js";
 import { errorText, loadView, type View } from "./view.js";
-import { type Context, writableRegistry } from "../source/core/context.js";
 import { HpmError } from "../source/core/errors.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";
@@ -198,7 +197,8 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 					else if (command === "add") {
 						// a registry from git is read-only: the browser says how to edit it instead
 						if (view.context.registryRoot === undefined) {
-							setMessage(errorText(readOnly(view.context)));
+							// one status line: the short form of what `hpm registry add` says
+							setMessage(READ_ONLY);
 							return false;
 						}
 						dispatch({ type: "push", route: { screen: "wizard" } });
@@ -288,12 +288,5 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 	);
 }
 
-/** The error `registry add` gives for a registry with no folder layer. */
-function readOnly(context: Context): unknown {
-	try {
-		writableRegistry(context);
-		return undefined;
-	} catch (error) {
-		return error;
-	}
-}
+/** What `a` says for a registry with no folder layer, short enough for one status line at 80 columns. */
+const READ_ONLY = "a registry from git is read-only: add to a checkout (hpm -r DIR ui) or a folder layer";

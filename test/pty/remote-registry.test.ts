@@ -30,10 +30,12 @@ describe("a registry from git in a real terminal", () => {
 			`[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm]\nregistry = "${url}"\n\n[tool.hpm.groups]\nmetrics = ["metric-bleu"]\n`,
 		);
 		const before = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
-		pane = openPane(["ui"], dir, 120, 30, { HPM_CACHE_DIR: cache });
+		pane = openPane(["ui"], dir, 90, 30, { HPM_CACHE_DIR: cache });
 		await pane.waitFor((s) => s.includes("metrics M-of-N"));
 		pane.keys("a");
-		await pane.waitFor((s) => s.includes("comes from git, and hpm does not write into its cache"));
+		await pane.waitFor((s) =>
+			s.includes("a registry from git is read-only: add to a checkout (hpm -r DIR ui) or a folder layer"),
+		);
 		pane.keys("c");
 		await pane.waitFor((s) => s.includes("Press Enter to resolve it with uv (nothing is changed)."));
 		expect(pane.screen()).toContain("metric-bleu");
