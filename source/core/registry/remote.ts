@@ -8,7 +8,7 @@ import { sha256 } from "../os/sha256.js";
 import { cacheFolder } from "../os/user-key.js";
 import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
-import { gitDeadlines } from "../uv/driver.js";
+import { deathGuard, gitDeadlines } from "../uv/driver.js";
 import { onLines } from "../uv/lines.js";
 import { type GitLayer, isCommitId, shownUrl } from "./location.js";
 
@@ -334,8 +334,10 @@ async function git(
 	},
 ): Promise<GitRun> {
 	const deadlines = await gitDeadlines();
+	// a fetch dies with hpm, even a SIGKILLed one (git was found by the commands before it)
+	const guard = args.includes("fetch") ? deathGuard() : [];
 	return new Promise((resolve, reject) => {
-		const child = spawn("git", [...args], {
+		const child = spawn(guard[0] ?? "git", [...guard.slice(1), ...(guard.length > 0 ? ["git"] : []), ...args], {
 			env: { ...deadlines, ...process.env, GIT_TERMINAL_PROMPT: "0", ...options.env },
 			stdio: ["ignore", "pipe", "pipe"],
 			// its own process group, so that stopping it stops its helpers too (git-remote-http, ssh)

@@ -59,9 +59,13 @@ export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
 }
 
 let guardPrefix: readonly string[] | undefined;
-/** `setpriv --pdeathsig TERM --` (util-linux, exec'ing uv in place: same pid), or nothing. */
-function deathGuard(): readonly string[] {
-	guardPrefix ??= process.platform === "linux" && isExecutable(SETPRIV) ? [SETPRIV, "--pdeathsig", "TERM", "--"] : [];
+/**
+ * `setpriv --pdeathsig KILL --` (util-linux, exec'ing the program in place: same pid), or nothing:
+ * the program dies with hpm. KILL, not TERM: a uv that ignores TERM (a wrapper's `trap '' TERM`
+ * stays ignored across exec) must not outlive hpm to write over what a person edits next.
+ */
+export function deathGuard(): readonly string[] {
+	guardPrefix ??= process.platform === "linux" && isExecutable(SETPRIV) ? [SETPRIV, "--pdeathsig", "KILL", "--"] : [];
 	return guardPrefix;
 }
 const SETPRIV = "/usr/bin/setpriv";
