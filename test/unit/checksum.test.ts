@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -66,6 +66,24 @@ describe("checked cache files", () => {
 		chmodSync(file, 0o600);
 		expect(readCheckedJson(file, 5)).toBeUndefined();
 		expect(readCheckedJson(path.join(folder(), "none.json"), 1000)).toBeUndefined();
+	});
+});
+
+describe("checked cache files: what is in their place", () => {
+	it("a link is removed, never written through; a file with other permissions is replaced by a private one", () => {
+		const dir = mkdtempSync(path.join(tmpdir(), "hpm-checked-"));
+		const victim = path.join(dir, "victim.txt");
+		writeFileSync(victim, "victim original");
+		const file = path.join(dir, "cache.json");
+		symlinkSync(victim, file);
+		writeCheckedJson(file, { a: 1 });
+		expect(readFileSync(victim, "utf8")).toBe("victim original");
+		expect(lstatSync(file).isFile()).toBe(true);
+		expect(readCheckedJson(file, 1000)).toEqual({ a: 1 });
+		chmodSync(file, 0o644);
+		writeCheckedJson(file, { a: 2 });
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(readCheckedJson(file, 1000)).toEqual({ a: 2 });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../fs-atomic.js";
 import { checksumHex } from "./checksum.js";
@@ -13,9 +13,7 @@ import { readRegularFile } from "./read-file.js";
  */
 export function readCheckedJson(file: string, limit: number): unknown {
 	try {
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) return undefined;
+		if (!believable(file)) return undefined;
 		const text = readRegularFile(file, limit).toString("utf8");
 		const newline = text.indexOf("\n");
 		const body = text.slice(newline + 1);
@@ -34,8 +32,22 @@ export function writeCheckedJson(file: string, data: unknown): void {
 		const sum = checksumHex(text);
 		if (sum === undefined) return;
 		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+		// what is in the cache file's place and would not be believed (a link, another owner or
+		// mode) is removed, never written through or kept as it is
+		if (!believable(file)) unlinkSync(file);
 		writeFileAtomic(file, `${sum}\n${text}`, { newMode: 0o600 });
 	} catch {
 		// read-only home, full disk: the next run computes it again
+	}
+}
+
+/** A regular file this user owns that nobody else can read or write; false when there is none. */
+function believable(file: string): boolean {
+	try {
+		const stats = lstatSync(file);
+		const uid = process.getuid?.();
+		return stats.isFile() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o077) === 0;
+	} catch {
+		return true; // nothing there: nothing to remove (a read then finds no file)
 	}
 }
