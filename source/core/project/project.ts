@@ -10,7 +10,8 @@ import { locateTomlKey } from "./toml-locate.js";
 
 export const DEFAULT_MODE = "prod";
 
-const makeHpmTableSchema = () =>
+/** The schema of `[tool.hpm]` (built on demand: see plainHpmTable). */
+export const makeHpmTableSchema = () =>
 	z.looseObject({
 		mode: z.optional(z.string().check(z.regex(MODE_PATTERN))),
 		registry: z.optional(
