@@ -150,12 +150,20 @@ function cacheFile(
 }
 
 function start(): void {
+	// HPM_DEBUG=1 prints a failure's stack: through Node's own loader, with the bundle's source map,
+	// it names hpm's source files and lines (the code cache's vm.Script has no source maps)
+	if (process.env.HPM_DEBUG) {
+		process.setSourceMapsEnabled(true);
+		createRequire(__filename)(bundle);
+		return;
+	}
 	const fd = openSync(bundle, "r");
 	let source: string;
 	let stats: { size: number; mtimeMs: number; ino: number };
 	try {
 		stats = fstatSync(fd);
-		source = readFileSync(fd, "utf8");
+		// the build makes it ASCII: read as Latin-1, it needs no UTF-8 decoding
+		source = readFileSync(fd, "latin1");
 	} finally {
 		closeSync(fd);
 	}

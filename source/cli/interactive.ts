@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { isTerminal } from "./stdio.js";
 
 /**
  * Whether hpm may ask questions: decided once, here. Both stdin and stdout must be terminals,
@@ -6,9 +6,7 @@ import { createRequire } from "node:module";
  */
 export function isInteractive(json: boolean, env = process.env): boolean {
 	const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "0" && env.CI !== "false";
-	if (json || ci || !process.stdout.isTTY) return false;
-	// stdin is asked with isatty(): process.stdin would build a stream (3-5 ms) that a command which
-	// never reads it does not need; with stdout a terminal, Node has loaded its tty code already
-	const { isatty } = createRequire(import.meta.url)("node:tty") as typeof import("node:tty");
-	return isatty(0);
+	// asked of the descriptors: process.stdin and process.stdout would build streams (3-5 ms) that a
+	// command which never reads or prints through them does not need
+	return !json && !ci && isTerminal(1) && isTerminal(0);
 }

@@ -10,7 +10,8 @@ import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
 import { children, route } from "./route.js";
-import { installSignalHandlers, outputBroken } from "./signals.js";
+import { installSignalHandlers } from "./signals.js";
+import { isTerminal, outputBroken, outputIdle, write } from "./stdio.js";
 
 // Node 22.1+ keeps compiled code of the command chunks between runs; Node 20 has no such cache.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -58,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
 			},
 		);
 		reportError(output, internal);
-		if (process.env.HPM_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+		if (process.env.HPM_DEBUG) write(2, `${error instanceof Error ? error.stack : String(error)}\n`);
 		return 2;
 	}
 }
@@ -69,12 +70,13 @@ async function main(argv: readonly string[]): Promise<number> {
  * last (a finished step keeps its line); nowhere for a pipe or --json.
  */
 function fetchProgress(json: boolean): ((line: string) => void) | undefined {
-	if (json || !process.stderr.isTTY) return undefined;
-	const width = Math.max(20, (process.stderr.columns || 80) - 1);
+	if (json || !isTerminal(2)) return undefined;
 	return (line) => {
+		// asked only when a fetch reports: the terminal's width needs Node's terminal stream
+		const width = Math.max(20, (process.stderr.columns || 80) - 1);
 		const text = `hpm: ${line}`.slice(0, width);
 		const finished = !/\d+%/.test(line) || /done\.?$/.test(line);
-		process.stderr.write(`\r\x1b[K${text}${finished ? "\n" : ""}`);
+		write(2, `\r\x1b[K${text}${finished ? "\n" : ""}`);
 	};
 }
 
@@ -213,7 +215,7 @@ void main(process.argv.slice(2)).then((code) => {
 	// like `git log | head`: a reader that went away early makes a successful run exit 141 (SIGPIPE)
 	process.exitCode = code === 0 && outputBroken() ? 141 : code;
 	// Everything is done and said: exit now instead of waiting for Node to take the heap down
-	// (a few ms per command). Output still on its way (a pipe is written asynchronously on macOS)
-	// is waited for as usual.
-	if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+	// (a few ms per command). Output still on its way in Node's streams (a pipe is written
+	// asynchronously on macOS) is waited for as usual.
+	if (outputIdle()) process.exit();
 });

@@ -1,5 +1,6 @@
 import { formatLocation, type HpmError, type Problem } from "../core/errors.js";
 import { displaySafe, terminalSafe } from "../core/text.js";
+import { isTerminal, write } from "./stdio.js";
 
 const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const jsonSafe = (json: string) =>
@@ -15,25 +16,16 @@ export type Output = {
 	data(value: unknown): void;
 };
 
-export function createOutput(json: boolean, env = process.env, stdout = process.stdout): Output {
+export function createOutput(json: boolean, env = process.env): Output {
 	return {
 		json,
-		color: !json && colorEnabled(env, Boolean(stdout.isTTY)),
-		out: (text) => write(process.stdout, `${terminalSafe(text)}\n`),
-		err: (text) => write(process.stderr, `${terminalSafe(text)}\n`),
+		// with --json nothing is coloured: whether stdout is a terminal is not even asked
+		color: !json && colorEnabled(env, () => isTerminal(1)),
+		out: (text) => write(1, `${terminalSafe(text)}\n`),
+		err: (text) => write(2, `${terminalSafe(text)}\n`),
 		// JSON.stringify escapes C0 controls; DEL, C1 and bidi overrides are escaped here too
-		data: (value) => write(process.stdout, `${jsonSafe(JSON.stringify(value, null, 2))}\n`),
+		data: (value) => write(1, `${jsonSafe(JSON.stringify(value, null, 2))}\n`),
 	};
-}
-
-/** Writes unless the stream already failed (its reader is gone): then the text is dropped, quietly. */
-function write(stream: NodeJS.WriteStream, text: string): void {
-	if (stream.destroyed || stream.writableEnded) return;
-	try {
-		stream.write(text);
-	} catch {
-		// EPIPE and friends also arrive as an "error" event, handled in signals.ts
-	}
 }
 
 /**
@@ -46,11 +38,11 @@ export function unicodeTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
 	return locale === "" || /utf-?8/i.test(locale);
 }
 
-/** NO_COLOR wins, then FORCE_COLOR, then whether stdout is a terminal. */
-export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+/** NO_COLOR wins, then FORCE_COLOR, then whether the output is a terminal (asked only then). */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTty: boolean | (() => boolean)): boolean {
 	if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
 	if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
-	return isTty && env.TERM !== "dumb";
+	return env.TERM !== "dumb" && (typeof isTty === "boolean" ? isTty : isTty());
 }
 
 export type Style = Record<"bold" | "dim" | "green" | "yellow" | "red" | "cyan", (text: string) => string>;
@@ -87,7 +79,7 @@ export function reportError(output: Output, error: HpmError): void {
 		output.data({ error: problemJson(error) });
 		return;
 	}
-	const style = styles(colorEnabled(process.env, Boolean(process.stderr.isTTY)));
+	const style = styles(colorEnabled(process.env, () => isTerminal(2)));
 	const where = formatLocation(error.location);
 	// a person who cancels or presses Ctrl-C made no mistake: said plainly, not as an error
 	if (error.code === "cancelled" || error.code === "interrupted") {

@@ -1,3 +1,5 @@
+import { watchStreams } from "./stdio.js";
+
 /**
  * One place that owns signals and broken output for the whole run. While an operation runs, a
  * signal aborts it (the core stops uv and restores the files itself, then hpm exits with the
@@ -25,21 +27,9 @@ export function installSignalHandlers(): void {
 		});
 	}
 	// A reader that went away (`hpm sync | head -3`), a closed terminal (EIO) or a full disk under a
-	// redirect must not stop hpm half-way: output is dropped and the command finishes or rolls back.
-	for (const stream of [process.stdout, process.stderr]) {
-		stream.on("error", () => {
-			broken = true;
-			// an error can arrive after the command returned: a run whose output was lost is not a success
-			if (!process.exitCode) process.exitCode = 141;
-		});
-	}
-}
-
-let broken = false;
-
-/** Whether stdout or stderr failed (their reader is gone); what is left to print is dropped. */
-export function outputBroken(): boolean {
-	return broken;
+	// redirect must not stop hpm half-way: output is dropped and the command finishes or rolls back
+	// (stdio.ts, which also watches Node's streams once a screen builds them).
+	watchStreams();
 }
 
 /** An AbortSignal that the next signal fires, for the duration of one operation. */

@@ -1,6 +1,7 @@
 import { HpmError } from "../../core/errors.js";
 import { defineCommand } from "../command.js";
 import { completionScript } from "../completion-script.js";
+import { write } from "../stdio.js";
 
 export default defineCommand({
 	usage: "hpm completion bash|zsh|fish",
@@ -11,13 +12,12 @@ export default defineCommand({
 		"after compinit; fish: hpm completion fish > ~/.config/fish/completions/hpm.fish",
 	args: ["SHELL"],
 	flags: {},
-	run: ({ output, args }) => {
+	run: ({ args }) => {
 		const shell = args[0] ?? "";
 		const script = completionScript(shell);
 		if (script === undefined)
 			throw new HpmError("usage", `no completion for "${shell}"`, { hint: "use one of: bash, zsh, fish" });
-		process.stdout.write(script);
-		void output;
+		write(1, script);
 		return 0;
 	},
 });
