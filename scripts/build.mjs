@@ -70,9 +70,12 @@ const cli = await build({
 	// WebAssembly file; hpm reads and compiles that file itself, source/core/project/toml-edit.ts)
 	alias: { "@rainbowatcher/toml-edit-js": "@rainbowatcher/toml-edit-js/index" },
 	plugins: [uiLibraries],
-	define: { ...common.define, "import.meta.url": "__hpmImportMetaUrl" },
+	// import.meta.url as the bundle's own URL, made when first asked (not on every start)
+	define: { ...common.define, "import.meta.url": "__hpmImportMeta.url" },
 	// strict first: the launcher runs the bundle inside a function, where only a leading directive counts
-	banner: { js: '"use strict"; var __hpmImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+	banner: {
+		js: '"use strict"; var __hpmImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+	},
 	metafile: Boolean(process.env.HPM_METAFILE),
 	write: false,
 });

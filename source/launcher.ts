@@ -25,11 +25,11 @@ import {
 	writeFileSync,
 } from "node:fs";
 import { createRequire, wrap } from "node:module";
-import { homedir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { checksumHex, codeChecksum, readSummed } from "./core/os/checksum.js";
+import { homeFolder } from "./core/os/home.js";
 
 declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
@@ -45,7 +45,7 @@ function codeFolder(): string | undefined {
 	const xdg = process.env.XDG_CACHE_HOME;
 	const base = own
 		? path.resolve(own)
-		: path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".cache"), "hpm");
+		: path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homeFolder(), ".cache"), "hpm");
 	return path.join(base, "code");
 }
 

@@ -25,8 +25,13 @@ const wasmApi = (
 	}
 ).WebAssembly;
 let instance: Exports | null | undefined;
+// the launcher and the bundle it starts each hold a copy of this module: one instance serves both
+const SHARED = Symbol.for("hpm.checksum");
+const global = globalThis as Record<symbol, Exports | null | undefined>;
 
 function load(): Exports | null {
+	if (instance !== undefined) return instance;
+	instance = global[SHARED];
 	if (instance !== undefined) return instance;
 	try {
 		if (wasmApi === undefined) throw new Error("no WebAssembly");
@@ -35,6 +40,7 @@ function load(): Exports | null {
 		// no WebAssembly (node --jitless): no cache is read or written
 		instance = null;
 	}
+	global[SHARED] = instance;
 	return instance;
 }
 
@@ -60,7 +66,7 @@ export function codeChecksum(data: Uint8Array): bigint | undefined {
 /**
  * Reads `length` bytes at `position` of `fd` straight into WebAssembly memory (no copy) and
  * returns them with their checksum; undefined on a short read or without WebAssembly. The bytes
- * are valid until the next call.
+ * are valid until the next call (the launcher and the bundle share one memory).
  */
 export function readSummed(
 	fd: number,

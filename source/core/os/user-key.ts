@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { homeFolder } from "./home.js";
 import path from "node:path";
 import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
@@ -11,7 +11,7 @@ export function cacheFolder(): string {
 	const own = process.env.HPM_CACHE_DIR;
 	if (own) return path.resolve(own);
 	const xdg = process.env.XDG_CACHE_HOME;
-	return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".cache"), "hpm");
+	return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homeFolder(), ".cache"), "hpm");
 }
 
 /**

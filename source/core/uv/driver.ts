@@ -25,7 +25,7 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 let deadlines: Promise<NodeJS.ProcessEnv> | undefined;
 
 /** hpm's ssh for git (source/core/uv/ssh/ssh; dist/ssh/ssh next to the bundle). */
-const SSH = fileURLToPath(new URL("ssh/ssh", import.meta.url));
+const ssh = () => fileURLToPath(new URL("ssh/ssh", import.meta.url));
 
 /**
  * git (which uv runs for git sources) must never ask a question nobody can answer, nor wait
@@ -43,7 +43,8 @@ export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
 			GIT_HTTP_LOW_SPEED_TIME: "30",
 		};
 		if (process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined) return base;
-		if (isExecutable(SSH)) return { ...base, GIT_SSH: SSH };
+		const own = ssh();
+		if (isExecutable(own)) return { ...base, GIT_SSH: own };
 		const sshConfigured = await new Promise<boolean>((resolve) => {
 			execFile(
 				"git",
