@@ -35,8 +35,8 @@ declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
 
 const bundle = path.join(__dirname, "cli.js");
-const uiLibraries = pathToFileURL(path.join(__dirname, "ui-libraries.mjs")).href;
-(globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () => import(uiLibraries);
+(globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () =>
+	import(pathToFileURL(path.join(__dirname, "ui-libraries.mjs")).href);
 
 /** hpm's cache folder (as source/core/os/user-key.ts finds it) for compiled code. */
 function codeFolder(): string | undefined {

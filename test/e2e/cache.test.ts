@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { bundleSources } from "../helpers/bundle-coverage.js";
 import { BIN, copyExample, hpm, tempDir } from "../helpers/run.js";
 
 const list = (dir: string, env: NodeJS.ProcessEnv) => JSON.parse(hpm(["list", "--json"], { cwd: dir, env }).stdout);
@@ -12,7 +13,7 @@ describe("the registry index cache", () => {
 		const cache = tempDir("hpm-cache-");
 		expect(hpm(["list", "--json"], { cwd: dir, env: { HPM_CACHE_DIR: cache } }).code).toBe(0);
 		expect(readdirSync(cache).filter((f) => f.startsWith("registry-"))).toHaveLength(1);
-		// V8's coverage of the bundle: the YAML library's modules are initialized only when a file is parsed
+		// V8's coverage of the bundle: the YAML library's modules run only when a file is parsed
 		const yamlModules = (env: NodeJS.ProcessEnv) => {
 			const coverage = tempDir("hpm-coverage-");
 			const run = spawnSync(process.execPath, [BIN, "list", "--json"], {
@@ -21,17 +22,8 @@ describe("the registry index cache", () => {
 				encoding: "utf8",
 			});
 			expect(run.status, run.stderr).toBe(0);
-			const functions = readdirSync(coverage).flatMap((file) =>
-				(
-					JSON.parse(readFileSync(path.join(coverage, file), "utf8")) as {
-						result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
-					}
-				).result
-					.filter((script) => script.url.endsWith("dist/cli.js"))
-					.flatMap((script) => script.functions),
-			);
-			const yaml = functions.filter((f) => f.functionName.includes("node_modules/yaml/"));
-			return { known: yaml.length, ran: yaml.filter((f) => (f.ranges[0]?.count ?? 0) > 0).length };
+			const yaml = [...bundleSources(coverage)].filter(([source]) => source.includes("node_modules/yaml/"));
+			return { known: yaml.length, ran: yaml.filter(([, ran]) => ran).length };
 		};
 		const cold = yamlModules({ HPM_CACHE_DIR: cache, HPM_NO_CACHE: "1" });
 		expect(cold.known).toBeGreaterThan(10); // the control: without the cache they all run

@@ -170,9 +170,10 @@ export function readProject(file: string): Project {
 
 	const selection = new Map<string, SelectionEntry>();
 	for (const [rawKey, value] of Object.entries(parsed.data.groups ?? {})) {
-		const location = locateTomlKey(text, file, ["tool", "hpm", "groups"], rawKey);
+		const locate = () => locateTomlKey(text, file, ["tool", "hpm", "groups"], rawKey);
 		const earlier = selection.get(normalizeName(rawKey));
 		if (earlier) {
+			const location = locate();
 			// `Inference` and `inference` name one group: merging them would silently drop a choice
 			throw new HpmError(
 				"duplicate-group",
@@ -180,7 +181,16 @@ export function readProject(file: string): Project {
 				{ location, hint: "keep one of the two keys; hpm did not change pyproject.toml" },
 			);
 		}
-		selection.set(normalizeName(rawKey), { rawKey, value, location });
+		// where the key is written is looked up only when a message needs it
+		let location: Location | undefined;
+		selection.set(normalizeName(rawKey), {
+			rawKey,
+			value,
+			get location() {
+				location ??= locate();
+				return location;
+			},
+		});
 	}
 	const root = path.dirname(file);
 	const registry = parsed.data.registry;
