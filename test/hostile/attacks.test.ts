@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, copyExample, hpm, tempDir } from "../helpers/run.js";
+import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
 import { REAL_UV, slowPackage, uvEnv } from "../helpers/uv.js";
 
 /**
@@ -237,6 +237,32 @@ describe("wrong verdicts", () => {
 		expect(result.stderr).toContain("uv reported success, but vlm-adapter-qwen is not in [project.dependencies]");
 		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(before);
 		expect(existsSync(path.join(dir, ".hpm.journal.json"))).toBe(false);
+	});
+
+	it.each([
+		["writes no lock", 'rm -f "$dir/uv.lock"'],
+		["leaves the lock it was given", ":"],
+		["writes something that is no lock", 'echo hello > "$dir/uv.lock"'],
+	])("a `uv lock` that exits 0 but %s does not pass the check", (_, act) => {
+		const dir = copyExample();
+		// a real lock first, so that the lie has a lock to leave in place
+		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		expect(hpm(["group", "add", "metrics", "--option", "metric-rouge"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		const bin = tempDir("hpm-lying-lock-");
+		writeFileSync(
+			path.join(bin, "uv"),
+			`#!/bin/sh\n# lies about \`uv lock\`; everything else is the real uv\nif [ "$1" = "lock" ]; then dir="$5"; ${act}; echo "Resolved 4 packages in 1ms" >&2; exit 0; fi\nexec "${REAL_UV}" "$@"\n`,
+			{ mode: 0o755 },
+		);
+		const before = snapshot(dir);
+		const result = hpm(["check"], { cwd: dir, env: { ...uvEnv(), PATH: `${bin}:${process.env.PATH}` } });
+		expect(result.code, result.stdout + result.stderr).toBe(1);
+		expect(result.stdout + result.stderr).toMatch(
+			/uv lock exited 0 but .*the check cannot tell whether the selection resolves/,
+		);
+		expect(snapshot(dir)).toEqual(before);
+		// the real uv: the same project checks fine
+		expect(hpm(["check"], { cwd: dir, env: uvEnv() }).code).toBe(0);
 	});
 
 	it("a failing `uv self version` on a new uv is reported as what it is, not as too old", () => {

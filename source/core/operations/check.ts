@@ -113,6 +113,13 @@ export async function* check(
 			const text = run.lines.join("\n");
 			const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
 			if (run.exitCode === 0) {
+				// a uv that says it locked but wrote no lock proves nothing: the check cannot pass on its word
+				const lied = uvLeftNoLock(path.join(scratch, "uv.lock"), lockBytes, hasChanges(attempt));
+				if (lied) {
+					found.push({ code: "uv-unreliable", message: lied, detail: uvDetail(run.lines) });
+					yield { type: "problem", problem: found.at(-1) as Problem };
+					break;
+				}
 				if (found.length === 0) return checked(plan, promoted, Number.isNaN(resolved) ? null : resolved, warnings);
 				break;
 			}
@@ -152,6 +159,28 @@ function removeScratch(scratch: string): void {
 		// a folder inside (a workspace's mirror), or something already gone
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+function hasChanges(plan: Plan): boolean {
+	return plan.add.length > 0 || plan.switch.length > 0 || plan.remove.length > 0;
+}
+
+/**
+ * Why a `uv lock` that exited 0 cannot be believed, or undefined: it left no readable lock, or
+ * (when the dependencies it was given differ from the project's) the very lock it started from.
+ */
+function uvLeftNoLock(lock: string, before: Buffer | undefined, changed: boolean): string | undefined {
+	let after: Buffer;
+	try {
+		after = readRegularFile(lock, MAX_FILE_BYTES);
+	} catch {
+		return "uv lock exited 0 but wrote no uv.lock: the check cannot tell whether the selection resolves";
+	}
+	if (!/^\s*version\s*=|^\[\[package\]\]/m.test(after.toString("utf8")))
+		return "uv lock exited 0 but the uv.lock it wrote is not a lock file: the check cannot tell whether the selection resolves";
+	if (changed && before !== undefined && after.equals(before))
+		return "uv lock exited 0 but left uv.lock as it was, though the dependencies changed: the check cannot tell whether the selection resolves";
+	return undefined;
 }
 
 /** Copies `from` to `to` when it is a regular file of bounded size; anything else is left out. */
