@@ -265,6 +265,42 @@ describe("wrong verdicts", () => {
 		expect(hpm(["check"], { cwd: dir, env: uvEnv() }).code).toBe(0);
 	});
 
+	it.each([
+		["check", "SIGINT", 130],
+		["sync", "SIGINT", 130],
+		["check", "SIGTERM", 143],
+	] as const)(
+		"hpm %s given %s while uv tells its version: interrupted (exit %i), not a broken uv, nothing changed",
+		async (command, signal, code) => {
+			const dir = copyExample();
+			const bin = tempDir("hpm-slow-version-");
+			const asked = path.join(bin, "asked");
+			writeFileSync(
+				path.join(bin, "uv"),
+				`#!/bin/sh\nif [ "$1 $2" = "self version" ]; then touch "${asked}"; sleep 30; fi\nexec "${REAL_UV}" "$@"\n`,
+				{ mode: 0o755 },
+			);
+			const before = snapshot(dir);
+			// its own process group, as a terminal's foreground job: the signal reaches hpm and uv alike
+			const child = spawn(process.execPath, [BIN, command], {
+				cwd: dir,
+				detached: true,
+				env: { ...uvEnv(), PATH: `${bin}:${process.env.PATH}`, HPM_CACHE_DIR: tempDir("hpm-cache-"), NO_COLOR: "1" },
+			});
+			let output = "";
+			child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+			child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+			const exited = new Promise<number | null>((resolve) => child.on("close", (status) => resolve(status)));
+			const deadline = Date.now() + 60_000;
+			while (!existsSync(asked) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+			process.kill(-(child.pid ?? 0), signal);
+			expect(await exited, output).toBe(code);
+			expect(output).toContain("interrupted while asking uv its version; nothing was changed");
+			expect(output).not.toContain("failed");
+			expect(snapshot(dir)).toEqual(before);
+		},
+	);
+
 	it("a failing `uv self version` on a new uv is reported as what it is, not as too old", () => {
 		const dir = copyExample();
 		const bin = tempDir("hpm-broken-uv-");

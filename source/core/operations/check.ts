@@ -69,7 +69,7 @@ export async function* check(
 	try {
 		uv = await uvProbe;
 	} catch (error) {
-		if (!(error instanceof HpmError)) throw error;
+		if (!(error instanceof HpmError) || error.code === "interrupted") throw error;
 		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
 	}
 	yield { type: "plan", plan };

@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { onLines } from "./lines.js";
-import { HpmError, isCode } from "../errors.js";
+import { type ExitCode, HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { groupAlive, RUN_ID, stopGroup } from "../os/process.js";
 import { randomHex } from "../os/random.js";
@@ -120,6 +120,7 @@ async function probeUv(): Promise<Uv> {
 	if (known !== undefined && compareVersions(known, MIN_UV_VERSION) >= 0) return { bin, version: known };
 	const { error, stdout } = await capture(bin, ["self", "version", "--output-format", "json"]);
 	if (error) {
+		interruptedProbe(error, bin);
 		if (isCode(error, "ENOENT") || isCode(error, "EACCES")) {
 			if (chosen)
 				throw new HpmError(
@@ -134,6 +135,7 @@ async function probeUv(): Promise<Uv> {
 		// uv older than 0.7 has no `self version --output-format json`; ask it the old way. Only a
 		// version that really is too old is called that: any other failure is reported as it is.
 		const old = await capture(bin, ["--version"]);
+		if (old.error) interruptedProbe(old.error, bin);
 		const match = /uv (\d+\.\d+\.\d+)/.exec(old.stdout);
 		if (match?.[1] && compareVersions(match[1], MIN_UV_VERSION) < 0) throw tooOld(match[1]);
 		const said = (error.stderr || error.message).trim().split("\n")[0] ?? "";
@@ -152,6 +154,21 @@ async function probeUv(): Promise<Uv> {
 	if (compareVersions(version, MIN_UV_VERSION) < 0) throw tooOld(version);
 	if (identity !== undefined) rememberVersion(identity, version);
 	return { bin, version };
+}
+
+const INTERRUPTS: Partial<Record<NodeJS.Signals, ExitCode>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 };
+
+/**
+ * A Ctrl-C (or SIGTERM, a closed terminal) reaches uv too while it tells its version: that is an
+ * interruption, not a broken uv. A uv hpm stopped itself (the time limit) or that crashed is not.
+ */
+function interruptedProbe(error: CaptureError, bin: string): void {
+	const signal = (error as { signal?: NodeJS.Signals | null }).signal;
+	const code = signal ? INTERRUPTS[signal] : undefined;
+	if (code !== undefined && !(error as { killed?: boolean }).killed)
+		throw new HpmError("interrupted", `interrupted while asking ${bin} its version; nothing was changed`, {
+			exitCode: code,
+		});
 }
 
 function tooOld(version: string): HpmError {
