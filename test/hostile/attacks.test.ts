@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+	chmodSync,
 	existsSync,
 	mkdirSync,
 	readdirSync,
@@ -300,6 +301,21 @@ describe("wrong verdicts", () => {
 			expect(snapshot(dir)).toEqual(before);
 		},
 	);
+
+	it("a signing key others can read stops a writing command before anything changes, naming the file and the fix", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-open-key-");
+		writeFileSync(path.join(cache, "hpm.key"), Buffer.alloc(32, 7), { mode: 0o644 });
+		chmodSync(path.join(cache, "hpm.key"), 0o644);
+		const before = snapshot(dir);
+		const result = hpm(["sync"], { cwd: dir, env: { ...uvEnv(), HPM_CACHE_DIR: cache } });
+		expect(result.code).toBe(2);
+		const key = path.join(cache, "hpm.key");
+		expect(result.stderr).toContain(
+			`error: hpm cannot sign its journal: ${key} can be read or written by others (mode 644): run \`chmod 600 ${key}\`, or remove it`,
+		);
+		expect(snapshot(dir)).toEqual(before);
+	});
 
 	it("a failing `uv self version` on a new uv is reported as what it is, not as too old", () => {
 		const dir = copyExample();

@@ -41,4 +41,21 @@ export function userKey(create: boolean): Buffer | undefined {
 	return userKey(false);
 }
 
+/** Why there is no usable key, naming the file and the fix (for when `userKey(true)` gave none). */
+export function keyProblem(): string {
+	const file = path.join(cacheFolder(), "hpm.key");
+	try {
+		const stats = lstatSync(file);
+		const uid = process.getuid?.();
+		if (!stats.isFile()) return `${file} is not a regular file: remove it, and hpm makes a new key`;
+		if (uid !== undefined && stats.uid !== uid)
+			return `${file} belongs to another user: remove it, and hpm makes a new key`;
+		if ((stats.mode & 0o077) !== 0)
+			return `${file} can be read or written by others (mode ${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${file}\`, or remove it`;
+		return `${file} is not a key hpm made (too short): remove it, and hpm makes a new key`;
+	} catch {
+		return `${file} cannot be created: make ${cacheFolder()} writable, or set HPM_CACHE_DIR to a folder that is`;
+	}
+}
+
 export const sign = (key: Buffer, text: string): string => hmacSha256(key, text);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
-import { userKey } from "../os/user-key.js";
+import { keyProblem, userKey } from "../os/user-key.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an
@@ -64,7 +64,7 @@ export function readHistory(root: string): History {
 export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "time" | "root">): number {
 	const folder = path.join(root, HISTORY_FOLDER);
 	const key = userKey(true);
-	if (!key) throw new Error("hpm has no private key to sign it with (its cache folder is not writable)");
+	if (!key) throw new Error(`hpm cannot sign it: ${keyProblem()}`);
 	for (const dir of [path.join(root, ".hpm"), folder]) {
 		try {
 			mkdirSync(dir, { mode: 0o700 });

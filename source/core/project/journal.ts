@@ -1,5 +1,5 @@
 import { existsSync, renameSync } from "node:fs";
-import { sign, userKey } from "../os/user-key.js";
+import { keyProblem, sign, userKey } from "../os/user-key.js";
 import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -57,7 +57,7 @@ export function journalPath(root: string): string {
 /** Writes the journal with its signature, atomically. */
 export function writeJournal(root: string, body: JournalBody): void {
 	const key = userKey(true);
-	if (!key) throw new HpmError("io", "cannot create hpm's journal key in its cache folder");
+	if (!key) throw new HpmError("io", `hpm cannot sign its journal: ${keyProblem()}`);
 	const text = JSON.stringify(body);
 	writeFileAtomic(
 		journalPath(root),
