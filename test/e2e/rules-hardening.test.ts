@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { copyExample, hpm, tempDir } from "../helpers/run.js";
+import { copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
 // what the independent test of the component graph found, each kept from coming back
@@ -97,6 +97,13 @@ describe("the matrix and its cache", () => {
 		const again = JSON.parse(hpm(["check", "--matrix", "--json"], { cwd: dir, env }).stdout) as Report;
 		expect(again.ok).toBe(false);
 		expect(again.results.filter((r) => r.cached)).toHaveLength(1);
+		// HPM_NO_CACHE: nothing is taken from the cache, nothing is written to it
+		const before = snapshot(cache);
+		const fresh = JSON.parse(
+			hpm(["check", "--matrix", "--json"], { cwd: dir, env: { ...env, HPM_NO_CACHE: "1" } }).stdout,
+		) as Report;
+		expect(fresh.results.filter((r) => r.cached)).toHaveLength(0);
+		expect(snapshot(cache)).toEqual(before);
 		// HPM_CACHE_DIR="" is unset, not the working folder
 		const home = tempDir("hpm-home-");
 		const run = hpm(["check", "--matrix"], {

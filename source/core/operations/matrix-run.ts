@@ -8,7 +8,7 @@ import { formatCombination, planMatrix } from "../matrix.js";
 import { readRegularFile } from "../os/read-file.js";
 import { nodeCrypto } from "../os/sha256.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { cacheFolder } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import type { Registry } from "../registry/model.js";
 import type { Selection } from "../selection.js";
 import { findUv } from "../uv/driver.js";
@@ -99,8 +99,9 @@ export async function* runMatrix(
 			const key = cacheKey(registry, project.text, selection, mode, uv.version);
 			const file = path.join(cacheFolder(), "matrix", `${key}.json`);
 			const t0 = Date.now();
-			const cached = readCheckedJson(file, 10_000_000) as
-				{ key?: unknown; ok?: unknown; problems?: unknown } | undefined;
+			const cached = cachesDisabled()
+				? undefined
+				: (readCheckedJson(file, 10_000_000) as { key?: unknown; ok?: unknown; problems?: unknown } | undefined);
 			let result: CombinationResult;
 			// the entry names its own key inside what is checked: one copied over another is a miss
 			if (cached && cached.key === key && typeof cached.ok === "boolean" && Array.isArray(cached.problems)) {
@@ -124,7 +125,8 @@ export async function* runMatrix(
 					seconds: (Date.now() - t0) / 1000,
 					cached: false,
 				};
-				if (!options.signal?.aborted) writeCheckedJson(file, { key, ok: result.ok, problems: result.problems });
+				if (!options.signal?.aborted && !cachesDisabled())
+					writeCheckedJson(file, { key, ok: result.ok, problems: result.problems });
 			}
 			results[index] = result;
 			done.push({ index, result });

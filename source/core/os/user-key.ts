@@ -5,6 +5,11 @@ import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
 import { hmacSha256 } from "./sha256.js";
 
+/** HPM_NO_CACHE (any non-empty value): no cache is read or written, so every answer is fresh. */
+export function cachesDisabled(): boolean {
+	return Boolean(process.env.HPM_NO_CACHE);
+}
+
 /** hpm's cache folder: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
 export function cacheFolder(): string {
 	// an empty value is unset (as for XDG's own variables), never the working folder

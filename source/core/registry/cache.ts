@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Problem } from "../errors.js";
 import type { LayerRoot } from "./location.js";
 import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
-import { cacheFolder } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import { checksumHex } from "../os/checksum.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 
@@ -73,7 +73,7 @@ export async function loadRegistryCached(root: string | readonly LayerRoot[], ve
 }
 
 function cacheFile(id: string): string | undefined {
-	if (process.env.HPM_NO_CACHE) return undefined;
+	if (cachesDisabled()) return undefined;
 	// the file names the registry's location; the file itself says it again (a collision is a miss)
 	const name = checksumHex(id);
 	return name === undefined ? undefined : path.join(cacheFolder(), `registry-${name}.json`);

@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { cacheFolder } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 
 /**
  * The uv version hpm last read from this binary, so that a command does not start uv only to ask
@@ -51,11 +51,13 @@ function isScript(file: string): boolean {
 }
 
 export function cachedVersion(identity: string): string | undefined {
+	if (cachesDisabled()) return undefined;
 	const entry = readCheckedJson(path.join(cacheFolder(), FILE), 10_000) as Partial<ProbeEntry> | undefined;
 	return entry?.identity === identity && typeof entry.version === "string" ? entry.version : undefined;
 }
 
 export function rememberVersion(identity: string, version: string): void {
 	// a cache that cannot be written only costs the next command one probe
+	if (cachesDisabled()) return;
 	writeCheckedJson(path.join(cacheFolder(), FILE), { identity, version } satisfies ProbeEntry);
 }
