@@ -19,9 +19,12 @@ const failed = new Set<Fd>();
 const terminals = new Map<number, boolean>();
 const watched = new Set<Fd>();
 
-/** Whether a write to stdout or stderr failed: their reader is gone. */
+/**
+ * Whether a write to stdout or stderr failed: their reader is gone. A stream hpm handed a write to
+ * may know it before its "error" event has run.
+ */
 export function outputBroken(): boolean {
-	return failed.size > 0;
+	return failed.size > 0 || [...watched].some((fd) => stream(fd).errored !== null);
 }
 
 function markBroken(fd: Fd): void {
@@ -35,7 +38,7 @@ function stream(fd: Fd): NodeJS.WriteStream {
 }
 
 /** Writes `text` whole to stdout (1) or stderr (2), unless that output already failed. */
-export function write(fd: Fd, text: string): void {
+export function write(fd: Fd, text: string | Buffer): void {
 	if (failed.has(fd)) return;
 	if (handedOff.has(fd)) {
 		const target = stream(fd);
@@ -47,7 +50,7 @@ export function write(fd: Fd, text: string): void {
 		}
 		return;
 	}
-	let rest = Buffer.from(text, "utf8");
+	let rest = typeof text === "string" ? Buffer.from(text, "utf8") : text;
 	while (rest.length > 0) {
 		let written: number;
 		try {
@@ -55,7 +58,8 @@ export function write(fd: Fd, text: string): void {
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
 				handedOff.add(fd);
-				write(fd, rest.toString("utf8"));
+				// the bytes as they are: a write cut inside a character must not be decoded again
+				write(fd, rest);
 			} else markBroken(fd);
 			return;
 		}

@@ -8,7 +8,7 @@ import { BIN, hpm, tempDir } from "../helpers/run.js";
 // descriptor can differ from a plain blocking pipe, each checked against what a plain pipe gets.
 
 /** A registry of 300 packages in one M-of-N group: `list` prints far more than a pipe holds. */
-function bigProject(): string {
+function bigProject(description = (name: string) => `the ${name} component, described at some length`): string {
 	const dir = tempDir("hpm-output-");
 	mkdirSync(path.join(dir, "registry/packages"), { recursive: true });
 	mkdirSync(path.join(dir, "registry/groups"), { recursive: true });
@@ -16,7 +16,7 @@ function bigProject(): string {
 	for (const name of names)
 		writeFileSync(
 			path.join(dir, "registry/packages", `${name}.yaml`),
-			`name: "${name}"\nversion: "1.0.0"\ndescription: "the ${name} component, described at some length"\nsources:\n  prod:\n    type: "git"\n    url: "https://example.com/${name}.git"\n`,
+			`name: "${name}"\nversion: "1.0.0"\ndescription: "${description(name)}"\nsources:\n  prod:\n    type: "git"\n    url: "https://example.com/${name}.git"\n`,
 		);
 	writeFileSync(
 		path.join(dir, "registry/groups/parts.yaml"),
@@ -49,7 +49,86 @@ sys.stdout.buffer.write(data)
 sys.exit(child.wait())
 `;
 
+// A 64 KB pipe holding `PRE` bytes already, non-blocking: hpm's one large write is cut where the
+// pipe is full, and the rest must follow byte for byte, even when the cut is inside a character.
+const PREFILLED_NON_BLOCKING_READER = `
+import fcntl, os, subprocess, sys, time
+pre = int(sys.argv[1])
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 65536)  # F_SETPIPE_SZ
+os.write(w, b"x" * pre)
+os.set_blocking(w, False)
+child = subprocess.Popen(sys.argv[2:], stdout=w)
+os.close(w)
+time.sleep(1)
+data = b""
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    data += chunk
+sys.stdout.buffer.write(data[pre:])
+sys.exit(child.wait())
+`;
+
+// A reader that takes 100 bytes of a one-page non-blocking pipe and goes away.
+const VANISHING_READER = `
+import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+os.set_blocking(w, False)
+child = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(0.05)
+os.read(r, 100)
+os.close(r)
+sys.exit(child.wait())
+`;
+
 describe("hpm's output on descriptors that are not plain pipes", () => {
+	it("a large write cut inside a character by a full non-blocking pipe arrives byte for byte", () => {
+		const dir = bigProject((name) => `${name} ${"\u90e8\u54c1\u306e\u8aac\u660e".repeat(40)}`);
+		const plain = hpm(["search", "component", "--json"], { cwd: dir });
+		expect(plain.code, plain.stderr).toBe(0);
+		const bytes = Buffer.from(plain.stdout, "utf8");
+		// the pipe takes whole pages: with PRE bytes in it, the cut falls at 65536 - PRE; the cases
+		// chosen are the ones where that byte continues a character
+		const cuts = Array.from({ length: 15 }, (_, page) => (page + 1) * 4096).filter(
+			(cut) => cut < bytes.length && ((bytes[cut] ?? 0) & 0xc0) === 0x80,
+		);
+		expect(cuts.length).toBeGreaterThan(1);
+		for (const cut of cuts.slice(0, 3)) {
+			const run = spawnSync(
+				"python3",
+				[
+					"-c",
+					PREFILLED_NON_BLOCKING_READER,
+					String(65536 - cut),
+					process.execPath,
+					BIN,
+					"search",
+					"component",
+					"--json",
+				],
+				{ cwd: dir, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 2 ** 20 },
+			);
+			expect(run.status, String(run.stderr)).toBe(0);
+			expect(Buffer.compare(run.stdout, bytes), `cut at ${cut}`).toBe(0);
+		}
+	});
+
+	it("a reader that goes away from a full non-blocking pipe: exit 141, never a success", () => {
+		const dir = bigProject();
+		for (let i = 0; i < 5; i++) {
+			const run = spawnSync("python3", ["-c", VANISHING_READER, process.execPath, BIN, "list", "--json"], {
+				cwd: dir,
+				encoding: "utf8",
+			});
+			expect(run.status, run.stderr).toBe(141);
+			expect(run.stderr).toBe("");
+		}
+	});
+
 	it.each([[["list", "--json"]], [["list"]], [["show", "component-number-7"]]])(
 		"hpm %j into a full, non-blocking pipe: every byte arrives, in order, exit 0",
 		(args) => {
