@@ -102,9 +102,11 @@ export function findUv(): Promise<Uv> {
 		const uv = probeUv();
 		const entry = { key, uv };
 		found = entry;
-		// a failure is not remembered: uv installed while the UI runs is found on the next try
-		uv.catch(() => {
-			if (found === entry) found = undefined;
+		// a failure is not remembered: uv installed while the UI runs is found on the next try. An
+		// interruption is: a signal reached the whole process group (the UI's Ctrl-C is a key, not a
+		// signal), and a second caller of this run must not start a new probe that nobody stops
+		uv.catch((error: unknown) => {
+			if (found === entry && !(error instanceof HpmError && error.code === "interrupted")) found = undefined;
 		});
 	}
 	return found.uv;
