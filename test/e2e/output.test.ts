@@ -29,36 +29,17 @@ function bigProject(description = (name: string) => `the ${name} component, desc
 	return dir;
 }
 
-// A pipe of one page whose writing end is non-blocking (a parent left it so), read only after a
-// second: hpm meets a full pipe (EAGAIN) at some point and must wait for the reader.
+// A non-blocking pipe (a parent left it so) of SIZE bytes, holding PRE bytes already, on
+// descriptor FD of the command, read only after a second: hpm meets a full pipe (EAGAIN) and must
+// wait for the reader; what arrives after the PRE bytes is printed. Arguments: FD SIZE PRE command...
 const SLOW_NON_BLOCKING_READER = `
 import fcntl, os, subprocess, sys, time
+fd, size, pre = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 r, w = os.pipe()
-fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
-os.set_blocking(w, False)
-child = subprocess.Popen(sys.argv[2:], stdout=w if sys.argv[1] == "1" else None, stderr=w if sys.argv[1] == "2" else None)
-os.close(w)
-time.sleep(1)
-data = b""
-while True:
-    chunk = os.read(r, 65536)
-    if not chunk:
-        break
-    data += chunk
-sys.stdout.buffer.write(data)
-sys.exit(child.wait())
-`;
-
-// A 64 KB pipe holding `PRE` bytes already, non-blocking: hpm's one large write is cut where the
-// pipe is full, and the rest must follow byte for byte, even when the cut is inside a character.
-const PREFILLED_NON_BLOCKING_READER = `
-import fcntl, os, subprocess, sys, time
-pre = int(sys.argv[1])
-r, w = os.pipe()
-fcntl.fcntl(w, 1031, 65536)  # F_SETPIPE_SZ
+fcntl.fcntl(w, 1031, size)  # F_SETPIPE_SZ
 os.write(w, b"x" * pre)
 os.set_blocking(w, False)
-child = subprocess.Popen(sys.argv[2:], stdout=w)
+child = subprocess.Popen(sys.argv[4:], stdout=w if fd == "1" else None, stderr=w if fd == "2" else None)
 os.close(w)
 time.sleep(1)
 data = b""
@@ -102,7 +83,9 @@ describe("hpm's output on descriptors that are not plain pipes", () => {
 				"python3",
 				[
 					"-c",
-					PREFILLED_NON_BLOCKING_READER,
+					SLOW_NON_BLOCKING_READER,
+					"1",
+					"65536",
 					String(65536 - cut),
 					process.execPath,
 					BIN,
@@ -135,12 +118,16 @@ describe("hpm's output on descriptors that are not plain pipes", () => {
 			const dir = bigProject();
 			const plain = hpm(args, { cwd: dir });
 			expect(plain.code, plain.stderr).toBe(0);
-			const slow = spawnSync("python3", ["-c", SLOW_NON_BLOCKING_READER, "1", process.execPath, BIN, ...args], {
-				cwd: dir,
-				env: { ...process.env, NO_COLOR: "1" },
-				encoding: "utf8",
-				maxBuffer: 64 * 2 ** 20,
-			});
+			const slow = spawnSync(
+				"python3",
+				["-c", SLOW_NON_BLOCKING_READER, "1", "4096", "0", process.execPath, BIN, ...args],
+				{
+					cwd: dir,
+					env: { ...process.env, NO_COLOR: "1" },
+					encoding: "utf8",
+					maxBuffer: 64 * 2 ** 20,
+				},
+			);
 			expect(slow.stderr).toBe("");
 			expect(slow.status).toBe(0);
 			expect(slow.stdout).toBe(plain.stdout);
@@ -154,11 +141,15 @@ describe("hpm's output on descriptors that are not plain pipes", () => {
 		const args = ["group", "add", "parts", "--option", Array.from({ length: 300 }, (_, i) => `nope-${i}`).join(",")];
 		const plain = hpm(args, { cwd: dir });
 		expect(plain.code).toBe(2);
-		const slow = spawnSync("python3", ["-c", SLOW_NON_BLOCKING_READER, "2", process.execPath, BIN, ...args], {
-			cwd: dir,
-			env: { ...process.env, NO_COLOR: "1" },
-			encoding: "utf8",
-		});
+		const slow = spawnSync(
+			"python3",
+			["-c", SLOW_NON_BLOCKING_READER, "2", "4096", "0", process.execPath, BIN, ...args],
+			{
+				cwd: dir,
+				env: { ...process.env, NO_COLOR: "1" },
+				encoding: "utf8",
+			},
+		);
 		expect(slow.status).toBe(2);
 		expect(slow.stdout).toBe(plain.stderr);
 	});

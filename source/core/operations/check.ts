@@ -116,8 +116,9 @@ export async function* check(
 				// a uv that says it locked but wrote no lock proves nothing: the check cannot pass on its word
 				const lied = uvLeftNoLock(path.join(scratch, "uv.lock"), lockBytes, hasChanges(attempt));
 				if (lied) {
-					found.push({ code: "uv-unreliable", message: lied, detail: uvDetail(run.lines) });
-					yield { type: "problem", problem: found.at(-1) as Problem };
+					const problem: Problem = { code: "uv-unreliable", message: lied, detail: uvDetail(run.lines) };
+					found.push(problem);
+					yield { type: "problem", problem };
 					break;
 				}
 				if (found.length === 0) return checked(plan, promoted, Number.isNaN(resolved) ? null : resolved, warnings);

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, type Stats, writeFileSync } from "node:fs";
 import { homeFolder } from "./home.js";
 import path from "node:path";
 import { randomBytes } from "./random.js";
@@ -28,9 +28,7 @@ export function userKey(create: boolean): Buffer | undefined {
 	const file = path.join(cacheFolder(), "hpm.key");
 	try {
 		// only a key this user owns and nobody else can read or write signs anything
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) return undefined;
+		if (keyFault(file, lstatSync(file)) !== undefined) return undefined;
 		const key = readRegularFile(file, 1024);
 		if (key.length >= 32) return key;
 	} catch {
@@ -46,18 +44,24 @@ export function userKey(create: boolean): Buffer | undefined {
 	return userKey(false);
 }
 
+/** Why the key file cannot be believed (not a file, another user's, open to others), with the fix. */
+function keyFault(file: string, stats: Stats): string | undefined {
+	const uid = process.getuid?.();
+	if (!stats.isFile()) return `${file} is not a regular file: remove it, and hpm makes a new key`;
+	if (uid !== undefined && stats.uid !== uid)
+		return `${file} belongs to another user: remove it, and hpm makes a new key`;
+	if ((stats.mode & 0o077) !== 0)
+		return `${file} can be read or written by others (mode ${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${file}\`, or remove it`;
+	return undefined;
+}
+
 /** Why there is no usable key, naming the file and the fix (for when `userKey(true)` gave none). */
 export function keyProblem(): string {
 	const file = path.join(cacheFolder(), "hpm.key");
 	try {
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile()) return `${file} is not a regular file: remove it, and hpm makes a new key`;
-		if (uid !== undefined && stats.uid !== uid)
-			return `${file} belongs to another user: remove it, and hpm makes a new key`;
-		if ((stats.mode & 0o077) !== 0)
-			return `${file} can be read or written by others (mode ${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${file}\`, or remove it`;
-		return `${file} is not a key hpm made (too short): remove it, and hpm makes a new key`;
+		return (
+			keyFault(file, lstatSync(file)) ?? `${file} is not a key hpm made (too short): remove it, and hpm makes a new key`
+		);
 	} catch {
 		return `${file} cannot be created: make ${cacheFolder()} writable, or set HPM_CACHE_DIR to a folder that is`;
 	}
