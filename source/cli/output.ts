@@ -71,6 +71,8 @@ export function problemJson(problem: Problem & { readonly hint?: string | undefi
 		...(location?.line === undefined ? {} : { line: location.line }),
 		...(location?.column === undefined ? {} : { column: location.column }),
 		...(problem.detail ? { detail: problem.detail } : {}),
+		...(problem.choices ? { choices: problem.choices.map(displaySafe) } : {}),
+		...(problem.proven === undefined ? {} : { proven: problem.proven }),
 	};
 }
 

@@ -53,6 +53,14 @@ export type Problem = {
 	readonly location?: Location;
 	/** Longer supporting text, such as uv's own explanation of a conflict. */
 	readonly detail?: string;
+	/**
+	 * The choices a verdict is about, as `group=option` (each option once, its first group): for a
+	 * conflict, a minimal set (together they fail with the project, without any one they resolve).
+	 * Data for views and the matrix; the message says the same for people.
+	 */
+	readonly choices?: readonly string[];
+	/** For a conflict: whether `choices` was proven minimal by resolutions (false: taken from uv's words). */
+	readonly proven?: boolean;
 };
 
 export function problemToError(problem: Problem, hint?: string): HpmError {

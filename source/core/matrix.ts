@@ -10,7 +10,7 @@ import type { Selection } from "./selection.js";
  * option of an M-of-N group is a factor of its own, in or out (so two options of one M-of-N group
  * are also tried together).
  */
-type Factor =
+export type Factor =
 	| { readonly kind: "one"; readonly group: string; readonly levels: readonly string[] }
 	| { readonly kind: "some"; readonly group: string; readonly option: string; readonly levels: readonly [true, false] };
 
@@ -29,7 +29,7 @@ export type MatrixPlan = {
 
 export const MATRIX_CAP = 512;
 
-function factorsOf(registry: Registry): Factor[] {
+export function factorsOf(registry: Registry): Factor[] {
 	const factors: Factor[] = [];
 	for (const group of registry.groups.values()) {
 		if (group.options.length === 0) continue;
@@ -47,7 +47,7 @@ function levelOf(factor: Factor, index: number): Level {
 		: { group: factor.group, option: factor.option, chosen: index === 0 };
 }
 
-function selectionOf(factors: readonly Factor[], levels: readonly (number | undefined)[]): Map<string, string[]> {
+export function selectionOf(factors: readonly Factor[], levels: readonly (number | undefined)[]): Map<string, string[]> {
 	const selection = new Map<string, string[]>();
 	factors.forEach((factor, index) => {
 		const at = levels[index];
@@ -62,7 +62,7 @@ function selectionOf(factors: readonly Factor[], levels: readonly (number | unde
 }
 
 /** Whether the registry's rules allow a (complete) combination. */
-function allowed(registry: Registry, selection: Selection): boolean {
+export function allowed(registry: Registry, selection: Selection): boolean {
 	return constraintProblems(registry, selection).length === 0;
 }
 

@@ -20,11 +20,12 @@ import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
-import { type Plan, planIndexes, uvSourceEntry } from "../plan.js";
+import { type Plan, type PlanEntry, planIndexes, uvSourceEntry } from "../plan.js";
 import { indexCredentialsEnv, uvIndexUrl } from "../registry/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
-import { explainFailure, involvedOptions, uvDetail } from "./conflict.js";
+import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
+import { conflictReason, describeConflict, type Explained, explainFailure, uvDetail } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
 import type { Selection } from "../selection.js";
 
@@ -54,8 +55,12 @@ export async function* check(
 		signal?: AbortSignal | undefined;
 		/** Check this selection instead of the project's (the project's files are still never written). */
 		selection?: Selection | undefined;
-		/** Stop at the first conflict uv explains (a matrix needs one answer per combination). */
-		firstConflictOnly?: boolean | undefined;
+		/** Resolutions of subsets already answered (a matrix shares one across its combinations). */
+		memo?: Map<string, Outcome<PlanEntry, Failure>> | undefined;
+		/** Limits of the search for minimal conflicts (README "Verdicts" states the defaults). */
+		limits?: BlameLimits | undefined;
+		/** Told what the search proved: the minimal sets and the subsets that resolved. */
+		onBlame?: ((blame: Blame<PlanEntry, Failure>) => void) | undefined;
 	},
 ): AsyncGenerator<HpmEvent, CheckResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection);
@@ -95,53 +100,57 @@ export async function* check(
 		const environment = pathKind(venv) === "directory" ? venv : path.join(scratch, ".venv");
 		// the interpreter request uv reads next to pyproject.toml goes along
 		if (!workspace) copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
-		// uv explains one conflict per resolution: after each, the options it involves are set aside
-		// and the rest resolved again, so that every independent conflict is reported at once
-		const found: Problem[] = [];
-		let attempt = plan;
-		for (let round = 0; round < MAX_CONFLICT_ROUNDS; round++) {
+		// the resolution of one subset of the choices (the project's own dependencies always in)
+		const settable = choicesOf(plan);
+		const uvFound = uv;
+		let resolved: number | null = null;
+		let lied: Problem | undefined;
+		async function* resolve(subset: readonly PlanEntry[]): AsyncGenerator<HpmEvent, Outcome<PlanEntry, Failure>> {
+			const attempt = keepOnly(plan, settable, subset);
 			writeFileSync(path.join(here, "pyproject.toml"), stringify(wouldBeProject(project, attempt, workspace?.members)));
 			if (lockBytes) writeFileSync(path.join(scratch, "uv.lock"), lockBytes);
 			else rmSync(path.join(scratch, "uv.lock"), { force: true });
-			const run = yield* runUv(uv, ["lock", "--directory", here], {
+			const run = yield* runUv(uvFound, ["lock", "--directory", here], {
 				cwd: here,
 				readOnly: true,
 				signal: options.signal,
 				env: { ...indexCredentialsEnv(planIndexes(attempt)), UV_PROJECT_ENVIRONMENT: environment },
 			});
 			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
-			const text = run.lines.join("\n");
-			const resolved = Number(/Resolved (\d+) packages?/.exec(text)?.[1] ?? Number.NaN);
 			if (run.exitCode === 0) {
 				// a uv that says it locked but wrote no lock proves nothing: the check cannot pass on its word
-				const lied = uvLeftNoLock(path.join(scratch, "uv.lock"), lockBytes, hasChanges(attempt));
-				if (lied) {
-					const problem: Problem = { code: "uv-unreliable", message: lied, detail: uvDetail(run.lines) };
-					found.push(problem);
-					yield { type: "problem", problem };
-					break;
+				const why = uvLeftNoLock(path.join(scratch, "uv.lock"), lockBytes, hasChanges(attempt));
+				if (why) {
+					lied = { code: "uv-unreliable", message: why, detail: uvDetail(run.lines) };
+					return { ok: false, suspects: [], final: true };
 				}
-				if (found.length === 0) return checked(plan, promoted, Number.isNaN(resolved) ? null : resolved, warnings);
-				break;
+				if (subset.length === settable.length) {
+					const count = Number(/Resolved (\d+) packages?/.exec(run.lines.join("\n"))?.[1] ?? Number.NaN);
+					resolved = Number.isNaN(count) ? null : count;
+				}
+				return { ok: true };
 			}
 			const explained = explainFailure(run.lines, run.exitCode, attempt.selected, workspace?.names);
-			const start = run.lines.findIndex((line) => /No solution found|error:/.test(line));
-			const problem: Problem = {
-				code: explained?.code ?? "uv-failed",
-				message: explained?.message ?? `uv lock failed (exit ${run.exitCode})`,
-				detail: uvDetail(run.lines.slice(Math.max(start, 0))),
-			};
-			// later rounds report only new conflicts between options: setting options aside can bring
-			// the same failure back, or one that does not involve options at all
-			if (round > 0 && (explained?.code !== "resolution" || found.some((e) => e.message === problem.message))) break;
-			found.push(problem);
-			yield { type: "problem", problem };
-			if (explained?.code !== "resolution" || options.firstConflictOnly) break;
-			const involved = new Set(involvedOptions(text, attempt.selected).map((entry) => entry.key));
-			const next = without(attempt, involved);
-			if (involved.size === 0 || next.selected.length === attempt.selected.length) break;
-			attempt = next;
+			const data: Failure = { lines: run.lines, exitCode: run.exitCode, explained };
+			if (explained?.code === "resolution")
+				return {
+					ok: false,
+					data,
+					suspects: explained.entries.filter((e) => subset.includes(e)),
+					missing: missingPackages(run.lines),
+				};
+			if (explained && explained.code !== "workspace-conflict" && explained.entries.length > 0)
+				return { ok: false, data, suspects: explained.entries, attributed: explained.entries };
+			return { ok: false, data, suspects: [], final: true };
 		}
+		const blame = yield* minimalConflicts(settable, (entry) => entry.key, resolve, {
+			...(options.limits ? { limits: options.limits } : {}),
+			...(options.memo ? { memo: options.memo } : {}),
+		});
+		options.onBlame?.(blame);
+		const found = blameProblems(blame, lied, options.limits ?? BLAME_LIMITS);
+		for (const problem of found) yield { type: "problem", problem };
+		if (found.length === 0) return checked(plan, promoted, resolved, warnings);
 		return checked(plan, [...promoted, ...found], null, warnings);
 	} finally {
 		removeScratch(scratch);
@@ -160,6 +169,113 @@ function removeScratch(scratch: string): void {
 		// a folder inside (a workspace's mirror), or something already gone
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+/** What check keeps of a failed resolution: uv's lines and what they say in the project's terms. */
+export type Failure = { readonly lines: readonly string[]; readonly exitCode: number; readonly explained: Explained | undefined };
+
+/** The selected entries hpm manages (added or recorded by it): the choices a check may set aside. */
+function choicesOf(plan: Plan): PlanEntry[] {
+	const managed = new Set(plan.managed);
+	return plan.selected.filter((entry) => managed.has(entry.key));
+}
+
+/** The plan with only `keep` of the `settable` choices: the others are not added, and removed if recorded. */
+function keepOnly(plan: Plan, settable: readonly PlanEntry[], keep: readonly PlanEntry[]): Plan {
+	if (keep.length === settable.length) return plan;
+	const kept = new Set(keep.map((entry) => entry.key));
+	const out = settable.filter((entry) => !kept.has(entry.key));
+	const aside = new Set(out.map((entry) => entry.key));
+	const stays = (entry: { key: string }) => !aside.has(entry.key);
+	const adding = new Set(plan.add.map((entry) => entry.key));
+	return {
+		...plan,
+		add: plan.add.filter(stays),
+		switch: plan.switch.filter(stays),
+		selected: plan.selected.filter(stays),
+		// a choice the project already depends on through hpm is taken out of the would-be project
+		remove: [...plan.remove, ...out.filter((e) => !adding.has(e.key)).map((e) => ({ key: e.key, name: e.name }))],
+	};
+}
+
+/** Packages uv could not find anywhere (`X was not found in the package registry`). */
+function missingPackages(lines: readonly string[]): string[] {
+	const text = lines.join(" ");
+	const found = text.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the (?:package registry|cache|provided package locations)/g);
+	return [...new Set([...found].map((match) => normalizeName(match[1] ?? "")))];
+}
+
+/** `group=option`, once per option (its first group): the data form of a choice. */
+function choiceOf(entry: PlanEntry): string {
+	return `${entry.groups[0] ?? entry.name}=${entry.name}`;
+}
+
+/** uv's lines from where its explanation starts, without hints about uv's own flags. */
+function detailOf(lines: readonly string[]): string {
+	const start = lines.findIndex((line) => /No solution found|error:/.test(line));
+	return uvDetail(lines.slice(Math.max(start, 0)));
+}
+
+/** The problems a search for minimal conflicts proved, each in group=option terms with its reason. */
+function blameProblems(
+	blame: Blame<PlanEntry, Failure>,
+	lied: Problem | undefined,
+	limits: BlameLimits,
+): Problem[] {
+	const problems: Problem[] = [];
+	const data = (outcome: Outcome<PlanEntry, Failure>) => (outcome.ok ? undefined : outcome.data);
+	for (const conflict of blame.conflicts) {
+		const failure = data(conflict.outcome);
+		const lines = failure?.lines ?? [];
+		const choices = conflict.items.map(choiceOf);
+		if (!conflict.proven && failure?.explained) {
+			problems.push({ code: failure.explained.code, message: failure.explained.message, detail: detailOf(lines), choices, proven: false });
+			continue;
+		}
+		const reason = conflictReason(lines, conflict.items);
+		problems.push({
+			code: "resolution",
+			message: `${describeConflict(conflict.items) ?? choices.join(", ")}${reason ? `: ${reason}` : ""}`,
+			detail: detailOf(lines),
+			choices,
+			proven: true,
+		});
+	}
+	if (blame.projectFails) {
+		const failure = data(blame.projectFails);
+		const reason = conflictReason(failure?.lines ?? [], []);
+		problems.push({
+			code: "project-unresolvable",
+			message: `the project's own dependencies do not resolve, whatever is chosen${reason ? `: ${reason}` : ""}`,
+			detail: detailOf(failure?.lines ?? []),
+			choices: [],
+			proven: true,
+		});
+	}
+	if (lied) problems.push(lied);
+	else if (blame.unexplained) {
+		const failure = data(blame.unexplained);
+		problems.push({
+			code: failure?.explained?.code ?? "uv-failed",
+			message: failure?.explained?.message ?? `uv lock failed (exit ${failure?.exitCode ?? "?"})`,
+			detail: detailOf(failure?.lines ?? []),
+		});
+	}
+	if (blame.truncated) {
+		const stopped =
+			blame.conflicts.length >= limits.conflicts
+				? `after ${limits.conflicts} conflicts`
+				: `after ${limits.resolutions} resolutions`;
+		problems.push({
+			code: blame.conflicts.length === 0 ? "resolution" : "more-conflicts",
+			message:
+				blame.conflicts.length === 0
+					? `the selection does not resolve; hpm stopped narrowing it down to the choices at fault ${stopped} (README "Verdicts")`
+					: `more conflicts may exist: hpm stopped looking ${stopped} (README "Verdicts")`,
+			proven: false,
+		});
+	}
+	return problems;
 }
 
 function hasChanges(plan: Plan): boolean {
@@ -193,20 +309,6 @@ function copyIfRegular(from: string, to: string): void {
 		return;
 	}
 	writeFileSync(to, bytes);
-}
-
-/** How many resolutions a check runs at most to find independent conflicts. */
-const MAX_CONFLICT_ROUNDS = 4;
-
-/** The plan with the options in `keys` set aside (not added, not switched). */
-function without(plan: Plan, keys: ReadonlySet<string>): Plan {
-	const keep = (entry: { key: string }) => !keys.has(entry.key);
-	return {
-		...plan,
-		add: plan.add.filter(keep),
-		switch: plan.switch.filter(keep),
-		selected: plan.selected.filter(keep),
-	};
 }
 
 function checked(

@@ -61,16 +61,31 @@ function failingNames(text: string): string[] {
 	];
 }
 
-function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
+/** The entries a failure names for certain: by the package uv failed on, else by git URL. */
+function namedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
 	const failing = failingNames(text);
 	const named = selected.filter((entry) => failing.includes(entry.key));
 	if (named.length > 0) return named;
-	const byUrl = selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
-	return byUrl.length > 0 ? byUrl : involvedOptions(text, selected);
+	return selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
+}
+
+function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
+	const named = namedEntries(text, selected);
+	return named.length > 0 ? named : involvedOptions(text, selected);
 }
 
 const label = (entry: PlanEntry) =>
 	entry.groups.length > 0 ? entry.groups.map((group) => `${group}=${entry.name}`).join(" / ") : entry.name;
+
+/** The ref a git source asks for, as a person would name it (`the git tag "v9"`). */
+function missingRef(entry: PlanEntry | undefined): string {
+	const ref = entry?.source.type === "git" ? entry.source.ref : undefined;
+	if (!ref) return "the git tag, branch or commit";
+	return `the git ${ref.kind === "rev" ? "commit or ref" : ref.kind} "${ref.value}"`;
+}
+
+/** A failed uv run in the project's terms: its code, a sentence, and the selected entries it names. */
+export type Explained = { readonly code: string; readonly message: string; readonly entries: readonly PlanEntry[] };
 
 /**
  * What went wrong in a failed uv run, in group=option terms: a source that cannot be reached, a
@@ -83,8 +98,12 @@ export function explainFailure(
 	selected: readonly PlanEntry[],
 	/** Normalized names of the uv workspace's members, when the project is in one. */
 	members: readonly string[] = [],
-): { readonly code: string; readonly message: string } | undefined {
+): Explained | undefined {
 	const text = lines.join("\n");
+	const own = (found: { code: string; message: string }): Explained => ({
+		...found,
+		entries: namedEntries(text, selected),
+	});
 	const who = () => {
 		const entries = mentionedEntries(text, selected);
 		return entries.length > 0 ? entries.map(label).join(", ") : "a selected package";
@@ -102,27 +121,27 @@ export function explainFailure(
 		return line ? `: ${line.replace(/^\s*fatal:\s*/, "")}` : "";
 	};
 	if (/couldn't find remote ref|did not match any file|unknown revision|not a valid (commit|ref)/i.test(text)) {
-		return { code: "ref-missing", message: `${who()}: the git tag, branch or commit does not exist${where(first())}` };
+		return own({ code: "ref-missing", message: `${who()}: ${missingRef(first())} does not exist${where(first())}` });
 	}
 	if (
 		/Permission denied \(publickey|Authentication failed|could not read Username|terminal prompts disabled|Host key verification failed/i.test(
 			text,
 		)
 	) {
-		return { code: "source-auth", message: `${who()}: the git host refused the credentials${where(first())}` };
+		return own({ code: "source-auth", message: `${who()}: the git host refused the credentials${where(first())}` });
 	}
 	if (
 		/timed out|Could not resolve host|Connection refused|Network is unreachable|No route to host|banner exchange|Could not read from remote repository|Failed to connect|Operation too slow|Connection reset|Empty reply from server/i.test(
 			text,
 		)
 	) {
-		return { code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}${fatal()}` };
+		return own({ code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}${fatal()}` });
 	}
 	if (/Git operation failed|failed to clone into|failed to fetch (tag|branch|commit)/i.test(text)) {
-		return {
+		return own({
 			code: "source-unavailable",
 			message: `${who()}: git could not fetch the source${where(first())}${fatal()}`,
-		};
+		});
 	}
 	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
 		// the package uv names, even when it is not a selected option (a workspace member, a dependency)
@@ -136,7 +155,7 @@ export function explainFailure(
 					: who();
 		const cause = [...lines].reverse().find((line) => /^\s*(cause|Caused by):/.test(line));
 		const why = cause ? `: ${cause.replace(/^\s*(cause|Caused by):\s*/, "")}` : "";
-		return { code: "build-failed", message: `${subject}: the package failed to build${why}` };
+		return { code: "build-failed", message: `${subject}: the package failed to build${why}`, entries: chosen };
 	}
 	if (exitCode === 1) {
 		// uv locks a whole workspace: a member nobody selected can be what cannot be resolved
@@ -147,10 +166,12 @@ export function explainFailure(
 			return {
 				code: "workspace-conflict",
 				message: `the uv workspace does not lock: its member ${blamed.join(", ")} cannot be resolved with the rest (uv locks every member together, selected or not)`,
+				entries: [],
 			};
 		}
-		const conflict = describeConflict(involvedOptions(text, selected));
-		return conflict ? { code: "resolution", message: conflict } : undefined;
+		const involved = involvedOptions(text, selected);
+		const conflict = describeConflict(involved);
+		return conflict ? { code: "resolution", message: conflict, entries: involved } : undefined;
 	}
 	return undefined;
 }
@@ -178,4 +199,55 @@ export function uvDetail(lines: readonly string[]): string {
 		i = end - 1;
 	}
 	return kept.join("\n").trim();
+}
+
+/**
+ * The heart of a conflict uv explained, in package terms, for the problem line: two requirements
+ * that cannot both hold (`attrs>=23 vs attrs<22`), the Python version that cannot be met and who
+ * asks for it, or what one option needs that cannot be had. Undefined when uv's words do not say.
+ * Only the wording comes from here: which choices are to blame is proven by resolutions.
+ */
+export function conflictReason(lines: readonly string[], items: readonly PlanEntry[]): string | undefined {
+	const text = lines.join(" ").replace(/\s+/g, " ");
+	const subject = (word: string) => (/^project$/i.test(word) ? "the project" : word.replace(/==\S+$/, ""));
+	// the Python version
+	const python = /the (requested|current) Python version \(([^)]+)\) does not satisfy Python\s*([^\s,]+)/.exec(text);
+	if (python) {
+		const who = new RegExp(`(\\S+?)(?:==\\S+)? depends on Python\\s*${escapeRegExp(python[3] ?? "")}`).exec(text);
+		const needs = `${who ? subject(who[1] ?? "") : "a package"} needs Python ${trimSpec(python[3] ?? "")}`;
+		return python[1] === "requested"
+			? `${needs}; the project's requires-python is ${python[2]}`
+			: `${needs}; the Python in use is ${python[2]}`;
+	}
+	// every "X depends on REQ" uv states, as (who, requirement, its package's name)
+	const clauses: { who: string; requirement: string; name: string }[] = [];
+	for (const match of text.matchAll(/(?:your )?([A-Za-z0-9][A-Za-z0-9._-]*(?:==\S+?)?) depends on (\S+)/g)) {
+		const requirement = trimSpec(match[2] ?? "");
+		const name = normalizeName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(requirement)?.[0] ?? "");
+		if (!name || name === "python") continue;
+		clauses.push({ who: subject(match[1] ?? ""), requirement, name });
+	}
+	const chosen = new Set(items.map((entry) => entry.key));
+	// the project depending on the options themselves says nothing about why
+	const relevant = clauses.filter((c) => !chosen.has(c.name) && c.requirement !== c.name);
+	const byName = new Map<string, string[]>();
+	for (const clause of relevant) {
+		const list = byName.get(clause.name) ?? [];
+		if (!list.includes(clause.requirement)) list.push(clause.requirement);
+		byName.set(clause.name, list);
+	}
+	for (const requirements of byName.values()) if (requirements.length >= 2) return requirements.join(" vs ");
+	const own = relevant.filter((c) => chosen.has(normalizeName(c.who)));
+	const first = own[0] ?? relevant[0];
+	if (!first) return undefined;
+	const available = new RegExp(`only (${escapeRegExp(first.name)}\\S*) is available`, "i").exec(text);
+	return `${first.who} needs ${first.requirement}${available ? `; only ${trimSpec(available[1] ?? "")} is available` : ""}`;
+}
+
+function trimSpec(spec: string): string {
+	return spec.replace(/[,.;:]+$/, "");
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -114,7 +114,7 @@ export async function* runMatrix(
 				};
 			} else {
 				const checked = await drain(
-					check(context, { mode, selection, signal: options.signal, firstConflictOnly: true }),
+					check(context, { mode, selection, signal: options.signal }),
 					() => undefined,
 				);
 				resolvedByUv++;
