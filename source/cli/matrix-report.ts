@@ -87,21 +87,30 @@ export async function runMatrixCommand(
 				output.out("");
 				if (result.pairs.length > 0) {
 					output.out(style.bold("choices that do not go together"));
-					const rows = result.pairs.map((p) => [
-						`  ${p.a}`,
-						p.b,
-						p.status === "conflict" ? style.red("conflict") : style.yellow("declared"),
-						style.dim(p.reason),
-					]);
+					const status = {
+						"fails-alone": style.red("fails alone"),
+						conflict: style.red("conflict"),
+						set: style.red("only together"),
+						declared: style.yellow("declared"),
+					} as const;
+					const rows = result.pairs.map((p) => [`  ${p.choices.join(" + ")}`, status[p.status], style.dim(p.reason)]);
 					for (const line of table(rows)) output.out(line);
-				} else output.out("every pair of choices tried goes together");
-				if (result.uncovered > 0)
+				} else output.out("no choices were found that do not go together");
+				const open = result.uncovered.length;
+				output.out(
+					`${result.compatible} pair${result.compatible === 1 ? "" : "s"} of choices proven to go together${open > 0 ? `; ${open} not proven either way:` : ""}`,
+				);
+				if (open > 0)
+					for (const line of table(result.uncovered.map((u) => [`  ${u.a}`, u.b, style.dim(u.reason)])))
+						output.out(line);
+				if (result.unplanned > 0)
 					output.err(
-						`warning: ${result.uncovered} pairs of choices are in no combination: the plan stopped at 512 combinations (narrow the registry with rules, or split it)`,
+						`warning: ${result.unplanned} pairs of choices are in no combination: the plan stopped at 512 combinations (narrow the registry with rules, or split it)`,
 					);
 				const fresh = result.results.filter((r) => !r.cached).length;
+				const retried = result.results.filter((r) => r.retry).length;
 				output.out(
-					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
+					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow${retried > 0 ? `; ${retried} added to settle open pairs` : ""}): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
 				);
 				return result.ok ? 0 : 1;
 			}
@@ -113,12 +122,19 @@ export async function runMatrixCommand(
 				);
 				continue;
 			}
+			if (event.type === "matrix-retry") {
+				total += event.combinations.length;
+				output.err(
+					`checking ${event.combinations.length} more combination${event.combinations.length === 1 ? "" : "s"} to settle pairs no resolution proved either way`,
+				);
+				continue;
+			}
 			finished++;
 			const r = event.result;
 			const mark = r.ok ? style.green("ok  ") : style.red("fail");
 			const when = r.cached ? style.dim("cached") : style.dim(`${r.seconds.toFixed(1)} s`);
 			output.err(`[${finished}/${total}] ${mark} ${r.combination}  ${when}`);
-			if (!r.ok) for (const p of r.problems.slice(0, 1)) output.err(`        ${style.dim(p.message)}`);
+			if (!r.ok) for (const p of r.problems) output.err(`        ${style.dim(p.message)}`);
 		}
 	} catch (error) {
 		const code = interrupt.exitCode();

@@ -87,7 +87,8 @@ export async function* proveMatrix<E>(
 		}
 		const open = [...targets].filter(([key]) => !settled(key));
 		if (open.length === 0 || retried >= maxRetries) {
-			for (const [key] of open) if (!blocked.has(key)) blocked.set(key, `not tried: the matrix adds at most ${maxRetries} combinations`);
+			for (const [key] of open)
+				if (!blocked.has(key)) blocked.set(key, `not tried: the matrix adds at most ${maxRetries} combinations`);
 			break;
 		}
 		// combinations that hold open pairs and no known conflict
@@ -95,11 +96,16 @@ export async function* proveMatrix<E>(
 		const claimed = new Set<string>();
 		for (const [key, [a, b]] of open) {
 			if (claimed.has(key) || retried + next.length >= maxRetries) continue;
-			const selection = completeWith(registry, factors, [a, b], [...conflicts.values()], (choice, chosen) =>
-				chosen.filter((other) => {
-					const k = pairKey(choice, other);
-					return targets.has(k) && !settled(k) && !claimed.has(k);
-				}).length,
+			const selection = completeWith(
+				registry,
+				factors,
+				[a, b],
+				[...conflicts.values()],
+				(choice, chosen) =>
+					chosen.filter((other) => {
+						const k = pairKey(choice, other);
+						return targets.has(k) && !settled(k) && !claimed.has(k);
+					}).length,
 			);
 			if (!selection || tried.has(comboKey(selection))) {
 				blocked.set(key, blockReason(a, b, [...conflicts.values()]));
@@ -174,8 +180,7 @@ export function completeWith(
 	const levels: (number | undefined)[] = factors.map(() => undefined);
 	const chosen: Choice[] = [];
 	let looked = 0;
-	const containsAvoided = () =>
-		avoid.some((set) => set.length > 0 && set.every((choice) => chosen.includes(choice)));
+	const containsAvoided = () => avoid.some((set) => set.length > 0 && set.every((choice) => chosen.includes(choice)));
 	const walk = (depth: number): Selection | undefined => {
 		if (++looked > 20_000) return undefined;
 		if (depth === factors.length) {

@@ -47,7 +47,10 @@ function levelOf(factor: Factor, index: number): Level {
 		: { group: factor.group, option: factor.option, chosen: index === 0 };
 }
 
-export function selectionOf(factors: readonly Factor[], levels: readonly (number | undefined)[]): Map<string, string[]> {
+export function selectionOf(
+	factors: readonly Factor[],
+	levels: readonly (number | undefined)[],
+): Map<string, string[]> {
 	const selection = new Map<string, string[]>();
 	factors.forEach((factor, index) => {
 		const at = levels[index];

@@ -69,7 +69,12 @@ function standIn(planted: readonly (readonly string[])[], noisy: boolean) {
 	return { runWave, count: () => resolutions };
 }
 
-async function prove(registry: Registry, how: "all" | "pairwise", planted: readonly (readonly string[])[], noisy = false) {
+async function prove(
+	registry: Registry,
+	how: "all" | "pairwise",
+	planted: readonly (readonly string[])[],
+	noisy = false,
+) {
 	const plan = planMatrix(registry, how);
 	const resolver = standIn(planted, noisy);
 	const events = proveMatrix(registry, plan.combinations, resolver.runWave);
@@ -87,10 +92,29 @@ const conflictPairs = (proof: Awaited<ReturnType<typeof prove>>["proof"]) =>
 describe("a matrix's verdicts are proven (stand-in resolver)", () => {
 	it("pairwise names every conflicting pair --all names, never a three-way conflict as a pair, and claims nothing it did not prove", async () => {
 		const shapes = fc.constantFrom(
-			[["1-of-N", 3], ["1-of-N", 3], ["1-of-N", 2], ["M-of-N", 2]] as const,
-			[["1-of-N", 4], ["1-of-N", 3], ["M-of-N", 3]] as const,
-			[["1-of-N", 3], ["1-of-N", 3], ["1-of-N", 3], ["1-of-N", 2]] as const,
-			[["1-of-N", 2], ["1-of-N", 2], ["M-of-N", 2], ["M-of-N", 2]] as const,
+			[
+				["1-of-N", 3],
+				["1-of-N", 3],
+				["1-of-N", 2],
+				["M-of-N", 2],
+			] as const,
+			[
+				["1-of-N", 4],
+				["1-of-N", 3],
+				["M-of-N", 3],
+			] as const,
+			[
+				["1-of-N", 3],
+				["1-of-N", 3],
+				["1-of-N", 3],
+				["1-of-N", 2],
+			] as const,
+			[
+				["1-of-N", 2],
+				["1-of-N", 2],
+				["M-of-N", 2],
+				["M-of-N", 2],
+			] as const,
 		);
 		await fc.assert(
 			fc.asyncProperty(shapes, fc.integer({ min: 0, max: 2 ** 31 }), fc.boolean(), async (shape, seed, noisy) => {
@@ -141,8 +165,7 @@ describe("a matrix's verdicts are proven (stand-in resolver)", () => {
 				for (const set of pairwise.proof.conflicts) expect(planted.map((p) => p.join("|"))).toContain(set.join("|"));
 				// nothing claimed without proof: a pair pairwise calls compatible, --all does too; a pair left
 				// open is one every allowed combination holding it also holds a known conflict, and says so
-				const status = (proof: typeof full.proof) =>
-					new Map(proof.pairs.map((p) => [`${p.a}|${p.b}`, p.status]));
+				const status = (proof: typeof full.proof) => new Map(proof.pairs.map((p) => [`${p.a}|${p.b}`, p.status]));
 				const fullStatus = status(full.proof);
 				for (const [pair, said] of status(pairwise.proof)) {
 					if (said !== "uncovered") expect(fullStatus.get(pair), pair).toBe(said);

@@ -37,15 +37,22 @@ describe("hpm check (real uv)", () => {
 		expect(result.stderr).toContain("No solution found when resolving dependencies");
 		expect(result.stderr).toContain("metric-legacy==0.1.0 depends on vlm-interface<0.1");
 		// and the line in the project's terms
-		expect(result.stdout).toContain("problem: metrics=metric-legacy conflicts with inference=vlm-adapter-qwen");
+		// the minimal set, proven (each alone resolves or lacks what the other supplies), with the packages at its heart
+		expect(result.stdout).toContain(
+			"problem: inference=vlm-adapter-qwen conflicts with metrics=metric-legacy: metric-legacy needs vlm-interface<0.1; only vlm-interface>=0.1 is available",
+		);
 		expect(snapshot(dir)).toEqual(before);
 
 		const json = JSON.parse(hpm(["check", "--json"], { cwd: dir, env: uvEnv() }).stdout);
 		expect(json.ok).toBe(false);
 		expect(json.resolved).toBeNull();
+		expect(json.problems).toHaveLength(1);
 		expect(json.problems[0]).toMatchObject({
 			code: "resolution",
-			message: "metrics=metric-legacy conflicts with inference=vlm-adapter-qwen",
+			message:
+				"inference=vlm-adapter-qwen conflicts with metrics=metric-legacy: metric-legacy needs vlm-interface<0.1; only vlm-interface>=0.1 is available",
+			choices: ["inference=vlm-adapter-qwen", "metrics=metric-legacy"],
+			proven: true,
 		});
 		expect(json.problems[0].detail).toContain("No solution found");
 	});

@@ -113,10 +113,15 @@ describe("hpm check --matrix, --combination and CI formats (real uv)", () => {
 		expect(run.stderr).toMatch(/\[\d+\/\d+\] fail inference=vlm-adapter-qwen,metrics=[^\n]*metric-legacy/);
 		expect(run.stdout).toContain("choices that do not go together");
 		expect(run.stdout).toMatch(
-			/inference=vlm-adapter-qwen\s+metrics=metric-legacy\s+conflict\s+metrics=metric-legacy conflicts with inference=vlm-adapter-qwen/,
+			/inference=vlm-adapter-qwen \+ metrics=metric-legacy\s+conflict\s+inference=vlm-adapter-qwen conflicts with metrics=metric-legacy: metric-legacy needs vlm-interface<0.1/,
 		);
 		expect(run.stdout).toMatch(
-			/inference=vlm-adapter-deepseek\s+metrics=metric-legacy\s+declared\s+a rule: groups\/inference\.yaml:10/,
+			/inference=vlm-adapter-deepseek \+ metrics=metric-legacy\s+declared\s+a rule: groups\/inference\.yaml:10/,
+		);
+		// what no resolution could prove is listed with why (every backend conflicts with metric-legacy)
+		expect(run.stdout).toMatch(/\d+ pairs of choices proven to go together; 2 not proven either way:/);
+		expect(run.stdout).toMatch(
+			/metrics=metric-bleu\s+metrics=metric-legacy\s+not proven: every combination the rules allow with both also holds a known conflict/,
 		);
 		expect(run.stdout).toMatch(/with 2 workers \(\d+\.\d\d\/s\), 0 from the cache/);
 		// nothing in the project changed
@@ -153,7 +158,7 @@ describe("hpm check --matrix, --combination and CI formats (real uv)", () => {
 			env: uvEnv(),
 		});
 		expect(bad.code).toBe(1);
-		expect(bad.stdout).toContain("metrics=metric-legacy conflicts with inference=vlm-adapter-qwen");
+		expect(bad.stdout).toContain("inference=vlm-adapter-qwen conflicts with metrics=metric-legacy");
 		for (const [args, says] of [
 			[["--combination", "inference"], "is not group=option"],
 			[["--combination", "nope=x"], 'no group "nope"'],

@@ -53,12 +53,12 @@ describe("a git source that cannot be had is reported as what it is, in group=op
 		expect(problems(check.stdout)).toEqual([
 			expect.objectContaining({
 				code: "ref-missing",
-				message: `metrics=metric-rouge: the git tag, branch or commit does not exist (file://${bare})`,
+				message: `metrics=metric-rouge: the git tag "v9.9.9" does not exist (file://${bare})`,
 			}),
 		]);
 		const sync = hpm(["sync"], { cwd: project, env: uvEnv({ UV_OFFLINE: undefined }) });
 		expect(sync.code).toBe(1);
-		expect(sync.stderr).toContain("metrics=metric-rouge: the git tag, branch or commit does not exist");
+		expect(sync.stderr).toContain('metrics=metric-rouge: the git tag "v9.9.9" does not exist');
 		expect(snapshot(project)).toEqual(before);
 	});
 

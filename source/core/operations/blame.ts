@@ -178,7 +178,7 @@ export async function* minimalConflicts<T, E, D = unknown>(
 		failing = yield* quickXplain([], false, failing);
 		// then each choice is tried out of the final set itself: minimality holds even where adding a
 		// choice can help (it brings a source), and a smaller failing set found here is narrowed again
-		for (let verified = false; !verified; ) {
+		for (let verified = false; !verified;) {
 			verified = true;
 			for (const item of failing) {
 				const rest = failing.filter((other) => other !== item);
@@ -192,6 +192,9 @@ export async function* minimalConflicts<T, E, D = unknown>(
 		}
 		// the explanation of exactly this set (already run, or run now: it fails by monotonicity)
 		const exact = memo.get(setKey(failing));
+		// in the order the choices were given, whatever order the search found them in
+		const order = new Map(items.map((item, at) => [key(item), at]));
+		failing.sort((x, y) => (order.get(key(x)) ?? 0) - (order.get(key(y)) ?? 0));
 		return { items: failing, outcome: exact && !exact.ok ? exact : outcome, proven: true };
 
 		/** A failure that counts as a conflict of its set (not a package a removed choice supplied). */

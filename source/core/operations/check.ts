@@ -172,7 +172,11 @@ function removeScratch(scratch: string): void {
 }
 
 /** What check keeps of a failed resolution: uv's lines and what they say in the project's terms. */
-export type Failure = { readonly lines: readonly string[]; readonly exitCode: number; readonly explained: Explained | undefined };
+export type Failure = {
+	readonly lines: readonly string[];
+	readonly exitCode: number;
+	readonly explained: Explained | undefined;
+};
 
 /** The selected entries hpm manages (added or recorded by it): the choices a check may set aside. */
 function choicesOf(plan: Plan): PlanEntry[] {
@@ -201,7 +205,9 @@ function keepOnly(plan: Plan, settable: readonly PlanEntry[], keep: readonly Pla
 /** Packages uv could not find anywhere (`X was not found in the package registry`). */
 function missingPackages(lines: readonly string[]): string[] {
 	const text = lines.join(" ");
-	const found = text.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the (?:package registry|cache|provided package locations)/g);
+	const found = text.matchAll(
+		/([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the (?:package registry|cache|provided package locations)/g,
+	);
 	return [...new Set([...found].map((match) => normalizeName(match[1] ?? "")))];
 }
 
@@ -217,11 +223,7 @@ function detailOf(lines: readonly string[]): string {
 }
 
 /** The problems a search for minimal conflicts proved, each in group=option terms with its reason. */
-function blameProblems(
-	blame: Blame<PlanEntry, Failure>,
-	lied: Problem | undefined,
-	limits: BlameLimits,
-): Problem[] {
+function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefined, limits: BlameLimits): Problem[] {
 	const problems: Problem[] = [];
 	const data = (outcome: Outcome<PlanEntry, Failure>) => (outcome.ok ? undefined : outcome.data);
 	for (const conflict of blame.conflicts) {
@@ -229,7 +231,13 @@ function blameProblems(
 		const lines = failure?.lines ?? [];
 		const choices = conflict.items.map(choiceOf);
 		if (!conflict.proven && failure?.explained) {
-			problems.push({ code: failure.explained.code, message: failure.explained.message, detail: detailOf(lines), choices, proven: false });
+			problems.push({
+				code: failure.explained.code,
+				message: failure.explained.message,
+				detail: detailOf(lines),
+				choices,
+				proven: false,
+			});
 			continue;
 		}
 		const reason = conflictReason(lines, conflict.items);

@@ -135,7 +135,10 @@ export function explainFailure(
 			text,
 		)
 	) {
-		return own({ code: "source-unreachable", message: `${who()}: the source cannot be reached${where(first())}${fatal()}` });
+		return own({
+			code: "source-unreachable",
+			message: `${who()}: the source cannot be reached${where(first())}${fatal()}`,
+		});
 	}
 	if (/Git operation failed|failed to clone into|failed to fetch (tag|branch|commit)/i.test(text)) {
 		return own({

@@ -13,7 +13,10 @@ import type { Registry } from "../registry/model.js";
 import type { Selection } from "../selection.js";
 import { findUv } from "../uv/driver.js";
 import { HPM_VERSION } from "../version.js";
-import { check } from "./check.js";
+import { choicesOf, type Evidence, proveMatrix } from "../matrix-proof.js";
+import type { PlanEntry } from "../plan.js";
+import type { Blame, Outcome } from "./blame.js";
+import { check, type Failure } from "./check.js";
 
 /** One combination's answer. */
 export type CombinationResult = {
@@ -23,16 +26,25 @@ export type CombinationResult = {
 	readonly seconds: number;
 	/** Read from the result cache: no input of it changed since it was resolved. */
 	readonly cached: boolean;
+	/** Added after the plan, to settle pairs the plan left open. */
+	readonly retry: boolean;
 };
 
-/** Two choices and what the matrix learned about them together. */
+/**
+ * A set of choices that does not go together, proven by resolutions: one choice that fails with
+ * the project alone, a pair, or three or more that fail only together; or a pair a rule declares.
+ */
 export type PairRow = {
+	readonly choices: readonly string[];
+	readonly status: "fails-alone" | "conflict" | "set" | "declared";
+	readonly reason: string;
+	/** Kept for readers of the pair form: the first two choices (b is empty for one choice). */
 	readonly a: string;
 	readonly b: string;
-	/** conflict: every combination holding both failed; declared: a rule forbids them (never resolved). */
-	readonly status: "conflict" | "declared";
-	readonly reason: string;
 };
+
+/** A pair of choices no resolution proved either way, and why. */
+export type OpenPair = { readonly a: string; readonly b: string; readonly reason: string };
 
 export type MatrixResult = {
 	readonly how: "all" | "pairwise";
@@ -45,12 +57,18 @@ export type MatrixResult = {
 	/** Combinations resolved by uv (not from the cache) per second of wall time. */
 	readonly perSecond: number;
 	readonly ok: boolean;
-	/** Pairs of choices no combination held: the cap was reached first. */
-	readonly uncovered: number;
+	/** Pairs of choices proven to go together (a set that resolved held both). */
+	readonly compatible: number;
+	/** Pairs neither proven to go together nor proven to conflict, each with the reason. */
+	readonly uncovered: readonly OpenPair[];
+	/** Pairs the plan could not place at all: it stopped at the cap of combinations. */
+	readonly unplanned: number;
 };
 
 export type MatrixEvent =
 	| { readonly type: "matrix-plan"; readonly combinations: readonly string[]; readonly space: number | undefined }
+	/** More combinations, to settle pairs no resolution proved either way. */
+	| { readonly type: "matrix-retry"; readonly combinations: readonly string[] }
 	| { readonly type: "matrix-result"; readonly index: number; readonly result: CombinationResult };
 
 /** How many uv resolutions run at once by default: one per core, at most 8. */
@@ -86,132 +104,199 @@ export async function* runMatrix(
 	const uv = await findUv();
 	const mode = options.mode ?? project.mode;
 	const results: CombinationResult[] = [];
-	const done: { index: number; result: CombinationResult }[] = [];
-	let wake: (() => void) | undefined;
-	let next = 0;
+	const reasons = new Map<string, string>();
+	// subsets of choices already resolved, shared by every combination of this run
+	const memo = new Map<string, Outcome<PlanEntry, Failure>>();
 	let resolvedByUv = 0;
-	const worker = async () => {
-		for (;;) {
-			const index = next++;
-			const selection = plan.combinations[index];
-			if (selection === undefined || options.signal?.aborted) return;
-			const label = labels[index] ?? "";
-			const key = cacheKey(registry, project.text, selection, mode, uv.version);
-			const file = path.join(cacheFolder(), "matrix", `${key}.json`);
-			const t0 = Date.now();
-			const cached = cachesDisabled()
-				? undefined
-				: (readCheckedJson(file, 10_000_000) as { key?: unknown; ok?: unknown; problems?: unknown } | undefined);
-			let result: CombinationResult;
-			// the entry names its own key inside what is checked: one copied over another is a miss
-			if (cached && cached.key === key && typeof cached.ok === "boolean" && Array.isArray(cached.problems)) {
-				result = {
-					combination: label,
-					ok: cached.ok,
-					problems: cached.problems as Problem[],
-					seconds: 0,
-					cached: true,
+	let jobs = 1;
+	let wave = 0;
+	const runWave = async function* (wanted: readonly Selection[]): AsyncGenerator<MatrixEvent, readonly Evidence[]> {
+		const retry = wave++ > 0;
+		const names = wanted.map((selection) => formatCombination(registry, selection));
+		if (retry) yield { type: "matrix-retry", combinations: names };
+		const evidence: Evidence[] = [];
+		const done: { index: number; result: CombinationResult }[] = [];
+		let wake: (() => void) | undefined;
+		let next = 0;
+		const worker = async () => {
+			for (;;) {
+				const at = next++;
+				const selection = wanted[at];
+				if (selection === undefined || options.signal?.aborted) return;
+				const t0 = Date.now();
+				const answer = await answerOf(selection);
+				const result: CombinationResult = {
+					combination: names[at] ?? "",
+					ok: answer.ok,
+					problems: answer.problems,
+					seconds: answer.cached ? 0 : (Date.now() - t0) / 1000,
+					cached: answer.cached,
+					retry,
 				};
-			} else {
-				const checked = await drain(
-					check(context, { mode, selection, signal: options.signal }),
-					() => undefined,
-				);
-				resolvedByUv++;
-				result = {
-					combination: label,
-					ok: checked.ok,
-					problems: checked.problems,
-					seconds: (Date.now() - t0) / 1000,
-					cached: false,
-				};
-				if (!options.signal?.aborted && !cachesDisabled())
-					writeCheckedJson(file, { key, ok: result.ok, problems: result.problems });
+				evidence[at] = answer.evidence;
+				for (const [set, reason] of answer.reasons) if (!reasons.has(set)) reasons.set(set, reason);
+				done.push({ index: results.length + done.length, result });
+				wake?.();
 			}
-			results[index] = result;
-			done.push({ index, result });
+		};
+		jobs = Math.max(jobs, Math.max(1, Math.min(options.jobs, wanted.length || 1)));
+		const running = Promise.all(
+			Array.from({ length: Math.max(1, Math.min(options.jobs, wanted.length || 1)) }, worker),
+		);
+		let finished = false;
+		const end = () => {
+			finished = true;
 			wake?.();
+		};
+		void running.then(end, end);
+		for (;;) {
+			const item = done.shift();
+			if (item) {
+				results.push(item.result);
+				yield { type: "matrix-result", index: results.length - 1, result: item.result };
+				continue;
+			}
+			if (finished) break;
+			await new Promise<void>((resolve) => {
+				wake = resolve;
+			});
+			wake = undefined;
 		}
+		await running; // a worker's error (uv missing, interrupted) is the matrix's error
+		return evidence;
 	};
-	const jobs = Math.max(1, Math.min(options.jobs, plan.combinations.length || 1));
-	const running = Promise.all(Array.from({ length: jobs }, worker));
-	let finished = false;
-	void running.then(
-		() => {
-			finished = true;
-			wake?.();
-		},
-		() => {
-			finished = true;
-			wake?.();
-		},
-	);
-	for (;;) {
-		const item = done.shift();
-		if (item) {
-			yield { type: "matrix-result", index: item.index, result: item.result };
-			continue;
-		}
-		if (finished) break;
-		await new Promise<void>((resolve) => {
-			wake = resolve;
-		});
-		wake = undefined;
+
+	/** One combination's answer: from the result cache when no input changed, else resolved by uv. */
+	async function answerOf(selection: Selection): Promise<Answer> {
+		const key = cacheKey(registry, project.text, selection, mode, uv.version);
+		const file = path.join(cacheFolder(), "matrix", `${key}.json`);
+		const cached = cachesDisabled() ? undefined : readAnswer(readCheckedJson(file, 10_000_000), key);
+		if (cached) return cached;
+		let blame: Blame<PlanEntry, Failure> | undefined;
+		const checked = await drain(
+			check(context, { mode, selection, signal: options.signal, memo, onBlame: (b) => (blame = b) }),
+			() => undefined,
+		);
+		resolvedByUv++;
+		const answer = evidenceOf(selection, checked.ok, checked.problems, blame);
+		if (!options.signal?.aborted && !cachesDisabled())
+			writeCheckedJson(file, {
+				key,
+				ok: answer.ok,
+				problems: answer.problems,
+				conflicts: answer.evidence.conflicts,
+				resolved: answer.evidence.resolved,
+				unexplained: answer.evidence.unexplained,
+				reasons: [...answer.reasons],
+			});
+		return answer;
 	}
-	await running; // a worker's error (uv missing, interrupted) is the matrix's error
+
+	const proof = yield* proveMatrix(registry, plan.combinations, runWave);
 	const seconds = (Date.now() - started) / 1000;
-	const ordered = results.filter((r): r is CombinationResult => r !== undefined);
+	const label = (choice: string) => {
+		const [group, option] = choice.split("=");
+		return `${registry.groups.get(group ?? "")?.name ?? group}=${registry.packages.get(option ?? "")?.name ?? option}`;
+	};
+	const rows: PairRow[] = proof.conflicts.map((set) => {
+		const choices = set.map(label);
+		return {
+			choices,
+			status: set.length === 1 ? "fails-alone" : set.length === 2 ? "conflict" : "set",
+			reason: reasons.get(set.join("\n")) ?? "",
+			a: choices[0] ?? "",
+			b: choices[1] ?? "",
+		};
+	});
 	return {
 		how: options.how,
 		space: plan.space,
-		results: ordered,
+		results,
 		pairs: [
-			...conflictPairs(ordered),
-			...plan.declared.map((d) => ({ a: d.a, b: d.b, status: "declared" as const, reason: `a rule: ${d.where}` })),
+			...rows.sort((x, y) => x.choices.length - y.choices.length),
+			...plan.declared.map((d) => ({
+				choices: [d.a, d.b],
+				a: d.a,
+				b: d.b,
+				status: "declared" as const,
+				reason: `a rule: ${d.where}`,
+			})),
 		],
 		workers: jobs,
 		seconds,
 		perSecond: seconds > 0 ? resolvedByUv / seconds : 0,
-		ok: ordered.every((r) => r.ok),
-		uncovered: plan.uncovered,
+		ok: results.every((r) => r.ok),
+		compatible: proof.pairs.filter((p) => p.status === "compatible").length,
+		uncovered: proof.pairs
+			.filter((p) => p.status === "uncovered")
+			.map((p) => ({ a: label(p.a), b: label(p.b), reason: p.reason ?? "" })),
+		unplanned: plan.uncovered,
 	};
 }
 
-/**
- * The pairs of choices that failed together every time they were tried: a pair held by a passing
- * combination is compatible; the reason is the first problem of a failing one that names both.
- */
-function conflictPairs(results: readonly CombinationResult[]): PairRow[] {
-	const choices = (combination: string) =>
-		combination
-			.split(",")
-			.filter(Boolean)
-			.flatMap((part) => {
-				const [group, options] = part.split("=");
-				return (options ?? "").split("+").map((option) => `${group}=${option}`);
-			});
-	const passed = new Set<string>();
-	const failed = new Map<string, string>();
-	for (const result of results) {
-		const list = choices(result.combination);
-		for (let x = 0; x < list.length; x++)
-			for (let y = x + 1; y < list.length; y++) {
-				const [a, b] = [list[x] ?? "", list[y] ?? ""].sort();
-				const pair = `${a}\n${b}`;
-				if (result.ok) passed.add(pair);
-				else {
-					// a pair is blamed only when uv's explanation names both of its choices
-					const named = result.problems.find((p) => p.message.includes(a ?? "") && p.message.includes(b ?? ""));
-					if (named && !failed.has(pair)) failed.set(pair, named.message);
-				}
-			}
-	}
-	return [...failed]
-		.filter(([pair]) => !passed.has(pair))
-		.map(([pair, reason]) => {
-			const [a, b] = pair.split("\n");
-			return { a: a ?? "", b: b ?? "", status: "conflict" as const, reason };
-		});
+/** What a combination's check proved, in the matrix's terms (choices by key), with each set's reason. */
+type Answer = {
+	readonly ok: boolean;
+	readonly problems: readonly Problem[];
+	readonly evidence: Evidence;
+	/** A conflict's choices (sorted, one per line) → its problem line. */
+	readonly reasons: ReadonlyMap<string, string>;
+	readonly cached: boolean;
+};
+
+function evidenceOf(
+	selection: Selection,
+	ok: boolean,
+	problems: readonly Problem[],
+	blame: Blame<PlanEntry, Failure> | undefined,
+): Answer {
+	const keysOf = (entries: readonly PlanEntry[]) =>
+		entries
+			.flatMap((entry) =>
+				[...selection].filter(([, options]) => options.includes(entry.key)).map(([group]) => `${group}=${entry.key}`),
+			)
+			.sort();
+	const reasons = new Map<string, string>();
+	const conflicts = (blame?.conflicts ?? []).map((conflict) => {
+		const set = keysOf(conflict.items);
+		const labels = conflict.items.map((entry) => `${entry.groups[0] ?? entry.name}=${entry.name}`);
+		const problem = problems.find((p) => p.choices && p.choices.join("\n") === labels.join("\n"));
+		if (problem) reasons.set(set.join("\n"), problem.message);
+		return set;
+	});
+	const resolved = (blame?.resolvedSets ?? []).map(keysOf);
+	if (ok) resolved.push(choicesOf(selection).sort());
+	const unexplained = !ok && (!blame || blame.truncated || blame.unexplained !== undefined || conflicts.length === 0);
+	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained }, reasons, cached: false };
+}
+
+/** A cached answer, when the entry is one this build wrote for exactly this key. */
+function readAnswer(value: unknown, key: string): Answer | undefined {
+	if (typeof value !== "object" || value === null) return undefined;
+	const v = value as Record<string, unknown>;
+	const sets = (x: unknown): string[][] | undefined =>
+		Array.isArray(x) && x.every((set) => Array.isArray(set) && set.every((c) => typeof c === "string"))
+			? (x as string[][])
+			: undefined;
+	const conflicts = sets(v.conflicts);
+	const resolved = sets(v.resolved);
+	// the entry names its own key inside what is checked: one copied over another is a miss
+	if (v.key !== key || typeof v.ok !== "boolean" || !Array.isArray(v.problems) || !conflicts || !resolved)
+		return undefined;
+	const reasons = Array.isArray(v.reasons)
+		? new Map(
+				(v.reasons as unknown[]).filter(
+					(r): r is [string, string] => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string",
+				),
+			)
+		: new Map<string, string>();
+	return {
+		ok: v.ok,
+		problems: v.problems as Problem[],
+		evidence: { ok: v.ok, conflicts, resolved, unexplained: v.unexplained === true },
+		reasons,
+		cached: true,
+	};
 }
 
 /** What a combination's answer depends on, hashed: any change to one of these resolves it again. */
