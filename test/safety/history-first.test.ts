@@ -100,7 +100,10 @@ describe("history is written before anything is discarded", () => {
 		ok(dir, ["group", "remove", "metrics", "-o", "metric-rouge"]);
 		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
 		const folder = path.join(dir, ".hpm", "history");
-		const planted = ["000099.json", ...Array.from({ length: 30 }, (_, i) => `${String(100 + i).padStart(6, "0")}.json`)];
+		const planted = [
+			"000099.json",
+			...Array.from({ length: 30 }, (_, i) => `${String(100 + i).padStart(6, "0")}.json`),
+		];
 		for (const name of planted) writeFileSync(path.join(folder, name), "x", { mode: 0o600 });
 		ok(dir, ["group", "remove", "metrics", "-o", "metric-rouge"]);
 		expect(ids(dir)).toEqual([4, 3, 2, 1]);

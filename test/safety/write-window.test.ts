@@ -56,7 +56,10 @@ function expectKept(run: Paused, file: string, edit: string): void {
 		.map((name) => path.join(path.dirname(file), name))
 		.filter((copy) => readFileSync(copy, "utf8").includes(edit));
 	expect(copies.length, `${edit} is nowhere; stderr: ${run.stderr}`).toBeGreaterThan(0);
-	expect(copies.some((copy) => run.stderr.includes(path.basename(copy))), run.stderr).toBe(true);
+	expect(
+		copies.some((copy) => run.stderr.includes(path.basename(copy))),
+		run.stderr,
+	).toBe(true);
 }
 
 /** Saves `edit` into whichever paused write targets `name` (the first such pause only). */
@@ -86,8 +89,7 @@ describe("no edit is lost to a write: an edit saved between hpm's last check and
 			expect(run.code, run.stderr).toBe(1);
 			expect(run.stderr).toContain("changed while hpm was writing it");
 			expectKept(run, pyproject(dir), edit);
-			for (const copy of readdirSync(dir).filter((name) => name.includes(".hpm-edit")))
-				rmSync(path.join(dir, copy));
+			for (const copy of readdirSync(dir).filter((name) => name.includes(".hpm-edit"))) rmSync(path.join(dir, copy));
 		}
 		// each change is in place (and in the history), the edits in their copies
 		const text = readFileSync(pyproject(dir), "utf8");

@@ -236,8 +236,7 @@ export async function* transaction<T>(
 		});
 		// the pair as it was is in the history (written before the first step) before the backups go
 		const after = observe();
-		const changed =
-			after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before;
+		const changed = after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before;
 		if (changed) recordBefore(); // every step is preceded by a checkpoint; this only guards the rule
 		if (history !== undefined) {
 			if (!changed) forgetHistory(root, history.id);

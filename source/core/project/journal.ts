@@ -245,7 +245,8 @@ export function restoreFiles(
 		if (file.before === null) edit = now === null ? undefined : removeChecked(target, holdsNow, changed);
 		else if (!backup || !existsSync(backup))
 			throw new HpmError("backup-missing", `the backup of ${target} is gone; hpm cannot restore it`);
-		else if (now === null) renameSync(backup, target); // nothing there to lose (uv removed it)
+		else if (now === null)
+			renameSync(backup, target); // nothing there to lose (uv removed it)
 		else edit = replaceChecked(backup, target, holdsNow, changed);
 		if (edit) kept.push(edit);
 	}
