@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmdirSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
@@ -34,6 +43,7 @@ export const HISTORY_FOLDER = path.join(".hpm", "history");
 export const MAX_ENTRIES = 30;
 export const MAX_BYTES = 64 * 2 ** 20;
 const ENTRY = /^(\d{6})\.json$/;
+const IGNORE = "# hpm's own files: the history of this checkout is yours alone\n*\n";
 
 export type History = {
 	/** Newest first. */
@@ -82,7 +92,7 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	// the folder ignores itself, whatever the project's own .gitignore says
 	const ignore = path.join(root, ".hpm", ".gitignore");
 	try {
-		writeFileSync(ignore, "# hpm's own files: the history of this checkout is yours alone\n*\n", { flag: "wx" });
+		writeFileSync(ignore, IGNORE, { flag: "wx" });
 	} catch {
 		// there already
 	}
@@ -131,6 +141,17 @@ export function recordEditFirst(root: string, command: string, summary: string, 
 /** Removes the entry just written for a change that did not happen after all (it changed nothing, or was undone). */
 export function forgetHistory(root: string, id: number): void {
 	removeQuietly(entryPath(root, id));
+	// a history that only this entry had started leaves nothing behind either
+	const hpm = path.join(root, ".hpm");
+	try {
+		rmdirSync(path.join(hpm, "history"));
+		if (readdirSync(hpm).join() !== ".gitignore" || readFileSync(path.join(hpm, ".gitignore"), "utf8") !== IGNORE)
+			return;
+		removeQuietly(path.join(hpm, ".gitignore"));
+		rmdirSync(hpm);
+	} catch {
+		// other entries, or other files of hpm's: they stay
+	}
 }
 
 /** Gives the entry just written its final line (a sync learns what it did as it goes); kept as it was if that fails. */

@@ -25,6 +25,7 @@ export async function writeProjectEdits(
 	const next = await editToml(project.text, edits, project.file);
 	if (next === project.text) return { text: next, written: undefined };
 	if (history === undefined) return { text: next, written: replaceProjectText(project, next) };
+	assertWritable(project.file); // refused before an entry is written for a change that cannot be made
 	// the bytes the entry brings back are the ones the checked write then finds in the file
 	const before = readRegularFile(project.file, MAX_FILE_BYTES);
 	if (before.toString("utf8") !== project.text) throw projectChanged(project.file);
