@@ -4,9 +4,7 @@ import {
 	fchownSync,
 	fsyncSync,
 	lstatSync,
-	linkSync,
 	openSync,
-	readFileSync,
 	realpathSync,
 	renameSync,
 	type Stats,
@@ -131,7 +129,7 @@ export function writeFileAtomic(
 /** Which file hpm wrote: the path it replaced (links followed) and the new file's inode there. */
 export type FileIdentity = { readonly path: string; readonly dev: number; readonly ino: number };
 
-function identityOf(file: string, as: string): FileIdentity {
+export function identityOf(file: string, as: string): FileIdentity {
 	const stats = statSync(file);
 	return { path: as, dev: stats.dev, ino: stats.ino };
 }
@@ -147,57 +145,6 @@ export function isSameFile(file: string, written: FileIdentity): boolean {
 	}
 }
 
-/** One file of a checked write: its new text, and what it held when read (undefined: it did not exist). */
-export type CheckedWrite = { readonly file: string; readonly expected: string | undefined; readonly text: string };
-
-/**
- * Writes several files, each only if it still holds what was read (`expected`), or, for a new file,
- * if nothing has appeared at its path. Every file is staged and every comparison made before the
- * first rename, so a concurrent edit found in any of them leaves all of them as they were. A new
- * file is put in place with a hard link, which fails rather than replace one created meanwhile.
- */
-export function writeFilesChecked(writes: readonly CheckedWrite[], changed: (file: string) => HpmError): void {
-	const staged: { readonly from: string; readonly target: string; readonly create: boolean }[] = [];
-	try {
-		for (const write of writes) {
-			const { path: target, stats } = writeTarget(write.file);
-			if ((stats === undefined) !== (write.expected === undefined)) throw changed(write.file);
-			staged.push({ from: stageFile(target, stats, write.text), target, create: stats === undefined });
-		}
-		for (const [index, write] of writes.entries()) {
-			if (write.expected === undefined) continue;
-			const target = staged[index]?.target ?? write.file;
-			if (readFileSync(target, "utf8") !== write.expected) throw changed(write.file);
-		}
-	} catch (error) {
-		for (const each of staged) removeQuietly(each.from);
-		throw error;
-	}
-	try {
-		for (const [index, each] of staged.entries()) {
-			if (!each.create) {
-				commitStaged(each.from, each.target);
-				continue;
-			}
-			try {
-				linkSync(each.from, each.target);
-			} catch (error) {
-				if (isCode(error, "EEXIST")) throw changed(writes[index]?.file ?? each.target);
-				// a file system without hard links: the check and the rename, a moment apart
-				if (!isCode(error, "EPERM") && !isCode(error, "ENOTSUP") && !isCode(error, "ENOSYS")) throw error;
-				if (writeTarget(each.target).stats !== undefined) throw changed(writes[index]?.file ?? each.target);
-				commitStaged(each.from, each.target);
-				continue;
-			}
-			removeQuietly(each.from);
-			syncFolder(path.dirname(each.target));
-		}
-	} finally {
-		// a renamed file is no longer at its staged path: this clears only what was not committed
-		for (const each of staged) removeQuietly(each.from);
-	}
-}
-
 export function removeQuietly(file: string): void {
 	try {
 		unlinkSync(file);
@@ -207,7 +154,7 @@ export function removeQuietly(file: string): void {
 }
 
 /** Makes a rename in `folder` durable (where the system allows opening a folder). */
-function syncFolder(folder: string): void {
+export function syncFolder(folder: string): void {
 	let fd: number | undefined;
 	try {
 		fd = openSync(folder, "r");

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
@@ -42,5 +42,49 @@ describe("concurrency: two syncs and a group add at once", () => {
 		}
 		// the lock made someone wait at least once (three processes, one lock)
 		expect(waited).toBeGreaterThan(0);
+	}, 600_000);
+});
+
+describe("concurrency: a person saving edits while hpm commands write", () => {
+	it("every numbered line a concurrent editor appends ends up in the file, a history entry or a kept copy", async () => {
+		const dir = copyExample();
+		const file = path.join(dir, "pyproject.toml");
+		let line = 0;
+		let editing = true;
+		// the editor: one line every 10-90 ms, saved into the file (as `echo >>` does)
+		const editor = (async () => {
+			while (editing) {
+				appendFileSync(file, `# line ${++line}\n`);
+				await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 80)));
+			}
+		})();
+		for (let round = 0; round < 8; round++) {
+			const runs = await Promise.all([
+				start(["group", "add", "inference", "-o", round % 2 ? "vlm-adapter-qwen" : "vlm-adapter-deepseek"], dir),
+				start(["group", "add", "metrics", "-o", "metric-rouge"], dir),
+				start(["group", "remove", "metrics", "-o", "metric-rouge"], dir),
+				start(["mode", round % 2 ? "prod" : "dev"], dir),
+			]);
+			for (const run of runs) expect(run.stderr).not.toMatch(/\n\s+at /);
+		}
+		editing = false;
+		await editor;
+		// where a line may be: the file, every kept copy, every history entry's pyproject.toml
+		const places = [readFileSync(file, "utf8")];
+		for (const name of readdirSync(dir).filter((n) => n.startsWith("pyproject.toml.hpm-")))
+			places.push(readFileSync(path.join(dir, name), "utf8"));
+		const folder = path.join(dir, ".hpm", "history");
+		for (const name of existsSync(folder) ? readdirSync(folder) : []) {
+			const body = JSON.parse(readFileSync(path.join(folder, name), "utf8").split("\n")[1] ?? "{}") as {
+				pyproject?: string;
+			};
+			if (body.pyproject) places.push(Buffer.from(body.pyproject, "base64").toString("utf8"));
+		}
+		const everything = places.join("\n");
+		const lost = Array.from({ length: line }, (_, i) => i + 1).filter(
+			(n) => !new RegExp(`^# line ${n}$`, "m").test(everything),
+		);
+		expect(line).toBeGreaterThan(20);
+		expect(lost).toEqual([]);
 	}, 600_000);
 });

@@ -172,16 +172,21 @@ describe("the project's history: every change hpm makes, to look back at and rol
 		writeFileSync(path.join(elsewhere, "000001.json"), "someone's file");
 		mkdirSync(path.join(dir, ".hpm"));
 		symlinkSync(elsewhere, path.join(dir, ".hpm/history"));
-		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]); // the choice is made; its history is not
-		expect(readdirSync(elsewhere)).toEqual(["000001.json"]);
-		const sync = ok(dir, ["sync"]);
-		expect(sync.stderr).toContain("its history entry could not be written");
-		expect(sync.stderr).toContain("is a link");
-		expect(readdirSync(elsewhere)).toEqual(["000001.json"]);
+		// a change whose history cannot be written is not made (a rollback could not undo it)
+		const before = files(dir);
+		for (const args of [["group", "add", "metrics", "-o", "metric-rouge"], ["sync"]]) {
+			const refused = hpm(args, { cwd: dir, env: uvEnv() });
+			expect(refused.code, refused.stderr).toBe(1);
+			expect(refused.stderr).toContain("changed nothing: its history entry could not be written");
+			expect(refused.stderr).toContain("is a link");
+			expect(files(dir)).toEqual(before);
+			expect(readdirSync(elsewhere)).toEqual(["000001.json"]);
+		}
 		// files of an entry's name that hpm did not write (a clone brings them 0644) are never pruned
 		unlinkSync(path.join(dir, ".hpm/history"));
 		mkdirSync(path.join(dir, ".hpm/history"));
 		writeFileSync(path.join(dir, ".hpm/history/000001.json"), "committed by someone", { mode: 0o644 });
+		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
 		for (let i = 0; i < 16; i++) {
 			ok(dir, ["group", "remove", "metrics", "-o", "metric-rouge"]);
 			ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);

@@ -1,6 +1,3 @@
-import { MAX_FILE_BYTES } from "../project/files.js";
-import { recordEdit } from "../project/history.js";
-import { readRegularFile } from "../os/read-file.js";
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
 import { HpmError, problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
@@ -111,11 +108,10 @@ export async function choose(
 			if (virtual) throw problemToError(virtual);
 		}
 		const edit = selectionChange(choice, registry, project);
-		const bytesBefore = edit.changed ? readRegularFile(project.file, MAX_FILE_BYTES) : undefined;
+		// the history entry first: a choice that `hpm rollback` could not undo is not made
 		const { text: after, written } = edit.changed
-			? await writeProjectEdits(project, [edit.edit])
+			? await writeProjectEdits(project, [edit.edit], { command, summary: `${command}: ${edit.message}` })
 			: { text: project.text, written: undefined };
-		if (bytesBefore) recordEdit(project.root, command, `${command}: ${edit.message}`, bytesBefore);
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
 		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];

@@ -1,6 +1,3 @@
-import { MAX_FILE_BYTES } from "../project/files.js";
-import { recordEdit } from "../project/history.js";
-import { readRegularFile } from "../os/read-file.js";
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { closest, MODE_PATTERN } from "../names.js";
@@ -49,11 +46,12 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			});
 		}
 		const changed = project.mode !== mode || !/^\s*mode\s*=/m.test(project.text);
-		const before = changed ? readRegularFile(project.file, MAX_FILE_BYTES) : undefined;
 		const { text: after, written } = changed
-			? await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }])
+			? await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }], {
+					command: "mode",
+					summary: `mode: ${project.mode} -> ${mode}`,
+				})
 			: { text: project.text, written: undefined };
-		if (before) recordEdit(project.root, "mode", `mode: ${project.mode} -> ${mode}`, before);
 		const message =
 			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
 		return {

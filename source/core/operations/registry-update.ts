@@ -1,8 +1,5 @@
 import { type Context, type Locator, requireProject, requireRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
-import { readRegularFile } from "../os/read-file.js";
-import { MAX_FILE_BYTES } from "../project/files.js";
-import { recordEdit } from "../project/history.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import { loadRegistryCached } from "../registry/cache.js";
@@ -80,11 +77,12 @@ export async function updateRegistry(
 					? "the registry pin is already the newest commit"
 					: "dry run: [tool.hpm] registry-rev was not changed",
 			};
-		const bytes = readRegularFile(project.file, MAX_FILE_BYTES);
 		const value = after.commits.length === 1 ? after.commits[0] : after.commits;
-		await writeProjectEdits(project, [{ path: ["tool", "hpm", "registry-rev"], value }]);
 		const short = pins.map((pin) => `${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}`).join(", ");
-		recordEdit(project.root, "registry update", `registry update: ${short}`, bytes);
+		await writeProjectEdits(project, [{ path: ["tool", "hpm", "registry-rev"], value }], {
+			command: "registry update",
+			summary: `registry update: ${short}`,
+		});
 		return {
 			pins,
 			changes,

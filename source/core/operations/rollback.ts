@@ -3,7 +3,7 @@ import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
+import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../checked-write.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import { type HistoryEntry, readHistory } from "../project/history.js";
@@ -107,9 +107,23 @@ export async function* rollback(
 				message: `putting back pyproject.toml and uv.lock as they were before #${entry.id}`,
 			};
 			tx.checkpoint();
-			writeFileAtomic(files.pyproject.target, wantedPyproject);
-			if (wantedLock) writeFileAtomic(files.lock.target, wantedLock);
-			else removeQuietly(files.lock.target);
+			// the one checked write: each file only while it holds what the transaction read
+			const changedMeanwhile = (file: string) =>
+				new HpmError("project-changed", `${file} changed while hpm was rolling back; nothing more was written`, {
+					exitCode: 1,
+					location: { file },
+				});
+			const before = tx.before;
+			const writes: CheckedWrite[] = [];
+			if (!before.pyproject.equals(wantedPyproject))
+				writes.push({ file: files.pyproject.target, expected: before.pyproject, text: wantedPyproject });
+			if (wantedLock && !(before.lock && before.lock.equals(wantedLock)))
+				writes.push({ file: files.lock.target, expected: before.lock, text: wantedLock });
+			writeFilesChecked(writes, changedMeanwhile);
+			if (!wantedLock && before.lock) {
+				const kept = removeChecked(files.lock.target, before.lock, () => changedMeanwhile(files.lock.target));
+				if (kept) throw editKept([kept]);
+			}
 			tx.wrote();
 		}
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };

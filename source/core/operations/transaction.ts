@@ -19,7 +19,7 @@ import {
 	writeJournal,
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
-import { recordHistory } from "../project/history.js";
+import { forgetHistory, pruneHistory, recordFirst, retitleHistory } from "../project/history.js";
 import { type IndexTable, withIndexTable } from "../project/index-table.js";
 import { readProject } from "../project/project.js";
 import { assertWritable, replaceProjectText } from "../project/write.js";
@@ -30,7 +30,11 @@ import { explainFailure } from "./conflict.js";
 export type Tx = {
 	/** A scratch folder outside the project, removed afterwards. */
 	readonly scratch: string;
-	/** Refuses to go on when pyproject.toml or uv.lock changed since hpm's last step (someone edited them). */
+	/**
+	 * Refuses to go on when pyproject.toml or uv.lock changed since hpm's last step (someone edited
+	 * them). Called before every step that writes: the first call writes the change's history
+	 * entry, and stops the change when it cannot (nothing is changed yet then).
+	 */
 	readonly checkpoint: () => void;
 	/** Records the files as they are now as hpm's own writing (after hpm itself edited them). */
 	readonly wrote: () => void;
@@ -183,6 +187,18 @@ export async function* transaction<T>(
 		return ended;
 	};
 	let summary = command;
+	// the history entry is written before the first step that changes anything (tx.checkpoint)
+	let history: { readonly id: number; readonly summary: string } | undefined;
+	const recordBefore = () => {
+		if (history !== undefined) return;
+		const entry = {
+			command,
+			summary,
+			pyproject: before.pyproject.toString("base64"),
+			lock: before.lock ? before.lock.toString("base64") : null,
+		};
+		history = { id: recordFirst(root, command, entry), summary };
+	};
 	const tx: Tx = {
 		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
 		checkpoint: () => {
@@ -193,6 +209,7 @@ export async function* transaction<T>(
 					hint: "hpm stopped before changing anything more; run the command again",
 				});
 			}
+			recordBefore();
 		},
 		wrote: record,
 		before,
@@ -217,28 +234,19 @@ export async function* transaction<T>(
 				if (ended && !ended.foreign && !undoesItself) record();
 			}
 		});
-		discardBackups(journal, targets);
-		removeJournal(root);
-		// the pair as it was goes into the history, so that `hpm rollback` can bring it back
+		// the pair as it was is in the history (written before the first step) before the backups go
 		const after = observe();
-		if (after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before) {
-			try {
-				recordHistory(root, {
-					command,
-					summary,
-					pyproject: before.pyproject.toString("base64"),
-					lock: before.lock ? before.lock.toString("base64") : null,
-				});
-			} catch (error) {
-				yield {
-					type: "warning",
-					problem: {
-						code: "history-unwritten",
-						message: `the ${command} is done, but its history entry could not be written (${(error as Error).message}): \`hpm rollback\` cannot undo it`,
-					},
-				};
+		const changed = after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before;
+		if (changed) recordBefore(); // every step is preceded by a checkpoint; this only guards the rule
+		if (history !== undefined) {
+			if (!changed) forgetHistory(root, history.id);
+			else {
+				if (history.summary !== summary) retitleHistory(root, history.id, summary);
+				pruneHistory(root, history.id);
 			}
 		}
+		discardBackups(journal, targets);
+		removeJournal(root);
 		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
@@ -257,8 +265,16 @@ export async function* transaction<T>(
 				},
 			);
 		}
-		if (verdict === "ours") restoreFiles(journal, targets, current);
-		else discardBackups(journal, targets);
+		try {
+			if (verdict === "ours") restoreFiles(journal, targets, current);
+			else discardBackups(journal, targets);
+		} catch (restoreError) {
+			// an edit saved while the files were put back is kept in a copy the error names: done
+			if (restoreError instanceof HpmError && restoreError.code === "edit-kept") removeJournal(root);
+			throw restoreError;
+		}
+		// the files are as they were: the entry written for this change describes nothing
+		if (history !== undefined) forgetHistory(root, history.id);
 		removeJournal(root);
 		if (verdict === "ours") {
 			yield {

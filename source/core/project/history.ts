@@ -1,6 +1,17 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from "node:fs";
+import {
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmdirSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
+import { HpmError } from "../errors.js";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
+import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
 import { keyProblem, userKey } from "../os/user-key.js";
@@ -32,6 +43,7 @@ export const HISTORY_FOLDER = path.join(".hpm", "history");
 export const MAX_ENTRIES = 30;
 export const MAX_BYTES = 64 * 2 ** 20;
 const ENTRY = /^(\d{6})\.json$/;
+const IGNORE = "# hpm's own files: the history of this checkout is yours alone\n*\n";
 
 export type History = {
 	/** Newest first. */
@@ -60,7 +72,11 @@ export function readHistory(root: string): History {
 	return { entries: entries.sort((a, b) => b.id - a.id), ignored };
 }
 
-/** Adds an entry (the next id) and drops the oldest beyond the bounds; returns the new id. */
+/**
+ * Adds an entry (the next id) and returns its id; nothing is dropped (`pruneHistory` does that once
+ * the change it describes is made). Throws when the entry cannot be written: no usable key, a full
+ * disk, `.hpm/history` not a folder of this user's.
+ */
 export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "time" | "root">): number {
 	const folder = path.join(root, HISTORY_FOLDER);
 	const key = userKey(true);
@@ -76,19 +92,82 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	// the folder ignores itself, whatever the project's own .gitignore says
 	const ignore = path.join(root, ".hpm", ".gitignore");
 	try {
-		writeFileSync(ignore, "# hpm's own files: the history of this checkout is yours alone\n*\n", { flag: "wx" });
+		writeFileSync(ignore, IGNORE, { flag: "wx" });
 	} catch {
 		// there already
 	}
 	// the next number after hpm's own entries (a file of any name someone else put there counts for nothing)
 	let id = (readHistory(root).entries[0]?.id ?? 0) + 1;
 	// and never over a file of that name that is not hpm's
-	while (existsSync(path.join(folder, `${String(id).padStart(6, "0")}.json`))) id += 1;
+	while (existsSync(entryPath(root, id))) id += 1;
 	if (id > 999_999) throw new Error(`${folder} is full (entry #${id}): remove it to start again`);
+	const injected = injectedFailure("history-write");
+	if (injected) throw injected;
 	const full: HistoryEntry = { id, time: new Date().toISOString(), root: realpathSync(root), ...entry };
-	writeFileAtomic(path.join(folder, `${String(id).padStart(6, "0")}.json`), signedJson(key, full), { newMode: 0o600 });
-	prune(folder);
+	writeFileAtomic(entryPath(root, id), signedJson(key, full), { newMode: 0o600 });
 	return id;
+}
+
+/**
+ * Writes the history entry of a change before the change is made; when it cannot be written the
+ * command stops here, having changed nothing (an HpmError that says why and what to do).
+ */
+export function recordFirst(root: string, command: string, entry: Omit<HistoryEntry, "id" | "time" | "root">): number {
+	try {
+		return recordHistory(root, entry);
+	} catch (error) {
+		throw new HpmError(
+			"history-unwritable",
+			`hpm ${command} changed nothing: its history entry could not be written in ${path.join(root, HISTORY_FOLDER)} (${(error as Error).message}), and without it \`hpm rollback\` could not undo the change`,
+			{
+				exitCode: 1,
+				hint: "free some disk space, or make .hpm/history a folder of yours that hpm can write (remove whatever is in its place), then run the command again",
+			},
+		);
+	}
+}
+
+/** The history entry of an edit to pyproject.toml alone (a choice, the mode): `before` is the file as it was, uv.lock goes with it. */
+export function recordEditFirst(root: string, command: string, summary: string, before: Buffer): number {
+	let lock: string | null = null;
+	try {
+		lock = readRegularFile(path.join(root, "uv.lock"), MAX_BYTES).toString("base64");
+	} catch {
+		// no uv.lock (or not a file hpm reads): none is recorded
+	}
+	return recordFirst(root, command, { command, summary, pyproject: before.toString("base64"), lock });
+}
+
+/** Removes the entry just written for a change that did not happen after all (it changed nothing, or was undone). */
+export function forgetHistory(root: string, id: number): void {
+	removeQuietly(entryPath(root, id));
+	// a history that only this entry had started leaves nothing behind either
+	const hpm = path.join(root, ".hpm");
+	try {
+		rmdirSync(path.join(hpm, "history"));
+		if (readdirSync(hpm).join() !== ".gitignore" || readFileSync(path.join(hpm, ".gitignore"), "utf8") !== IGNORE)
+			return;
+		removeQuietly(path.join(hpm, ".gitignore"));
+		rmdirSync(hpm);
+	} catch {
+		// other entries, or other files of hpm's: they stay
+	}
+}
+
+/** Gives the entry just written its final line (a sync learns what it did as it goes); kept as it was if that fails. */
+export function retitleHistory(root: string, id: number, summary: string): void {
+	try {
+		const entry = readHistory(root).entries.find((each) => each.id === id);
+		const key = userKey(false);
+		if (!entry || !key || entry.summary === summary) return;
+		writeFileAtomic(entryPath(root, id), signedJson(key, { ...entry, summary }), { newMode: 0o600 });
+	} catch {
+		// the entry keeps its first line; its bytes are what matter
+	}
+}
+
+function entryPath(root: string, id: number): string {
+	return path.join(root, HISTORY_FOLDER, `${String(id).padStart(6, "0")}.json`);
 }
 
 /**
@@ -127,49 +206,21 @@ function readEntry(file: string): HistoryEntry | undefined {
 	return data as HistoryEntry;
 }
 
-/** Drops the oldest entries beyond MAX_ENTRIES or MAX_BYTES (the newest always stays). */
-function prune(folder: string): void {
-	// hpm writes its entries 0600 (git never checks a file out so): a file of the same name that
-	// someone else made, or a repository brought, is not hpm's to remove
-	const uid = process.getuid?.();
-	const names = entryNames(folder)
-		.reverse()
-		.filter((name) => {
-			try {
-				const stats = lstatSync(path.join(folder, name));
-				return stats.isFile() && (uid === undefined || stats.uid === uid) && (stats.mode & 0o077) === 0;
-			} catch {
-				return false;
-			}
-		});
-	let bytes = 0;
-	for (const [index, name] of names.entries()) {
-		const file = path.join(folder, name);
-		try {
-			bytes += lstatSync(file).size;
-		} catch {
-			continue;
-		}
-		if (index > 0 && (index >= MAX_ENTRIES || bytes > MAX_BYTES)) removeQuietly(file);
-	}
-}
-
 /**
- * Records an edit hpm makes to pyproject.toml alone (a choice, the mode): `before` is the file as
- * it was; uv.lock, which such an edit leaves alone, goes with it. A history that cannot be written
- * (no key, a full disk) never stops the edit.
+ * Drops the oldest entries beyond MAX_ENTRIES or MAX_BYTES, counting only entries that verify
+ * (hpm's signature, this project): a file someone else put there (a junk `000099.json`, thirty
+ * tiny ones) counts for nothing and is never removed, and neither is the entry `keep` (the one
+ * just written).
  */
-export function recordEdit(root: string, command: string, summary: string, before: Buffer): void {
+export function pruneHistory(root: string, keep: number): void {
 	try {
-		const lockFile = path.join(root, "uv.lock");
-		let lock: string | null = null;
-		try {
-			lock = readRegularFile(lockFile, MAX_BYTES).toString("base64");
-		} catch {
-			// no uv.lock (or not a file hpm reads): none is recorded
+		let bytes = 0;
+		for (const [index, entry] of readHistory(root).entries.entries()) {
+			const file = entryPath(root, entry.id);
+			bytes += lstatSync(file).size;
+			if (entry.id !== keep && (index >= MAX_ENTRIES || bytes > MAX_BYTES)) removeQuietly(file);
 		}
-		recordHistory(root, { command, summary, pyproject: before.toString("base64"), lock });
 	} catch {
-		// the edit stands; `hpm rollback` cannot undo this one
+		// a history that cannot be pruned is only larger than it should be
 	}
 }

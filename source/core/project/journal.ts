@@ -5,7 +5,8 @@ import { hostname } from "node:os";
 import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../errors.js";
-import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
+import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../checked-write.js";
+import { removeQuietly, sha256, writeFileAtomic } from "../fs-atomic.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 
@@ -181,6 +182,11 @@ export async function recoverJournal(
 		try {
 			restoreFiles(journal, targets, current);
 		} catch (error) {
+			// put back, with an edit saved meanwhile kept in a copy the error names: done
+			if (error instanceof HpmError && error.code === "edit-kept") {
+				removeJournal(root);
+				throw error;
+			}
 			// a backup deleted by hand (git clean): set the journal aside so it blocks nothing more
 			const aside = `${journalPath(root)}.invalid-${Date.now()}`;
 			renameSync(journalPath(root), aside);
@@ -208,12 +214,17 @@ export async function recoverJournal(
 	);
 }
 
-/** Puts back the staged bytes of every file the change touched (a rename: no new disk space needed). */
+/**
+ * Puts back the staged bytes of every file the change touched (a rename: no new disk space
+ * needed), each only while it still holds `current` (checked-write.ts): an edit saved while it
+ * is put back is kept in a copy, and an error names it once both files are done.
+ */
 export function restoreFiles(
 	journal: JournalBody,
 	targets: Readonly<Record<FileName, string>>,
 	current: Readonly<Record<FileName, string | null>>,
 ): void {
+	const kept: KeptEdit[] = [];
 	for (const name of ["pyproject", "lock"] as const) {
 		const file = journal.files[name];
 		const target = targets[name];
@@ -222,10 +233,24 @@ export function restoreFiles(
 			if (backup) removeQuietly(backup);
 			continue;
 		}
-		if (file.before === null) removeQuietly(target);
-		else if (backup && existsSync(backup)) renameSync(backup, target);
-		else throw new HpmError("backup-missing", `the backup of ${target} is gone; hpm cannot restore it`);
+		const now = current[name];
+		const holdsNow = (bytes: Buffer) => sha256(bytes) === now;
+		const changed = () =>
+			new HpmError("project-changed", `${target} changed while hpm was putting it back; hpm left it as it is`, {
+				exitCode: 1,
+				hint: "the next hpm sync, install or group command compares it with its state before and keeps both",
+				location: { file: target },
+			});
+		let edit: KeptEdit | undefined;
+		if (file.before === null) edit = now === null ? undefined : removeChecked(target, holdsNow, changed);
+		else if (!backup || !existsSync(backup))
+			throw new HpmError("backup-missing", `the backup of ${target} is gone; hpm cannot restore it`);
+		else if (now === null)
+			renameSync(backup, target); // nothing there to lose (uv removed it)
+		else edit = replaceChecked(backup, target, holdsNow, changed);
+		if (edit) kept.push(edit);
 	}
+	if (kept.length > 0) throw editKept(kept);
 }
 
 /** Renames each backup of a changed file to a visible `<file>.hpm-before`, leaving the file as it is. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { type LoadedRegistry, loadContextRegistry, type Locator, locateRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
-import { writeFilesChecked } from "../fs-atomic.js";
+import { writeFilesChecked } from "../checked-write.js";
 import { closest, invalidNameReason, normalizeName } from "../names.js";
 import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { registryChanged } from "./add-package.js";

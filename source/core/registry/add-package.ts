@@ -13,7 +13,7 @@ import {
 	writableRegistry,
 } from "../context.js";
 import { HpmError } from "../errors.js";
-import { type CheckedWrite, writeFilesChecked } from "../fs-atomic.js";
+import { writeFilesChecked } from "../checked-write.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { displayPath } from "../os/display-path.js";
@@ -484,12 +484,15 @@ function renderManifestChange(text: string, change: ManifestChange): string {
 	return document.toString({ lineWidth: 0 });
 }
 
+/** A group file's text as read, and as it is to be written. */
+type GroupWrite = { readonly file: string; readonly expected: string; readonly text: string };
+
 /** The group file's new text when it does not list the package yet; the group may not load yet. */
 function groupEdit(
 	loaded: ReturnType<typeof loadRegistryParts>,
 	name: string,
 	option: string,
-): { write: CheckedWrite | undefined; group: NonNullable<AddedPackage["group"]> } {
+): { write: GroupWrite | undefined; group: NonNullable<AddedPackage["group"]> } {
 	const key = normalizeName(name);
 	const file = loaded.registry.groups.get(key)?.location.file ?? loaded.groupFiles.get(key);
 	if (!file) {
