@@ -1,4 +1,5 @@
 import { formatLocation, type HpmError, type Problem } from "../core/errors.js";
+import { redactSecrets } from "../core/secrets.js";
 import { displaySafe, terminalSafe } from "../core/text.js";
 import { isTerminal, write } from "./stdio.js";
 
@@ -21,10 +22,11 @@ export function createOutput(json: boolean, env = process.env): Output {
 		json,
 		// with --json nothing is coloured: whether stdout is a terminal is not even asked
 		color: !json && colorEnabled(env, () => isTerminal(1)),
-		out: (text) => write(1, `${terminalSafe(text)}\n`),
-		err: (text) => write(2, `${terminalSafe(text)}\n`),
+		// the last net: no credentials of a URL, no control sequence but hpm's own colours
+		out: (text) => write(1, `${terminalSafe(redactSecrets(text))}\n`),
+		err: (text) => write(2, `${terminalSafe(redactSecrets(text))}\n`),
 		// JSON.stringify escapes C0 controls; DEL, C1 and bidi overrides are escaped here too
-		data: (value) => write(1, `${jsonSafe(JSON.stringify(value, null, 2))}\n`),
+		data: (value) => write(1, `${jsonSafe(redactSecrets(JSON.stringify(value, null, 2)))}\n`),
 	};
 }
 
@@ -85,13 +87,14 @@ export function reportError(output: Output, error: HpmError): void {
 	const where = formatLocation(error.location);
 	// a person who cancels or presses Ctrl-C made no mistake: said plainly, not as an error
 	if (error.code === "cancelled" || error.code === "interrupted") {
-		output.err(`hpm: ${error.message}`);
+		output.err(`hpm: ${displaySafe(error.message)}`);
 		return;
 	}
 	// a message that already begins with the file (and no line to add) does not repeat it
 	const prefix = where && !(error.location?.line === undefined && error.message.startsWith(where)) ? `${where}: ` : "";
-	output.err(`${style.red("error:")} ${prefix}${error.message}`);
-	if (error.hint) output.err(`${style.dim("hint:")} ${error.hint}`);
+	// one line each: a newline or a colour code from a file name in them is shown, never obeyed
+	output.err(`${style.red("error:")} ${prefix}${displaySafe(error.message)}`);
+	if (error.hint) output.err(`${style.dim("hint:")} ${displaySafe(error.hint)}`);
 }
 
 /** Pads cells into aligned columns (ANSI-aware). */

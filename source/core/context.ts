@@ -1,3 +1,4 @@
+import { redactSecrets } from "./secrets.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { HpmError, type Problem } from "./errors.js";
@@ -5,7 +6,7 @@ import { JOURNAL_FILE } from "./project/journal-file.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { locateTomlKey } from "./project/toml-locate.js";
 import { loadRegistryCached } from "./registry/cache.js";
-import { type LayerRoot, parseRegistryLayer, type RegistryLayer, shownUrl } from "./registry/location.js";
+import { type LayerRoot, parseRegistryLayer, type RegistryLayer } from "./registry/location.js";
 import type { Registry } from "./registry/model.js";
 import { HPM_VERSION } from "./version.js";
 import { type FetchPolicy } from "./registry/remote.js";
@@ -71,7 +72,7 @@ function refuseRepeatedLayer(layers: readonly RegistryLayer[], project: Project 
 		}
 		throw new HpmError(
 			"registry-invalid",
-			shownUrl(
+			redactSecrets(
 				`the registry ${JSON.stringify(layer.written)} is named twice (also as ${JSON.stringify(earlier.written)})`,
 			),
 			{
@@ -85,7 +86,7 @@ function refuseRepeatedLayer(layers: readonly RegistryLayer[], project: Project 
 function layerOf(spec: string, base: string, project: Project | undefined): RegistryLayer {
 	const layer = parseRegistryLayer(spec, base);
 	if (typeof layer !== "string") return layer;
-	throw new HpmError("registry-invalid", shownUrl(`registry ${JSON.stringify(spec)}: ${layer}`), {
+	throw new HpmError("registry-invalid", redactSecrets(`registry ${JSON.stringify(spec)}: ${layer}`), {
 		...(project ? { location: locateTomlKey(project.text, project.file, ["tool", "hpm"], "registry") } : {}),
 		hint: "write a folder, or git+https://host/repo.git@ref#subdirectory=path (git+ssh:// and git+file:// too)",
 	});
@@ -100,7 +101,7 @@ export function writableRegistry(context: Context): string {
 	const remote = context.layers[0];
 	throw new HpmError(
 		"registry-read-only",
-		`the registry ${remote ? shownUrl(remote.written) : ""} comes from git, and hpm does not write into its cache`,
+		`the registry ${remote ? redactSecrets(remote.written) : ""} comes from git, and hpm does not write into its cache`,
 		{
 			hint: 'clone it (git clone URL team-registry), pass the checkout with -r team-registry, then commit and push the change; or put a folder layer first: [tool.hpm] registry = ["registry", "git+..."]',
 		},
@@ -155,7 +156,7 @@ export function registryLabel(context: Context, commits: readonly string[]): str
 		.map((layer) => {
 			if (layer.kind === "folder") return layer.path;
 			const commit = commits[remote++];
-			return `${shownUrl(layer.written)}${commit ? ` at ${commit.slice(0, 12)}` : ""}`;
+			return `${redactSecrets(layer.written)}${commit ? ` at ${commit.slice(0, 12)}` : ""}`;
 		})
 		.join(", then ");
 }

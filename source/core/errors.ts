@@ -1,4 +1,5 @@
 import { displayPath } from "./os/display-path.js";
+import { displaySafe } from "./text.js";
 /** Where in a user file a problem sits. Lines and columns are 1-based. */
 export type Location = {
 	readonly file: string;
@@ -72,7 +73,8 @@ export function problemToError(problem: Problem, hint?: string): HpmError {
 
 export function formatProblem(problem: Problem): string {
 	const where = formatLocation(problem.location);
-	return where ? `${where}: ${problem.message}` : problem.message;
+	// one line: a newline or a colour code in a file name or a message is shown, never obeyed
+	return displaySafe(where ? `${where}: ${problem.message}` : problem.message);
 }
 
 /** Whether `error` is a Node system error with this `code` (ENOENT, EEXIST, ...). */

@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Problem } from "./errors.js";
 import { normalizeName, requirementName } from "./names.js";
-import { sameIndexUrl } from "./registry/index-url.js";
+import { indexCredentialsEnv, sameIndexUrl } from "./registry/index-url.js";
+import { gitCredentialEnv, splitCredentials } from "./secrets.js";
 import type { GitRef, IndexDefinition, Package, Registry, Source } from "./registry/model.js";
 import { addKeepsRecorded, sameRequirement } from "./registry/requirement.js";
 import type { Selection } from "./selection.js";
@@ -194,9 +195,12 @@ export function sameSource(
 	return (e.subdirectory ?? undefined) === source.subdirectory;
 }
 
-/** The URL form uv writes: scp-like `git@host:org/repo` becomes `ssh://git@host/org/repo`. */
+/**
+ * The URL form uv writes: scp-like `git@host:org/repo` becomes `ssh://git@host/org/repo`, and
+ * credentials are left out (uv never records them; hpm passes them in git's environment).
+ */
 export function gitUrl(url: string): string {
-	const bare = url.replace(/^git\+/, "");
+	const bare = splitCredentials(url.replace(/^git\+/, "")).url;
 	const scp = /^([\w.-]+@[\w.-]+):(?!\/)(.*)$/.exec(bare);
 	return scp ? `ssh://${scp[1]}/${scp[2]}` : bare;
 }
@@ -299,6 +303,17 @@ export function planIndexes(plan: Pick<Plan, "selected">): IndexDefinition[] {
 	const indexes = new Map<string, IndexDefinition>();
 	for (const entry of plan.selected) if (entry.index) indexes.set(entry.index.key, entry.index);
 	return [...indexes.values()];
+}
+
+/**
+ * The credentials of the plan's sources for uv's environment (uv records none of them): its
+ * indexes' as `UV_INDEX_<NAME>_USERNAME`/`_PASSWORD`, its git URLs' as git settings for the git uv runs.
+ */
+export function planCredentialsEnv(plan: Pick<Plan, "selected">): Record<string, string> {
+	const git = plan.selected.flatMap((entry) =>
+		entry.source.type === "git" ? [{ url: gitUrl(entry.source.url), auth: entry.source.auth }] : [],
+	);
+	return { ...indexCredentialsEnv(planIndexes(plan)), ...gitCredentialEnv(git) };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -61,7 +61,7 @@ describe("registry indexes and index sources", () => {
 			.map((line) => line.replace(`${registry}/`, ""));
 		expect(lint.code).toBe(1);
 		expect(lines).toEqual([
-			'indexes/mirror.yaml:2:6: url must not start with "-" (it would read as an option): "-https://user:****@mirror.example/simple"',
+			'indexes/mirror.yaml:2:6: url must not start with "-" (it would read as an option): "-https://***:***@mirror.example/simple"',
 			'indexes/mirror.yaml:3:11: explicit must be true or false, got string "yes"',
 			'packages/metric-bleu.yaml:6:18: sources.prod.requirement names "metric-rouge", not this package "metric-bleu"; write it as "metric-bleu>=1"',
 			'packages/metric-bleu.yaml:9:18: sources.dev.requirement must not name a URL ("name @ url"): use a source of type git or local for that, or give a version specifier',

@@ -9,7 +9,8 @@ import {
 	parseRequirement,
 	sameRequirement,
 } from "../../source/core/registry/requirement.js";
-import { invalidIndexUrlReason, redactUrl } from "../../source/core/registry/validate.js";
+import { invalidIndexUrlReason } from "../../source/core/registry/validate.js";
+import { redactSecrets } from "../../source/core/secrets.js";
 
 describe("index requirements", () => {
 	it("reads name, extras and specifiers, normalized as uv writes them", () => {
@@ -73,8 +74,8 @@ describe("index URLs", () => {
 	});
 
 	it("never shows a password", () => {
-		expect(redactUrl("https://user:secret@x/simple")).toBe("https://user:****@x/simple");
-		expect(redactUrl("https://token@x/simple")).toBe("https://****@x/simple");
+		expect(redactSecrets("https://user:secret@x/simple")).toBe("https://***:***@x/simple");
+		expect(redactSecrets("https://token@x/simple")).toBe("https://***@x/simple");
 		expect(invalidIndexUrlReason("https://u:secret@x/simple two")).not.toContain("secret");
 	});
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRegistryLayer, shownUrl } from "../../source/core/registry/location.js";
+import { parseRegistryLayer } from "../../source/core/registry/location.js";
+import { redactSecrets } from "../../source/core/secrets.js";
 
 describe("a registry's location as written: a folder or a git URL", () => {
 	it("reads a folder against the base, and every git transport with @ref and #subdirectory=", () => {
@@ -48,7 +49,7 @@ describe("a registry's location as written: a folder or a git URL", () => {
 	});
 
 	it("never shows a password written in the URL", () => {
-		expect(shownUrl("git+https://me:s3cret@host/reg.git")).toBe("git+https://me:***@host/reg.git");
-		expect(shownUrl("git+https://host/reg.git")).toBe("git+https://host/reg.git");
+		expect(redactSecrets("git+https://me:s3cret@host/reg.git")).toBe("git+https://***:***@host/reg.git");
+		expect(redactSecrets("git+https://host/reg.git")).toBe("git+https://host/reg.git");
 	});
 });

@@ -1,8 +1,8 @@
+import { redactSecrets } from "../../core/secrets.js";
 import { formatProblem, type Problem } from "../../core/errors.js";
 import { resolveContext } from "../../core/context.js";
 import { resolveLayers } from "../../core/registry/layers.js";
 import { lintRegistry } from "../../core/registry/lint.js";
-import { shownUrl } from "../../core/registry/location.js";
 import { defineCommand } from "../command.js";
 import { problemJson } from "../output.js";
 
@@ -17,7 +17,7 @@ export default defineCommand({
 		const context = resolveContext(locator, cwd);
 		const { roots } = await resolveLayers(context, "if-missing");
 		const root = context.layers
-			.map((layer) => (layer.kind === "folder" ? layer.path : shownUrl(layer.written)))
+			.map((layer) => (layer.kind === "folder" ? layer.path : redactSecrets(layer.written)))
 			.join(", ");
 		const linted = lintRegistry(roots);
 		const { registry } = linted;

@@ -20,8 +20,8 @@ import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
-import { type Plan, type PlanEntry, planIndexes, uvSourceEntry } from "../plan.js";
-import { indexCredentialsEnv, uvIndexUrl } from "../registry/index-url.js";
+import { type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan.js";
+import { uvIndexUrl } from "../registry/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
@@ -114,7 +114,7 @@ export async function* check(
 				cwd: here,
 				readOnly: true,
 				signal: options.signal,
-				env: { ...indexCredentialsEnv(planIndexes(attempt)), UV_PROJECT_ENVIRONMENT: environment },
+				env: { ...planCredentialsEnv(attempt), UV_PROJECT_ENVIRONMENT: environment },
 			});
 			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 			if (run.exitCode === 0) {

@@ -1,3 +1,4 @@
+import { holdsSecret, redactSecrets } from "../secrets.js";
 import { existsSync, mkdirSync } from "node:fs";
 import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
@@ -9,7 +10,7 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { drain } from "../events.js";
 import { loadRegistry } from "../registry/load.js";
-import { type GitLayer, isGitSpec, parseRegistryLayer, shownUrl } from "../registry/location.js";
+import { type GitLayer, isGitSpec, parseRegistryLayer } from "../registry/location.js";
 import { defaultsProblems } from "../registry/rule-check.js";
 import type { Registry } from "../registry/model.js";
 
@@ -37,16 +38,25 @@ export async function init(
 		throw new HpmError("invalid-argument", "--registry needs a folder", { hint: "for example --registry registry" });
 	const remote = registryArg !== undefined && isGitSpec(registryArg) ? parseRegistryLayer(registryArg, dir) : undefined;
 	if (typeof remote === "string")
-		throw new HpmError("invalid-argument", shownUrl(`--registry ${registryArg ?? ""}: ${remote}`), {
+		throw new HpmError("invalid-argument", redactSecrets(`--registry ${registryArg ?? ""}: ${remote}`), {
 			hint: "write git+https://host/team/registry.git@main (git+ssh:// and git+file:// too)",
 		});
 	const gitRemote = remote?.kind === "git" ? remote : undefined;
+	// hpm init records the URL in pyproject.toml, which is committed and shared
+	if (gitRemote && holdsSecret(gitRemote.written))
+		throw new HpmError(
+			"invalid-argument",
+			`--registry ${redactSecrets(gitRemote.written)}: hpm does not write a password or token into pyproject.toml`,
+			{
+				hint: "name an environment variable in its place (git+https://${REGISTRY_TOKEN}@host/team/registry.git, with REGISTRY_TOKEN set), or leave the URL without credentials and let git's credential helper supply them",
+			},
+		);
 	if (remote === undefined && registryArg !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(registryArg)) {
 		throw new HpmError(
 			"invalid-argument",
-			shownUrl(`--registry ${registryArg}: a registry is a folder or a git repository`),
+			redactSecrets(`--registry ${registryArg}: a registry is a folder or a git repository`),
 			{
-				hint: shownUrl(`for a git repository write git+${registryArg}`),
+				hint: redactSecrets(`for a git repository write git+${registryArg}`),
 			},
 		);
 	}
@@ -109,7 +119,7 @@ export async function init(
 		if (registryArg !== undefined && recorded !== undefined && !same) {
 			throw new HpmError(
 				"registry-recorded",
-				shownUrl(`[tool.hpm] registry already names ${recorded.join(", ")}; hpm init does not replace it`),
+				redactSecrets(`[tool.hpm] registry already names ${recorded.join(", ")}; hpm init does not replace it`),
 				{ hint: "edit [tool.hpm] registry yourself to change it", location: { file } },
 			);
 		}
@@ -209,7 +219,7 @@ async function initRemote(
 	if (edits.length > 0) {
 		await writeProjectEdits(project, edits);
 		done.push(
-			`recorded [tool.hpm] registry = "${shownUrl(remote.written)}" in ${file} (read at ${tree.commit.slice(0, 12)})`,
+			`recorded [tool.hpm] registry = "${redactSecrets(remote.written)}" in ${file} (read at ${tree.commit.slice(0, 12)})`,
 		);
 		if (chosen.length > 0)
 			done.push(
@@ -220,7 +230,7 @@ async function initRemote(
 		"hpm list                                       # the team's groups and options",
 		"hpm group add GROUP --option NAME && hpm sync  # choose, then install (sync pins the registry's commit)",
 	];
-	return { project: file, done, registry: shownUrl(remote.written), next };
+	return { project: file, done, registry: redactSecrets(remote.written), next };
 }
 
 /** Each group's declared default, as `[tool.hpm.groups]` records it; none when the registry does not load. */

@@ -3,13 +3,13 @@ import path from "node:path";
 import { type Context, loadContextRegistry, requireProject } from "../context.js";
 import { HpmError } from "../errors.js";
 import type { HpmEvent } from "../events.js";
-import { type Plan, type PlanEntry, addBatches } from "../plan.js";
+import { type Plan, type PlanEntry, addBatches, planCredentialsEnv } from "../plan.js";
 import { readPythonPackage } from "../python-package.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../names.js";
 import { findUv, runUv } from "../uv/driver.js";
 import { checkRun, transaction, writeIndexTable } from "./transaction.js";
-import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
+import { splitCredentials } from "../secrets.js";
 import type { IndexDefinition } from "../registry/model.js";
 
 export type InstallResult = {
@@ -59,7 +59,7 @@ export async function* install(
 	const refFlag = batch?.ref
 		? [`--${batch.ref.kind}=${batch.ref.value}`]
 		: batch?.index
-			? ["--index", `${batch.index.name}=${withoutCredentials(batch.index.url)}`]
+			? ["--index", `${batch.index.name}=${splitCredentials(batch.index.url).url}`]
 			: [];
 	const requirement = [...(batch?.lines ?? []), ...refFlag].join(" ");
 	const plan: Plan = {
@@ -85,7 +85,7 @@ export async function* install(
 		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], {
 			cwd: project.root,
 			signal: options.signal,
-			env: indexCredentialsEnv(index ? [index] : []),
+			env: planCredentialsEnv({ selected: [entry] }),
 		});
 		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../secrets.js";
 import { type Context, type Locator, requireProject, requireRoot, resolveContext } from "../context.js";
 import { HpmError } from "../errors.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
@@ -5,7 +6,7 @@ import { writeProjectEdits } from "../project/write.js";
 import { loadRegistryCached } from "../registry/cache.js";
 import { describeSource } from "../registry/describe.js";
 import { type ResolvedLayers, resolveLayers } from "../registry/layers.js";
-import { type GitLayer, shownUrl } from "../registry/location.js";
+import { type GitLayer } from "../registry/location.js";
 import type { Package, Registry } from "../registry/model.js";
 import { resolveSelection } from "../selection.js";
 import { HPM_VERSION } from "../version.js";
@@ -60,7 +61,7 @@ export async function updateRegistry(
 		const before = await resolveLayers(context, "if-missing", options.signal).catch(() => undefined);
 		const after = await resolveLayers(context, "always", options.signal, true);
 		const pins = remotes.map((layer, index) => ({
-			registry: shownUrl(layer.written),
+			registry: redactSecrets(layer.written),
 			from: project.registryRevs[index],
 			to: after.commits[index] ?? "",
 		}));
@@ -102,7 +103,7 @@ async function refresh(context: Context, signal: AbortSignal | undefined): Promi
 		});
 	const after = await resolveLayers(context, "always", signal, true);
 	const pins = remotes.map((layer, index) => ({
-		registry: shownUrl(layer.written),
+		registry: redactSecrets(layer.written),
 		from: null,
 		to: after.commits[index] ?? "",
 	}));

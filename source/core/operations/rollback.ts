@@ -1,4 +1,4 @@
-import { shownUrl as hidePasswords } from "../registry/location.js";
+import { redactSecrets } from "../secrets.js";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { HpmError } from "../errors.js";
@@ -61,7 +61,7 @@ export function rollbackPreview(root: string, id: number | undefined): RollbackP
 	// a password in a URL of the file (a registry's, an index's) is never shown
 	const patch = pyproject.equals(wantedPyproject)
 		? ""
-		: hidePasswords(
+		: redactSecrets(
 				createTwoFilesPatch(
 					"pyproject.toml",
 					`pyproject.toml (#${entry.id})`,

@@ -8,8 +8,8 @@ import type { Context } from "../context.js";
 import { HpmError, problemToError } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
-import { addBatches, isEmptyPlan, type Plan, planIndexes } from "../plan.js";
-import { indexCredentialsEnv, withoutCredentials } from "../registry/index-url.js";
+import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan.js";
+import { splitCredentials } from "../secrets.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
@@ -148,7 +148,7 @@ async function* syncWith(
 
 	const uv = await uvProbe;
 	// credentials in a declared index's URL: uv keeps them out of pyproject.toml, so each run gets them
-	const env = indexCredentialsEnv(planIndexes(plan));
+	const env = planCredentialsEnv(plan);
 	const edits = !isEmptyPlan(plan, project.managed);
 	// `--mode M` is part of the declared state: it is recorded, as the selection is
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
@@ -216,7 +216,7 @@ async function* syncWith(
 			const requirements = path.join(tx.scratch, `requirements-${number}.txt`);
 			writeFileSync(requirements, `${batch.lines.join("\n")}\n`);
 			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
-			const pin = batch.index ? ["--index", `${batch.index.name}=${withoutCredentials(batch.index.url)}`] : [];
+			const pin = batch.index ? ["--index", `${batch.index.name}=${splitCredentials(batch.index.url).url}`] : [];
 			const noSync = syncAtEnd ? ["--no-sync"] : [];
 			if (batch.index?.explicit) writeIndexTable(tx, project.file, batch.index);
 			tx.checkpoint();

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { displaySafe } from "../text.js";
 
 // a commit of a registry from git, as hpm's cache holds it: registries/<id>/trees/<commit>/...
-const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/](.+)$/;
+const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/]([\s\S]+)$/;
 
-/** The file beside each clone that names its URL (password hidden), for messages. */
+/** The file beside each clone that names its URL (credentials hidden), for messages. */
 export const URL_FILE = "url";
 
 /**
@@ -13,6 +14,11 @@ export const URL_FILE = "url";
  * not by where hpm's cache keeps it. Any other path is itself.
  */
 export function displayPath(file: string): string {
+	// a file name is text from a repository: a newline or an escape in it is shown, never obeyed
+	return displaySafe(repositoryPath(file));
+}
+
+function repositoryPath(file: string): string {
 	const match = TREE.exec(file);
 	if (!match?.[1] || !match[2] || !match[3]) return file;
 	let url: string;

@@ -17,6 +17,7 @@ import { writeFilesChecked } from "../checked-write.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { displaySafe } from "../text.js";
 import { displayPath } from "../os/display-path.js";
+import { holdsSecret, redactSecrets } from "../secrets.js";
 import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
@@ -149,7 +150,7 @@ export function validateManifest(
 	} else {
 		if (input.path !== undefined) throw invalid("--path belongs to --type local; a git source takes --url");
 		if (input.url === undefined) throw invalid("--type git needs --url URL");
-		const urlProblem = invalidGitUrlReason(input.url);
+		const urlProblem = invalidGitUrlReason(input.url) ?? writtenSecretReason(input.url);
 		if (urlProblem) throw invalid(`--url ${urlProblem}`);
 		if (input.editable) throw invalid("--editable applies only to a local source");
 		const refs = (["tag", "branch", "rev"] as const).filter((kind) => input[kind] !== undefined);
@@ -222,11 +223,18 @@ export function packageForm(locator: Locator, cwd: string, given?: Partial<Packa
 	return packageFormOf(context, loadRegistry(root).registry);
 }
 
+/** Why hpm will not write `url` into a registry file: it holds a password or token. */
+function writtenSecretReason(url: string): string | undefined {
+	return holdsSecret(url)
+		? `${redactSecrets(url)} holds a password or token, which hpm does not write into the registry: name an environment variable in its place (https://\${TOKEN}@host/org/repo.git), or leave the URL without credentials and let git's credential helper supply them`
+		: undefined;
+}
+
 /** The flags given on the command line that could never be written, refused before any question. */
 function refuseInvalidGiven(input: Partial<PackageInput>): void {
 	const name = input.name === undefined ? undefined : invalidNameReason(input.name);
 	if (name) throw invalid(`--name "${input.name}": ${name}`);
-	const url = input.url === undefined ? undefined : invalidGitUrlReason(input.url);
+	const url = input.url === undefined ? undefined : (invalidGitUrlReason(input.url) ?? writtenSecretReason(input.url));
 	if (url) throw invalid(`--url ${url}`);
 	const local = input.path === undefined ? undefined : invalidLocalPathReason(input.path);
 	if (local) throw invalid(`--path ${local}`);

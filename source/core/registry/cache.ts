@@ -6,6 +6,7 @@ import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "
 import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import { checksumHex } from "../os/checksum.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
+import { holdsSecret } from "../secrets.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -141,6 +142,8 @@ function readCache(
 }
 
 function writeCache(file: string, data: CacheFile): void {
+	// a registry that writes a password or token into a URL is read afresh every time: a cache would store it
+	if (holdsSecret(JSON.stringify(data))) return;
 	writeCheckedJson(file, data);
 }
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { resolveCredentials, splitCredentials } from "../secrets.js";
 
 /**
  * The URL of an index as `uv add --index NAME=URL` records it in `[[tool.uv.index]]` (measured
@@ -43,22 +44,12 @@ export function indexCredentialsEnv(
 ): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const { name, url } of indexes) {
-		if (!/^https?:\/\//.test(url)) continue;
-		let parsed: URL;
-		try {
-			parsed = new URL(url);
-		} catch {
-			continue;
-		}
-		if (parsed.username === "" && parsed.password === "") continue;
+		const { auth } = splitCredentials(url);
+		if (auth === undefined) continue;
+		const { username, password } = resolveCredentials(auth, `the index ${name} (${url})`);
 		const prefix = `UV_INDEX_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-		if (parsed.username !== "") env[`${prefix}_USERNAME`] = decodeURIComponent(parsed.username);
-		if (parsed.password !== "") env[`${prefix}_PASSWORD`] = decodeURIComponent(parsed.password);
+		if (username !== "") env[`${prefix}_USERNAME`] = username;
+		if (password !== "") env[`${prefix}_PASSWORD`] = password;
 	}
 	return env;
-}
-
-/** `url` without its credentials (they go to uv through `indexCredentialsEnv`, never on a command line). */
-export function withoutCredentials(url: string): string {
-	return url.replace(/^(https?:\/\/)[^/@]*@/, "$1");
 }

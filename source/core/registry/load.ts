@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { firstProblemError, HpmError, isCode, type Location, type Problem } from "../errors.js";
 import { invalidNameReason, normalizeName } from "../names.js";
+import { splitCredentials } from "../secrets.js";
 import { displaySafe } from "../text.js";
 import { issuesToProblems } from "./issues.js";
 import type { LayerRoot } from "./location.js";
@@ -497,7 +498,8 @@ function toPackage(
 				location: at("subdirectory"),
 			});
 		}
-		sources.set(mode, { type: "git", url: source.url, ref, subdirectory: source.subdirectory });
+		const { url, auth } = splitCredentials(source.url);
+		sources.set(mode, { type: "git", url, ...(auth ? { auth } : {}), ref, subdirectory: source.subdirectory });
 	}
 	if (whole && sources.size === 0) {
 		problems.push({

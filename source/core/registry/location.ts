@@ -1,4 +1,5 @@
 import path from "node:path";
+import { splitCredentials } from "../secrets.js";
 import { invalidGitUrlReason, invalidRefReason, invalidSubdirectoryReason } from "./validate.js";
 
 /**
@@ -18,8 +19,10 @@ export type RegistryLayer =
 			readonly kind: "git";
 			/** As written: the key of its pin in `[tool.hpm] registry-rev`. */
 			readonly written: string;
-			/** What git fetches: the URL without `git+`, the ref and the fragment. */
+			/** What git fetches: the URL without `git+`, credentials, the ref and the fragment. */
 			readonly url: string;
+			/** The credentials written in the URL (`user:password`, `${TOKEN}`): for git's environment only (secrets.ts). */
+			readonly auth: string | undefined;
 			readonly ref: string | undefined;
 			readonly subdirectory: string | undefined;
 	  };
@@ -72,12 +75,8 @@ export function parseRegistryLayer(written: string, base: string): RegistryLayer
 	const urlReason = invalidGitUrlReason(url);
 	if (urlReason) return `the URL ${urlReason}`;
 	if (authorityEnd === -1 || pathPart.length <= 1) return `${JSON.stringify(written)} names no repository`;
-	return { kind: "git", written, url, ref, subdirectory };
-}
-
-/** The URL as shown to a person: a password in it is never printed. */
-export function shownUrl(url: string): string {
-	return url.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/gi, "$1:***@");
+	const { url: bare, auth } = splitCredentials(url);
+	return { kind: "git", written, url: bare, auth, ref, subdirectory };
 }
 
 /** Whether `value` is a full commit id (SHA-1, or SHA-256 for repositories that use it). */

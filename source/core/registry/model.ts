@@ -16,7 +16,10 @@ export type Source =
 	  }
 	| {
 			readonly type: "git";
+			/** Without credentials: what is shown, compared and given to uv. */
 			readonly url: string;
+			/** The credentials written in the URL (`user:password`, `${TOKEN}`): for git's environment only (secrets.ts). */
+			readonly auth?: string | undefined;
 			readonly ref: GitRef | undefined;
 			readonly subdirectory: string | undefined;
 	  }
@@ -36,7 +39,7 @@ export type IndexDefinition = {
 	readonly name: string;
 	/** PEP 503-normalized: what index sources name. */
 	readonly key: string;
-	/** As written: http(s)://, file:/// or an absolute path. May hold credentials: show it with `redactUrl`. */
+	/** As written: http(s)://, file:/// or an absolute path. May hold credentials: show it with `redactSecrets`. */
 	readonly url: string;
 	readonly explicit: boolean;
 	readonly location: Location;

@@ -1,3 +1,4 @@
+import { gitCredentialEnv, redactSecrets } from "../secrets.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +11,7 @@ import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
 import { deathGuard, gitDeadlines } from "../uv/driver.js";
 import { onLines } from "../uv/lines.js";
-import { type GitLayer, isCommitId, shownUrl } from "./location.js";
+import { type GitLayer, isCommitId } from "./location.js";
 
 /**
  * Registries from git. One bare clone per URL in hpm's cache (`registries/<id>/repo.git`), and
@@ -52,7 +53,7 @@ export async function remoteTree(
 		// the cache folder itself is the problem (not a folder, full, not writable)
 		throw new HpmError(
 			"registry-cache",
-			`hpm's cache of the registry ${shownUrl(layer.written)} cannot be written: ${error.message}`,
+			`hpm's cache of the registry ${redactSecrets(layer.written)} cannot be written: ${error.message}`,
 			{
 				hint: "make hpm's cache folder writable (HPM_CACHE_DIR, else ~/.cache/hpm), or point HPM_CACHE_DIR at another folder",
 			},
@@ -88,7 +89,7 @@ async function readTree(layer: GitLayer, pin: string | undefined, options: Remot
 				layer.ref === undefined
 					? "default branch (its HEAD leads to no branch)"
 					: `branch, tag or commit "${layer.ref}"`;
-			throw new HpmError("registry-ref", `the registry ${shownUrl(layer.written)} has no ${what}`, {
+			throw new HpmError("registry-ref", `the registry ${redactSecrets(layer.written)} has no ${what}`, {
 				hint:
 					layer.ref === undefined
 						? "name a branch after @ in the registry's URL (git+...registry.git@main)"
@@ -113,7 +114,7 @@ function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = f
 				: "";
 	return new HpmError(
 		"registry-commit",
-		`the registry ${shownUrl(layer.written)} at commit ${pin} is not in hpm's cache${why}`,
+		`the registry ${redactSecrets(layer.written)} at commit ${pin} is not in hpm's cache${why}`,
 		{
 			hint: fetched
 				? "the commit in [tool.hpm] registry-rev is gone from the remote: `hpm registry update` pins its newest commit"
@@ -141,7 +142,7 @@ async function openClone(url: string): Promise<Clone> {
 	if (!existsSync(path.join(repo, "HEAD"))) {
 		const staged = `${repo}.${process.pid}.${randomHex(4)}.tmp`;
 		try {
-			const what = `prepare hpm's clone of ${shownUrl(url)} in ${base}`;
+			const what = `prepare hpm's clone of ${redactSecrets(url)} in ${base}`;
 			await git(["init", "--bare", "--quiet", staged], { what, cache: true });
 			// a registry's files are read as files: a link in it is checked out as a file holding its target
 			await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what, cache: true });
@@ -158,7 +159,7 @@ async function openClone(url: string): Promise<Clone> {
 		}
 	}
 	// what the clone is of, for messages naming its files (displayPath)
-	if (!existsSync(path.join(base, URL_FILE))) writeFileSync(path.join(base, URL_FILE), `git+${shownUrl(url)}\n`);
+	if (!existsSync(path.join(base, URL_FILE))) writeFileSync(path.join(base, URL_FILE), `git+${redactSecrets(url)}\n`);
 	const gitDir = ["--git-dir", repo];
 	const hasCommit = async (commit: string) =>
 		isCommitId(commit) &&
@@ -191,7 +192,9 @@ async function openClone(url: string): Promise<Clone> {
 			try {
 				const specs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
 				const progress = options.progress ? ["--progress"] : [];
-				options.progress?.(`fetching the registry ${shownUrl(layer.url)}`);
+				// the URL's credentials go in git's environment, never on its command line (/proc shows that to everyone)
+				const env = gitCredentialEnv([layer]);
+				options.progress?.(`fetching the registry ${redactSecrets(layer.url)}`);
 				const fetchAll = (head: boolean) =>
 					git(
 						[
@@ -206,7 +209,8 @@ async function openClone(url: string): Promise<Clone> {
 							...specs,
 						],
 						{
-							what: `fetch the registry ${shownUrl(layer.url)}`,
+							what: `fetch the registry ${redactSecrets(layer.url)}`,
+							env,
 							progress: options.progress,
 							signal: options.signal,
 						},
@@ -222,7 +226,8 @@ async function openClone(url: string): Promise<Clone> {
 				for (const wanted of [pin, layer.ref]) {
 					if (wanted === undefined || !isCommitId(wanted) || (await hasCommit(wanted))) continue;
 					await git([...gitDir, "fetch", "--no-tags", ...progress, "--", layer.url, wanted], {
-						what: `fetch commit ${wanted} of ${shownUrl(layer.url)}`,
+						what: `fetch commit ${wanted} of ${redactSecrets(layer.url)}`,
+						env,
 						progress: options.progress,
 						signal: options.signal,
 						check: false,
@@ -259,7 +264,7 @@ async function openClone(url: string): Promise<Clone> {
 			if (!isFolder(root))
 				throw new HpmError(
 					"registry-not-found",
-					`the registry ${shownUrl(layer.written)} has no folder ${layer.subdirectory ?? ""} at commit ${commit}`,
+					`the registry ${redactSecrets(layer.written)} has no folder ${layer.subdirectory ?? ""} at commit ${commit}`,
 					{ hint: "check #subdirectory= in the registry's URL" },
 				);
 			return root;
@@ -352,7 +357,7 @@ async function git(
 			stdout += chunk;
 		});
 		onLines(child.stderr, (line) => {
-			const text = shownUrl(displaySafe(line.trim())).replace(/:\/\/[^/@\s:]*:[^/@\s]*@/g, "://***@");
+			const text = redactSecrets(displaySafe(line.trim()));
 			if (text === "") return;
 			lines.push(text);
 			if (lines.length > 40) lines.shift();

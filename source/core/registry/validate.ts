@@ -1,3 +1,4 @@
+import { holdsSecret, redactSecrets } from "../secrets.js";
 /** Why `url` is not a git URL hpm will pass to uv, or undefined when it is fine. */
 export function invalidGitUrlReason(url: string): string | undefined {
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${url}`;
@@ -62,11 +63,13 @@ export function invalidSubdirectoryReason(value: string): string | undefined {
  * would be read from the project's folder, not the registry's, so it is refused.
  */
 export function invalidIndexUrlReason(url: string): string | undefined {
-	const shown = JSON.stringify(redactUrl(url));
+	const shown = JSON.stringify(redactSecrets(url));
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${shown}`;
 	if (CONTROL.test(url)) return `must not contain control characters (a newline, a tab, an escape): ${shown}`;
 	if (/\s/.test(url)) return `must not contain whitespace (write a space as %20): ${shown}`;
 	if (url.includes("#")) return `must not contain "#" (it would start a fragment): ${shown}`;
+	if (holdsSecret(url.replace(/^[^?]*/, "")))
+		return `must not carry a token in its query (uv would write it into pyproject.toml): write it as https://USER:\${VARIABLE}@host/… and set the variable: ${shown}`;
 	if (/^https?:\/\//.test(url)) {
 		let parsed: URL;
 		try {
@@ -80,12 +83,4 @@ export function invalidIndexUrlReason(url: string): string | undefined {
 	if (/^file:/i.test(url)) return `must be file:///absolute/path (three slashes, no host): ${shown}`;
 	if (url.startsWith("/")) return undefined;
 	return `must be an http://, https:// or file:/// URL, or an absolute path, got ${shown}`;
-}
-
-/** `url` with the password (or a lone token) of its credentials replaced by `****`, for messages. */
-export function redactUrl(url: string): string {
-	return url.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/gi, (_, scheme: string, credentials: string) => {
-		const colon = credentials.indexOf(":");
-		return colon === -1 ? `${scheme}****@` : `${scheme}${credentials.slice(0, colon)}:****@`;
-	});
 }

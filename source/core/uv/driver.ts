@@ -8,6 +8,7 @@ import { type ExitCode, HpmError, isCode } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { groupAlive, RUN_ID, stopGroup } from "../os/process.js";
 import { randomHex } from "../os/random.js";
+import { redactSecrets } from "../secrets.js";
 import { displaySafe } from "../text.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
@@ -228,7 +229,7 @@ export async function* runUv(
 	};
 	for (const stream of [child.stdout, child.stderr]) {
 		onLines(stream, (line) => {
-			queue.push(displaySafe(line));
+			queue.push(redactSecrets(displaySafe(line)));
 			notify();
 		});
 	}
