@@ -1,11 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+	chmodSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { URL_FILE } from "../os/display-path.js";
 import { randomHex } from "../os/random.js";
 import { sha256 } from "../os/sha256.js";
-import { cacheFolder } from "../os/user-key.js";
+import { cacheFolder, makeCacheFolder, prepareCacheEntry } from "../os/cache-trust.js";
 import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
 import { deathGuard, gitDeadlines } from "../uv/driver.js";
@@ -49,6 +59,10 @@ export async function remoteTree(
 		return await readTree(layer, pin, options);
 	} catch (error) {
 		if (error instanceof HpmError || !(error instanceof Error) || !("code" in error)) throw error;
+		if (error.code === "EUNTRUSTED")
+			throw new HpmError("registry-cache", `hpm's cache of the registry ${shownUrl(layer.written)}: ${error.message}`, {
+				hint: "hpm reads a registry only from folders that are yours and that nobody else can write",
+			});
 		// the cache folder itself is the problem (not a folder, full, not writable)
 		throw new HpmError(
 			"registry-cache",
@@ -137,12 +151,16 @@ export function cloneFolder(url: string): string {
 async function openClone(url: string): Promise<Clone> {
 	const base = cloneFolder(url);
 	const repo = path.join(base, "repo.git");
-	mkdirSync(path.join(base, "trees"), { recursive: true, mode: 0o700 });
-	if (!existsSync(path.join(repo, "HEAD"))) {
+	// every folder from the cache folder down is this user's (os/cache-trust.ts): what another user
+	// put in a shared cache folder is never read as the registry
+	makeCacheFolder(path.join(base, "trees"));
+	if (!prepareCacheEntry(repo, "folder") || !existsSync(path.join(repo, "HEAD"))) {
 		const staged = `${repo}.${process.pid}.${randomHex(4)}.tmp`;
 		try {
 			const what = `prepare hpm's clone of ${shownUrl(url)} in ${base}`;
 			await git(["init", "--bare", "--quiet", staged], { what, cache: true });
+			// private whatever the umask: a clone others could write would not be believed next time
+			chmodSync(staged, 0o700);
 			// a registry's files are read as files: a link in it is checked out as a file holding its target
 			await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what, cache: true });
 			await git(["--git-dir", staged, "config", "gc.auto", "0"], { what, cache: true });
@@ -158,7 +176,8 @@ async function openClone(url: string): Promise<Clone> {
 		}
 	}
 	// what the clone is of, for messages naming its files (displayPath)
-	if (!existsSync(path.join(base, URL_FILE))) writeFileSync(path.join(base, URL_FILE), `git+${shownUrl(url)}\n`);
+	if (!existsSync(path.join(base, URL_FILE)))
+		writeFileSync(path.join(base, URL_FILE), `git+${shownUrl(url)}\n`, { mode: 0o600 });
 	const gitDir = ["--git-dir", repo];
 	const hasCommit = async (commit: string) =>
 		isCommitId(commit) &&
@@ -234,7 +253,7 @@ async function openClone(url: string): Promise<Clone> {
 		},
 		async tree(layer, commit) {
 			const tree = path.join(base, "trees", commit);
-			if (!existsSync(tree)) {
+			if (!prepareCacheEntry(tree, "folder")) {
 				removeAbandoned(path.join(base, "trees"));
 				// extracted beside its place, then renamed: a tree that exists is complete
 				const staged = `${tree}.${process.pid}.${randomHex(4)}.tmp`;
