@@ -38,6 +38,8 @@ export type RemoteOptions = {
 	/** git's progress lines (only passed on a terminal). */
 	readonly progress?: ((line: string) => void) | undefined;
 	readonly signal?: AbortSignal | undefined;
+	/** Told what a person should know and that stops nothing (a pin on no branch or tag). */
+	readonly warn?: ((message: string) => void) | undefined;
 };
 
 export type RemoteTree = {
@@ -91,6 +93,11 @@ async function readTree(layer: GitLayer, pin: string | undefined, options: Remot
 			if (!(await clone.hasCommit(pin))) throw missingCommit(layer, pin, undefined, true);
 		}
 		commit = pin;
+		// a pin no branch or tag leads to (force-pushed away, never pushed, edited by hand) is said
+		if (!(await clone.onBranchOrTag(pin)))
+			options.warn?.(
+				`registry-rev ${pin} of ${shownUrl(layer.written)} is on no branch or tag of the registry (as of hpm's last fetch): its history may have been rewritten, or the commit never pushed; \`hpm registry update\` pins the newest commit of its ref`,
+			);
 	} else {
 		commit = await clone.resolve(layer.ref);
 		if (commit === undefined && options.policy === "if-missing") {
@@ -130,7 +137,7 @@ function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = f
 		`the registry ${shownUrl(layer.written)} at commit ${pin} is not in hpm's cache${why}`,
 		{
 			hint: fetched
-				? "the commit in [tool.hpm] registry-rev is gone from the remote: `hpm registry update` pins its newest commit"
+				? "the commit in [tool.hpm] registry-rev is gone from the remote (its history was rewritten?): `hpm registry update --force` pins its newest commit"
 				: "connect to the network once (hpm fetches it when it can), or `hpm registry update` to pin the newest commit",
 		},
 	);
@@ -138,6 +145,7 @@ function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = f
 
 type Clone = {
 	hasCommit(commit: string): Promise<boolean>;
+	onBranchOrTag(commit: string): Promise<boolean>;
 	resolve(ref: string | undefined): Promise<string | undefined>;
 	fetch(layer: GitLayer, pin: string | undefined, options: RemoteOptions): Promise<void>;
 	tree(layer: GitLayer, commit: string): Promise<string>;
@@ -184,6 +192,7 @@ async function openClone(url: string): Promise<Clone> {
 		(await git([...gitDir, "cat-file", "-e", `${commit}^{commit}`], { what: "", check: false })).code === 0;
 	return {
 		hasCommit,
+		onBranchOrTag: async (commit) => (await refsContaining(repo, commit)).length > 0,
 		async resolve(ref) {
 			// a branch or tag by its short name, or in full (`refs/heads/main`), or a commit
 			const names =
@@ -284,6 +293,48 @@ async function openClone(url: string): Promise<Clone> {
 			return root;
 		},
 	};
+}
+
+/** The branches and tags of the clone (as last fetched) whose history holds `commit`, at most one. */
+async function refsContaining(repo: string, commit: string): Promise<string> {
+	const run = await git(
+		[
+			"--git-dir",
+			repo,
+			"for-each-ref",
+			"--count=1",
+			"--format=%(refname)",
+			"--contains",
+			commit,
+			"refs/heads",
+			"refs/tags",
+			"refs/hpm",
+		],
+		{ what: "", check: false },
+	);
+	return run.code === 0 ? run.stdout.trim() : "";
+}
+
+/**
+ * How moving a pin from `from` to `to` goes in the registry's history (hpm's clone of `url`, just
+ * fetched): forward (`from` is an ancestor of `to`), backward (`to` is an ancestor of `from`),
+ * rewritten (neither: a force-push), or gone (`from` is not in the registry at all).
+ */
+export async function pinMove(
+	url: string,
+	from: string,
+	to: string,
+): Promise<"forward" | "backward" | "rewritten" | "gone"> {
+	const repo = path.join(cloneFolder(url), "repo.git");
+	const isAncestor = async (a: string, b: string) =>
+		(await git(["--git-dir", repo, "merge-base", "--is-ancestor", a, b], { what: "", check: false })).code === 0;
+	const known =
+		isCommitId(from) &&
+		(await git(["--git-dir", repo, "cat-file", "-e", `${from}^{commit}`], { what: "", check: false })).code === 0;
+	if (!known) return "gone";
+	if (await isAncestor(from, to)) return "forward";
+	if (await isAncestor(to, from)) return "backward";
+	return "rewritten";
 }
 
 /** What a killed hpm left half-extracted (an hour old: no live run is still writing it). */
