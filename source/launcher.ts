@@ -3,7 +3,8 @@
 // JavaScript was most of what a plain command costs beyond Node's own start; with the cache a
 // command starts about as fast as `node -e 0`. The cache is a private file per build, Node version
 // and command in hpm's cache folder, written once when it is missing or V8 refused it, and only a
-// file this user owns and nobody else can write is ever read. Anything wrong with it (no folder,
+// file that passes hpm's cache trust check (source/core/os/cache-trust.ts: this user's, 0600, in
+// folders only this user can write) is ever read. Anything wrong with it (no folder,
 // a read-only disk, a file V8 rejects) only means hpm compiles as it would without one.
 //
 // Ink and React stay ESM (Yoga's loader awaits at its top level) in dist/ui-libraries.mjs; the
@@ -11,9 +12,7 @@
 import {
 	closeSync,
 	constants,
-	existsSync,
 	fstatSync,
-	mkdirSync,
 	openSync,
 	readdirSync,
 	readFileSync,
@@ -29,7 +28,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { checksumHex, codeChecksum, readSummed } from "./core/os/checksum.js";
-import { homeFolder } from "./core/os/home.js";
+import { cacheFolder, prepareCacheEntry, trustedCachePath } from "./core/os/cache-trust.js";
 
 declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
@@ -38,15 +37,10 @@ const bundle = path.join(__dirname, "cli.js");
 (globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () =>
 	import(pathToFileURL(path.join(__dirname, "ui-libraries.mjs")).href);
 
-/** hpm's cache folder (as source/core/os/user-key.ts finds it) for compiled code. */
+/** hpm's cache folder for compiled code. */
 function codeFolder(): string | undefined {
 	if (process.env.HPM_NO_CACHE) return undefined;
-	const own = process.env.HPM_CACHE_DIR;
-	const xdg = process.env.XDG_CACHE_HOME;
-	const base = own
-		? path.resolve(own)
-		: path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homeFolder(), ".cache"), "hpm");
-	return path.join(base, "code");
+	return path.join(cacheFolder(), "code");
 }
 
 /** One cache per command: what `list` compiles is not what `sync` needs. */
@@ -62,15 +56,16 @@ const OWN_NAME = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9]+-[a-z][a-z-]*(?:-[0-9a-f
 // full disk or a crash damaged must never reach it (source/code-checksum.ts).
 const HEADER = 16;
 
-/** The cached code, only from a regular file this user owns that nobody else can write. */
+/** The cached code, only from a file that passes the cache trust check (this user's, 0600, in folders only they can write). */
 function readCache(file: string): Uint8Array | undefined {
 	let fd: number | undefined;
 	try {
+		if (!trustedCachePath(file, "file")) return undefined;
 		// non-blocking: a named pipe put there must not hang hpm (it is then refused as no file)
 		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 		const stats = fstatSync(fd);
 		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
+		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) return undefined;
 		if (stats.size <= HEADER || stats.size > 64 * 2 ** 20) return undefined;
 		const header = Buffer.alloc(HEADER);
 		if (readSync(fd, header, 0, HEADER, 0) !== HEADER) return undefined;
@@ -85,19 +80,6 @@ function readCache(file: string): Uint8Array | undefined {
 }
 
 /**
- * Makes `folder` and the folders above it that are missing, one level at a time (Node's recursive
- * mkdir spins forever under /proc), private to this user.
- */
-function makeFolder(folder: string): void {
-	const missing: string[] = [];
-	for (let dir = folder; !existsSync(dir); dir = path.dirname(dir)) {
-		if (path.dirname(dir) === dir) break;
-		missing.unshift(dir);
-	}
-	for (const dir of missing) mkdirSync(dir, { mode: 0o700 });
-}
-
-/**
  * Writes the cache whole or not at all, then removes its own files that are no longer used: other
  * builds' caches untouched for a week, and temporary files a killed hpm left an hour ago or more.
  * Nothing else in the folder is touched (HPM_CACHE_DIR may name any folder).
@@ -105,7 +87,8 @@ function makeFolder(folder: string): void {
 function writeCache(folder: string, file: string, code: Buffer): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
-		makeFolder(folder);
+		// the folders made private, and a file in the cache's place that is not believable set aside
+		prepareCacheEntry(file, "file");
 		const sum = codeChecksum(code);
 		if (sum === undefined) return;
 		const header = Buffer.alloc(HEADER);

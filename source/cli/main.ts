@@ -191,6 +191,8 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 		registry: registries.length === 0 ? undefined : registries,
 		project: flags.project,
 		progress: fetchProgress(output.json),
+		// once per run: the registry's layers are resolved once
+		warn: (message: string) => output.err(`warning: ${message}`),
 	};
 	const cwd = process.cwd();
 	const hooks: LockHooks = {

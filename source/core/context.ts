@@ -19,6 +19,8 @@ export type Locator = {
 	readonly project?: string | undefined;
 	/** Where git's progress goes while a registry is fetched (a terminal's stderr), if anywhere. */
 	readonly progress?: ((line: string) => void) | undefined;
+	/** Where a warning that stops nothing goes (a registry pin on no branch or tag), if anywhere. */
+	readonly warn?: ((message: string) => void) | undefined;
 };
 
 export type Context = {
@@ -33,6 +35,7 @@ export type Context = {
 	/** The layers are the project's own (`[tool.hpm] registry`): its `registry-rev` pins apply. */
 	readonly pinned: boolean;
 	readonly progress?: ((line: string) => void) | undefined;
+	readonly warn?: ((message: string) => void) | undefined;
 };
 
 /**
@@ -54,7 +57,16 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 	refuseRepeatedLayer(layers, fromFlag ? undefined : project);
 	const registryRoot = layers.find((layer) => layer.kind === "folder")?.path;
 	const registryNamed = specs !== undefined;
-	return { cwd, project, layers, registryRoot, registryNamed, pinned: !fromFlag, progress: locator.progress };
+	return {
+		cwd,
+		project,
+		layers,
+		registryRoot,
+		registryNamed,
+		pinned: !fromFlag,
+		progress: locator.progress,
+		warn: locator.warn,
+	};
 }
 
 /** One registry named twice (the same folder, or the same repository, ref and subdirectory) is a mistake: the second would only hide itself. */

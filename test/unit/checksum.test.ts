@@ -1,10 +1,11 @@
 import fc from "fast-check";
-import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checksumHex, codeChecksum, referenceChecksum } from "../../source/core/os/checksum.js";
+import { cacheFolder } from "../../source/core/os/cache-trust.js";
 import { readCheckedJson, writeCheckedJson } from "../../source/core/os/checked-file.js";
 import { randomHex } from "../../source/core/os/random.js";
 
@@ -41,7 +42,8 @@ describe("the WebAssembly checksum", () => {
 });
 
 describe("checked cache files", () => {
-	const folder = () => mkdtempSync(path.join(tmpdir(), "hpm-checked-"));
+	// inside hpm's cache folder (test/setup.ts makes one per test process): only there is a cache believed
+	const folder = () => mkdtempSync(path.join(cacheFolder(), "checked-"));
 
 	it("read back what was written, private to the user", () => {
 		const file = path.join(folder(), "sub", "cache.json");
@@ -66,12 +68,23 @@ describe("checked cache files", () => {
 		chmodSync(file, 0o600);
 		expect(readCheckedJson(file, 5)).toBeUndefined();
 		expect(readCheckedJson(path.join(folder(), "none.json"), 1000)).toBeUndefined();
+		// a folder on the way that others can write: whatever is below it is a miss
+		const open = folder();
+		writeCheckedJson(path.join(open, "sub", "cache.json"), { a: 1 });
+		expect(readCheckedJson(path.join(open, "sub", "cache.json"), 1000)).toEqual({ a: 1 });
+		chmodSync(open, 0o777);
+		expect(readCheckedJson(path.join(open, "sub", "cache.json"), 1000)).toBeUndefined();
+		// outside hpm's cache folder nothing is believed
+		const outside = path.join(mkdtempSync(path.join(tmpdir(), "hpm-checked-")), "cache.json");
+		writeFileSync(outside, good, { mode: 0o600 });
+		expect(readCheckedJson(outside, 1000)).toBeUndefined();
+		rmSync(path.dirname(outside), { recursive: true });
 	});
 });
 
 describe("checked cache files: what is in their place", () => {
 	it("a link is removed, never written through; a file with other permissions is replaced by a private one", () => {
-		const dir = mkdtempSync(path.join(tmpdir(), "hpm-checked-"));
+		const dir = mkdtempSync(path.join(cacheFolder(), "checked-"));
 		const victim = path.join(dir, "victim.txt");
 		writeFileSync(victim, "victim original");
 		const file = path.join(dir, "cache.json");

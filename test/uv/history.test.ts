@@ -12,7 +12,7 @@ import {
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
-import { installed, uvEnv } from "../helpers/uv.js";
+import { installed, REAL_UV, uvEnv } from "../helpers/uv.js";
 
 const files = (dir: string) => ({
 	pyproject: readFileSync(path.join(dir, "pyproject.toml"), "utf8"),
@@ -193,5 +193,52 @@ describe("the project's history: every change hpm makes, to look back at and rol
 		}
 		expect(readFileSync(path.join(dir, ".hpm/history/000001.json"), "utf8")).toBe("committed by someone");
 		expect(history(dir).entries).toHaveLength(30);
+	}, 120_000);
+});
+
+describe("rollback is exact", () => {
+	/** The project with a logging uv in front of the real one; returns what uv was asked. */
+	function logged() {
+		const bin = tempDir("hpm-uv-log-");
+		const log = path.join(bin, "log");
+		writeFileSync(path.join(bin, "uv"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${REAL_UV}' "$@"\n`, { mode: 0o755 });
+		const env = { HPM_UV: path.join(bin, "uv") };
+		const asked = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
+		return { env, asked, clear: () => writeFileSync(log, "") };
+	}
+
+	it("a pair that still matches is synced from its uv.lock as it is (uv sync --locked), byte for byte", () => {
+		const dir = copyExample();
+		ok(dir, ["sync"]);
+		const first = files(dir);
+		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
+		ok(dir, ["sync"]);
+		const uv = logged();
+		const result = ok(dir, ["rollback", "2", "--json"], uv.env);
+		expect(JSON.parse(result.stdout)).toMatchObject({ changed: true, relocked: null });
+		expect(files(dir)).toEqual(first);
+		expect(uv.asked().some((line) => /^sync .*--locked/.test(line))).toBe(true);
+		expect(uv.asked().some((line) => /^(sync|lock)\b(?!.*--(locked|check))/.test(line))).toBe(false);
+		uv.clear();
+		expect(ok(dir, ["rollback"], uv.env).stdout).toMatch(/pyproject\.toml and uv\.lock are byte for byte as they were/);
+	}, 120_000);
+
+	it("a pair uv would re-lock is said to be re-locked, with uv's reason; pyproject.toml is still byte for byte", () => {
+		const dir = copyExample();
+		ok(dir, ["sync"]);
+		// a hand edit uv.lock does not know yet, recorded as it was by the next change
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, readFileSync(file, "utf8").replace('version = "0.1.0"', 'version = "0.2.0"'));
+		const stale = files(dir);
+		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
+		ok(dir, ["sync"]);
+		const entry = history(dir).entries.find((e) => e.command === "group add")?.id ?? 0;
+		const result = ok(dir, ["rollback", String(entry)]);
+		expect(result.stdout).toContain("uv re-locked uv.lock");
+		expect(result.stdout).toMatch(/\(uv: .+\)/);
+		expect(result.stdout).not.toContain("byte for byte");
+		expect(files(dir).pyproject).toBe(stale.pyproject);
+		expect(files(dir).lock).not.toBe(stale.lock);
+		expect(files(dir).lock).toContain('version = "0.2.0"');
 	}, 120_000);
 });

@@ -69,7 +69,7 @@ describe("a registry from git, pinned like a lock", () => {
 		);
 		expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(before);
 		const json = JSON.parse(ok(dir, ["registry", "update", "--json"]).stdout);
-		expect(json.pins).toEqual([{ registry: url, from: first, to: second }]);
+		expect(json.pins).toEqual([{ registry: url, from: first, to: second, move: "forward" }]);
 		expect(json.changes[0]).toMatchObject({ kind: "changed", name: "metric-bleu" });
 		expect(pin(dir)).toBe(second);
 		// only the pin's line changed
@@ -123,9 +123,12 @@ describe("a registry from git, pinned like a lock", () => {
 		const missing = run(dir, ["check"]);
 		expect(missing.code).not.toBe(0);
 		expect(missing.stderr).toContain(`at commit ${gone} is not in hpm's cache`);
-		expect(missing.stderr).toContain("registry update");
-		// update repairs it
-		ok(dir, ["registry", "update"]);
+		expect(missing.stderr).toContain("registry update --force");
+		// update repairs it, when told to: a pinned commit the registry does not have is not moved from silently
+		const refused = run(dir, ["registry", "update"]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain(`from ${gone.slice(0, 12)}, which is not in the registry any more`);
+		ok(dir, ["registry", "update", "--force"]);
 		expect(pin(dir)).toMatch(/^[0-9a-f]{40}$/);
 		ok(dir, ["check"]);
 		// pins that no longer match the layers (an empty list, one too many): update rewrites them
@@ -374,3 +377,56 @@ describe("a registry from git under attack", () => {
 });
 
 afterAll(() => undefined);
+
+describe("pins are honest", () => {
+	it("a pin on no branch or tag is a warning naming it; update refuses to move a pin backwards or across a force-push without --force", () => {
+		const team = teamRegistry({
+			"packages/metric-bleu.yaml": manifest("metric-bleu", "0.1.0", "/nowhere/metric-bleu.git"),
+			"groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions:\n  - name: metric-bleu\n",
+		});
+		const a = execFileSync("git", ["--git-dir", team.bare, "rev-parse", "main"], { encoding: "utf8" }).trim();
+		const b = team.commit({
+			"packages/metric-bleu.yaml": manifest("metric-bleu", "0.2.0", "/nowhere/metric-bleu.git"),
+		});
+		const dir = project(JSON.stringify(`git+file://${team.bare}`), 'metrics = ["metric-bleu"]');
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, readFileSync(file, "utf8").replace("# the team's", `registry-rev = "${b}"\n# the team's`));
+		const listed = ok(dir, ["list"]);
+		expect(listed.stderr).not.toContain("warning");
+
+		// the team's main is force-pushed back to A: the pin B is on no branch or tag any more
+		const work = tempDir("hpm-force-push-");
+		git(["clone", "-q", team.bare, "."], work);
+		git(["push", "-q", "--force", "origin", `${a}:refs/heads/main`], work);
+		const refused = run(dir, ["registry", "update"]);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain(`backwards: ${a.slice(0, 12)} is an ancestor of the pinned ${b.slice(0, 12)}`);
+		expect(refused.stderr).toContain("--force");
+		expect(pin(dir)).toBe(b);
+		// now that hpm's clone knows, reading the pin says it is on no branch or tag
+		const warned = ok(dir, ["list"]);
+		expect(warned.stderr).toContain(`warning: registry-rev ${b} of git+file://${team.bare} is on no branch or tag`);
+		const dry = ok(dir, ["registry", "update", "--dry-run"]);
+		expect(dry.stdout).toContain("(backwards)");
+		expect(dry.stdout).toContain("needs --force");
+		expect(pin(dir)).toBe(b);
+		ok(dir, ["registry", "update", "--force"]);
+		expect(pin(dir)).toBe(a);
+		expect(ok(dir, ["list"]).stderr).not.toContain("warning");
+
+		// a new history from A (B's line dropped): moving the pin from B's sibling across it is refused too
+		writeFileSync(file, readFileSync(file, "utf8").replace(a, b));
+		git(["reset", "-q", "--hard", a], work);
+		writeFileSync(path.join(work, "packages/metric-bleu.yaml"), manifest("metric-bleu", "0.3.0", "/nowhere/m.git"));
+		git(["commit", "-q", "-am", "another line"], work);
+		git(["push", "-q", "--force", "origin", "HEAD:main"], work);
+		const c = execFileSync("git", ["rev-parse", "HEAD"], { cwd: work, encoding: "utf8" }).trim();
+		const across = run(dir, ["registry", "update", "--json"]);
+		expect(across.code).toBe(1);
+		expect(across.stdout + across.stderr).toContain("across a rewritten history");
+		expect(pin(dir)).toBe(b);
+		const moved = JSON.parse(ok(dir, ["registry", "update", "--force", "--json"]).stdout);
+		expect(moved.pins).toEqual([{ registry: `git+file://${team.bare}`, from: b, to: c, move: "rewritten" }]);
+		expect(pin(dir)).toBe(c);
+	}, 120_000);
+});

@@ -2,21 +2,42 @@ import { HpmError } from "../../core/errors.js";
 import { defineCommand } from "../command.js";
 import { operationSignal } from "../signals.js";
 
+const MOVE_NOTE = {
+	same: "",
+	new: "",
+	forward: "",
+	backward: " (backwards)",
+	rewritten: " (across a rewritten history)",
+	gone: " (the pinned commit is gone from the registry)",
+} as const;
+
 export default defineCommand({
 	usage: "hpm registry update [--dry-run] [options]",
 	description:
 		"Fetches each git registry of [tool.hpm] registry and moves [tool.hpm] registry-rev to its ref's newest commit,\n" +
+		"refusing without --force a move backwards or across a rewritten history (a force-push),\n" +
 		"showing first what that changes for this project's selection (packages added, removed, changed).\n" +
 		"Then run `hpm sync` to apply it. check and sync read the pinned commit, offline once hpm's cache has it.",
 	writes: true,
 	args: [],
-	flags: { "dry-run": { type: "boolean", help: "show what would change; write nothing" } },
+	flags: {
+		"dry-run": { type: "boolean", help: "show what would change; write nothing" },
+		force: {
+			type: "boolean",
+			help: "move a pin backwards or across a rewritten history (force-push) too; without it hpm refuses",
+		},
+	},
 	run: async ({ locator, cwd, output, flags, hooks }) => {
 		const { updateRegistry } = await import("../../core/operations/registry-update.js");
 		const interrupt = operationSignal();
 		let result;
 		try {
-			result = await updateRegistry(locator, cwd, { dryRun: flags["dry-run"], signal: interrupt.signal, hooks });
+			result = await updateRegistry(locator, cwd, {
+				dryRun: flags["dry-run"],
+				force: flags.force,
+				signal: interrupt.signal,
+				hooks,
+			});
 		} catch (error) {
 			const code = interrupt.exitCode();
 			if (code !== undefined)
@@ -45,7 +66,7 @@ export default defineCommand({
 			output.out(
 				pin.from === pin.to
 					? `= ${pin.registry} at ${pin.to.slice(0, 12)} (newest)`
-					: `~ ${pin.registry}: ${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}`,
+					: `~ ${pin.registry}: ${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}${MOVE_NOTE[pin.move ?? "forward"]}`,
 			);
 		const sign = { added: "+", removed: "-", changed: "~" } as const;
 		for (const change of result.changes)

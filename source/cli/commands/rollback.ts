@@ -13,7 +13,7 @@ export default defineCommand({
 	run: async (input) => {
 		const { output, args } = input;
 		const result = await runReported({ kind: "rollback", id: entryId(args[0]) }, input, { plan: false });
-		if (output.json) output.data({ entry: result.entry, changed: result.changed });
+		if (output.json) output.data({ entry: result.entry, changed: result.changed, relocked: result.relocked });
 		else output.out(result.summary);
 		return 0;
 	},

@@ -16,7 +16,15 @@ export type PinChange = {
 	readonly registry: string;
 	readonly from: string | undefined | null;
 	readonly to: string;
+	/**
+	 * How the pin moves in the registry's history: "same", "new" (no pin before), "forward",
+	 * "backward" (the newest is an ancestor of the pin), "rewritten" (neither is an ancestor of the
+	 * other: a force-push) or "gone" (the pinned commit is not in the registry any more).
+	 */
+	readonly move?: PinMove;
 };
+
+export type PinMove = "same" | "new" | "forward" | "backward" | "rewritten" | "gone";
 
 /** What the move changes for this project's selection, package by package. */
 export type SelectionChange = {
@@ -44,7 +52,13 @@ export type RegistryUpdate = {
 export async function updateRegistry(
 	locator: Locator,
 	cwd: string,
-	options: { readonly dryRun?: boolean; readonly signal?: AbortSignal | undefined; readonly hooks?: LockHooks },
+	options: {
+		readonly dryRun?: boolean;
+		/** Move a pin backwards or across a rewritten history too. */
+		readonly force?: boolean;
+		readonly signal?: AbortSignal | undefined;
+		readonly hooks?: LockHooks;
+	},
 ): Promise<RegistryUpdate> {
 	const outside = resolveContext(locator, cwd);
 	// a registry named with -r (or outside any project) has no pin: its clone is brought up to date
@@ -60,11 +74,25 @@ export async function updateRegistry(
 		// the pinned state, when it can be read (a pin gone from the remote is what update repairs)
 		const before = await resolveLayers(context, "if-missing", options.signal).catch(() => undefined);
 		const after = await resolveLayers(context, "always", options.signal, true);
-		const pins = remotes.map((layer, index) => ({
-			registry: redactSecrets(layer.written),
-			from: project.registryRevs[index],
-			to: after.commits[index] ?? "",
-		}));
+		const { pinMove } = await import("../registry/remote.js");
+		const pins: PinChange[] = [];
+		for (const [index, layer] of remotes.entries()) {
+			const from = project.registryRevs[index];
+			const to = after.commits[index] ?? "";
+			const move: PinMove = from === undefined ? "new" : from === to ? "same" : await pinMove(layer.url, from, to);
+			pins.push({ registry: redactSecrets(layer.written), from, to, move });
+		}
+		// a pin moved backwards or across a rewritten history is said, and done only when asked for
+		const unusual = pins.filter((pin) => pin.move === "backward" || pin.move === "rewritten" || pin.move === "gone");
+		if (unusual.length > 0 && !options.force && !options.dryRun)
+			throw new HpmError(
+				"pin-backwards",
+				`registry update would move the pin ${unusual.map(describeMove).join("; ")}`,
+				{
+					exitCode: 1,
+					hint: "check the registry's history (was it force-pushed?); `hpm registry update --dry-run` shows what changes, `--force` moves the pin anyway",
+				},
+			);
 		const changes = await selectionChanges(context, before, after);
 		// a list of pins that no longer matches the layers (one added, removed, reordered) is rewritten
 		const moved = pins.some((pin) => pin.from !== pin.to) || project.registryRevs.length !== remotes.length;
@@ -76,7 +104,7 @@ export async function updateRegistry(
 				fetchedOnly: false,
 				message: !moved
 					? "the registry pin is already the newest commit"
-					: "dry run: [tool.hpm] registry-rev was not changed",
+					: `dry run: [tool.hpm] registry-rev was not changed${unusual.length > 0 ? `; moving it needs --force, as it would go ${unusual.map(describeMove).join("; ")}` : ""}`,
 			};
 		const value = after.commits.length === 1 ? after.commits[0] : after.commits;
 		const short = pins.map((pin) => `${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}`).join(", ");
@@ -92,6 +120,21 @@ export async function updateRegistry(
 			message: "[tool.hpm] registry-rev moved; run `hpm sync` to apply it to the environment",
 		};
 	});
+}
+
+/** Where a pin would go, in words: `of URL backwards (b is an ancestor of a)`. */
+export function describeMove(pin: PinChange): string {
+	const [from, to] = [pin.from?.slice(0, 12) ?? "unpinned", pin.to.slice(0, 12)];
+	switch (pin.move) {
+		case "backward":
+			return `of ${pin.registry} backwards: ${to} is an ancestor of the pinned ${from}`;
+		case "rewritten":
+			return `of ${pin.registry} across a rewritten history (force-push?): ${from} -> ${to}, neither is an ancestor of the other`;
+		case "gone":
+			return `of ${pin.registry} from ${from}, which is not in the registry any more (its history was rewritten, or the pin edited)`;
+		default:
+			return `of ${pin.registry} ${from} -> ${to}`;
+	}
 }
 
 /** `registry update -r URL`: each git layer fetched, its ref's newest commit said; nothing is written. */

@@ -8,7 +8,8 @@ import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import { type HistoryEntry, readHistory } from "../project/history.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
-import { findUv, runUv } from "../uv/driver.js";
+import { displaySafe } from "../text.js";
+import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
 
 export type RollbackResult = {
@@ -17,6 +18,11 @@ export type RollbackResult = {
 	readonly entry: { readonly id: number; readonly time: string; readonly summary: string };
 	/** Whether pyproject.toml or uv.lock changed (the environment is synced either way). */
 	readonly changed: boolean;
+	/**
+	 * Why uv re-locked uv.lock (the pair recorded no longer matched for this uv, or the entry had no
+	 * uv.lock), or null when uv.lock is byte for byte the entry's.
+	 */
+	readonly relocked: string | null;
 	readonly summary: string;
 };
 
@@ -79,7 +85,9 @@ export function rollbackPreview(root: string, id: number | undefined): RollbackP
 
 /**
  * Brings back pyproject.toml and uv.lock as history entry `id` (the newest when undefined) holds
- * them, then `uv sync`s the environment, as one transaction: the files are compared before they
+ * them, then syncs the environment from exactly that uv.lock (`uv sync --locked`); only when uv
+ * says the pair no longer matches (`uv lock --check`) does it re-lock, and the result says why.
+ * One transaction: the files are compared before they
  * are replaced, journalled, and restored if uv fails or the run is interrupted. The rollback is
  * itself recorded in the history, so it can be undone.
  */
@@ -128,15 +136,48 @@ export async function* rollback(
 		}
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };
 		tx.checkpoint();
-		checkRun(yield* runUv(uv, ["sync"], { cwd: root, signal: options.signal }), "uv sync", undefined);
+		// an exact rollback syncs from the entry's uv.lock as it is; a pair uv would re-lock is said
+		let relocked = wantedLock === undefined ? `#${entry.id} had no uv.lock` : await staleLock(uv, root, options.signal);
+		const args = relocked === undefined ? ["sync", "--locked"] : ["sync"];
+		checkRun(yield* runUv(uv, args, { cwd: root, signal: options.signal }), `uv ${args.join(" ")}`, undefined);
+		const lockNow = readLock(files.lock.target);
+		if (relocked !== undefined && wantedLock !== undefined && lockNow?.equals(wantedLock)) relocked = undefined;
+		const before = `before #${entry.id} (${entry.summary})`;
 		return {
 			kind: "rollback",
 			ok: true,
 			entry: { id: entry.id, time: entry.time, summary: entry.summary },
 			changed,
-			summary: changed
-				? `rolled back to before #${entry.id} (${entry.summary}): pyproject.toml, uv.lock and .venv match it`
-				: `pyproject.toml and uv.lock already match #${entry.id}; the environment is synced`,
+			relocked: relocked ?? null,
+			summary:
+				relocked !== undefined
+					? `${changed ? `rolled back pyproject.toml to ${before}` : `pyproject.toml already matches #${entry.id}`}; uv re-locked uv.lock, as the one recorded does not match it for this uv (${relocked}); .venv matches the new uv.lock`
+					: changed
+						? `rolled back to ${before}: pyproject.toml and uv.lock are byte for byte as they were, and .venv matches them`
+						: `pyproject.toml and uv.lock already match #${entry.id}; the environment is synced`,
 		};
 	});
+}
+
+/** Why uv would re-lock the project's pair (uv's own cause line), or undefined when uv.lock matches (or uv says nothing of it). */
+async function staleLock(uv: Uv, root: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+	// uv's lines of this question are not shown: the sync after it is what the person follows
+	const run = runUv(uv, ["lock", "--check"], { cwd: root, signal, readOnly: true });
+	let step = await run.next();
+	while (!step.done) step = await run.next();
+	const check = step.value;
+	if (check.aborted) throw new HpmError("interrupted", "interrupted", { exitCode: 1 });
+	if (check.exitCode === 0 || !check.lines.some((line) => /needs to be updated/.test(line))) return undefined;
+	const causes = check.lines.flatMap((line) => /^\s*cause: (.*)$/.exec(line)?.[1] ?? []);
+	return causes.length > 0
+		? `uv: ${displaySafe(causes.join("; "))}`
+		: "uv lock --check: the lockfile needs to be updated";
+}
+
+function readLock(file: string): Buffer | undefined {
+	try {
+		return readRegularFile(file, MAX_FILE_BYTES);
+	} catch {
+		return undefined;
+	}
 }

@@ -1,23 +1,12 @@
-import { lstatSync, mkdirSync, type Stats, writeFileSync } from "node:fs";
-import { homeFolder } from "./home.js";
+import { lstatSync, type Stats, writeFileSync } from "node:fs";
 import path from "node:path";
+import { cacheFolder, makeCacheFolder, trustedCachePath } from "./cache-trust.js";
 import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
 import { hmacSha256 } from "./sha256.js";
 
-/** HPM_NO_CACHE (any non-empty value): no cache is read or written, so every answer is fresh. */
-export function cachesDisabled(): boolean {
-	return Boolean(process.env.HPM_NO_CACHE);
-}
-
-/** hpm's cache folder: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
-export function cacheFolder(): string {
-	// an empty value is unset (as for XDG's own variables), never the working folder
-	const own = process.env.HPM_CACHE_DIR;
-	if (own) return path.resolve(own);
-	const xdg = process.env.XDG_CACHE_HOME;
-	return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homeFolder(), ".cache"), "hpm");
-}
+// where they were first: the cache folder and its switch live with the cache trust check
+export { cacheFolder, cachesDisabled } from "./cache-trust.js";
 
 /**
  * This user's secret key (32 random bytes, 0600, in hpm's cache folder), made on first need. What
@@ -27,8 +16,8 @@ export function cacheFolder(): string {
 export function userKey(create: boolean): Buffer | undefined {
 	const file = path.join(cacheFolder(), "hpm.key");
 	try {
-		// only a key this user owns and nobody else can read or write signs anything
-		if (keyFault(file, lstatSync(file)) !== undefined) return undefined;
+		// only a key this user owns and nobody else can read or write, in a folder only they can write, signs anything
+		if (keyFault(file, lstatSync(file)) !== undefined || !trustedCachePath(cacheFolder(), "folder")) return undefined;
 		const key = readRegularFile(file, 1024);
 		if (key.length >= 32) return key;
 	} catch {
@@ -36,7 +25,7 @@ export function userKey(create: boolean): Buffer | undefined {
 	}
 	if (!create) return undefined;
 	try {
-		mkdirSync(cacheFolder(), { recursive: true, mode: 0o700 });
+		makeCacheFolder(cacheFolder());
 		writeFileSync(file, randomBytes(32), { flag: "wx", mode: 0o600 });
 	} catch {
 		// another hpm made it first, or the folder is not writable
@@ -58,6 +47,11 @@ function keyFault(file: string, stats: Stats): string | undefined {
 /** Why there is no usable key, naming the file and the fix (for when `userKey(true)` gave none). */
 export function keyProblem(): string {
 	const file = path.join(cacheFolder(), "hpm.key");
+	try {
+		makeCacheFolder(cacheFolder());
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === "EUNTRUSTED") return (error as Error).message;
+	}
 	try {
 		return (
 			keyFault(file, lstatSync(file)) ?? `${file} is not a key hpm made (too short): remove it, and hpm makes a new key`

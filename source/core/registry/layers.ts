@@ -12,6 +12,7 @@ type Context = {
 	readonly project: Project | undefined;
 	readonly pinned: boolean;
 	readonly progress?: ((line: string) => void) | undefined;
+	readonly warn?: ((message: string) => void) | undefined;
 };
 
 export type ResolvedLayers = {
@@ -48,7 +49,7 @@ export async function resolveLayers(
 			continue;
 		}
 		const pin = pins[commits.length];
-		const tree = await remoteTree(layer, pin, { policy, progress: context.progress, signal });
+		const tree = await remoteTree(layer, pin, { policy, progress: context.progress, signal, warn: context.warn });
 		roots.push({ root: tree.root, remote: layer.written });
 		commits.push(tree.commit);
 	}

@@ -1,12 +1,22 @@
 import { gitCredentialEnv, redactSecrets } from "../secrets.js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+	chmodSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { HpmError } from "../errors.js";
 import { URL_FILE } from "../os/display-path.js";
 import { randomHex } from "../os/random.js";
 import { sha256 } from "../os/sha256.js";
-import { cacheFolder } from "../os/user-key.js";
+import { cacheFolder, makeCacheFolder, prepareCacheEntry } from "../os/cache-trust.js";
 import { lockAt } from "../project/lock.js";
 import { displaySafe } from "../text.js";
 import { deathGuard, gitDeadlines } from "../uv/driver.js";
@@ -29,6 +39,8 @@ export type RemoteOptions = {
 	/** git's progress lines (only passed on a terminal). */
 	readonly progress?: ((line: string) => void) | undefined;
 	readonly signal?: AbortSignal | undefined;
+	/** Told what a person should know and that stops nothing (a pin on no branch or tag). */
+	readonly warn?: ((message: string) => void) | undefined;
 };
 
 export type RemoteTree = {
@@ -50,6 +62,10 @@ export async function remoteTree(
 		return await readTree(layer, pin, options);
 	} catch (error) {
 		if (error instanceof HpmError || !(error instanceof Error) || !("code" in error)) throw error;
+		if (error.code === "EUNTRUSTED")
+			throw new HpmError("registry-cache", `hpm's cache of the registry ${redactSecrets(layer.written)}: ${error.message}`, {
+				hint: "hpm reads a registry only from folders that are yours and that nobody else can write",
+			});
 		// the cache folder itself is the problem (not a folder, full, not writable)
 		throw new HpmError(
 			"registry-cache",
@@ -78,6 +94,11 @@ async function readTree(layer: GitLayer, pin: string | undefined, options: Remot
 			if (!(await clone.hasCommit(pin))) throw missingCommit(layer, pin, undefined, true);
 		}
 		commit = pin;
+		// a pin no branch or tag leads to (force-pushed away, never pushed, edited by hand) is said
+		if (!(await clone.onBranchOrTag(pin)))
+			options.warn?.(
+				`registry-rev ${pin} of ${redactSecrets(layer.written)} is on no branch or tag of the registry (as of hpm's last fetch): its history may have been rewritten, or the commit never pushed; \`hpm registry update\` pins the newest commit of its ref`,
+			);
 	} else {
 		commit = await clone.resolve(layer.ref);
 		if (commit === undefined && options.policy === "if-missing") {
@@ -117,7 +138,7 @@ function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = f
 		`the registry ${redactSecrets(layer.written)} at commit ${pin} is not in hpm's cache${why}`,
 		{
 			hint: fetched
-				? "the commit in [tool.hpm] registry-rev is gone from the remote: `hpm registry update` pins its newest commit"
+				? "the commit in [tool.hpm] registry-rev is gone from the remote (its history was rewritten?): `hpm registry update --force` pins its newest commit"
 				: "connect to the network once (hpm fetches it when it can), or `hpm registry update` to pin the newest commit",
 		},
 	);
@@ -125,6 +146,7 @@ function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = f
 
 type Clone = {
 	hasCommit(commit: string): Promise<boolean>;
+	onBranchOrTag(commit: string): Promise<boolean>;
 	resolve(ref: string | undefined): Promise<string | undefined>;
 	fetch(layer: GitLayer, pin: string | undefined, options: RemoteOptions): Promise<void>;
 	tree(layer: GitLayer, commit: string): Promise<string>;
@@ -138,12 +160,16 @@ export function cloneFolder(url: string): string {
 async function openClone(url: string): Promise<Clone> {
 	const base = cloneFolder(url);
 	const repo = path.join(base, "repo.git");
-	mkdirSync(path.join(base, "trees"), { recursive: true, mode: 0o700 });
-	if (!existsSync(path.join(repo, "HEAD"))) {
+	// every folder from the cache folder down is this user's (os/cache-trust.ts): what another user
+	// put in a shared cache folder is never read as the registry
+	makeCacheFolder(path.join(base, "trees"));
+	if (!prepareCacheEntry(repo, "folder") || !existsSync(path.join(repo, "HEAD"))) {
 		const staged = `${repo}.${process.pid}.${randomHex(4)}.tmp`;
 		try {
 			const what = `prepare hpm's clone of ${redactSecrets(url)} in ${base}`;
 			await git(["init", "--bare", "--quiet", staged], { what, cache: true });
+			// private whatever the umask: a clone others could write would not be believed next time
+			chmodSync(staged, 0o700);
 			// a registry's files are read as files: a link in it is checked out as a file holding its target
 			await git(["--git-dir", staged, "config", "core.symlinks", "false"], { what, cache: true });
 			await git(["--git-dir", staged, "config", "gc.auto", "0"], { what, cache: true });
@@ -159,13 +185,15 @@ async function openClone(url: string): Promise<Clone> {
 		}
 	}
 	// what the clone is of, for messages naming its files (displayPath)
-	if (!existsSync(path.join(base, URL_FILE))) writeFileSync(path.join(base, URL_FILE), `git+${redactSecrets(url)}\n`);
+	if (!existsSync(path.join(base, URL_FILE)))
+		writeFileSync(path.join(base, URL_FILE), `git+${redactSecrets(url)}\n`, { mode: 0o600 });
 	const gitDir = ["--git-dir", repo];
 	const hasCommit = async (commit: string) =>
 		isCommitId(commit) &&
 		(await git([...gitDir, "cat-file", "-e", `${commit}^{commit}`], { what: "", check: false })).code === 0;
 	return {
 		hasCommit,
+		onBranchOrTag: async (commit) => (await refsContaining(repo, commit)).length > 0,
 		async resolve(ref) {
 			// a branch or tag by its short name, or in full (`refs/heads/main`), or a commit
 			const names =
@@ -239,7 +267,7 @@ async function openClone(url: string): Promise<Clone> {
 		},
 		async tree(layer, commit) {
 			const tree = path.join(base, "trees", commit);
-			if (!existsSync(tree)) {
+			if (!prepareCacheEntry(tree, "folder")) {
 				removeAbandoned(path.join(base, "trees"));
 				// extracted beside its place, then renamed: a tree that exists is complete
 				const staged = `${tree}.${process.pid}.${randomHex(4)}.tmp`;
@@ -270,6 +298,48 @@ async function openClone(url: string): Promise<Clone> {
 			return root;
 		},
 	};
+}
+
+/** The branches and tags of the clone (as last fetched) whose history holds `commit`, at most one. */
+async function refsContaining(repo: string, commit: string): Promise<string> {
+	const run = await git(
+		[
+			"--git-dir",
+			repo,
+			"for-each-ref",
+			"--count=1",
+			"--format=%(refname)",
+			"--contains",
+			commit,
+			"refs/heads",
+			"refs/tags",
+			"refs/hpm",
+		],
+		{ what: "", check: false },
+	);
+	return run.code === 0 ? run.stdout.trim() : "";
+}
+
+/**
+ * How moving a pin from `from` to `to` goes in the registry's history (hpm's clone of `url`, just
+ * fetched): forward (`from` is an ancestor of `to`), backward (`to` is an ancestor of `from`),
+ * rewritten (neither: a force-push), or gone (`from` is not in the registry at all).
+ */
+export async function pinMove(
+	url: string,
+	from: string,
+	to: string,
+): Promise<"forward" | "backward" | "rewritten" | "gone"> {
+	const repo = path.join(cloneFolder(url), "repo.git");
+	const isAncestor = async (a: string, b: string) =>
+		(await git(["--git-dir", repo, "merge-base", "--is-ancestor", a, b], { what: "", check: false })).code === 0;
+	const known =
+		isCommitId(from) &&
+		(await git(["--git-dir", repo, "cat-file", "-e", `${from}^{commit}`], { what: "", check: false })).code === 0;
+	if (!known) return "gone";
+	if (await isAncestor(from, to)) return "forward";
+	if (await isAncestor(to, from)) return "backward";
+	return "rewritten";
 }
 
 /** What a killed hpm left half-extracted (an hour old: no live run is still writing it). */
