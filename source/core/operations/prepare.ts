@@ -152,6 +152,22 @@ export function offeredModes(registry: Registry, selection: Selection): string[]
 	return [...modes];
 }
 
+/** A selected package without a source for a mode, as `group=name` and the modes it has. */
+export type ModeGap = { readonly group: string; readonly name: string; readonly has: readonly string[] };
+
+/** The selected packages that have no source for `mode` (each once, under its first group). */
+export function modeGaps(registry: Registry, selection: Selection, mode: string): ModeGap[] {
+	const gaps = new Map<string, ModeGap>();
+	for (const [groupKey, keys] of selection)
+		for (const key of keys) {
+			const pkg = registry.packages.get(key);
+			if (!pkg || pkg.sources.has(mode) || gaps.has(key)) continue;
+			const group = registry.groups.get(groupKey)?.name ?? groupKey;
+			gaps.set(key, { group, name: pkg.name, has: [...pkg.sources.keys()] });
+		}
+	return [...gaps.values()];
+}
+
 /** A mode no selected package offers is one problem that lists the modes they do offer. */
 function modeProblems(registry: Registry, selection: Selection, mode: string, plan: Plan): readonly Problem[] {
 	const offered = offeredModes(registry, selection);
