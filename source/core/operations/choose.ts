@@ -2,7 +2,7 @@ import { MAX_FILE_BYTES } from "../project/files.js";
 import { recordEdit } from "../project/history.js";
 import { readRegularFile } from "../os/read-file.js";
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
-import { HpmError, problemToError } from "../errors.js";
+import { HpmError, type Problem, problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
 import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
@@ -16,6 +16,7 @@ import {
 	addToGroup,
 	entryValues,
 	findGroup,
+	optionsHint,
 	removeFromGroup,
 	replaceGroup,
 	resolveSelection,
@@ -110,7 +111,7 @@ export async function choose(
 			);
 			if (virtual) throw problemToError(virtual);
 		}
-		const edit = selectionChange(choice, registry, project);
+		const edit = selectionChange(choice, registry, project, problems);
 		const bytesBefore = edit.changed ? readRegularFile(project.file, MAX_FILE_BYTES) : undefined;
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit])
@@ -142,12 +143,17 @@ export async function choose(
 	});
 }
 
-function selectionChange(choice: Choice, registry: Registry, project: Project): SelectionChange {
+function selectionChange(
+	choice: Choice,
+	registry: Registry,
+	project: Project,
+	problems: readonly Problem[],
+): SelectionChange {
 	switch (choice.kind) {
 		case "add":
-			return addToGroup(registry, project, choice.group, choice.options);
+			return addToGroup(registry, project, choice.group, choice.options, problems);
 		case "replace": {
-			if (choice.seen === undefined) return replaceGroup(registry, project, choice.group, choice.options);
+			if (choice.seen === undefined) return replaceGroup(registry, project, choice.group, choice.options, problems);
 			const key = (names: readonly string[]) => new Set(names.map(normalizeName));
 			const seen = key(choice.seen);
 			const picked = key(choice.options);
@@ -156,16 +162,16 @@ function selectionChange(choice: Choice, registry: Registry, project: Project): 
 			const added = choice.options.filter(
 				(name) => !seen.has(normalizeName(name)) && !key(kept).has(normalizeName(name)),
 			);
-			return replaceGroup(registry, project, choice.group, [...kept, ...added]);
+			return replaceGroup(registry, project, choice.group, [...kept, ...added], problems);
 		}
 		case "remove":
-			return removeFromGroup(registry, project, choice.group, choice.option);
+			return removeFromGroup(registry, project, choice.group, choice.option, problems);
 		case "toggle": {
 			const key = normalizeName(choice.option);
 			const current = entryValues(project.selection.get(findGroup(registry, choice.group).key));
 			return current.some((value) => normalizeName(value) === key)
-				? removeFromGroup(registry, project, choice.group, choice.option)
-				: addToGroup(registry, project, choice.group, [choice.option]);
+				? removeFromGroup(registry, project, choice.group, choice.option, problems)
+				: addToGroup(registry, project, choice.group, [choice.option], problems);
 		}
 		default: {
 			const exhaustive: never = choice;
@@ -190,6 +196,7 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		selected: entryValues(project.selection.get(group.key)),
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
 		defaultsBreak: defaultsBreak(registry, resolveSelection(registry, project, problems).selection, group),
+		optionsHint: optionsHint(registry, group, problems, "options"),
 	};
 }
 
