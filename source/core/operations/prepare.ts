@@ -46,7 +46,15 @@ export function prepare(
 	const concerns = concernsSelection(registry, selection);
 	const registryProblems = loaded.problems.filter(concerns);
 	const unchosen = unchosenGroups(registry, selection);
-	const notBlocking = [...loaded.problems.filter((p) => !registryProblems.includes(p)), ...unchosen];
+	// a broken file the selection names is said once, as the selection's problem (which points at
+	// the same line), not again as a warning
+	const said = new Set(selectionProblems.flatMap((p) => (p.location ? [locationKey(p.location)] : [])));
+	const notBlocking = [
+		...loaded.problems.filter(
+			(p) => !registryProblems.includes(p) && !(p.location && said.has(locationKey(p.location))),
+		),
+		...unchosen,
+	];
 	const mode = modeOverride ?? project.mode;
 	const state = stateOfProject(project);
 	const plan = makePlan(registry, selection, mode, state);
@@ -143,6 +151,9 @@ function notSaidByIndexFile(
 		}
 	return (problem) => problem.code !== "unknown-index" || !explained.has(at(problem.location));
 }
+
+const locationKey = (location: NonNullable<Problem["location"]>): string =>
+	`${location.file}:${location.line ?? ""}:${location.column ?? ""}`;
 
 /** The modes the selected packages offer, in the order first seen. */
 export function offeredModes(registry: Registry, selection: Selection): string[] {
