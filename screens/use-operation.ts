@@ -1,7 +1,7 @@
 import { NO_PROGRESS, type Progress, progressOf, progressSummary } from "./uv-progress.js";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Locator } from "../source/core/context.js";
-import type { Problem } from "../source/core/errors.js";
+import { HpmError, type Problem } from "../source/core/errors.js";
 import { drain } from "../source/core/events.js";
 import { previewOperation } from "../source/core/operations/preview.js";
 import { runOperation } from "../source/core/operations/run.js";
@@ -108,7 +108,7 @@ export function useOperation(kind: "check" | "sync", locator: Locator, cwd: stri
 			} else if (event.type === "restored") lines.current.push(event.message);
 		}).then(
 			(result) => finish(result.ok, result.summary, result.kind === "check" ? result.problems : []),
-			(error: unknown) => finish(false, errorText(error), []),
+			(error: unknown) => finish(false, errorText(error), error instanceof HpmError ? error.problems : []),
 		);
 	}, [state, locator, cwd, kind, interrupts]);
 

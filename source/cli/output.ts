@@ -80,7 +80,9 @@ export function problemJson(problem: Problem & { readonly hint?: string | undefi
 
 export function reportError(output: Output, error: HpmError): void {
 	if (output.json) {
-		output.data({ error: problemJson(error) });
+		// the problems a refusal counts (streamed as events, which --json does not print) are listed
+		const problems = error.problems.length > 0 ? { problems: error.problems.map(problemJson) } : {};
+		output.data({ error: { ...problemJson(error), ...problems } });
 		return;
 	}
 	const style = styles(colorEnabled(process.env, () => isTerminal(2)));

@@ -2,6 +2,7 @@ import { formatProblem } from "../core/errors.js";
 import { drain, type HpmEvent } from "../core/events.js";
 import type { Plan, PlanEntry } from "../core/plan.js";
 import { describeSourceIn } from "../core/registry/describe.js";
+import { shownLines } from "../core/uv/shown-lines.js";
 import { type Output, styles, unicodeTerminal } from "./output.js";
 
 /**
@@ -14,6 +15,8 @@ export async function report<T>(
 	options: { readonly plan: boolean } = { plan: true },
 ): Promise<T> {
 	const style = styles(output.color);
+	// one uv runs at a time; its hints about flags hpm does not have are left out
+	let uvLines = shownLines();
 	return drain(events, (event) => {
 		if (output.json) return;
 		switch (event.type) {
@@ -30,12 +33,14 @@ export async function report<T>(
 				output.err(`${style.yellow("warning:")} ${formatProblem(event.problem)}`);
 				break;
 			case "uv-start":
+				uvLines = shownLines();
 				output.err(style.dim(`$ uv ${event.args.join(" ")}`));
 				break;
 			case "uv-line":
-				output.err(`  ${event.line}`);
+				for (const line of uvLines.push(event.line)) output.err(`  ${line}`);
 				break;
 			case "uv-exit":
+				for (const line of uvLines.end()) output.err(`  ${line}`);
 				break;
 			case "restored":
 				output.err(event.message);

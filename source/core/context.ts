@@ -1,7 +1,7 @@
 import { redactSecrets } from "./secrets.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { HpmError, type Problem } from "./errors.js";
+import { formatProblem, HpmError, type Problem } from "./errors.js";
 import { JOURNAL_FILE } from "./project/journal-file.js";
 import { locateProject, type Project, readProject } from "./project/project.js";
 import { locateTomlKey } from "./project/toml-locate.js";
@@ -176,10 +176,22 @@ export function registryLabel(context: Context, commits: readonly string[]): str
 /** One line for commands that show what loads: how many registry files were left out, and where to look. */
 export function leftOutWarning(problems: readonly Problem[]): string | undefined {
 	if (problems.length === 0) return undefined;
-	const files = new Set(problems.map((p) => p.location?.file ?? "?"));
-	const count = `${files.size} registry file${files.size === 1 ? "" : "s"}`;
-	return `${count} could not be loaded and ${files.size === 1 ? "was" : "were"} left out (${problems.length} problem${problems.length === 1 ? "" : "s"}; \`hpm registry lint\` lists them)`;
+	// each file once, with its first problem: which file, and why
+	const first = new Map<string, Problem>();
+	for (const problem of problems) {
+		const file = problem.location?.file ?? "";
+		if (!first.has(file)) first.set(file, problem);
+	}
+	const files = first.size;
+	const count = `${files} registry file${files === 1 ? "" : "s"}`;
+	const named = [...first.values()].slice(0, MAX_NAMED_FILES).map((problem) => formatProblem(problem));
+	const more = files > MAX_NAMED_FILES ? `; and ${files - MAX_NAMED_FILES} more` : "";
+	const lint = `${problems.length} problem${problems.length === 1 ? "" : "s"} in all; \`hpm registry lint\` lists them`;
+	return `${count} could not be loaded and ${files === 1 ? "was" : "were"} left out: ${named.join("; ")}${more} (${lint})`;
 }
+
+/** How many broken files a warning names before it only counts the rest. */
+const MAX_NAMED_FILES = 3;
 
 export function requireProject(context: Context): Project {
 	if (context.project) return context.project;

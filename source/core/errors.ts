@@ -15,6 +15,8 @@ export type ErrorOptions = {
 	readonly exitCode?: ExitCode;
 	readonly location?: Location;
 	readonly cause?: unknown;
+	/** The problems the error stands for, each already reported as a `problem` event of its stream. */
+	readonly problems?: readonly Problem[];
 };
 
 /**
@@ -26,6 +28,8 @@ export class HpmError extends Error {
 	readonly hint: string | undefined;
 	readonly exitCode: ExitCode;
 	readonly location: Location | undefined;
+	/** Problems already streamed as `problem` events: the message sums them up instead of repeating one. */
+	readonly problems: readonly Problem[];
 
 	constructor(code: string, message: string, options: ErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -34,6 +38,7 @@ export class HpmError extends Error {
 		this.hint = options.hint;
 		this.exitCode = options.exitCode ?? 2;
 		this.location = options.location;
+		this.problems = options.problems ?? [];
 	}
 }
 
@@ -90,5 +95,20 @@ export function firstProblemError(problems: readonly Problem[]): HpmError | unde
 	return new HpmError(first.code, first.message, {
 		hint: `fix the registry file${more}`,
 		...(first.location ? { location: first.location } : {}),
+	});
+}
+
+/**
+ * An operation that found problems in the selection before running uv (each already streamed as a
+ * `problem` event) refuses with one sentence that counts them. Exit 1, as `hpm check` exits for
+ * the same problems: the check that precedes the change found something.
+ */
+export function refusal(what: string, problems: readonly Problem[], again: string): HpmError {
+	const first = problems[0];
+	const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+	return new HpmError(first?.code ?? "problems", `${what} refused: the selection has ${count}; nothing was changed`, {
+		exitCode: 1,
+		hint: `fix ${problems.length === 1 ? "it" : "them"}, then run \`${again}\` again`,
+		problems,
 	});
 }

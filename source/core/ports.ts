@@ -10,6 +10,8 @@ export type OptionsQuestion = {
 	readonly defaults: readonly string[];
 	/** A rule choosing the defaults would break with the rest of the project's choice, if any. */
 	readonly defaultsBreak?: string | undefined;
+	/** `options: a, b`, or why the group has none to choose from (and how to add one). */
+	readonly optionsHint?: string | undefined;
 };
 
 /** The inputs of a new package that the command line already gave, and what the form may check. */

@@ -1,4 +1,4 @@
-import { HpmError, type Problem } from "./errors.js";
+import { formatProblem, HpmError, type Problem } from "./errors.js";
 import { brokenFile } from "./registry/broken.js";
 import { closest, normalizeName } from "./names.js";
 import type { Project, SelectionEntry } from "./project/project.js";
@@ -67,7 +67,7 @@ export function resolveSelection(
 			if (!group.options.includes(key)) {
 				problems.push({
 					code: "unknown-option",
-					message: `"${value}" is not an option of group "${group.name}"; choose from: ${optionNames(registry, group).join(", ")}`,
+					message: `"${value}" is not an option of group "${group.name}"; ${optionsHint(registry, group, registryProblems)}`,
 					location: entry.location,
 				});
 				continue;
@@ -106,9 +106,11 @@ export function addToGroup(
 	project: Project,
 	groupName: string,
 	options: readonly string[],
+	/** The registry's problems: an option whose manifest is broken is named with its reason. */
+	registryProblems: readonly Problem[] = [],
 ): SelectionChange {
 	const { group, entry, path, current } = target(registry, project, groupName);
-	const wanted = options.map((option) => findOption(registry, group, option));
+	const wanted = options.map((option) => findOption(registry, group, option, registryProblems));
 	const currentKeys = current.map(normalizeName);
 
 	if (group.strategy === "1-of-N") {
@@ -117,7 +119,7 @@ export function addToGroup(
 				"cardinality",
 				`group "${group.name}" is 1-of-N: give exactly one --option (got ${wanted.length})`,
 				{
-					hint: `choose one of: ${optionNames(registry, group).join(", ")}`,
+					hint: optionsHint(registry, group, registryProblems, "choose one of"),
 				},
 			);
 		}
@@ -161,9 +163,11 @@ export function replaceGroup(
 	project: Project,
 	groupName: string,
 	options: readonly string[],
+	/** The registry's problems: an option whose manifest is broken is named with its reason. */
+	registryProblems: readonly Problem[] = [],
 ): SelectionChange {
 	const { group, path, current } = target(registry, project, groupName);
-	const names = options.map((option) => findOption(registry, group, option));
+	const names = options.map((option) => findOption(registry, group, option, registryProblems));
 	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
 	const message = names.length
 		? `${group.name}: now ${names.join(", ")}`
@@ -181,10 +185,12 @@ export function removeFromGroup(
 	project: Project,
 	groupName: string,
 	option: string | undefined,
+	/** The registry's problems: an option whose manifest is broken is named with its reason. */
+	registryProblems: readonly Problem[] = [],
 ): SelectionChange {
 	const { group, entry, path, current } = target(registry, project, groupName);
 	if (!entry) {
-		if (option !== undefined) findOption(registry, group, option);
+		if (option !== undefined) findOption(registry, group, option, registryProblems);
 		return {
 			edit: { path, value: undefined },
 			message: `${group.name}: nothing was selected`,
@@ -198,7 +204,7 @@ export function removeFromGroup(
 			changed: true,
 		};
 	}
-	const key = normalizeName(findOption(registry, group, option));
+	const key = normalizeName(findOption(registry, group, option, registryProblems));
 	const remaining = current.filter((name) => normalizeName(name) !== key);
 	if (remaining.length === current.length) {
 		return {
@@ -228,17 +234,39 @@ export function findGroup(registry: Registry, name: string, registryProblems: re
 }
 
 /** The option's name as the registry writes it, or an error listing the valid options. */
-function findOption(registry: Registry, group: Group, option: string): string {
+function findOption(registry: Registry, group: Group, option: string, problems: readonly Problem[]): string {
 	const key = normalizeName(option);
 	if (group.options.includes(key)) return registry.packages.get(key)?.name ?? option;
 	const names = optionNames(registry, group);
 	throw new HpmError(
 		"unknown-option",
 		`"${option}" is not an option of group "${group.name}"${suggest(option, names)}`,
-		{
-			hint: `choose from: ${names.join(", ")}`,
-		},
+		{ hint: optionsHint(registry, group, problems) },
 	);
+}
+
+/**
+ * The options to choose from, as a hint: `choose from: a, b`; for a group with none that loads, why
+ * (its options' manifests did not load, each with the reason when the problems are at hand; or it
+ * has none yet) and how to add one. Never a list with nothing in it.
+ */
+export function optionsHint(
+	registry: Registry,
+	group: Group,
+	problems: readonly Problem[] = [],
+	lead = "choose from",
+): string {
+	const names = optionNames(registry, group);
+	if (names.length > 0) return `${lead}: ${names.join(", ")}`;
+	const add = `\`hpm registry add --group ${group.name} ...\` adds one`;
+	const unloaded = group.unloaded ?? [];
+	if (unloaded.length === 0) return `group "${group.name}" has no options yet: ${add}`;
+	const reasons = unloaded.map((name) => {
+		const problem = brokenFile(registry, problems, "packages", name);
+		return problem ? `${name} (${formatProblem(problem)})` : name;
+	});
+	const which = unloaded.length === 1 ? "the manifest of its option" : "the manifests of its options";
+	return `group "${group.name}" has no option that loads: ${which} ${reasons.join(", ")} could not be loaded; fix it (\`hpm registry lint\` lists every problem), or ${add}`;
 }
 
 export function optionNames(registry: Registry, group: Group): string[] {

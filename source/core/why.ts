@@ -6,7 +6,7 @@ import { HpmError, type Location } from "./errors.js";
 import { normalizeName } from "./names.js";
 import { pathKind } from "./os/path-kind.js";
 import { readRegularFile } from "./os/read-file.js";
-import { groupsOffering } from "./registry/model.js";
+import { groupsOffering, type Registry } from "./registry/model.js";
 import { findGroup, resolveSelection } from "./selection.js";
 
 /** Why a package is (or would be) in the environment: what `hpm why` prints. */
@@ -149,19 +149,18 @@ export type WhyNot = {
 
 /** `hpm why-not group=option`: the registry's rules that choosing it would break, given the project's choice. */
 export async function whyNotChoice(locator: Locator, cwd: string, choice: string): Promise<WhyNot> {
-	const match = /^([^=\s]+)=([^=\s]+)$/.exec(choice.trim());
-	if (!match)
-		throw new HpmError("usage", `expected GROUP=OPTION, got "${choice}"`, {
-			hint: "for example: hpm why-not inference=vlm-adapter-deepseek",
-		});
 	const context = resolveContext(locator, cwd);
 	const project = requireProject(context);
 	const { registry, problems } = await loadContextRegistry(context);
+	const match = /^([^=\s]+)=([^=\s]+)$/.exec(choice.trim());
+	if (!match) throw notAChoice(registry, choice);
 	const group = findGroup(registry, match[1] ?? "", problems);
 	const key = normalizeName(match[2] ?? "");
 	if (!group.options.includes(key)) {
+		const options = group.options.map((o) => registry.packages.get(o)?.name ?? o);
 		throw new HpmError("unknown-option", `group "${group.name}" has no option "${match[2]}"`, {
-			hint: `its options: ${group.options.map((o) => registry.packages.get(o)?.name ?? o).join(", ")}`,
+			hint:
+				options.length > 0 ? `its options: ${options.join(", ")}` : `it has no options yet${ADD_OPTION(group.name)}`,
 			location: group.location,
 		});
 	}
@@ -172,4 +171,33 @@ export async function whyNotChoice(locator: Locator, cwd: string, choice: string
 		chosen: (selection.get(group.key) ?? []).includes(key),
 		reasons: whyNot(registry, selection, group, key),
 	};
+}
+
+const ADD_OPTION = (group: string) => `: \`hpm registry add --group ${group} ...\` adds one`;
+
+/**
+ * `hpm why-not WORD` without `=`: the choice meant when WORD is an option of this registry's groups,
+ * else an example from this registry (never a name it does not have).
+ */
+function notAChoice(registry: Registry, choice: string): HpmError {
+	const key = normalizeName(choice.trim());
+	const meant = registry.packages.has(key)
+		? groupsOffering(registry, key).map((group) => `${group.name}=${registry.packages.get(key)?.name ?? key}`)
+		: [];
+	const example = exampleChoice(registry);
+	const hint =
+		meant.length > 0
+			? `did you mean ${meant.map((m) => `\`hpm why-not ${m}\``).join(" or ")}?`
+			: example
+				? `for example: hpm why-not ${example}`
+				: "this registry has no group with options yet (`hpm list` shows it)";
+	return new HpmError("usage", `expected GROUP=OPTION, got "${choice}"`, { hint });
+}
+
+/** A `group=option` of this registry, for a hint that shows how a choice is written. */
+export function exampleChoice(registry: Registry): string | undefined {
+	for (const group of registry.groups.values())
+		for (const option of group.options)
+			if (registry.packages.has(option)) return `${group.name}=${registry.packages.get(option)?.name ?? option}`;
+	return undefined;
 }

@@ -78,7 +78,7 @@ describe("commands and help", () => {
 			expect(result.code, args.join(" ")).toBe(0);
 			expect(result.stdout).toContain("Commands");
 		}
-		expect(hpm(["group", "--help"], { cwd: dir }).stdout).toContain("group add GROUP --option NAME...");
+		expect(hpm(["group", "--help"], { cwd: dir }).stdout).toContain("group add GROUP --option NAME [--option NAME]...");
 		const bare = hpm(["group"], { cwd: dir });
 		expect(bare.code).toBe(2);
 		expect(bare.stderr).toContain("hpm group needs a subcommand");

@@ -40,8 +40,9 @@ describe("only the selection blocks", () => {
 		const list = hpm(["list"], { cwd: dir });
 		expect(list.code).toBe(0);
 		expect(list.stdout).toContain("metric-bleu");
+		// the file is named, with the reason it did not load
 		expect(list.stderr).toBe(
-			"warning: 1 registry file could not be loaded and was left out (1 problem; `hpm registry lint` lists them)\n",
+			`warning: 1 registry file could not be loaded and was left out: ${path.join(dir, "registry/packages/metric-garbage.yaml")}:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] (1 problem in all; \`hpm registry lint\` lists them)\n`,
 		);
 		expect(hpm(["show", "metric-bleu"], { cwd: dir }).code).toBe(0);
 		const garbage = hpm(["show", "metric-garbage"], { cwd: dir });

@@ -326,7 +326,7 @@ describe("wrong verdicts", () => {
 			{ mode: 0o755 },
 		);
 		const result = hpm(["sync"], { cwd: dir, env: { ...uvEnv(), PATH: `${bin}:${process.env.PATH}` } });
-		expect(result.code).toBe(2);
+		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(
 			/`uv self version` failed \(uv \d+\.\d+\.\d+\): error: permission denied reading receipt/,
 		);

@@ -335,7 +335,7 @@ const cases: Case[] = [
 		name: "a group the registry lacks",
 		setup: (d) => pyproject(d, "metrics =", "metricz ="),
 		args: ["sync"],
-		code: 2,
+		code: 1,
 		says: 'pyproject.toml:14:1: [tool.hpm.groups] names group "metricz", which the registry does not have (did you mean "metrics"?)',
 	},
 	// --- command lines
@@ -393,7 +393,7 @@ const cases: Case[] = [
 	{
 		name: "uv missing",
 		args: ["sync"],
-		code: 2,
+		code: 1,
 		says: "uv was not found on PATH",
 		env: () => ({ PATH: `${tempDir()}:${path.dirname(process.execPath)}` }),
 	},
@@ -406,7 +406,7 @@ const cases: Case[] = [
 			});
 		},
 		args: ["sync"],
-		code: 2,
+		code: 1,
 		says: "uv 0.5.0 is too old: hpm needs uv >= 0.9.26",
 		env: (d) => ({ PATH: `${path.join(d, "..", `${path.basename(d)}-bin`)}:${path.dirname(process.execPath)}` }),
 	},

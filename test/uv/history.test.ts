@@ -83,7 +83,7 @@ describe("the project's history: every change hpm makes, to look back at and rol
 	it("says clearly when there is nothing to roll back to, and refuses what is not an entry", () => {
 		const dir = copyExample();
 		const none = hpm(["rollback"], { cwd: dir, env: uvEnv() });
-		expect(none.code).toBe(1);
+		expect(none.code).toBe(2);
 		expect(none.stderr).toContain("this project has no history yet");
 		ok(dir, ["group", "add", "metrics", "-o", "metric-rouge"]);
 		for (const bad of ["0", "x", "1.5", "#", "#0", "99999999999"]) {
@@ -92,7 +92,7 @@ describe("the project's history: every change hpm makes, to look back at and rol
 			expect(result.stderr).toContain("is not a history entry");
 		}
 		const missing = hpm(["rollback", "9"], { cwd: dir, env: uvEnv() });
-		expect(missing.code).toBe(1);
+		expect(missing.code).toBe(2);
 		expect(missing.stderr).toContain("there is no history entry #9");
 		expect(missing.stderr).toContain("#1");
 	});
@@ -139,7 +139,7 @@ describe("the project's history: every change hpm makes, to look back at and rol
 		expect(history(copy).entries).toEqual([]);
 		const before = files(dir);
 		const refused = hpm(["rollback", "3"], { cwd: dir, env: uvEnv() });
-		expect(refused.code).toBe(1);
+		expect(refused.code).toBe(2);
 		expect(refused.stderr).toContain("there is no history entry #3");
 		expect(refused.stderr).toContain("ignored");
 		expect(files(dir)).toEqual(before);

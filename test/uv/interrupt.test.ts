@@ -102,12 +102,12 @@ describe("interrupting a running sync", () => {
 });
 
 describe("uv missing or too old (a PATH the test controls)", () => {
-	it("uv missing: a clear error with the install command, exit 2, nothing changed", () => {
+	it("uv missing: a clear error with the install command, exit 1 from sync as from check, nothing changed", () => {
 		const dir = copyExample();
 		const before = snapshot(dir);
 		const empty = tempDir("hpm-path-");
 		const result = hpm(["sync"], { cwd: dir, env: { PATH: `${empty}:${path.dirname(process.execPath)}` } });
-		expect(result.code).toBe(2);
+		expect(result.code).toBe(1);
 		expect(result.stderr).toContain("error: uv was not found on PATH");
 		expect(result.stderr).toContain("python3 -m pip install 'uv>=0.9.26'");
 		expect(snapshot(dir)).toEqual(before);
@@ -127,7 +127,7 @@ describe("uv missing or too old (a PATH the test controls)", () => {
 		chmodSync(path.join(bin, "uv"), 0o755);
 		const before = snapshot(dir);
 		const result = hpm(["sync"], { cwd: dir, env: { PATH: `${bin}:${path.dirname(process.execPath)}` } });
-		expect(result.code).toBe(2);
+		expect(result.code).toBe(1);
 		expect(result.stderr).toBe(
 			"error: uv 0.8.3 is too old: hpm needs uv >= 0.9.26\nhint: upgrade uv: `uv self update`, or `python3 -m pip install --upgrade 'uv>=0.9.26'`\n",
 		);

@@ -235,15 +235,16 @@ describe("hpm sync (real uv)", () => {
 		const before = snapshot(dir);
 		// a mode no selected package offers: one error listing the modes they do offer
 		const result = hpm(["sync", "--mode", "staging"], { cwd: dir, env: uvEnv() });
-		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('mode "staging" is not a mode of the selected packages; they offer: prod, dev');
+		// exit 1, as `hpm check --mode staging` exits for the same problem
+		expect(result.code).toBe(1);
+		expect(result.stdout).toContain('mode "staging" is not a mode of the selected packages; they offer: prod, dev');
 		expect(snapshot(dir)).toEqual(before);
 		// a mode only some offer: each package without it is named
 		const qwen = path.join(dir, "registry/packages/vlm-adapter-qwen.yaml");
 		writeFileSync(qwen, `${read(qwen)}  gpu:\n    type: "local"\n    path: "../../packages/vlm_adapter_qwen"\n`);
 		const some = hpm(["sync", "--mode", "gpu"], { cwd: dir, env: uvEnv() });
-		expect(some.code).toBe(2);
-		expect(some.stderr).toContain('package "metric-bleu" has no source for mode "gpu" (it has: prod, dev)');
+		expect(some.code).toBe(1);
+		expect(some.stdout).toContain('package "metric-bleu" has no source for mode "gpu" (it has: prod, dev)');
 	});
 });
 

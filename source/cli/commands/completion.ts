@@ -12,8 +12,13 @@ export default defineCommand({
 		"after compinit; fish: hpm completion fish > ~/.config/fish/completions/hpm.fish",
 	args: ["SHELL"],
 	flags: {},
-	run: ({ args }) => {
+	run: ({ args, output }) => {
 		const shell = args[0] ?? "";
+		// a shell script is not a result JSON can carry: said as a JSON error, not printed as text
+		if (output.json)
+			throw new HpmError("usage", "hpm completion prints a shell script, which has no JSON form", {
+				hint: `run it without --json: hpm completion ${completionScript(shell) === undefined ? "bash|zsh|fish" : shell}`,
+			});
 		const script = completionScript(shell);
 		if (script === undefined)
 			throw new HpmError("usage", `no completion for "${shell}"`, { hint: "use one of: bash, zsh, fish" });

@@ -19,6 +19,15 @@ export default defineCommand({
 			output.data({ ...graph, problems: graph.problems.map(problemJson) });
 			return 0;
 		}
+		// --json is one JSON document whatever the format: a drawing goes in it as text
+		if (output.json) {
+			output.data({
+				format,
+				text: `${renderGraph(graph, format).join("\n")}\n`,
+				problems: graph.problems.map(problemJson),
+			});
+			return 0;
+		}
 		// what did not load is left out of the graph, and said so
 		for (const problem of graph.problems) output.err(`warning: ${formatProblem(problem)} (left out of the graph)`);
 		for (const line of renderGraph(graph, format)) output.out(line);

@@ -1,5 +1,6 @@
 import { choose, optionsQuestion } from "../../core/operations/choose.js";
 import type { Locator } from "../../core/context.js";
+import type { OptionsQuestion } from "../../core/ports.js";
 import { HpmError } from "../../core/errors.js";
 import { closest, normalizeName } from "../../core/names.js";
 import { defineCommand } from "../command.js";
@@ -39,17 +40,21 @@ export default defineCommand({
 			throw new HpmError(
 				"default-breaks-rule",
 				`the default of group "${question.group}" (${question.defaults.join(", ")}) breaks a rule: ${question.defaultsBreak}`,
-				{ hint: `choose with --option NAME (options: ${question.options.map((o) => o.name).join(", ")})` },
+				{ hint: `choose with --option NAME (${hintOf(question)})` },
 			);
 		}
 		if (!prompter && question.defaults.length > 0) {
 			output.err(`using the default of group "${question.group}": ${question.defaults.join(", ")}`);
 			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: question.defaults }, hooks));
 		}
+		if (question.options.length === 0)
+			throw new HpmError("no-options", `group "${question.group}" has nothing to choose from`, {
+				hint: hintOf(question),
+			});
 		if (!prompter) {
 			const kind = question.strategy === "1-of-N" ? "one option" : "one or more options";
 			throw new HpmError("option-required", `choose ${kind} for group "${question.group}" with --option NAME`, {
-				hint: `options: ${question.options.map((o) => o.name).join(", ")}`,
+				hint: hintOf(question),
 			});
 		}
 		const picked = await prompter.pickOptions(question);
@@ -88,9 +93,16 @@ async function optionsAsWords(
 	const known = meant.filter((name): name is string => name !== undefined);
 	const hint =
 		known.length === 0 || known.length < meant.length
-			? `the options of ${question.group}: ${names.join(", ")}`
+			? names.length > 0
+				? `the options of ${question.group}: ${names.join(", ")}`
+				: hintOf(question)
 			: question.strategy === "1-of-N" && known.length > 1
 				? `${question.group} is 1-of-N: choose one, e.g. hpm group add ${question.group} --option ${known[0]}`
 				: `hpm group add ${question.group} ${known.map((name) => `--option ${name}`).join(" ")}`;
 	return new HpmError("usage", `options are given with --option, not as words (${words.join(" ")})`, { hint });
+}
+
+/** `options: a, b`, or why there are none (the core says; a question made elsewhere lists the names). */
+function hintOf(question: OptionsQuestion): string {
+	return question.optionsHint ?? `options: ${question.options.map((o) => o.name).join(", ")}`;
 }

@@ -39,7 +39,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
 		load: () => import("./graph.js"),
 	},
 	"group add": {
-		synopsis: "group add GROUP --option NAME...",
+		synopsis: "group add GROUP --option NAME [--option NAME]...",
 		summary: "choose options in a group",
 		load: () => import("./group-add.js"),
 	},

@@ -3,7 +3,7 @@ import { lockChangeLine } from "../../core/project/lock-diff.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
-	usage: "hpm sync [--mode MODE] [--dry-run] [--upgrade | --upgrade-package NAME...] [options]",
+	usage: "hpm sync [--mode MODE] [--dry-run] [--upgrade | --upgrade-package NAME[,NAME]...] [options]",
 	description:
 		"Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\nIf uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
 	writes: true,

@@ -1,5 +1,5 @@
 import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
-import { HpmError, problemToError } from "../errors.js";
+import { HpmError, type Problem, problemToError } from "../errors.js";
 import { normalizeName } from "../names.js";
 import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
@@ -13,6 +13,7 @@ import {
 	addToGroup,
 	entryValues,
 	findGroup,
+	optionsHint,
 	removeFromGroup,
 	replaceGroup,
 	resolveSelection,
@@ -107,7 +108,7 @@ export async function choose(
 			);
 			if (virtual) throw problemToError(virtual);
 		}
-		const edit = selectionChange(choice, registry, project);
+		const edit = selectionChange(choice, registry, project, problems);
 		// the history entry first: a choice that `hpm rollback` could not undo is not made
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit], { command, summary: `${command}: ${edit.message}` })
@@ -138,12 +139,17 @@ export async function choose(
 	});
 }
 
-function selectionChange(choice: Choice, registry: Registry, project: Project): SelectionChange {
+function selectionChange(
+	choice: Choice,
+	registry: Registry,
+	project: Project,
+	problems: readonly Problem[],
+): SelectionChange {
 	switch (choice.kind) {
 		case "add":
-			return addToGroup(registry, project, choice.group, choice.options);
+			return addToGroup(registry, project, choice.group, choice.options, problems);
 		case "replace": {
-			if (choice.seen === undefined) return replaceGroup(registry, project, choice.group, choice.options);
+			if (choice.seen === undefined) return replaceGroup(registry, project, choice.group, choice.options, problems);
 			const key = (names: readonly string[]) => new Set(names.map(normalizeName));
 			const seen = key(choice.seen);
 			const picked = key(choice.options);
@@ -152,16 +158,16 @@ function selectionChange(choice: Choice, registry: Registry, project: Project): 
 			const added = choice.options.filter(
 				(name) => !seen.has(normalizeName(name)) && !key(kept).has(normalizeName(name)),
 			);
-			return replaceGroup(registry, project, choice.group, [...kept, ...added]);
+			return replaceGroup(registry, project, choice.group, [...kept, ...added], problems);
 		}
 		case "remove":
-			return removeFromGroup(registry, project, choice.group, choice.option);
+			return removeFromGroup(registry, project, choice.group, choice.option, problems);
 		case "toggle": {
 			const key = normalizeName(choice.option);
 			const current = entryValues(project.selection.get(findGroup(registry, choice.group).key));
 			return current.some((value) => normalizeName(value) === key)
-				? removeFromGroup(registry, project, choice.group, choice.option)
-				: addToGroup(registry, project, choice.group, [choice.option]);
+				? removeFromGroup(registry, project, choice.group, choice.option, problems)
+				: addToGroup(registry, project, choice.group, [choice.option], problems);
 		}
 		default: {
 			const exhaustive: never = choice;
@@ -186,6 +192,7 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		selected: entryValues(project.selection.get(group.key)),
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
 		defaultsBreak: defaultsBreak(registry, resolveSelection(registry, project, problems).selection, group),
+		optionsHint: optionsHint(registry, group, problems, "options"),
 	};
 }
 

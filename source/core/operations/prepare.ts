@@ -46,7 +46,15 @@ export function prepare(
 	const concerns = concernsSelection(registry, selection);
 	const registryProblems = loaded.problems.filter(concerns);
 	const unchosen = unchosenGroups(registry, selection);
-	const notBlocking = [...loaded.problems.filter((p) => !registryProblems.includes(p)), ...unchosen];
+	// a broken file the selection names is said once, as the selection's problem (which points at
+	// the same line), not again as a warning
+	const said = new Set(selectionProblems.flatMap((p) => (p.location ? [locationKey(p.location)] : [])));
+	const notBlocking = [
+		...loaded.problems.filter(
+			(p) => !registryProblems.includes(p) && !(p.location && said.has(locationKey(p.location))),
+		),
+		...unchosen,
+	];
 	const mode = modeOverride ?? project.mode;
 	const state = stateOfProject(project);
 	const plan = makePlan(registry, selection, mode, state);
@@ -144,12 +152,31 @@ function notSaidByIndexFile(
 	return (problem) => problem.code !== "unknown-index" || !explained.has(at(problem.location));
 }
 
+const locationKey = (location: NonNullable<Problem["location"]>): string =>
+	`${location.file}:${location.line ?? ""}:${location.column ?? ""}`;
+
 /** The modes the selected packages offer, in the order first seen. */
 export function offeredModes(registry: Registry, selection: Selection): string[] {
 	const modes = new Set<string>();
 	for (const keys of selection.values())
 		for (const key of keys) for (const mode of registry.packages.get(key)?.sources.keys() ?? []) modes.add(mode);
 	return [...modes];
+}
+
+/** A selected package without a source for a mode, as `group=name` and the modes it has. */
+export type ModeGap = { readonly group: string; readonly name: string; readonly has: readonly string[] };
+
+/** The selected packages that have no source for `mode` (each once, under its first group). */
+export function modeGaps(registry: Registry, selection: Selection, mode: string): ModeGap[] {
+	const gaps = new Map<string, ModeGap>();
+	for (const [groupKey, keys] of selection)
+		for (const key of keys) {
+			const pkg = registry.packages.get(key);
+			if (!pkg || pkg.sources.has(mode) || gaps.has(key)) continue;
+			const group = registry.groups.get(groupKey)?.name ?? groupKey;
+			gaps.set(key, { group, name: pkg.name, has: [...pkg.sources.keys()] });
+		}
+	return [...gaps.values()];
 }
 
 /** A mode no selected package offers is one problem that lists the modes they do offer. */

@@ -44,13 +44,12 @@ export function historyEntry(root: string, id: number | undefined): HistoryEntry
 		ignored.length > 0 ? ` (${ignored.length} file(s) in .hpm/history hpm did not write for you were ignored)` : "";
 	if (entries.length === 0)
 		throw new HpmError("history-empty", `this project has no history yet${note}`, {
-			exitCode: 1,
 			hint: "every sync that changes pyproject.toml or uv.lock records the pair as it was before",
 		});
 	const entry = id === undefined ? entries[0] : entries.find((e) => e.id === id);
 	if (!entry)
+		// an entry that is not there is an input error (exit 2), as a number that is not one is
 		throw new HpmError("history-missing", `there is no history entry #${id}${note}`, {
-			exitCode: 1,
 			hint: `\`hpm history\` lists them: ${entries.map((e) => `#${e.id}`).join(", ")}`,
 		});
 	return entry;

@@ -5,7 +5,7 @@ import { MAX_FILE_BYTES } from "../project/files.js";
 import { type LockChange, lockChanges, lockPackageNames } from "../project/lock-diff.js";
 import path from "node:path";
 import type { Context } from "../context.js";
-import { HpmError, problemToError } from "../errors.js";
+import { HpmError, refusal } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan.js";
@@ -125,14 +125,10 @@ async function* syncWith(
 	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
-	const first = problems[0];
-	if (first) {
+	if (problems.length > 0) {
+		// each problem is said once, as check says it; the error only counts them
 		for (const problem of problems) yield { type: "problem", problem };
-		const hint =
-			problems.length > 1
-				? `${problems.length} problems; \`hpm check\` lists them all`
-				: "fix it, then run hpm sync again";
-		throw problemToError(first, hint);
+		throw refusal("sync", problems, "hpm sync");
 	}
 	const { signal, upgrade } = options;
 	const cwd = project.root;

@@ -556,6 +556,7 @@ function toGroup(
 		});
 	}
 	const options: string[] = [];
+	const unloaded: string[] = [];
 	const seen = new Set<string>();
 	data.options.forEach((option, index) => {
 		// an option the schema refused (salvaged as "") was reported there
@@ -585,7 +586,10 @@ function toGroup(
 		if (!packages.has(key)) {
 			// a broken manifest is reported in its own file; the group loads without that option, so
 			// a project choosing another option is not held up by it
-			if (broken.has(key)) return;
+			if (broken.has(key)) {
+				unloaded.push(option.name);
+				return;
+			}
 			problems.push({
 				code: "unknown-package",
 				message: `option "${option.name}" names no package: there is no packages/${key}.yaml`,
@@ -604,6 +608,7 @@ function toGroup(
 		strategy: data.strategy,
 		description: displaySafe(data.description ?? ""),
 		options,
+		...(unloaded.length > 0 ? { unloaded } : {}),
 		location: yaml.locate(["name"]),
 		...rules,
 	};

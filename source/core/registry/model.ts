@@ -76,6 +76,8 @@ export type Group = {
 	readonly description: string;
 	/** Normalized package keys, in the order the file lists them. */
 	readonly options: readonly string[];
+	/** Options the file lists whose manifest did not load (left out of `options`), as written. */
+	readonly unloaded?: readonly string[];
 	readonly location: Location;
 	/** The interface every option implements, normalized, if the group declares one. */
 	readonly interface?: string | undefined;

@@ -131,9 +131,10 @@ async function probeUv(): Promise<Uv> {
 					`HPM_UV=${chosen}: no such program${isCode(error, "EACCES") ? " that can be run" : ""}`,
 					{
 						hint: "point HPM_UV at the uv binary, or unset it to use the uv on PATH",
+						exitCode: UV_UNUSABLE,
 					},
 				);
-			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT, exitCode: UV_UNUSABLE });
 		}
 		// uv older than 0.7 has no `self version --output-format json`; ask it the old way. Only a
 		// version that really is too old is called that: any other failure is reported as it is.
@@ -144,6 +145,7 @@ async function probeUv(): Promise<Uv> {
 		const said = (error.stderr || error.message).trim().split("\n")[0] ?? "";
 		throw new HpmError("uv-broken", `\`${bin} self version\` failed${match?.[1] ? ` (uv ${match[1]})` : ""}: ${said}`, {
 			hint: match?.[1] ? "run it yourself to see why; reinstalling uv usually fixes it" : INSTALL_HINT,
+			exitCode: UV_UNUSABLE,
 		});
 	}
 	let version: string;
@@ -152,12 +154,19 @@ async function probeUv(): Promise<Uv> {
 	} catch {
 		throw new HpmError("uv-broken", `\`${bin} self version\` printed something hpm cannot read`, {
 			hint: INSTALL_HINT,
+			exitCode: UV_UNUSABLE,
 		});
 	}
 	if (compareVersions(version, MIN_UV_VERSION) < 0) throw tooOld(version);
 	if (identity !== undefined) rememberVersion(identity, version);
 	return { bin, version };
 }
+
+/**
+ * A uv that is missing, too old or broken exits 1 ("uv failed") from every command: `check` lists
+ * it as a problem (exit 1), so sync, install and rollback say the same.
+ */
+const UV_UNUSABLE = 1;
 
 const INTERRUPTS: Partial<Record<NodeJS.Signals, ExitCode>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 };
 
@@ -177,6 +186,7 @@ function interruptedProbe(error: CaptureError, bin: string): void {
 function tooOld(version: string): HpmError {
 	return new HpmError("uv-too-old", `uv ${version} is too old: hpm needs uv >= ${MIN_UV_VERSION}`, {
 		hint: UPGRADE_HINT,
+		exitCode: UV_UNUSABLE,
 	});
 }
 
@@ -291,7 +301,7 @@ export async function* runUv(
 		await stopping;
 		settled = true;
 		if (failure && isCode(failure, "ENOENT"))
-			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT });
+			throw new HpmError("uv-missing", "uv was not found on PATH", { hint: INSTALL_HINT, exitCode: UV_UNUSABLE });
 		const aborted = options.signal?.aborted === true;
 		yield { type: "uv-exit", args: full, exitCode };
 		return { exitCode, lines, aborted };
