@@ -55,12 +55,21 @@ export type ChoiceResult = {
 	readonly breaks: readonly string[];
 };
 
-/** A change hpm made to pyproject.toml: its text before and after, and the file it wrote. */
-export type ProjectChange = { readonly before: string; readonly after: string; readonly written: FileIdentity };
+/**
+ * A change hpm made to pyproject.toml: its text before and after, the file it wrote, and the line
+ * its history entry says (an undo is recorded as `undo: ` and that line).
+ */
+export type ProjectChange = {
+	readonly before: string;
+	readonly after: string;
+	readonly written: FileIdentity;
+	readonly summary: string;
+};
 
 /**
- * Undoes a change `choose` made, byte for byte, under the project lock; only when pyproject.toml
- * still holds exactly what that change wrote (an edit made since is never overwritten).
+ * Undoes a change `choose` or `setMode` made, byte for byte, under the project lock; only when
+ * pyproject.toml still holds exactly what that change wrote (an edit made since is never
+ * overwritten). The undo is a change like any other: it is an entry of the history.
  */
 export async function undoChange(
 	locator: Locator,
@@ -78,7 +87,10 @@ export async function undoChange(
 				location: { file: project.file },
 			});
 		}
-		return replaceProjectText(project, change.before);
+		const bytesBefore = readRegularFile(project.file, MAX_FILE_BYTES);
+		const restored = replaceProjectText(project, change.before);
+		recordEdit(project.root, "undo", `undo: ${change.summary}`, bytesBefore);
+		return restored;
 	});
 }
 
@@ -115,7 +127,8 @@ export async function choose(
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit])
 			: { text: project.text, written: undefined };
-		if (bytesBefore) recordEdit(project.root, command, `${command}: ${edit.message}`, bytesBefore);
+		const summary = `${command}: ${edit.message}`;
+		if (bytesBefore) recordEdit(project.root, command, summary, bytesBefore);
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
 		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
@@ -137,7 +150,7 @@ export async function choose(
 			message: edit.message,
 			breaks,
 			project: project.file,
-			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written, summary } }),
 		};
 	});
 }

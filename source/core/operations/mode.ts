@@ -53,7 +53,8 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 		const { text: after, written } = changed
 			? await writeProjectEdits(project, [{ path: ["tool", "hpm", "mode"], value: mode }])
 			: { text: project.text, written: undefined };
-		if (before) recordEdit(project.root, "mode", `mode: ${project.mode} -> ${mode}`, before);
+		const summary = `mode: ${project.mode} -> ${mode}`;
+		if (before) recordEdit(project.root, "mode", summary, before);
 		const message =
 			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
 		return {
@@ -61,7 +62,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			offered,
 			changed: project.mode !== mode,
 			message,
-			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written, summary } }),
 		};
 	});
 }
