@@ -258,7 +258,8 @@ export async function withBackendMetadata(input: PackageInput, cwd: string): Pro
 	const dir = path.resolve(cwd, input.path);
 	const found = readPythonPackage(dir);
 	if (typeof found === "string" || found.version !== undefined) return input;
-	const metadata = await backendMetadata(dir);
+	// no uv to run it with is no answer either: the person is asked for --version, as before
+	const metadata = await backendMetadata(dir).catch(() => undefined);
 	if (metadata?.version === undefined) return input;
 	return {
 		...input,
