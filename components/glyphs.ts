@@ -3,7 +3,10 @@
  * plain ASCII where it cannot (a locale that is not UTF-8, such as LC_ALL=C, or TERM=dumb).
  */
 export type Glyphs = {
+	/** The cursor's row in the list that has the keys. */
 	readonly pointer: string;
+	/** The cursor's row in a list that does not have the keys: focus shows without colour. */
+	readonly pointerIdle: string;
 	readonly prompt: string;
 	readonly done: string;
 	readonly dash: string;
@@ -23,6 +26,7 @@ export type Glyphs = {
 
 const UNICODE: Glyphs = {
 	pointer: "❯",
+	pointerIdle: "·",
 	prompt: "›",
 	done: "✓",
 	dash: "–",
@@ -40,6 +44,7 @@ const UNICODE: Glyphs = {
 
 const ASCII: Glyphs = {
 	pointer: ">",
+	pointerIdle: ".",
 	prompt: ">",
 	done: "+",
 	dash: "-",

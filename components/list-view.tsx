@@ -57,9 +57,12 @@ export function ListView<T>({
 				const isSelected = start + offset === selected;
 				return (
 					<Box key={itemKey(item)}>
-						{/* the marker keeps its two columns however long the row */}
+						{/* the marker keeps its two columns however long the row; its glyph says which list has
+						    the keys, where colour cannot (NO_COLOR) */}
 						<Box flexShrink={0} width={2}>
-							<Text color={isSelected && focused ? "cyan" : undefined}>{isSelected ? glyphs.pointer : " "}</Text>
+							<Text color={isSelected && focused ? "cyan" : undefined}>
+								{isSelected ? (focused ? glyphs.pointer : glyphs.pointerIdle) : " "}
+							</Text>
 						</Box>
 						{renderItem(item, isSelected)}
 					</Box>

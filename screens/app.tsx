@@ -1,6 +1,9 @@
 import { Box, Text, useApp, useInput } from "ink";
-import { useCallback, useRef, useEffect, useReducer, useState } from "react";
-import { HelpOverlay } from "../components/help-overlay.js";
+import { useCallback, useRef, useEffect, useState } from "react";
+import { useLatestReducer } from "../components/use-latest-reducer.js";
+import { HelpOverlay, helpHeight, helpRows } from "../components/help-overlay.js";
+import { pagerOffset } from "../components/pager.js";
+import { useKeys } from "../components/use-keys.js";
 import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
 import { displaySafe } from "../source/core/text.js";
@@ -51,7 +54,7 @@ export type AppProps = {
 export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 	const { exit } = useApp();
 	const { columns, rows } = useTerminalSize();
-	const [router, dispatch] = useReducer(routerReducer, initialRouter);
+	const [router, dispatch, latestRouter] = useLatestReducer(routerReducer, initialRouter);
 	// the browser's cursor and filter outlive a visit to check, sync or the wizard
 	const browser = useBrowserStore();
 	const [conflicts, setConflicts] = useState<ReadonlySet<string>>(new Set());
@@ -122,11 +125,41 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 			exit(interrupted());
 			return;
 		}
-		if (router.help && (key.escape || input === "?" || input === "q")) dispatch({ type: "close-help" });
 		// a project the UI cannot open ends hpm ui as an error (exit 2), its reason printed again
-		else if (typeof view === "string" && (input === "q" || key.escape))
+		if (typeof view === "string" && (input === "q" || key.escape))
 			exit(new HpmError("ui-cannot-open", `hpm ui cannot open this project: ${view}`));
 	});
+
+	// the help takes the keys while it shows, one at a time like every screen: Esc closes it and
+	// what follows in the burst goes to the screen under it; the arrows scroll it
+	const help = { keys: HELP[route.screen] ?? [], legend: route.screen === "browser" ? BROWSER_LEGEND : [] };
+	const helpTotal = helpRows(help.keys, help.legend, columns - 4).length;
+	useKeys((input, key) => {
+		if (key.escape || input === "?" || input === "q") {
+			dispatch({ type: "close-help" });
+			return "moved";
+		}
+		const move =
+			key.upArrow || input === "k"
+				? "up"
+				: key.downArrow || input === "j"
+					? "down"
+					: key.pageUp
+						? "page-up"
+						: key.pageDown || input === " "
+							? "page-down"
+							: key.home || input === "g"
+								? "home"
+								: key.end || input === "G"
+									? "end"
+									: undefined;
+		if (move)
+			dispatch({
+				type: "help-scroll",
+				offset: pagerOffset(latestRouter().helpOffset, move, helpTotal, helpHeight(rows)),
+			});
+		return undefined;
+	}, router.help);
 
 	if (view === undefined) return <Text dimColor>loading the registry{glyphs.ellipsis}</Text>;
 	if (typeof view === "string") {
@@ -276,9 +309,11 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 			{router.help ? (
 				<HelpOverlay
 					title={`keys: ${route.screen}`}
-					keys={HELP[route.screen] ?? []}
-					legend={route.screen === "browser" ? BROWSER_LEGEND : []}
+					keys={help.keys}
+					legend={help.legend}
 					height={rows}
+					width={columns}
+					offset={router.helpOffset}
 				/>
 			) : null}
 			<Box display={router.help ? "none" : "flex"} flexDirection="column">

@@ -191,13 +191,13 @@ export function BrowserScreen({
 		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Box justifyContent="space-between">
+			<Box justifyContent="space-between" flexShrink={0}>
 				<Text bold>hpm</Text>
 				<Text dimColor wrap="truncate-start">
 					{view.overview.project ? `${view.overview.project}  mode ${view.overview.mode}` : "no project"}
 				</Text>
 			</Box>
-			<Box height={listHeight + 3}>
+			<Box height={listHeight + 3} flexShrink={0}>
 				<Box
 					flexDirection="column"
 					width={leftWidth}
@@ -268,7 +268,7 @@ export function BrowserScreen({
 					/>
 				</Box>
 			</Box>
-			<Box flexDirection="column" height={detailsHeight} paddingX={1}>
+			<Box flexDirection="column" height={detailsHeight} flexShrink={1} overflow="hidden" paddingX={1}>
 				{pkg ? (
 					<>
 						<Text wrap="truncate-end">
@@ -309,16 +309,21 @@ export function BrowserScreen({
 				)}
 			</Box>
 			{state.filtering || state.filter ? (
-				<Box>
+				<Box flexShrink={0}>
 					<Text color="cyan">/</Text>
 					<Text>{state.filter}</Text>
 					{state.filtering ? <Text inverse> </Text> : null}
 				</Box>
 			) : null}
-			<Text color="yellow" wrap="truncate-end">
-				{message ?? " "}
-			</Text>
-			<StatusBar hints={BROWSER_KEYS} width={width - 1} />
+			{/* the last action's message wraps (never cut): the details above give up rows for it */}
+			<Box flexShrink={0}>
+				<Text color="yellow" wrap="wrap">
+					{message ?? " "}
+				</Text>
+			</Box>
+			<Box flexShrink={0}>
+				<StatusBar hints={BROWSER_KEYS} width={width - 1} />
+			</Box>
 		</Box>
 	);
 }

@@ -6,6 +6,7 @@ import { LogTail } from "../components/log-tail.js";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import { useKeys } from "../components/use-keys.js";
+import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { type Locator, requireRoot } from "../source/core/context.js";
 import { drain } from "../source/core/events.js";
 import { rollbackPreview } from "../source/core/operations/rollback.js";
@@ -15,6 +16,7 @@ import { lockChangeLine } from "../source/core/project/lock-diff.js";
 import { displaySafe } from "../source/core/text.js";
 import type { InterruptSource } from "./use-operation.js";
 import { errorText } from "./view.js";
+import { type HistoryPhase, historyReducer, initialHistory } from "./history-state.js";
 
 export const HISTORY_KEYS: readonly KeyHint[] = [
 	[glyphs.upDown, "move"],
@@ -22,12 +24,6 @@ export const HISTORY_KEYS: readonly KeyHint[] = [
 	["esc", "back"],
 	["?", "help"],
 ];
-
-type Phase =
-	| { readonly phase: "browse" }
-	| { readonly phase: "confirm"; readonly entry: HistoryEntry }
-	| { readonly phase: "running"; readonly entry: HistoryEntry; readonly since: number; readonly status: string }
-	| { readonly phase: "done"; readonly ok: boolean; readonly summary: string };
 
 export type HistoryScreenProps = {
 	readonly locator: Locator;
@@ -71,19 +67,16 @@ export function HistoryScreen({
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [locator, cwd, version]);
 	const { entries } = loaded;
-	const [selected, setSelected] = useState(0);
-	const [phase, setPhase] = useState<Phase>({ phase: "browse" });
-	// the phase as of the last key: keys of one burst act in order
-	const phaseNow = useRef<Phase>(phase);
-	const move = (next: Phase) => {
-		phaseNow.current = next;
-		setPhase(next);
-	};
+	// the cursor and the phase as of the last key: keys of one burst act in order, each on the
+	// state the previous one left (Down then Enter asks about the entry the cursor moved to)
+	const [{ selected, phase }, dispatch, latest] = useLatestReducer(historyReducer, initialHistory);
+	const move = (next: HistoryPhase) => dispatch({ type: "phase", phase: next });
 	const lines = useRef<string[]>([]);
 	const [shown, setShown] = useState<readonly string[]>([]);
 	const changed = useRef(false);
 	const controller = useRef<AbortController | undefined>(undefined);
-	const cursor = Math.min(selected, Math.max(entries.length - 1, 0));
+	const cursorOf = (index: number) => Math.min(index, Math.max(entries.length - 1, 0));
+	const cursor = cursorOf(selected);
 	const entry = entries[cursor];
 	const preview = useMemo(() => {
 		if (!entry || !loaded.root) return [];
@@ -110,13 +103,11 @@ export function HistoryScreen({
 		controller.current = abort;
 		external?.signal.addEventListener("abort", () => abort.abort(), { once: true });
 		const flush = setInterval(() => setShown([...lines.current]), 100);
-		let status = "starting";
 		drain(runOperation({ kind: "rollback", id: target.id }, { locator, cwd, signal: abort.signal }), (event) => {
 			if (event.type === "uv-line" || event.type === "restored")
 				lines.current.push(event.type === "uv-line" ? event.line : event.message);
 			else if (event.type === "phase") {
-				status = event.message;
-				setPhase((now) => (now.phase === "running" ? { ...now, status } : now));
+				dispatch({ type: "status", status: event.message });
 			}
 		})
 			.then(
@@ -130,14 +121,15 @@ export function HistoryScreen({
 				clearInterval(flush);
 				external?.dispose();
 				setShown([...lines.current]);
-				move({ phase: "done", ok, summary });
+				dispatch({ type: "finished", ok, summary });
 				setVersion((v) => v + 1);
-				setSelected(0);
 			});
 	};
 
 	useKeys((input, key) => {
-		const now = phaseNow.current;
+		const { phase: now, selected } = latest();
+		const cursor = cursorOf(selected);
+		const entry = entries[cursor];
 		if (key.ctrl && input === "c") {
 			// while uv runs, Ctrl-C stops it (the core restores the files); otherwise hpm quits
 			if (now.phase === "running") controller.current?.abort();
@@ -162,8 +154,8 @@ export function HistoryScreen({
 			onBack(changed.current);
 			return "moved"; // what follows in the burst is the browser's
 		}
-		if (key.upArrow || input === "k") setSelected(Math.max(0, cursor - 1));
-		else if (key.downArrow || input === "j") setSelected(Math.min(entries.length - 1, cursor + 1));
+		if (key.upArrow || input === "k") dispatch({ type: "select", index: cursor - 1 });
+		else if (key.downArrow || input === "j") dispatch({ type: "down", count: entries.length });
 		else if ((key.return || input === "r") && entry) move({ phase: "confirm", entry });
 		return undefined;
 	}, active);
@@ -182,7 +174,7 @@ export function HistoryScreen({
 					focused={phase.phase === "browse"}
 					itemKey={(e) => String(e.id)}
 					empty="no history yet: every sync that changes pyproject.toml or uv.lock adds an entry"
-					onSelect={setSelected}
+					onSelect={(index) => dispatch({ type: "select", index })}
 					renderItem={(e, isSelected) => (
 						<Text wrap="truncate-end" bold={isSelected}>
 							#{e.id} <Text dimColor>{e.time.replace("T", " ").replace(/\.\d+Z$/, "Z")}</Text> {displaySafe(e.summary)}

@@ -1,5 +1,6 @@
 import { asciiSafe } from "../components/ascii-stdout.js";
 import { Box, type Key, render, Text, useApp, useInput } from "ink";
+import { useRef } from "react";
 import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
@@ -24,7 +25,10 @@ export function Picker({
 	const { exit } = useApp();
 	const [{ index, marked }, dispatch, latest] = useLatestReducer(pickerReducer, { index: 0, marked: request.selected });
 	const multi = request.strategy === "M-of-N";
+	// the first answer is the answer: an Enter typed with the Esc that cancelled picks nothing
+	const finished = useRef(false);
 	const finish = (picked: string[] | undefined, interrupted = false) => {
+		finished.current = true;
 		onDone(picked, interrupted);
 		exit();
 	};
@@ -44,7 +48,7 @@ export function Picker({
 		} else if (key.return && option) finish(multi ? [...marked] : [option.name]);
 	};
 	useInput((input, key) => {
-		for (const press of splitKeys(input, key)) handle(press.input, press.key);
+		for (const press of splitKeys(input, key)) if (!finished.current) handle(press.input, press.key);
 	});
 	return (
 		<Box flexDirection="column">

@@ -5,24 +5,28 @@ export type Route =
 	| { readonly screen: "wizard" }
 	| { readonly screen: "history" };
 
-export type RouterState = { readonly stack: readonly Route[]; readonly help: boolean };
+/** The screens open, and the help over the top one (scrolled to `helpOffset`). */
+export type RouterState = { readonly stack: readonly Route[]; readonly help: boolean; readonly helpOffset: number };
 
 export type RouterAction =
 	| { readonly type: "push"; readonly route: Route }
 	| { readonly type: "pop" }
 	| { readonly type: "toggle-help" }
-	| { readonly type: "close-help" };
+	| { readonly type: "close-help" }
+	| { readonly type: "help-scroll"; readonly offset: number };
 
-export const initialRouter: RouterState = { stack: [{ screen: "browser" }], help: false };
+export const initialRouter: RouterState = { stack: [{ screen: "browser" }], help: false, helpOffset: 0 };
 
 export function routerReducer(state: RouterState, action: RouterAction): RouterState {
 	switch (action.type) {
 		case "push":
-			return { stack: [...state.stack, action.route], help: false };
+			return { ...state, stack: [...state.stack, action.route], help: false };
 		case "pop":
-			return state.stack.length > 1 ? { stack: state.stack.slice(0, -1), help: false } : state;
+			return state.stack.length > 1 ? { ...state, stack: state.stack.slice(0, -1), help: false } : state;
 		case "toggle-help":
-			return { ...state, help: !state.help };
+			return { ...state, help: !state.help, helpOffset: 0 };
+		case "help-scroll":
+			return { ...state, helpOffset: action.offset };
 		case "close-help":
 			return { ...state, help: false };
 		default: {

@@ -70,3 +70,20 @@ describe("exact frames of hpm ui from 60x20 to 200x60 (the files under frames/ a
 		});
 	}
 });
+
+describe("focus shows without colour", () => {
+	it("NO_COLOR at 80x24: the pane with the keys draws its cursor ❯, the other ·; Tab swaps them", async () => {
+		const dir = project("nocolor");
+		pane = openPane(["ui"], dir, 80, 24, { NO_COLOR: "1" });
+		const groups = await pane.waitFor((s) => s.includes("inference") && s.includes("q quit"));
+		expect(pane.styled()).not.toMatch(/\u001b\[[0-9;]*3[0-9]m|\u001b\[[0-9;]*38;/);
+		await expect(frame(groups)).toMatchFileSnapshot("frames/80x24-nocolor-groups.txt");
+		pane.keys("Tab");
+		const options = await pane.waitFor((s) => s.includes("❯ (*) vlm-adapter-qwen"));
+		await expect(frame(options)).toMatchFileSnapshot("frames/80x24-nocolor-options.txt");
+		expect(groups).toContain("│❯ inference 1-of-N pending");
+		expect(groups).toContain("│· (*) vlm-adapter-qwen 0.1.0");
+		expect(options).toContain("│· inference 1-of-N pending");
+		expect(options).toContain("│❯ (*) vlm-adapter-qwen 0.1.0");
+	});
+});

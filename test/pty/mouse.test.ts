@@ -24,7 +24,7 @@ describe("the mouse in hpm ui", () => {
 		expect(screen).toMatch(/vlm-adapter-deepseek 0\.1\.0.*\n.*prod/); // its details below
 		// the options pane has the focus: k moves its cursor, not the groups pane's
 		pane.keys("k");
-		await pane.waitFor((s) => s.includes("❯ (*) vlm-adapter-qwen") && s.includes("❯ inference 1-of-N"));
+		await pane.waitFor((s) => s.includes("❯ (*) vlm-adapter-qwen") && s.includes("· inference 1-of-N"));
 		// the wheel over the groups pane moves its cursor down: metrics, and its options on the right
 		pane.mouse("wheel-down", GROUPS_COLUMN, 5);
 		screen = await pane.waitFor((s) => s.includes("❯ metrics M-of-N"));

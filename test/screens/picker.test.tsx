@@ -34,6 +34,19 @@ describe("the group picker", () => {
 		expect(picked).toEqual(["metric-bleu", "metric-rouge"]);
 	});
 
+	it.each([
+		["Esc Enter", "\u001B\r"],
+		["Space Esc Enter", " \u001B\r"],
+		["Esc Down Enter", "\u001B\u001B[B\r"],
+	])("%s in one chunk cancels: the Enter after the Esc picks nothing", async (_, chunk) => {
+		const calls: (string[] | undefined)[] = [];
+		const { lastFrame, stdin } = render(<Picker request={request} onDone={(p) => calls.push(p)} />);
+		await waitForFrame(lastFrame, (f) => f.includes("metric-rouge"));
+		stdin.write(chunk);
+		await waitForFrame(lastFrame, () => calls.length > 0);
+		expect(calls).toEqual([undefined]);
+	});
+
 	it("Esc cancels", async () => {
 		let picked: string[] | undefined = ["unchanged"];
 		const { lastFrame, stdin } = render(

@@ -88,7 +88,7 @@ describe("the registry add wizard screen", () => {
 		await press(stdin, KEY.enter);
 		frame = await waitForFrame(lastFrame, (f) => f.includes("Summary"));
 		expect(frame).toContain(
-			'name: "metric-rouge"\nversion: "0.1.0"\nsources:\n  dev:\n    type: "local"\n    path: "../../packages/metric_rouge"\n    editable: true',
+			'name: "metric-rouge"\nversion: "0.1.0"\ndescription: "The ROUGE text-overlap metric"\nsources:\n  dev:\n    type: "local"\n    path: "../../packages/metric_rouge"\n    editable: true',
 		);
 		await press(stdin, KEY.enter);
 		expect(submitted).toMatchObject({

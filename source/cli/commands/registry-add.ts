@@ -1,19 +1,20 @@
 import { HpmError } from "../../core/errors.js";
-import { addPackage, needsAnswers, packageForm } from "../../core/registry/add-package.js";
+import { addPackage, needsAnswers, packageForm, withBackendMetadata } from "../../core/registry/add-package.js";
 import { PACKAGE_INPUTS, type PackageInput } from "../../core/registry/new-package.js";
 import { defineCommand } from "../command.js";
 
 export default defineCommand({
 	usage: "hpm registry add [flags] [options]",
 	description:
-		"Writes registry/packages/<name>.yaml. For a local path, name and version are read from\nthe package's pyproject.toml when not given. On a terminal, a form asks for what is missing.\nFor a package already in the registry, adds the source for --mode (or replaces it with\n--force), leaving the rest of the manifest as it was.",
+		"Writes registry/packages/<name>.yaml. For a local path, name, version and description are\nread from the package (pyproject.toml, an sdist's PKG-INFO, else its build backend) when not\ngiven. On a terminal, a form asks for what is missing.\nFor a package already in the registry, adds the source for --mode (or replaces it with\n--force), leaving the rest of the manifest as it was.",
 	writes: true,
 	args: [],
 	flags: PACKAGE_INPUTS,
 	run: async ({ locator, cwd, output, flags, prompter, hooks }) => {
-		let input: PackageInput = flags;
-		if (prompter && needsAnswers(flags, cwd)) {
-			const answered = await prompter.askPackage({ env: packageForm(locator, cwd, flags), given: given(flags) });
+		// what the package's build backend says is read first: a dynamic version is not a question
+		let input: PackageInput = await withBackendMetadata(flags, cwd);
+		if (prompter && needsAnswers(input, cwd)) {
+			const answered = await prompter.askPackage({ env: packageForm(locator, cwd, input), given: given(input) });
 			if (!answered) throw new HpmError("cancelled", "cancelled: nothing was written", { exitCode: 1 });
 			input = answered;
 		}

@@ -16,7 +16,8 @@ export default defineCommand({
 	description:
 		"Fetches each git registry of [tool.hpm] registry and moves [tool.hpm] registry-rev to its ref's newest commit,\n" +
 		"refusing without --force a move backwards or across a rewritten history (a force-push),\n" +
-		"showing first what that changes for this project's selection (packages added, removed, changed).\n" +
+		"showing first what that changes for this project's selection (packages added, removed, changed)\n" +
+		"and the options added to or removed from the groups it chooses in.\n" +
 		"Then run `hpm sync` to apply it. check and sync read the pinned commit, offline once hpm's cache has it.",
 	writes: true,
 	args: [],
@@ -68,7 +69,7 @@ export default defineCommand({
 					? `= ${pin.registry} at ${pin.to.slice(0, 12)} (newest)`
 					: `~ ${pin.registry}: ${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}${MOVE_NOTE[pin.move ?? "forward"]}`,
 			);
-		const sign = { added: "+", removed: "-", changed: "~" } as const;
+		const sign = { added: "+", removed: "-", changed: "~", "option-added": "+", "option-removed": "-" } as const;
 		for (const change of result.changes)
 			output.out(`  ${sign[change.kind]} ${change.name}: ${change.details.join("; ")}`);
 		if (result.changes.length === 0 && result.pins.some((pin) => pin.from !== pin.to))

@@ -4,7 +4,7 @@ import { normalizeName } from "../names.js";
 import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
-import { replaceProjectText, writeProjectEdits } from "../project/write.js";
+import { writeProjectEdits, writeProjectText } from "../project/write.js";
 import { type FileIdentity, isSameFile } from "../fs-atomic.js";
 import type { Group, Registry } from "../registry/model.js";
 import { constraintProblems } from "../constraints.js";
@@ -53,12 +53,21 @@ export type ChoiceResult = {
 	readonly breaks: readonly string[];
 };
 
-/** A change hpm made to pyproject.toml: its text before and after, and the file it wrote. */
-export type ProjectChange = { readonly before: string; readonly after: string; readonly written: FileIdentity };
+/**
+ * A change hpm made to pyproject.toml: its text before and after, the file it wrote, and the line
+ * its history entry says (an undo is recorded as `undo: ` and that line).
+ */
+export type ProjectChange = {
+	readonly before: string;
+	readonly after: string;
+	readonly written: FileIdentity;
+	readonly summary: string;
+};
 
 /**
- * Undoes a change `choose` made, byte for byte, under the project lock; only when pyproject.toml
- * still holds exactly what that change wrote (an edit made since is never overwritten).
+ * Undoes a change `choose` or `setMode` made, byte for byte, under the project lock; only when
+ * pyproject.toml still holds exactly what that change wrote (an edit made since is never
+ * overwritten). The undo is a change like any other: it is an entry of the history.
  */
 export async function undoChange(
 	locator: Locator,
@@ -76,7 +85,7 @@ export async function undoChange(
 				location: { file: project.file },
 			});
 		}
-		return replaceProjectText(project, change.before);
+		return writeProjectText(project, change.before, { command: "undo", summary: `undo: ${change.summary}` });
 	});
 }
 
@@ -113,6 +122,7 @@ export async function choose(
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit], { command, summary: `${command}: ${edit.message}` })
 			: { text: project.text, written: undefined };
+		const summary = `${command}: ${edit.message}`;
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
 		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
@@ -134,7 +144,7 @@ export async function choose(
 			message: edit.message,
 			breaks,
 			project: project.file,
-			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written, summary } }),
 		};
 	});
 }

@@ -76,6 +76,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 					summary: `mode: ${project.mode} -> ${mode}`,
 				})
 			: { text: project.text, written: undefined };
+		const summary = `mode: ${project.mode} -> ${mode}`;
 		const message =
 			project.mode === mode ? `mode ${mode} (unchanged)` : `mode: switched from ${project.mode} to ${mode}`;
 		return {
@@ -84,7 +85,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 			partial,
 			changed: project.mode !== mode,
 			message,
-			...(written === undefined ? {} : { undo: { before: project.text, after, written } }),
+			...(written === undefined ? {} : { undo: { before: project.text, after, written, summary } }),
 		};
 	});
 }

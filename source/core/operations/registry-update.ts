@@ -26,9 +26,13 @@ export type PinChange = {
 
 export type PinMove = "same" | "new" | "forward" | "backward" | "rewritten" | "gone";
 
-/** What the move changes for this project's selection, package by package. */
+/**
+ * What the move changes for this project's selection, package by package (`added`, `removed`,
+ * `changed`: `name` is the package), and in the groups the project chooses in, option by option
+ * (`option-added`, `option-removed`: `name` is `group=option`), so a new choice is never missed.
+ */
 export type SelectionChange = {
-	readonly kind: "added" | "removed" | "changed";
+	readonly kind: "added" | "removed" | "changed" | "option-added" | "option-removed";
 	readonly name: string;
 	/** For "changed": each difference (`version 0.1.0 -> 0.2.0`, `prod: git … tag v1 -> tag v2`). */
 	readonly details: readonly string[];
@@ -198,6 +202,33 @@ async function selectionChanges(
 				name: pkg.name,
 				details: [newer.packages.has(key) ? "no longer chosen" : "no longer in the registry"],
 			});
+	if (older) changes.push(...optionChanges(older, newer, [...project.selection.keys()]));
+	return changes;
+}
+
+/** Options new in, or gone from, the groups the project chooses in (`[tool.hpm.groups]`). */
+function optionChanges(older: Registry, newer: Registry, groupKeys: readonly string[]): SelectionChange[] {
+	const changes: SelectionChange[] = [];
+	const nameOf = (registry: Registry, key: string) => registry.packages.get(key)?.name ?? key;
+	for (const key of groupKeys) {
+		const was = older.groups.get(key);
+		const now = newer.groups.get(key);
+		if (!was || !now) continue;
+		for (const option of now.options)
+			if (!was.options.includes(option))
+				changes.push({
+					kind: "option-added",
+					name: `${now.name}=${nameOf(newer, option)}`,
+					details: [`a new option of group ${now.name} (not chosen)`],
+				});
+		for (const option of was.options)
+			if (!now.options.includes(option))
+				changes.push({
+					kind: "option-removed",
+					name: `${was.name}=${nameOf(older, option)}`,
+					details: [`no longer an option of group ${was.name}`],
+				});
+	}
 	return changes;
 }
 

@@ -24,7 +24,15 @@ export async function writeProjectEdits(
 ): Promise<ProjectWrite> {
 	const next = await editToml(project.text, edits, project.file);
 	if (next === project.text) return { text: next, written: undefined };
-	if (history === undefined) return { text: next, written: replaceProjectText(project, next) };
+	return { text: next, written: writeProjectText(project, next, history) };
+}
+
+/**
+ * Writes `next` as the project's pyproject.toml through the checked write; with `history`, the
+ * file as it was is recorded first, and nothing is changed when that cannot be written.
+ */
+export function writeProjectText(project: Project, next: string, history?: EditRecord): FileIdentity {
+	if (history === undefined) return replaceProjectText(project, next);
 	assertWritable(project.file); // refused before an entry is written for a change that cannot be made
 	// the bytes the entry brings back are the ones the checked write then finds in the file
 	const before = readRegularFile(project.file, MAX_FILE_BYTES);
@@ -39,7 +47,7 @@ export async function writeProjectEdits(
 		throw error;
 	}
 	pruneHistory(project.root, id);
-	return { text: next, written };
+	return written;
 }
 
 /** The file's new text, and the file hpm wrote (undefined: nothing needed writing). */

@@ -11,11 +11,35 @@ import { loadRegistryParts, refuseUnloadable } from "./load.js";
 import { displayPath } from "../os/display-path.js";
 import { STRATEGIES, type Strategy } from "./schema.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
+import type { InputSpecs, InputValues } from "../inputs.js";
 
-export type GroupInput = {
+/**
+ * The one declaration of a new group's inputs, one per field a group file has: `hpm registry
+ * group add` takes them as flags (help from `value` and `help`). Adding a field is one entry here
+ * and its line in `groupDocument`.
+ */
+export const GROUP_INPUTS = {
+	strategy: { type: "string", value: "1-of-N|M-of-N", help: "how many options a project picks" },
+	description: { type: "string", value: "TEXT", help: "one line for list and search" },
+	option: { type: "string", short: "o", multiple: true, value: "NAME", help: "a package to offer (repeatable)" },
+	default: {
+		type: "string",
+		multiple: true,
+		value: "NAME",
+		help: "an option chosen when none is given (hpm init, group add); repeatable for M-of-N",
+	},
+	required: { type: "boolean", help: "1-of-N: a project must choose an option (a check fails without one)" },
+	min: { type: "string", value: "N", help: "M-of-N: the fewest options a choice has" },
+	max: { type: "string", value: "N", help: "M-of-N: the most options a choice has" },
+	interface: {
+		type: "string",
+		value: "NAME",
+		help: "the interface every option implements (each option's manifest `provides` it)",
+	},
+} as const satisfies InputSpecs;
+
+export type GroupInput = Partial<Omit<InputValues<typeof GROUP_INPUTS>, "option">> & {
 	readonly name: string;
-	readonly strategy: string | undefined;
-	readonly description?: string | undefined;
 	/** Packages to offer from the start (each must be in the registry). */
 	readonly options?: readonly string[];
 };
@@ -66,6 +90,7 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 			guess ? `did you mean ${guess}?` : undefined,
 		);
 	}
+	const fields = groupFields(input, strategy);
 	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
@@ -84,7 +109,12 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 			group !== undefined &&
 			group.strategy === strategy &&
 			(input.description === undefined || input.description === group.description) &&
-			options.every((option) => group.options.includes(normalizeName(option)));
+			options.every((option) => group.options.includes(normalizeName(option))) &&
+			(!input.required || group.required) &&
+			(fields.min === undefined || fields.min === group.min) &&
+			(fields.max === undefined || fields.max === group.max) &&
+			(fields.interface === undefined || normalizeName(fields.interface) === group.interface) &&
+			(fields.default === undefined || [fields.default].flat().map(normalizeName).join() === group.defaults.join());
 		if (!same) {
 			throw new HpmError("exists", `group "${input.name}" already exists`, {
 				hint: "edit that file, or add options with `hpm registry add --group`",
@@ -117,6 +147,7 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 		name: input.name,
 		strategy,
 		...(input.description ? { description: input.description } : {}),
+		...fields,
 		options: options.map((name) => ({ name: packageOf(name)?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
@@ -137,5 +168,57 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 		options: document.options.map((o) => o.name),
 		action: "created",
 		message: `wrote ${file}: group "${input.name}" (${strategy})${offered}`,
+	};
+}
+
+/**
+ * The group file's fields beyond name, strategy and description, in the order the examples write
+ * them, from the inputs: numbers checked here, the rest (a default that is no option, an option
+ * that does not provide the interface) by loading what would be written.
+ */
+function groupFields(
+	input: GroupInput,
+	strategy: Strategy,
+): {
+	readonly interface?: string;
+	readonly default?: string | readonly string[];
+	readonly required?: true;
+	readonly min?: number;
+	readonly max?: number;
+} {
+	const whole = (flag: "min" | "max", least: number) => {
+		const value = input[flag];
+		if (value === undefined) return undefined;
+		if (!/^\d+$/.test(value.trim()) || Number(value) < least)
+			throw invalid(`--${flag} must be a whole number, ${least} or more, got "${value}"`);
+		if (strategy !== "M-of-N") throw invalid(`--${flag} applies to an M-of-N group`);
+		return Number(value);
+	};
+	const min = whole("min", 0);
+	const max = whole("max", 1);
+	if (min !== undefined && max !== undefined && min > max) throw invalid(`--min ${min} is more than --max ${max}`);
+	if (input.required && strategy !== "1-of-N")
+		throw invalid("--required applies to a 1-of-N group", "for an M-of-N group, --min 1 says at least one");
+	const defaults = input.default ?? [];
+	if (strategy === "1-of-N" && defaults.length > 1)
+		throw invalid(`a 1-of-N group has one default, got ${defaults.length} (${defaults.join(", ")})`);
+	const unknownDefault = defaults.find(
+		(name) => !(input.options ?? []).some((option) => normalizeName(option) === normalizeName(name)),
+	);
+	if (unknownDefault !== undefined)
+		throw invalid(
+			`--default ${unknownDefault} is not an option of the group`,
+			`offer it too: --option ${unknownDefault}`,
+		);
+	if (input.interface !== undefined) {
+		const reason = invalidNameReason(input.interface);
+		if (reason) throw invalid(`--interface "${input.interface}": ${reason}`);
+	}
+	return {
+		...(input.interface !== undefined ? { interface: input.interface } : {}),
+		...(defaults.length > 0 ? { default: strategy === "1-of-N" ? (defaults[0] ?? "") : [...defaults] } : {}),
+		...(input.required ? { required: true as const } : {}),
+		...(min !== undefined ? { min } : {}),
+		...(max !== undefined ? { max } : {}),
 	};
 }

@@ -20,13 +20,14 @@ import { displayPath } from "../os/display-path.js";
 import { holdsSecret, redactSecrets } from "../secrets.js";
 import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
 import { readPythonPackage } from "../python-package.js";
+import { backendMetadata } from "../backend-metadata.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
 import { loadRegistry, loadRegistryParts, refuseUnloadable } from "./load.js";
 import type { Package, Registry } from "./model.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 import type { LayerRoot } from "./location.js";
-import { inferredType, type PackageFormEnv, type PackageInput } from "./new-package.js";
+import { inferredType, type PackageFormEnv, type PackageInput, versionOfRequirement } from "./new-package.js";
 import {
 	invalidGitUrlReason,
 	invalidLocalPathReason,
@@ -91,6 +92,7 @@ export function validateManifest(
 
 	let name = input.name;
 	let version = input.version;
+	let description = input.description;
 	let source: Record<string, string | boolean>;
 	const indexOnly = (["requirement", "index"] as const).filter((flag) => input[flag] !== undefined);
 	if (type !== "index" && indexOnly.length > 0)
@@ -112,8 +114,8 @@ export function validateManifest(
 		if (name !== undefined && normalizeName(name) !== parsed.name)
 			throw invalid(`--requirement names "${written}", not "${name}"`, `drop --name, or pass --name ${written}`);
 		name ??= written;
-		const pinned = parsed.clauses.length === 1 ? /^===?(.+)$/.exec(parsed.clauses[0] ?? "")?.[1] : undefined;
-		if (version === undefined && pinned !== undefined && !pinned.includes("*")) version = pinned;
+		// a pin is the version; a range is recorded as written (`>=0.27`), never a version made up
+		version ??= versionOfRequirement(input.requirement, parsed);
 		if (input.index !== undefined) {
 			const indexProblem = invalidNameReason(input.index);
 			if (indexProblem) throw invalid(`--index "${input.index}": ${indexProblem}`);
@@ -145,6 +147,7 @@ export function validateManifest(
 		}
 		name ??= found.name;
 		version ??= found.version;
+		description ??= found.description;
 		const relative = path.relative(manifestDir, absolute).split(path.sep).join("/") || ".";
 		source = { type: "local", path: relative, ...(input.editable ? { editable: true } : {}) };
 	} else {
@@ -177,11 +180,9 @@ export function validateManifest(
 		throw invalid(
 			type === "git"
 				? "--version is required for a git source (hpm does not fetch the repository to read it)"
-				: type === "index"
-					? "--version is required for an index source unless --requirement pins one (name==1.0)"
-					: "--version is required (the package's pyproject.toml did not give a static version)",
+				: "--version is required (neither the package's pyproject.toml, its PKG-INFO nor its build backend gave one)",
 		);
-	return { name, version, description: input.description, mode, source };
+	return { name, version, description, mode, source };
 }
 
 /** The manifest file's text, written by the YAML library (strings double-quoted, as the examples are). */
@@ -205,12 +206,8 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 			((input.name ?? found.name) === undefined || (input.version ?? found.version) === undefined)
 		);
 	}
-	if (input.requirement !== undefined) {
-		const parsed = parseRequirement(input.requirement);
-		const pinned =
-			typeof parsed !== "string" && parsed.clauses.length === 1 && /^===?[^*]+$/.test(parsed.clauses[0] ?? "");
-		return input.version === undefined && !pinned;
-	}
+	// a requirement says its version: a pin, or the range as written
+	if (input.requirement !== undefined) return typeof parseRequirement(input.requirement) === "string";
 	return input.name === undefined || input.version === undefined;
 }
 
@@ -258,6 +255,29 @@ export function packageFormOf(context: Context, registry: Registry | undefined):
 }
 
 /**
+ * The inputs with what a local package's build backend says where its files do not (a dynamic
+ * version, as setuptools-scm computes it; its name and summary): the one slow read, done once
+ * before the form or the write. Other inputs come back as they were.
+ */
+export async function withBackendMetadata(input: PackageInput, cwd: string): Promise<PackageInput> {
+	if (input.path === undefined || input.version !== undefined) return input;
+	if (input.type !== undefined && input.type !== "local") return input;
+	if (invalidLocalPathReason(input.path)) return input;
+	const dir = path.resolve(cwd, input.path);
+	const found = readPythonPackage(dir);
+	if (typeof found === "string" || found.version !== undefined) return input;
+	// no uv to run it with is no answer either: the person is asked for --version, as before
+	const metadata = await backendMetadata(dir).catch(() => undefined);
+	if (metadata?.version === undefined) return input;
+	return {
+		...input,
+		version: metadata.version,
+		name: input.name ?? found.name ?? metadata.name,
+		description: input.description ?? found.description ?? metadata.description,
+	};
+}
+
+/**
  * Validates, then writes `registry/packages/<name>.yaml` (and the group's new option) atomically,
  * under the project lock when there is a project. The CLI and the form both come here.
  */
@@ -267,6 +287,7 @@ export async function addPackage(
 	input: PackageInput,
 	hooks: LockHooks = {},
 ): Promise<AddedPackage> {
+	input = await withBackendMetadata(input, cwd);
 	return underProjectLockIfAny(locateRoot(locator, cwd), "registry add", hooks, async () => {
 		const context = resolveContext(locator, cwd);
 		const root = requireRegistryFolder(context);

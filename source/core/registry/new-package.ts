@@ -2,7 +2,7 @@ import path from "node:path";
 import { type InputSpec, type InputValues, inputValues } from "../inputs.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
 import { readPythonPackage } from "../python-package.js";
-import { parseRequirement } from "./requirement.js";
+import { parseRequirement, type Requirement } from "./requirement.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
 
 /** What the questions of the add-package form can see besides the answers so far. */
@@ -147,11 +147,16 @@ export const PACKAGE_INPUTS = {
 					const parsed = parseRequirement(text.trim());
 					return typeof parsed === "string" ? parsed : undefined;
 				},
-				assign: (draft, text) => ({
-					...draft,
-					requirement: text.trim(),
-					name: draft.name ?? /^\s*([A-Za-z0-9._-]+)/.exec(text)?.[1],
-				}),
+				assign: (draft, text) => {
+					const parsed = parseRequirement(text.trim());
+					return {
+						...draft,
+						requirement: text.trim(),
+						name: draft.name ?? /^\s*([A-Za-z0-9._-]+)/.exec(text)?.[1],
+						// the version question starts from what the requirement says (a pin, or its range)
+						version: draft.version ?? (typeof parsed === "string" ? undefined : versionOfRequirement(text, parsed)),
+					};
+				},
 			},
 		],
 	},
@@ -192,7 +197,7 @@ export const PACKAGE_INPUTS = {
 	version: {
 		type: "string",
 		value: "VERSION",
-		help: "the package version; read from the package's pyproject.toml for --path",
+		help: "the package version; read from the package for --path (pyproject.toml, PKG-INFO, its build backend); for --requirement, its pin or its range as written",
 		ask: [
 			{
 				id: "version",
@@ -286,4 +291,18 @@ export function inferredType(input: Partial<PackageInput>): string | undefined {
 	if (input.url !== undefined) return "git";
 	if (input.requirement !== undefined) return "index";
 	return undefined;
+}
+
+/**
+ * What a requirement says of the version: its pin (`==1.2`), else its range as the person wrote
+ * it (`>=0.27,<1`, spaces and parentheses dropped), `*` when it names no bound.
+ */
+export function versionOfRequirement(written: string, requirement: Requirement): string {
+	const pinned = requirement.clauses.length === 1 ? /^===?([^*]+)$/.exec(requirement.clauses[0] ?? "")?.[1] : undefined;
+	if (pinned !== undefined) return pinned;
+	const range = written
+		.trim()
+		.replace(/^[A-Za-z0-9._-]+\s*(\[[^\]]*\])?/, "")
+		.replace(/[\s()]/g, "");
+	return range === "" ? "*" : range;
 }
