@@ -63,9 +63,13 @@ export async function remoteTree(
 	} catch (error) {
 		if (error instanceof HpmError || !(error instanceof Error) || !("code" in error)) throw error;
 		if (error.code === "EUNTRUSTED")
-			throw new HpmError("registry-cache", `hpm's cache of the registry ${redactSecrets(layer.written)}: ${error.message}`, {
-				hint: "hpm reads a registry only from folders that are yours and that nobody else can write",
-			});
+			throw new HpmError(
+				"registry-cache",
+				`hpm's cache of the registry ${redactSecrets(layer.written)}: ${error.message}`,
+				{
+					hint: "hpm reads a registry only from folders that are yours and that nobody else can write",
+				},
+			);
 		// the cache folder itself is the problem (not a folder, full, not writable)
 		throw new HpmError(
 			"registry-cache",
