@@ -252,10 +252,13 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 				active={!router.help}
 				onHelp={() => dispatch({ type: "toggle-help" })}
 				onBack={(problems) => {
-					// the groups a failed run names (group=option in its problems) are marked in the browser
+					// the groups a failed run is about are marked in the browser: a conflict carries its
+					// choices as data; a problem without them (a rule, a source) is read for group=option
 					const names = new Set(view.overview.groups.map((g) => g.name));
 					const named = problems.flatMap((p) =>
-						[...p.message.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*)=/g)].map((m) => m[1] ?? ""),
+						p.choices
+							? p.choices.map((choice) => choice.split("=")[0] ?? "")
+							: [...p.message.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*)=/g)].map((m) => m[1] ?? ""),
 					);
 					setConflicts(new Set(named.filter((name) => names.has(name))));
 					reload();

@@ -162,6 +162,7 @@ export async function* minimalConflicts<T, E, D = unknown>(
 	): AsyncGenerator<E, Conflict<T, D> | "project"> {
 		let failing = [...set];
 		let outcome = failure;
+		let uncertain = false;
 		// a source's own failure is its own, whatever else is chosen
 		if (outcome.attributed && outcome.attributed.length > 0 && outcome.attributed.every((a) => keysOf(set).has(key(a))))
 			return { items: outcome.attributed, outcome, proven: false };
@@ -195,10 +196,12 @@ export async function* minimalConflicts<T, E, D = unknown>(
 		// in the order the choices were given, whatever order the search found them in
 		const order = new Map(items.map((item, at) => [key(item), at]));
 		failing.sort((x, y) => (order.get(key(x)) ?? 0) - (order.get(key(y)) ?? 0));
-		return { items: failing, outcome: exact && !exact.ok ? exact : outcome, proven: true };
+		return { items: failing, outcome: exact && !exact.ok ? exact : outcome, proven: !uncertain };
 
 		/** A failure that counts as a conflict of its set (not a package a removed choice supplied). */
 		function fails(answer: Outcome<T, D>): boolean {
+			// uv failing for a reason of its own proves nothing either way: the set found is not proven
+			if (!answer.ok && answer.final) uncertain = true;
 			return !answer.ok && !answer.final && !lacksMore(answer, failure);
 		}
 

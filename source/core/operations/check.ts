@@ -15,12 +15,12 @@ import { projectEnvironment } from "../project/dependencies.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { stringify } from "smol-toml";
+import { parse, stringify } from "smol-toml";
 import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
 import type { HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
-import { type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan.js";
+import { isEmptyPlan, type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan.js";
 import { uvIndexUrl } from "../registry/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
@@ -82,12 +82,20 @@ export async function* check(
 	for (const problem of [...promoted, ...all]) yield { type: "problem", problem };
 	if (all.length > 0 || !uv) return checked(plan, [...promoted, ...all], null, warnings);
 
+	// a selection already synced, whose uv.lock is current: that lock is uv's own proof it resolves
+	if (isEmptyPlan(plan, project.managed) && !options.memo) {
+		const current = await lockIsCurrent(uv, workspace?.root ?? project.root, plan, options.signal);
+		if (current !== undefined) {
+			yield { type: "phase", phase: "resolve", message: "already synced: uv.lock is current (uv lock --check)" };
+			return checked(plan, promoted, current, warnings);
+		}
+	}
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
 	try {
 		// In a uv workspace uv locks every member together: the scratch mirrors the workspace (its
 		// folders linked, not copied) so that uv resolves exactly what it would lock in place.
-		const here = workspace ? mirrorWorkspace(workspace.root, project.root, scratch) : scratch;
+		const here = workspace ? mirrorWorkspace(workspace.root, project.root, workspace.members, scratch) : scratch;
 		const lockDir = workspace?.root ?? project.root;
 		const lockBytes = existsSync(path.join(lockDir, "uv.lock"))
 			? // a regular file of bounded size only: a named pipe here must not hang the check
@@ -102,6 +110,7 @@ export async function* check(
 		if (!workspace) copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
 		// the resolution of one subset of the choices (the project's own dependencies always in)
 		const settable = choicesOf(plan);
+		let runs = 0;
 		const uvFound = uv;
 		let resolved: number | null = null;
 		let lied: Problem | undefined;
@@ -110,12 +119,26 @@ export async function* check(
 			writeFileSync(path.join(here, "pyproject.toml"), stringify(wouldBeProject(project, attempt, workspace?.members)));
 			if (lockBytes) writeFileSync(path.join(scratch, "uv.lock"), lockBytes);
 			else rmSync(path.join(scratch, "uv.lock"), { force: true });
-			const run = yield* runUv(uvFound, ["lock", "--directory", here], {
+			const lock = runUv(uvFound, ["lock", "--directory", here], {
 				cwd: here,
 				readOnly: true,
 				signal: options.signal,
 				env: { ...planCredentialsEnv(attempt), UV_PROJECT_ENVIRONMENT: environment },
 			});
+			// the first resolution is streamed; the narrowing steps after it are said once, and each
+			// conflict they prove carries uv's explanation of exactly its own choices
+			if (runs++ === 1)
+				yield {
+					type: "phase",
+					phase: "resolve",
+					message: "narrowing the failure down to the choices at fault (one uv resolution per step)",
+				};
+			let step = await lock.next();
+			while (!step.done) {
+				if (runs === 1) yield step.value;
+				step = await lock.next();
+			}
+			const run = step.value;
 			if (run.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 			if (run.exitCode === 0) {
 				// a uv that says it locked but wrote no lock proves nothing: the check cannot pass on its word
@@ -132,11 +155,12 @@ export async function* check(
 			}
 			const explained = explainFailure(run.lines, run.exitCode, attempt.selected, workspace?.names);
 			const data: Failure = { lines: run.lines, exitCode: run.exitCode, explained };
-			if (explained?.code === "resolution")
+			// "No solution found" with no option named is still a resolution: the project's own requirements
+			if (explained?.code === "resolution" || (!explained && /No solution found/.test(run.lines.join("\n"))))
 				return {
 					ok: false,
 					data,
-					suspects: explained.entries.filter((e) => subset.includes(e)),
+					suspects: (explained?.entries ?? []).filter((e) => subset.includes(e)),
 					missing: missingPackages(run.lines),
 				};
 			if (explained && explained.code !== "workspace-conflict" && explained.entries.length > 0)
@@ -169,6 +193,33 @@ function removeScratch(scratch: string): void {
 		// a folder inside (a workspace's mirror), or something already gone
 		rmSync(scratch, { recursive: true, force: true });
 	}
+}
+
+/**
+ * The number of packages of the project's uv.lock when `uv lock --check` says it is current for
+ * pyproject.toml as it is (nothing is written); undefined when it is not, or there is none. uv's
+ * lines are not shown: a stale lock is no problem of the check, which then resolves in a scratch.
+ */
+async function lockIsCurrent(
+	uv: Uv,
+	folder: string,
+	plan: Plan,
+	signal: AbortSignal | undefined,
+): Promise<number | null | undefined> {
+	if (!existsSync(path.join(folder, "uv.lock"))) return undefined;
+	const run = runUv(uv, ["lock", "--check", "--directory", folder], {
+		cwd: folder,
+		readOnly: true,
+		signal,
+		env: planCredentialsEnv(plan),
+	});
+	let step = await run.next();
+	while (!step.done) step = await run.next();
+	const result = step.value;
+	if (result.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
+	if (result.exitCode !== 0) return undefined;
+	const count = Number(/Resolved (\d+) packages?/.exec(result.lines.join("\n"))?.[1] ?? Number.NaN);
+	return Number.isNaN(count) ? null : count;
 }
 
 /** What check keeps of a failed resolution: uv's lines and what they say in the project's terms. */
@@ -230,7 +281,8 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 		const failure = data(conflict.outcome);
 		const lines = failure?.lines ?? [];
 		const choices = conflict.items.map(choiceOf);
-		if (!conflict.proven && failure?.explained) {
+		if (!conflict.outcome.ok && conflict.outcome.attributed && failure?.explained) {
+			// a source's own failure (unreachable, missing ref, build): its package, whatever else is chosen
 			problems.push({
 				code: failure.explained.code,
 				message: failure.explained.message,
@@ -241,12 +293,15 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 			continue;
 		}
 		const reason = conflictReason(lines, conflict.items);
+		const unsure = conflict.proven
+			? ""
+			: " (not proven minimal: uv failed for a reason of its own while narrowing it down)";
 		problems.push({
 			code: "resolution",
-			message: `${describeConflict(conflict.items) ?? choices.join(", ")}${reason ? `: ${reason}` : ""}`,
+			message: `${describeConflict(conflict.items) ?? choices.join(", ")}${reason ? `: ${reason}` : ""}${unsure}`,
 			detail: detailOf(lines),
 			choices,
-			proven: true,
+			proven: conflict.proven,
 		});
 	}
 	if (blame.projectFails) {
@@ -404,25 +459,61 @@ function addIndexTables(tool: Record<string, unknown>, entries: readonly Plan["a
 }
 
 /**
- * Links `root`'s entries into `scratch`, except the files a check replaces (pyproject.toml, uv.lock,
- * .venv), with real folders on the way to `project` so that its pyproject.toml can be replaced too.
- * Returns the scratch folder that stands for `project`.
+ * Mirrors the workspace at `root` into `scratch`: entries are linked, except the files a check
+ * replaces (uv.lock, .venv) and the project's pyproject.toml (the check writes it). The root's and
+ * every member's pyproject.toml are copies with their path sources made absolute: uv reads a
+ * relative path from where it finds the file, and a linked file is found in the scratch
+ * (`../ext/pkg` of the root would point outside the scratch, at nothing). Folders on the way to
+ * those files are real folders. Returns the scratch folder that stands for `project`.
  */
-function mirrorWorkspace(root: string, project: string, scratch: string): string {
-	const path_ = path.relative(root, project).split(path.sep).filter(Boolean);
-	let from = root;
-	let to = scratch;
-	for (let depth = 0; ; depth++) {
-		const next = path_[depth];
-		for (const entry of readdirSync(from)) {
-			if (entry === next || entry === "uv.lock" || entry === ".venv") continue;
-			// the workspace root's own pyproject.toml is linked when the project is a member below it
-			if (entry === "pyproject.toml" && next === undefined) continue;
-			symlinkSync(path.join(from, entry), path.join(to, entry));
+function mirrorWorkspace(root: string, project: string, members: Iterable<string>, scratch: string): string {
+	const rewritten = new Set<string>([root, project, ...members]);
+	const folders = new Set<string>();
+	for (const folder of rewritten)
+		for (let at = folder; at.startsWith(root) && !folders.has(at); at = path.dirname(at)) {
+			folders.add(at);
+			if (at === root) break;
 		}
-		if (next === undefined) return to;
-		from = path.join(from, next);
-		to = path.join(to, next);
-		mkdirSync(to);
+	const mirror = (from: string, to: string) => {
+		for (const entry of readdirSync(from)) {
+			const full = path.join(from, entry);
+			if (entry === "uv.lock" || entry === ".venv") continue;
+			if (entry === "pyproject.toml" && rewritten.has(from)) {
+				// the project's own is written by the check; the others, with absolute paths
+				if (from !== project)
+					writeFileSync(path.join(to, entry), absolutePaths(full) ?? readRegularFile(full, MAX_FILE_BYTES));
+				continue;
+			}
+			if (folders.has(full) && pathKind(full) === "directory") {
+				mkdirSync(path.join(to, entry));
+				mirror(full, path.join(to, entry));
+			} else symlinkSync(full, path.join(to, entry));
+		}
+	};
+	mirror(root, scratch);
+	return path.join(scratch, path.relative(root, project));
+}
+
+/** A pyproject.toml's text with its `[tool.uv.sources]` paths made absolute; undefined when it cannot be read as TOML. */
+function absolutePaths(file: string): string | undefined {
+	let data: Record<string, unknown>;
+	try {
+		data = parse(readRegularFile(file, MAX_FILE_BYTES).toString("utf8")) as Record<string, unknown>;
+	} catch {
+		return undefined;
 	}
+	const sources = (data.tool as { uv?: { sources?: unknown } } | undefined)?.uv?.sources;
+	if (typeof sources !== "object" || sources === null) return undefined;
+	let changed = false;
+	for (const [name, entry] of Object.entries(sources as Record<string, unknown>)) {
+		const list = Array.isArray(entry) ? entry : [entry];
+		for (const one of list)
+			if (typeof one === "object" && one !== null && typeof (one as { path?: unknown }).path === "string") {
+				const source = one as { path: string };
+				source.path = path.resolve(path.dirname(file), source.path);
+				changed = true;
+			}
+		(sources as Record<string, unknown>)[name] = entry;
+	}
+	return changed ? stringify(data) : undefined;
 }

@@ -66,7 +66,12 @@ function namedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[]
 	const failing = failingNames(text);
 	const named = selected.filter((entry) => failing.includes(entry.key));
 	if (named.length > 0) return named;
-	return selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
+	const byUrl = selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
+	if (byUrl.length > 0) return byUrl;
+	// a local folder uv names by its file:// URL (`Distribution not found at: file:///…/pkg`)
+	return selected.filter(
+		(entry) => entry.source.type === "local" && text.includes(`file://${entry.source.path.replace(/\/+$/, "")}`),
+	);
 }
 
 function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
@@ -144,6 +149,13 @@ export function explainFailure(
 		return own({
 			code: "source-unavailable",
 			message: `${who()}: git could not fetch the source${where(first())}${fatal()}`,
+		});
+	}
+	const notFound = /Distribution not found at: (\S+)/.exec(text);
+	if (notFound) {
+		return own({
+			code: "local-missing",
+			message: `${who()}: uv finds no package at ${notFound[1]} (the folder is gone, or not where the path says)`,
 		});
 	}
 	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
