@@ -2,7 +2,7 @@
 // hpm's benchmarks. `npm run bench` runs all; `node bench/run.mjs B2 B5` runs some. Every figure is a
 // median over several runs and a ratio against a baseline measured in the same run.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import {
@@ -311,27 +311,31 @@ if (wanted("B6")) {
 	const cache = tempDir("hpm-bench-cache-");
 	const env = hermetic({ HPM_CACHE_DIR: cache });
 	time(node, [BIN, "sync"], { cwd: project, env });
-	// the uv work of a check: `uv lock` of the same would-be project in a scratch copy
+	// a second copy, never synced: its check resolves the would-be project in a scratch copy
+	const fresh = tempDir("hpm-bench-fresh-");
+	cpSync(EXAMPLE, fresh, { recursive: true });
+	// the uv work of that check: `uv lock` of the same would-be project in a scratch copy (no lock yet)
 	const scratch = tempDir("hpm-bench-scratch-");
-	cpSync(path.join(project, "uv.lock"), path.join(scratch, "uv.lock"));
 	const data = readFileSync(path.join(project, "pyproject.toml"), "utf8").replace(
 		/(path = ")([^"]+)(")/g,
 		(_, a, p, c) => `${a}${path.resolve(project, p)}${c}`,
 	);
 	writeFileSync(path.join(scratch, "pyproject.toml"), data);
-	// three medians are subtracted: three times the runs, so that their noise does not decide
-	const [base, uvLock, check, uvSyncCheck, sync] = interleaved(
+	// four medians are subtracted: three times the runs, so that their noise does not decide
+	const [base, uvLock, check, uvLockCheck, synced, uvSyncCheck, sync] = interleaved(
 		[
 			{ name: "node -e 0", run: () => time(node, ["-e", "0"]) },
 			{
-				// as hpm runs it: in the scratch copy, with the project environment's interpreter
+				// as hpm runs it: in the scratch copy, with no lock, and the system interpreter
 				name: "uv lock (scratch)",
-				run: () =>
-					time(UV, ["lock", "--directory", scratch], {
-						env: { ...env, UV_PROJECT_ENVIRONMENT: path.join(project, ".venv") },
-					}),
+				run: () => {
+					rmSync(path.join(scratch, "uv.lock"), { force: true });
+					return time(UV, ["lock", "--directory", scratch], { env });
+				},
 			},
-			{ name: "hpm check", run: () => time(node, [BIN, "check"], { cwd: project, env }) },
+			{ name: "hpm check (not synced)", run: () => time(node, [BIN, "check"], { cwd: fresh, env }) },
+			{ name: "uv lock --check", run: () => time(UV, ["lock", "--check"], { cwd: project, env }) },
+			{ name: "hpm check (synced)", run: () => time(node, [BIN, "check"], { cwd: project, env }) },
 			{ name: "uv sync --locked --check", run: () => time(UV, ["sync", "--locked", "--check"], { cwd: project, env }) },
 			{ name: "hpm sync (nothing to do)", run: () => time(node, [BIN, "sync"], { cwd: project, env }) },
 		],
@@ -342,6 +346,7 @@ if (wanted("B6")) {
 		["command", "median ms", "uv work ms", "overhead ms"],
 		[
 			[check.name, check.ms.toFixed(1), uvLock.ms.toFixed(1), (check.ms - base.ms - uvLock.ms).toFixed(1)],
+			[synced.name, synced.ms.toFixed(1), uvLockCheck.ms.toFixed(1), (synced.ms - base.ms - uvLockCheck.ms).toFixed(1)],
 			[sync.name, sync.ms.toFixed(1), uvSyncCheck.ms.toFixed(1), (sync.ms - base.ms - uvSyncCheck.ms).toFixed(1)],
 		],
 	);
