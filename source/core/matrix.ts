@@ -292,13 +292,13 @@ export function parseCombination(registry: Registry, text: string): Selection {
 	const selection = new Map<string, string[]>();
 	if (text.trim() === "")
 		throw new HpmError("usage", "--combination needs group=option[,group=option+option...]", {
-			hint: 'for example --combination "inference=vlm-adapter-qwen,metrics=metric-bleu+metric-rouge"',
+			hint: combinationExample(registry),
 		});
 	for (const part of text.split(",").map((p) => p.trim())) {
 		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
 		if (!match)
 			throw new HpmError("usage", `--combination: "${part}" is not group=option`, {
-				hint: 'for example --combination "inference=vlm-adapter-qwen,metrics=metric-bleu+metric-rouge"',
+				hint: combinationExample(registry),
 			});
 		const group = registry.groups.get(normalizeName(match[1] ?? ""));
 		if (!group)
@@ -323,6 +323,17 @@ export function parseCombination(registry: Registry, text: string): Selection {
 		selection.set(group.key, options);
 	}
 	return selection;
+}
+
+/** A hint with a combination of this registry's own (its first two groups' first options). */
+function combinationExample(registry: Registry): string {
+	const parts = [...registry.groups.values()]
+		.filter((group) => group.options.length > 0)
+		.slice(0, 2)
+		.map((group) => `${group.name}=${registry.packages.get(group.options[0] ?? "")?.name ?? group.options[0]}`);
+	return parts.length > 0
+		? `for example --combination "${parts.join(",")}"`
+		: "write --combination group=option[,group=option+option...]";
 }
 
 /** A selection as `--combination` takes it back: `inference=a,metrics=b+c`, in registry order. */
