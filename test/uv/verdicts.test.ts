@@ -235,3 +235,53 @@ describe("check agrees with sync, and a synced selection is proven by its lock (
 		expect(edited.stdout).toContain("inference=vlm-adapter-qwen conflicts with metrics=metric-legacy");
 	});
 });
+
+describe("check --matrix on real conflicts (real uv)", () => {
+	it("pairwise names every conflicting pair --all names, each proven, and nothing it did not prove", () => {
+		const dir = projectWith({
+			api: { strategy: "1-of-N", options: { "api-pyd2": ["lib-pyd>=2"], "api-pyd1": ["lib-pyd<2"] } },
+			core: { strategy: "1-of-N", options: { "core-np1": ["lib-np<2"], "core-plain": [] } },
+			web: { strategy: "1-of-N", options: { "web-pyd1": ["lib-pyd<2"], "web-any": [] } },
+			plugins: {
+				strategy: "M-of-N",
+				options: { "plug-np2": ["lib-np>=2"], "plug-attrs-old": ["lib-attrs<22"], "plug-attrs-new": ["lib-attrs>=23"] },
+			},
+		});
+		// the example's own groups are left out: only the four above vary
+		for (const group of ["inference", "metrics"]) {
+			const file = path.join(dir, "registry/groups", `${group}.yaml`);
+			writeFileSync(file, readFileSync(file, "utf8").replace(/options:[\s\S]*$/, "options: []\n"));
+		}
+		const cache = tempDir("hpm-verdict-matrix-cache-");
+		type Matrix = {
+			space: number;
+			results: { combination: string; retry: boolean }[];
+			pairs: { choices: string[]; status: string }[];
+			uncovered: { a: string; b: string; reason: string }[];
+		};
+		const run = (how: string) => {
+			const result = hpm(["check", "--matrix", how, "--json"], { cwd: dir, env: { ...env(), HPM_CACHE_DIR: cache } });
+			expect(result.code, result.stderr).toBe(1);
+			return JSON.parse(result.stdout) as Matrix;
+		};
+		const all = run("--all");
+		const pairwise = run("--pairwise");
+		expect(all.space).toBeGreaterThanOrEqual(48);
+		expect(pairwise.results.filter((r) => !r.retry).length).toBeLessThanOrEqual(all.space / 2);
+		const conflicts = (m: Matrix) =>
+			m.pairs
+				.filter((p) => p.status === "conflict")
+				.map((p) => [...p.choices].sort().join(" + "))
+				.sort();
+		const planted = [
+			"api=api-pyd2 + web=web-pyd1",
+			"core=core-np1 + plugins=plug-np2",
+			"plugins=plug-attrs-new + plugins=plug-attrs-old",
+		];
+		expect(conflicts(all)).toEqual(planted);
+		expect(conflicts(pairwise)).toEqual(planted);
+		// no set of one or three is made up, and every pair left open says why
+		expect(pairwise.pairs.filter((p) => p.status === "fails-alone" || p.status === "set")).toEqual([]);
+		for (const open of pairwise.uncovered) expect(open.reason).toMatch(/^not proven: /);
+	}, 300_000);
+});
