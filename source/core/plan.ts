@@ -316,6 +316,21 @@ export function planCredentialsEnv(plan: Pick<Plan, "selected">): Record<string,
 	return { ...indexCredentialsEnv(planIndexes(plan)), ...gitCredentialEnv(git) };
 }
 
+/**
+ * The credentials of every source the registry names, in every mode: for a uv run over files hpm
+ * did not plan (a rollback's restored pair may name any of them). Each reaches only its own URL.
+ */
+export function registryCredentialsEnv(registry: Registry): Record<string, string> {
+	const selected: PlanEntry[] = [];
+	for (const pkg of registry.packages.values())
+		for (const source of pkg.sources.values()) {
+			const index =
+				source.type === "index" && source.index !== undefined ? registry.indexes.get(source.index) : undefined;
+			selected.push({ key: pkg.key, name: pkg.name, groups: [], source, ...(index ? { index } : {}) });
+		}
+	return planCredentialsEnv({ selected });
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
 	return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -136,6 +136,11 @@ describe("secrets in URLs", () => {
 		ok(["history"]);
 		ok(["history", "--json"]);
 		ok(["diff"]);
+		// a rollback that brings the git package back fetches it with the credentials (uv's cache is new)
+		ok(["group", "remove", "metrics", "--option", "metric-git"]);
+		ok(["sync"]);
+		const rolled = ok(["rollback", "--json"], { UV_CACHE_DIR: tempDir("hpm-secret-uv-cache-") });
+		expect(JSON.parse(rolled.stdout)).toMatchObject({ changed: true, relocked: null });
 		// the literal token on the command line (-r), and a wrong one (a fetch error)
 		ok(["list", "-r", withToken]);
 		ok(["show", "metric-git", "--json", "-r", withToken]);

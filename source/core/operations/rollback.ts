@@ -92,7 +92,12 @@ export function rollbackPreview(root: string, id: number | undefined): RollbackP
  */
 export async function* rollback(
 	root: string,
-	options: { readonly id?: number | undefined; readonly signal?: AbortSignal | undefined },
+	options: {
+		readonly id?: number | undefined;
+		readonly signal?: AbortSignal | undefined;
+		/** Credentials of the registry's sources, for uv (it records none). */
+		readonly env?: Record<string, string> | undefined;
+	},
 ): AsyncGenerator<HpmEvent, RollbackResult> {
 	const entry = historyEntry(root, options.id);
 	const files = projectFiles(root);
@@ -136,9 +141,14 @@ export async function* rollback(
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };
 		tx.checkpoint();
 		// an exact rollback syncs from the entry's uv.lock as it is; a pair uv would re-lock is said
-		let relocked = wantedLock === undefined ? `#${entry.id} had no uv.lock` : await staleLock(uv, root, options.signal);
+		let relocked =
+			wantedLock === undefined ? `#${entry.id} had no uv.lock` : await staleLock(uv, root, options.signal, options.env);
 		const args = relocked === undefined ? ["sync", "--locked"] : ["sync"];
-		checkRun(yield* runUv(uv, args, { cwd: root, signal: options.signal }), `uv ${args.join(" ")}`, undefined);
+		checkRun(
+			yield* runUv(uv, args, { cwd: root, signal: options.signal, env: options.env ?? {} }),
+			`uv ${args.join(" ")}`,
+			undefined,
+		);
 		const lockNow = readLock(files.lock.target);
 		if (relocked !== undefined && wantedLock !== undefined && lockNow?.equals(wantedLock)) relocked = undefined;
 		const before = `before #${entry.id} (${entry.summary})`;
@@ -159,9 +169,14 @@ export async function* rollback(
 }
 
 /** Why uv would re-lock the project's pair (uv's own cause line), or undefined when uv.lock matches (or uv says nothing of it). */
-async function staleLock(uv: Uv, root: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+async function staleLock(
+	uv: Uv,
+	root: string,
+	signal: AbortSignal | undefined,
+	env: Record<string, string> = {},
+): Promise<string | undefined> {
 	// uv's lines of this question are not shown: the sync after it is what the person follows
-	const run = runUv(uv, ["lock", "--check"], { cwd: root, signal, readOnly: true });
+	const run = runUv(uv, ["lock", "--check"], { cwd: root, signal, readOnly: true, env });
 	let step = await run.next();
 	while (!step.done) step = await run.next();
 	const check = step.value;

@@ -88,12 +88,32 @@ export async function* runOperation(
 	}
 	if (request.kind === "rollback") {
 		const { rollback } = await import("./rollback.js");
-		return yield* underProjectLockStream(root, "rollback", locking, () => rollback(root, { id: request.id, signal }));
+		const env = await sourceCredentials(locator, cwd);
+		return yield* underProjectLockStream(root, "rollback", locking, () =>
+			rollback(root, { id: request.id, signal, env }),
+		);
 	}
 	const { install } = await import("./install.js");
 	return yield* underProjectLockStream(root, "install", locking, () =>
 		install(resolveContext(locator, cwd), { manifest: request.manifest, mode: request.mode, signal }),
 	);
+}
+
+/**
+ * The credentials of the registry's sources for uv (a rollback's files may name any of them), or
+ * none when the registry cannot be read: the rollback still runs, and uv says what it cannot fetch.
+ */
+async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<string, string>> {
+	try {
+		const [{ loadContextRegistry }, { registryCredentialsEnv }] = await Promise.all([
+			import("../context.js"),
+			import("../plan.js"),
+		]);
+		const { registry } = await loadContextRegistry(resolveContext(locator, cwd));
+		return registryCredentialsEnv(registry);
+	} catch {
+		return {};
+	}
 }
 
 async function combinationSelection(context: Context, text: string): Promise<Selection> {
