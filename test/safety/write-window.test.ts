@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, unlinkSy
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyExample, hpm, type RunResult, tempDir } from "../helpers/run.js";
+import { teamRegistry } from "../helpers/team-registry.js";
 import { uvEnv, writePackage } from "../helpers/uv.js";
 
 /**
@@ -140,6 +141,23 @@ describe("no edit is lost to a write: an edit saved between hpm's last check and
 		expectKept(run, lock, "# MY LOCK EDIT");
 		expect(run.code).toBe(1);
 	}, 120_000);
+
+	it("registry update's write of the pin: the edit is kept", async () => {
+		const team = teamRegistry({ "groups/metrics.yaml": "name: metrics\nstrategy: M-of-N\noptions: []\n" });
+		const dir = tempDir("hpm-update-");
+		writeFileSync(
+			pyproject(dir),
+			`[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm]\nregistry = "git+file://${team.bare}@main"\n`,
+		);
+		expect(hpm(["list"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+		// a first pin, then the team moves on
+		expect((await runPaused(["registry", "update"], dir, () => undefined)).code).toBe(0);
+		team.commit({ "groups/extra.yaml": "name: extra\nstrategy: M-of-N\noptions: []\n" });
+		const run = await runPaused(["registry", "update"], dir, editAt("pyproject.toml", "# MY EDIT"));
+		expect(run.pauses).toContain(pyproject(dir));
+		expectKept(run, pyproject(dir), "# MY EDIT");
+		expect(run.code).toBe(1);
+	}, 60_000);
 
 	it("registry add (the group file) and registry group add (a new file): the edit stays", async () => {
 		const dir = copyExample();
