@@ -92,8 +92,8 @@ describe("the mouse in hpm ui", () => {
 	it("the wheel scrolls uv's output in the pager", async () => {
 		const dir = copyExample();
 		expect(hpm(["group", "add", "metrics", "-o", "metric-legacy"], { cwd: dir }).code).toBe(0);
-		// a short terminal, so that uv's output is longer than the pager
-		pane = openPane(["ui"], dir, 80, 20);
+		// the smallest terminal, so that uv's output (wrapped) is longer than the pager
+		pane = openPane(["ui"], dir, 60, 20);
 		await pane.waitFor((s) => s.includes("metrics M-of-N"));
 		pane.keys("c");
 		await pane.waitFor((s) => s.includes("Press Enter to resolve it with uv"));

@@ -85,11 +85,32 @@ type CaptureError = NodeJS.ErrnoException & { stderr?: string };
 
 function capture(bin: string, args: readonly string[]): Promise<{ error: CaptureError | null; stdout: string }> {
 	return new Promise((resolve) => {
-		execFile(bin, [...args], { env: uvEnv(), timeout: 30_000, encoding: "utf8" }, (error, stdout, stderr) =>
-			resolve({ error: error ? Object.assign(error as NodeJS.ErrnoException, { stderr }) : null, stdout }),
+		// a signal hpm receives while it waits is the child's end too: a shell between hpm and uv (a
+		// wrapper, pyenv's shim) can miss the terminal's SIGINT while it forks, and would hold hpm
+		// for the whole time limit
+		let interrupted: NodeJS.Signals | undefined;
+		const stop = (signal: NodeJS.Signals) => () => {
+			interrupted ??= signal;
+			child.kill("SIGKILL");
+		};
+		const listeners = PROBE_SIGNALS.map((signal) => [signal, stop(signal)] as const);
+		const child = execFile(
+			bin,
+			[...args],
+			{ env: uvEnv(), timeout: 30_000, encoding: "utf8" },
+			(error, stdout, stderr) => {
+				for (const [signal, listener] of listeners) process.off(signal, listener);
+				resolve({
+					error: error ? Object.assign(error as NodeJS.ErrnoException, { stderr, interrupted }) : null,
+					stdout,
+				});
+			},
 		);
+		for (const [signal, listener] of listeners) process.on(signal, listener);
 	});
 }
+
+const PROBE_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 
 let found: { readonly key: string; readonly uv: Promise<Uv> } | undefined;
 
@@ -175,9 +196,14 @@ const INTERRUPTS: Partial<Record<NodeJS.Signals, ExitCode>> = { SIGINT: 130, SIG
  * interruption, not a broken uv. A uv hpm stopped itself (the time limit) or that crashed is not.
  */
 function interruptedProbe(error: CaptureError, bin: string): void {
+	const received = (error as { interrupted?: NodeJS.Signals }).interrupted;
 	const signal = (error as { signal?: NodeJS.Signals | null }).signal;
-	const code = signal ? INTERRUPTS[signal] : undefined;
-	if (code !== undefined && !(error as { killed?: boolean }).killed)
+	const code = received
+		? INTERRUPTS[received]
+		: signal && !(error as { killed?: boolean }).killed
+			? INTERRUPTS[signal]
+			: undefined;
+	if (code !== undefined)
 		throw new HpmError("interrupted", `interrupted while asking ${bin} its version; nothing was changed`, {
 			exitCode: code,
 		});
