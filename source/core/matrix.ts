@@ -179,6 +179,22 @@ function pairwise(registry: Registry, factors: readonly Factor[]): { combination
 		const trial = [...levels];
 		return fix(trial, at, level) ? trial : undefined;
 	};
+	/** A complete assignment extending `start` that the rules allow, by backtracking (20,000 steps at most). */
+	const search = (start: readonly (number | undefined)[]): (number | undefined)[] | undefined => {
+		let steps = 0;
+		const walk = (levels: readonly (number | undefined)[], at: number): (number | undefined)[] | undefined => {
+			if (++steps > 20_000) return undefined;
+			if (at === factors.length) return allowed(registry, selectionOf(factors, levels)) ? [...levels] : undefined;
+			if (levels[at] !== undefined) return walk(levels, at + 1);
+			for (let index = 0; index < (factors[at]?.levels.length ?? 0); index++) {
+				const trial = tryFix(levels, at, index);
+				const found = trial && walk(trial, at + 1);
+				if (found) return found;
+			}
+			return undefined;
+		};
+		return walk(start, 0);
+	};
 	// each level of each factor is a number; a pair of them one cell of a bitmap (pairs within one
 	// factor start covered: they never occur)
 	const offsets: number[] = [];
@@ -227,11 +243,12 @@ function pairwise(registry: Registry, factors: readonly Factor[]): { combination
 		covered[cursor] = 1;
 		remaining--;
 		const [i, j] = [factorOf[a] ?? 0, factorOf[b] ?? 0];
-		let levels: (number | undefined)[] | undefined = factors.map(() => undefined);
-		levels = tryFix(levels, i, a - (offsets[i] ?? 0));
-		levels = levels && tryFix(levels, j, b - (offsets[j] ?? 0));
+		let seed: (number | undefined)[] | undefined = factors.map(() => undefined);
+		seed = tryFix(seed, i, a - (offsets[i] ?? 0));
+		seed = seed && tryFix(seed, j, b - (offsets[j] ?? 0));
 		// a pair the rules never allow together is dropped here
-		if (!levels) continue;
+		if (!seed) continue;
+		let levels: (number | undefined)[] | undefined = seed;
 		for (let at = 0; at < factors.length && levels; at++) {
 			if (levels[at] !== undefined) continue;
 			let best: (number | undefined)[] | undefined;
@@ -247,10 +264,12 @@ function pairwise(registry: Registry, factors: readonly Factor[]): { combination
 			}
 			levels = best;
 		}
+		// the greedy fill can walk into a dead end (a rule, or min and max of an M-of-N group, checked
+		// on the whole combination): the pair is then placed by a search that backtracks, and dropped
+		// only when no combination the rules allow holds it
+		if (!levels || !allowed(registry, selectionOf(factors, levels))) levels = search(seed);
 		if (!levels) continue;
 		const selection = selectionOf(factors, levels);
-		// min and max of M-of-N groups are checked on the whole combination
-		if (!allowed(registry, selection)) continue;
 		const key = JSON.stringify([...selection].sort());
 		if (seen.has(key)) continue;
 		seen.add(key);

@@ -74,6 +74,55 @@ describe("planning a matrix (pure)", () => {
 		for (const pair of pairs(all)) expect(covered.has(pair), pair).toBe(true);
 	});
 
+	it("a pair the greedy fill cannot place (an M-of-N max on the whole combination) is placed by a search, never dropped", () => {
+		const group = (name: string, strategy: "1-of-N" | "M-of-N", options: string[], max?: number): Group => ({
+			name,
+			key: name,
+			strategy,
+			description: "",
+			options,
+			location: { file: name },
+			defaults: [],
+			required: strategy === "1-of-N",
+			constraints: [],
+			...(max === undefined ? {} : { max }),
+		});
+		const groups = new Map<string, Group>(
+			[
+				group("g1", "1-of-N", ["a1", "a2", "a3"]),
+				group("g2", "1-of-N", ["b1", "b2"]),
+				group("g3", "M-of-N", ["c1", "c2", "c3"], 2),
+				group("g4", "M-of-N", ["d2", "d3"]),
+			].map((g) => [g.key, g]),
+		);
+		const packages = new Map<string, Package>();
+		for (const g of groups.values())
+			for (const key of g.options)
+				packages.set(key, {
+					name: key,
+					key,
+					version: "1",
+					description: "",
+					sources: new Map(),
+					provides: [],
+					location: { file: key },
+				});
+		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
+		const pairs = (list: readonly ReadonlyMap<string, readonly string[]>[]) => {
+			const out = new Set<string>();
+			for (const s of list) {
+				const choices = [...s].flatMap(([g, os]) => os.map((o) => `${g}=${o}`));
+				for (const a of choices) for (const b of choices) if (a < b) out.add(`${a}|${b}`);
+			}
+			return out;
+		};
+		const plan = planMatrix(registry, "pairwise");
+		const covered = pairs(plan.combinations);
+		const all = pairs(planMatrix(registry, "all").combinations);
+		expect([...all].filter((pair) => !covered.has(pair))).toEqual([]);
+		for (const selection of plan.combinations) expect(constraintProblems(registry, selection)).toEqual([]);
+	});
+
 	it("a registry of 20 groups x 10 options: the pairwise set covers every pair, far below the product", () => {
 		const { groups, packages } = synthetic(20, 10, "p");
 		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
