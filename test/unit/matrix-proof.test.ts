@@ -232,6 +232,21 @@ describe("minimal blame (stand-in resolver)", () => {
 		expect(blame.projectFails).toBeDefined();
 	});
 
+	it("a choice that needs a package only a set-aside conflict brings is not called a conflict of its own", async () => {
+		// a needs the package p brings; p conflicts with x
+		// eslint-disable-next-line require-yield
+		async function* test(subset: readonly string[]): AsyncGenerator<never, Outcome<string>> {
+			if (subset.includes("a") && !subset.includes("p")) return { ok: false, suspects: ["a"], missing: ["p-pkg"] };
+			if (subset.includes("p") && subset.includes("x")) return { ok: false, suspects: [...subset] };
+			return { ok: true };
+		}
+		const events = minimalConflicts(["a", "p", "x", "q"], (c) => c, test);
+		let next = await events.next();
+		while (!next.done) next = await events.next();
+		expect(next.value.conflicts.map((c) => c.items.join("+"))).toEqual(["p+x"]);
+		expect(next.value.incomplete).toBe(true);
+	});
+
 	it("past the limit it says more may exist", async () => {
 		const planted = Array.from({ length: 14 }, (_, i) => [`x${i}`]);
 		const blame = await run(

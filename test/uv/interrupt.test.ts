@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
@@ -133,4 +133,36 @@ describe("uv missing or too old (a PATH the test controls)", () => {
 		);
 		expect(snapshot(dir)).toEqual(before);
 	});
+});
+
+describe("interrupting check --matrix", () => {
+	it("Ctrl-C while combinations resolve in parallel: exit 130, every worker stopped, no scratch copy left", async () => {
+		const dir = copyExample();
+		// every combination holding metric-slow hangs inside uv's build of it
+		const backend = slowPackage(dir);
+		const tmp = tempDir("hpm-matrix-tmp-");
+		const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+			const child = spawn(process.execPath, [BIN, "check", "--matrix", "--all", "--jobs", "2"], {
+				cwd: dir,
+				env: { ...process.env, ...uvEnv(), NO_COLOR: "1", TMPDIR: tmp, HPM_NO_CACHE: "1" },
+			});
+			let stderr = "";
+			child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+			// both workers are inside uv once two scratch copies exist
+			const poll = setInterval(() => {
+				const scratch = readdirSync(tmp).filter((name) => name.startsWith("hpm-check-"));
+				if (scratch.length < 2) return;
+				clearInterval(poll);
+				setTimeout(() => child.kill("SIGINT"), 300);
+			}, 50);
+			child.on("close", (code) => {
+				clearInterval(poll);
+				resolve({ code, stderr });
+			});
+		});
+		expect(result.code, result.stderr).toBe(130);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		await expectNoBuildLeft(backend);
+		expect(readdirSync(tmp).filter((name) => name.startsWith("hpm-check-"))).toEqual([]);
+	}, 120_000);
 });

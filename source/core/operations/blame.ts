@@ -52,6 +52,11 @@ export type Blame<T, D = unknown> = {
 	readonly unexplained?: Extract<Outcome<T, D>, { ok: false }> | undefined;
 	/** A limit stopped the search while something still failed: more conflicts may exist. */
 	readonly truncated: boolean;
+	/**
+	 * What is left once the conflicts are set aside fails only for want of a package they brought:
+	 * it could not be checked on its own, so more conflicts may exist among it.
+	 */
+	readonly incomplete: boolean;
 	/** Subsets that resolved (each proves every pair of its choices goes together). */
 	readonly resolvedSets: readonly (readonly T[])[];
 	/** Resolutions run (the first, of the whole set, included when it was run here). */
@@ -123,10 +128,15 @@ export async function* minimalConflicts<T, E, D = unknown>(
 	let projectFails: Extract<Outcome<T, D>, { ok: false }> | undefined;
 	let unexplained: Extract<Outcome<T, D>, { ok: false }> | undefined;
 	let truncated = false;
+	let incomplete = false;
 	let remaining = [...items];
+	// the whole selection's failure: a smaller set that misses a package it found misses what a
+	// choice taken away brings, which is no conflict of the smaller set's own
+	let top: Outcome<T, D> | undefined;
 	try {
 		let current = options.first ?? (yield* run(remaining));
 		if (options.first) memo.set(setKey(remaining), options.first);
+		top = current;
 		while (!current.ok) {
 			if (current.final) {
 				unexplained = current;
@@ -148,12 +158,18 @@ export async function* minimalConflicts<T, E, D = unknown>(
 			// a set proven minimal leaves a rest that resolved while narrowing, or one not tried yet
 			if (remaining.length === 0) break;
 			current = yield* run(remaining);
+			// the rest fails only for want of a package the choices set aside brought: it cannot be
+			// checked without them, and what it holds is not said to conflict
+			if (!current.ok && lacksMore(current, top)) {
+				incomplete = true;
+				break;
+			}
 		}
 	} catch (error) {
 		if (!(error instanceof OutOfResolutions)) throw error;
 		truncated = true;
 	}
-	return { conflicts, projectFails, unexplained, truncated, resolvedSets, resolutions };
+	return { conflicts, projectFails, unexplained, truncated, incomplete, resolvedSets, resolutions };
 
 	/** A minimal failing subset of `set`, which fails with `failure`; "project" when none is needed. */
 	async function* narrow(
@@ -169,7 +185,7 @@ export async function* minimalConflicts<T, E, D = unknown>(
 		// start from what uv names, when that alone fails
 		if (within(outcome.suspects, failing)) {
 			const suspects = yield* run(outcome.suspects);
-			if (!suspects.ok && !suspects.final && !lacksMore(suspects, outcome)) {
+			if (!suspects.ok && !suspects.final && !lacksMore(suspects, top ?? outcome)) {
 				failing = [...outcome.suspects];
 				outcome = suspects;
 			}
@@ -202,7 +218,7 @@ export async function* minimalConflicts<T, E, D = unknown>(
 		function fails(answer: Outcome<T, D>): boolean {
 			// uv failing for a reason of its own proves nothing either way: the set found is not proven
 			if (!answer.ok && answer.final) uncertain = true;
-			return !answer.ok && !answer.final && !lacksMore(answer, failure);
+			return !answer.ok && !answer.final && !lacksMore(answer, top ?? failure);
 		}
 
 		/** A minimal subset X of `candidates` such that `base` with X fails (`base` with all of them does). */

@@ -324,6 +324,13 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 			detail: detailOf(failure?.lines ?? []),
 		});
 	}
+	if (blame.incomplete)
+		problems.push({
+			code: "more-conflicts",
+			message:
+				"more conflicts may exist: without the choices above, the rest lacks a package they bring, so it could not be checked on its own",
+			proven: false,
+		});
 	if (blame.truncated) {
 		const stopped =
 			blame.conflicts.length >= limits.conflicts

@@ -140,7 +140,8 @@ export async function* runMatrix(
 			}
 		};
 		jobs = Math.max(jobs, Math.max(1, Math.min(options.jobs, wanted.length || 1)));
-		const running = Promise.all(
+		// every worker is waited for, even after one failed (an interrupt): each removes its scratch copy
+		const running = Promise.allSettled(
 			Array.from({ length: Math.max(1, Math.min(options.jobs, wanted.length || 1)) }, worker),
 		);
 		let finished = false;
@@ -162,7 +163,9 @@ export async function* runMatrix(
 			});
 			wake = undefined;
 		}
-		await running; // a worker's error (uv missing, interrupted) is the matrix's error
+		// a worker's error (uv missing, interrupted) is the matrix's error, once all have stopped
+		const failed = (await running).find((r): r is PromiseRejectedResult => r.status === "rejected");
+		if (failed) throw failed.reason;
 		return evidence;
 	};
 
@@ -266,7 +269,8 @@ function evidenceOf(
 	});
 	const resolved = (blame?.resolvedSets ?? []).map(keysOf);
 	if (ok) resolved.push(choicesOf(selection).sort());
-	const unexplained = !ok && (!blame || blame.truncated || blame.unexplained !== undefined || conflicts.length === 0);
+	const unexplained =
+		!ok && (!blame || blame.truncated || blame.incomplete || blame.unexplained !== undefined || conflicts.length === 0);
 	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained }, reasons, cached: false };
 }
 
