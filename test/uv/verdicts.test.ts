@@ -87,6 +87,7 @@ describe("check blames exactly the choices at fault (real uv)", () => {
 		hpm(["group", "add", "backend", "-o", "slow-backend"], { cwd: dir });
 		hpm(["group", "add", "extra", "-o", "metric-old", "-o", "metric-b"], { cwd: dir });
 		const before = snapshot(dir);
+		const pyprojectBefore = readFileSync(path.join(dir, "pyproject.toml"));
 		const { code, problems } = checkJson(dir);
 		expect(code).toBe(1);
 		expect(problems).toHaveLength(1);
@@ -99,6 +100,14 @@ describe("check blames exactly the choices at fault (real uv)", () => {
 		expect(problems[0]?.message).toContain("core-iface<2");
 		expect(problems[0]?.message).not.toMatch(/slow-backend|metric-b|fast-backend/);
 		expect(snapshot(dir)).toEqual(before);
+		// sync fails the same way, with the same verdict, and restores the files
+		const sync = hpm(["sync", "--json"], { cwd: dir, env: env() });
+		expect(sync.code).toBe(1);
+		const error = (JSON.parse(sync.stdout) as { error: { message: string; problems: Problem[] } }).error;
+		expect(error.message).toMatch(/failed: extra=metric-old cannot be installed with the rest of the project: /);
+		expect(error.message).not.toMatch(/slow-backend|metric-b|fast-backend/);
+		expect(error.problems.map((p) => p.choices)).toEqual([["extra=metric-old"]]);
+		expect(readFileSync(path.join(dir, "pyproject.toml"))).toEqual(pyprojectBefore);
 	});
 
 	it("five independent conflicts are all reported, each a minimal set with the packages at its heart", () => {

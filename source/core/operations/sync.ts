@@ -5,7 +5,7 @@ import { MAX_FILE_BYTES } from "../project/files.js";
 import { type LockChange, lockChanges, lockPackageNames } from "../project/lock-diff.js";
 import path from "node:path";
 import type { Context } from "../context.js";
-import { HpmError, refusal } from "../errors.js";
+import { HpmError, type Problem, refusal } from "../errors.js";
 import { drain, type HpmEvent } from "../events.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan.js";
@@ -56,9 +56,50 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early = project && worth && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
 		return yield* syncWith(context, options, early);
+	} catch (error) {
+		// uv's own words blame whichever options it happened to name: once the files are restored,
+		// the failure is narrowed to the choices at fault, as check does, and said in its terms
+		if (!(error instanceof HpmError) || error.code !== "resolution" || options.signal?.aborted) throw error;
+		throw yield* provenConflict(context, options, error);
 	} finally {
 		await early?.stop();
 	}
+}
+
+/**
+ * The sync's resolution failure with check's proven verdict in place of uv's words (the files are
+ * already restored: check only resolves in a scratch copy). When the check cannot say more, the
+ * sync's own error stands.
+ */
+async function* provenConflict(
+	context: Context,
+	options: SyncOptions,
+	failed: HpmError,
+): AsyncGenerator<HpmEvent, HpmError> {
+	yield { type: "phase", phase: "resolve", message: "finding the choices at fault (a check in a scratch copy)" };
+	const { check } = await import("./check.js");
+	let problems: readonly Problem[];
+	try {
+		// the files hold again what the context read: the sync restored them. The check's own plan
+		// and problems are not streamed: the error says what it proved
+		const run = check(context, { mode: options.mode, signal: options.signal });
+		let step = await run.next();
+		while (!step.done) {
+			if (step.value.type === "phase") yield step.value;
+			step = await run.next();
+		}
+		const result = step.value;
+		problems = result.problems.filter((problem) => problem.choices !== undefined);
+	} catch {
+		return failed;
+	}
+	if (problems.length === 0) return failed;
+	const what = /^(.*?) failed \(exit \d+\)/.exec(failed.message)?.[1] ?? "uv";
+	return new HpmError(
+		"resolution",
+		`${what} failed: ${problems.map((problem) => problem.message).join("; ")}; pyproject.toml and uv.lock were restored`,
+		{ exitCode: 1, hint: "`hpm check` shows the same without changing anything", problems },
+	);
 }
 
 type SyncOptions = {
