@@ -64,8 +64,9 @@ describe("uv workspaces", () => {
 		const before = snapshot(dir);
 		const check = hpm(["check"], { cwd: dir, env });
 		expect(check.code).toBe(1);
+		// the choice the member cannot take is named, and the member with it
 		expect(check.stdout).toContain(
-			"problem: the uv workspace does not lock: its member ws-c cannot be resolved with the rest (uv locks every member together, selected or not)",
+			"problem: inference=vlm-adapter-qwen cannot be installed with the rest of the project: ws-c needs vlm-interface<0.1; only vlm-interface>=0.1 is available (ws-c: a member of the uv workspace, which uv locks as a whole)",
 		);
 		expect(snapshot(dir)).toEqual(before);
 		// and uv itself agrees: the workspace does not lock

@@ -156,7 +156,12 @@ export async function* check(
 			const explained = explainFailure(run.lines, run.exitCode, attempt.selected, workspace?.names);
 			const data: Failure = { lines: run.lines, exitCode: run.exitCode, explained };
 			// "No solution found" with no option named is still a resolution: the project's own requirements
-			if (explained?.code === "resolution" || (!explained && /No solution found/.test(run.lines.join("\n"))))
+			// (a workspace that does not lock is narrowed alike: a chosen option may be what its members cannot take)
+			if (
+				explained?.code === "resolution" ||
+				explained?.code === "workspace-conflict" ||
+				(!explained && /No solution found/.test(run.lines.join("\n")))
+			)
 				return {
 					ok: false,
 					data,
@@ -293,12 +298,17 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 			continue;
 		}
 		const reason = conflictReason(lines, conflict.items);
+		// the rest of the project includes the workspace's members, selected or not
+		const members = /its member (.+?) cannot be resolved/.exec(
+			failure?.explained?.code === "workspace-conflict" ? failure.explained.message : "",
+		)?.[1];
+		const workspace = members ? ` (${members}: a member of the uv workspace, which uv locks as a whole)` : "";
 		const unsure = conflict.proven
 			? ""
 			: " (not proven minimal: uv failed for a reason of its own while narrowing it down)";
 		problems.push({
 			code: "resolution",
-			message: `${describeConflict(conflict.items) ?? choices.join(", ")}${reason ? `: ${reason}` : ""}${unsure}`,
+			message: `${describeConflict(conflict.items) ?? choices.join(", ")}${reason ? `: ${reason}` : ""}${workspace}${unsure}`,
 			detail: detailOf(lines),
 			choices,
 			proven: conflict.proven,
@@ -307,9 +317,12 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 	if (blame.projectFails) {
 		const failure = data(blame.projectFails);
 		const reason = conflictReason(failure?.lines ?? [], []);
+		const workspace = failure?.explained?.code === "workspace-conflict" ? failure.explained : undefined;
 		problems.push({
-			code: "project-unresolvable",
-			message: `the project's own dependencies do not resolve, whatever is chosen${reason ? `: ${reason}` : ""}`,
+			code: workspace ? workspace.code : "project-unresolvable",
+			message: workspace
+				? `${workspace.message}, whatever is chosen${reason ? `: ${reason}` : ""}`
+				: `the project's own dependencies do not resolve, whatever is chosen${reason ? `: ${reason}` : ""}`,
 			detail: detailOf(failure?.lines ?? []),
 			choices: [],
 			proven: true,
