@@ -25,7 +25,7 @@ import { uvIndexUrl } from "../registry/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
-import { conflictReason, describeConflict, type Explained, explainFailure, uvDetail } from "./conflict.js";
+import { conflictReason, describeConflict, type Explained, explainFailure, uvCause, uvDetail } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
 import type { Selection } from "../selection.js";
 
@@ -297,7 +297,7 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 			});
 			continue;
 		}
-		const reason = conflictReason(lines, conflict.items);
+		const reason = conflictReason(lines, conflict.items) ?? uvCause(lines);
 		// the rest of the project includes the workspace's members, selected or not
 		const members = /its member (.+?) cannot be resolved/.exec(
 			failure?.explained?.code === "workspace-conflict" ? failure.explained.message : "",

@@ -245,18 +245,31 @@ export function conflictReason(lines: readonly string[], items: readonly PlanEnt
 	const chosen = new Set(items.map((entry) => entry.key));
 	// the project depending on the options themselves says nothing about why
 	const relevant = clauses.filter((c) => !chosen.has(c.name) && c.requirement !== c.name);
-	const byName = new Map<string, string[]>();
+	const byName = new Map<string, { requirements: string[]; who: Set<string> }>();
 	for (const clause of relevant) {
-		const list = byName.get(clause.name) ?? [];
-		if (!list.includes(clause.requirement)) list.push(clause.requirement);
-		byName.set(clause.name, list);
+		const entry = byName.get(clause.name) ?? { requirements: [], who: new Set<string>() };
+		if (!entry.requirements.includes(clause.requirement)) entry.requirements.push(clause.requirement);
+		entry.who.add(normalizeName(clause.who));
+		byName.set(clause.name, entry);
 	}
-	for (const requirements of byName.values()) if (requirements.length >= 2) return requirements.join(" vs ");
+	for (const { requirements, who } of byName.values())
+		if (requirements.length >= 2) {
+			// a set of three or more whose explanation names fewer: the others are said, not left out
+			const others = items.filter((entry) => !who.has(entry.key)).map((entry) => entry.name);
+			return `${requirements.join(" vs ")}${others.length > 0 && items.length > 2 ? `, together with ${others.join(", ")}` : ""}`;
+		}
 	const own = relevant.filter((c) => chosen.has(normalizeName(c.who)));
 	const first = own[0] ?? relevant[0];
 	if (!first) return undefined;
 	const available = new RegExp(`only (${escapeRegExp(first.name)}\\S*) is available`, "i").exec(text);
 	return `${first.who} needs ${first.requirement}${available ? `; only ${trimSpec(available[1] ?? "")} is available` : ""}`;
+}
+
+/** uv's own last word on a failure (its `cause:` or `Caused by:` line), for a reason nothing else gives. */
+export function uvCause(lines: readonly string[]): string | undefined {
+	const line = [...lines].reverse().find((l) => /^\s*(cause|Caused by):/.test(l));
+	const cause = line?.replace(/^\s*(cause|Caused by):\s*/, "").trim();
+	return cause ? (cause.length > 240 ? `${cause.slice(0, 239)}…` : cause) : undefined;
 }
 
 function trimSpec(spec: string): string {
