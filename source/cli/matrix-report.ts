@@ -97,8 +97,9 @@ export async function runMatrixCommand(
 					for (const line of table(rows)) output.out(line);
 				} else output.out("no choices were found that do not go together");
 				const open = result.uncovered.length;
+				const proven = result.compatible.length;
 				output.out(
-					`${result.compatible} pair${result.compatible === 1 ? "" : "s"} of choices proven to go together${open > 0 ? `; ${open} not proven either way:` : ""}`,
+					`${proven} pair${proven === 1 ? "" : "s"} of choices proven to go together${open > 0 ? `; ${open} not proven either way:` : ""}`,
 				);
 				if (open > 0)
 					for (const line of table(result.uncovered.map((u) => [`  ${u.a}`, u.b, style.dim(u.reason)])))
@@ -110,7 +111,7 @@ export async function runMatrixCommand(
 				const fresh = result.results.filter((r) => !r.cached).length;
 				const retried = result.results.filter((r) => r.retry).length;
 				output.out(
-					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow${retried > 0 ? `; ${retried} added to settle open pairs` : ""}): ${result.results.length - failed} resolve, ${failed} fail; ${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache`,
+					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow${retried > 0 ? `; ${retried} added to settle open pairs` : ""}): ${result.results.length - failed} resolve, ${failed} fail; ${fresh > 0 ? `${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache` : "every one from the cache"}`,
 				);
 				return result.ok ? 0 : 1;
 			}

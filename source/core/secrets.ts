@@ -13,7 +13,9 @@ import { HpmError } from "./errors.js";
 /** Query parameters that carry a secret (token, access_token, private_token, api_key, X-Amz-Signature…). */
 const SECRET_PARAM = /token|key|secret|passw|pwd|auth|sig|credential|session/i;
 const VARIABLES_ONLY = /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/;
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^/@\s"'<>`]*)@/gi;
+// the userinfo runs to the last `@` before the path, as a WHATWG URL parser reads it: a password
+// may hold a raw `@` (`bob:p@ss@host`)
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s"'<>`]*)@/gi;
 const QUERY_PARAM = /([?&;])([^=&#\s"'<>`?]*)=([^&#\s"'<>`]*)/g;
 
 /** `text` with the credentials of every URL in it written as `***` (a variable's name is kept). */
@@ -24,6 +26,12 @@ export function redactSecrets(text: string): string {
 		.replace(QUERY_PARAM, (whole, sep: string, name: string, value: string) =>
 			SECRET_PARAM.test(name) && value !== "" && !VARIABLES_ONLY.test(value) ? `${sep}${name}=***` : whole,
 		);
+}
+
+/** Whether credentials as written (`user:password`) hold a literal secret, not only variables' names. */
+export function literalCredentials(auth: string | undefined): boolean {
+	if (auth === undefined) return false;
+	return auth.split(":").some((part) => part !== "" && !VARIABLES_ONLY.test(part));
 }
 
 /** Whether `text` holds a secret `redactSecrets` would hide (a variable's name is none). */
@@ -49,7 +57,8 @@ export type SplitUrl = { readonly url: string; readonly auth: string | undefined
  * URL as it is (an ssh user is a login name, and uv records it).
  */
 export function splitCredentials(url: string): SplitUrl {
-	const match = /^((?:git\+)?https?:\/\/)([^/@]*)@(.*)$/i.exec(url);
+	// the authority ends at the first `/`; its userinfo at the last `@` in it (a raw `@` in a password)
+	const match = /^((?:git\+)?https?:\/\/)([^/]*)@([^/@]*(?:\/.*)?)$/i.exec(url);
 	if (!match?.[1] || match[2] === undefined || match[3] === undefined) return { url, auth: undefined };
 	return { url: `${match[1]}${match[3]}`, auth: match[2] === "" ? undefined : match[2] };
 }

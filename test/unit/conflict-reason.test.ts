@@ -6,7 +6,7 @@ const entry = (name: string): PlanEntry => ({
 	key: name,
 	name,
 	groups: ["g"],
-	source: { type: "local", path: `/p/${name}`, editable: false },
+	source: { type: "local", path: `/p/${name}`, rawPath: name, editable: false },
 });
 
 /** uv's words, as uv 0.13 writes them (lines wrapped as uv wraps them). */

@@ -38,7 +38,7 @@ export default defineCommand({
 		const warned = warnings.length > 0 ? `, ${plural(warnings.length, "warning")}` : "";
 		if (problems.length === 0) {
 			output.err(
-				`registry ${root}: ${registry.groups.size} groups, ${registry.packages.size} packages, no problems${warned}`,
+				`registry ${root}: ${registry.groups.size} group${registry.groups.size === 1 ? "" : "s"}, ${registry.packages.size} package${registry.packages.size === 1 ? "" : "s"}, no problems${warned}`,
 			);
 			return 0;
 		}

@@ -401,9 +401,12 @@ function checked(
 	warnings: readonly Problem[],
 ): CheckResult {
 	const ok = problems.length === 0;
+	// "more may exist" is said by its own line, not counted as a problem
+	const counted = problems.filter((problem) => problem.code !== "more-conflicts").length;
+	const more = counted < problems.length ? ", and more may exist" : "";
 	const summary = ok
 		? `ok: the selection resolves (${resolved ?? "?"} packages); nothing was changed`
-		: `check failed: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was changed`;
+		: `check failed: ${counted} problem${counted === 1 ? "" : "s"}${more}; nothing was changed`;
 	return { kind: "check", ok, problems, resolved, plan, warnings, summary };
 }
 

@@ -38,9 +38,6 @@ export type PairRow = {
 	readonly choices: readonly string[];
 	readonly status: "fails-alone" | "conflict" | "set" | "declared";
 	readonly reason: string;
-	/** Kept for readers of the pair form: the first two choices (b is empty for one choice). */
-	readonly a: string;
-	readonly b: string;
 };
 
 /** A pair of choices no resolution proved either way, and why. */
@@ -57,8 +54,8 @@ export type MatrixResult = {
 	/** Combinations resolved by uv (not from the cache) per second of wall time. */
 	readonly perSecond: number;
 	readonly ok: boolean;
-	/** Pairs of choices proven to go together (a set that resolved held both). */
-	readonly compatible: number;
+	/** Pairs of choices proven to go together (a set that resolved held both), each as [a, b]. */
+	readonly compatible: readonly (readonly [string, string])[];
 	/** Pairs neither proven to go together nor proven to conflict, each with the reason. */
 	readonly uncovered: readonly OpenPair[];
 	/** Pairs the plan could not place at all: it stopped at the cap of combinations. */
@@ -207,8 +204,6 @@ export async function* runMatrix(
 			choices,
 			status: set.length === 1 ? "fails-alone" : set.length === 2 ? "conflict" : "set",
 			reason: reasons.get(set.join("\n")) ?? "",
-			a: choices[0] ?? "",
-			b: choices[1] ?? "",
 		};
 	});
 	return {
@@ -219,8 +214,6 @@ export async function* runMatrix(
 			...rows.sort((x, y) => x.choices.length - y.choices.length),
 			...plan.declared.map((d) => ({
 				choices: [d.a, d.b],
-				a: d.a,
-				b: d.b,
 				status: "declared" as const,
 				reason: `a rule: ${d.where}`,
 			})),
@@ -229,7 +222,9 @@ export async function* runMatrix(
 		seconds,
 		perSecond: seconds > 0 ? resolvedByUv / seconds : 0,
 		ok: results.every((r) => r.ok),
-		compatible: proof.pairs.filter((p) => p.status === "compatible").length,
+		compatible: proof.pairs
+			.filter((p) => p.status === "compatible")
+			.map((p) => [label(p.a), label(p.b)] as const),
 		uncovered: proof.pairs
 			.filter((p) => p.status === "uncovered")
 			.map((p) => ({ a: label(p.a), b: label(p.b), reason: p.reason ?? "" })),

@@ -6,7 +6,7 @@ import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "
 import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import { checksumHex } from "../os/checksum.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { holdsSecret } from "../secrets.js";
+import { holdsSecret, literalCredentials } from "../secrets.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`
@@ -142,8 +142,12 @@ function readCache(
 }
 
 function writeCache(file: string, data: CacheFile): void {
-	// a registry that writes a password or token into a URL is read afresh every time: a cache would store it
-	if (holdsSecret(JSON.stringify(data))) return;
+	// a registry that writes a password or token into a URL is read afresh every time: a cache would
+	// store it (in a URL, or split off as a source's `auth`)
+	const literal = data.packages.some((p) =>
+		p.sources.some(([, source]) => "auth" in source && literalCredentials(source.auth as string | undefined)),
+	);
+	if (literal || holdsSecret(JSON.stringify(data))) return;
 	writeCheckedJson(file, data);
 }
 
