@@ -78,6 +78,14 @@ describe("history is written before anything is discarded", () => {
 		expect(run.code, run.stderr).toBe(1);
 		expect(run.stderr).toContain("not a folder of yours");
 		expect(files(dir)).toEqual(before);
+		// and the readers say so too: not "no history yet"
+		for (const args of [["history"], ["rollback"], ["diff"]]) {
+			const read = hpm(args, { cwd: dir, env: uvEnv() });
+			expect(read.code, `${args.join(" ")}: ${read.stdout}${read.stderr}`).toBe(2);
+			expect(read.stderr).toContain("cannot read the history:");
+			expect(read.stdout + read.stderr).not.toContain("no history yet");
+		}
+		expect(files(dir)).toEqual(before);
 	});
 
 	it("with a signing key hpm cannot use, group add refuses (as sync does) and names the key", () => {

@@ -7,11 +7,11 @@ export default defineCommand({
 	args: [],
 	flags: {},
 	run: async ({ locator, cwd, output }) => {
-		const [{ requireRoot }, { readHistory }] = await Promise.all([
+		const [{ requireRoot }, { readableHistory }] = await Promise.all([
 			import("../../core/context.js"),
 			import("../../core/project/history.js"),
 		]);
-		const { entries, ignored } = readHistory(requireRoot(locator, cwd));
+		const { entries, ignored } = readableHistory(requireRoot(locator, cwd));
 		if (output.json) {
 			output.data({
 				entries: entries.map(({ id, time, command, summary, lock }) => ({

@@ -108,7 +108,7 @@ export async function updateRegistry(
 				fetchedOnly: false,
 				message: !moved
 					? "the registry pin is already the newest commit"
-					: `dry run: [tool.hpm] registry-rev was not changed${unusual.length > 0 ? `; moving it needs --force, as it would go ${unusual.map(describeMove).join("; ")}` : ""}`,
+					: `dry run: [tool.hpm] registry-rev was not changed${unusual.length > 0 ? `; moving it needs --force, as it would move the pin ${unusual.map(describeMove).join("; ")}` : ""}`,
 			};
 		const value = after.commits.length === 1 ? after.commits[0] : after.commits;
 		const short = pins.map((pin) => `${pin.from?.slice(0, 12) ?? "unpinned"} -> ${pin.to.slice(0, 12)}`).join(", ");

@@ -6,7 +6,7 @@ import type { HpmEvent } from "../events.js";
 import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../checked-write.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
-import { type HistoryEntry, readHistory } from "../project/history.js";
+import { type HistoryEntry, readableHistory } from "../project/history.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { displaySafe } from "../text.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
@@ -39,7 +39,7 @@ export type RollbackPreview = {
 
 /** The entry `id` of the project's history, or the newest; a clear error when there is none. */
 export function historyEntry(root: string, id: number | undefined): HistoryEntry {
-	const { entries, ignored } = readHistory(root);
+	const { entries, ignored } = readableHistory(root);
 	const note =
 		ignored.length > 0 ? ` (${ignored.length} file(s) in .hpm/history hpm did not write for you were ignored)` : "";
 	if (entries.length === 0)

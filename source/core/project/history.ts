@@ -9,7 +9,7 @@ import {
 	writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { HpmError } from "../errors.js";
+import { HpmError, isCode } from "../errors.js";
 import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
@@ -50,7 +50,20 @@ export type History = {
 	readonly entries: readonly HistoryEntry[];
 	/** Files in the folder hpm did not write for this user, or cannot read: never used. */
 	readonly ignored: readonly string[];
+	/** Why the history cannot be read at all (`.hpm/history` is a file, a link, another user's). */
+	readonly unreadable?: string | undefined;
 };
+
+/** The history, or an error (exit 2) naming why it cannot be read at all. */
+export function readableHistory(root: string): History {
+	const history = readHistory(root);
+	if (history.unreadable)
+		throw new HpmError("history-unreadable", `cannot read the history: ${history.unreadable}`, {
+			hint: "hpm keeps it in .hpm/history, a folder of yours: move what is there aside, and the next change starts a new history",
+			location: { file: path.join(root, HISTORY_FOLDER) },
+		});
+	return history;
+}
 
 export function readHistory(root: string): History {
 	const folder = path.join(root, HISTORY_FOLDER);
@@ -60,8 +73,14 @@ export function readHistory(root: string): History {
 	try {
 		ownFolder(path.join(root, ".hpm"));
 		ownFolder(folder);
-	} catch {
-		return { entries, ignored: entryNames(folder).map((name) => path.join(HISTORY_FOLDER, name)) };
+	} catch (error) {
+		// no history yet is no history; anything else in its place is said, never taken for none
+		const missing = isCode(error, "ENOENT");
+		return {
+			entries,
+			ignored: entryNames(folder).map((name) => path.join(HISTORY_FOLDER, name)),
+			...(missing ? {} : { unreadable: (error as Error).message }),
+		};
 	}
 	const real = realpathSync(root);
 	for (const name of entryNames(folder)) {
