@@ -222,9 +222,7 @@ export async function* runMatrix(
 		seconds,
 		perSecond: seconds > 0 ? resolvedByUv / seconds : 0,
 		ok: results.every((r) => r.ok),
-		compatible: proof.pairs
-			.filter((p) => p.status === "compatible")
-			.map((p) => [label(p.a), label(p.b)] as const),
+		compatible: proof.pairs.filter((p) => p.status === "compatible").map((p) => [label(p.a), label(p.b)] as const),
 		uncovered: proof.pairs
 			.filter((p) => p.status === "uncovered")
 			.map((p) => ({ a: label(p.a), b: label(p.b), reason: p.reason ?? "" })),
