@@ -201,7 +201,10 @@ describe("every hint is true", () => {
 		expect(sync.stderr).toContain("cause: Because only vlm-interface>=0.1 is available");
 		expect(sync.stderr).not.toContain("--frozen");
 		expect(sync.stderr).not.toMatch(/hint: If you want/);
-		expect(sync.stderr).toContain("error: uv add failed (exit 1): metrics=metric-legacy conflicts with");
+		// and says check's proven verdict, not uv's words
+		expect(sync.stderr).toContain(
+			"error: uv add failed: inference=vlm-adapter-qwen conflicts with metrics=metric-legacy: metric-legacy needs vlm-interface<0.1",
+		);
 	});
 
 	it("help and behaviour agree on how group add takes several options", () => {

@@ -245,8 +245,10 @@ export async function* transaction<T>(
 				pruneHistory(root, history.id);
 			}
 		}
-		discardBackups(journal, targets);
+		// the journal goes first: killed between the two, hpm leaves a stale copy, never a journal
+		// whose backups are gone (which the next command could not finish)
 		removeJournal(root);
+		discardBackups(journal, targets);
 		return result;
 	} catch (error) {
 		yield { type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" };
@@ -267,7 +269,10 @@ export async function* transaction<T>(
 		}
 		try {
 			if (verdict === "ours") restoreFiles(journal, targets, current);
-			else discardBackups(journal, targets);
+			else {
+				removeJournal(root); // first, as above
+				discardBackups(journal, targets);
+			}
 		} catch (restoreError) {
 			// an edit saved while the files were put back is kept in a copy the error names: done
 			if (restoreError instanceof HpmError && restoreError.code === "edit-kept") removeJournal(root);

@@ -174,8 +174,8 @@ export async function recoverJournal(
 	const what = `an earlier \`hpm ${journal.command}\` (pid ${journal.owner.pid}, started ${journal.started}) was killed before it finished`;
 	const verdict = classify(journal, current);
 	if (verdict === "unchanged") {
-		discardBackups(journal, targets);
 		removeJournal(root);
+		discardBackups(journal, targets);
 		return `${what}; it had not changed pyproject.toml or uv.lock yet`;
 	}
 	if (verdict === "ours") {
