@@ -163,6 +163,7 @@ export async function recoverJournal(
 	if (found.kind === "invalid") {
 		const aside = `${journalPath(root)}.invalid-${Date.now()}`;
 		renameSync(journalPath(root), aside);
+		// the backups it may name are not its to discard: the caller keeps them (lock.ts)
 		return `set aside ${path.basename(journalPath(root))}: ${found.reason}; nothing was restored (it is kept as ${path.basename(aside)})`;
 	}
 	const journal = found.journal;

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, type Stats, unlinkSync, writeSync } from "node:fs";
+import {
+	closeSync,
+	existsSync,
+	lstatSync,
+	openSync,
+	readdirSync,
+	renameSync,
+	type Stats,
+	unlinkSync,
+	writeSync,
+} from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -217,21 +227,25 @@ const STAGED = /^\.[^/]+\.hpm-(\d+)-[0-9a-f]{8}\.(before|tmp)$/;
 
 /**
  * Staged files of an hpm that died before its journal named them (or before its rename): once the
- * lock is held and any journal finished, no live change owns them.
+ * lock is held and any journal finished, no live change owns them, and that hpm changed nothing.
+ * With `keepBackups` (a journal was found but could not be used, so its change may have happened),
+ * a backup is removed only when the file holds the same bytes again, and otherwise kept as a
+ * visible `<file>.hpm-before` (returned): it may be the only copy of what a person had.
  */
-function removeLeftovers(root: string): void {
+function removeLeftovers(root: string, keepBackups = false): { copy: string; target: string }[] {
 	let folders: string[];
 	try {
 		const files = projectFiles(root);
 		folders = [...new Set([root, path.dirname(files.pyproject.target), path.dirname(files.lock.target)])];
 	} catch {
-		return; // an odd pyproject.toml is reported by whatever reads it next
+		return []; // an odd pyproject.toml is reported by whatever reads it next
 	}
-	removeStaged(folders);
+	return removeStaged(folders, keepBackups);
 }
 
-/** The staged files in `folders` whose hpm is no longer running. */
-function removeStaged(folders: readonly string[]): void {
+/** The staged files in `folders` whose hpm is no longer running: removed, or kept when they hold what nothing else does. */
+function removeStaged(folders: readonly string[], keepBackups = false): { copy: string; target: string }[] {
+	const kept: { copy: string; target: string }[] = [];
 	for (const folder of folders) {
 		let names: string[];
 		try {
@@ -243,13 +257,37 @@ function removeStaged(folders: readonly string[]): void {
 			const match = STAGED.exec(name);
 			if (!match || Number(match[1]) === process.pid) continue;
 			if (identify(Number(match[1])) !== undefined) continue; // a live hpm (writing a cache, say)
+			const file = path.join(folder, name);
 			try {
-				unlinkSync(path.join(folder, name));
+				if (keepBackups && match[2] === "before") {
+					const target = path.join(folder, name.slice(1, name.indexOf(".hpm-")));
+					if (hashOf(file) !== hashOf(target)) {
+						let copy = `${target}.hpm-before`;
+						for (let n = 1; existsSync(copy); n++) copy = `${target}.hpm-before.${n}`;
+						renameSync(file, copy);
+						kept.push({ copy, target });
+						continue;
+					}
+				}
+				unlinkSync(file);
 			} catch {
 				// gone already
 			}
 		}
 	}
+	return kept;
+}
+
+/** The error for backups a dead hpm left that no journal accounts for: kept, named, nothing changed. */
+function leftoverBackups(kept: readonly { copy: string; target: string }[]): HpmError {
+	return new HpmError(
+		"recovery-conflict",
+		"an earlier hpm was stopped before it finished a change, and no journal of it could be used; hpm restored nothing, so no edit is lost",
+		{
+			exitCode: 1,
+			hint: `${kept.map((k) => `${path.basename(k.copy)} holds ${path.basename(k.target)} from before that change`).join("; ")}. Compare and keep what you want, delete the copies, then run the command again`,
+		},
+	);
 }
 
 /** What a locked command tells its caller while it runs: a wait for another hpm, a recovery. */
@@ -301,15 +339,20 @@ async function acquire(root: string, command: string, hooks: LockHooks): Promise
 	const lock = await lockProject(root, command, { onWait: hooks.onWait, signal: hooks.signal });
 	try {
 		const files = existsSync(journalPath(root)) ? projectFiles(root) : undefined;
+		// a journal that could not be used (another key, a cleared cache) leaves its backups unaccounted
+		// for: they are kept, not removed as the leftovers of an hpm that died before its journal
+		let unaccounted = false;
 		if (files) {
 			const recovered = await recoverJournal(
 				root,
 				{ pyproject: files.pyproject.target, lock: files.lock.target },
 				hashOf,
 			);
+			unaccounted = recovered?.startsWith("set aside ") === true;
 			if (recovered) hooks.onRecovered?.(recovered);
 		}
-		removeLeftovers(root);
+		const kept = removeLeftovers(root, unaccounted);
+		if (kept.length > 0) throw leftoverBackups(kept);
 		return lock;
 	} catch (error) {
 		// a recovery that kept both versions still clears the dead hpm's half-written temporaries
