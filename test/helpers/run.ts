@@ -18,7 +18,7 @@ export type RunResult = {
 /** Runs the built `hpm` binary as a user would, without a TTY. */
 export function hpm(
 	args: readonly string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+	options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number },
 ): RunResult {
 	const result = spawnSync(process.execPath, [BIN, ...args], {
 		cwd: options.cwd,
@@ -31,7 +31,7 @@ export function hpm(
 		},
 		encoding: "utf8",
 		input: options.input ?? "",
-		timeout: 120_000,
+		timeout: options.timeout ?? 120_000,
 	});
 	return { stdout: result.stdout, stderr: result.stderr, code: result.status };
 }

@@ -12,7 +12,7 @@ import {
 import { pathKind } from "../os/path-kind.js";
 import { readRegularFile } from "../os/read-file.js";
 import { projectEnvironment } from "../project/dependencies.js";
-import { MAX_FILE_BYTES } from "../project/files.js";
+import { lockFileProblem, MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse, stringify } from "smol-toml";
@@ -77,6 +77,14 @@ export async function* check(
 		if (!(error instanceof HpmError) || error.code === "interrupted") throw error;
 		all.push({ code: error.code, message: `${error.message}${error.hint ? ` (${error.hint})` : ""}` });
 	}
+	// a named pipe or a link to /dev/zero as uv.lock would hold uv (and hpm) forever
+	const lockProblem = lockFileProblem(workspace?.root ?? project.root);
+	if (lockProblem)
+		all.push({
+			code: lockProblem.code,
+			message: lockProblem.message,
+			location: { file: path.join(workspace?.root ?? project.root, "uv.lock") },
+		});
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	for (const problem of [...promoted, ...all]) yield { type: "problem", problem };

@@ -11,6 +11,8 @@ import { findUv, runUv } from "../uv/driver.js";
 import { checkRun, transaction, writeIndexTable } from "./transaction.js";
 import { splitCredentials } from "../secrets.js";
 import type { IndexDefinition } from "../registry/model.js";
+import { lockFileProblem } from "../project/files.js";
+import { findWorkspace } from "../project/workspace.js";
 
 export type InstallResult = {
 	readonly kind: "install";
@@ -33,6 +35,8 @@ export async function* install(
 	options: { manifest: string; mode?: string | undefined; signal?: AbortSignal | undefined },
 ): AsyncGenerator<HpmEvent, InstallResult> {
 	const project = requireProject(context);
+	const lockProblem = lockFileProblem(findWorkspace(project.root)?.root ?? project.root);
+	if (lockProblem) throw lockProblem;
 	const pkg = loadManifest(path.resolve(context.cwd, options.manifest));
 	const mode = options.mode ?? project.mode;
 	const source = pkg.sources.get(mode);

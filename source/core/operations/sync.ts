@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { invalidNameReason, normalizeName } from "../names.js";
 import { readRegularFile } from "../os/read-file.js";
-import { MAX_FILE_BYTES } from "../project/files.js";
+import { lockFileProblem, MAX_FILE_BYTES } from "../project/files.js";
 import { type LockChange, lockChanges, lockPackageNames } from "../project/lock-diff.js";
 import path from "node:path";
 import type { Context } from "../context.js";
@@ -11,6 +11,7 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan.js";
 import { splitCredentials } from "../secrets.js";
 import { projectEnvironment } from "../project/dependencies.js";
+import { findWorkspace } from "../project/workspace.js";
 import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
@@ -49,6 +50,9 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonl
  */
 export async function* sync(context: Context, options: SyncOptions): AsyncGenerator<HpmEvent, SyncResult> {
 	const project = context.project;
+	// a named pipe or a link to /dev/zero as uv.lock would hold uv (and hpm) forever
+	const lockProblem = project ? lockFileProblem(findWorkspace(project.root)?.root ?? project.root) : undefined;
+	if (lockProblem) throw lockProblem;
 	const settled = options.dryRun || options.upgrade || (options.mode !== undefined && options.mode !== project?.mode);
 	// without a lock or an environment uv's check can only fail: nothing to start early
 	const worth =

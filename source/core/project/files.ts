@@ -1,10 +1,10 @@
-import type { Stats } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 
 /** pyproject.toml and uv.lock larger than this are not something hpm reads. */
 export const MAX_FILE_BYTES = 100_000_000;
 import path from "node:path";
-import { isCode } from "../errors.js";
+import { HpmError, isCode } from "../errors.js";
 import { sha256, writeTarget } from "../fs-atomic.js";
 
 /** pyproject.toml and uv.lock as hpm and uv write them: through symlinks, to their real files. */
@@ -32,4 +32,34 @@ export function hashOf(file: string): string | null {
 		if (isCode(error, "ENOENT") || (error instanceof UnreadableFile && /ENOENT/.test(error.message))) return null;
 		return `unreadable: ${(error as Error).message}`;
 	}
+}
+
+/**
+ * An error naming `uv.lock` in `folder` when something other than a regular file stands there (a
+ * named pipe, a link to /dev/zero, a folder: a cloned repository can carry a link): uv would
+ * block on it or read it without end, so hpm never hands it to uv. Undefined when it is a file or
+ * there is none.
+ */
+export function lockFileProblem(folder: string): HpmError | undefined {
+	const file = path.join(folder, "uv.lock");
+	let stats: Stats;
+	try {
+		stats = statSync(file);
+	} catch {
+		return undefined; // none (or a link to nothing, which uv replaces with its lock)
+	}
+	if (stats.isFile()) return undefined;
+	const what = stats.isFIFO()
+		? "a named pipe"
+		: stats.isCharacterDevice() || stats.isBlockDevice()
+			? "a device"
+			: stats.isDirectory()
+				? "a folder"
+				: stats.isSocket()
+					? "a socket"
+					: "not a regular file";
+	return new HpmError("lock-not-a-file", `${file} is ${what}, not a lock file: hpm does not hand it to uv`, {
+		hint: "remove it (or put uv's lock file there), then run the command again",
+		location: { file },
+	});
 }
