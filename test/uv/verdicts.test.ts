@@ -225,6 +225,31 @@ describe("check agrees with sync, and a synced selection is proven by its lock (
 			expect(absolute.code, absolute.stdout + absolute.stderr).toBe(0);
 		});
 
+	for (const [how, table] of [
+		["find-links", '[tool.uv]\nfind-links = ["wheels"]\n'],
+		["a flat index given as a path", '[[tool.uv.index]]\nname = "local"\nurl = "./wheels"\nformat = "flat"\n'],
+		["uv.toml", ""],
+	] as const)
+		it(`a project whose wheels come from a relative folder (${how}): check agrees with sync`, () => {
+			const dir = copyExample();
+			cpSync(wheels, path.join(dir, "wheels"), { recursive: true });
+			const file = path.join(dir, "pyproject.toml");
+			writeFileSync(
+				file,
+				`${readFileSync(file, "utf8").replace("dependencies = []", 'dependencies = ["lib-np==1.0.0"]')}\n${table}`,
+			);
+			if (how === "uv.toml") writeFileSync(path.join(dir, "uv.toml"), 'find-links = ["wheels"]\n');
+			// the wheels are found only through the project's own setting, relative to its folder
+			const own = uvEnv({ UV_NO_CONFIG: undefined });
+			const first = hpm(["sync"], { cwd: dir, env: own });
+			expect(first.code, first.stdout + first.stderr).toBe(0);
+			expect(hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir }).code).toBe(0);
+			const check = hpm(["check"], { cwd: dir, env: own });
+			expect(check.code, check.stdout + check.stderr).toBe(0);
+			expect(check.stderr).toContain("resolving the would-be dependencies");
+			expect(hpm(["sync"], { cwd: dir, env: own }).code).toBe(0);
+		});
+
 	it("the fast path never skips a [tool.hpm] edit made by hand since the sync", () => {
 		const dir = copyExample();
 		expect(hpm(["sync"], { cwd: dir, env: env() }).code).toBe(0);

@@ -115,7 +115,11 @@ export async function* check(
 		const venv = projectEnvironment(lockDir);
 		const environment = pathKind(venv) === "directory" ? venv : path.join(scratch, ".venv");
 		// the interpreter request uv reads next to pyproject.toml goes along
-		if (!workspace) copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
+		if (!workspace) {
+			copyIfRegular(path.join(project.root, ".python-version"), path.join(scratch, ".python-version"));
+			// uv's settings beside pyproject.toml go along too, their paths made absolute
+			copyUvToml(path.join(project.root, "uv.toml"), path.join(scratch, "uv.toml"));
+		}
 		// the resolution of one subset of the choices (the project's own dependencies always in)
 		const settable = choicesOf(plan);
 		let runs = 0;
@@ -391,6 +395,18 @@ function uvLeftNoLock(lock: string, before: Buffer | undefined, changed: boolean
 	return undefined;
 }
 
+/** A project's uv.toml in the scratch copy, its paths made absolute (as pyproject.toml's `[tool.uv]`). */
+function copyUvToml(from: string, to: string): void {
+	let data: Record<string, unknown>;
+	try {
+		data = parse(readRegularFile(from, 1_000_000).toString("utf8")) as Record<string, unknown>;
+	} catch {
+		return; // none, or not one uv could read either: uv says so in place, the check without it
+	}
+	absoluteUvPaths({ tool: { uv: data } }, path.dirname(from));
+	writeFileSync(to, stringify(data));
+}
+
 /** Copies `from` to `to` when it is a regular file of bounded size; anything else is left out. */
 function copyIfRegular(from: string, to: string): void {
 	let bytes: Buffer;
@@ -451,13 +467,9 @@ export function wouldBeProject(
 	}
 	projectTable.dependencies = dependencies;
 
+	absoluteUvPaths(data, project.root);
 	const sources = table(table(table(data, "tool"), "uv"), "sources");
-	for (const [name, entry] of Object.entries(sources)) {
-		if (removed.has(normalizeName(name))) delete sources[name];
-		else if (typeof entry === "object" && entry !== null && "path" in entry && typeof entry.path === "string") {
-			sources[name] = { ...entry, path: path.resolve(project.root, entry.path) };
-		}
-	}
+	for (const name of Object.keys(sources)) if (removed.has(normalizeName(name))) delete sources[name];
 	for (const entry of [...plan.add, ...plan.switch]) {
 		for (const name of Object.keys(sources)) if (normalizeName(name) === entry.key) delete sources[name];
 		const { source } = entry;
@@ -525,7 +537,7 @@ function mirrorWorkspace(root: string, project: string, members: Iterable<string
 	return path.join(scratch, path.relative(root, project));
 }
 
-/** A pyproject.toml's text with its `[tool.uv.sources]` paths made absolute; undefined when it cannot be read as TOML. */
+/** A pyproject.toml's text with its paths made absolute (absoluteUvPaths); undefined when it cannot be read as TOML or has none. */
 function absolutePaths(file: string): string | undefined {
 	let data: Record<string, unknown>;
 	try {
@@ -533,18 +545,49 @@ function absolutePaths(file: string): string | undefined {
 	} catch {
 		return undefined;
 	}
-	const sources = (data.tool as { uv?: { sources?: unknown } } | undefined)?.uv?.sources;
-	if (typeof sources !== "object" || sources === null) return undefined;
+	return absoluteUvPaths(data, path.dirname(file)) ? stringify(data) : undefined;
+}
+
+/**
+ * Makes every path uv reads from a pyproject.toml relative to its folder absolute, in place: the
+ * copy is read from a scratch folder, where `../ext/pkg` or `wheels` would point at nothing. Those
+ * are `[tool.uv.sources]` paths (a table or a list of them), `[tool.uv] find-links`, and the URL
+ * of a `[[tool.uv.index]]` given as a path (a flat index of wheels). Whether any changed.
+ */
+export function absoluteUvPaths(data: Record<string, unknown>, dir: string): boolean {
+	const uv = asRecord(asRecord(data.tool)?.uv);
+	if (!uv) return false;
 	let changed = false;
-	for (const [name, entry] of Object.entries(sources as Record<string, unknown>)) {
-		const list = Array.isArray(entry) ? entry : [entry];
-		for (const one of list)
-			if (typeof one === "object" && one !== null && typeof (one as { path?: unknown }).path === "string") {
-				const source = one as { path: string };
-				source.path = path.resolve(path.dirname(file), source.path);
+	const local = (value: unknown): value is string =>
+		typeof value === "string" && value !== "" && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value);
+	const sources = asRecord(uv.sources);
+	for (const entry of Object.values(sources ?? {}))
+		for (const one of Array.isArray(entry) ? entry : [entry]) {
+			const source = asRecord(one);
+			if (source && typeof source.path === "string") {
+				source.path = path.resolve(dir, source.path);
 				changed = true;
 			}
-		(sources as Record<string, unknown>)[name] = entry;
-	}
-	return changed ? stringify(data) : undefined;
+		}
+	if (Array.isArray(uv["find-links"]))
+		uv["find-links"] = uv["find-links"].map((link: unknown) => {
+			if (!local(link)) return link;
+			changed = true;
+			return path.resolve(dir, link);
+		});
+	if (Array.isArray(uv.index))
+		for (const table of uv.index) {
+			const index = asRecord(table);
+			if (index && local(index.url)) {
+				index.url = path.resolve(dir, index.url);
+				changed = true;
+			}
+		}
+	return changed;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
 }
