@@ -31,7 +31,10 @@ export function redactSecrets(text: string): string {
 /** Whether credentials as written (`user:password`) hold a literal secret, not only variables' names. */
 export function literalCredentials(auth: string | undefined): boolean {
 	if (auth === undefined) return false;
-	return auth.split(":").some((part) => part !== "" && !VARIABLES_ONLY.test(part));
+	const colon = auth.indexOf(":");
+	// with a password, the user is a login name; without one, the user is the token
+	const secret = colon === -1 ? auth : auth.slice(colon + 1);
+	return secret !== "" && !VARIABLES_ONLY.test(secret);
 }
 
 /** Whether `text` holds a secret `redactSecrets` would hide (a variable's name is none). */
@@ -44,8 +47,10 @@ function redactUserinfo(scheme: string, userinfo: string): string {
 	const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
 	const password = colon === -1 ? undefined : userinfo.slice(colon + 1);
 	const hide = (part: string) => (part === "" || VARIABLES_ONLY.test(part) ? part : "***");
-	// ssh's user is a login name (git@host); over http a lone user is a token
-	const shownUser = /ssh/i.test(scheme) ? user : hide(user);
+	// ssh's user is a login name (git@host), and so is a user whose password is a variable's name
+	// (`oauth2:${TOKEN}`); over http a lone user is a token
+	const login = /ssh/i.test(scheme) || (password !== undefined && password !== "" && VARIABLES_ONLY.test(password));
+	const shownUser = login ? user : hide(user);
 	return password === undefined ? shownUser : `${shownUser}:${hide(password)}`;
 }
 
@@ -92,9 +97,15 @@ export function resolveCredentials(
 			return expand(part);
 		}
 	};
-	return colon === -1
-		? { username: decode(auth), password: "" }
-		: { username: decode(auth.slice(0, colon)), password: decode(auth.slice(colon + 1)) };
+	if (colon === -1) {
+		// one variable holding `user:password` (`gitlab-ci-token:…`, `oauth2:…`) is split as the URL would be
+		const whole = decode(auth);
+		const inner = whole.indexOf(":");
+		return VARIABLES_ONLY.test(auth) && inner !== -1
+			? { username: whole.slice(0, inner), password: whole.slice(inner + 1) }
+			: { username: whole, password: "" };
+	}
+	return { username: decode(auth.slice(0, colon)), password: decode(auth.slice(colon + 1)) };
 }
 
 /**
