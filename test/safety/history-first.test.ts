@@ -118,3 +118,23 @@ describe("history is written before anything is discarded", () => {
 		for (const name of planted) expect(readFileSync(path.join(folder, name), "utf8")).toBe("x");
 	}, 60_000);
 });
+
+describe("a history signed with a key this user no longer has", () => {
+	it("history, diff and rollback name the key and why, instead of saying there is no history (exit 2)", () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-key-a-");
+		expect(
+			hpm(["group", "add", "metrics", "-o", "metric-rouge"], { cwd: dir, env: uvEnv({ HPM_CACHE_DIR: cache }) }).code,
+		).toBe(0);
+		expect(hpm(["history"], { cwd: dir, env: uvEnv({ HPM_CACHE_DIR: cache }) }).stdout).toContain("#1");
+		// the cache cleared, or another HPM_CACHE_DIR: another key
+		const other = tempDir("hpm-key-b-");
+		for (const args of [["history"], ["diff"], ["rollback"]]) {
+			const run = hpm(args, { cwd: dir, env: uvEnv({ HPM_CACHE_DIR: other }) });
+			expect(run.code, `${args[0]}: ${run.stdout}${run.stderr}`).toBe(2);
+			expect(run.stderr).toContain("none of the 1 files of .hpm/history verifies with");
+			expect(run.stderr).toContain(path.join(other, "hpm.key"));
+			expect(run.stdout + run.stderr).not.toContain("no history yet");
+		}
+	});
+});

@@ -14,7 +14,7 @@ import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
-import { keyProblem, userKey } from "../os/user-key.js";
+import { cacheFolder, keyProblem, userKey } from "../os/user-key.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an
@@ -52,6 +52,8 @@ export type History = {
 	readonly ignored: readonly string[];
 	/** Why the history cannot be read at all (`.hpm/history` is a file, a link, another user's). */
 	readonly unreadable?: string | undefined;
+	/** Of the ignored files, those whose signature (or form) does not verify with this user's key. */
+	readonly unverified?: number | undefined;
 };
 
 /** The history, or an error (exit 2) naming why it cannot be read at all. */
@@ -62,6 +64,19 @@ export function readableHistory(root: string): History {
 			hint: "hpm keeps it in .hpm/history, a folder of yours: move what is there aside, and the next change starts a new history",
 			location: { file: path.join(root, HISTORY_FOLDER) },
 		});
+	// entries, and none this user's key verifies: the key is what changed, not the entries
+	if (history.entries.length === 0 && history.ignored.length > 0 && history.unverified === history.ignored.length) {
+		const key = path.join(cacheFolder(), "hpm.key");
+		const usable = userKey(false) !== undefined;
+		throw new HpmError(
+			"history-unverified",
+			`none of the ${history.ignored.length} files of .hpm/history verifies with ${usable ? `your signing key (${key})` : existsSync(key) ? `a signing key (${key}: ${keyProblem()})` : `a signing key (${key} does not exist)`}: they were signed with another key, so hpm does not use them`,
+			{
+				hint: "hpm signs its history with a key in its cache folder: if the cache was cleared or HPM_CACHE_DIR changed, point it back at the folder that holds the key; otherwise the next change starts a new history (the old entries stay in .hpm/history)",
+				location: { file: path.join(root, HISTORY_FOLDER) },
+			},
+		);
+	}
 	return history;
 }
 
@@ -83,12 +98,16 @@ export function readHistory(root: string): History {
 		};
 	}
 	const real = realpathSync(root);
+	let unverified = 0;
 	for (const name of entryNames(folder)) {
 		const entry = readEntry(path.join(folder, name));
 		if (entry && entry.id === Number(ENTRY.exec(name)?.[1]) && entry.root === real) entries.push(entry);
-		else ignored.push(path.join(HISTORY_FOLDER, name));
+		else {
+			if (!entry) unverified++;
+			ignored.push(path.join(HISTORY_FOLDER, name));
+		}
 	}
-	return { entries: entries.sort((a, b) => b.id - a.id), ignored };
+	return { entries: entries.sort((a, b) => b.id - a.id), ignored, unverified };
 }
 
 /**
