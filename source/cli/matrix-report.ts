@@ -85,6 +85,12 @@ export async function runMatrixCommand(
 				}
 				const failed = result.results.filter((r) => !r.ok).length;
 				output.out("");
+				if (result.projectFails)
+					output.out(
+						style.red(
+							"the project's own dependencies do not resolve, whatever is chosen: every combination fails for it",
+						),
+					);
 				if (result.pairs.length > 0) {
 					output.out(style.bold("choices that do not go together"));
 					const status = {

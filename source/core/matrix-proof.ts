@@ -22,6 +22,8 @@ export type Evidence = {
 	readonly resolved: readonly (readonly Choice[])[];
 	/** The failure was not narrowed to sets (a limit, or uv failing for a reason of its own). */
 	readonly unexplained: boolean;
+	/** The project's own dependencies fail without any choice: no combination can resolve. */
+	readonly projectFails?: boolean | undefined;
 };
 
 export type PairProof = {
@@ -38,6 +40,8 @@ export type MatrixProof = {
 	readonly conflicts: readonly (readonly Choice[])[];
 	/** Combinations added after the plan to settle pairs the plan left open. */
 	readonly retried: number;
+	/** The project's own dependencies fail without any choice (every combination fails for it). */
+	readonly projectFails: boolean;
 };
 
 /** Combinations a matrix adds at most to settle open pairs. */
@@ -78,12 +82,23 @@ export async function* proveMatrix<E>(
 	let wave: readonly Selection[] = planned;
 	let retried = 0;
 	const blocked = new Map<string, string>();
+	let projectFails = false;
 	for (;;) {
 		for (const s of wave) tried.add(comboKey(s));
 		const evidence = yield* runWave(wave);
 		for (const found of evidence) {
-			for (const set of found.resolved) addPairs(set, (key) => compatible.add(key));
+			// a set proves its pairs only when the registry's rules could hold it: a `requires` whose
+			// target the set lacks would bring that target along in every allowed combination
+			for (const set of found.resolved)
+				if (closedUnderRequires(registry, set)) addPairs(set, (key) => compatible.add(key));
 			for (const set of found.conflicts) conflicts.set([...set].sort().join("\n"), [...set].sort());
+			if (found.projectFails) projectFails = true;
+		}
+		if (projectFails) {
+			for (const [key] of targets)
+				if (!settled(key))
+					blocked.set(key, "not proven: the project's own dependencies do not resolve, whatever is chosen");
+			break;
 		}
 		const open = [...targets].filter(([key]) => !settled(key));
 		if (open.length === 0 || retried >= maxRetries) {
@@ -107,8 +122,16 @@ export async function* proveMatrix<E>(
 						return targets.has(k) && !settled(k) && !claimed.has(k);
 					}).length,
 			);
-			if (!selection || tried.has(comboKey(selection))) {
+			if (!selection) {
 				blocked.set(key, blockReason(a, b, [...conflicts.values()]));
+				continue;
+			}
+			if (tried.has(comboKey(selection))) {
+				// tried, and it failed for a reason not narrowed to choices (a limit, uv's own failure)
+				blocked.set(
+					key,
+					"not proven: the combinations holding both failed for a reason hpm could not narrow to choices (see their problems)",
+				);
 				continue;
 			}
 			blocked.delete(key);
@@ -136,7 +159,7 @@ export async function* proveMatrix<E>(
 								: (blocked.get(key) ?? blockReason(a, b, [...conflicts.values()])),
 					},
 	);
-	return { pairs, conflicts: [...conflicts.values()], retried };
+	return { pairs, conflicts: [...conflicts.values()], retried, projectFails };
 
 	function settled(key: string): boolean {
 		if (compatible.has(key) || conflicts.has(key)) return true;
@@ -144,6 +167,18 @@ export async function* proveMatrix<E>(
 		const [a, b] = key.split("\n");
 		return conflicts.has(a ?? "") || conflicts.has(b ?? "");
 	}
+}
+
+/** Whether every `requires` of a choice in `set` names a choice the set also holds. */
+function closedUnderRequires(registry: Registry, set: readonly Choice[]): boolean {
+	const held = new Set(set);
+	for (const choice of set) {
+		const [group, option] = choice.split("=");
+		for (const rule of registry.groups.get(group ?? "")?.constraints ?? [])
+			if (rule.kind === "requires" && rule.option === option && !held.has(`${rule.target.group}=${rule.target.option}`))
+				return false;
+	}
+	return true;
 }
 
 function comboKey(selection: Selection): string {

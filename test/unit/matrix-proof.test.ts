@@ -203,6 +203,75 @@ describe("a matrix's verdicts are proven (stand-in resolver)", () => {
 	});
 });
 
+describe("what a matrix proves under the registry's rules (stand-in resolver)", () => {
+	it("a pair proven only by a set that leaves out what one of them requires is not called compatible", async () => {
+		// d2 requires d3; d3 conflicts with b2 (in uv's terms): b2 and d2 resolve together alone, but
+		// every combination the rules allow with d2 holds d3 too
+		const registry = registryOf([
+			["1-of-N", 2],
+			["1-of-N", 2],
+			["M-of-N", 2],
+		]);
+		const g2 = registry.groups.get("g2");
+		if (!g2) throw new Error("no g2");
+		(registry.groups as Map<string, typeof g2>).set("g2", {
+			...g2,
+			constraints: [
+				{
+					kind: "requires",
+					option: "o2a",
+					target: { group: "g2", option: "o2b" },
+					text: "g2=o2b",
+					location: { file: "g2" },
+				},
+			],
+		});
+		// narrowing a failing combination resolved the subset {o1b, o2a}: true of uv, not of the rules
+		// eslint-disable-next-line require-yield
+		async function* runWave(combinations: readonly Selection[]): AsyncGenerator<never, Evidence[]> {
+			return combinations.map((combination) => {
+				const held = choicesOf(combination);
+				const fails = held.includes("g1=o1b") && held.includes("g2=o2b");
+				return fails
+					? { ok: false, conflicts: [["g1=o1b", "g2=o2b"]], resolved: [["g1=o1b", "g2=o2a"]], unexplained: false }
+					: { ok: true, conflicts: [], resolved: [held], unexplained: false };
+			});
+		}
+		for (const how of ["all", "pairwise"] as const) {
+			const events = proveMatrix(registry, planMatrix(registry, how).combinations, runWave);
+			let next = await events.next();
+			while (!next.done) next = await events.next();
+			const pair = next.value.pairs.find((p) => p.a === "g1=o1b" && p.b === "g2=o2a");
+			expect(pair?.status, how).toBe("uncovered");
+		}
+	});
+
+	it("a project whose own dependencies fail: the matrix says so, and no pair is called compatible", async () => {
+		const registry = registryOf([
+			["1-of-N", 2],
+			["M-of-N", 2],
+		]);
+		const plan = planMatrix(registry, "pairwise");
+		// eslint-disable-next-line require-yield
+		async function* runWave(combinations: readonly Selection[]): AsyncGenerator<never, Evidence[]> {
+			return combinations.map(() => ({
+				ok: false,
+				conflicts: [],
+				resolved: [],
+				unexplained: true,
+				projectFails: true,
+			}));
+		}
+		const events = proveMatrix(registry, plan.combinations, runWave);
+		let next = await events.next();
+		while (!next.done) next = await events.next();
+		expect(next.value.projectFails).toBe(true);
+		expect(next.value.pairs.every((p) => p.status === "uncovered")).toBe(true);
+		for (const pair of next.value.pairs)
+			expect(pair.reason).toBe("not proven: the project's own dependencies do not resolve, whatever is chosen");
+	});
+});
+
 describe("minimal blame (stand-in resolver)", () => {
 	const run = async (items: string[], planted: string[][], base = true) => {
 		// eslint-disable-next-line require-yield

@@ -60,6 +60,8 @@ export type MatrixResult = {
 	readonly uncovered: readonly OpenPair[];
 	/** Pairs the plan could not place at all: it stopped at the cap of combinations. */
 	readonly unplanned: number;
+	/** The project's own dependencies do not resolve, whatever is chosen: every combination fails for it. */
+	readonly projectFails: boolean;
 };
 
 export type MatrixEvent =
@@ -187,6 +189,7 @@ export async function* runMatrix(
 				conflicts: answer.evidence.conflicts,
 				resolved: answer.evidence.resolved,
 				unexplained: answer.evidence.unexplained,
+				projectFails: answer.evidence.projectFails === true,
 				reasons: [...answer.reasons],
 			});
 		return answer;
@@ -227,6 +230,7 @@ export async function* runMatrix(
 			.filter((p) => p.status === "uncovered")
 			.map((p) => ({ a: label(p.a), b: label(p.b), reason: p.reason ?? "" })),
 		unplanned: plan.uncovered,
+		projectFails: proof.projectFails,
 	};
 }
 
@@ -264,7 +268,8 @@ function evidenceOf(
 	if (ok) resolved.push(choicesOf(selection).sort());
 	const unexplained =
 		!ok && (!blame || blame.truncated || blame.incomplete || blame.unexplained !== undefined || conflicts.length === 0);
-	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained }, reasons, cached: false };
+	const projectFails = blame?.projectFails !== undefined;
+	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained, projectFails }, reasons, cached: false };
 }
 
 /** A cached answer, when the entry is one this build wrote for exactly this key. */
@@ -290,7 +295,13 @@ function readAnswer(value: unknown, key: string): Answer | undefined {
 	return {
 		ok: v.ok,
 		problems: v.problems as Problem[],
-		evidence: { ok: v.ok, conflicts, resolved, unexplained: v.unexplained === true },
+		evidence: {
+			ok: v.ok,
+			conflicts,
+			resolved,
+			unexplained: v.unexplained === true,
+			projectFails: v.projectFails === true,
+		},
 		reasons,
 		cached: true,
 	};
