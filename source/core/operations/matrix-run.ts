@@ -184,6 +184,7 @@ export async function* runMatrix(
 		if (!options.signal?.aborted && !cachesDisabled())
 			writeCheckedJson(file, {
 				key,
+				time: Date.now(),
 				ok: answer.ok,
 				problems: answer.problems,
 				conflicts: answer.evidence.conflicts,
@@ -272,7 +273,10 @@ function evidenceOf(
 	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained, projectFails }, reasons, cached: false };
 }
 
-/** A cached answer, when the entry is one this build wrote for exactly this key. */
+/** How long a combination's cached answer is believed: a day. */
+const MATRIX_CACHE_MS = 24 * 60 * 60 * 1000;
+
+/** A cached answer, when the entry is one this build wrote for exactly this key, less than a day ago. */
 function readAnswer(value: unknown, key: string): Answer | undefined {
 	if (typeof value !== "object" || value === null) return undefined;
 	const v = value as Record<string, unknown>;
@@ -282,8 +286,12 @@ function readAnswer(value: unknown, key: string): Answer | undefined {
 			: undefined;
 	const conflicts = sets(v.conflicts);
 	const resolved = sets(v.resolved);
-	// the entry names its own key inside what is checked: one copied over another is a miss
-	if (v.key !== key || typeof v.ok !== "boolean" || !Array.isArray(v.problems) || !conflicts || !resolved)
+	// the entry names its own key inside what is checked: one copied over another is a miss. An
+	// index can publish a release that changes the answer without any input here changing: an
+	// answer is believed for a day (HPM_NO_CACHE=1: not at all)
+	const age = typeof v.time === "number" ? Date.now() - v.time : Number.NaN;
+	const fresh = age >= 0 && age < MATRIX_CACHE_MS;
+	if (v.key !== key || !fresh || typeof v.ok !== "boolean" || !Array.isArray(v.problems) || !conflicts || !resolved)
 		return undefined;
 	const reasons = Array.isArray(v.reasons)
 		? new Map(
