@@ -20,6 +20,8 @@ describe("the reason on a conflict's line (uv's words, in package terms)", () =>
 			"         And because your project depends on c and d, we can conclude that your project's requirements are unsatisfiable.",
 		);
 		expect(conflictReason(lines, [entry("c"), entry("d")])).toBe("attrs>=23 vs attrs<22");
+		// in the order the line names the choices
+		expect(conflictReason(lines, [entry("d"), entry("c")])).toBe("attrs<22 vs attrs>=23");
 	});
 
 	it("the Python version, and who asks for it", () => {

@@ -245,8 +245,15 @@ export function conflictReason(lines: readonly string[], items: readonly PlanEnt
 	const chosen = new Set(items.map((entry) => entry.key));
 	// the project depending on the options themselves says nothing about why
 	const relevant = clauses.filter((c) => !chosen.has(c.name) && c.requirement !== c.name);
+	// each requirement in the order of the choices that state it (the project's last), as the
+	// problem line names the choices
+	const rank = (who: string) => {
+		const at = items.findIndex((entry) => entry.key === normalizeName(who));
+		return at === -1 ? items.length : at;
+	};
+	const ordered = [...relevant].sort((x, y) => rank(x.who) - rank(y.who));
 	const byName = new Map<string, { requirements: string[]; who: Set<string> }>();
-	for (const clause of relevant) {
+	for (const clause of ordered) {
 		const entry = byName.get(clause.name) ?? { requirements: [], who: new Set<string>() };
 		if (!entry.requirements.includes(clause.requirement)) entry.requirements.push(clause.requirement);
 		entry.who.add(normalizeName(clause.who));
