@@ -208,7 +208,9 @@ export function completeWith(
 ): Selection | undefined {
 	const choiceAt = (factor: Factor, level: number): Choice | undefined =>
 		factor.kind === "one"
-			? `${factor.group}=${factor.levels[level] ?? ""}`
+			? factor.levels[level]
+				? `${factor.group}=${factor.levels[level]}`
+				: undefined
 			: level === 0
 				? `${factor.group}=${factor.option}`
 				: undefined;

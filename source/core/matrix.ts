@@ -33,7 +33,9 @@ export function factorsOf(registry: Registry): Factor[] {
 	const factors: Factor[] = [];
 	for (const group of registry.groups.values()) {
 		if (group.options.length === 0) continue;
-		if (group.strategy === "1-of-N") factors.push({ kind: "one", group: group.key, levels: group.options });
+		// a 1-of-N group a project need not choose in has one more level: no choice ("")
+		if (group.strategy === "1-of-N")
+			factors.push({ kind: "one", group: group.key, levels: group.required ? group.options : [...group.options, ""] });
 		else
 			for (const option of group.options)
 				factors.push({ kind: "some", group: group.key, option, levels: [true, false] });
@@ -42,9 +44,9 @@ export function factorsOf(registry: Registry): Factor[] {
 }
 
 function levelOf(factor: Factor, index: number): Level {
-	return factor.kind === "one"
-		? { group: factor.group, option: factor.levels[index] ?? "", chosen: true }
-		: { group: factor.group, option: factor.option, chosen: index === 0 };
+	if (factor.kind === "some") return { group: factor.group, option: factor.option, chosen: index === 0 };
+	const option = factor.levels[index] ?? "";
+	return { group: factor.group, option, chosen: option !== "" };
 }
 
 export function selectionOf(

@@ -9,7 +9,7 @@ import { copyExample, EXAMPLE, hpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
 /** A registry of `count` 1-of-N groups of `size` options each, in memory (group g's options are `${prefix}-g-o`). */
-function synthetic(count: number, size: number, prefix: string) {
+function synthetic(count: number, size: number, prefix: string, required = true) {
 	const groups = new Map<string, Group>();
 	const packages = new Map<string, Package>();
 	for (let g = 0; g < count; g++) {
@@ -33,7 +33,7 @@ function synthetic(count: number, size: number, prefix: string) {
 			options,
 			location: { file: name },
 			defaults: [],
-			required: false,
+			required,
 			constraints: [],
 		});
 	}
@@ -121,6 +121,17 @@ describe("planning a matrix (pure)", () => {
 		const all = pairs(planMatrix(registry, "all").combinations);
 		expect([...all].filter((pair) => !covered.has(pair))).toEqual([]);
 		for (const selection of plan.combinations) expect(constraintProblems(registry, selection)).toEqual([]);
+	});
+
+	it("a 1-of-N group a project need not choose in is also left out: combinations without it are planned", () => {
+		const { groups, packages } = synthetic(2, 2, "p", false);
+		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
+		// g0 and g1 are 1-of-N and not required: none, p-0-0 or p-0-1, each
+		const all = planMatrix(registry, "all").combinations.map((s) => formatCombination(registry, s));
+		expect(all).toHaveLength(9);
+		expect(all).toContain("g0=p-0-0");
+		expect(all).toContain("");
+		expect(planMatrix(registry, "pairwise").combinations.some((s) => !s.has("g1"))).toBe(true);
 	});
 
 	it("a registry of 20 groups x 10 options: the pairwise set covers every pair, far below the product", () => {
