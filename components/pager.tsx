@@ -1,14 +1,23 @@
-import { Box, type DOMElement, Text } from "ink";
+import { Box, type DOMElement, type Key, Text } from "ink";
 import { useRef } from "react";
 import { useMouseRegion } from "./mouse.js";
 
+/** How a pager's view moves. */
+export type PagerMove = "up" | "down" | "page-up" | "page-down" | "home" | "end";
+
+/** The move a key asks of a scrolling view (arrows, j/k, PgUp/PgDn, Space, Home/End, g/G), if any. */
+export function pagerMove(input: string, key: Partial<Key>): PagerMove | undefined {
+	if (key.upArrow || input === "k") return "up";
+	if (key.downArrow || input === "j") return "down";
+	if (key.pageUp) return "page-up";
+	if (key.pageDown || input === " ") return "page-down";
+	if (key.home || input === "g") return "home";
+	if (key.end || input === "G") return "end";
+	return undefined;
+}
+
 /** The first line a pager shows after a key, kept within the text. */
-export function pagerOffset(
-	offset: number,
-	key: "up" | "down" | "page-up" | "page-down" | "home" | "end",
-	total: number,
-	height: number,
-): number {
+export function pagerOffset(offset: number, key: PagerMove, total: number, height: number): number {
 	const last = Math.max(0, total - height);
 	const next =
 		key === "up"

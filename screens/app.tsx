@@ -2,7 +2,7 @@ import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useRef, useEffect, useState } from "react";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { HelpOverlay, helpHeight, helpRows } from "../components/help-overlay.js";
-import { pagerOffset } from "../components/pager.js";
+import { pagerMove, pagerOffset } from "../components/pager.js";
 import { useKeys } from "../components/use-keys.js";
 import type { KeyHint } from "../components/status-bar.js";
 import { leftOutWarning, type Locator } from "../source/core/context.js";
@@ -139,20 +139,7 @@ export function App({ locator, cwd, interrupts, initialView }: AppProps) {
 			dispatch({ type: "close-help" });
 			return "moved";
 		}
-		const move =
-			key.upArrow || input === "k"
-				? "up"
-				: key.downArrow || input === "j"
-					? "down"
-					: key.pageUp
-						? "page-up"
-						: key.pageDown || input === " "
-							? "page-down"
-							: key.home || input === "g"
-								? "home"
-								: key.end || input === "G"
-									? "end"
-									: undefined;
+		const move = pagerMove(input, key);
 		if (move)
 			dispatch({
 				type: "help-scroll",

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { useKeys } from "../components/use-keys.js";
 import { LogTail } from "../components/log-tail.js";
-import { Pager, pagerOffset, wrapRows } from "../components/pager.js";
+import { Pager, pagerMove, pagerOffset, wrapRows } from "../components/pager.js";
 import { useRef, useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
@@ -82,20 +82,7 @@ export function OperationScreen({
 		const pager = pagerNow.current;
 		const phase = phaseNow();
 		if (pager !== undefined) {
-			const move =
-				key.upArrow || input === "k"
-					? "up"
-					: key.downArrow || input === "j"
-						? "down"
-						: key.pageUp
-							? "page-up"
-							: key.pageDown || input === " "
-								? "page-down"
-								: key.home || input === "g"
-									? "home"
-									: key.end || input === "G"
-										? "end"
-										: undefined;
+			const move = pagerMove(input, key);
 			if (move) setPager(pagerOffset(pager, move, output.length, pagerHeight));
 			else if (key.escape || input === "q" || input === "l" || (key.ctrl && input === "c")) setPager(undefined);
 			return undefined;

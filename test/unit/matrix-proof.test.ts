@@ -3,38 +3,21 @@ import { describe, expect, it } from "vitest";
 import { planMatrix } from "../../source/core/matrix.js";
 import { choicesOf, type Evidence, proveMatrix } from "../../source/core/matrix-proof.js";
 import { minimalConflicts, type Outcome } from "../../source/core/operations/blame.js";
-import type { Group, Package, Registry } from "../../source/core/registry/model.js";
+import type { Registry } from "../../source/core/registry/model.js";
+import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";
 import type { Selection } from "../../source/core/selection.js";
 
 /** A registry of groups in memory: `shape[g]` is [strategy, number of options]. */
 function registryOf(shape: readonly (readonly ["1-of-N" | "M-of-N", number])[]): Registry {
-	const groups = new Map<string, Group>();
-	const packages = new Map<string, Package>();
-	shape.forEach(([strategy, size], g) => {
-		const options = Array.from({ length: size }, (_, o) => `o${g}${String.fromCharCode(97 + o)}`);
-		for (const key of options)
-			packages.set(key, {
-				name: key,
-				key,
-				version: "1",
-				description: "",
-				sources: new Map(),
-				provides: [],
-				location: { file: key },
-			});
-		groups.set(`g${g}`, {
-			name: `g${g}`,
-			key: `g${g}`,
-			strategy,
-			description: "",
-			options,
-			location: { file: `g${g}` },
-			defaults: [],
-			required: strategy === "1-of-N",
-			constraints: [],
-		});
-	});
-	return { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
+	return memoryRegistry(
+		shape.map(([strategy, size], g) =>
+			memoryGroup(
+				`g${g}`,
+				strategy,
+				Array.from({ length: size }, (_, o) => `o${g}${String.fromCharCode(97 + o)}`),
+			),
+		),
+	);
 }
 
 /**

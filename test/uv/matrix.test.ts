@@ -4,40 +4,23 @@ import { describe, expect, it } from "vitest";
 import { planMatrix, formatCombination } from "../../source/core/matrix.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import { constraintProblems } from "../../source/core/constraints.js";
-import type { Group, Package } from "../../source/core/registry/model.js";
+import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";
 import { copyExample, EXAMPLE, hpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 
 /** A registry of `count` 1-of-N groups of `size` options each, in memory (group g's options are `${prefix}-g-o`). */
 function synthetic(count: number, size: number, prefix: string, required = true) {
-	const groups = new Map<string, Group>();
-	const packages = new Map<string, Package>();
-	for (let g = 0; g < count; g++) {
-		const options = Array.from({ length: size }, (_, o) => `${prefix}-${g}-${o}`);
-		for (const key of options)
-			packages.set(key, {
-				name: key,
-				key,
-				version: "1",
-				description: "",
-				sources: new Map(),
-				provides: [],
-				location: { file: key },
-			});
-		const name = `${prefix === "p" ? "g" : "h"}${g}`;
-		groups.set(name, {
-			name,
-			key: name,
-			strategy: "1-of-N",
-			description: "",
-			options,
-			location: { file: name },
-			defaults: [],
-			required,
-			constraints: [],
-		});
-	}
-	return { groups, packages };
+	const registry = memoryRegistry(
+		Array.from({ length: count }, (_, g) =>
+			memoryGroup(
+				`${prefix === "p" ? "g" : "h"}${g}`,
+				"1-of-N",
+				Array.from({ length: size }, (_, o) => `${prefix}-${g}-${o}`),
+				{ required },
+			),
+		),
+	);
+	return { groups: registry.groups, packages: registry.packages };
 }
 
 describe("planning a matrix (pure)", () => {
@@ -75,39 +58,12 @@ describe("planning a matrix (pure)", () => {
 	});
 
 	it("a pair the greedy fill cannot place (an M-of-N max on the whole combination) is placed by a search, never dropped", () => {
-		const group = (name: string, strategy: "1-of-N" | "M-of-N", options: string[], max?: number): Group => ({
-			name,
-			key: name,
-			strategy,
-			description: "",
-			options,
-			location: { file: name },
-			defaults: [],
-			required: strategy === "1-of-N",
-			constraints: [],
-			...(max === undefined ? {} : { max }),
-		});
-		const groups = new Map<string, Group>(
-			[
-				group("g1", "1-of-N", ["a1", "a2", "a3"]),
-				group("g2", "1-of-N", ["b1", "b2"]),
-				group("g3", "M-of-N", ["c1", "c2", "c3"], 2),
-				group("g4", "M-of-N", ["d2", "d3"]),
-			].map((g) => [g.key, g]),
-		);
-		const packages = new Map<string, Package>();
-		for (const g of groups.values())
-			for (const key of g.options)
-				packages.set(key, {
-					name: key,
-					key,
-					version: "1",
-					description: "",
-					sources: new Map(),
-					provides: [],
-					location: { file: key },
-				});
-		const registry = { root: "/r", roots: ["/r"], shadowed: [], groups, packages, indexes: new Map() };
+		const registry = memoryRegistry([
+			memoryGroup("g1", "1-of-N", ["a1", "a2", "a3"]),
+			memoryGroup("g2", "1-of-N", ["b1", "b2"]),
+			memoryGroup("g3", "M-of-N", ["c1", "c2", "c3"], { max: 2 }),
+			memoryGroup("g4", "M-of-N", ["d2", "d3"]),
+		]);
 		const pairs = (list: readonly ReadonlyMap<string, readonly string[]>[]) => {
 			const out = new Set<string>();
 			for (const s of list) {
