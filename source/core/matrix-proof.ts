@@ -123,7 +123,20 @@ export async function* proveMatrix<E>(
 					}).length,
 			);
 			if (!selection) {
-				blocked.set(key, blockReason(a, b, [...conflicts.values()]));
+				// allowed by the rules, but only alongside a known conflict (a `requires` can bring one)
+				const anyway = completeWith(registry, factors, [a, b], [], () => 0);
+				const inside = anyway
+					? [...conflicts.values()].filter((set) => set.every((c) => choicesOf(anyway).includes(c)))
+					: [];
+				blocked.set(
+					key,
+					anyway && inside.length > 0
+						? `not proven: every combination the rules allow with both also holds a known conflict (${inside
+								.slice(0, 3)
+								.map((set) => set.join(" + "))
+								.join("; ")})`
+						: blockReason(a, b, [...conflicts.values()]),
+				);
 				continue;
 			}
 			if (tried.has(comboKey(selection))) {

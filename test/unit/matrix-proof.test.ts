@@ -229,6 +229,31 @@ describe("what a matrix proves under the registry's rules (stand-in resolver)", 
 		}
 	});
 
+	it("a pair the rules allow only alongside a known conflict says so (a requires brings the conflict)", async () => {
+		const rule = (option: string, group: string, target: string) => ({
+			kind: "requires" as const,
+			option,
+			target: { group, option: target },
+			text: `${group}=${target}`,
+			location: { file: "ext" },
+		});
+		const registry = memoryRegistry([
+			memoryGroup("back", "1-of-N", ["a1", "a2"], { required: false }),
+			memoryGroup("ext", "M-of-N", ["x", "y", "b2"], {
+				constraints: [rule("y", "back", "a1"), rule("y", "ext", "b2")],
+			}),
+		]);
+		for (const how of ["all", "pairwise"] as const) {
+			const { proof } = await prove(registry, how, [["back=a1", "ext=b2"]]);
+			const pair = proof.pairs.find((p) => p.a === "ext=x" && p.b === "ext=y");
+			expect(pair, how).toMatchObject({
+				status: "uncovered",
+				reason:
+					"not proven: every combination the rules allow with both also holds a known conflict (back=a1 + ext=b2)",
+			});
+		}
+	});
+
 	it("a project whose own dependencies fail: the matrix says so, and no pair is called compatible", async () => {
 		const registry = registryOf([
 			["1-of-N", 2],

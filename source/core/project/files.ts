@@ -61,5 +61,7 @@ export function lockFileProblem(folder: string): HpmError | undefined {
 	return new HpmError("lock-not-a-file", `${file} is ${what}, not a lock file: hpm does not hand it to uv`, {
 		hint: "remove it (or put uv's lock file there), then run the command again",
 		location: { file },
+		// the same exit as check, which lists it as a problem
+		exitCode: 1,
 	});
 }
