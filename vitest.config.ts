@@ -6,6 +6,7 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		pool: "forks",
+		globalSetup: ["test/global-setup.ts"],
 		setupFiles: ["test/setup.ts"],
 		reporters: ["default", "json"],
 		outputFile: { json: ".vitest-report.json" },
