@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -10,6 +10,8 @@ import path from "node:path";
 export default function setup(): () => void {
 	const outer = tmpdir();
 	const run = mkdtempSync(path.join(outer, "hpm-tests-"));
+	// others may pass through it (not write): tests acting as another local user reach their folders
+	chmodSync(run, 0o755);
 	process.env.TMPDIR = run;
 	return () => {
 		process.env.TMPDIR = outer;
