@@ -231,6 +231,17 @@ async function* syncWith(
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
 		}
+		// what uv is about to add is recorded as hpm's first: a sync stopped after uv wrote (killed,
+		// its journal unusable, or an edit racing its last write) leaves dependencies the next sync
+		// still knows as hpm's, not the person's. The final list is written at the end.
+		const adding = [...project.managed, ...plan.add.map((entry) => entry.key)].filter(
+			(key, at, all) => all.indexOf(key) === at,
+		);
+		if (adding.length > project.managed.length) {
+			tx.checkpoint();
+			await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value: adding.sort() }]);
+			tx.wrote();
+		}
 		// a switch to a requirement on the default index: `uv add` would keep the old
 		// `[tool.uv.sources]` entry, so the package is removed first and added back
 		const removals = [...plan.remove, ...plan.switch.filter((entry) => entry.dropSource)];
