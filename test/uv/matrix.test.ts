@@ -23,6 +23,16 @@ function synthetic(count: number, size: number, prefix: string, required = true)
 	return { groups: registry.groups, packages: registry.packages };
 }
 
+/** Every pair of choices the combinations hold, as `a|b`. */
+function pairs(list: readonly ReadonlyMap<string, readonly string[]>[]): Set<string> {
+	const out = new Set<string>();
+	for (const s of list) {
+		const choices = [...s].flatMap(([g, os]) => os.map((o) => `${g}=${o}`));
+		for (const a of choices) for (const b of choices) if (a < b) out.add(`${a}|${b}`);
+	}
+	return out;
+}
+
 describe("planning a matrix (pure)", () => {
 	const { registry } = loadRegistry(path.join(EXAMPLE, "registry"));
 
@@ -45,14 +55,6 @@ describe("planning a matrix (pure)", () => {
 		const all = planMatrix(registry, "all").combinations;
 		const pairwise = planMatrix(registry, "pairwise").combinations;
 		expect(pairwise.length).toBeLessThan(all.length);
-		const pairs = (list: readonly ReadonlyMap<string, readonly string[]>[]) => {
-			const out = new Set<string>();
-			for (const s of list) {
-				const choices = [...s].flatMap(([g, os]) => os.map((o) => `${g}=${o}`));
-				for (const a of choices) for (const b of choices) if (a < b) out.add(`${a}|${b}`);
-			}
-			return out;
-		};
 		const covered = pairs(pairwise);
 		for (const pair of pairs(all)) expect(covered.has(pair), pair).toBe(true);
 	});
@@ -64,14 +66,6 @@ describe("planning a matrix (pure)", () => {
 			memoryGroup("g3", "M-of-N", ["c1", "c2", "c3"], { max: 2 }),
 			memoryGroup("g4", "M-of-N", ["d2", "d3"]),
 		]);
-		const pairs = (list: readonly ReadonlyMap<string, readonly string[]>[]) => {
-			const out = new Set<string>();
-			for (const s of list) {
-				const choices = [...s].flatMap(([g, os]) => os.map((o) => `${g}=${o}`));
-				for (const a of choices) for (const b of choices) if (a < b) out.add(`${a}|${b}`);
-			}
-			return out;
-		};
 		const plan = planMatrix(registry, "pairwise");
 		const covered = pairs(plan.combinations);
 		const all = pairs(planMatrix(registry, "all").combinations);

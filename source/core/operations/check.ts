@@ -18,7 +18,7 @@ import path from "node:path";
 import { parse, stringify } from "smol-toml";
 import type { Context } from "../context.js";
 import { HpmError, type Problem } from "../errors.js";
-import type { HpmEvent } from "../events.js";
+import { drain, type HpmEvent } from "../events.js";
 import { normalizeName, requirementName } from "../names.js";
 import { isEmptyPlan, type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan.js";
 import { uvIndexUrl } from "../registry/index-url.js";
@@ -224,15 +224,15 @@ async function lockIsCurrent(
 	signal: AbortSignal | undefined,
 ): Promise<number | null | undefined> {
 	if (!existsSync(path.join(folder, "uv.lock"))) return undefined;
-	const run = runUv(uv, ["lock", "--check", "--directory", folder], {
-		cwd: folder,
-		readOnly: true,
-		signal,
-		env: planCredentialsEnv(plan),
-	});
-	let step = await run.next();
-	while (!step.done) step = await run.next();
-	const result = step.value;
+	const result = await drain(
+		runUv(uv, ["lock", "--check", "--directory", folder], {
+			cwd: folder,
+			readOnly: true,
+			signal,
+			env: planCredentialsEnv(plan),
+		}),
+		() => undefined,
+	);
 	if (result.aborted) throw new HpmError("interrupted", "check interrupted; nothing was changed", { exitCode: 1 });
 	if (result.exitCode !== 0) return undefined;
 	const count = Number(/Resolved (\d+) packages?/.exec(result.lines.join("\n"))?.[1] ?? Number.NaN);

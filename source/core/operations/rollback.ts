@@ -2,7 +2,7 @@ import { redactSecrets } from "../secrets.js";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { HpmError } from "../errors.js";
-import type { HpmEvent } from "../events.js";
+import { drain, type HpmEvent } from "../events.js";
 import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../checked-write.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
@@ -176,10 +176,10 @@ async function staleLock(
 	env: Record<string, string> = {},
 ): Promise<string | undefined> {
 	// uv's lines of this question are not shown: the sync after it is what the person follows
-	const run = runUv(uv, ["lock", "--check"], { cwd: root, signal, readOnly: true, env });
-	let step = await run.next();
-	while (!step.done) step = await run.next();
-	const check = step.value;
+	const check = await drain(
+		runUv(uv, ["lock", "--check"], { cwd: root, signal, readOnly: true, env }),
+		() => undefined,
+	);
 	if (check.aborted) throw new HpmError("interrupted", "interrupted", { exitCode: 1 });
 	if (check.exitCode === 0 || !check.lines.some((line) => /needs to be updated/.test(line))) return undefined;
 	const causes = check.lines.flatMap((line) => /^\s*cause: (.*)$/.exec(line)?.[1] ?? []);

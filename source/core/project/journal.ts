@@ -270,12 +270,17 @@ function keepBoth(
 			removeQuietly(backup);
 			continue;
 		}
-		let copy = `${target}.hpm-before`;
-		for (let n = 1; existsSync(copy); n++) copy = `${target}.hpm-before.${n}`;
-		renameSync(backup, copy);
-		kept.push({ target, copy });
+		kept.push({ target, copy: keepAsBefore(backup, target) });
 	}
 	return kept;
+}
+
+/** Moves `backup` to a visible `<target>.hpm-before` (`.hpm-before.N` when taken); returns that name. */
+export function keepAsBefore(backup: string, target: string): string {
+	let copy = `${target}.hpm-before`;
+	for (let n = 1; existsSync(copy); n++) copy = `${target}.hpm-before.${n}`;
+	renameSync(backup, copy);
+	return copy;
 }
 
 function discardBackups(journal: JournalBody, targets: Readonly<Record<FileName, string>>): void {
