@@ -1,8 +1,27 @@
 // The layers (ARCHITECTURE.md), checked by `npm run arch` inside `npm test`. dependency-cruiser
 // reads TypeScript before compilation and follows dynamic `import()` as well as static imports.
+
+// Inside source/core, bottom to top. A module imports its own layer and the ones below, never
+// one above (type-only imports count: a type is a dependency too).
+const CORE_LAYERS = ["base", "os", "uv", "project", "registry", "plan", "operations"];
+const coreLayerRules = CORE_LAYERS.slice(0, -1).map((layer, index) => ({
+	name: `core-${layer}-imports-no-layer-above`,
+	comment: `source/core/${layer}/ is below ${CORE_LAYERS.slice(index + 1).join(", ")}: it may not import them`,
+	severity: "error",
+	from: { path: `^source/core/${layer}/` },
+	to: { path: `^source/core/(${CORE_LAYERS.slice(index + 1).join("|")})/` },
+}));
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
 	forbidden: [
+		...coreLayerRules,
+		{
+			name: "core-files-live-in-a-layer",
+			comment: "every core module belongs to one of the layers, so its place in the order is known",
+			severity: "error",
+			from: { path: "^source/core/[^/]+$" },
+			to: {},
+		},
 		{
 			name: "core-knows-no-cli-or-ui",
 			comment:

@@ -1,5 +1,5 @@
-import type { Overview } from "../source/core/overview.js";
-import { squash } from "../source/core/search.js";
+import type { Overview } from "../source/core/plan/overview.js";
+import { squash } from "../source/core/plan/search.js";
 
 export type GroupRow = Overview["groups"][number] & { readonly ungrouped?: boolean };
 

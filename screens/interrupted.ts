@@ -1,4 +1,4 @@
-import { HpmError } from "../source/core/errors.js";
+import { HpmError } from "../source/core/base/errors.js";
 
 /**
  * What a screen ends with when the person presses Ctrl-C: the command stops with exit code 130,

@@ -5,10 +5,10 @@ import { Pager, pagerMove, pagerOffset, wrapRows } from "../components/pager.js"
 import { useRef, useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
-import type { Locator } from "../source/core/context.js";
-import { formatProblem, type Problem } from "../source/core/errors.js";
-import { displaySafe } from "../source/core/text.js";
-import type { Plan } from "../source/core/plan.js";
+import type { Locator } from "../source/core/plan/context.js";
+import { formatProblem, type Problem } from "../source/core/base/errors.js";
+import { displaySafe } from "../source/core/base/text.js";
+import type { Plan } from "../source/core/plan/plan.js";
 import { describeSourceIn } from "../source/core/registry/describe.js";
 import { type InterruptSource, useOperation } from "./use-operation.js";
 import { glyphs } from "../components/glyphs.js";

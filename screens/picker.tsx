@@ -5,7 +5,7 @@ import { ListView } from "../components/list-view.js";
 import { splitKeys } from "../components/split-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
-import type { OptionsQuestion } from "../source/core/ports.js";
+import type { OptionsQuestion } from "../source/core/plan/ports.js";
 import { interrupted } from "./interrupted.js";
 
 export type PickerRequest = OptionsQuestion;

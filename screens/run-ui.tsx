@@ -1,6 +1,6 @@
-import { HpmError } from "../source/core/errors.js";
+import { HpmError } from "../source/core/base/errors.js";
 import { render } from "ink";
-import type { Locator } from "../source/core/context.js";
+import type { Locator } from "../source/core/plan/context.js";
 import { App } from "./app.js";
 import { errorText, type View } from "./view.js";
 import { MOUSE_OFF, MOUSE_ON } from "../components/mouse.js";

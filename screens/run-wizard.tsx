@@ -1,6 +1,6 @@
 import { asciiSafe } from "../components/ascii-stdout.js";
 import { render } from "ink";
-import type { PackageRequest } from "../source/core/ports.js";
+import type { PackageRequest } from "../source/core/plan/ports.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
 import { interrupted } from "./interrupted.js";
 import { WizardScreen } from "./wizard-screen.js";

@@ -1,11 +1,11 @@
 import { NO_PROGRESS, type Progress, progressOf, progressSummary } from "./uv-progress.js";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { Locator } from "../source/core/context.js";
-import { HpmError, type Problem } from "../source/core/errors.js";
-import { drain } from "../source/core/events.js";
+import type { Locator } from "../source/core/plan/context.js";
+import { HpmError, type Problem } from "../source/core/base/errors.js";
+import { drain } from "../source/core/plan/events.js";
 import { previewOperation } from "../source/core/operations/preview.js";
 import { runOperation } from "../source/core/operations/run.js";
-import type { Plan } from "../source/core/plan.js";
+import type { Plan } from "../source/core/plan/plan.js";
 import { errorText } from "./view.js";
 
 export type OperationState =

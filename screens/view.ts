@@ -1,8 +1,8 @@
-import { displayPath } from "../source/core/os/display-path.js";
-import type { Locator } from "../source/core/context.js";
-import { HpmError } from "../source/core/errors.js";
-import { displaySafe } from "../source/core/text.js";
-import { type LoadedOverview, loadOverview } from "../source/core/overview.js";
+import { displayPath } from "../source/core/base/display-path.js";
+import type { Locator } from "../source/core/plan/context.js";
+import { HpmError } from "../source/core/base/errors.js";
+import { displaySafe } from "../source/core/base/text.js";
+import { type LoadedOverview, loadOverview } from "../source/core/plan/overview.js";
 
 /** Everything the browser shows, read fresh from disk through the core. */
 export type View = LoadedOverview;

@@ -3,7 +3,7 @@ import { useMemo, useRef } from "react";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar } from "../components/status-bar.js";
-import { manifestYaml, validateManifest } from "../source/core/registry/add-package.js";
+import { manifestYaml, validateManifest } from "../source/core/operations/registry/add-package.js";
 import type { PackageInput } from "../source/core/registry/new-package.js";
 import { errorText } from "./view.js";
 import { glyphs } from "../components/glyphs.js";

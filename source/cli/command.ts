@@ -1,6 +1,6 @@
-import type { Locator } from "../core/context.js";
-import type { InputSpecs, InputValues } from "../core/inputs.js";
-import type { Prompter } from "../core/ports.js";
+import type { Locator } from "../core/plan/context.js";
+import type { InputSpecs, InputValues } from "../core/base/inputs.js";
+import type { Prompter } from "../core/plan/ports.js";
 import type { LockHooks } from "../core/project/lock.js";
 import type { Output } from "./output.js";
 

@@ -1,5 +1,5 @@
-import { type Locator, loadContextRegistry, resolveContext } from "../core/context.js";
-import type { InputSpecs } from "../core/inputs.js";
+import { type Locator, loadContextRegistry, resolveContext } from "../core/plan/context.js";
+import type { InputSpecs } from "../core/base/inputs.js";
 import { COMMON_FLAGS } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { FILES, SHELLS } from "./completion-script.js";

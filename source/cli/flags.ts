@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { HpmError } from "../core/errors.js";
-import { closest } from "../core/names.js";
-import { type InputSpecs, type InputValues, inputValues } from "../core/inputs.js";
+import { HpmError } from "../core/base/errors.js";
+import { closest } from "../core/base/names.js";
+import { type InputSpecs, type InputValues, inputValues } from "../core/base/inputs.js";
 
 export type Parsed<S extends InputSpecs> = { readonly values: InputValues<S>; readonly positionals: string[] };
 

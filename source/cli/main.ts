@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import nodeModule from "node:module";
 import { type Command, COMMON_FLAGS, commandHelp, flagSection, VERSION_FLAG } from "./command.js";
-import type { InputSpecs } from "../core/inputs.js";
+import type { InputSpecs } from "../core/base/inputs.js";
 import { COMMANDS } from "./commands/index.js";
-import { HpmError } from "../core/errors.js";
+import { HpmError } from "../core/base/errors.js";
 import type { LockHooks } from "../core/project/lock.js";
-import { HPM_VERSION } from "../core/version.js";
+import { HPM_VERSION } from "../core/base/version.js";
 import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
@@ -203,7 +203,7 @@ async function dispatch(argv: readonly string[], output: Output): Promise<number
 	// A change a killed hpm left unfinished is undone by the next command that writes (inside the
 	// core, under the lock); the others only say so.
 	if (!command.writes) {
-		const notice = await (await import("../core/context.js")).unfinishedChange(locator, cwd);
+		const notice = await (await import("../core/plan/context.js")).unfinishedChange(locator, cwd);
 		if (notice) output.err(`hpm: ${notice}`);
 	}
 	// Interactive or not is decided once, here: a prompter exists only when a person can answer.

@@ -1,7 +1,7 @@
-import { resolveContext } from "../core/context.js";
-import { HpmError } from "../core/errors.js";
-import type { InputSpecs } from "../core/inputs.js";
-import { closest } from "../core/names.js";
+import { resolveContext } from "../core/plan/context.js";
+import { HpmError } from "../core/base/errors.js";
+import type { InputSpecs } from "../core/base/inputs.js";
+import { closest } from "../core/base/names.js";
 import type { CommandInput } from "./command.js";
 import { problemJson, styles, table } from "./output.js";
 import { operationSignal } from "./signals.js";
@@ -35,8 +35,8 @@ export async function runMatrixCommand(
 	}
 	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { loadContextRegistry }] = await Promise.all([
 		import("../core/operations/matrix-run.js"),
-		import("../core/matrix.js"),
-		import("../core/context.js"),
+		import("../core/plan/matrix.js"),
+		import("../core/plan/context.js"),
 	]);
 	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
 	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)

@@ -1,6 +1,6 @@
-import { HpmError } from "../core/errors.js";
+import { HpmError } from "../core/base/errors.js";
 import type { OperationRequest, OperationResult } from "../core/operations/run.js";
-import type { InputSpecs } from "../core/inputs.js";
+import type { InputSpecs } from "../core/base/inputs.js";
 import type { CommandInput } from "./command.js";
 import { report } from "./reporter.js";
 import { operationSignal } from "./signals.js";

@@ -1,6 +1,6 @@
-import { formatLocation, type HpmError, type Problem } from "../core/errors.js";
-import { redactSecrets } from "../core/secrets.js";
-import { displaySafe, terminalSafe } from "../core/text.js";
+import { formatLocation, type HpmError, type Problem } from "../core/base/errors.js";
+import { redactSecrets } from "../core/base/secrets.js";
+import { displaySafe, terminalSafe } from "../core/base/text.js";
 import { isTerminal, write } from "./stdio.js";
 
 const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

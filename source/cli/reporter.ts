@@ -1,6 +1,6 @@
-import { formatProblem } from "../core/errors.js";
-import { drain, type HpmEvent } from "../core/events.js";
-import type { Plan, PlanEntry } from "../core/plan.js";
+import { formatProblem } from "../core/base/errors.js";
+import { drain, type HpmEvent } from "../core/plan/events.js";
+import type { Plan, PlanEntry } from "../core/plan/plan.js";
 import { describeSourceIn } from "../core/registry/describe.js";
 import { shownLines } from "../core/uv/shown-lines.js";
 import { type Output, styles, unicodeTerminal } from "./output.js";

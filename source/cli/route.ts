@@ -1,5 +1,5 @@
-import { HpmError } from "../core/errors.js";
-import { closest } from "../core/names.js";
+import { HpmError } from "../core/base/errors.js";
+import { closest } from "../core/base/names.js";
 
 /**
  * Where a command line goes, decided from its words alone (no command module is loaded): a

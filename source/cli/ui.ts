@@ -1,5 +1,5 @@
-import type { Locator } from "../core/context.js";
-import type { Prompter } from "../core/ports.js";
+import type { Locator } from "../core/plan/context.js";
+import type { Prompter } from "../core/plan/ports.js";
 import { operationSignal } from "./signals.js";
 
 /**
@@ -33,7 +33,7 @@ async function loadUiLibraries(): Promise<void> {
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
 export async function openUi(locator: Locator, cwd: string, options: { readonly mouse: boolean }): Promise<number> {
 	// the registry is read while the UI's code loads, so the first frame is the browser itself
-	const view = import("../core/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
+	const view = import("../core/plan/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
 	view.catch(() => undefined);
 	// (V8's young generation is kept small for the UI by the launcher: source/launcher.ts)
 	await loadUiLibraries();

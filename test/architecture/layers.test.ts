@@ -23,7 +23,7 @@ function tree(files: Record<string, string>): string {
 		"screens/picker.tsx": "export const picker = 1;\n",
 		"components/status-bar.tsx": "export const bar = 1;\n",
 		"source/cli/output.ts": "export const out = 1;\n",
-		"source/core/names.ts": "export const names = 1;\n",
+		"source/core/base/names.ts": "export const names = 1;\n",
 	};
 	for (const [file, text] of Object.entries({ ...base, ...files })) {
 		mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -73,5 +73,39 @@ describe("the layers are enforced by dependency-cruiser (npm run arch)", () => {
 		const result = cruise(eager, ["source", "screens", "components"]);
 		expect(result.code).not.toBe(0);
 		expect(result.text).toContain("ui-loader-is-lazy: source/cli/ui.ts");
+	});
+
+	const LAYERS = ["base", "os", "uv", "project", "registry", "plan", "operations"] as const;
+	const PAIRS = LAYERS.slice(0, -1).map((layer, i) => [layer, LAYERS[i + 1] ?? ""] as const);
+
+	it("each core layer importing the layer above fails the check (a type-only import too); a stray core module fails", () => {
+		const files: Record<string, string> = {
+			"source/core/stray.ts": 'import { names } from "./base/names.js";\nexport const x = names;\n',
+		};
+		for (const [layer, above] of PAIRS) {
+			files[`source/core/${above}/up.ts`] = "export const up = 1;\nexport type Up = number;\n";
+			files[`source/core/${layer}/down.ts`] = `import { up } from "../${above}/up.js";\nexport const x = up;\n`;
+			files[`source/core/${layer}/down-type.ts`] =
+				`import type { Up } from "../${above}/up.js";\nexport type X = Up;\n`;
+		}
+		const result = cruise(tree(files), ["source", "screens", "components"]);
+		expect(result.code).not.toBe(0);
+		for (const [layer] of PAIRS)
+			for (const file of ["down", "down-type"])
+				expect(result.text).toContain(`core-${layer}-imports-no-layer-above: source/core/${layer}/${file}.ts`);
+		expect(result.text).toContain("core-files-live-in-a-layer: source/core/stray.ts");
+	});
+
+	it("each core layer may import the layers below it", () => {
+		const files: Record<string, string> = {};
+		for (const [index, layer] of LAYERS.entries()) {
+			const below = LAYERS.slice(0, index);
+			files[`source/core/${layer}/m.ts`] =
+				below.map((b) => `import { m as ${b} } from "../${b}/m.js";\n`).join("") +
+				`export const m = ${["1", ...below].join(" + ")};\n`;
+		}
+		const result = cruise(tree(files), ["source", "screens", "components"]);
+		expect(result.text).toContain("no dependency violations found");
+		expect(result.code).toBe(0);
 	});
 });

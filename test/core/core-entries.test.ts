@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { HpmEvent } from "../../source/core/events.js";
-import { drain } from "../../source/core/events.js";
-import { inputValues } from "../../source/core/inputs.js";
+import type { HpmEvent } from "../../source/core/plan/events.js";
+import { drain } from "../../source/core/plan/events.js";
+import { inputValues } from "../../source/core/base/inputs.js";
 import { choose } from "../../source/core/operations/choose.js";
 import { runOperation } from "../../source/core/operations/run.js";
 import { lockProject } from "../../source/core/project/lock.js";
-import { addPackage, manifestYaml } from "../../source/core/registry/add-package.js";
+import { addPackage, manifestYaml } from "../../source/core/operations/registry/add-package.js";
 import { loadManifest } from "../../source/core/registry/load.js";
 import { PACKAGE_INPUTS } from "../../source/core/registry/new-package.js";
 import { copyExample, tempDir } from "../helpers/run.js";

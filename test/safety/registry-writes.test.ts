@@ -12,8 +12,8 @@ import {
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { undoChange, choose } from "../../source/core/operations/choose.js";
-import { writeFilesChecked } from "../../source/core/checked-write.js";
-import { HpmError } from "../../source/core/errors.js";
+import { writeFilesChecked } from "../../source/core/os/checked-write.js";
+import { HpmError } from "../../source/core/base/errors.js";
 import { copyExample, hpm, startHpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";
 

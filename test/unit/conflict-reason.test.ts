@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conflictReason, uvCause } from "../../source/core/operations/conflict.js";
-import type { PlanEntry } from "../../source/core/plan.js";
+import type { PlanEntry } from "../../source/core/plan/plan.js";
 
 const entry = (name: string): PlanEntry => ({
 	key: name,

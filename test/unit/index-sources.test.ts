@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addBatches, makePlan, type PlanEntry, sameRecord } from "../../source/core/plan.js";
-import { indexCredentialsEnv, sameIndexUrl, uvIndexUrl } from "../../source/core/registry/index-url.js";
+import { addBatches, makePlan, type PlanEntry, sameRecord } from "../../source/core/plan/plan.js";
+import { indexCredentialsEnv, sameIndexUrl, uvIndexUrl } from "../../source/core/uv/index-url.js";
 import type { IndexDefinition, Registry } from "../../source/core/registry/model.js";
 import {
 	addKeepsRecorded,
@@ -10,7 +10,7 @@ import {
 	sameRequirement,
 } from "../../source/core/registry/requirement.js";
 import { invalidIndexUrlReason } from "../../source/core/registry/validate.js";
-import { redactSecrets } from "../../source/core/secrets.js";
+import { redactSecrets } from "../../source/core/base/secrets.js";
 
 describe("index requirements", () => {
 	it("reads name, extras and specifiers, normalized as uv writes them", () => {

@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import { PassThrough } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { onLines } from "../../source/core/uv/lines.js";
+import { onLines } from "../../source/core/os/lines.js";
 
 /** The lines `split` yields for `chunks` written one by one, then the end of the stream. */
 function collect(split: (stream: PassThrough, each: (line: string) => void) => void, chunks: string[]) {

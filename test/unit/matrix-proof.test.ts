@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planMatrix } from "../../source/core/matrix.js";
-import { choicesOf, type Evidence, proveMatrix } from "../../source/core/matrix-proof.js";
+import { planMatrix } from "../../source/core/plan/matrix.js";
+import { choicesOf, type Evidence, proveMatrix } from "../../source/core/plan/matrix-proof.js";
 import { minimalConflicts, type Outcome } from "../../source/core/operations/blame.js";
 import type { Registry } from "../../source/core/registry/model.js";
 import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";
-import type { Selection } from "../../source/core/selection.js";
+import type { Selection } from "../../source/core/plan/selection.js";
 
 /** A registry of groups in memory: `shape[g]` is [strategy, number of options]. */
 function registryOf(shape: readonly (readonly ["1-of-N" | "M-of-N", number])[]): Registry {

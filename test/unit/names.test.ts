@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closest, invalidNameReason, normalizeName } from "../../source/core/names.js";
-import { uvDetail } from "../../source/core/operations/conflict.js";
+import { closest, invalidNameReason, normalizeName } from "../../source/core/base/names.js";
+import { uvDetail } from "../../source/core/uv/shown-lines.js";
 
 import { invalidGitUrlReason, invalidRefReason } from "../../source/core/registry/validate.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRegistryLayer } from "../../source/core/registry/location.js";
-import { redactSecrets } from "../../source/core/secrets.js";
+import { redactSecrets } from "../../source/core/base/secrets.js";
 
 describe("a registry's location as written: a folder or a git URL", () => {
 	it("reads a folder against the base, and every git transport with @ref and #subdirectory=", () => {

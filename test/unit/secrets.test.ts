@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { literalCredentials, redactSecrets, resolveCredentials, splitCredentials } from "../../source/core/secrets.js";
+import {
+	literalCredentials,
+	redactSecrets,
+	resolveCredentials,
+	splitCredentials,
+} from "../../source/core/base/secrets.js";
 
 describe("one redaction for every URL", () => {
 	it("a login name with a password from a variable is shown; the variable's value never is", () => {

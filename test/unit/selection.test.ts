@@ -2,8 +2,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readProject } from "../../source/core/project/project.js";
 import { loadRegistryStrict } from "../../source/core/registry/load.js";
-import { search } from "../../source/core/search.js";
-import { addToGroup, removeFromGroup, resolveSelection } from "../../source/core/selection.js";
+import { search } from "../../source/core/plan/search.js";
+import { addToGroup, removeFromGroup, resolveSelection } from "../../source/core/plan/selection.js";
 import { EXAMPLE } from "../helpers/run.js";
 
 const registry = loadRegistryStrict(path.join(EXAMPLE, "registry"));

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { planMatrix, formatCombination } from "../../source/core/matrix.js";
+import { planMatrix, formatCombination } from "../../source/core/plan/matrix.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
-import { constraintProblems } from "../../source/core/constraints.js";
+import { constraintProblems } from "../../source/core/registry/constraints.js";
 import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";
 import { copyExample, EXAMPLE, hpm, tempDir } from "../helpers/run.js";
 import { uvEnv } from "../helpers/uv.js";

@@ -1,4 +1,4 @@
-import { HpmError } from "../../core/errors.js";
+import { HpmError } from "../../core/base/errors.js";
 import { defineCommand } from "../command.js";
 import { completionScript } from "../completion-script.js";
 import { write } from "../stdio.js";

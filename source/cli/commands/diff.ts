@@ -1,4 +1,4 @@
-import { HpmError } from "../../core/errors.js";
+import { HpmError } from "../../core/base/errors.js";
 import { lockChangeLine } from "../../core/project/lock-diff.js";
 import { defineCommand } from "../command.js";
 
@@ -22,7 +22,7 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output, args }) => {
 		const [{ requireRoot }, { rollbackPreview }] = await Promise.all([
-			import("../../core/context.js"),
+			import("../../core/plan/context.js"),
 			import("../../core/operations/rollback.js"),
 		]);
 		const preview = rollbackPreview(requireRoot(locator, cwd), entryId(args[0]));

@@ -1,7 +1,7 @@
-import { formatProblem, HpmError } from "../../core/errors.js";
+import { formatProblem, HpmError } from "../../core/base/errors.js";
 import { problemJson } from "../output.js";
-import { GRAPH_FORMATS, type GraphFormat, loadGraph, renderGraph } from "../../core/graph.js";
-import { closest } from "../../core/names.js";
+import { GRAPH_FORMATS, type GraphFormat, loadGraph, renderGraph } from "../../core/plan/graph.js";
+import { closest } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
 
 export default defineCommand({

@@ -1,8 +1,8 @@
 import { choose, optionsQuestion } from "../../core/operations/choose.js";
-import type { Locator } from "../../core/context.js";
-import type { OptionsQuestion } from "../../core/ports.js";
-import { HpmError } from "../../core/errors.js";
-import { closest, normalizeName } from "../../core/names.js";
+import type { Locator } from "../../core/plan/context.js";
+import type { OptionsQuestion } from "../../core/plan/ports.js";
+import { HpmError } from "../../core/base/errors.js";
+import { closest, normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
 import { printChoice } from "../print-choice.js";
 

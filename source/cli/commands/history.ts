@@ -8,7 +8,7 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output }) => {
 		const [{ requireRoot }, { readableHistory }] = await Promise.all([
-			import("../../core/context.js"),
+			import("../../core/plan/context.js"),
 			import("../../core/project/history.js"),
 		]);
 		const { entries, ignored } = readableHistory(requireRoot(locator, cwd));

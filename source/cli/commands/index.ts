@@ -1,4 +1,4 @@
-import type { InputSpecs } from "../../core/inputs.js";
+import type { InputSpecs } from "../../core/base/inputs.js";
 import type { Command } from "../command.js";
 
 type Entry = {

@@ -1,4 +1,4 @@
-import { HpmError } from "../../core/errors.js";
+import { HpmError } from "../../core/base/errors.js";
 import { defineCommand, MODE_FLAG } from "../command.js";
 import { runReported } from "../operation.js";
 

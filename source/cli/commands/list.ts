@@ -1,8 +1,8 @@
-import { loadOverview } from "../../core/overview.js";
-import { normalizeName } from "../../core/names.js";
+import { loadOverview } from "../../core/plan/overview.js";
+import { normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
 import { problemJson, styles, table } from "../output.js";
-import { leftOutWarning } from "../../core/context.js";
+import { leftOutWarning } from "../../core/plan/context.js";
 
 export default defineCommand({
 	usage: "hpm list [options]",

@@ -1,5 +1,10 @@
-import { HpmError } from "../../core/errors.js";
-import { addPackage, needsAnswers, packageForm, withBackendMetadata } from "../../core/registry/add-package.js";
+import { HpmError } from "../../core/base/errors.js";
+import {
+	addPackage,
+	needsAnswers,
+	packageForm,
+	withBackendMetadata,
+} from "../../core/operations/registry/add-package.js";
 import { PACKAGE_INPUTS, type PackageInput } from "../../core/registry/new-package.js";
 import { defineCommand } from "../command.js";
 

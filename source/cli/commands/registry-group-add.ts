@@ -1,4 +1,4 @@
-import { addGroup, GROUP_INPUTS } from "../../core/registry/add-group.js";
+import { addGroup, GROUP_INPUTS } from "../../core/operations/registry/add-group.js";
 import { defineCommand } from "../command.js";
 
 export default defineCommand({

@@ -1,6 +1,6 @@
-import { redactSecrets } from "../../core/secrets.js";
-import { formatProblem, type Problem } from "../../core/errors.js";
-import { resolveContext } from "../../core/context.js";
+import { redactSecrets } from "../../core/base/secrets.js";
+import { formatProblem, type Problem } from "../../core/base/errors.js";
+import { resolveContext } from "../../core/plan/context.js";
 import { resolveLayers } from "../../core/registry/layers.js";
 import { lintRegistry } from "../../core/registry/lint.js";
 import { defineCommand } from "../command.js";

@@ -1,5 +1,5 @@
-import { leftOutWarning, loadContextRegistry, resolveContext } from "../../core/context.js";
-import { search } from "../../core/search.js";
+import { leftOutWarning, loadContextRegistry, resolveContext } from "../../core/plan/context.js";
+import { search } from "../../core/plan/search.js";
 import { defineCommand } from "../command.js";
 import { styles, table } from "../output.js";
 

@@ -1,6 +1,6 @@
-import { displayPath } from "../../core/os/display-path.js";
+import { displayPath } from "../../core/base/display-path.js";
 import { describeSource, sourceJson } from "../../core/registry/describe.js";
-import { show } from "../../core/show.js";
+import { show } from "../../core/plan/show.js";
 import { defineCommand } from "../command.js";
 import { styles, table } from "../output.js";
 

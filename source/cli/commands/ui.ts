@@ -1,4 +1,4 @@
-import { HpmError } from "../../core/errors.js";
+import { HpmError } from "../../core/base/errors.js";
 import { defineCommand } from "../command.js";
 
 export default defineCommand({
@@ -19,7 +19,7 @@ export default defineCommand({
 			);
 		}
 		// a project that cannot be read is an error here, as in every other command, not a screen
-		(await import("../../core/context.js")).resolveContext(locator, cwd);
+		(await import("../../core/plan/context.js")).resolveContext(locator, cwd);
 		const { openUi } = await import("../ui.js");
 		return openUi(locator, cwd, { mouse: !flags["no-mouse"] });
 	},

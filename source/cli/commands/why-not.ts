@@ -1,5 +1,5 @@
-import { formatLocation } from "../../core/errors.js";
-import { whyNotChoice } from "../../core/why.js";
+import { formatLocation } from "../../core/base/errors.js";
+import { whyNotChoice } from "../../core/plan/why.js";
 import { defineCommand } from "../command.js";
 import { styles } from "../output.js";
 

@@ -1,4 +1,4 @@
-import { why } from "../../core/why.js";
+import { why } from "../../core/plan/why.js";
 import { defineCommand } from "../command.js";
 import { styles } from "../output.js";
 

@@ -16,18 +16,19 @@ import { lockFileProblem, MAX_FILE_BYTES } from "../project/files.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse, stringify } from "smol-toml";
-import type { Context } from "../context.js";
-import { HpmError, type Problem } from "../errors.js";
-import { drain, type HpmEvent } from "../events.js";
-import { normalizeName, requirementName } from "../names.js";
-import { isEmptyPlan, type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan.js";
-import { uvIndexUrl } from "../registry/index-url.js";
+import type { Context } from "../plan/context.js";
+import { HpmError, type Problem } from "../base/errors.js";
+import { drain, type HpmEvent } from "../plan/events.js";
+import { normalizeName, requirementName } from "../base/names.js";
+import { isEmptyPlan, type Plan, type PlanEntry, planCredentialsEnv, uvSourceEntry } from "../plan/plan.js";
+import { uvIndexUrl } from "../uv/index-url.js";
 import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
-import { conflictReason, describeConflict, type Explained, explainFailure, uvCause, uvDetail } from "./conflict.js";
+import { conflictReason, describeConflict, type Explained, explainFailure, uvCause } from "./conflict.js";
+import { uvDetail } from "../uv/shown-lines.js";
 import { prepareWithUv } from "./prepare.js";
-import type { Selection } from "../selection.js";
+import type { Selection } from "../plan/selection.js";
 
 export type CheckResult = {
 	readonly kind: "check";

@@ -1,14 +1,15 @@
-import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
-import { HpmError, type Problem, problemToError } from "../errors.js";
-import { normalizeName } from "../names.js";
-import { componentFolders, findWorkspace, virtualRootProblem } from "../project/workspace.js";
+import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { HpmError, type Problem, problemToError } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import { findWorkspace, virtualRootProblem } from "../project/workspace.js";
+import { componentFolders } from "../registry/local-paths.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import type { Project } from "../project/project.js";
 import { writeProjectEdits, writeProjectText } from "../project/write.js";
-import { type FileIdentity, isSameFile } from "../fs-atomic.js";
+import { type FileIdentity, isSameFile } from "../os/fs-atomic.js";
 import type { Group, Registry } from "../registry/model.js";
-import { constraintProblems } from "../constraints.js";
-import type { OptionsQuestion } from "../ports.js";
+import { constraintProblems } from "../registry/constraints.js";
+import type { OptionsQuestion } from "../plan/ports.js";
 import {
 	addToGroup,
 	entryValues,
@@ -19,7 +20,7 @@ import {
 	resolveSelection,
 	type Selection,
 	type SelectionChange,
-} from "../selection.js";
+} from "../plan/selection.js";
 
 /**
  * A change to one group's choice in `[tool.hpm.groups]`: `add` selects (1-of-N replaces the old

@@ -1,6 +1,6 @@
-import { nameWords, normalizeName, requirementName } from "../names.js";
-import type { PlanEntry } from "../plan.js";
-import { readPythonPackage } from "../python-package.js";
+import { nameWords, normalizeName, requirementName } from "../base/names.js";
+import type { PlanEntry } from "../plan/plan.js";
+import { readPythonPackage } from "../registry/python-package.js";
 import { readRegularFile } from "../os/read-file.js";
 import { parse } from "smol-toml";
 import path from "node:path";
@@ -189,31 +189,6 @@ export function explainFailure(
 		return conflict ? { code: "resolution", message: conflict, entries: involved } : undefined;
 	}
 	return undefined;
-}
-
-/**
- * uv's lines as a problem's detail, without uv's hints that tell the user to pass uv a flag or
- * run a uv command (`--prerelease=allow`, `uv lock --upgrade`): hpm runs uv for them and takes
- * no such flag. A hint's continuation lines go with it.
- */
-export function uvDetail(lines: readonly string[]): string {
-	const kept: string[] = [];
-	for (let i = 0; i < lines.length; i++) {
-		const line = lines[i] ?? "";
-		const hint = /^(\s*)hint:/.exec(line);
-		if (!hint) {
-			kept.push(line);
-			continue;
-		}
-		// the hint and the more-indented lines that continue it
-		const indent = (hint[1] ?? "").length;
-		let end = i + 1;
-		while (end < lines.length && (/^\s*/.exec(lines[end] ?? "")?.[0].length ?? 0) > indent + 2) end++;
-		const block = lines.slice(i, end);
-		if (!/`(--|uv )|\(try: /.test(block.join(" "))) kept.push(...block);
-		i = end - 1;
-	}
-	return kept.join("\n").trim();
 }
 
 /**

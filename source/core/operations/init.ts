@@ -1,14 +1,14 @@
-import { holdsSecret, redactSecrets } from "../secrets.js";
+import { holdsSecret, redactSecrets } from "../base/secrets.js";
 import { existsSync, mkdirSync } from "node:fs";
 import { pathKind } from "../os/path-kind.js";
 import path from "node:path";
-import { HpmError } from "../errors.js";
+import { HpmError } from "../base/errors.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { DEFAULT_MODE, type Project, readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { findUv, runUv } from "../uv/driver.js";
-import { drain } from "../events.js";
+import { drain } from "../plan/events.js";
 import { loadRegistry } from "../registry/load.js";
 import { type GitLayer, isGitSpec, parseRegistryLayer } from "../registry/location.js";
 import { defaultsProblems } from "../registry/rule-check.js";

@@ -1,20 +1,20 @@
 import { cpus } from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { type Context, loadContextRegistry, requireProject } from "../context.js";
-import type { Problem } from "../errors.js";
-import { drain } from "../events.js";
-import { formatCombination, planMatrix } from "../matrix.js";
+import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
+import type { Problem } from "../base/errors.js";
+import { drain } from "../plan/events.js";
+import { formatCombination, planMatrix } from "../plan/matrix.js";
 import { readRegularFile } from "../os/read-file.js";
 import { nodeCrypto } from "../os/sha256.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import type { Registry } from "../registry/model.js";
-import type { Selection } from "../selection.js";
+import type { Selection } from "../plan/selection.js";
 import { findUv } from "../uv/driver.js";
-import { HPM_VERSION } from "../version.js";
-import { choicesOf, type Evidence, proveMatrix } from "../matrix-proof.js";
-import type { PlanEntry } from "../plan.js";
+import { HPM_VERSION } from "../base/version.js";
+import { choicesOf, type Evidence, proveMatrix } from "../plan/matrix-proof.js";
+import type { PlanEntry } from "../plan/plan.js";
 import type { Blame, Outcome } from "./blame.js";
 import { check, type Failure } from "./check.js";
 

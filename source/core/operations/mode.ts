@@ -1,10 +1,10 @@
-import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../context.js";
-import { HpmError } from "../errors.js";
-import { closest, MODE_PATTERN } from "../names.js";
+import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { HpmError } from "../base/errors.js";
+import { closest, MODE_PATTERN } from "../base/names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "../selection.js";
+import { resolveSelection, type Selection } from "../plan/selection.js";
 import type { ProjectChange } from "./choose.js";
 import { type ModeGap, modeGaps, offeredModes } from "./prepare.js";
 

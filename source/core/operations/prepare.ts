@@ -1,16 +1,17 @@
 import path from "node:path";
-import { type Context, loadContextRegistry, requireProject } from "../context.js";
-import type { Problem } from "../errors.js";
+import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
+import type { Problem } from "../base/errors.js";
 import { concernsSelection } from "../registry/broken.js";
-import { constraintProblems } from "../constraints.js";
-import { normalizeName } from "../names.js";
-import { makePlan, type Plan } from "../plan.js";
-import { stateOfProject } from "../project/state.js";
+import { constraintProblems } from "../registry/constraints.js";
+import { normalizeName } from "../base/names.js";
+import { makePlan, type Plan } from "../plan/plan.js";
+import { stateOfProject } from "../plan/state.js";
 import type { Project } from "../project/project.js";
-import { componentFolders, virtualRootProblem, type Workspace } from "../project/workspace.js";
-import { readPythonPackage } from "../python-package.js";
+import { virtualRootProblem, type Workspace } from "../project/workspace.js";
+import { componentFolders } from "../registry/local-paths.js";
+import { readPythonPackage } from "../registry/python-package.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "../selection.js";
+import { resolveSelection, type Selection } from "../plan/selection.js";
 import { findUv, gitDeadlines, type Uv } from "../uv/driver.js";
 
 export type Prepared = {

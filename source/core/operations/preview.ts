@@ -1,4 +1,4 @@
-import { type Locator, resolveContext } from "../context.js";
+import { type Locator, resolveContext } from "../plan/context.js";
 import { resolvedLayersNow } from "../registry/layers.js";
 import { loadRegistryParts } from "../registry/load.js";
 import { type Prepared, prepare } from "./prepare.js";

@@ -1,6 +1,6 @@
-import { redactSecrets } from "../secrets.js";
-import { type Context, type Locator, requireProject, requireRoot, resolveContext } from "../context.js";
-import { HpmError } from "../errors.js";
+import { redactSecrets } from "../base/secrets.js";
+import { type Context, type Locator, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { HpmError } from "../base/errors.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import { loadRegistryCached } from "../registry/cache.js";
@@ -8,8 +8,8 @@ import { describeSource } from "../registry/describe.js";
 import { type ResolvedLayers, resolveLayers } from "../registry/layers.js";
 import { type GitLayer } from "../registry/location.js";
 import type { Package, Registry } from "../registry/model.js";
-import { resolveSelection } from "../selection.js";
-import { HPM_VERSION } from "../version.js";
+import { resolveSelection } from "../plan/selection.js";
+import { HPM_VERSION } from "../base/version.js";
 
 /** One git registry's pin: the commit the project had and the ref's newest. */
 export type PinChange = {

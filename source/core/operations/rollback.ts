@@ -1,14 +1,14 @@
-import { redactSecrets } from "../secrets.js";
+import { redactSecrets } from "../base/secrets.js";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { HpmError } from "../errors.js";
-import { drain, type HpmEvent } from "../events.js";
-import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../checked-write.js";
+import { HpmError } from "../base/errors.js";
+import { drain, type HpmEvent } from "../plan/events.js";
+import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../os/checked-write.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import { type HistoryEntry, readableHistory } from "../project/history.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
-import { displaySafe } from "../text.js";
+import { displaySafe } from "../base/text.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
 

@@ -5,9 +5,9 @@ import {
 	requireRoot,
 	resolveContext,
 	unfinishedChange,
-} from "../context.js";
-import type { Selection } from "../selection.js";
-import type { HpmEvent } from "../events.js";
+} from "../plan/context.js";
+import type { Selection } from "../plan/selection.js";
+import type { HpmEvent } from "../plan/events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
 import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
@@ -106,8 +106,8 @@ export async function* runOperation(
 async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<string, string>> {
 	try {
 		const [{ loadContextRegistry }, { registryCredentialsEnv }] = await Promise.all([
-			import("../context.js"),
-			import("../plan.js"),
+			import("../plan/context.js"),
+			import("../plan/plan.js"),
 		]);
 		const { registry } = await loadContextRegistry(resolveContext(locator, cwd));
 		return registryCredentialsEnv(registry);
@@ -118,8 +118,8 @@ async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<
 
 async function combinationSelection(context: Context, text: string): Promise<Selection> {
 	const [{ loadContextRegistry }, { parseCombination }] = await Promise.all([
-		import("../context.js"),
-		import("../matrix.js"),
+		import("../plan/context.js"),
+		import("../plan/matrix.js"),
 	]);
 	requireProject(context);
 	const { registry } = await loadContextRegistry(context);

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { HpmError } from "../errors.js";
-import { type HpmEvent, tap } from "../events.js";
-import { removeQuietly, sha256, stageFile } from "../fs-atomic.js";
+import { HpmError } from "../base/errors.js";
+import { type HpmEvent, tap } from "../plan/events.js";
+import { removeQuietly, sha256, stageFile } from "../os/fs-atomic.js";
 import { identify } from "../os/process.js";
-import type { Plan } from "../plan.js";
+import type { Plan } from "../plan/plan.js";
 import { hashOf, MAX_FILE_BYTES, projectFiles } from "../project/files.js";
 import {
 	classify,

@@ -1,6 +1,6 @@
-import { HpmError } from "../errors.js";
-import { type Plan, sameRecord } from "../plan.js";
-import { stateOfProject } from "../project/state.js";
+import { HpmError } from "../base/errors.js";
+import { type Plan, sameRecord } from "../plan/plan.js";
+import { stateOfProject } from "../plan/state.js";
 import { lockedPackages } from "../project/dependencies.js";
 import { readProject } from "../project/project.js";
 

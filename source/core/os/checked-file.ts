@@ -1,4 +1,4 @@
-import { writeFileAtomic } from "../fs-atomic.js";
+import { writeFileAtomic } from "./fs-atomic.js";
 import { prepareCacheEntry, trustedCachePath } from "./cache-trust.js";
 import { checksumHex } from "./checksum.js";
 import { readRegularFile } from "./read-file.js";

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { isCode } from "../errors.js";
+import { isCode } from "../base/errors.js";
 
 /**
  * A process as hpm records it: its pid plus when it started (clock ticks since boot, and the boot),

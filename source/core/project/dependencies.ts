@@ -2,7 +2,7 @@ import { readRegularFile } from "../os/read-file.js";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { normalizeName } from "../names.js";
+import { normalizeName } from "../base/names.js";
 
 /**
  * Package key → version ("" when uv recorded none, as for a dynamic version), from the project's

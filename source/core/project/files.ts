@@ -4,8 +4,8 @@ import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 /** pyproject.toml and uv.lock larger than this are not something hpm reads. */
 export const MAX_FILE_BYTES = 100_000_000;
 import path from "node:path";
-import { HpmError, isCode } from "../errors.js";
-import { sha256, writeTarget } from "../fs-atomic.js";
+import { HpmError, isCode } from "../base/errors.js";
+import { sha256, writeTarget } from "../os/fs-atomic.js";
 
 /** pyproject.toml and uv.lock as hpm and uv write them: through symlinks, to their real files. */
 export type ProjectFiles = {

@@ -9,8 +9,8 @@ import {
 	writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { HpmError, isCode } from "../errors.js";
-import { removeQuietly, writeFileAtomic } from "../fs-atomic.js";
+import { HpmError, isCode } from "../base/errors.js";
+import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";

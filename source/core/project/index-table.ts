@@ -1,6 +1,6 @@
 import { parse } from "smol-toml";
-import { HpmError } from "../errors.js";
-import { uvIndexUrl } from "../registry/index-url.js";
+import { HpmError } from "../base/errors.js";
+import { uvIndexUrl } from "../uv/index-url.js";
 
 /** A declared index as hpm writes it into `[[tool.uv.index]]`. */
 export type IndexTable = { readonly name: string; readonly url: string; readonly explicit: boolean };

@@ -4,9 +4,9 @@ import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
 import * as z from "zod/mini";
-import { HpmError } from "../errors.js";
-import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../checked-write.js";
-import { removeQuietly, sha256, writeFileAtomic } from "../fs-atomic.js";
+import { HpmError } from "../base/errors.js";
+import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../os/checked-write.js";
+import { removeQuietly, sha256, writeFileAtomic } from "../os/fs-atomic.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 

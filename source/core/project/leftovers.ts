@@ -1,6 +1,6 @@
 import { readdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { HpmError } from "../errors.js";
+import { HpmError } from "../base/errors.js";
 import { identify } from "../os/process.js";
 import { hashOf, projectFiles } from "./files.js";
 import { keepAsBefore } from "./journal.js";

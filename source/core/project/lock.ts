@@ -2,7 +2,7 @@ import { closeSync, existsSync, lstatSync, openSync, type Stats, unlinkSync, wri
 import { readRegularFile } from "../os/read-file.js";
 import { hostname } from "node:os";
 import path from "node:path";
-import { HpmError, isCode } from "../errors.js";
+import { HpmError, isCode } from "../base/errors.js";
 import { identify, isSameProcess } from "../os/process.js";
 import { hashOf, projectFiles } from "./files.js";
 import { journalPath, recoverJournal } from "./journal.js";

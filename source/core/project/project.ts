@@ -3,8 +3,8 @@ import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 import * as z from "zod/mini";
-import { HpmError, type Location } from "../errors.js";
-import { MODE_PATTERN, normalizeName } from "../names.js";
+import { HpmError, type Location } from "../base/errors.js";
+import { MODE_PATTERN, normalizeName } from "../base/names.js";
 import { tomlSyntaxError } from "./toml-edit.js";
 import { locateTomlKey } from "./toml-locate.js";
 

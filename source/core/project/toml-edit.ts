@@ -1,7 +1,7 @@
 import { readFile } from "node:fs";
 import { createRequire } from "node:module";
 import { parse } from "smol-toml";
-import { HpmError } from "../errors.js";
+import { HpmError } from "../base/errors.js";
 import { editArrayLines, editHpmSections } from "./toml-splice.js";
 
 /** A value hpm writes into TOML; `undefined` removes the key. */

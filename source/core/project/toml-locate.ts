@@ -1,4 +1,4 @@
-import type { Location } from "../errors.js";
+import type { Location } from "../base/errors.js";
 
 /**
  * The line of `key` inside the table `table` of a TOML text. smol-toml gives no positions, so

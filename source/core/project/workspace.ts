@@ -2,9 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { readRegularFile } from "../os/read-file.js";
-import type { Problem } from "../errors.js";
-import type { Registry } from "../registry/model.js";
-import { normalizeName } from "../names.js";
+import type { Problem } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
 import { MAX_FILE_BYTES } from "./files.js";
 
 /** A uv workspace the project belongs to (`[tool.uv.workspace]` in its own or an ancestor's pyproject.toml). */
@@ -180,12 +179,4 @@ export function virtualRootProblem(
 		message: `this is a virtual uv workspace root ([tool.uv.workspace] and no [project] table): it has no dependencies to install a selection into; ${where}`,
 		location: { file: projectFile },
 	};
-}
-
-/** The folders of the registry's local packages, in every mode. */
-export function componentFolders(registry: Registry): Set<string> {
-	const folders = new Set<string>();
-	for (const pkg of registry.packages.values())
-		for (const source of pkg.sources.values()) if (source.type === "local") folders.add(source.path);
-	return folders;
 }

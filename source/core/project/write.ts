@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
-import { writeChecked } from "../checked-write.js";
-import { HpmError } from "../errors.js";
-import type { FileIdentity } from "../fs-atomic.js";
+import { writeChecked } from "../os/checked-write.js";
+import { HpmError } from "../base/errors.js";
+import type { FileIdentity } from "../os/fs-atomic.js";
 import { readRegularFile } from "../os/read-file.js";
 import { MAX_FILE_BYTES } from "./files.js";
 import { forgetHistory, pruneHistory, recordEditFirst } from "./history.js";

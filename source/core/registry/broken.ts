@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { Problem } from "../errors.js";
-import { normalizeName } from "../names.js";
+import type { Problem } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
 import type { Registry } from "./model.js";
 
 /**

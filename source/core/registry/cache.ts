@@ -1,12 +1,12 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Problem } from "../errors.js";
+import type { Problem } from "../base/errors.js";
 import type { LayerRoot } from "./location.js";
 import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
 import { cacheFolder, cachesDisabled } from "../os/user-key.js";
 import { checksumHex } from "../os/checksum.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { holdsSecret, literalCredentials } from "../secrets.js";
+import { holdsSecret, literalCredentials } from "../base/secrets.js";
 
 /**
  * The registry index cache. Parsing and validating every YAML file is most of what `hpm list`

@@ -1,6 +1,6 @@
 import type * as z from "zod/mini";
-import { closest } from "../names.js";
-import type { Problem } from "../errors.js";
+import { closest } from "../base/names.js";
+import type { Problem } from "../base/errors.js";
 import { KNOWN_KEYS, SOURCE_TYPES, STRATEGIES } from "./schema.js";
 import type { PathSegment, YamlFile } from "./yaml-file.js";
 

@@ -1,4 +1,4 @@
-import { HpmError } from "../errors.js";
+import { HpmError } from "../base/errors.js";
 import type { Project } from "../project/project.js";
 import { locateTomlKey } from "../project/toml-locate.js";
 import { type GitLayer, isCommitId, type LayerRoot, type RegistryLayer } from "./location.js";

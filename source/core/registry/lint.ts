@@ -1,5 +1,5 @@
-import { displayPath } from "../os/display-path.js";
-import type { Problem } from "../errors.js";
+import { displayPath } from "../base/display-path.js";
+import type { Problem } from "../base/errors.js";
 import { loadRegistryParts } from "./load.js";
 import { localPathProblems } from "./local-paths.js";
 import type { LayerRoot } from "./location.js";

@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { firstProblemError, HpmError, isCode, type Location, type Problem } from "../errors.js";
-import { invalidNameReason, normalizeName } from "../names.js";
-import { splitCredentials } from "../secrets.js";
-import { displaySafe } from "../text.js";
+import { firstProblemError, HpmError, isCode, type Location, type Problem } from "../base/errors.js";
+import { invalidNameReason, normalizeName } from "../base/names.js";
+import { splitCredentials } from "../base/secrets.js";
+import { displaySafe } from "../base/text.js";
 import { issuesToProblems } from "./issues.js";
 import type { LayerRoot } from "./location.js";
 import type { Constraint, GitRef, Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";

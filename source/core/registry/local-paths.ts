@@ -1,7 +1,7 @@
-import type { Problem } from "../errors.js";
-import { normalizeName } from "../names.js";
-import { readPythonPackage } from "../python-package.js";
-import type { Package } from "./model.js";
+import type { Problem } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import { readPythonPackage } from "./python-package.js";
+import type { Package, Registry } from "./model.js";
 
 /** Problems with local sources: a folder that is missing, holds no Python package, or another one. */
 export function localPathProblems(packages: Iterable<Package>): Problem[] {
@@ -27,4 +27,12 @@ export function localPathProblems(packages: Iterable<Package>): Problem[] {
 		}
 	}
 	return problems;
+}
+
+/** The folders of the registry's local packages, in every mode. */
+export function componentFolders(registry: Registry): Set<string> {
+	const folders = new Set<string>();
+	for (const pkg of registry.packages.values())
+		for (const source of pkg.sources.values()) if (source.type === "local") folders.add(source.path);
+	return folders;
 }

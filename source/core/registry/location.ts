@@ -1,5 +1,5 @@
 import path from "node:path";
-import { splitCredentials } from "../secrets.js";
+import { splitCredentials } from "../base/secrets.js";
 import { invalidGitUrlReason, invalidRefReason, invalidSubdirectoryReason } from "./validate.js";
 
 /**

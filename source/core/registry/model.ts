@@ -1,4 +1,4 @@
-import type { Location } from "../errors.js";
+import type { Location } from "../base/errors.js";
 import type { Strategy } from "./schema.js";
 
 export type GitRef = { readonly kind: "tag" | "branch" | "rev"; readonly value: string };
@@ -127,3 +127,6 @@ export function groupsOffering(registry: Registry, packageKey: string): Group[] 
 export function implementations(registry: Registry, interfaceKey: string): Package[] {
 	return [...registry.packages.values()].filter((pkg) => pkg.provides.includes(interfaceKey));
 }
+
+/** A choice of options: group key → selected package keys. */
+export type Selection = ReadonlyMap<string, readonly string[]>;

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { type InputSpec, type InputValues, inputValues } from "../inputs.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
-import { readPythonPackage } from "../python-package.js";
+import { type InputSpec, type InputValues, inputValues } from "../base/inputs.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../base/names.js";
+import { readPythonPackage } from "./python-package.js";
 import { parseRequirement, type Requirement } from "./requirement.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
 

@@ -1,4 +1,4 @@
-import { gitCredentialEnv, redactSecrets } from "../secrets.js";
+import { gitCredentialEnv, redactSecrets } from "../base/secrets.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import {
 	chmodSync,
@@ -12,15 +12,15 @@ import {
 	writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { HpmError } from "../errors.js";
-import { URL_FILE } from "../os/display-path.js";
+import { HpmError } from "../base/errors.js";
+import { URL_FILE } from "../base/display-path.js";
 import { randomHex } from "../os/random.js";
 import { sha256 } from "../os/sha256.js";
 import { cacheFolder, makeCacheFolder, prepareCacheEntry } from "../os/cache-trust.js";
 import { lockAt } from "../project/lock.js";
-import { displaySafe } from "../text.js";
+import { displaySafe } from "../base/text.js";
 import { deathGuard, gitDeadlines } from "../uv/driver.js";
-import { onLines } from "../uv/lines.js";
+import { onLines } from "../os/lines.js";
 import { type GitLayer, isCommitId } from "./location.js";
 
 /**

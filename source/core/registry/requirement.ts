@@ -1,4 +1,4 @@
-import { normalizeName } from "../names.js";
+import { normalizeName } from "../base/names.js";
 
 /**
  * The PEP 508 requirements of `type: index` sources: `name[extras] specifiers`, nothing more. A

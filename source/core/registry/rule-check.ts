@@ -1,5 +1,5 @@
-import { constraintProblems } from "../constraints.js";
-import type { Location, Problem } from "../errors.js";
+import { constraintProblems } from "./constraints.js";
+import type { Location, Problem } from "../base/errors.js";
 import type { Group, Registry } from "./model.js";
 
 type Choice = { readonly group: string; readonly option: string };

@@ -69,8 +69,8 @@ export const indexFileSchema = z.strictObject({
 	explicit: z.optional(z.boolean()),
 });
 
-export { MODE_PATTERN } from "../names.js";
-import { MODE_PATTERN } from "../names.js";
+export { MODE_PATTERN } from "../base/names.js";
+import { MODE_PATTERN } from "../base/names.js";
 
 export const packageFileSchema = z.strictObject({
 	name: text,

@@ -1,4 +1,4 @@
-import { holdsSecret, redactSecrets } from "../secrets.js";
+import { holdsSecret, redactSecrets } from "../base/secrets.js";
 /** Why `url` is not a git URL hpm will pass to uv, or undefined when it is fine. */
 export function invalidGitUrlReason(url: string): string | undefined {
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${url}`;

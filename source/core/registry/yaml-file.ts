@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { Location, Problem } from "../errors.js";
+import type { Location, Problem } from "../base/errors.js";
 import { parseSimpleYaml, type SimpleNode } from "./yaml-simple.js";
 
 export type PathSegment = string | number;

@@ -3,13 +3,13 @@ import { execFile, spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { fileURLToPath } from "node:url";
-import { onLines } from "./lines.js";
-import { type ExitCode, HpmError, isCode } from "../errors.js";
-import type { HpmEvent } from "../events.js";
+import { onLines } from "../os/lines.js";
+import { type ExitCode, HpmError, isCode } from "../base/errors.js";
+import type { UvEvent } from "./events.js";
 import { groupAlive, RUN_ID, stopGroup } from "../os/process.js";
 import { randomHex } from "../os/random.js";
-import { redactSecrets } from "../secrets.js";
-import { displaySafe } from "../text.js";
+import { redactSecrets } from "../base/secrets.js";
+import { displaySafe } from "../base/text.js";
 import { compareVersions, MIN_UV_VERSION } from "./version.js";
 
 export type Uv = { readonly bin: string; readonly version: string };
@@ -236,7 +236,7 @@ export async function* runUv(
 		 */
 		readonly readOnly?: boolean;
 	},
-): AsyncGenerator<HpmEvent, UvRun> {
+): AsyncGenerator<UvEvent, UvRun> {
 	// Global flags go right after the subcommand, before any `--` that ends option parsing.
 	const full = [...args.slice(0, 1), "--color", "never", ...args.slice(1)];
 	const token = randomHex(8);

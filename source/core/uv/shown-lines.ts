@@ -1,5 +1,3 @@
-import { uvDetail } from "../operations/conflict.js";
-
 /**
  * uv's streamed lines as a person is shown them: uv's hints about flags and commands hpm does not
  * take (`provide the \`--frozen\` flag`, `uv lock --upgrade`) are dropped, as `uvDetail` drops them
@@ -52,4 +50,29 @@ export function shownLines(): ShownLines {
 		},
 		end: () => release(),
 	};
+}
+
+/**
+ * uv's lines as a problem's detail, without uv's hints that tell the user to pass uv a flag or
+ * run a uv command (`--prerelease=allow`, `uv lock --upgrade`): hpm runs uv for them and takes
+ * no such flag. A hint's continuation lines go with it.
+ */
+export function uvDetail(lines: readonly string[]): string {
+	const kept: string[] = [];
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i] ?? "";
+		const hint = /^(\s*)hint:/.exec(line);
+		if (!hint) {
+			kept.push(line);
+			continue;
+		}
+		// the hint and the more-indented lines that continue it
+		const indent = (hint[1] ?? "").length;
+		let end = i + 1;
+		while (end < lines.length && (/^\s*/.exec(lines[end] ?? "")?.[0].length ?? 0) > indent + 2) end++;
+		const block = lines.slice(i, end);
+		if (!/`(--|uv )|\(try: /.test(block.join(" "))) kept.push(...block);
+		i = end - 1;
+	}
+	return kept.join("\n").trim();
 }

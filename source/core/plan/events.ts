@@ -1,5 +1,8 @@
-import type { Problem } from "./errors.js";
+import type { Problem } from "../base/errors.js";
 import type { Plan } from "./plan.js";
+import type { UvEvent } from "../uv/events.js";
+
+export type { UvEvent };
 
 /** What a long operation (check, sync, install) reports while it runs; UI and plain reporter consume it. */
 export type HpmEvent =
@@ -8,15 +11,7 @@ export type HpmEvent =
 	| { readonly type: "problem"; readonly problem: Problem }
 	/** A problem that does not block this operation (a registry file the selection does not use). */
 	| { readonly type: "warning"; readonly problem: Problem }
-	| {
-			readonly type: "uv-start";
-			readonly args: readonly string[];
-			readonly pid: number | undefined;
-			/** Set as HPM_RUN_ID in uv's environment, which everything uv starts inherits. */
-			readonly token: string;
-	  }
-	| { readonly type: "uv-line"; readonly line: string }
-	| { readonly type: "uv-exit"; readonly args: readonly string[]; readonly exitCode: number }
+	| UvEvent
 	| { readonly type: "restored"; readonly files: readonly string[]; readonly message: string };
 
 export type Phase = "resolve" | "remove" | "add" | "sync" | "record" | "restore";

@@ -1,16 +1,16 @@
-import { redactSecrets } from "./secrets.js";
+import { redactSecrets } from "../base/secrets.js";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { formatProblem, HpmError, type Problem } from "./errors.js";
-import { JOURNAL_FILE } from "./project/journal-file.js";
-import { locateProject, type Project, readProject } from "./project/project.js";
-import { locateTomlKey } from "./project/toml-locate.js";
-import { loadRegistryCached } from "./registry/cache.js";
-import { type LayerRoot, parseRegistryLayer, type RegistryLayer } from "./registry/location.js";
-import type { Registry } from "./registry/model.js";
-import { HPM_VERSION } from "./version.js";
-import { type FetchPolicy } from "./registry/remote.js";
-import { resolveLayers } from "./registry/layers.js";
+import { formatProblem, HpmError, type Problem } from "../base/errors.js";
+import { JOURNAL_FILE } from "../project/journal-file.js";
+import { locateProject, type Project, readProject } from "../project/project.js";
+import { locateTomlKey } from "../project/toml-locate.js";
+import { loadRegistryCached } from "../registry/cache.js";
+import { type LayerRoot, parseRegistryLayer, type RegistryLayer } from "../registry/location.js";
+import type { Registry } from "../registry/model.js";
+import { HPM_VERSION } from "../base/version.js";
+import { type FetchPolicy } from "../registry/remote.js";
+import { resolveLayers } from "../registry/layers.js";
 
 /** Where to look for the project and the registry: `--project` / `--registry`, or the defaults. */
 export type Locator = {
@@ -133,7 +133,7 @@ export function locateRoot(locator: Locator, cwd: string): string | undefined {
 export async function unfinishedChange(locator: Locator, cwd: string): Promise<string | undefined> {
 	const root = locateRoot(locator, cwd);
 	if (root === undefined || !existsSync(path.join(root, JOURNAL_FILE))) return undefined;
-	return (await import("./project/journal.js")).journalNotice(root);
+	return (await import("../project/journal.js")).journalNotice(root);
 }
 
 /**

@@ -1,10 +1,10 @@
 import path from "node:path";
-import type { Problem } from "./errors.js";
-import { normalizeName, requirementName } from "./names.js";
-import { indexCredentialsEnv, sameIndexUrl } from "./registry/index-url.js";
-import { gitCredentialEnv, splitCredentials } from "./secrets.js";
-import type { GitRef, IndexDefinition, Package, Registry, Source } from "./registry/model.js";
-import { addKeepsRecorded, sameRequirement } from "./registry/requirement.js";
+import type { Problem } from "../base/errors.js";
+import { normalizeName, requirementName } from "../base/names.js";
+import { indexCredentialsEnv, sameIndexUrl } from "../uv/index-url.js";
+import { gitCredentialEnv, splitCredentials } from "../base/secrets.js";
+import type { GitRef, IndexDefinition, Package, Registry, Source } from "../registry/model.js";
+import { addKeepsRecorded, sameRequirement } from "../registry/requirement.js";
 import type { Selection } from "./selection.js";
 
 export type PlanEntry = {
@@ -268,15 +268,15 @@ export function addBatches(
  * One line of a requirements file for `uv add -r`: a path (`-e` when editable) relative to the
  * project root, or `name @ git+URL@ref#subdirectory=...` (without `@ref` when the call passes the
  * ref as a flag), or an index source's requirement. Everything was validated at load time, and a
- * path always starts with `./`, `../` or `/`, so no line can read as an option.
+ * path always starts with `../../..`, `../../..` or `/`, so no line can read as an option.
  */
 export function requirementLine(entry: PlanEntry, root: string, withRef = true): string {
 	const { source } = entry;
 	if (source.type === "index") return source.requirement.trim();
 	if (source.type === "local") {
 		let where = path.relative(root, source.path).split(path.sep).join("/");
-		if (!where.startsWith("../")) where = `./${where}`;
-		if (where === "./") where = ".";
+		if (!where.startsWith("../../..")) where = `./${where}`;
+		if (where === "../../..") where = ".";
 		return `${source.editable ? "-e " : ""}${where}`;
 	}
 	const ref = source.ref && withRef ? `@${source.ref.value}` : "";

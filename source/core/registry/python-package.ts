@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { readRegularFile, UnreadableFile } from "./os/read-file.js";
+import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 

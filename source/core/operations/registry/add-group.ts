@@ -1,17 +1,23 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import { type LoadedRegistry, loadContextRegistry, type Locator, locateRoot, resolveContext } from "../context.js";
-import { HpmError } from "../errors.js";
-import { writeFilesChecked } from "../checked-write.js";
-import { closest, invalidNameReason, normalizeName } from "../names.js";
-import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
+import {
+	type LoadedRegistry,
+	loadContextRegistry,
+	type Locator,
+	locateRoot,
+	resolveContext,
+} from "../../plan/context.js";
+import { HpmError } from "../../base/errors.js";
+import { writeFilesChecked } from "../../os/checked-write.js";
+import { closest, invalidNameReason, normalizeName } from "../../base/names.js";
+import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../../project/lock.js";
 import { registryChanged } from "./add-package.js";
-import { loadRegistryParts, refuseUnloadable } from "./load.js";
-import { displayPath } from "../os/display-path.js";
-import { STRATEGIES, type Strategy } from "./schema.js";
+import { loadRegistryParts, refuseUnloadable } from "../../registry/load.js";
+import { displayPath } from "../../base/display-path.js";
+import { STRATEGIES, type Strategy } from "../../registry/schema.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
-import type { InputSpecs, InputValues } from "../inputs.js";
+import type { InputSpecs, InputValues } from "../../base/inputs.js";
 
 /**
  * The one declaration of a new group's inputs, one per field a group file has: `hpm registry

@@ -1,6 +1,6 @@
 import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
-import type { Problem } from "./errors.js";
-import type { Registry } from "./registry/model.js";
+import type { Problem } from "../base/errors.js";
+import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "./selection.js";
 
 /** The component graph: interfaces, the packages that implement them, the groups that offer them, the choice. */

@@ -1,4 +1,4 @@
-import type { PackageFormEnv, PackageInput } from "./registry/new-package.js";
+import type { PackageFormEnv, PackageInput } from "../registry/new-package.js";
 
 /** One group's choice, as a person makes it: its options, described, and what is chosen now. */
 export type OptionsQuestion = {

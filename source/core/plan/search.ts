@@ -1,4 +1,4 @@
-import type { Registry } from "./registry/model.js";
+import type { Registry } from "../registry/model.js";
 
 export type SearchResult = {
 	readonly kind: "group" | "package";

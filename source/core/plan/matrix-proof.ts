@@ -1,5 +1,5 @@
 import { type Factor, factorsOf, allowed, selectionOf } from "./matrix.js";
-import type { Registry } from "./registry/model.js";
+import type { Registry } from "../registry/model.js";
 import type { Selection } from "./selection.js";
 
 /**

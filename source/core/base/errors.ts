@@ -1,4 +1,4 @@
-import { displayPath } from "./os/display-path.js";
+import { displayPath } from "./display-path.js";
 import { displaySafe } from "./text.js";
 /** Where in a user file a problem sits. Lines and columns are 1-based. */
 export type Location = {

@@ -1,6 +1,6 @@
 import { isMap, isSeq, parseDocument } from "yaml";
-import { HpmError } from "../errors.js";
-import { normalizeName } from "../names.js";
+import { HpmError } from "../../base/errors.js";
+import { normalizeName } from "../../base/names.js";
 
 /**
  * Adds `- name: "<option>"` to a group file's `options`, touching nothing else: the line is

@@ -1,6 +1,5 @@
-import type { Location, Problem } from "./errors.js";
-import type { Constraint, Group, Registry } from "./registry/model.js";
-import type { Selection } from "./selection.js";
+import type { Location, Problem } from "../base/errors.js";
+import type { Constraint, Group, Registry, Selection } from "./model.js";
 
 /**
  * The registry's own rules about a choice, checked without uv (milliseconds): a required 1-of-N

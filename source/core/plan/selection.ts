@@ -1,13 +1,13 @@
-import { formatProblem, HpmError, type Problem } from "./errors.js";
-import { brokenFile } from "./registry/broken.js";
-import { closest, normalizeName } from "./names.js";
-import type { Project, SelectionEntry } from "./project/project.js";
-import type { TomlEdit } from "./project/toml-edit.js";
+import { formatProblem, HpmError, type Problem } from "../base/errors.js";
+import { brokenFile } from "../registry/broken.js";
+import { closest, normalizeName } from "../base/names.js";
+import type { Project, SelectionEntry } from "../project/project.js";
+import type { TomlEdit } from "../project/toml-edit.js";
 
-import type { Group, Registry } from "./registry/model.js";
+import type { Group, Registry, Selection } from "../registry/model.js";
 
 /** The project's choice, validated against the registry: group key → selected package keys. */
-export type Selection = ReadonlyMap<string, readonly string[]>;
+export type { Selection };
 
 /** Checks `[tool.hpm.groups]` against the registry; returns what is valid plus every problem. */
 export function resolveSelection(

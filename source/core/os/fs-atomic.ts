@@ -13,10 +13,10 @@ import {
 	writeSync,
 } from "node:fs";
 import path from "node:path";
-import { HpmError, isCode } from "./errors.js";
-import { randomHex } from "./os/random.js";
+import { HpmError, isCode } from "../base/errors.js";
+import { randomHex } from "./random.js";
 
-export { sha256 } from "./os/sha256.js";
+export { sha256 } from "./sha256.js";
 
 /**
  * The file a write to `file` really replaces: a symlink is followed to its target (which must

@@ -1,11 +1,11 @@
-import { displayPath } from "./os/display-path.js";
+import { displayPath } from "../base/display-path.js";
 import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
-import { HpmError } from "./errors.js";
-import { closest, normalizeName } from "./names.js";
+import { HpmError } from "../base/errors.js";
+import { closest, normalizeName } from "../base/names.js";
 import { search } from "./search.js";
-import { lockedVersions } from "./project/dependencies.js";
-import { groupsOffering, implementations, type Registry, type Source } from "./registry/model.js";
-import { brokenFile } from "./registry/broken.js";
+import { lockedVersions } from "../project/dependencies.js";
+import { groupsOffering, implementations, type Registry, type Source } from "../registry/model.js";
+import { brokenFile } from "../registry/broken.js";
 import { resolveSelection } from "./selection.js";
 
 /** One group or package, with what the project selected and locked: what `hpm show` prints. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { resolveCredentials, splitCredentials } from "../secrets.js";
+import { resolveCredentials, splitCredentials } from "../base/secrets.js";
 
 /**
  * The URL of an index as `uv add --index NAME=URL` records it in `[[tool.uv.index]]` (measured

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { readRegularFile } from "../os/read-file.js";
-import { MAX_YAML_BYTES } from "./yaml-file.js";
+import { readRegularFile } from "../../os/read-file.js";
+import { MAX_YAML_BYTES } from "../../registry/yaml-file.js";
 import path from "node:path";
 import { isNode, isScalar, type Node, parseDocument, stringify, visit } from "yaml";
 import {
@@ -11,30 +11,35 @@ import {
 	locateRoot,
 	resolveContext,
 	writableRegistry,
-} from "../context.js";
-import { HpmError } from "../errors.js";
-import { writeFilesChecked } from "../checked-write.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../names.js";
-import { displaySafe } from "../text.js";
-import { displayPath } from "../os/display-path.js";
-import { holdsSecret, redactSecrets } from "../secrets.js";
-import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../project/lock.js";
-import { readPythonPackage } from "../python-package.js";
-import { backendMetadata } from "../backend-metadata.js";
+} from "../../plan/context.js";
+import { HpmError } from "../../base/errors.js";
+import { writeFilesChecked } from "../../os/checked-write.js";
+import { invalidNameReason, MODE_PATTERN, normalizeName } from "../../base/names.js";
+import { displaySafe } from "../../base/text.js";
+import { displayPath } from "../../base/display-path.js";
+import { holdsSecret, redactSecrets } from "../../base/secrets.js";
+import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../../project/lock.js";
+import { readPythonPackage } from "../../registry/python-package.js";
+import { backendMetadata } from "./backend-metadata.js";
 import { appendGroupOption, groupOptionNames } from "./group-file-edit.js";
 import { editManifestText, type ManifestChange } from "./manifest-edit.js";
-import { loadRegistry, loadRegistryParts, refuseUnloadable } from "./load.js";
-import type { Package, Registry } from "./model.js";
+import { loadRegistry, loadRegistryParts, refuseUnloadable } from "../../registry/load.js";
+import type { Package, Registry } from "../../registry/model.js";
 import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
-import type { LayerRoot } from "./location.js";
-import { inferredType, type PackageFormEnv, type PackageInput, versionOfRequirement } from "./new-package.js";
+import type { LayerRoot } from "../../registry/location.js";
+import {
+	inferredType,
+	type PackageFormEnv,
+	type PackageInput,
+	versionOfRequirement,
+} from "../../registry/new-package.js";
 import {
 	invalidGitUrlReason,
 	invalidLocalPathReason,
 	invalidRefReason,
 	invalidSubdirectoryReason,
-} from "./validate.js";
-import { parseRequirement } from "./requirement.js";
+} from "../../registry/validate.js";
+import { parseRequirement } from "../../registry/requirement.js";
 
 /** A validated manifest ready to be written. */
 export type NewManifest = {

@@ -11,7 +11,7 @@ import {
 	writeSync,
 } from "node:fs";
 import path from "node:path";
-import { HpmError, isCode } from "./errors.js";
+import { HpmError, isCode } from "../base/errors.js";
 import {
 	commitStaged,
 	type FileIdentity,
@@ -21,8 +21,8 @@ import {
 	syncFolder,
 	writeTarget,
 } from "./fs-atomic.js";
-import { randomHex } from "./os/random.js";
-import { pauseBeforeRename } from "./os/test-hooks.js";
+import { randomHex } from "./random.js";
+import { pauseBeforeRename } from "./test-hooks.js";
 
 /**
  * The one checked write of a file a person may edit (pyproject.toml, uv.lock, registry files):

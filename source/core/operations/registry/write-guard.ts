@@ -1,8 +1,8 @@
-import { type Context, writableRegistry } from "../context.js";
+import { type Context, writableRegistry } from "../../plan/context.js";
 import { lstatSync, realpathSync } from "node:fs";
-import { pathKind } from "../os/path-kind.js";
+import { pathKind } from "../../os/path-kind.js";
 import path from "node:path";
-import { HpmError, isCode } from "../errors.js";
+import { HpmError, isCode } from "../../base/errors.js";
 
 /**
  * Refuses a registry write that would land anywhere but a regular file of the registry itself:

@@ -1,12 +1,12 @@
 import path from "node:path";
 import { parse } from "smol-toml";
-import { whyNot } from "./constraints.js";
+import { whyNot } from "../registry/constraints.js";
 import { type Locator, loadContextRegistry, requireProject, resolveContext } from "./context.js";
-import { HpmError, type Location } from "./errors.js";
-import { normalizeName } from "./names.js";
-import { pathKind } from "./os/path-kind.js";
-import { readRegularFile } from "./os/read-file.js";
-import { groupsOffering, type Registry } from "./registry/model.js";
+import { HpmError, type Location } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import { pathKind } from "../os/path-kind.js";
+import { readRegularFile } from "../os/read-file.js";
+import { groupsOffering, type Registry } from "../registry/model.js";
 import { findGroup, resolveSelection } from "./selection.js";
 
 /** Why a package is (or would be) in the environment: what `hpm why` prints. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { displaySafe } from "../text.js";
+import { displaySafe } from "./text.js";
 
 // a commit of a registry from git, as hpm's cache holds it: registries/<id>/trees/<commit>/...
 const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/]([\s\S]+)$/;

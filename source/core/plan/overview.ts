@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { normalizeName } from "./names.js";
-import { JOURNAL_FILE } from "./project/journal-file.js";
+import { normalizeName } from "../base/names.js";
+import { JOURNAL_FILE } from "../project/journal-file.js";
 import { type Context, type Locator, loadContextRegistry, registryLabel, resolveContext } from "./context.js";
-import { type Problem, problemToError } from "./errors.js";
+import { type Problem, problemToError } from "../base/errors.js";
 import { makePlan } from "./plan.js";
-import { stateOfProject } from "./project/state.js";
-import { installedPackages, lockedPackages } from "./project/dependencies.js";
-import type { Registry } from "./registry/model.js";
+import { stateOfProject } from "./state.js";
+import { installedPackages, lockedPackages } from "../project/dependencies.js";
+import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "./selection.js";
 
 /** The registry's groups with the project's selection: what `hpm list --json` prints (SPEC §6). */

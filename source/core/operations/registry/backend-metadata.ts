@@ -1,7 +1,7 @@
-import { drain } from "./events.js";
-import { readRegularFile } from "./os/read-file.js";
-import { metadataFields, type PythonPackage } from "./python-package.js";
-import { findUv, runUv } from "./uv/driver.js";
+import { drain } from "../../plan/events.js";
+import { readRegularFile } from "../../os/read-file.js";
+import { metadataFields, type PythonPackage } from "../../registry/python-package.js";
+import { findUv, runUv } from "../../uv/driver.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 

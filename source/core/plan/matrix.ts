@@ -1,8 +1,8 @@
 import path from "node:path";
-import { constraintProblems } from "./constraints.js";
-import { HpmError } from "./errors.js";
-import { normalizeName } from "./names.js";
-import type { Registry } from "./registry/model.js";
+import { constraintProblems } from "../registry/constraints.js";
+import { HpmError } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import type { Registry } from "../registry/model.js";
 import type { Selection } from "./selection.js";
 
 /**
