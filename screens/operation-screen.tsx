@@ -73,7 +73,7 @@ export function OperationScreen({
 			state.phase === "done" && !state.ok
 				? state.problems.length > 0
 					? state.problems
-					: [{ code: "failed", message: state.summary }]
+					: [{ code: "failed" as const, message: state.summary }]
 				: [];
 		onBack(failed);
 		return "moved" as const;

@@ -1,3 +1,4 @@
+import type { Code, ExitCode, SystemCode } from "./codes.js";
 import { displayPath } from "./display-path.js";
 import { displaySafe } from "./text.js";
 /** Where in a user file a problem sits. Lines and columns are 1-based. */
@@ -7,8 +8,7 @@ export type Location = {
 	readonly column?: number;
 };
 
-/** Exit codes: 0 ok, 1 a check found a problem or uv failed, 2 usage or input error. */
-export type ExitCode = 1 | 2 | 129 | 130 | 131 | 143;
+export type { Code, ErrorCode, ExitCode, ProblemCode } from "./codes.js";
 
 export type ErrorOptions = {
 	readonly hint?: string;
@@ -24,14 +24,15 @@ export type ErrorOptions = {
  * print `file:line:col: message` plus a hint and exit with the right code, never a stack.
  */
 export class HpmError extends Error {
-	readonly code: string;
+	/** One of `ERROR_CODES` or `PROBLEM_CODES` (codes.ts): a stable interface. */
+	readonly code: Code;
 	readonly hint: string | undefined;
 	readonly exitCode: ExitCode;
 	readonly location: Location | undefined;
 	/** Problems already streamed as `problem` events: the message sums them up instead of repeating one. */
 	readonly problems: readonly Problem[];
 
-	constructor(code: string, message: string, options: ErrorOptions = {}) {
+	constructor(code: Code, message: string, options: ErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
 		this.name = "HpmError";
 		this.code = code;
@@ -54,7 +55,8 @@ export function formatLocation(location: Location | undefined): string {
 
 /** One problem found while reading the registry or project; many can be collected at once. */
 export type Problem = {
-	readonly code: string;
+	/** Mostly one of `PROBLEM_CODES`; an error that check reports as a problem keeps its own code. */
+	readonly code: Code;
 	readonly message: string;
 	readonly location?: Location;
 	/** Longer supporting text, such as uv's own explanation of a conflict. */
@@ -83,7 +85,7 @@ export function formatProblem(problem: Problem): string {
 }
 
 /** Whether `error` is a Node system error with this `code` (ENOENT, EEXIST, ...). */
-export function isCode(error: unknown, code: string): boolean {
+export function isCode(error: unknown, code: SystemCode): boolean {
 	return typeof error === "object" && error !== null && "code" in error && error.code === code;
 }
 

@@ -181,7 +181,7 @@ export async function* check(
 					suspects: (explained?.entries ?? []).filter((e) => subset.includes(e)),
 					missing: missingPackages(run.lines),
 				};
-			if (explained && explained.code !== "workspace-conflict" && explained.entries.length > 0)
+			if (explained && explained.entries.length > 0)
 				return { ok: false, data, suspects: explained.entries, attributed: explained.entries };
 			return { ok: false, data, suspects: [], final: true };
 		}

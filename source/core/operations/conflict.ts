@@ -1,4 +1,5 @@
 import { nameWords, normalizeName, requirementName } from "../base/names.js";
+import type { ProblemCode } from "../base/errors.js";
 import type { PlanEntry } from "../plan/plan.js";
 import { readPythonPackage } from "../registry/python-package.js";
 import { readRegularFile } from "../os/read-file.js";
@@ -90,7 +91,11 @@ function missingRef(entry: PlanEntry | undefined): string {
 }
 
 /** A failed uv run in the project's terms: its code, a sentence, and the selected entries it names. */
-export type Explained = { readonly code: string; readonly message: string; readonly entries: readonly PlanEntry[] };
+export type Explained = {
+	readonly code: ProblemCode;
+	readonly message: string;
+	readonly entries: readonly PlanEntry[];
+};
 
 /**
  * What went wrong in a failed uv run, in group=option terms: a source that cannot be reached, a
@@ -105,7 +110,7 @@ export function explainFailure(
 	members: readonly string[] = [],
 ): Explained | undefined {
 	const text = lines.join("\n");
-	const own = (found: { code: string; message: string }): Explained => ({
+	const own = (found: { code: ProblemCode; message: string }): Explained => ({
 		...found,
 		entries: namedEntries(text, selected),
 	});

@@ -763,7 +763,7 @@ function checkReferences(
 		// a broken group or package file is reported in that file; the rule waits for its fix
 		if (!target && read.has(constraint.target.group)) continue;
 		if (target && broken.has(constraint.target.option)) continue;
-		const problem = {
+		const problem: Problem = {
 			code: "unknown-reference",
 			message: target
 				? `${constraint.kind} "${constraint.text}": group "${target.name}" has no option "${constraint.target.option}"`
@@ -810,7 +810,7 @@ function checkName(yaml: YamlFile, name: string, kind: "group" | "package" | "in
 	}
 }
 
-function duplicate(kind: string, name: string, at: Location, first: Location): Problem {
+function duplicate(kind: "package" | "group" | "index", name: string, at: Location, first: Location): Problem {
 	return {
 		code: `duplicate-${kind}`,
 		message: `${kind} "${name}" is defined twice; it is already defined in ${first.file}:${first.line ?? 1}`,

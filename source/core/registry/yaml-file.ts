@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { Location, Problem } from "../base/errors.js";
+import type { Location, Problem, ProblemCode } from "../base/errors.js";
 import { parseSimpleYaml, type SimpleNode } from "./yaml-simple.js";
 
 export type PathSegment = string | number;
@@ -173,7 +173,7 @@ function isNodeWithRange(node: unknown): node is Node {
 	return typeof node === "object" && node !== null && "range" in node;
 }
 
-function fail(file: string, code: string, message: string): { ok: false; problems: Problem[] } {
+function fail(file: string, code: ProblemCode, message: string): { ok: false; problems: Problem[] } {
 	return { ok: false, problems: [{ code, message, location: { file, line: 1, column: 1 } }] };
 }
 
