@@ -40,12 +40,17 @@ export function simpleIndex(wheels: string): string {
 /**
  * Serves `folder` over http on 127.0.0.1 (a free port) from a child process: the tests run hpm
  * with spawnSync, which would block a server in the test's own process. Resolves with the URL.
+ * `delayMs` holds each answer back, as a slow index does.
  */
-export function serveFolder(folder: string): Promise<{ readonly url: string; readonly close: () => void }> {
+export function serveFolder(
+	folder: string,
+	options: { readonly delayMs?: number } = {},
+): Promise<{ readonly url: string; readonly close: () => void }> {
 	const script = `
 const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
 const root = ${JSON.stringify(folder)};
-const server = http.createServer((req, res) => {
+const delay = ${options.delayMs ?? 0};
+const server = http.createServer((req, res) => setTimeout(() => {
   const url = decodeURIComponent((req.url || "/").split("?")[0]);
   let file = path.join(root, path.normalize(url));
   if (!file.startsWith(root)) { res.writeHead(403); return res.end(); }
@@ -53,7 +58,7 @@ const server = http.createServer((req, res) => {
   catch { res.writeHead(404); return res.end("not found"); }
   res.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html" : "application/octet-stream" });
   fs.createReadStream(file).pipe(res);
-});
+}, delay));
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 `;
 	const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });

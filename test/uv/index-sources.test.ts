@@ -205,6 +205,28 @@ describe("index sources (real uv, a local index)", () => {
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv() }).stdout).toContain("nothing to do");
 	});
 
+	it("a slow index: uv writes the bare requirement, resolves, then writes its bound; the sync is its own, not someone else's edit", async () => {
+		// Given a bare requirement (uv adds a lower bound after resolving: pyproject.toml and uv.lock
+		// are each written twice in one `uv add`) on an index that answers slowly, so the two
+		// writes are far enough apart to be seen as two states
+		const slow = await serveFolder(path.dirname(index), { delayMs: 300 });
+		try {
+			const dir = project(`${slow.url}/simple`, "alpha-pkg");
+			const online = uvEnv({ UV_OFFLINE: undefined, UV_CACHE_DIR: tempDir("hpm-cold-cache-") });
+
+			// When it syncs
+			const sync = hpm(["sync"], { cwd: dir, env: online });
+
+			// Then the sync succeeds with uv's bound recorded, and the history has it
+			expect(sync.stderr).not.toContain("changed while hpm sync was running");
+			expect(sync.code).toBe(0);
+			expect(pyproject(dir).project.dependencies).toEqual(["alpha-pkg>=0.2.0"]);
+			expect(hpm(["history"], { cwd: dir }).stdout).toMatch(/sync/);
+		} finally {
+			slow.close();
+		}
+	});
+
 	describe("over http from 127.0.0.1", () => {
 		let server: { url: string; close: () => void };
 		beforeAll(async () => {

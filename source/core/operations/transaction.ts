@@ -26,6 +26,9 @@ import { assertWritable, replaceProjectText } from "../project/write.js";
 import type { UvRun } from "../uv/driver.js";
 import { explainFailure } from "./conflict.js";
 
+/** How many times one uv step writes a file it may write (see the watch in `transaction`). */
+const OWN_WRITES = 3;
+
 /** What a transaction's body may ask of it. */
 export type Tx = {
 	/** A scratch folder outside the project, removed afterwards. */
@@ -129,10 +132,12 @@ export async function* transaction<T>(
 		args[0] === "add" || args[0] === "remove" ? ["pyproject", "lock"] : ["lock"];
 	// While uv runs a step, the files are looked at every 50 ms. A state counts once it is seen
 	// twice in a row (uv writes a file by truncating and writing it: the empty moment between is
-	// not a state). uv writes each file at most once per step; that first change of a file it may
-	// write is this change's own and is journalled at once (a SIGKILLed hpm's journal then knows
-	// it). Any other change (a second one, or one to a file the step does not write) is someone
-	// else's.
+	// not a state). A step writes each file it may write up to OWN_WRITES times: `uv add` of a
+	// bare requirement writes pyproject.toml and uv.lock, resolves, then writes both again with
+	// the lower bound it chose, and a failed add writes pyproject.toml back (on a slow index these
+	// are seconds apart). Each such change is this change's own and is journalled at once (a
+	// SIGKILLed hpm's journal then knows it). Any other change (one to a file the step does not
+	// write, or more changes than uv makes) is someone else's.
 	type Watch = {
 		timer: NodeJS.Timeout;
 		may: readonly Names[];
@@ -166,7 +171,7 @@ export async function* transaction<T>(
 					delete candidate[name];
 					seen = { ...seen, [name]: now[name] };
 					current.changes[name] += 1;
-					if (!current.may.includes(name) || current.changes[name] > 1) current.foreign = true;
+					if (!current.may.includes(name) || current.changes[name] > OWN_WRITES) current.foreign = true;
 					else remember({ [name]: now[name] });
 				}
 			} catch (error) {
