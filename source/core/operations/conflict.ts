@@ -90,7 +90,13 @@ function missingRef(entry: PlanEntry | undefined): string {
 }
 
 /** A failed uv run in the project's terms: its code, a sentence, and the selected entries it names. */
-export type Explained = { readonly code: string; readonly message: string; readonly entries: readonly PlanEntry[] };
+export type Explained = {
+	readonly code: string;
+	readonly message: string;
+	readonly entries: readonly PlanEntry[];
+	/** For a workspace that does not lock: the members (not selected) uv could not resolve. */
+	readonly members?: readonly string[];
+};
 
 /**
  * What went wrong in a failed uv run, in group=option terms: a source that cannot be reached, a
@@ -182,6 +188,7 @@ export function explainFailure(
 				code: "workspace-conflict",
 				message: `the uv workspace does not lock: its member ${blamed.join(", ")} cannot be resolved with the rest (uv locks every member together, selected or not)`,
 				entries: [],
+				members: blamed,
 			};
 		}
 		const involved = involvedOptions(text, selected);
