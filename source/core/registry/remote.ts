@@ -250,7 +250,11 @@ async function openClone(url: string): Promise<Clone> {
 				// the default branch (HEAD) only when no ref is named; a remote whose HEAD leads nowhere
 				// (a bare repository made on another default branch) still serves its branches and tags
 				await fetchAll(layer.ref === undefined).catch(async (error: unknown) => {
-					if (layer.ref !== undefined || !(error instanceof GitFailed) || !error.lines.some((l) => /remote ref HEAD/.test(l)))
+					if (
+						layer.ref !== undefined ||
+						!(error instanceof GitFailed) ||
+						!error.lines.some((l) => /remote ref HEAD/.test(l))
+					)
 						throw error;
 					await fetchAll(false);
 				});
