@@ -348,7 +348,7 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 			message: failure?.explained?.message ?? `uv lock failed (exit ${failure?.exitCode ?? "?"})`,
 			detail: detailOf(failure?.lines ?? []),
 			// the options uv's words name (not proven to be at fault)
-			...(named.length > 0 ? { choices: named.map(choiceOf), proven: false } : {}),
+			...(named.length > 0 ? { choices: named.map(choiceOf) } : {}),
 		});
 	}
 	if (blame.incomplete)

@@ -93,7 +93,9 @@ async function* provenConflict(
 			step = await run.next();
 		}
 		const result = step.value;
-		problems = result.problems.filter((problem) => problem.choices !== undefined);
+		// the verdicts (a conflict, a source's own failure, the project itself): a static problem or
+		// an unexplained failure names choices too, but proves nothing about them
+		problems = result.problems.filter((problem) => problem.choices !== undefined && problem.proven !== undefined);
 	} catch {
 		return failed;
 	}
