@@ -70,12 +70,18 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 		);
 	}
 	const label = registryLabel(context, commits);
+	// the rules' marks cost ~25 ms for 2,000 options: worked out when first read (the UI reads
+	// them, `hpm list` does not), once
+	let rules: RuleMarks | undefined;
 	return {
 		context,
 		registry,
 		overview: overview(context, registry, selection, label),
 		problems: registryProblems,
-		rules: ruleMarks(registry, selection),
+		get rules() {
+			rules ??= ruleMarks(registry, selection);
+			return rules;
+		},
 	};
 }
 
