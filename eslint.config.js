@@ -19,6 +19,28 @@ export default tseslint.config(
 		...reactHooks.configs.flat.recommended,
 	},
 	{
+		// A problem's or an error's `message` is a sentence for people: nothing decides anything by
+		// reading it (a view marks what a problem's `choices` and `groups` name; code acts on `code`
+		// and fields). Matching, searching or comparing a `.message` is refused; rendering it is not.
+		files: ["source/**/*.ts", "screens/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+		rules: {
+			"no-restricted-syntax": [
+				"error",
+				{
+					selector:
+						"CallExpression[callee.property.name=/^(match|matchAll|test|exec|search|includes|startsWith|endsWith|indexOf|lastIndexOf)$/] MemberExpression[property.name='message']",
+					message:
+						"Do not read a message to decide: give the problem or error the data (choices, groups, code, a field) and read that.",
+				},
+				{
+					selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression[property.name='message']",
+					message:
+						"Do not compare a message to decide: give the problem or error the data (choices, groups, code, a field) and read that.",
+				},
+			],
+		},
+	},
+	{
 		files: ["**/*.mjs", "**/*.js"],
 		languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
 	},

@@ -1,18 +1,11 @@
-import { displayPath } from "../source/core/base/display-path.js";
-import path from "node:path";
-import { Box, type DOMElement, type Key, Text } from "ink";
-import { useMemo, useRef } from "react";
-import { constraintProblems, forbiddenChoices } from "../source/core/registry/constraints.js";
-import { useMouseRegion } from "../components/mouse.js";
+import { Box, Text } from "ink";
 import { ListView } from "../components/list-view.js";
-import { type KeyOutcome, useKeys } from "../components/use-keys.js";
-import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { StatusBar, type KeyHint } from "../components/status-bar.js";
-import { describeSource } from "../source/core/registry/describe.js";
 import { normalizeName } from "../source/core/base/names.js";
 import { displaySafe } from "../source/core/base/text.js";
-import { groupsOffering } from "../source/core/registry/model.js";
-import { type BrowserState, browserReducer, initialBrowser, visibleGroups } from "./browser-state.js";
+import { BrowserDetails } from "./browser-details.js";
+import { browserFocus, matchSpan } from "./browser-state.js";
+import { type BrowserCommand, type BrowserStore, useBrowserInput, useBrowserStore } from "./use-browser-input.js";
 import type { View } from "./view.js";
 import { glyphs } from "../components/glyphs.js";
 
@@ -54,20 +47,13 @@ export type BrowserProps = {
 	readonly message: string | undefined;
 	readonly onChoose: (group: string, option: string, how: "pick" | "toggle") => void;
 	/** False when the command opened no screen after all (the browser keeps its keys). */
-	readonly onCommand: (
-		command: "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history",
-	) => boolean | undefined | void;
+	readonly onCommand: (command: BrowserCommand) => boolean | undefined | void;
 	readonly active: boolean;
 	/** Groups the last check or sync named in a problem (marked until the next change or success). */
 	readonly conflicts?: ReadonlySet<string> | undefined;
 	/** The browser's state, kept by the caller so that the cursor is where it was on return. */
-	readonly store?: ReturnType<typeof useBrowserStore> | undefined;
+	readonly store?: BrowserStore | undefined;
 };
-
-/** The browser's state, to keep above the screen (the App does, across check and sync). */
-export function useBrowserStore() {
-	return useLatestReducer(browserReducer, initialBrowser);
-}
 
 /** Groups on the left, the focused group's options on the right, the focused package below. */
 export function BrowserScreen({
@@ -82,42 +68,14 @@ export function BrowserScreen({
 	conflicts,
 }: BrowserProps) {
 	const own = useBrowserStore();
-	const [state, dispatch, latest] = store ?? own;
+	const [state] = store ?? own;
 	const describe = (name: string) => view.registry.packages.get(normalizeName(name))?.description ?? "";
-	const focusOf = (s: BrowserState) => {
-		const groups = visibleGroups(view.overview, s.filter, describe);
-		const group = groups[Math.min(s.group, Math.max(groups.length - 1, 0))];
-		const options = group?.options ?? [];
-		return { groups, group, options, option: options[Math.min(s.option, Math.max(options.length - 1, 0))] };
-	};
-	const { groups, group, options, option } = focusOf(state);
-	// what a rule of the registry forbids with the rest of the choice (requires, conflicts, max):
-	// such an option is greyed out with the first reason
-	const { forbidden, broken } = useMemo(() => {
-		const selection = new Map(
-			view.overview.groups.map((g) => [
-				normalizeName(g.name),
-				g.options.filter((o) => o.selected).map((o) => normalizeName(o.name)),
-			]),
-		);
-		return {
-			forbidden: forbiddenChoices(view.registry, selection),
-			// the groups a rule names that the choice as it stands breaks: marked as a conflict
-			broken: new Set(
-				constraintProblems(view.registry, selection).flatMap((p) => [
-					...[...p.message.matchAll(/([A-Za-z0-9][A-Za-z0-9._-]*)=/g)].map((m) => m[1] ?? ""),
-					...[...p.message.matchAll(/group "([^"]+)"/g)].map((m) => m[1] ?? ""),
-				]),
-			),
-		};
-	}, [view]);
-	const whyNot = (groupName: string, optionName: string) => {
-		const reason = forbidden.get(normalizeName(groupName))?.get(normalizeName(optionName))?.[0]?.reason;
-		// on the option's own row, "conflicts with metrics=x" says it (its own name is the row)
-		const own = `${groupName}=${optionName} `;
-		return reason?.startsWith(own) ? reason.slice(own.length) : reason;
-	};
-	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
+	const { groups, group, options, option } = browserFocus(view.overview, state, describe);
+	// what the registry's rules say about the choice, as the core computed it: an option a rule
+	// forbids is greyed out with the first reason; a group a broken rule names is a conflict
+	const broken = view.rules.broken;
+	const whyNot = (groupName: string, optionName: string) =>
+		view.rules.forbidden.get(normalizeName(groupName))?.get(normalizeName(optionName))?.[0]?.brief;
 
 	// from 120 columns the options show their descriptions
 	const wide = width >= 120;
@@ -128,64 +86,14 @@ export function BrowserScreen({
 	const listHeight = Math.max(3, Math.min(height - 12, longest + 1));
 	const detailsHeight = Math.max(6, height - listHeight - 6);
 	const leftWidth = Math.max(28, Math.floor(width * 0.42));
-
-	const handle = (input: string, key: Partial<Key>): KeyOutcome => {
-		// read the newest state: several keys of one chunk arrive before the next render
-		const state = latest();
-		const { groups, group, options, option } = focusOf(state);
-		if (state.filtering) {
-			// the filter is edited here, by the handler that is always listening, so no key typed
-			// right after "/" can be lost while a text field would still be mounting
-			if (key.escape) dispatch({ type: "filter-clear" });
-			else if (key.return || key.downArrow) dispatch({ type: "filter-end" });
-			else if (key.backspace || key.delete) dispatch({ type: "filter-set", text: state.filter.slice(0, -1) });
-			else if (input && !key.ctrl && !key.meta) dispatch({ type: "filter-set", text: state.filter + input });
-			return;
-		}
-		const count = state.focus === "groups" ? groups.length : options.length;
-		if (key.upArrow || input === "k") dispatch({ type: "up", count, page: listHeight });
-		else if (key.downArrow || input === "j") dispatch({ type: "down", count, page: listHeight });
-		else if (key.pageUp) dispatch({ type: "page-up", count, page: listHeight });
-		else if (key.pageDown) dispatch({ type: "page-down", count, page: listHeight });
-		else if (key.tab || key.rightArrow || input === "l")
-			dispatch({ type: "focus", focus: state.focus === "groups" ? "options" : "groups" });
-		else if (key.leftArrow || input === "h") dispatch({ type: "focus", focus: "groups" });
-		else if (input === "/") dispatch({ type: "filter-start" });
-		else if (key.escape && state.filter) dispatch({ type: "filter-clear" });
-		else if (input === "u") onCommand("undo");
-		else if (input === "m") onCommand("mode");
-		else if (input === "c" || input === "s" || input === "a" || input === "H" || input === "?" || input === "q") {
-			const command = ({ c: "check", s: "sync", a: "add", H: "history", "?": "help", q: "quit" } as const)[input];
-			const opened = onCommand(command);
-			return command === "help" ? "covered" : opened === false ? undefined : "moved";
-		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
-		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
-			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
-		}
-	};
-	useKeys(handle, active);
-
-	// the mouse: a click focuses a pane and puts its cursor on the row; the wheel moves the cursor
-	// of the pane under it
-	const leftPane = useRef<DOMElement>(null);
-	const rightPane = useRef<DOMElement>(null);
-	const paneClick = (focus: BrowserState["focus"]) => (event: { readonly kind: string }) => {
-		if (event.kind !== "press" || latest().filtering) return false;
-		dispatch({ type: "focus", focus });
-		return true;
-	};
-	useMouseRegion(leftPane, paneClick("groups"));
-	useMouseRegion(rightPane, paneClick("options"));
-	const select = (focus: BrowserState["focus"]) => (index: number) => {
-		if (!latest().filtering) dispatch({ type: "select", focus, index });
-	};
-	const wheel = (focus: BrowserState["focus"]) => (delta: -1 | 1) => {
-		const now = focusOf(latest());
-		if (latest().filtering) return;
-		dispatch({ type: "focus", focus });
-		const count = focus === "groups" ? now.groups.length : now.options.length;
-		dispatch({ type: delta < 0 ? "up" : "down", count, page: listHeight });
-	};
+	const { leftPane, rightPane, select, wheel } = useBrowserInput({
+		view,
+		store: store ?? own,
+		page: listHeight,
+		active,
+		onChoose,
+		onCommand,
+	});
 
 	const mark = (selected: boolean) =>
 		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";
@@ -220,7 +128,7 @@ export function BrowserScreen({
 								<Marked text={g.name} filter={state.filter} /> <Text dimColor>{g.strategy}</Text>{" "}
 								{g.ungrouped ? (
 									""
-								) : conflicts?.has(g.name) || broken.has(g.name) ? (
+								) : conflicts?.has(g.name) || broken.includes(g.name) ? (
 									<Text color="red">conflict</Text>
 								) : g.selected.length === 0 ? (
 									<Text dimColor>{glyphs.dash}</Text>
@@ -268,46 +176,13 @@ export function BrowserScreen({
 					/>
 				</Box>
 			</Box>
-			<Box flexDirection="column" height={detailsHeight} flexShrink={1} overflow="hidden" paddingX={1}>
-				{pkg ? (
-					<>
-						<Text wrap="truncate-end">
-							<Text bold>{pkg.name}</Text> {pkg.version} <Text dimColor>{pkg.description}</Text>
-						</Text>
-						{[...pkg.sources].slice(0, Math.max(2, detailsHeight - 4)).map(([mode, source]) => (
-							<Text key={mode} wrap="truncate-end">
-								<Text color={mode === view.overview.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}
-								{describeSource(source)}
-							</Text>
-						))}
-						{group && option && !group.ungrouped && !option.selected && whyNot(group.name, option.name) ? (
-							<Text color="red" wrap="truncate-end">
-								{glyphs.cross} {whyNot(group.name, option.name)}
-							</Text>
-						) : null}
-						<Text dimColor wrap="truncate-end">
-							groups:{" "}
-							{groupsOffering(view.registry, pkg.key)
-								.map((g) => g.name)
-								.join(", ") || "none"}
-						</Text>
-						{/* a tall terminal has room for where the package is declared and what its group is for */}
-						{detailsHeight >= 8 ? (
-							<Text dimColor wrap="truncate-start">
-								manifest: {displaySafe(shortPath(pkg.location.file, view.context.project?.root))}
-							</Text>
-						) : null}
-						{detailsHeight >= 9 && group && !group.ungrouped ? (
-							<Text dimColor wrap="truncate-end">
-								{group.name} ({groupTerms(view.registry, group.name, group.strategy)}):{" "}
-								{displaySafe(group.description || "no description")}
-							</Text>
-						) : null}
-					</>
-				) : (
-					<Text dimColor>{group ? group.description : ""}</Text>
-				)}
-			</Box>
+			<BrowserDetails
+				view={view}
+				height={detailsHeight}
+				group={group}
+				option={option}
+				blocked={group && option && !group.ungrouped && !option.selected ? whyNot(group.name, option.name) : undefined}
+			/>
 			{state.filtering || state.filter ? (
 				<Box flexShrink={0}>
 					<Text color="cyan">/</Text>
@@ -328,29 +203,6 @@ export function BrowserScreen({
 	);
 }
 
-/** A group's strategy and what its file declares: the default, required, min, max, the interface. */
-function groupTerms(registry: View["registry"], name: string, strategy: string): string {
-	const group = registry.groups.get(normalizeName(name));
-	if (!group) return strategy;
-	const names = (keys: readonly string[]) => keys.map((key) => registry.packages.get(key)?.name ?? key).join("+");
-	return [
-		strategy,
-		group.defaults.length ? `default ${names(group.defaults)}` : "",
-		group.required ? "required" : "",
-		group.min !== undefined ? `min ${group.min}` : "",
-		group.max !== undefined ? `max ${group.max}` : "",
-		group.interface ? `interface ${names([group.interface])}` : "",
-	]
-		.filter(Boolean)
-		.join(", ");
-}
-
-/** A file's path from the project's folder when it is inside it (the registry's files usually are). */
-function shortPath(file: string, root: string | undefined): string {
-	const relative = root === undefined ? file : path.relative(root, file);
-	return relative.startsWith("..") || path.isAbsolute(relative) ? displayPath(file) : relative;
-}
-
 /** `text` with the first match of the filter underlined and bold (separators and case ignored). */
 function Marked({ text, filter }: { readonly text: string; readonly filter: string }) {
 	const span = matchSpan(text, filter);
@@ -364,27 +216,4 @@ function Marked({ text, filter }: { readonly text: string; readonly filter: stri
 			{text.slice(span[1])}
 		</Text>
 	);
-}
-
-/** Where `filter` matches in `text` as search compares them (case and - _ . ignored), or undefined. */
-export function matchSpan(text: string, filter: string): [number, number] | undefined {
-	const wanted = filter.toLowerCase().replace(/[-_.\s]+/g, "");
-	if (wanted === "") return undefined;
-	for (let start = 0; start < text.length; start++) {
-		let matched = 0;
-		let end = start;
-		while (end < text.length && matched < wanted.length) {
-			const char = (text[end] ?? "").toLowerCase();
-			if (/[-_.\s]/.test(char)) {
-				if (matched === 0) break;
-				end++;
-				continue;
-			}
-			if (char !== wanted[matched]) break;
-			matched++;
-			end++;
-		}
-		if (matched === wanted.length) return [start, end];
-	}
-	return undefined;
 }

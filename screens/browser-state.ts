@@ -86,3 +86,34 @@ export function visibleGroups(list: Overview, filter: string, describe: (name: s
 		})
 		.filter((group): group is GroupRow => group !== undefined);
 }
+
+/** The rows the browser shows for `state`, and the group and option under the cursors. */
+export function browserFocus(list: Overview, state: BrowserState, describe: (name: string) => string) {
+	const groups = visibleGroups(list, state.filter, describe);
+	const group = groups[Math.min(state.group, Math.max(groups.length - 1, 0))];
+	const options = group?.options ?? [];
+	return { groups, group, options, option: options[Math.min(state.option, Math.max(options.length - 1, 0))] };
+}
+
+/** Where `filter` matches in `text` as search compares them (case and - _ . ignored), or undefined. */
+export function matchSpan(text: string, filter: string): [number, number] | undefined {
+	const wanted = filter.toLowerCase().replace(/[-_.\s]+/g, "");
+	if (wanted === "") return undefined;
+	for (let start = 0; start < text.length; start++) {
+		let matched = 0;
+		let end = start;
+		while (end < text.length && matched < wanted.length) {
+			const char = (text[end] ?? "").toLowerCase();
+			if (/[-_.\s]/.test(char)) {
+				if (matched === 0) break;
+				end++;
+				continue;
+			}
+			if (char !== wanted[matched]) break;
+			matched++;
+			end++;
+		}
+		if (matched === wanted.length) return [start, end];
+	}
+	return undefined;
+}

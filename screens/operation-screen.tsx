@@ -6,7 +6,8 @@ import { useRef, useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import type { Locator } from "../source/core/plan/context.js";
-import { formatProblem, type Problem } from "../source/core/base/errors.js";
+import { formatProblem } from "../source/core/base/errors.js";
+import type { RunFailure } from "../source/core/plan/overview.js";
 import { displaySafe } from "../source/core/base/text.js";
 import type { Plan } from "../source/core/plan/plan.js";
 import { describeSourceIn } from "../source/core/registry/describe.js";
@@ -20,8 +21,8 @@ export type OperationProps = {
 	readonly cwd: string;
 	readonly width: number;
 	readonly height: number;
-	/** Back to the browser, with the problems of a run that failed (their groups are marked there). */
-	readonly onBack: (problems: readonly Problem[]) => void;
+	/** Back to the browser, with what a run that failed was about (its groups are marked there). */
+	readonly onBack: (failure: RunFailure) => void;
 	/** Opens the help over this screen. */
 	readonly onHelp?: (() => void) | undefined;
 	readonly active: boolean;
@@ -68,14 +69,12 @@ export function OperationScreen({
 		width - 1,
 	);
 	const back = () => {
-		// a failed sync has no problem list: its summary names the options (group=option) instead
-		const failed =
+		// what a failed run was about, as data: its problems and the choices its error names
+		onBack(
 			state.phase === "done" && !state.ok
-				? state.problems.length > 0
-					? state.problems
-					: [{ code: "failed" as const, message: state.summary }]
-				: [];
-		onBack(failed);
+				? { problems: state.problems, choices: state.choices }
+				: { problems: [], choices: [] },
+		);
 		return "moved" as const;
 	};
 	useKeys((input, key) => {

@@ -1,11 +1,8 @@
-/** Routes are just screen states: a stack where Enter pushes, Esc pops and q quits. */
-export type Route =
-	| { readonly screen: "browser" }
-	| { readonly screen: "operation"; readonly kind: "check" | "sync" }
-	| { readonly screen: "wizard" }
-	| { readonly screen: "history" };
+import type { Route } from "./routes.js";
 
-/** The screens open, and the help over the top one (scrolled to `helpOffset`). */
+export type { Route } from "./routes.js";
+
+/** Routes are just screen states: a stack where Enter pushes, Esc pops and q quits; the screens open, and the help over the top one (scrolled to `helpOffset`). */
 export type RouterState = { readonly stack: readonly Route[]; readonly help: boolean; readonly helpOffset: number };
 
 export type RouterAction =

@@ -93,6 +93,7 @@ export function reportError(output: Output, error: HpmError): void {
 		return;
 	}
 	// a message that already begins with the file (and no line to add) does not repeat it
+	// eslint-disable-next-line no-restricted-syntax -- rendering: how the sentence is printed, nothing is decided by it
 	const prefix = where && !(error.location?.line === undefined && error.message.startsWith(where)) ? `${where}: ` : "";
 	// one line each: a newline or a colour code from a file name in them is shown, never obeyed
 	output.err(`${style.red("error:")} ${prefix}${displaySafe(error.message)}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchSpan } from "../../screens/browser-screen.js";
+import { matchSpan } from "../../screens/browser-state.js";
 
 describe("the filter's match, highlighted", () => {
 	it.each([

@@ -17,6 +17,8 @@ export type ErrorOptions = {
 	readonly cause?: unknown;
 	/** The problems the error stands for, each already reported as a `problem` event of its stream. */
 	readonly problems?: readonly Problem[];
+	/** The choices (`group=option`) the failure is about, as data (a failed uv run names them in its message too). */
+	readonly choices?: readonly string[];
 };
 
 /**
@@ -31,6 +33,8 @@ export class HpmError extends Error {
 	readonly location: Location | undefined;
 	/** Problems already streamed as `problem` events: the message sums them up instead of repeating one. */
 	readonly problems: readonly Problem[];
+	/** The choices (`group=option`) the failure is about: data for views, which never read the message. */
+	readonly choices: readonly string[];
 
 	constructor(code: Code, message: string, options: ErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -40,6 +44,7 @@ export class HpmError extends Error {
 		this.exitCode = options.exitCode ?? 2;
 		this.location = options.location;
 		this.problems = options.problems ?? [];
+		this.choices = options.choices ?? [];
 	}
 }
 
@@ -69,7 +74,18 @@ export type Problem = {
 	readonly choices?: readonly string[];
 	/** For a conflict: whether `choices` was proven minimal by resolutions (false: taken from uv's words). */
 	readonly proven?: boolean;
+	/**
+	 * The groups (as the registry names them) a problem is about beyond its `choices`: a group's
+	 * own rule (required, min, max) names no option. Data for views; the message says it for people.
+	 */
+	readonly groups?: readonly string[];
 };
+
+/** The groups a problem is about, from its data: its `groups` and the group of each of its `choices`. */
+export function problemGroups(problem: Problem): string[] {
+	const ofChoices = (problem.choices ?? []).map((choice) => choice.slice(0, Math.max(choice.indexOf("="), 0)));
+	return [...new Set([...(problem.groups ?? []), ...ofChoices].filter((name) => name !== ""))];
+}
 
 export function problemToError(problem: Problem, hint?: string): HpmError {
 	return new HpmError(problem.code, problem.message, {

@@ -312,10 +312,9 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 		}
 		const reason = conflictReason(lines, conflict.items) ?? uvCause(lines);
 		// the rest of the project includes the workspace's members, selected or not
-		const members = /its member (.+?) cannot be resolved/.exec(
-			failure?.explained?.code === "workspace-conflict" ? failure.explained.message : "",
-		)?.[1];
-		const workspace = members ? ` (${members}: a member of the uv workspace, which uv locks as a whole)` : "";
+		const members = failure?.explained?.code === "workspace-conflict" ? (failure.explained.members ?? []) : [];
+		const workspace =
+			members.length > 0 ? ` (${members.join(", ")}: a member of the uv workspace, which uv locks as a whole)` : "";
 		const unsure = conflict.proven
 			? ""
 			: " (not proven minimal: uv failed for a reason of its own while narrowing it down)";
@@ -344,10 +343,13 @@ function blameProblems(blame: Blame<PlanEntry, Failure>, lied: Problem | undefin
 	if (lied) problems.push(lied);
 	else if (blame.unexplained) {
 		const failure = data(blame.unexplained);
+		const named = failure?.explained?.entries ?? [];
 		problems.push({
 			code: failure?.explained?.code ?? "uv-failed",
 			message: failure?.explained?.message ?? `uv lock failed (exit ${failure?.exitCode ?? "?"})`,
 			detail: detailOf(failure?.lines ?? []),
+			// the options uv's words name (not proven to be at fault)
+			...(named.length > 0 ? { choices: named.map(choiceOf) } : {}),
 		});
 	}
 	if (blame.incomplete)

@@ -95,6 +95,8 @@ export type Explained = {
 	readonly code: ProblemCode;
 	readonly message: string;
 	readonly entries: readonly PlanEntry[];
+	/** For a workspace that does not lock: the members (not selected) uv could not resolve. */
+	readonly members?: readonly string[];
 };
 
 /**
@@ -187,6 +189,7 @@ export function explainFailure(
 				code: "workspace-conflict",
 				message: `the uv workspace does not lock: its member ${blamed.join(", ")} cannot be resolved with the rest (uv locks every member together, selected or not)`,
 				entries: [],
+				members: blamed,
 			};
 		}
 		const involved = involvedOptions(text, selected);

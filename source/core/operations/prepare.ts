@@ -77,11 +77,13 @@ export function prepare(
 		const found = readPythonPackage(entry.source.path);
 		const pkg = registry.packages.get(entry.key);
 		const location = pkg?.location;
-		const option = entry.groups.map((g) => `${g}=${entry.name}`).join(", ");
+		const choices = entry.groups.map((g) => `${g}=${entry.name}`);
+		const option = choices.join(", ");
 		const at = entry.source.location ?? location;
 		if (typeof found === "string") {
 			problems.push({
 				code: "local-path",
+				choices,
 				message: `${option}: sources.${mode}.path ${entry.source.rawPath}: ${found}`,
 				...(at ? { location: at } : {}),
 			});
@@ -90,6 +92,7 @@ export function prepare(
 		if (found.name !== undefined && normalizeName(found.name) !== entry.key) {
 			problems.push({
 				code: "local-name",
+				choices,
 				message: `${option}: ${entry.source.rawPath} holds package "${found.name}", not "${entry.name}"`,
 				...(at ? { location: at } : {}),
 			});
@@ -98,6 +101,7 @@ export function prepare(
 		if (found.version !== undefined && pkg && found.version !== pkg.version) {
 			problems.push({
 				code: "local-version",
+				choices,
 				message: `${option}: the manifest says version ${pkg.version} but ${found.file} has version ${found.version}`,
 				...(location ? { location } : {}),
 			});

@@ -16,7 +16,7 @@ import { readProject } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
 import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
-import { checkRun, transaction, writeIndexTable } from "./transaction.js";
+import { checkRun, transaction, UvRunFailed, writeIndexTable } from "./transaction.js";
 import { verifyApplied } from "./verify.js";
 
 export type SyncResult = {
@@ -93,12 +93,14 @@ async function* provenConflict(
 			step = await run.next();
 		}
 		const result = step.value;
-		problems = result.problems.filter((problem) => problem.choices !== undefined);
+		// the verdicts (a conflict, a source's own failure, the project itself): a static problem or
+		// an unexplained failure names choices too, but proves nothing about them
+		problems = result.problems.filter((problem) => problem.choices !== undefined && problem.proven !== undefined);
 	} catch {
 		return failed;
 	}
 	if (problems.length === 0) return failed;
-	const what = /^(.*?) failed \(exit \d+\)/.exec(failed.message)?.[1] ?? "uv";
+	const what = failed instanceof UvRunFailed ? failed.command : "uv";
 	return new HpmError(
 		"resolution",
 		`${what} failed: ${problems.map((problem) => problem.message).join("; ")}; pyproject.toml and uv.lock were restored`,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { readRegularFile } from "../os/read-file.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { HpmError } from "../base/errors.js";
+import { type Code, HpmError } from "../base/errors.js";
 import { type HpmEvent, tap } from "../plan/events.js";
 import { removeQuietly, sha256, stageFile } from "../os/fs-atomic.js";
 import { identify } from "../os/process.js";
@@ -313,15 +313,31 @@ export async function* transaction<T>(
 	}
 }
 
+/** A uv run of an operation that failed: which one, and the choices uv's words name (as data). */
+export class UvRunFailed extends HpmError {
+	/** The uv command, as a person is told it (`uv sync`). */
+	readonly command: string;
+
+	constructor(code: Code, message: string, command: string, choices: readonly string[]) {
+		super(code, message, {
+			exitCode: 1,
+			hint: "uv's output above says why; `hpm check` shows the problem without changing anything",
+			choices,
+		});
+		this.command = command;
+	}
+}
+
 /** Turns a failed uv run into an HpmError that explains a resolution conflict in group terms. */
 export function checkRun(run: UvRun, what: string, plan: Pick<Plan, "selected"> | undefined): void {
 	if (run.aborted) throw new HpmError("interrupted", "interrupted", { exitCode: 1 });
 	if (run.exitCode === 0) return;
 	const explained = plan ? explainFailure(run.lines, run.exitCode, plan.selected) : undefined;
-	throw new HpmError(
+	throw new UvRunFailed(
 		explained?.code ?? "uv-failed",
 		`${what} failed (exit ${run.exitCode})${explained ? `: ${explained.message}` : ""}; pyproject.toml and uv.lock were restored`,
-		{ exitCode: 1, hint: "uv's output above says why; `hpm check` shows the problem without changing anything" },
+		what,
+		(explained?.entries ?? []).flatMap((entry) => entry.groups.map((group) => `${group}=${entry.name}`)),
 	);
 }
 

@@ -2,7 +2,15 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import path from "node:path";
 
 /** Why a file was not read, in words for a message (never its contents). */
-export class UnreadableFile extends Error {}
+export class UnreadableFile extends Error {
+	/** The system's error code when the system refused (`ENOENT`, `EACCES`), as data. */
+	readonly code: string | undefined;
+
+	constructor(message: string, code?: string) {
+		super(message);
+		this.code = code;
+	}
+}
 
 /**
  * Reads a regular file of at most `limit` bytes. The file is opened without blocking (a named
@@ -19,7 +27,8 @@ export function readRegularFile(file: string, limit: number, within?: string): B
 			real = realpathSync(file);
 			base = realpathSync(within);
 		} catch (error) {
-			throw new UnreadableFile(`cannot be read: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+			const code = (error as NodeJS.ErrnoException).code;
+			throw new UnreadableFile(`cannot be read: ${code ?? "error"}`, code);
 		}
 		if (real !== base && !real.startsWith(`${base}${path.sep}`)) {
 			throw new UnreadableFile(`is a link to a file outside ${within}; hpm does not read it`);
@@ -32,6 +41,7 @@ export function readRegularFile(file: string, limit: number, within?: string): B
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new UnreadableFile(
 			code === "EISDIR" ? "is a directory, expected a file" : `cannot be read: ${code ?? "error"}`,
+			code,
 		);
 	}
 	try {

@@ -3,7 +3,8 @@ import path from "node:path";
 import { normalizeName } from "../base/names.js";
 import { JOURNAL_FILE } from "../project/journal-file.js";
 import { type Context, type Locator, loadContextRegistry, registryLabel, resolveContext } from "./context.js";
-import { type Problem, problemToError } from "../base/errors.js";
+import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
+import { type Problem, problemGroups, problemToError } from "../base/errors.js";
 import { makePlan } from "./plan.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
@@ -33,7 +34,20 @@ export type LoadedOverview = {
 	readonly overview: Overview;
 	/** Problems of registry files that did not load (they are left out of the overview). */
 	readonly problems: readonly Problem[];
+	/** What the registry's rules say about the choice as it stands. */
+	readonly rules: RuleMarks;
 };
+
+/** What the registry's rules (requires, conflicts, required, min, max) say about a choice: the browser's marks. */
+export type RuleMarks = {
+	/** Per group and option (registry keys): the rules choosing it would break with the rest of the choice. */
+	readonly forbidden: ReadonlyMap<string, ReadonlyMap<string, readonly Forbidden[]>>;
+	/** The groups (as the registry names them) that a rule the choice breaks is about. */
+	readonly broken: readonly string[];
+};
+
+/** What a check or sync that failed was about, as data: its problems and the choices its error names. */
+export type RunFailure = { readonly problems: readonly Problem[]; readonly choices: readonly string[] };
 
 /**
  * Reads the project and the registry (through the index cache) and describes both. A selection
@@ -56,7 +70,35 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 		);
 	}
 	const label = registryLabel(context, commits);
-	return { context, registry, overview: overview(context, registry, selection, label), problems: registryProblems };
+	// the rules' marks cost ~25 ms for 2,000 options: worked out when first read (the UI reads
+	// them, `hpm list` does not), once
+	let rules: RuleMarks | undefined;
+	return {
+		context,
+		registry,
+		overview: overview(context, registry, selection, label),
+		problems: registryProblems,
+		get rules() {
+			rules ??= ruleMarks(registry, selection);
+			return rules;
+		},
+	};
+}
+
+/** The options the rules forbid with the rest of `selection`, and the groups of the rules it breaks. */
+export function ruleMarks(registry: Registry, selection: Selection): RuleMarks {
+	const broken = constraintProblems(registry, selection).flatMap(problemGroups);
+	return { forbidden: forbiddenChoices(registry, selection), broken: [...new Set(broken)] };
+}
+
+/** The groups of `overview` that a failed run's problems and error are about (from their data, never their words). */
+export function implicatedGroups(overview: Overview, failure: RunFailure): string[] {
+	const names = new Set(overview.groups.map((group) => group.name));
+	const named = [
+		...failure.problems.flatMap(problemGroups),
+		...problemGroups({ code: "failed", message: "", choices: failure.choices }),
+	];
+	return [...new Set(named)].filter((name) => names.has(name));
 }
 
 export function overview(context: Context, registry: Registry, selection: Selection, label?: string): Overview {

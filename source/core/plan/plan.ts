@@ -95,6 +95,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		if (!source) {
 			problems.push({
 				code: "no-source-for-mode",
+				choices: groups.map((g) => `${g}=${pkg.name}`),
 				message: `${groups.map((g) => `${g}=${pkg.name}`).join(", ")}: package "${pkg.name}" has no source for mode "${mode}" (it has: ${[...pkg.sources.keys()].join(", ")})`,
 				location: pkg.location,
 			});
@@ -105,6 +106,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		if (source.type === "index" && source.index !== undefined && !index) {
 			problems.push({
 				code: "unknown-index",
+				choices: groups.map((g) => `${g}=${pkg.name}`),
 				message: `${groups.map((g) => `${g}=${pkg.name}`).join(", ")}: sources.${mode}.index "${source.index}" names no index the registry declares`,
 				location: source.location ?? pkg.location,
 			});

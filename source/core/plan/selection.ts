@@ -45,6 +45,7 @@ export function resolveSelection(
 		if (group.strategy === "1-of-N" && typeof entry.value !== "string") {
 			problems.push({
 				code: "cardinality",
+				groups: [group.name],
 				message: `group "${group.name}" is 1-of-N: write one option as a string (${entry.rawKey} = "${values[0] ?? group.options[0] ?? ""}"), not a list`,
 				location: entry.location,
 			});
@@ -59,6 +60,7 @@ export function resolveSelection(
 			if (brokenOption) {
 				problems.push({
 					code: brokenOption.code,
+					choices: [`${group.name}=${value}`],
 					message: `${brokenOption.message} (so ${group.name}=${value}, selected in pyproject.toml, cannot be loaded)`,
 					...(brokenOption.location ? { location: brokenOption.location } : {}),
 				});
@@ -67,6 +69,7 @@ export function resolveSelection(
 			if (!group.options.includes(key)) {
 				problems.push({
 					code: "unknown-option",
+					groups: [group.name],
 					message: `"${value}" is not an option of group "${group.name}"; ${optionsHint(registry, group, registryProblems)}`,
 					location: entry.location,
 				});

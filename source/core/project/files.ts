@@ -1,5 +1,5 @@
 import { type Stats, statSync } from "node:fs";
-import { readRegularFile, UnreadableFile } from "../os/read-file.js";
+import { readRegularFile } from "../os/read-file.js";
 
 /** pyproject.toml and uv.lock larger than this are not something hpm reads. */
 export const MAX_FILE_BYTES = 100_000_000;
@@ -29,7 +29,8 @@ export function hashOf(file: string): string | null {
 	try {
 		return sha256(readRegularFile(file, MAX_FILE_BYTES));
 	} catch (error) {
-		if (isCode(error, "ENOENT") || (error instanceof UnreadableFile && /ENOENT/.test(error.message))) return null;
+		// a missing file, whether readRegularFile or the system said so
+		if (isCode(error, "ENOENT")) return null;
 		return `unreadable: ${(error as Error).message}`;
 	}
 }

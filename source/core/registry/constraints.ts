@@ -18,6 +18,7 @@ export function constraintProblems(registry: Registry, selection: Selection): Pr
 				code: "required-choice",
 				message: `group "${group.name}" requires a choice (required: true); pick one with \`hpm group add ${group.name} --option NAME\``,
 				location: at,
+				groups: [group.name],
 			});
 		}
 		// min is how many a project must choose (min: 1 makes an M-of-N group required)
@@ -26,6 +27,7 @@ export function constraintProblems(registry: Registry, selection: Selection): Pr
 				code: "too-few",
 				message: `group "${group.name}" needs at least ${group.min} option${group.min === 1 ? "" : "s"} (min: ${group.min}); ${chosen?.length ?? 0} chosen`,
 				location: at,
+				groups: [group.name],
 			});
 		}
 		if (chosen !== undefined && group.max !== undefined && chosen.length > group.max) {
@@ -33,13 +35,20 @@ export function constraintProblems(registry: Registry, selection: Selection): Pr
 				code: "too-many",
 				message: `group "${group.name}" allows at most ${group.max} option${group.max === 1 ? "" : "s"} (max: ${group.max}); ${chosen.length} chosen`,
 				location: at,
+				groups: [group.name],
 			});
 		}
 		for (const constraint of group.constraints) {
 			if (!chosen?.includes(constraint.option)) continue;
 			const broken = violation(registry, selection, group, constraint);
 			if (broken)
-				problems.push({ code: `constraint-${constraint.kind}`, message: broken, location: constraint.location });
+				problems.push({
+					code: `constraint-${constraint.kind}`,
+					message: broken,
+					location: constraint.location,
+					// the rule's two ends, as data
+					choices: [name(group.key, constraint.option), name(constraint.target.group, constraint.target.option)],
+				});
 		}
 	}
 	return problems;
@@ -59,7 +68,12 @@ export function constraintProblems(registry: Registry, selection: Selection): Pr
 }
 
 /** Why choosing `option` in `group` would break a rule, given the rest of `selection`. */
-export type Forbidden = { readonly reason: string; readonly location: Location };
+export type Forbidden = {
+	readonly reason: string;
+	/** The reason as the option's own row says it: without naming the option when it leads. */
+	readonly brief: string;
+	readonly location: Location;
+};
 
 /**
  * For each group and option, the rules choosing it would break with the rest of the selection as
@@ -117,9 +131,13 @@ export function whyNot(
 		const target = chosenIn(constraint.target.group);
 		const whom = `${groupName(registry, constraint.target.group)}=${packageName(registry, constraint.target.option)}`;
 		if (constraint.kind === "requires" && !target.includes(constraint.target.option))
-			reasons.push({ reason: `${label} requires ${whom}`, location: constraint.location });
+			reasons.push({ reason: `${label} requires ${whom}`, brief: `requires ${whom}`, location: constraint.location });
 		if (constraint.kind === "conflicts" && target.includes(constraint.target.option))
-			reasons.push({ reason: `${label} conflicts with ${whom}`, location: constraint.location });
+			reasons.push({
+				reason: `${label} conflicts with ${whom}`,
+				brief: `conflicts with ${whom}`,
+				location: constraint.location,
+			});
 	}
 	// the rules of what else is chosen, about this choice
 	for (const { from, constraint } of incoming.get(group.key) ?? []) {
@@ -127,20 +145,20 @@ export function whyNot(
 		if (!chosenIn(from.key).includes(constraint.option)) continue;
 		const who = `${from.name}=${packageName(registry, constraint.option)}`;
 		const targetChosen = mine.includes(constraint.target.option);
-		if (constraint.kind === "conflicts" && constraint.target.option === option)
-			reasons.push({ reason: `${who} conflicts with ${label}`, location: constraint.location });
+		if (constraint.kind === "conflicts" && constraint.target.option === option) {
+			const reason = `${who} conflicts with ${label}`;
+			reasons.push({ reason, brief: reason, location: constraint.location });
+		}
 		// a 1-of-N switch away from what another choice requires
-		if (constraint.kind === "requires" && !targetChosen && selectionHas(selection, constraint.target))
-			reasons.push({
-				reason: `${who} requires ${group.name}=${packageName(registry, constraint.target.option)}`,
-				location: constraint.location,
-			});
+		if (constraint.kind === "requires" && !targetChosen && selectionHas(selection, constraint.target)) {
+			const reason = `${who} requires ${group.name}=${packageName(registry, constraint.target.option)}`;
+			reasons.push({ reason, brief: reason, location: constraint.location });
+		}
 	}
-	if (group.max !== undefined && mine.length > group.max)
-		reasons.push({
-			reason: `group "${group.name}" allows at most ${group.max} (max: ${group.max})`,
-			location: group.limitsLocation ?? group.location,
-		});
+	if (group.max !== undefined && mine.length > group.max) {
+		const reason = `group "${group.name}" allows at most ${group.max} (max: ${group.max})`;
+		reasons.push({ reason, brief: reason, location: group.limitsLocation ?? group.location });
+	}
 	return reasons;
 }
 

@@ -250,7 +250,11 @@ async function openClone(url: string): Promise<Clone> {
 				// the default branch (HEAD) only when no ref is named; a remote whose HEAD leads nowhere
 				// (a bare repository made on another default branch) still serves its branches and tags
 				await fetchAll(layer.ref === undefined).catch(async (error: unknown) => {
-					if (layer.ref !== undefined || !(error instanceof HpmError) || !/remote ref HEAD/.test(error.message))
+					if (
+						layer.ref !== undefined ||
+						!(error instanceof GitFailed) ||
+						!error.lines.some((l) => /remote ref HEAD/.test(l))
+					)
 						throw error;
 					await fetchAll(false);
 				});
@@ -464,15 +468,27 @@ async function git(
 				const errors = said.filter((line) => /^(fatal|error):/.test(line));
 				const detail = errors.length > 0 ? errors : said;
 				reject(
-					new HpmError("git-failed", `cannot ${options.what}: ${detail.slice(-3).join("; ") || `git exited ${exit}`}`, {
-						hint: options.cache
+					new GitFailed(
+						`cannot ${options.what}: ${detail.slice(-3).join("; ") || `git exited ${exit}`}`,
+						options.cache
 							? "check that hpm's cache folder has room and can be written (HPM_CACHE_DIR, else ~/.cache/hpm)"
 							: "check the URL and your network or credentials (git never asks for a password here)",
-					}),
+						said,
+					),
 				);
 				return;
 			}
 			resolve({ code: exit, stdout, lines });
 		});
 	});
+}
+
+/** git exited non-zero: what it said (redacted, progress left out) is kept as data for the caller to act on. */
+class GitFailed extends HpmError {
+	readonly lines: readonly string[];
+
+	constructor(message: string, hint: string, lines: readonly string[]) {
+		super("git-failed", message, { hint });
+		this.lines = lines;
+	}
 }

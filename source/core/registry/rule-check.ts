@@ -49,9 +49,7 @@ export function defaultsProblems(registry: Registry): Problem[] {
 
 /** Whether a too-few problem is about a group that declares defaults (a group without any is not the defaults' fault). */
 function defaultsOf(problem: Problem, registry: Registry): boolean {
-	return [...registry.groups.values()].some(
-		(g) => g.defaults.length > 0 && problem.message.startsWith(`group "${g.name}"`),
-	);
+	return [...registry.groups.values()].some((g) => g.defaults.length > 0 && problem.groups?.includes(g.name) === true);
 }
 
 /** Why choosing `start` can never keep the rules, or undefined when it can. */
