@@ -5,7 +5,8 @@ import { invalidNameReason, MODE_PATTERN, normalizeName } from "../../base/names
 import { holdsSecret, redactSecrets } from "../../base/secrets.js";
 import { displaySafe } from "../../base/text.js";
 import type { Source } from "../../registry/model.js";
-import { inferredType, type PackageInput, versionOfRequirement } from "../../registry/new-package.js";
+import { inferredType, type PackageInput } from "../../registry/new-package.js";
+import { versionOfRequirement } from "../../registry/requirement.js";
 import { readPythonPackage } from "../../registry/python-package.js";
 import { parseRequirement } from "../../registry/requirement.js";
 import {
