@@ -175,8 +175,8 @@ await build({
 	banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync(path.join(dist, "hpm.js"), 0o755);
-// the ssh that git runs for uv (source/core/uv/driver.ts finds it next to the bundle)
+// the ssh that git runs for uv (source/core/os/git-env.ts finds it next to the bundle)
 mkdirSync(path.join(dist, "ssh"));
-copyFileSync(path.join(root, "source/core/uv/ssh/ssh"), path.join(dist, "ssh/ssh"));
+copyFileSync(path.join(root, "source/core/os/ssh/ssh"), path.join(dist, "ssh/ssh"));
 chmodSync(path.join(dist, "ssh/ssh"), 0o755);
 if (process.env.HPM_METAFILE) writeFileSync(process.env.HPM_METAFILE, JSON.stringify(cli.metafile));

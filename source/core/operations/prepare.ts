@@ -12,7 +12,8 @@ import { componentFolders } from "../registry/local-paths.js";
 import { readPythonPackage } from "../registry/python-package.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../plan/selection.js";
-import { findUv, gitDeadlines, type Uv } from "../uv/driver.js";
+import { gitDeadlines } from "../os/git-env.js";
+import { findUv, type Uv } from "../uv/driver.js";
 
 export type Prepared = {
 	readonly project: Project;

@@ -13,7 +13,7 @@ import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
 import type { RollbackResult } from "./rollback.js";
 import type { SyncResult } from "./sync.js";
-import { gitDeadlines } from "../uv/driver.js";
+import { gitDeadlines } from "../os/git-env.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
 export type OperationRequest =

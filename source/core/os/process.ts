@@ -8,7 +8,7 @@ import { isCode } from "../base/errors.js";
  */
 export type ProcessIdentity = { readonly pid: number; readonly start: string; readonly token?: string | undefined };
 
-/** The environment variable that carries a uv run's token. */
+/** The environment variable that carries a run's token (a uv or git that hpm started). */
 export const RUN_ID = "HPM_RUN_ID";
 
 /** Whether process `pid` carries `token` in its environment (from /proc; false without it). */
@@ -94,9 +94,10 @@ let procKnown: boolean | undefined;
 const hasProc = (): boolean => (procKnown ??= existsSync("/proc/self/stat"));
 
 /**
- * Stops uv run `run` (its group, by the token its processes carry): SIGTERM, then SIGKILL after
- * `graceMs`, and waits until none is left (at most `deadlineMs`). Without /proc it falls back to
- * signalling the process group, which is safe while its leader, hpm's own child, is not yet reaped.
+ * Stops run `run` (a uv or git hpm started: its group, by the token its processes carry): SIGTERM,
+ * then SIGKILL after `graceMs`, and waits until none is left (at most `deadlineMs`). Without /proc
+ * it falls back to signalling the process group, which is safe while its leader, hpm's own child,
+ * is not yet reaped.
  * Resolves with whether everything is gone.
  */
 export async function stopGroup(run: ProcessIdentity, graceMs = 3_000, deadlineMs = 10_000): Promise<boolean> {

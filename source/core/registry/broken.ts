@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
-import type { Registry } from "./model.js";
+import { declaredIndex, type Registry } from "./model.js";
 
 /**
  * The problem that keeps a group or package out of the registry: the first problem located in
@@ -41,8 +41,10 @@ export function concernsSelection(
 			keys.packages.add(key);
 			const pkg = registry.packages.get(key);
 			if (pkg) files.add(pkg.location.file);
-			for (const source of pkg?.sources.values() ?? [])
-				if (source.type === "index" && source.index) keys.indexes.add(source.index);
+			for (const source of pkg?.sources.values() ?? []) {
+				const index = declaredIndex(source);
+				if (index) keys.indexes.add(index);
+			}
 		}
 	}
 	return (problem) => {

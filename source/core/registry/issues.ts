@@ -2,6 +2,7 @@ import type * as z from "zod/mini";
 import { closest } from "../base/names.js";
 import type { Problem } from "../base/errors.js";
 import { KNOWN_KEYS, SOURCE_TYPES, STRATEGIES } from "./schema.js";
+import type { Source } from "./model.js";
 import type { PathSegment, YamlFile } from "./yaml-file.js";
 
 type Kind = "group" | "package" | "index";
@@ -143,8 +144,18 @@ function knownKeys(kind: Kind, path: readonly PathSegment[], root: unknown): rea
 	if (kind === "index") return KNOWN_KEYS.indexFile;
 	if (path.length === 0) return KNOWN_KEYS.package;
 	const type = lookup(root, [...path, "type"]);
-	return type === "git" ? KNOWN_KEYS.git : type === "index" ? KNOWN_KEYS.index : KNOWN_KEYS.local;
+	// a type that is none of them (reported on its own) is read as local
+	return typeof type === "string" && Object.hasOwn(SOURCE_KEYS, type)
+		? SOURCE_KEYS[type as Source["type"]]
+		: KNOWN_KEYS.local;
 }
+
+/** The keys each kind of source accepts. */
+const SOURCE_KEYS: Readonly<Record<Source["type"], readonly string[]>> = {
+	local: KNOWN_KEYS.local,
+	git: KNOWN_KEYS.git,
+	index: KNOWN_KEYS.index,
+};
 
 export function describePath(path: readonly PathSegment[]): string {
 	let text = "";

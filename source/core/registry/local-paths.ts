@@ -1,14 +1,15 @@
 import type { Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import { readPythonPackage } from "./python-package.js";
-import type { Package, Registry } from "./model.js";
+import { localSource, type Package, type Registry } from "./model.js";
 
 /** Problems with local sources: a folder that is missing, holds no Python package, or another one. */
 export function localPathProblems(packages: Iterable<Package>): Problem[] {
 	const problems: Problem[] = [];
 	for (const pkg of packages) {
-		for (const [mode, source] of pkg.sources) {
-			if (source.type !== "local") continue;
+		for (const [mode, written] of pkg.sources) {
+			const source = localSource(written);
+			if (!source) continue;
 			const found = readPythonPackage(source.path);
 			const location = source.location ?? pkg.location;
 			if (typeof found === "string") {
@@ -33,6 +34,9 @@ export function localPathProblems(packages: Iterable<Package>): Problem[] {
 export function componentFolders(registry: Registry): Set<string> {
 	const folders = new Set<string>();
 	for (const pkg of registry.packages.values())
-		for (const source of pkg.sources.values()) if (source.type === "local") folders.add(source.path);
+		for (const source of pkg.sources.values()) {
+			const local = localSource(source);
+			if (local) folders.add(local.path);
+		}
 	return folders;
 }

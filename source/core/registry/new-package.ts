@@ -1,48 +1,24 @@
 import path from "node:path";
-import { type InputSpec, type InputValues, inputValues } from "../base/inputs.js";
+import { type InputValues, inputValues } from "../base/inputs.js";
 import { invalidNameReason, MODE_PATTERN, normalizeName } from "../base/names.js";
+import type { Source } from "./model.js";
+import type { PackageDraft, PackageInputSpec, PackageQuestion } from "./package-questions.js";
 import { readPythonPackage } from "./python-package.js";
-import { parseRequirement, type Requirement } from "./requirement.js";
+import { parseRequirement, versionOfRequirement } from "./requirement.js";
 import { invalidGitUrlReason, invalidRefReason } from "./validate.js";
 
-/** What the questions of the add-package form can see besides the answers so far. */
-export type PackageFormEnv = {
-	readonly cwd: string;
-	readonly packagesDir: string;
-	readonly groups: readonly string[];
-	/** The indexes the registry declares, by name. */
-	readonly indexes: readonly string[];
-	/** Packages already in the registry (normalized name) → the modes they have sources for. */
-	readonly existing: ReadonlyMap<string, readonly string[]>;
-};
+/** Each kind of source as a person adding a package meets it: the flag that says where it is, and the form's choice. */
+const SOURCE_OFFERS = {
+	local: { flag: "path", choice: "a local folder" },
+	git: { flag: "url", choice: "a git repository" },
+	index: { flag: "requirement", choice: "a package index (a requirement such as name>=1,<2)" },
+} as const satisfies Readonly<Record<Source["type"], { readonly flag: string; readonly choice: string }>>;
+const SOURCE_KINDS = Object.keys(SOURCE_OFFERS) as readonly Source["type"][];
 
-/** The answers so far, keyed like the inputs (plus `refKind`, which only the form asks). */
-export type PackageDraft = { readonly [input: string]: string | boolean | undefined };
-
-/** One question of the form (`hpm registry add` on a TTY, `a` in the UI). */
-export type PackageQuestion = {
-	readonly id: string;
-	readonly label: string;
-	readonly choices?: (env: PackageFormEnv) => readonly { readonly label: string; readonly value: string }[];
-	/** Whether it is asked, given the answers so far; asked always when absent. */
-	readonly applies?: (draft: PackageDraft) => boolean;
-	/** Why `text` is not acceptable yet, or undefined. Runs on every keystroke. */
-	readonly validate?: (text: string, draft: PackageDraft, env: PackageFormEnv) => string | undefined;
-	readonly initial?: (draft: PackageDraft) => string;
-	/** The answers after this one; the default stores the text under the question's id. */
-	readonly assign?: (draft: PackageDraft, text: string, env: PackageFormEnv) => PackageDraft;
-};
-
-type PackageInputSpec = InputSpec & {
-	/** The form's questions for this input, asked in declaration order. */
-	readonly ask?: readonly PackageQuestion[];
-	/** Inputs whose presence on the command line answers those questions (default: this one). */
-	readonly answeredBy?: readonly string[];
-};
-
-const isLocal = (draft: PackageDraft) => draft.type === "local";
-const isGit = (draft: PackageDraft) => draft.type === "git";
-const isIndex = (draft: PackageDraft) => draft.type === "index";
+const of = (kind: Source["type"]) => (draft: PackageDraft) => draft.type === kind;
+const isLocal = of("local");
+const isGit = of("git");
+const isIndex = of("index");
 const hasRef = (draft: PackageDraft) =>
 	draft.tag !== undefined || draft.branch !== undefined || draft.rev !== undefined;
 const refFlags = ["tag", "branch", "rev"];
@@ -54,18 +30,14 @@ const refFlags = ["tag", "branch", "rev"];
 export const PACKAGE_INPUTS = {
 	type: {
 		type: "string",
-		value: "local|git|index",
+		value: SOURCE_KINDS.join("|"),
 		help: "inferred from --path / --url / --requirement when omitted",
-		answeredBy: ["type", "path", "url", "requirement"],
+		answeredBy: ["type", ...SOURCE_KINDS.map((kind) => SOURCE_OFFERS[kind].flag)],
 		ask: [
 			{
 				id: "type",
 				label: "Where does the package come from?",
-				choices: () => [
-					{ label: "a local folder", value: "local" },
-					{ label: "a git repository", value: "git" },
-					{ label: "a package index (a requirement such as name>=1,<2)", value: "index" },
-				],
+				choices: () => SOURCE_KINDS.map((kind) => ({ label: SOURCE_OFFERS[kind].choice, value: kind })),
 			},
 		],
 	},
@@ -265,6 +237,8 @@ export const PACKAGE_INPUTS = {
 	},
 } as const satisfies Readonly<Record<string, PackageInputSpec>>;
 
+export type { PackageDraft, PackageFormEnv, PackageQuestion } from "./package-questions.js";
+
 export type PackageInput = InputValues<typeof PACKAGE_INPUTS>;
 export type PackageInputName = keyof typeof PACKAGE_INPUTS;
 
@@ -286,23 +260,6 @@ export function inputFromDraft(draft: PackageDraft): PackageInput {
 }
 
 /** The source type the given flags imply: --path is local, --url git, --requirement index. */
-export function inferredType(input: Partial<PackageInput>): string | undefined {
-	if (input.path !== undefined) return "local";
-	if (input.url !== undefined) return "git";
-	if (input.requirement !== undefined) return "index";
-	return undefined;
-}
-
-/**
- * What a requirement says of the version: its pin (`==1.2`), else its range as the person wrote
- * it (`>=0.27,<1`, spaces and parentheses dropped), `*` when it names no bound.
- */
-export function versionOfRequirement(written: string, requirement: Requirement): string {
-	const pinned = requirement.clauses.length === 1 ? /^===?([^*]+)$/.exec(requirement.clauses[0] ?? "")?.[1] : undefined;
-	if (pinned !== undefined) return pinned;
-	const range = written
-		.trim()
-		.replace(/^[A-Za-z0-9._-]+\s*(\[[^\]]*\])?/, "")
-		.replace(/[\s()]/g, "");
-	return range === "" ? "*" : range;
+export function inferredType(input: Partial<PackageInput>): Source["type"] | undefined {
+	return SOURCE_KINDS.find((kind) => input[SOURCE_OFFERS[kind].flag] !== undefined);
 }

@@ -126,3 +126,17 @@ export function normalizeVersion(version: string): string {
 	if (local) out += `+${local.replace(/[-_]/g, ".")}`;
 	return out;
 }
+
+/**
+ * What a requirement says of the version: its pin (`==1.2`), else its range as the person wrote
+ * it (`>=0.27,<1`, spaces and parentheses dropped), `*` when it names no bound.
+ */
+export function versionOfRequirement(written: string, requirement: Requirement): string {
+	const pinned = requirement.clauses.length === 1 ? /^===?([^*]+)$/.exec(requirement.clauses[0] ?? "")?.[1] : undefined;
+	if (pinned !== undefined) return pinned;
+	const range = written
+		.trim()
+		.replace(/^[A-Za-z0-9._-]+\s*(\[[^\]]*\])?/, "")
+		.replace(/[\s()]/g, "");
+	return range === "" ? "*" : range;
+}

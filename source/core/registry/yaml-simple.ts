@@ -9,6 +9,8 @@
  * file with `yaml`, which also reports the problems.
  */
 
+import { BOOL, GiveUp, giveUp, INDICATOR, INT, NOT_A_STRING, plain, quoted } from "./yaml-scalars.js";
+
 export type SimpleEntry = { readonly keyOffset: number; readonly node: SimpleNode };
 export type SimpleNode =
 	| { readonly kind: "scalar"; readonly offset: number }
@@ -18,19 +20,6 @@ export type SimpleNode =
 type Parsed = { readonly value: unknown; readonly node: SimpleNode };
 type Line = { readonly start: number; readonly indent: number; readonly end: number };
 
-class GiveUp extends Error {}
-const giveUp = (): never => {
-	throw new GiveUp();
-};
-
-// YAML 1.2 core schema: what a plain scalar is when it is not a string
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const NOT_A_STRING =
-	/^(?:~|[Nn]ull|NULL|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-// characters a plain scalar may not start with (and "-", "?", ":" which may start one only in
-// ways this parser leaves to `yaml`)
-const INDICATOR = new Set([..."-?:,[]{}#&*!|>'\"%@`"]);
 const KEY = /[A-Za-z_][A-Za-z0-9_.-]*/y;
 // text this parser reads at all: no tab, CR or other control character, no BOM, no line or
 // paragraph separator, no NEL
@@ -124,7 +113,7 @@ class SimpleParser {
 		let after: number;
 		const quote = this.text[at];
 		if (quote === '"' || quote === "'") {
-			const scalar = this.quoted(at, end);
+			const scalar = quoted(this.text, at, end);
 			text = scalar.text;
 			after = scalar.after;
 		} else {
@@ -187,7 +176,7 @@ class SimpleParser {
 		let parsed: Parsed;
 		let after: number;
 		if (first === '"' || first === "'") {
-			const scalar = this.quoted(at, end);
+			const scalar = quoted(this.text, at, end);
 			parsed = { value: scalar.text, node: { kind: "scalar", offset: at } };
 			after = scalar.after;
 		} else if (first === "[") {
@@ -231,7 +220,7 @@ class SimpleParser {
 			const start = position;
 			const first = this.text[position] ?? "";
 			if (first === '"' || first === "'") {
-				const scalar = this.quoted(position, end);
+				const scalar = quoted(this.text, position, end);
 				value.push(scalar.text);
 				position = scalar.after;
 			} else {
@@ -252,61 +241,4 @@ class SimpleParser {
 		}
 		return { parsed: { value, node: { kind: "seq", offset: at, items } }, after: position };
 	}
-
-	/** A quoted scalar on one line; `after` is just past its closing quote. */
-	private quoted(at: number, end: number): { text: string; after: number } {
-		const quote = this.text[at];
-		let text = "";
-		let position = at + 1;
-		for (;;) {
-			if (position >= end) giveUp();
-			const char = this.text[position] ?? "";
-			if (char === quote) {
-				if (quote === "'" && this.text[position + 1] === "'") {
-					text += "'";
-					position += 2;
-					continue;
-				}
-				return { text, after: position + 1 };
-			}
-			if (char === "\\" && quote === '"') {
-				const escape = this.text[position + 1] ?? "";
-				const simple = ESCAPES[escape];
-				if (simple !== undefined) {
-					text += simple;
-					position += 2;
-					continue;
-				}
-				if (escape === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(position + 2, position + 6))) {
-					text += String.fromCharCode(Number.parseInt(this.text.slice(position + 2, position + 6), 16));
-					position += 6;
-					continue;
-				}
-				giveUp();
-			}
-			text += char;
-			position += 1;
-		}
-	}
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-	"\\": "\\",
-	'"': '"',
-	"/": "/",
-	n: "\n",
-	t: "\t",
-	r: "\r",
-	b: "\b",
-	f: "\f",
-	"0": "\0",
-};
-
-/** A plain scalar as the core schema reads it: a boolean, an integer or a string; nothing else here. */
-function plain(raw: string): unknown {
-	if (raw === "") return giveUp();
-	if (BOOL.test(raw)) return raw[0] === "t" || raw[0] === "T";
-	if (INT.test(raw)) return Number.parseInt(raw, 10);
-	if (NOT_A_STRING.test(raw)) return giveUp();
-	return raw;
 }

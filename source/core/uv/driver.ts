@@ -1,8 +1,8 @@
 import { binaryIdentity, cachedVersion, rememberVersion } from "./probe-cache.js";
-import { execFile, spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { constants as osConstants } from "node:os";
-import { fileURLToPath } from "node:url";
+import { spawnGroup } from "../os/child.js";
+import { gitDeadlines } from "../os/git-env.js";
 import { onLines } from "../os/lines.js";
 import { type ExitCode, HpmError, isCode } from "../base/errors.js";
 import type { UvEvent } from "./events.js";
@@ -21,64 +21,6 @@ const INSTALL_HINT =
 /** Environment for every uv run: plain, unwrapped lines that hpm can stream and parse. */
 export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
-}
-
-let deadlines: Promise<NodeJS.ProcessEnv> | undefined;
-
-/** hpm's ssh for git (source/core/uv/ssh/ssh; dist/ssh/ssh next to the bundle). */
-const ssh = () => fileURLToPath(new URL("ssh/ssh", import.meta.url));
-
-/**
- * git (which uv runs for git sources) must never ask a question nobody can answer, nor wait
- * forever on a host that accepts and never answers. These are defaults: the person's own
- * environment (spread after them) and their git config's ssh command win. hpm's ssh goes in
- * GIT_SSH, which git uses only when no core.sshCommand is configured, so git need not be asked;
- * a copy of hpm without it asks git (once per process, in the background).
- */
-export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
-	deadlines ??= (async () => {
-		const base = {
-			GIT_TERMINAL_PROMPT: "0",
-			// over https: give up when less than 1 KB/s arrives for 30 s
-			GIT_HTTP_LOW_SPEED_LIMIT: "1000",
-			GIT_HTTP_LOW_SPEED_TIME: "30",
-		};
-		if (process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined) return base;
-		const own = ssh();
-		if (isExecutable(own)) return { ...base, GIT_SSH: own };
-		const sshConfigured = await new Promise<boolean>((resolve) => {
-			execFile(
-				"git",
-				["config", "--get", "core.sshCommand"],
-				{ encoding: "utf8", timeout: 5_000 },
-				// not set (exit 1), or no git at all: hpm's own ssh command
-				(error, stdout) => resolve(!error && stdout.trim() !== ""),
-			).stdin?.end();
-		});
-		return sshConfigured ? base : { ...base, GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" };
-	})();
-	return deadlines;
-}
-
-let guardPrefix: readonly string[] | undefined;
-/**
- * `setpriv --pdeathsig KILL --` (util-linux, exec'ing the program in place: same pid), or nothing:
- * the program dies with hpm. KILL, not TERM: a uv that ignores TERM (a wrapper's `trap '' TERM`
- * stays ignored across exec) must not outlive hpm to write over what a person edits next.
- */
-export function deathGuard(): readonly string[] {
-	guardPrefix ??= process.platform === "linux" && isExecutable(SETPRIV) ? [SETPRIV, "--pdeathsig", "KILL", "--"] : [];
-	return guardPrefix;
-}
-const SETPRIV = "/usr/bin/setpriv";
-
-function isExecutable(file: string): boolean {
-	try {
-		accessSync(file, constants.X_OK);
-		return statSync(file).isFile();
-	} catch {
-		return false;
-	}
 }
 
 type CaptureError = NodeJS.ErrnoException & { stderr?: string };
@@ -242,16 +184,14 @@ export async function* runUv(
 	const token = randomHex(8);
 	const git = await gitDeadlines();
 	// where the system offers it, uv is told to stop when hpm dies: a SIGKILLed hpm leaves no uv
-	// behind to write pyproject.toml over what a person edits next
-	const guard = options.readOnly ? [] : deathGuard();
-	const child = spawn(guard[0] ?? uv.bin, guard.length > 0 ? [...guard.slice(1), uv.bin, ...full] : full, {
+	// behind to write pyproject.toml over what a person edits next. In a process group of its own,
+	// a Ctrl-C in the terminal reaches hpm first and hpm decides: it stops uv and everything uv
+	// started (build backends), then restores the files.
+	const child = spawnGroup(uv.bin, full, {
 		cwd: options.cwd,
 		// the deadlines first: anything the person set themselves overrides them
 		env: { ...git, ...uvEnv(options.env), [RUN_ID]: token },
-		stdio: ["ignore", "pipe", "pipe"],
-		// uv gets its own process group, so a Ctrl-C in the terminal reaches hpm first and hpm
-		// decides: it stops uv and everything uv started (build backends), then restores the files.
-		detached: true,
+		orphanGuard: options.readOnly !== true,
 	});
 	const queue: string[] = [];
 	let pipesHeld = false;

@@ -1,23 +1,13 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import {
-	type LoadedRegistry,
-	loadContextRegistry,
-	type Locator,
-	locateRoot,
-	resolveContext,
-} from "../../plan/context.js";
+import type { Locator } from "../../plan/context.js";
 import { HpmError } from "../../base/errors.js";
-import { writeFilesChecked } from "../../os/checked-write.js";
 import { closest, invalidNameReason, normalizeName } from "../../base/names.js";
-import { type LockHooks, underProjectLockIfAny, underRegistryLock } from "../../project/lock.js";
-import { registryChanged } from "./add-package.js";
-import { loadRegistryParts, refuseUnloadable } from "../../registry/load.js";
+import type { LockHooks } from "../../project/lock.js";
 import { displayPath } from "../../base/display-path.js";
 import { STRATEGIES, type Strategy } from "../../registry/schema.js";
-import { guardRegistryWrite, requireRegistryFolder } from "./write-guard.js";
 import type { InputSpecs, InputValues } from "../../base/inputs.js";
+import { type RegistryEdit, type RegistryTarget, writeRegistry } from "./registry-write.js";
 
 /**
  * The one declaration of a new group's inputs, one per field a group file has: `hpm registry
@@ -63,9 +53,10 @@ export type AddedGroup = {
 const invalid = (message: string, hint?: string) => new HpmError("invalid-argument", message, hint ? { hint } : {});
 
 /**
- * Creates `registry/groups/<name>.yaml`, under the project lock when there is a project. A group
- * may start without options (`hpm registry add --group` adds them one by one); what is written is
- * first proven to load.
+ * Creates `registry/groups/<name>.yaml`, under the project lock when there is a project
+ * (registry-write.ts). A group may start without options (`hpm registry add --group` adds them one
+ * by one); what is written is first proven to load, with layers among them all (the others'
+ * packages may be offered, and their groups must not be hidden unawares).
  */
 export async function addGroup(
 	locator: Locator,
@@ -73,16 +64,13 @@ export async function addGroup(
 	input: GroupInput,
 	hooks: LockHooks = {},
 ): Promise<AddedGroup> {
-	return underProjectLockIfAny(locateRoot(locator, cwd), "registry group add", hooks, async () => {
-		const context = resolveContext(locator, cwd);
-		const root = requireRegistryFolder(context);
-		// with layers, the others' packages may be offered, and their groups must not be hidden unawares
-		const layered = context.layers.length > 1 ? await loadContextRegistry(context) : undefined;
-		return underRegistryLock(root, "registry group add", hooks, () => writeGroup(root, input, layered));
-	});
+	return writeRegistry(locator, cwd, "registry group add", hooks, (target) => planGroup(target, input));
 }
 
-function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegistry | undefined): AddedGroup {
+function planGroup(
+	{ root: registryRoot, loaded, layered: layers }: RegistryTarget,
+	input: GroupInput,
+): RegistryEdit<AddedGroup> {
 	const layered = layers?.registry;
 	const reason = invalidNameReason(input.name);
 	if (reason) throw invalid(`group name "${input.name}": ${reason}`);
@@ -97,7 +85,6 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 		);
 	}
 	const fields = groupFields(input, strategy);
-	const loaded = loadRegistryParts(registryRoot);
 	const key = normalizeName(input.name);
 	const options = input.options ?? [];
 	const packageOf = (option: string) =>
@@ -128,12 +115,15 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 			});
 		}
 		return {
-			name: group.name,
-			strategy,
-			file: existingFile,
-			options: group.options,
-			action: "unchanged",
-			message: `group "${group.name}" (${strategy}) already exists: ${existingFile}; nothing to change`,
+			files: [],
+			result: {
+				name: group.name,
+				strategy,
+				file: existingFile,
+				options: group.options,
+				action: "unchanged",
+				message: `group "${group.name}" (${strategy}) already exists: ${existingFile}; nothing to change`,
+			},
 		};
 	}
 
@@ -157,23 +147,24 @@ function writeGroup(registryRoot: string, input: GroupInput, layers: LoadedRegis
 		options: options.map((name) => ({ name: packageOf(name)?.name ?? name })),
 	};
 	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
-	// a file already there under this name did not load as the group (or it would have been found
-	// above): it is never replaced, and a link is never written through
-	guardRegistryWrite(registryRoot, file, "must-not-exist", "the file it points to");
-	refuseUnloadable(layers?.roots ?? registryRoot, new Map([[file, text]]));
-	mkdirSync(path.dirname(file), { recursive: true });
-	writeFilesChecked([{ file, expected: undefined, text }], registryChanged);
 	const offered =
 		options.length > 0
 			? ` offering ${options.join(", ")}`
 			: "; add options with `hpm registry add --group " + input.name + "`";
 	return {
-		name: input.name,
-		strategy,
-		file,
-		options: document.options.map((o) => o.name),
-		action: "created",
-		message: `wrote ${file}: group "${input.name}" (${strategy})${offered}`,
+		// a file already there under this name did not load as the group (or it would have been found
+		// above): it is never replaced, and a link is never written through
+		files: [
+			{ file, expected: undefined, text, guard: { existing: "must-not-exist", replacing: "the file it points to" } },
+		],
+		result: {
+			name: input.name,
+			strategy,
+			file,
+			options: document.options.map((o) => o.name),
+			action: "created",
+			message: `wrote ${file}: group "${input.name}" (${strategy})${offered}`,
+		},
 	};
 }
 
