@@ -15,14 +15,20 @@ import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { BIN, cpSync, EXAMPLE, generateRegistry, hermetic, ROOT, UV, writePackage } from "./lib.mjs";
 
-const USAGE = "usage: node bench/ab.mjs [BASE_REF] [--speed] [--out DIR] [--verbose] [--no-build]";
+const USAGE =
+	"usage: node bench/ab.mjs [BASE_REF] [--speed] [--only SCENARIO[,SCENARIO]] [--out DIR] [--verbose] [--no-build]";
 const argv = process.argv.slice(2);
+const VALUED = ["--out", "--only"];
+const valueOf = (flag) => {
+	const index = argv.indexOf(flag);
+	return index === -1 ? undefined : (argv[index + 1] ?? "");
+};
 const flags = new Set(argv.filter((a) => a.startsWith("--")));
-const outIndex = argv.indexOf("--out");
-const outDir = outIndex === -1 ? undefined : path.resolve(argv[outIndex + 1] ?? "");
-const positionals = argv.filter((a, i) => !a.startsWith("--") && (outIndex === -1 || i !== outIndex + 1));
+const outDir = valueOf("--out") === undefined ? undefined : path.resolve(valueOf("--out"));
+const onlyScenarios = valueOf("--only")?.split(",").filter(Boolean);
+const positionals = argv.filter((a, i) => !a.startsWith("--") && !VALUED.includes(argv[i - 1]));
 for (const flag of flags)
-	if (!["--speed", "--out", "--verbose", "--no-build", "--help"].includes(flag)) {
+	if (!["--speed", "--verbose", "--no-build", "--help", ...VALUED].includes(flag)) {
 		console.error(`unknown flag ${flag}\n${USAGE}`);
 		process.exit(2);
 	}
@@ -86,6 +92,9 @@ function buildBoth(ref) {
 }
 
 function main() {
+	const names = scenarios([]).map((s) => s.name);
+	const unknown = (onlyScenarios ?? []).filter((name) => !names.includes(name));
+	if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(", ")} (there are ${names.join(", ")})`);
 	const { base, sha } = buildBoth(baseRef);
 	const current = { label: `this tree (${describeTree()})`, bin: BIN };
 	if (flags.has("--speed")) {
@@ -110,7 +119,9 @@ function main() {
 	let total = 0;
 	let same = 0;
 	const differences = [];
-	for (const scenario of scenarios(commands)) {
+	for (const scenario of scenarios(commands).filter(
+		(s) => onlyScenarios === undefined || onlyScenarios.includes(s.name),
+	)) {
 		const runs = sides.map((side) => runScenario(scenario, side, inputs));
 		scenario.steps.forEach((step, index) => {
 			total++;
