@@ -151,24 +151,28 @@ if (wanted("B6")) {
 }
 
 /**
- * The largest k (at least 1) with P(X < k) <= alpha/2 for X ~ Binomial(n, 1/2): the k-th smallest
- * and k-th largest of n paired differences bound their median with at least 1 - alpha confidence
- * (the sign test's interval; it assumes nothing about the noise's shape). n = 11: k = 2, 98.8%.
+ * The largest k with P(X < k) <= alpha/2 for X ~ Binomial(n, 1/2): the k-th smallest and k-th
+ * largest of n paired differences bound their median with at least 1 - alpha confidence (the
+ * sign test's interval; it assumes nothing about the noise's shape). 0 when n runs are too few.
  */
-function signTestRank(n, alpha = 0.05) {
-	let cumulative = 0;
+function signTestRank(n, alpha) {
+	let below = 0; // P(X < k)
 	let choose = 1;
 	for (let k = 0; k <= n; k++) {
 		if (k > 0) choose = (choose * (n - k + 1)) / k;
-		if (cumulative + choose / 2 ** n > alpha / 2) return Math.max(1, k);
-		cumulative += choose / 2 ** n;
+		if (below + choose / 2 ** n > alpha / 2) return k;
+		below += choose / 2 ** n;
 	}
-	return 1;
+	return 0;
 }
 
-// slower "by more than noise": the whole interval above zero, and by more than this much
+// slower "by more than noise": the whole interval above zero, and by more than this much. The
+// confidence is shared out over the commands (Bonferroni), so that a run of two identical builds
+// calls ANY command slower at most 5% of the time; more RUNS narrow the intervals.
 const MIN_MS = 1;
 const MIN_RATIO = 0.03;
+const ALPHA = 0.05 / Math.max(1, cases.length);
+const k = signTestRank(RUNS, ALPHA);
 const rows = [];
 const slower = [];
 for (const c of cases) {
@@ -179,20 +183,26 @@ for (const c of cases) {
 		for (const side of order) samples[side.name].push(c.run(side));
 	}
 	const differences = samples.this.map((ms, i) => ms - samples.base[i]).sort((a, b) => a - b);
-	const k = signTestRank(RUNS);
-	const [low, high] = [differences[k - 1], differences[RUNS - k]];
+	const [low, high] = k === 0 ? [-Infinity, Infinity] : [differences[k - 1], differences[RUNS - k]];
 	const base = median(samples.base);
 	const mine = median(samples.this);
 	const diff = median(differences);
 	const beyond = (value) => Math.abs(value) > Math.max(MIN_MS, MIN_RATIO * base);
-	const verdict = low > 0 && beyond(diff) ? "SLOWER" : high < 0 && beyond(diff) ? "faster" : "same (noise)";
+	const verdict =
+		k === 0
+			? "too few runs"
+			: low > 0 && beyond(diff)
+				? "SLOWER"
+				: high < 0 && beyond(diff)
+					? "faster"
+					: "same (noise)";
 	if (verdict === "SLOWER") slower.push(`${c.bench} ${c.name}`);
 	rows.push([
 		`${c.bench} ${c.name}`,
 		base.toFixed(1),
 		mine.toFixed(1),
 		`${(mine / base).toFixed(2)}x`,
-		`${diff >= 0 ? "+" : ""}${diff.toFixed(1)} [${low.toFixed(1)}, ${high.toFixed(1)}]`,
+		`${diff >= 0 ? "+" : ""}${diff.toFixed(1)} ${k === 0 ? "[n/a]" : `[${low.toFixed(1)}, ${high.toFixed(1)}]`}`,
 		verdict,
 	]);
 }
@@ -200,14 +210,30 @@ tmux?.close();
 tmux = undefined;
 table(
 	`A/B: ${sides[0].bin} (base) vs ${BIN} (this), medians of ${RUNS} interleaved runs`,
-	["command", "base ms", "this ms", "this/base", "this-base ms [~95% interval]", "verdict"],
+	[
+		"command",
+		"base ms",
+		"this ms",
+		"this/base",
+		`this-base ms [${(100 * (1 - ALPHA)).toFixed(2)}% interval]`,
+		"verdict",
+	],
 	rows,
 );
 console.log(
-	`\n(slower beyond noise: the interval of the paired differences lies above 0 and the median difference exceeds ${MIN_MS} ms and ${MIN_RATIO * 100}% of base)`,
+	`\n(slower beyond noise: the sign-test interval of the paired differences lies above 0, at ${(100 * (1 - ALPHA)).toFixed(2)}% confidence each, 95% for all ${cases.length} together, and the median difference exceeds ${MIN_MS} ms and ${MIN_RATIO * 100}% of base)`,
 );
+if (k === 0) console.log(`RUNS=${RUNS} is too few for that confidence: run with RUNS=${minimumRuns(ALPHA)} or more`);
 console.log(
-	slower.length === 0
-		? `no command is slower beyond noise (${rows.length} commands)`
-		: `slower beyond noise: ${slower.join("; ")} (${slower.length} of ${rows.length}; run again to tell a drift of the machine from a real cost)`,
+	k === 0
+		? "no verdict (too few runs)"
+		: slower.length === 0
+			? `no command is slower beyond noise (${rows.length} commands)`
+			: `slower beyond noise: ${slower.join("; ")} (${slower.length} of ${rows.length}; run again to tell a drift of the machine from a real cost)`,
 );
+
+function minimumRuns(alpha) {
+	let n = 1;
+	while (signTestRank(n, alpha) === 0) n++;
+	return n;
+}
