@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Output A/B of two builds of hpm: `npm run ab -- [BASE_REF] [--speed] [--out DIR] [--verbose]`.
+// Output A/B of two builds of hpm: `npm run ab -- [BASE_REF] [--speed] [--only S] [--out DIR] [--verbose]`.
 // Builds this working tree (`npm run build`) and BASE_REF (default 73dad1d, where issue 27's
 // restructuring started) in a temporary `git worktree`, runs the same invocations with both in
 // scratch copies of fixed inputs (the bundled example, a generated 600-package registry, small
@@ -16,7 +16,8 @@ import { createTwoFilesPatch } from "diff";
 import { BIN, cpSync, EXAMPLE, generateRegistry, hermetic, ROOT, UV, writePackage } from "./lib.mjs";
 
 const USAGE =
-	"usage: node bench/ab.mjs [BASE_REF] [--speed] [--only SCENARIO[,SCENARIO]] [--out DIR] [--verbose] [--no-build]";
+	"usage: node bench/ab.mjs [BASE_REF] [--only SCENARIO[,SCENARIO]] [--out DIR] [--verbose] [--no-build]\n" +
+	"       node bench/ab.mjs [BASE_REF] --speed [--only B1[,B2...]]   (RUNS=N for more runs)";
 const argv = process.argv.slice(2);
 const VALUED = ["--out", "--only"];
 const valueOf = (flag) => {
@@ -53,7 +54,7 @@ function cleanUp() {
 		spawnSync("git", ["worktree", "remove", "--force", baseTree], { cwd: ROOT, stdio: "ignore" });
 		spawnSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
 	}
-	// a scratch copy's files may have been made read-only by a test input: make them writable first
+	// a file left read-only (by uv, git or a build) must not stop the removal
 	spawnSync("chmod", ["-R", "u+rwX", root], { stdio: "ignore" });
 	rmSync(root, { recursive: true, force: true });
 }
@@ -92,7 +93,8 @@ function buildBoth(ref) {
 }
 
 function main() {
-	const names = scenarios([]).map((s) => s.name);
+	// with --speed, --only names benches (B1 ... B6) for bench/compare.mjs
+	const names = flags.has("--speed") ? ["B1", "B2", "B3", "B4", "B5", "B6"] : scenarios([]).map((s) => s.name);
 	const unknown = (onlyScenarios ?? []).filter((name) => !names.includes(name));
 	if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(", ")} (there are ${names.join(", ")})`);
 	const { base, sha } = buildBoth(baseRef);
@@ -101,7 +103,7 @@ function main() {
 		// bench/compare.mjs times the commands; its temporary folders go in ours
 		const tmp = path.join(root, "tmp-speed");
 		mkdirSync(tmp);
-		const result = spawnSync(node, [path.join(ROOT, "bench/compare.mjs"), base.bin], {
+		const result = spawnSync(node, [path.join(ROOT, "bench/compare.mjs"), base.bin, ...(onlyScenarios ?? [])], {
 			stdio: "inherit",
 			env: { ...process.env, TMPDIR: tmp },
 		});

@@ -175,7 +175,8 @@ const ALPHA = 0.05 / Math.max(1, cases.length);
 const k = signTestRank(RUNS, ALPHA);
 const rows = [];
 const slower = [];
-for (const c of cases) {
+for (const [index, c] of cases.entries()) {
+	process.stderr.write(`[${index + 1}/${cases.length}] ${c.bench} ${c.name}\n`);
 	for (const side of sides) c.run(side); // warm: code and index caches filled, files read once
 	const samples = { base: [], this: [] };
 	for (let i = 0; i < RUNS; i++) {
