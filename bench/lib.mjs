@@ -146,7 +146,10 @@ export function componentsProject() {
  */
 export function tmuxServer() {
 	const socket = `hpm-bench-${process.pid}`;
-	const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+	// the server's socket in a folder of ours: tmux leaves the file behind when its server exits
+	const folder = tempDir("hpm-bench-tmux-");
+	const env = { ...process.env, TMUX_TMPDIR: folder };
+	const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env });
 	let sessions = 0;
 	// a session that outlives the measured ones, so the server does not exit between them
 	tmux("new-session", "-d", "-s", "keep", "sleep", "100000");
@@ -165,7 +168,14 @@ export function tmuxServer() {
 		tmux("kill-session", "-t", run.name);
 		return run.ms;
 	};
-	return { tmux, firstFrame, once, close: () => tmux("kill-server") };
+	const close = () => {
+		try {
+			tmux("kill-server");
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+	return { tmux, firstFrame, once, close };
 }
 
 export const hasTmux = () => spawnSync("sh", ["-c", "command -v tmux"]).status === 0;
