@@ -1,5 +1,5 @@
 // Helpers for the benchmarks: timing subprocesses, medians, generated data, tables.
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -108,5 +108,76 @@ export function uvSpy() {
 		reset: () => rmSync(log, { force: true }),
 	};
 }
+
+/**
+ * A project with ten tiny local packages `comp-0`..`comp-9`, offered by one M-of-N group
+ * (B3, B4): `project(selected)` is a fresh copy choosing `selected`.
+ */
+export function componentsProject() {
+	const template = tempDir("hpm-bench-proj-");
+	const names = Array.from({ length: 10 }, (_, i) => `comp-${i}`);
+	for (const name of names) writePackage(path.join(template, "packages", name), name);
+	mkdirSync(path.join(template, "registry/packages"), { recursive: true });
+	mkdirSync(path.join(template, "registry/groups"), { recursive: true });
+	for (const name of names)
+		writeFileSync(
+			path.join(template, "registry/packages", `${name}.yaml`),
+			`name: "${name}"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/${name}"\n`,
+		);
+	writeFileSync(
+		path.join(template, "registry/groups/components.yaml"),
+		`name: "components"\nstrategy: "M-of-N"\noptions:\n${names.map((n) => `  - name: "${n}"`).join("\n")}\n`,
+	);
+	const project = (selected) => {
+		const dir = tempDir("hpm-bench-run-");
+		cpSync(template, dir, { recursive: true });
+		writeFileSync(
+			path.join(dir, "pyproject.toml"),
+			`[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm.groups]\ncomponents = [${selected.map((n) => `"${n}"`).join(", ")}]\n`,
+		);
+		return dir;
+	};
+	return { names, project };
+}
+
+/**
+ * A private tmux server (B5): `firstFrame` starts a program in a new 100x30 session and returns
+ * the time until `marker` is on its screen; `once` does that and closes the session.
+ */
+export function tmuxServer() {
+	const socket = `hpm-bench-${process.pid}`;
+	// the server's socket in a folder of ours: tmux leaves the file behind when its server exits
+	const folder = tempDir("hpm-bench-tmux-");
+	const env = { ...process.env, TMUX_TMPDIR: folder };
+	const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", env });
+	let sessions = 0;
+	// a session that outlives the measured ones, so the server does not exit between them
+	tmux("new-session", "-d", "-s", "keep", "sleep", "100000");
+	const firstFrame = (cwd, env, argv, marker) => {
+		const name = `b${sessions++}`;
+		const start = process.hrtime.bigint();
+		tmux("new-session", "-d", "-s", name, "-c", cwd, "-x", "100", "-y", "30", "env", "-u", "CI", ...env, ...argv);
+		const deadline = Date.now() + 30_000;
+		while (!tmux("capture-pane", "-p", "-t", name).includes(marker)) {
+			if (Date.now() > deadline) throw new Error(`${argv.join(" ")} never drew ${marker}`);
+		}
+		return { name, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+	};
+	const once = (cwd, env, argv, marker) => {
+		const run = firstFrame(cwd, env, argv, marker);
+		tmux("kill-session", "-t", run.name);
+		return run.ms;
+	};
+	const close = () => {
+		try {
+			tmux("kill-server");
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	};
+	return { tmux, firstFrame, once, close };
+}
+
+export const hasTmux = () => spawnSync("sh", ["-c", "command -v tmux"]).status === 0;
 
 export { cpSync, rmSync, writeFileSync, readFileSync, mkdirSync };

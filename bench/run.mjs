@@ -7,10 +7,12 @@ import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import {
 	BIN,
+	componentsProject,
 	cpSync,
 	mkdirSync,
 	EXAMPLE,
 	generateRegistry,
+	hasTmux,
 	hermetic,
 	interleaved,
 	median,
@@ -18,10 +20,10 @@ import {
 	table,
 	tempDir,
 	time,
+	tmuxServer,
 	UV,
 	uvSpy,
 	writeFileSync,
-	writePackage,
 } from "./lib.mjs";
 
 // NODE_EXTRA_CA_CERTS makes every Node start read and parse that bundle (~80 ms on a machine that
@@ -93,30 +95,8 @@ if (wanted("B2")) {
 
 if (wanted("B3") || wanted("B4")) {
 	// A project with ten tiny local packages, offered by one M-of-N group.
-	const template = tempDir("hpm-bench-proj-");
-	const names = Array.from({ length: 10 }, (_, i) => `comp-${i}`);
-	for (const name of names) writePackage(path.join(template, "packages", name), name);
-	mkdirSync(path.join(template, "registry/packages"), { recursive: true });
-	mkdirSync(path.join(template, "registry/groups"), { recursive: true });
-	for (const name of names)
-		writeFileSync(
-			path.join(template, "registry/packages", `${name}.yaml`),
-			`name: "${name}"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/${name}"\n`,
-		);
-	writeFileSync(
-		path.join(template, "registry/groups/components.yaml"),
-		`name: "components"\nstrategy: "M-of-N"\noptions:\n${names.map((n) => `  - name: "${n}"`).join("\n")}\n`,
-	);
+	const { names, project } = componentsProject();
 	const uvCache = tempDir("hpm-bench-uvcache-");
-	const project = (selected) => {
-		const dir = tempDir("hpm-bench-run-");
-		cpSync(template, dir, { recursive: true });
-		writeFileSync(
-			path.join(dir, "pyproject.toml"),
-			`[project]\nname = "bench"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm.groups]\ncomponents = [${selected.map((n) => `"${n}"`).join(", ")}]\n`,
-		);
-		return dir;
-	};
 	const spy = uvSpy();
 	const env = hermetic({
 		UV_CACHE_DIR: uvCache,
@@ -183,34 +163,13 @@ if (wanted("B3") || wanted("B4")) {
 }
 
 if (wanted("B5")) {
-	const has = spawnSync("sh", ["-c", "command -v tmux"]).status === 0;
-	if (!has) console.log("\nB5 skipped: tmux is not installed");
+	if (!hasTmux()) console.log("\nB5 skipped: tmux is not installed");
 	else {
 		const dir = tempDir();
 		generateRegistry(dir, 2000, 200);
 		const example = tempDir("hpm-bench-example-");
 		cpSync(EXAMPLE, example, { recursive: true });
-		const socket = `hpm-bench-${process.pid}`;
-		const tmux = (...args) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-		let sessions = 0;
-		// a session that outlives the measured ones, so the server does not exit between them
-		tmux("new-session", "-d", "-s", "keep", "sleep", "100000");
-		// time from starting a program in a new 100x30 tmux pane to `marker` on its screen
-		const firstFrame = (cwd, env, argv, marker) => {
-			const name = `b${sessions++}`;
-			const start = process.hrtime.bigint();
-			tmux("new-session", "-d", "-s", name, "-c", cwd, "-x", "100", "-y", "30", "env", "-u", "CI", ...env, ...argv);
-			const deadline = Date.now() + 30_000;
-			while (!tmux("capture-pane", "-p", "-t", name).includes(marker)) {
-				if (Date.now() > deadline) throw new Error(`${argv.join(" ")} never drew ${marker}`);
-			}
-			return { name, ms: Number(process.hrtime.bigint() - start) / 1e6 };
-		};
-		const once = (cwd, env, argv, marker) => {
-			const run = firstFrame(cwd, env, argv, marker);
-			tmux("kill-session", "-t", run.name);
-			return run.ms;
-		};
+		const { tmux, firstFrame, once, close } = tmuxServer();
 		const cache = tempDir("hpm-bench-cache-");
 		const baseline = ["-e", "console.log('group-0000'); setTimeout(() => {}, 60000)"];
 		once(dir, [`HPM_CACHE_DIR=${cache}`], [node, BIN, "ui"], "group-0000"); // fills the index cache
@@ -278,7 +237,7 @@ process.stdin.on("data", (d) => { if (String(d).includes("q")) process.exit(0); 
 		const t0 = process.hrtime.bigint();
 		for (let i = 0; i < 21; i++) tmux("capture-pane", "-p", "-t", "keep");
 		const captureMs = Number(process.hrtime.bigint() - t0) / 1e6 / 21;
-		tmux("kill-server");
+		close();
 		const row = (subject, target) => [subject.name, `${subject.ms.toFixed(0)} ms`, ratio(subject.ms, base.ms), target];
 		table(
 			"B5 hpm ui through tmux at 100x30: time to the first frame, key press to frame, peak RSS",
