@@ -82,7 +82,10 @@ export function reportError(output: Output, error: HpmError): void {
 	if (output.json) {
 		// the problems a refusal counts (streamed as events, which --json does not print) are listed
 		const problems = error.problems.length > 0 ? { problems: error.problems.map(problemJson) } : {};
-		output.data({ error: { ...problemJson(error), ...problems } });
+		const json = problemJson(error);
+		// an error names choices only when it is about some (most are not: usage, files, uv missing)
+		if (error.choices.length === 0) delete json.choices;
+		output.data({ error: { ...json, ...problems } });
 		return;
 	}
 	const style = styles(colorEnabled(process.env, () => isTerminal(2)));
