@@ -1,4 +1,5 @@
-import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { type Locator, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { openSelection } from "../plan/open-selection.js";
 import { HpmError, type Problem, problemToError } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import { findWorkspace, virtualRootProblem } from "../project/workspace.js";
@@ -17,7 +18,6 @@ import {
 	optionsHint,
 	removeFromGroup,
 	replaceGroup,
-	resolveSelection,
 	type Selection,
 	type SelectionChange,
 } from "../plan/selection.js";
@@ -103,9 +103,8 @@ export async function choose(
 	const root = requireRoot(locator, cwd);
 	const command = choice.kind === "remove" ? "group remove" : "group add";
 	return underProjectLock(root, command, hooks, async () => {
-		const context = resolveContext(locator, cwd);
-		const project = requireProject(context);
-		const { registry, problems } = await loadContextRegistry(context);
+		const opened = await openSelection({ locator, cwd });
+		const { project, registry, registryProblems: problems } = opened;
 		findGroup(registry, choice.group, problems); // a group whose file is broken says why
 		// a virtual workspace root has no dependencies: a choice made there could never be synced
 		// (dropping one is always allowed)
@@ -127,7 +126,7 @@ export async function choose(
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
 		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
-		const current = resolveSelection(registry, project, problems).selection;
+		const current = opened.selection;
 		const next = new Map<string, readonly string[]>(current);
 		const groupKey = findGroup(registry, choice.group, problems).key;
 		if (selected.length > 0) next.set(groupKey, selected.map(normalizeName));
@@ -189,9 +188,7 @@ function selectionChange(
 
 /** What a person needs to choose in one group: its options, described, and the current choice. */
 export async function optionsQuestion(locator: Locator, cwd: string, groupName: string): Promise<OptionsQuestion> {
-	const context = resolveContext(locator, cwd);
-	const project = requireProject(context);
-	const { registry, problems } = await loadContextRegistry(context);
+	const { project, registry, registryProblems: problems, selection } = await openSelection({ locator, cwd });
 	const group = findGroup(registry, groupName, problems);
 	return {
 		group: group.name,
@@ -202,7 +199,7 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		})),
 		selected: entryValues(project.selection.get(group.key)),
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
-		defaultsBreak: defaultsBreak(registry, resolveSelection(registry, project, problems).selection, group),
+		defaultsBreak: defaultsBreak(registry, selection, group),
 		optionsHint: optionsHint(registry, group, problems, "options"),
 	};
 }

@@ -1,7 +1,8 @@
 import { cpus } from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
+import type { Context } from "../plan/context.js";
+import { openSelection } from "../plan/open-selection.js";
 import type { Problem } from "../base/errors.js";
 import { drain } from "../plan/events.js";
 import { formatCombination, planMatrix } from "../plan/matrix.js";
@@ -93,8 +94,7 @@ export async function* runMatrix(
 	},
 ): AsyncGenerator<MatrixEvent, MatrixResult> {
 	const started = Date.now();
-	const project = requireProject(context);
-	const { registry } = await loadContextRegistry(context);
+	const { project, registry } = await openSelection(context);
 	const plan = options.only
 		? { combinations: options.only, space: options.only.length, declared: [], uncovered: 0 }
 		: planMatrix(registry, options.how);

@@ -1,7 +1,8 @@
-import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import type { Locator } from "./context.js";
+import { openSelection } from "./open-selection.js";
 import type { Problem } from "../base/errors.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "./selection.js";
+import type { Selection } from "./selection.js";
 
 /** The component graph: interfaces, the packages that implement them, the groups that offer them, the choice. */
 export type Graph = {
@@ -187,8 +188,9 @@ function mermaid(graph: Graph): string[] {
 
 /** The graph of the registry the project (or `-r`) uses, the project's choice marked. */
 export async function loadGraph(locator: Locator, cwd: string): Promise<Graph> {
-	const context = resolveContext(locator, cwd);
-	const { registry, problems } = await loadContextRegistry(context);
-	const selection = context.project ? resolveSelection(registry, context.project, problems).selection : undefined;
-	return graphOf(registry, selection, problems);
+	const { project, registry, registryProblems, selection } = await openSelection(
+		{ locator, cwd },
+		{ project: "optional" },
+	);
+	return graphOf(registry, project ? selection : undefined, registryProblems);
 }
