@@ -17,7 +17,8 @@ import { HPM_VERSION } from "../base/version.js";
 import { choicesOf, type Evidence, proveMatrix } from "../plan/matrix-proof.js";
 import type { PlanEntry } from "../plan/plan.js";
 import type { Blame, Outcome } from "./blame.js";
-import { check, type Failure } from "./check.js";
+import { check } from "./check.js";
+import type { Failure } from "./check-verdict.js";
 
 /** One combination's answer. */
 export type CombinationResult = {
