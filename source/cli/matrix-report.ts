@@ -33,9 +33,10 @@ export async function runMatrixCommand(
 			...(guess ? { hint: `did you mean ${guess}?` } : {}),
 		});
 	}
-	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { openSelection }] = await Promise.all([
+	const [{ defaultJobs, runMatrix }, { planMatrix }, { formatCombination }, { openSelection }] = await Promise.all([
 		import("../core/operations/matrix-run.js"),
 		import("../core/plan/matrix.js"),
+		import("../core/plan/combination.js"),
 		import("../core/plan/open-selection.js"),
 	]);
 	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);

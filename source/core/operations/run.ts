@@ -112,7 +112,7 @@ async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<
 async function combinationSelection(context: Context, text: string): Promise<Selection> {
 	const [{ openSelection }, { parseCombination }] = await Promise.all([
 		import("../plan/open-selection.js"),
-		import("../plan/matrix.js"),
+		import("../plan/combination.js"),
 	]);
 	const { registry } = await openSelection(context);
 	return parseCombination(registry, text);
