@@ -62,6 +62,8 @@ function writtenRequirement(source: Source): string | undefined {
 		case "local":
 			return undefined;
 	}
+	const exhaustive: never = source;
+	return exhaustive;
 }
 
 /** What `[tool.uv.sources]` records for an entry: a local folder that is a workspace member is `workspace = true`. */
@@ -76,6 +78,8 @@ function recordedSource(entry: PlanEntry, members: ReadonlySet<string>): Record<
 		case "index":
 			return uvSourceEntry(source, entry.index);
 	}
+	const exhaustive: never = source;
+	return exhaustive;
 }
 
 /**
