@@ -9,6 +9,7 @@ import type { Project } from "../project/project.js";
 import { writeProjectEdits, writeProjectText } from "../project/write.js";
 import { type FileIdentity, isSameFile } from "../os/fs-atomic.js";
 import type { Group, Registry } from "../registry/model.js";
+import { choiceKind } from "../registry/choice-kind.js";
 import { constraintProblems } from "../registry/constraints.js";
 import type { OptionsQuestion } from "../plan/ports.js";
 import {
@@ -209,7 +210,7 @@ function defaultsBreak(registry: Registry, selection: Selection, group: Group): 
 	if (group.defaults.length === 0) return undefined;
 	const current = selection.get(group.key) ?? [];
 	const next = new Map<string, readonly string[]>(selection);
-	next.set(group.key, group.strategy === "1-of-N" ? group.defaults : [...new Set([...current, ...group.defaults])]);
+	next.set(group.key, choiceKind(group) === "replace" ? group.defaults : [...new Set([...current, ...group.defaults])]);
 	const before = new Set(constraintProblems(registry, selection).map((p) => p.message));
 	return constraintProblems(registry, next).find((p) => !before.has(p.message))?.message;
 }

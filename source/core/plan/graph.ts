@@ -1,3 +1,5 @@
+import { choiceKind } from "../registry/choice-kind.js";
+import type { Strategy } from "../registry/schema.js";
 import type { Locator } from "./context.js";
 import { openSelection } from "./open-selection.js";
 import type { Problem } from "../base/errors.js";
@@ -9,7 +11,7 @@ export type Graph = {
 	readonly interfaces: readonly { readonly name: string; readonly implementations: readonly string[] }[];
 	readonly groups: readonly {
 		readonly name: string;
-		readonly strategy: string;
+		readonly strategy: Strategy;
 		readonly interface: string | undefined;
 		readonly defaults: readonly string[];
 		readonly required: boolean;
@@ -111,7 +113,7 @@ function tree(graph: Graph): string[] {
 		].filter(Boolean);
 		lines.push(`${group.name} (${about.join(", ")})`);
 		const mark = (selected: boolean) =>
-			!graph.project ? "" : group.strategy === "1-of-N" ? (selected ? "(*) " : "( ) ") : selected ? "[x] " : "[ ] ";
+			!graph.project ? "" : choiceKind(group) === "replace" ? (selected ? "(*) " : "( ) ") : selected ? "[x] " : "[ ] ";
 		lines.push(
 			...branch(
 				group.options.map((option) =>

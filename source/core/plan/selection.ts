@@ -1,5 +1,6 @@
 import { formatProblem, HpmError, type Problem } from "../base/errors.js";
 import { brokenFile } from "../registry/broken.js";
+import { choiceKind } from "../registry/choice-kind.js";
 import { closest, normalizeName } from "../base/names.js";
 import type { Project, SelectionEntry } from "../project/project.js";
 import type { TomlEdit } from "../project/toml-edit.js";
@@ -42,7 +43,7 @@ export function resolveSelection(
 			continue;
 		}
 		const values = entryValues(entry);
-		if (group.strategy === "1-of-N" && typeof entry.value !== "string") {
+		if (choiceKind(group) === "replace" && typeof entry.value !== "string") {
 			problems.push({
 				code: "cardinality",
 				message: `group "${group.name}" is 1-of-N: write one option as a string (${entry.rawKey} = "${values[0] ?? group.options[0] ?? ""}"), not a list`,
@@ -113,7 +114,7 @@ export function addToGroup(
 	const wanted = options.map((option) => findOption(registry, group, option, registryProblems));
 	const currentKeys = current.map(normalizeName);
 
-	if (group.strategy === "1-of-N") {
+	if (choiceKind(group) === "replace") {
 		if (wanted.length !== 1) {
 			throw new HpmError(
 				"cardinality",
@@ -213,7 +214,7 @@ export function removeFromGroup(
 			changed: false,
 		};
 	}
-	const value = group.strategy === "1-of-N" || remaining.length === 0 ? undefined : remaining;
+	const value = choiceKind(group) === "replace" || remaining.length === 0 ? undefined : remaining;
 	return { edit: { path, value }, message: `${group.name}: removed ${option}`, changed: true };
 }
 
