@@ -20,7 +20,7 @@ import {
 	removeFromGroup,
 	replaceGroup,
 	type Selection,
-	type SelectionChange,
+	type GroupEdit,
 } from "../plan/selection.js";
 
 /**
@@ -118,7 +118,7 @@ export async function choose(
 			);
 			if (virtual) throw problemToError(virtual);
 		}
-		const edit = selectionChange(choice, registry, project, problems);
+		const edit = groupEdit(choice, registry, project, problems);
 		// the history entry first: a choice that `hpm rollback` could not undo is not made
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit], { command, summary: `${command}: ${edit.message}` })
@@ -150,12 +150,7 @@ export async function choose(
 	});
 }
 
-function selectionChange(
-	choice: Choice,
-	registry: Registry,
-	project: Project,
-	problems: readonly Problem[],
-): SelectionChange {
+function groupEdit(choice: Choice, registry: Registry, project: Project, problems: readonly Problem[]): GroupEdit {
 	switch (choice.kind) {
 		case "add":
 			return addToGroup(registry, project, choice.group, choice.options, problems);

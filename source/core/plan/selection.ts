@@ -86,7 +86,8 @@ export function entryValues(entry: SelectionEntry | undefined): string[] {
 	return typeof entry.value === "string" ? [entry.value] : [...entry.value];
 }
 
-export type SelectionChange = {
+/** The edit of one group's entry in `[tool.hpm.groups]` a choice makes, and what a person is told. */
+export type GroupEdit = {
 	readonly edit: TomlEdit;
 	/** What a person is told, e.g. `inference: switched from a to b`. */
 	readonly message: string;
@@ -109,7 +110,7 @@ export function addToGroup(
 	options: readonly string[],
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, entry, path, current } = target(registry, project, groupName);
 	const wanted = options.map((option) => findOption(registry, group, option, registryProblems));
 	const currentKeys = current.map(normalizeName);
@@ -166,7 +167,7 @@ export function replaceGroup(
 	options: readonly string[],
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, path, current } = target(registry, project, groupName);
 	const names = options.map((option) => findOption(registry, group, option, registryProblems));
 	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
@@ -188,7 +189,7 @@ export function removeFromGroup(
 	option: string | undefined,
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, entry, path, current } = target(registry, project, groupName);
 	if (!entry) {
 		if (option !== undefined) findOption(registry, group, option, registryProblems);
