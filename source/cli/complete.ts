@@ -1,4 +1,5 @@
-import { type Locator, loadContextRegistry, resolveContext } from "../core/plan/context.js";
+import type { Locator } from "../core/plan/context.js";
+import { openSelection } from "../core/plan/open-selection.js";
 import type { InputSpecs } from "../core/base/inputs.js";
 import { COMMON_FLAGS } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
@@ -142,12 +143,12 @@ async function positionalWords(command: string, position: number, locator: Locat
 	return [];
 }
 
-type Loaded = Awaited<ReturnType<typeof loadContextRegistry>>["registry"];
+type Loaded = Awaited<ReturnType<typeof openSelection>>["registry"];
 
 async function registryOf(locator: Locator, cwd: string): Promise<Loaded | undefined> {
 	try {
 		// a Tab never waits for the network: a registry from git completes from hpm's cache, or not at all
-		return (await loadContextRegistry(resolveContext(locator, cwd), { policy: "never" })).registry;
+		return (await openSelection({ locator, cwd }, { project: "optional", policy: "never" })).registry;
 	} catch {
 		return undefined; // no project, no registry: nothing to offer, and nothing to say while completing
 	}

@@ -33,10 +33,11 @@ export async function runMatrixCommand(
 			...(guess ? { hint: `did you mean ${guess}?` } : {}),
 		});
 	}
-	const [{ defaultJobs, runMatrix }, { planMatrix, formatCombination }, { loadContextRegistry }] = await Promise.all([
+	const [{ defaultJobs, runMatrix }, { planMatrix }, { formatCombination }, { openSelection }] = await Promise.all([
 		import("../core/operations/matrix-run.js"),
 		import("../core/plan/matrix.js"),
-		import("../core/plan/context.js"),
+		import("../core/plan/combination.js"),
+		import("../core/plan/open-selection.js"),
 	]);
 	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
 	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)
@@ -44,7 +45,7 @@ export async function runMatrixCommand(
 	const context = resolveContext(locator, cwd);
 
 	if (format !== "table") {
-		const { registry } = await loadContextRegistry(context);
+		const { registry } = await openSelection(context, { project: "optional" });
 		const planned = planMatrix(registry, how);
 		if (planned.uncovered > 0)
 			output.err(

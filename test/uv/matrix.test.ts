@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { planMatrix, formatCombination } from "../../source/core/plan/matrix.js";
+import { formatCombination } from "../../source/core/plan/combination.js";
+import { planMatrix } from "../../source/core/plan/matrix.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import { constraintProblems } from "../../source/core/registry/constraints.js";
 import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";

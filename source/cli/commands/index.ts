@@ -1,7 +1,7 @@
 import type { InputSpecs } from "../../core/base/inputs.js";
 import type { Command } from "../command.js";
 
-type Entry = {
+type CommandEntry = {
 	/** The line `hpm --help` shows: the command with its main arguments. */
 	readonly synopsis: string;
 	readonly summary: string;
@@ -10,7 +10,7 @@ type Entry = {
 };
 
 /** Every command by its words, in the order `hpm --help` lists them. */
-export const COMMANDS: Readonly<Record<string, Entry>> = {
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 	init: {
 		synopsis: "init [--registry DIR]",
 		summary: "make this folder an hpm project (and an empty registry)",

@@ -1,4 +1,5 @@
-import { leftOutWarning, loadContextRegistry, resolveContext } from "../../core/plan/context.js";
+import { leftOutWarning } from "../../core/plan/context.js";
+import { openSelection } from "../../core/plan/open-selection.js";
 import { search } from "../../core/plan/search.js";
 import { defineCommand } from "../command.js";
 import { styles, table } from "../output.js";
@@ -10,7 +11,7 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output, args }) => {
 		const query = args[0] ?? "";
-		const { registry, problems } = await loadContextRegistry(resolveContext(locator, cwd));
+		const { registry, registryProblems: problems } = await openSelection({ locator, cwd }, { project: "optional" });
 		const warning = leftOutWarning(problems);
 		if (warning && !output.json) output.err(`warning: ${warning}`);
 		const results = search(registry, query);

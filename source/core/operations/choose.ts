@@ -1,4 +1,5 @@
-import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { type Locator, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { openSelection } from "../plan/open-selection.js";
 import { HpmError, type Problem, problemToError } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import { findWorkspace, virtualRootProblem } from "../project/workspace.js";
@@ -8,6 +9,7 @@ import type { Project } from "../project/project.js";
 import { writeProjectEdits, writeProjectText } from "../project/write.js";
 import { type FileIdentity, isSameFile } from "../os/fs-atomic.js";
 import type { Group, Registry } from "../registry/model.js";
+import { choiceKind } from "../registry/choice-kind.js";
 import { constraintProblems } from "../registry/constraints.js";
 import type { OptionsQuestion } from "../plan/ports.js";
 import {
@@ -17,9 +19,8 @@ import {
 	optionsHint,
 	removeFromGroup,
 	replaceGroup,
-	resolveSelection,
 	type Selection,
-	type SelectionChange,
+	type GroupEdit,
 } from "../plan/selection.js";
 
 /**
@@ -103,9 +104,8 @@ export async function choose(
 	const root = requireRoot(locator, cwd);
 	const command = choice.kind === "remove" ? "group remove" : "group add";
 	return underProjectLock(root, command, hooks, async () => {
-		const context = resolveContext(locator, cwd);
-		const project = requireProject(context);
-		const { registry, problems } = await loadContextRegistry(context);
+		const opened = await openSelection({ locator, cwd });
+		const { project, registry, registryProblems: problems } = opened;
 		findGroup(registry, choice.group, problems); // a group whose file is broken says why
 		// a virtual workspace root has no dependencies: a choice made there could never be synced
 		// (dropping one is always allowed)
@@ -118,7 +118,7 @@ export async function choose(
 			);
 			if (virtual) throw problemToError(virtual);
 		}
-		const edit = selectionChange(choice, registry, project, problems);
+		const edit = groupEdit(choice, registry, project, problems);
 		// the history entry first: a choice that `hpm rollback` could not undo is not made
 		const { text: after, written } = edit.changed
 			? await writeProjectEdits(project, [edit.edit], { command, summary: `${command}: ${edit.message}` })
@@ -127,7 +127,7 @@ export async function choose(
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
 		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
-		const current = resolveSelection(registry, project, problems).selection;
+		const current = opened.selection;
 		const next = new Map<string, readonly string[]>(current);
 		const groupKey = findGroup(registry, choice.group, problems).key;
 		if (selected.length > 0) next.set(groupKey, selected.map(normalizeName));
@@ -150,12 +150,7 @@ export async function choose(
 	});
 }
 
-function selectionChange(
-	choice: Choice,
-	registry: Registry,
-	project: Project,
-	problems: readonly Problem[],
-): SelectionChange {
+function groupEdit(choice: Choice, registry: Registry, project: Project, problems: readonly Problem[]): GroupEdit {
 	switch (choice.kind) {
 		case "add":
 			return addToGroup(registry, project, choice.group, choice.options, problems);
@@ -189,9 +184,7 @@ function selectionChange(
 
 /** What a person needs to choose in one group: its options, described, and the current choice. */
 export async function optionsQuestion(locator: Locator, cwd: string, groupName: string): Promise<OptionsQuestion> {
-	const context = resolveContext(locator, cwd);
-	const project = requireProject(context);
-	const { registry, problems } = await loadContextRegistry(context);
+	const { project, registry, registryProblems: problems, selection } = await openSelection({ locator, cwd });
 	const group = findGroup(registry, groupName, problems);
 	return {
 		group: group.name,
@@ -202,7 +195,7 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		})),
 		selected: entryValues(project.selection.get(group.key)),
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
-		defaultsBreak: defaultsBreak(registry, resolveSelection(registry, project, problems).selection, group),
+		defaultsBreak: defaultsBreak(registry, selection, group),
 		optionsHint: optionsHint(registry, group, problems, "options"),
 	};
 }
@@ -212,7 +205,7 @@ function defaultsBreak(registry: Registry, selection: Selection, group: Group): 
 	if (group.defaults.length === 0) return undefined;
 	const current = selection.get(group.key) ?? [];
 	const next = new Map<string, readonly string[]>(selection);
-	next.set(group.key, group.strategy === "1-of-N" ? group.defaults : [...new Set([...current, ...group.defaults])]);
+	next.set(group.key, choiceKind(group) === "replace" ? group.defaults : [...new Set([...current, ...group.defaults])]);
 	const before = new Set(constraintProblems(registry, selection).map((p) => p.message));
 	return constraintProblems(registry, next).find((p) => !before.has(p.message))?.message;
 }

@@ -1,22 +1,18 @@
 import { cpus } from "node:os";
-import path from "node:path";
-import { parse } from "smol-toml";
-import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
 import type { Problem } from "../base/errors.js";
+import { formatCombination } from "../plan/combination.js";
+import type { Context } from "../plan/context.js";
 import { drain } from "../plan/events.js";
-import { formatCombination, planMatrix } from "../plan/matrix.js";
-import { readRegularFile } from "../os/read-file.js";
-import { nodeCrypto } from "../os/sha256.js";
-import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { cacheFolder, cachesDisabled } from "../os/user-key.js";
-import type { Registry } from "../registry/model.js";
+import { planMatrix } from "../plan/matrix.js";
+import { type Evidence, proveMatrix } from "../plan/matrix-proof.js";
+import { openSelection } from "../plan/open-selection.js";
+import type { PlanEntry } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";
 import { findUv } from "../uv/driver.js";
-import { HPM_VERSION } from "../base/version.js";
-import { choicesOf, type Evidence, proveMatrix } from "../plan/matrix-proof.js";
-import type { PlanEntry } from "../plan/plan.js";
 import type { Blame, Outcome } from "./blame.js";
-import { check, type Failure } from "./check.js";
+import { check } from "./check.js";
+import type { Failure } from "./check-verdict.js";
+import { type Answer, cachedAnswer, cacheKey, evidenceOf, storeAnswer } from "./matrix-answer.js";
 
 /** One combination's answer. */
 export type CombinationResult = {
@@ -93,8 +89,7 @@ export async function* runMatrix(
 	},
 ): AsyncGenerator<MatrixEvent, MatrixResult> {
 	const started = Date.now();
-	const project = requireProject(context);
-	const { registry } = await loadContextRegistry(context);
+	const { project, registry } = await openSelection(context);
 	const plan = options.only
 		? { combinations: options.only, space: options.only.length, declared: [], uncovered: 0 }
 		: planMatrix(registry, options.how);
@@ -171,8 +166,7 @@ export async function* runMatrix(
 	/** One combination's answer: from the result cache when no input changed, else resolved by uv. */
 	async function answerOf(selection: Selection): Promise<Answer> {
 		const key = cacheKey(registry, project.text, selection, mode, uv.version);
-		const file = path.join(cacheFolder(), "matrix", `${key}.json`);
-		const cached = cachesDisabled() ? undefined : readAnswer(readCheckedJson(file, 10_000_000), key);
+		const cached = cachedAnswer(key);
 		if (cached) return cached;
 		let blame: Blame<PlanEntry, Failure> | undefined;
 		const checked = await drain(
@@ -181,18 +175,7 @@ export async function* runMatrix(
 		);
 		resolvedByUv++;
 		const answer = evidenceOf(selection, checked.ok, checked.problems, blame);
-		if (!options.signal?.aborted && !cachesDisabled())
-			writeCheckedJson(file, {
-				key,
-				time: Date.now(),
-				ok: answer.ok,
-				problems: answer.problems,
-				conflicts: answer.evidence.conflicts,
-				resolved: answer.evidence.resolved,
-				unexplained: answer.evidence.unexplained,
-				projectFails: answer.evidence.projectFails === true,
-				reasons: [...answer.reasons],
-			});
+		if (!options.signal?.aborted) storeAnswer(key, answer);
 		return answer;
 	}
 
@@ -233,137 +216,4 @@ export async function* runMatrix(
 		unplanned: plan.uncovered,
 		projectFails: proof.projectFails,
 	};
-}
-
-/** What a combination's check proved, in the matrix's terms (choices by key), with each set's reason. */
-type Answer = {
-	readonly ok: boolean;
-	readonly problems: readonly Problem[];
-	readonly evidence: Evidence;
-	/** A conflict's choices (sorted, one per line) → its problem line. */
-	readonly reasons: ReadonlyMap<string, string>;
-	readonly cached: boolean;
-};
-
-function evidenceOf(
-	selection: Selection,
-	ok: boolean,
-	problems: readonly Problem[],
-	blame: Blame<PlanEntry, Failure> | undefined,
-): Answer {
-	const keysOf = (entries: readonly PlanEntry[]) =>
-		entries
-			.flatMap((entry) =>
-				[...selection].filter(([, options]) => options.includes(entry.key)).map(([group]) => `${group}=${entry.key}`),
-			)
-			.sort();
-	const reasons = new Map<string, string>();
-	const conflicts = (blame?.conflicts ?? []).map((conflict) => {
-		const set = keysOf(conflict.items);
-		const labels = conflict.items.map((entry) => `${entry.groups[0] ?? entry.name}=${entry.name}`);
-		const problem = problems.find((p) => p.choices && p.choices.join("\n") === labels.join("\n"));
-		if (problem) reasons.set(set.join("\n"), problem.message);
-		return set;
-	});
-	const resolved = (blame?.resolvedSets ?? []).map(keysOf);
-	if (ok) resolved.push(choicesOf(selection).sort());
-	const unexplained =
-		!ok && (!blame || blame.truncated || blame.incomplete || blame.unexplained !== undefined || conflicts.length === 0);
-	const projectFails = blame?.projectFails !== undefined;
-	return { ok, problems, evidence: { ok, conflicts, resolved, unexplained, projectFails }, reasons, cached: false };
-}
-
-/** How long a combination's cached answer is believed: a day. */
-const MATRIX_CACHE_MS = 24 * 60 * 60 * 1000;
-
-/** A cached answer, when the entry is one this build wrote for exactly this key, less than a day ago. */
-function readAnswer(value: unknown, key: string): Answer | undefined {
-	if (typeof value !== "object" || value === null) return undefined;
-	const v = value as Record<string, unknown>;
-	const sets = (x: unknown): string[][] | undefined =>
-		Array.isArray(x) && x.every((set) => Array.isArray(set) && set.every((c) => typeof c === "string"))
-			? (x as string[][])
-			: undefined;
-	const conflicts = sets(v.conflicts);
-	const resolved = sets(v.resolved);
-	// the entry names its own key inside what is checked: one copied over another is a miss. An
-	// index can publish a release that changes the answer without any input here changing: an
-	// answer is believed for a day (HPM_NO_CACHE=1: not at all)
-	const age = typeof v.time === "number" ? Date.now() - v.time : Number.NaN;
-	const fresh = age >= 0 && age < MATRIX_CACHE_MS;
-	if (v.key !== key || !fresh || typeof v.ok !== "boolean" || !Array.isArray(v.problems) || !conflicts || !resolved)
-		return undefined;
-	const reasons = Array.isArray(v.reasons)
-		? new Map(
-				(v.reasons as unknown[]).filter(
-					(r): r is [string, string] => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "string",
-				),
-			)
-		: new Map<string, string>();
-	return {
-		ok: v.ok,
-		problems: v.problems as Problem[],
-		evidence: {
-			ok: v.ok,
-			conflicts,
-			resolved,
-			unexplained: v.unexplained === true,
-			projectFails: v.projectFails === true,
-		},
-		reasons,
-		cached: true,
-	};
-}
-
-/** What a combination's answer depends on, hashed: any change to one of these resolves it again. */
-function cacheKey(
-	registry: Registry,
-	projectText: string,
-	selection: Selection,
-	mode: string,
-	uvVersion: string,
-): string {
-	const hash = nodeCrypto().createHash("sha256");
-	const add = (label: string, bytes: string | Buffer) => hash.update(`${label}\0${bytes.length}\0`).update(bytes);
-	add("hpm", HPM_VERSION);
-	add("uv", uvVersion);
-	add("mode", mode);
-	add("project", projectText);
-	for (const [group, options] of [...selection].sort(([a], [b]) => a.localeCompare(b))) {
-		add("group", `${group}=${[...options].sort().join("+")}`);
-		for (const option of [...options].sort()) {
-			const pkg = registry.packages.get(option);
-			if (!pkg) continue;
-			add("manifest", readOr(pkg.location.file));
-			const source = pkg.sources.get(mode);
-			if (source?.type === "local") addLocal(source.path);
-		}
-	}
-	return hash.digest("hex").slice(0, 40);
-
-	// a local package's pyproject.toml, and those of the local folders its [tool.uv.sources] name
-	function addLocal(folder: string, seen = new Set<string>()): void {
-		if (seen.has(folder) || seen.size > 50) return;
-		seen.add(folder);
-		const bytes = readOr(path.join(folder, "pyproject.toml"));
-		add("local", bytes);
-		let sources: unknown;
-		try {
-			sources = (parse(bytes.toString("utf8")) as { tool?: { uv?: { sources?: unknown } } }).tool?.uv?.sources;
-		} catch {
-			return;
-		}
-		for (const entry of Object.values(typeof sources === "object" && sources !== null ? sources : {})) {
-			const at = typeof entry === "object" && entry !== null ? (entry as { path?: unknown }).path : undefined;
-			if (typeof at === "string") addLocal(path.resolve(folder, at), seen);
-		}
-	}
-}
-
-function readOr(file: string): Buffer {
-	try {
-		return readRegularFile(file, 10_000_000);
-	} catch {
-		return Buffer.from("(unreadable)");
-	}
 }

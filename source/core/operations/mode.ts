@@ -1,10 +1,11 @@
-import { type Locator, loadContextRegistry, requireProject, requireRoot, resolveContext } from "../plan/context.js";
+import { type Locator, requireRoot } from "../plan/context.js";
+import { openSelection } from "../plan/open-selection.js";
 import { HpmError } from "../base/errors.js";
 import { closest, MODE_PATTERN } from "../base/names.js";
 import { type LockHooks, underProjectLock } from "../project/lock.js";
 import { writeProjectEdits } from "../project/write.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "../plan/selection.js";
+import type { Selection } from "../plan/selection.js";
 import type { ProjectChange } from "./choose.js";
 import { type ModeGap, modeGaps, offeredModes } from "./prepare.js";
 
@@ -23,12 +24,10 @@ export type ModeState = {
 
 /** The project's mode and the modes its selection offers. */
 export async function readMode(locator: Locator, cwd: string): Promise<ModeState> {
-	const context = resolveContext(locator, cwd);
-	const project = requireProject(context);
-	const { registry } = await loadContextRegistry(context);
+	const { project, registry, selection } = await openSelection({ locator, cwd });
 	return {
 		mode: project.mode,
-		...modesOf(registry, resolveSelection(registry, project).selection),
+		...modesOf(registry, selection),
 		changed: false,
 		message: `mode ${project.mode}`,
 	};
@@ -55,10 +54,7 @@ export async function setMode(locator: Locator, cwd: string, mode: string, hooks
 	if (!MODE_PATTERN.test(mode))
 		throw new HpmError("invalid-argument", `a mode is a lower-case name such as prod or dev, got "${mode}"`);
 	return underProjectLock(requireRoot(locator, cwd), "mode", hooks, async () => {
-		const context = resolveContext(locator, cwd);
-		const project = requireProject(context);
-		const { registry } = await loadContextRegistry(context);
-		const { selection } = resolveSelection(registry, project);
+		const { project, registry, selection } = await openSelection({ locator, cwd });
 		const any = offeredModes(registry, selection);
 		const { offered, partial } = modesOf(registry, selection);
 		if (any.length > 0 && !any.includes(mode)) {

@@ -31,7 +31,7 @@ export type PinMove = "same" | "new" | "forward" | "backward" | "rewritten" | "g
  * `changed`: `name` is the package), and in the groups the project chooses in, option by option
  * (`option-added`, `option-removed`: `name` is `group=option`), so a new choice is never missed.
  */
-export type SelectionChange = {
+export type RegistryUpdateChange = {
 	readonly kind: "added" | "removed" | "changed" | "option-added" | "option-removed";
 	readonly name: string;
 	/** For "changed": each difference (`version 0.1.0 -> 0.2.0`, `prod: git … tag v1 -> tag v2`). */
@@ -40,7 +40,7 @@ export type SelectionChange = {
 
 export type RegistryUpdate = {
 	readonly pins: readonly PinChange[];
-	readonly changes: readonly SelectionChange[];
+	readonly changes: readonly RegistryUpdateChange[];
 	/** Whether pyproject.toml was written (false for a dry run, or when every pin was newest). */
 	readonly written: boolean;
 	/** The registry was named with -r (or there is no project): only its clone was brought up to date. */
@@ -168,7 +168,7 @@ async function selectionChanges(
 	context: Context,
 	before: ResolvedLayers | undefined,
 	after: ResolvedLayers,
-): Promise<SelectionChange[]> {
+): Promise<RegistryUpdateChange[]> {
 	const project = requireProject(context);
 	const load = async (layers: ResolvedLayers) => (await loadRegistryCached(layers.roots, HPM_VERSION)).registry;
 	const newer = await load(after);
@@ -185,7 +185,7 @@ async function selectionChanges(
 	};
 	const was = chosen(older);
 	const now = chosen(newer);
-	const changes: SelectionChange[] = [];
+	const changes: RegistryUpdateChange[] = [];
 	for (const [key, pkg] of now) {
 		const old = was.get(key);
 		if (!old) {
@@ -207,8 +207,8 @@ async function selectionChanges(
 }
 
 /** Options new in, or gone from, the groups the project chooses in (`[tool.hpm.groups]`). */
-function optionChanges(older: Registry, newer: Registry, groupKeys: readonly string[]): SelectionChange[] {
-	const changes: SelectionChange[] = [];
+function optionChanges(older: Registry, newer: Registry, groupKeys: readonly string[]): RegistryUpdateChange[] {
+	const changes: RegistryUpdateChange[] = [];
 	const nameOf = (registry: Registry, key: string) => registry.packages.get(key)?.name ?? key;
 	for (const key of groupKeys) {
 		const was = older.groups.get(key);

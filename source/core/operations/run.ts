@@ -1,11 +1,4 @@
-import {
-	type Context,
-	type Locator,
-	requireProject,
-	requireRoot,
-	resolveContext,
-	unfinishedChange,
-} from "../plan/context.js";
+import { type Context, type Locator, requireRoot, resolveContext, unfinishedChange } from "../plan/context.js";
 import type { Selection } from "../plan/selection.js";
 import type { HpmEvent } from "../plan/events.js";
 import { type LockHooks, underProjectLockStream } from "../project/lock.js";
@@ -105,11 +98,11 @@ export async function* runOperation(
  */
 async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<string, string>> {
 	try {
-		const [{ loadContextRegistry }, { registryCredentialsEnv }] = await Promise.all([
-			import("../plan/context.js"),
+		const [{ openSelection }, { registryCredentialsEnv }] = await Promise.all([
+			import("../plan/open-selection.js"),
 			import("../plan/plan.js"),
 		]);
-		const { registry } = await loadContextRegistry(resolveContext(locator, cwd));
+		const { registry } = await openSelection({ locator, cwd }, { project: "optional" });
 		return registryCredentialsEnv(registry);
 	} catch {
 		return {};
@@ -117,11 +110,10 @@ async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<
 }
 
 async function combinationSelection(context: Context, text: string): Promise<Selection> {
-	const [{ loadContextRegistry }, { parseCombination }] = await Promise.all([
-		import("../plan/context.js"),
-		import("../plan/matrix.js"),
+	const [{ openSelection }, { parseCombination }] = await Promise.all([
+		import("../plan/open-selection.js"),
+		import("../plan/combination.js"),
 	]);
-	requireProject(context);
-	const { registry } = await loadContextRegistry(context);
+	const { registry } = await openSelection(context);
 	return parseCombination(registry, text);
 }

@@ -1,23 +1,33 @@
 import { existsSync, writeFileSync } from "node:fs";
-import { invalidNameReason, normalizeName } from "../base/names.js";
-import { readRegularFile } from "../os/read-file.js";
-import { lockFileProblem, MAX_FILE_BYTES } from "../project/files.js";
-import { type LockChange, lockChanges, lockPackageNames } from "../project/lock-diff.js";
 import path from "node:path";
-import type { Context } from "../plan/context.js";
 import { HpmError, type Problem, refusal } from "../base/errors.js";
-import { drain, type HpmEvent } from "../plan/events.js";
-import type { TomlEdit } from "../project/toml-edit.js";
-import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { splitCredentials } from "../base/secrets.js";
+import type { Context } from "../plan/context.js";
+import { drain, type HpmEvent } from "../plan/events.js";
+import { addBatches, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { projectEnvironment } from "../project/dependencies.js";
-import { findWorkspace } from "../project/workspace.js";
+import { lockFileProblem } from "../project/files.js";
+import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { readProject } from "../project/project.js";
+import type { TomlEdit } from "../project/toml-edit.js";
+import { findWorkspace } from "../project/workspace.js";
 import { writeProjectEdits } from "../project/write.js";
-import { findUv, runUv, type Uv, type UvRun } from "../uv/driver.js";
+import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
+import { type EarlyCheck, startEarlyCheck } from "./sync-early-check.js";
+import {
+	checkUpgradable,
+	dryRunChanges,
+	formatChange,
+	readLock,
+	type Upgrade,
+	upgradeArgs,
+	upgradeWhat,
+} from "./sync-upgrade.js";
 import { checkRun, transaction, UvRunFailed, writeIndexTable } from "./transaction.js";
 import { verifyApplied } from "./verify.js";
+
+export type { Upgrade };
 
 export type SyncResult = {
 	readonly kind: "sync";
@@ -30,9 +40,6 @@ export type SyncResult = {
 	/** One sentence for a person: what the sync did. */
 	readonly summary: string;
 };
-
-/** `hpm sync --upgrade`: every package of the selection, or only the named ones. */
-export type Upgrade = { readonly packages: readonly string[] };
 
 function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonly LockChange[] = []): SyncResult {
 	const summary = dryRun
@@ -114,54 +121,6 @@ type SyncOptions = {
 	readonly signal?: AbortSignal | undefined;
 	readonly upgrade?: Upgrade | undefined;
 };
-
-type EarlyCheck = {
-	/** uv's answer; undefined when it could not be asked. */
-	readonly result: Promise<UvRun | undefined>;
-	/** Stops uv (when it still runs) and waits until it and everything it started are gone. */
-	stop(): Promise<void>;
-};
-
-/**
- * `uv sync --locked --check`, started before hpm reads the registry and plans: a project that
- * already matches its selection (the common case) needs nothing else, and uv's check only reads,
- * so it runs on another core while hpm works. Its answer is used only when the plan changes
- * nothing and needs no credentials uv would not have; otherwise it is stopped before anything is
- * written. Resolves once uv is started.
- */
-async function startEarlyCheck(root: string, signal: AbortSignal | undefined): Promise<EarlyCheck | undefined> {
-	let uv: Uv;
-	try {
-		uv = await findUv();
-	} catch {
-		return undefined; // the plan's own probe reports it
-	}
-	const controller = new AbortController();
-	const abort = () => controller.abort();
-	if (signal?.aborted) return undefined;
-	signal?.addEventListener("abort", abort, { once: true });
-	let started = () => {};
-	const spawned = new Promise<void>((resolve) => {
-		started = resolve;
-	});
-	const events = runUv(uv, ["sync", "--locked", "--check"], { cwd: root, signal: controller.signal, readOnly: true });
-	const result = drain(events, (event) => {
-		if (event.type === "uv-start") started();
-	})
-		.catch(() => undefined)
-		.finally(() => {
-			started();
-			signal?.removeEventListener("abort", abort);
-		});
-	await spawned;
-	return {
-		result,
-		stop: async () => {
-			controller.abort();
-			await result;
-		},
-	};
-}
 
 async function* syncWith(
 	context: Context,
@@ -320,67 +279,6 @@ function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean, pi
 	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
 	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
 	return `sync: ${parts.join(" ")} (${mode})`;
-}
-
-const upgradeArgs = (upgrade: Upgrade): string[] =>
-	upgrade.packages.length === 0 ? ["--upgrade"] : upgrade.packages.flatMap((name) => ["--upgrade-package", name]);
-
-const upgradeWhat = (upgrade: Upgrade): string =>
-	upgrade.packages.length === 0 ? "every package in uv.lock" : upgrade.packages.join(", ");
-
-const formatChange = (change: LockChange): string =>
-	change.from === null
-		? `+${change.name} ${change.to}`
-		: change.to === null
-			? `-${change.name} ${change.from}`
-			: `${change.name} ${change.from} -> ${change.to}`;
-
-function readLock(root: string): Buffer | undefined {
-	try {
-		return readRegularFile(path.join(root, "uv.lock"), MAX_FILE_BYTES);
-	} catch {
-		return undefined;
-	}
-}
-
-/** A package to upgrade must be one uv.lock has (uv would ignore any other name in silence). */
-function checkUpgradable(root: string, upgrade: Upgrade): void {
-	if (upgrade.packages.length === 0) return;
-	const locked = lockPackageNames(readLock(root));
-	for (const name of upgrade.packages) {
-		const invalid = invalidNameReason(name);
-		if (invalid) throw new HpmError("usage", `--upgrade-package ${JSON.stringify(name)}: ${invalid}`);
-		if (!locked.has(normalizeName(name)))
-			throw new HpmError("invalid-argument", `${name} is not in uv.lock, so there is nothing to upgrade`, {
-				hint:
-					locked.size === 0
-						? "there is no uv.lock yet: run `hpm sync` first"
-						: "`hpm why NAME` shows how a package is in the environment",
-			});
-	}
-}
-
-// uv's own dry-run lines: `Update x v1 (abc) -> v2 (def)`, `Add y v1`, `Remove z v1`
-const VERSION = String.raw`v?(\S+)(?: \(([0-9a-f]{7,64})\))?`;
-const DRY_UPDATE = new RegExp(`^Update (\\S+) ${VERSION} -> ${VERSION}$`);
-const DRY_ADD = new RegExp(`^Add (\\S+) ${VERSION}$`);
-const DRY_REMOVE = new RegExp(`^Remove (\\S+) ${VERSION}$`);
-
-/** uv's dry-run lines as changes. */
-function dryRunChanges(lines: readonly string[]): LockChange[] {
-	const show = (v: string | undefined, commit: string | undefined) =>
-		`${v ?? ""}${commit ? ` (${commit.slice(0, 7)})` : ""}`;
-	const changes: LockChange[] = [];
-	for (const line of lines.map((l) => l.trim())) {
-		const update = DRY_UPDATE.exec(line);
-		if (update)
-			changes.push({ name: update[1] ?? "", from: show(update[2], update[3]), to: show(update[4], update[5]) });
-		const add = DRY_ADD.exec(line);
-		if (add) changes.push({ name: add[1] ?? "", from: null, to: show(add[2], add[3]) });
-		const remove = DRY_REMOVE.exec(line);
-		if (remove) changes.push({ name: remove[1] ?? "", from: show(remove[2], remove[3]), to: null });
-	}
-	return changes;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>

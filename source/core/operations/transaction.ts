@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { readRegularFile } from "../os/read-file.js";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Code, HpmError } from "../base/errors.js";
-import { type HpmEvent, tap } from "../plan/events.js";
+import { HpmError } from "../base/errors.js";
 import { removeQuietly, sha256, stageFile } from "../os/fs-atomic.js";
 import { identify } from "../os/process.js";
-import type { Plan } from "../plan/plan.js";
+import { readRegularFile } from "../os/read-file.js";
+import { type HpmEvent, tap } from "../plan/events.js";
 import { hashOf, MAX_FILE_BYTES, projectFiles } from "../project/files.js";
+import { forgetHistory, pruneHistory, recordFirst, retitleHistory } from "../project/history.js";
 import {
 	classify,
 	discardBackups,
@@ -19,15 +19,11 @@ import {
 	writeJournal,
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
-import { forgetHistory, pruneHistory, recordFirst, retitleHistory } from "../project/history.js";
-import { type IndexTable, withIndexTable } from "../project/index-table.js";
-import { readProject } from "../project/project.js";
-import { assertWritable, replaceProjectText } from "../project/write.js";
-import type { UvRun } from "../uv/driver.js";
-import { explainFailure } from "./conflict.js";
+import { assertWritable } from "../project/write.js";
+import { type FileState, stepWatcher } from "./transaction-watch.js";
 
-/** How many times one uv step writes a file it may write (see the watch in `transaction`). */
-const OWN_WRITES = 3;
+// the steps a transaction's body takes with uv, for sync, install and rollback
+export { checkRun, UvRunFailed, writeIndexTable } from "./transaction-steps.js";
 
 /** What a transaction's body may ask of it. */
 export type Tx = {
@@ -110,9 +106,7 @@ export async function* transaction<T>(
 		journal = { ...journal, ...change };
 		writeJournal(root, journal);
 	};
-	type Names = "pyproject" | "lock";
-	type State = Record<Names, string | null>;
-	const remember = (now: Partial<State>) => {
+	const remember = (now: Partial<FileState>) => {
 		const add = (list: (string | null)[], hash: string | null | undefined) =>
 			hash === undefined || list.includes(hash) ? list : [...list, hash];
 		update({
@@ -126,71 +120,7 @@ export async function* transaction<T>(
 		last = observe();
 		remember(last);
 	};
-	// What each uv step may write: `uv sync` and `uv lock` never touch pyproject.toml, so any
-	// change to it during them is someone else's.
-	const writable = (args: readonly string[]): readonly Names[] =>
-		args[0] === "add" || args[0] === "remove" ? ["pyproject", "lock"] : ["lock"];
-	// While uv runs a step, the files are looked at every 50 ms. A state counts once it is seen
-	// twice in a row (uv writes a file by truncating and writing it: the empty moment between is
-	// not a state). A step writes each file it may write up to OWN_WRITES times: `uv add` of a
-	// bare requirement writes pyproject.toml and uv.lock, resolves, then writes both again with
-	// the lower bound it chose, and a failed add writes pyproject.toml back (on a slow index these
-	// are seconds apart). Each such change is this change's own and is journalled at once (a
-	// SIGKILLed hpm's journal then knows it). Any other change (one to a file the step does not
-	// write, or more changes than uv makes) is someone else's.
-	type Watch = {
-		timer: NodeJS.Timeout;
-		may: readonly Names[];
-		changes: Record<Names, number>;
-		foreign: boolean;
-		failure: unknown;
-	};
-	let watch: Watch | undefined;
-	const startWatch = (args: readonly string[]) => {
-		let seen = observe();
-		const candidate: Partial<State> = {};
-		const current: Watch = {
-			timer: setInterval(() => look(false), 50),
-			may: writable(args),
-			changes: { pyproject: 0, lock: 0 },
-			foreign: false,
-			failure: undefined,
-		};
-		const look = (final: boolean) => {
-			try {
-				const now = observe();
-				for (const name of ["pyproject", "lock"] as const) {
-					if (now[name] === seen[name]) {
-						delete candidate[name];
-						continue;
-					}
-					if (!final && candidate[name] !== now[name]) {
-						candidate[name] = now[name]; // seen once: wait for it to hold
-						continue;
-					}
-					delete candidate[name];
-					seen = { ...seen, [name]: now[name] };
-					current.changes[name] += 1;
-					if (!current.may.includes(name) || current.changes[name] > OWN_WRITES) current.foreign = true;
-					else remember({ [name]: now[name] });
-				}
-			} catch (error) {
-				current.failure ??= error; // reported when the step ends, not thrown from a timer
-			}
-		};
-		watch = current;
-		return look;
-	};
-	let lookNow: ((final: boolean) => void) | undefined;
-	const stopWatch = () => {
-		lookNow?.(true);
-		const ended = watch;
-		if (ended) clearInterval(ended.timer);
-		watch = undefined;
-		lookNow = undefined;
-		if (ended?.failure) throw ended.failure;
-		return ended;
-	};
+	const steps = stepWatcher(observe, remember);
 	let summary = command;
 	// the history entry is written before the first step that changes anything (tx.checkpoint)
 	let history: { readonly id: number; readonly summary: string } | undefined;
@@ -227,10 +157,10 @@ export async function* transaction<T>(
 			if (event.type === "uv-start") {
 				const who = identify(event.pid);
 				update({ running: who ? { ...who, token: event.token } : null });
-				lookNow = startWatch(event.args);
+				steps.start(event.args);
 			}
 			if (event.type === "uv-exit") {
-				const ended = stopWatch();
+				const ended = steps.stop();
 				update({ running: null });
 				// What uv wrote is this change's (after a step that worked, one hpm stopped, or a
 				// failed `uv remove`, which does not undo itself) unless someone else wrote too. A
@@ -305,52 +235,10 @@ export async function* transaction<T>(
 		});
 	} finally {
 		try {
-			stopWatch();
+			steps.stop();
 		} catch {
 			// already ending with an error
 		}
 		rmSync(tx.scratch, { recursive: true, force: true });
 	}
-}
-
-/** A uv run of an operation that failed: which one, and the choices uv's words name (as data). */
-export class UvRunFailed extends HpmError {
-	/** The uv command, as a person is told it (`uv sync`). */
-	readonly command: string;
-
-	constructor(code: Code, message: string, command: string, choices: readonly string[]) {
-		super(code, message, {
-			exitCode: 1,
-			hint: "uv's output above says why; `hpm check` shows the problem without changing anything",
-			choices,
-		});
-		this.command = command;
-	}
-}
-
-/** Turns a failed uv run into an HpmError that explains a resolution conflict in group terms. */
-export function checkRun(run: UvRun, what: string, plan: Pick<Plan, "selected"> | undefined): void {
-	if (run.aborted) throw new HpmError("interrupted", "interrupted", { exitCode: 1 });
-	if (run.exitCode === 0) return;
-	const explained = plan ? explainFailure(run.lines, run.exitCode, plan.selected) : undefined;
-	throw new UvRunFailed(
-		explained?.code ?? "uv-failed",
-		`${what} failed (exit ${run.exitCode})${explained ? `: ${explained.message}` : ""}; pyproject.toml and uv.lock were restored`,
-		what,
-		(explained?.entries ?? []).flatMap((entry) => entry.groups.map((group) => `${group}=${entry.name}`)),
-	);
-}
-
-/**
- * Before `uv add --index` for an explicit index: its `[[tool.uv.index]]` table, written into the
- * project first (uv has no flag for `explicit` and keeps the keys of a table it finds), as part
- * of the change. Nothing is written when the project has a table of that name.
- */
-export function writeIndexTable(tx: Tx, file: string, index: IndexTable): void {
-	const current = readProject(file);
-	const next = withIndexTable(current.text, file, index);
-	tx.checkpoint();
-	if (next === undefined) return;
-	replaceProjectText(current, next);
-	tx.wrote();
 }

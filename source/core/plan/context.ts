@@ -73,10 +73,7 @@ export function resolveContext(locator: Locator, cwd = process.cwd()): Context {
 function refuseRepeatedLayer(layers: readonly RegistryLayer[], project: Project | undefined): void {
 	const seen = new Map<string, RegistryLayer>();
 	for (const layer of layers) {
-		const key =
-			layer.kind === "folder"
-				? `folder:${layer.path}`
-				: `git:${layer.url}@${layer.ref ?? ""}#${layer.subdirectory ?? ""}`;
+		const key = layerKey(layer);
 		const earlier = seen.get(key);
 		if (earlier === undefined) {
 			seen.set(key, layer);
@@ -92,6 +89,16 @@ function refuseRepeatedLayer(layers: readonly RegistryLayer[], project: Project 
 				hint: "name each registry layer once",
 			},
 		);
+	}
+}
+
+/** What makes two layers the same registry: one folder, or one repository at one ref and subdirectory. */
+function layerKey(layer: RegistryLayer): string {
+	switch (layer.kind) {
+		case "folder":
+			return `folder:${layer.path}`;
+		case "git":
+			return `git:${layer.url}@${layer.ref ?? ""}#${layer.subdirectory ?? ""}`;
 	}
 }
 
@@ -165,10 +172,15 @@ export type LoadedRegistry = {
 export function registryLabel(context: Context, commits: readonly string[]): string {
 	let remote = 0;
 	return context.layers
-		.map((layer) => {
-			if (layer.kind === "folder") return layer.path;
-			const commit = commits[remote++];
-			return `${redactSecrets(layer.written)}${commit ? ` at ${commit.slice(0, 12)}` : ""}`;
+		.map((layer): string => {
+			switch (layer.kind) {
+				case "folder":
+					return layer.path;
+				case "git": {
+					const commit = commits[remote++];
+					return `${redactSecrets(layer.written)}${commit ? ` at ${commit.slice(0, 12)}` : ""}`;
+				}
+			}
 		})
 		.join(", then ");
 }

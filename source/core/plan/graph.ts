@@ -1,14 +1,17 @@
-import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import { choiceKind } from "../registry/choice-kind.js";
+import type { Strategy } from "../registry/schema.js";
+import type { Locator } from "./context.js";
+import { openSelection } from "./open-selection.js";
 import type { Problem } from "../base/errors.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "./selection.js";
+import type { Selection } from "./selection.js";
 
 /** The component graph: interfaces, the packages that implement them, the groups that offer them, the choice. */
 export type Graph = {
 	readonly interfaces: readonly { readonly name: string; readonly implementations: readonly string[] }[];
 	readonly groups: readonly {
 		readonly name: string;
-		readonly strategy: string;
+		readonly strategy: Strategy;
 		readonly interface: string | undefined;
 		readonly defaults: readonly string[];
 		readonly required: boolean;
@@ -110,7 +113,7 @@ function tree(graph: Graph): string[] {
 		].filter(Boolean);
 		lines.push(`${group.name} (${about.join(", ")})`);
 		const mark = (selected: boolean) =>
-			!graph.project ? "" : group.strategy === "1-of-N" ? (selected ? "(*) " : "( ) ") : selected ? "[x] " : "[ ] ";
+			!graph.project ? "" : choiceKind(group) === "replace" ? (selected ? "(*) " : "( ) ") : selected ? "[x] " : "[ ] ";
 		lines.push(
 			...branch(
 				group.options.map((option) =>
@@ -187,8 +190,9 @@ function mermaid(graph: Graph): string[] {
 
 /** The graph of the registry the project (or `-r`) uses, the project's choice marked. */
 export async function loadGraph(locator: Locator, cwd: string): Promise<Graph> {
-	const context = resolveContext(locator, cwd);
-	const { registry, problems } = await loadContextRegistry(context);
-	const selection = context.project ? resolveSelection(registry, context.project, problems).selection : undefined;
-	return graphOf(registry, selection, problems);
+	const { project, registry, registryProblems, selection } = await openSelection(
+		{ locator, cwd },
+		{ project: "optional" },
+	);
+	return graphOf(registry, project ? selection : undefined, registryProblems);
 }

@@ -1,4 +1,4 @@
-import { type Factor, factorsOf, allowed, selectionOf } from "./matrix.js";
+import { type Factor, factorsOf, allowed, selectionOf } from "./matrix-factors.js";
 import type { Registry } from "../registry/model.js";
 import type { Selection } from "./selection.js";
 

@@ -2,14 +2,15 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { normalizeName } from "../base/names.js";
 import { JOURNAL_FILE } from "../project/journal-file.js";
-import { type Context, type Locator, loadContextRegistry, registryLabel, resolveContext } from "./context.js";
-import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
+import { type Context, type Locator, registryLabel } from "./context.js";
+import { openSelection } from "./open-selection.js";
 import { type Problem, problemGroups, problemToError } from "../base/errors.js";
+import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
 import { makePlan } from "./plan.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
 import type { Registry } from "../registry/model.js";
-import { resolveSelection, type Selection } from "./selection.js";
+import type { Selection } from "./selection.js";
 
 /** The registry's groups with the project's selection: what `hpm list --json` prints (SPEC §6). */
 export type Overview = {
@@ -54,12 +55,9 @@ export type RunFailure = { readonly problems: readonly Problem[]; readonly choic
  * that names an unknown group or option is an error pointing at its line in pyproject.toml.
  */
 export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
-	const context = resolveContext(locator, cwd);
-	const { registry, problems: registryProblems, commits } = await loadContextRegistry(context);
-	const { selection, problems } = context.project
-		? resolveSelection(registry, context.project, registryProblems)
-		: { selection: new Map<string, readonly string[]>(), problems: [] };
-	const first = problems[0];
+	const opened = await openSelection({ locator, cwd }, { project: "optional" });
+	const { context, registry, registryProblems, commits, selection } = opened;
+	const first = opened.selectionProblems[0];
 	if (first) {
 		const inRegistry = registry.roots.some((root) => first.location?.file.startsWith(`${root}${path.sep}`) === true);
 		throw problemToError(

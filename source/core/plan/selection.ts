@@ -1,5 +1,6 @@
 import { formatProblem, HpmError, type Problem } from "../base/errors.js";
 import { brokenFile } from "../registry/broken.js";
+import { choiceKind } from "../registry/choice-kind.js";
 import { closest, normalizeName } from "../base/names.js";
 import type { Project, SelectionEntry } from "../project/project.js";
 import type { TomlEdit } from "../project/toml-edit.js";
@@ -42,7 +43,7 @@ export function resolveSelection(
 			continue;
 		}
 		const values = entryValues(entry);
-		if (group.strategy === "1-of-N" && typeof entry.value !== "string") {
+		if (choiceKind(group) === "replace" && typeof entry.value !== "string") {
 			problems.push({
 				code: "cardinality",
 				groups: [group.name],
@@ -88,7 +89,8 @@ export function entryValues(entry: SelectionEntry | undefined): string[] {
 	return typeof entry.value === "string" ? [entry.value] : [...entry.value];
 }
 
-export type SelectionChange = {
+/** The edit of one group's entry in `[tool.hpm.groups]` a choice makes, and what a person is told. */
+export type GroupEdit = {
 	readonly edit: TomlEdit;
 	/** What a person is told, e.g. `inference: switched from a to b`. */
 	readonly message: string;
@@ -111,12 +113,12 @@ export function addToGroup(
 	options: readonly string[],
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, entry, path, current } = target(registry, project, groupName);
 	const wanted = options.map((option) => findOption(registry, group, option, registryProblems));
 	const currentKeys = current.map(normalizeName);
 
-	if (group.strategy === "1-of-N") {
+	if (choiceKind(group) === "replace") {
 		if (wanted.length !== 1) {
 			throw new HpmError(
 				"cardinality",
@@ -168,7 +170,7 @@ export function replaceGroup(
 	options: readonly string[],
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, path, current } = target(registry, project, groupName);
 	const names = options.map((option) => findOption(registry, group, option, registryProblems));
 	const changed = JSON.stringify(current.map(normalizeName)) !== JSON.stringify(names.map(normalizeName));
@@ -190,7 +192,7 @@ export function removeFromGroup(
 	option: string | undefined,
 	/** The registry's problems: an option whose manifest is broken is named with its reason. */
 	registryProblems: readonly Problem[] = [],
-): SelectionChange {
+): GroupEdit {
 	const { group, entry, path, current } = target(registry, project, groupName);
 	if (!entry) {
 		if (option !== undefined) findOption(registry, group, option, registryProblems);
@@ -216,7 +218,7 @@ export function removeFromGroup(
 			changed: false,
 		};
 	}
-	const value = group.strategy === "1-of-N" || remaining.length === 0 ? undefined : remaining;
+	const value = choiceKind(group) === "replace" || remaining.length === 0 ? undefined : remaining;
 	return { edit: { path, value }, message: `${group.name}: removed ${option}`, changed: true };
 }
 

@@ -1,12 +1,12 @@
 import { displayPath } from "../base/display-path.js";
-import { type Locator, loadContextRegistry, resolveContext } from "./context.js";
+import type { Locator } from "./context.js";
+import { openSelection } from "./open-selection.js";
 import { HpmError } from "../base/errors.js";
 import { closest, normalizeName } from "../base/names.js";
 import { search } from "./search.js";
 import { lockedVersions } from "../project/dependencies.js";
 import { groupsOffering, implementations, type Registry, type Source } from "../registry/model.js";
 import { brokenFile } from "../registry/broken.js";
-import { resolveSelection } from "./selection.js";
 
 /** One group or package, with what the project selected and locked: what `hpm show` prints. */
 export type Shown =
@@ -79,12 +79,9 @@ function implementedBy(registry: Registry, key: string): Implemented {
 
 /** Looks a group or package up by name (PEP 503-normalized); an unknown name suggests the closest. */
 export async function show(locator: Locator, cwd: string, name: string): Promise<Shown> {
-	const context = resolveContext(locator, cwd);
-	const { registry, problems } = await loadContextRegistry(context);
+	const opened = await openSelection({ locator, cwd }, { project: "optional" });
+	const { context, registry, registryProblems: problems, selection } = opened;
 	const key = normalizeName(name);
-	const selection = context.project
-		? resolveSelection(registry, context.project, problems).selection
-		: new Map<string, readonly string[]>();
 	const group = registry.groups.get(key);
 	if (group) {
 		const selected = selection.get(group.key) ?? [];

@@ -1,13 +1,14 @@
 import path from "node:path";
 import { parse } from "smol-toml";
 import { whyNot } from "../registry/constraints.js";
-import { type Locator, loadContextRegistry, requireProject, resolveContext } from "./context.js";
+import type { Locator } from "./context.js";
+import { openSelection } from "./open-selection.js";
 import { HpmError, type Location } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import { pathKind } from "../os/path-kind.js";
 import { readRegularFile } from "../os/read-file.js";
 import { groupsOffering, type Registry } from "../registry/model.js";
-import { findGroup, resolveSelection } from "./selection.js";
+import { findGroup } from "./selection.js";
 
 /** Why a package is (or would be) in the environment: what `hpm why` prints. */
 export type Why = {
@@ -76,10 +77,7 @@ function readLock(root: string): { packages: Map<string, LockedPackage>; project
 
 /** `hpm why PACKAGE`: the chains in uv.lock from the project to it, each started by a group=option. */
 export async function why(locator: Locator, cwd: string, name: string): Promise<Why> {
-	const context = resolveContext(locator, cwd);
-	const project = requireProject(context);
-	const { registry, problems } = await loadContextRegistry(context);
-	const { selection } = resolveSelection(registry, project, problems);
+	const { project, registry, selection } = await openSelection({ locator, cwd });
 	const key = normalizeName(name);
 	const lock = readLock(project.root);
 	// which group=option put each direct dependency there
@@ -149,9 +147,7 @@ export type WhyNot = {
 
 /** `hpm why-not group=option`: the registry's rules that choosing it would break, given the project's choice. */
 export async function whyNotChoice(locator: Locator, cwd: string, choice: string): Promise<WhyNot> {
-	const context = resolveContext(locator, cwd);
-	const project = requireProject(context);
-	const { registry, problems } = await loadContextRegistry(context);
+	const { registry, registryProblems: problems, selection } = await openSelection({ locator, cwd });
 	const match = /^([^=\s]+)=([^=\s]+)$/.exec(choice.trim());
 	if (!match) throw notAChoice(registry, choice);
 	const group = findGroup(registry, match[1] ?? "", problems);
@@ -164,7 +160,6 @@ export async function whyNotChoice(locator: Locator, cwd: string, choice: string
 			location: group.location,
 		});
 	}
-	const { selection } = resolveSelection(registry, project, problems);
 	return {
 		group: group.name,
 		option: registry.packages.get(key)?.name ?? key,

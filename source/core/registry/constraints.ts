@@ -1,5 +1,6 @@
 import type { Location, Problem } from "../base/errors.js";
 import type { Constraint, Group, Registry, Selection } from "./model.js";
+import { choiceKind } from "./choice-kind.js";
 
 /**
  * The registry's own rules about a choice, checked without uv (milliseconds): a required 1-of-N
@@ -120,7 +121,7 @@ export function whyNot(
 	incoming: RulesAbout = rulesAbout(registry),
 ): Forbidden[] {
 	const current = selection.get(group.key) ?? [];
-	const mine = group.strategy === "1-of-N" ? [option] : current.includes(option) ? current : [...current, option];
+	const mine = choiceKind(group) === "replace" ? [option] : current.includes(option) ? current : [...current, option];
 	// the selection with this choice made
 	const chosenIn = (key: string): readonly string[] => (key === group.key ? mine : (selection.get(key) ?? []));
 	const reasons: Forbidden[] = [];

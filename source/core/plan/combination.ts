@@ -1,0 +1,64 @@
+import { HpmError } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import type { Registry } from "../registry/model.js";
+import type { Selection } from "./selection.js";
+
+/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen. */
+export function parseCombination(registry: Registry, text: string): Selection {
+	const selection = new Map<string, string[]>();
+	if (text.trim() === "")
+		throw new HpmError("usage", "--combination needs group=option[,group=option+option...]", {
+			hint: combinationExample(registry),
+		});
+	for (const part of text.split(",").map((p) => p.trim())) {
+		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
+		if (!match)
+			throw new HpmError("usage", `--combination: "${part}" is not group=option`, {
+				hint: combinationExample(registry),
+			});
+		const group = registry.groups.get(normalizeName(match[1] ?? ""));
+		if (!group)
+			throw new HpmError("unknown-group", `--combination: no group "${match[1]}"`, {
+				hint: `groups: ${[...registry.groups.values()].map((g) => g.name).join(", ")}`,
+			});
+		const given = (match[2] ?? "").split("+");
+		if (given.some((option) => option === ""))
+			throw new HpmError("usage", `--combination: "${part}" has an empty option (write a+b)`);
+		const options = given.map(normalizeName);
+		for (const option of options)
+			if (!group.options.includes(option))
+				throw new HpmError("unknown-option", `--combination: group "${group.name}" has no option "${option}"`, {
+					hint: `its options: ${group.options.map((o) => registry.packages.get(o)?.name ?? o).join(", ")}`,
+				});
+		if (group.strategy === "1-of-N" && options.length > 1)
+			throw new HpmError(
+				"usage",
+				`--combination: group "${group.name}" is 1-of-N; give one option, not ${options.length}`,
+			);
+		if (selection.has(group.key)) throw new HpmError("usage", `--combination names group "${group.name}" twice`);
+		selection.set(group.key, options);
+	}
+	return selection;
+}
+
+/** A hint with a combination of this registry's own (its first two groups' first options). */
+function combinationExample(registry: Registry): string {
+	const parts = [...registry.groups.values()]
+		.filter((group) => group.options.length > 0)
+		.slice(0, 2)
+		.map((group) => `${group.name}=${registry.packages.get(group.options[0] ?? "")?.name ?? group.options[0]}`);
+	return parts.length > 0
+		? `for example --combination "${parts.join(",")}"`
+		: "write --combination group=option[,group=option+option...]";
+}
+
+/** A selection as `--combination` takes it back: `inference=a,metrics=b+c`, in registry order. */
+export function formatCombination(registry: Registry, selection: Selection): string {
+	return [...registry.groups.values()]
+		.filter((group) => (selection.get(group.key) ?? []).length > 0)
+		.map(
+			(group) =>
+				`${group.name}=${(selection.get(group.key) ?? []).map((o) => registry.packages.get(o)?.name ?? o).join("+")}`,
+		)
+		.join(",");
+}
