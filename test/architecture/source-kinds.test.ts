@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "../helpers/run.js";
 
@@ -8,24 +9,41 @@ const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 const MODEL = "source/core/registry/model.ts";
 
 /**
- * The files ARCHITECTURE.md says a new kind of source makes `tsc` fail in: the list under "A new
- * kind of source", each item's path in backticks, under `source/core/` unless it starts at the root.
+ * What ARCHITECTURE.md says a new kind of source makes `tsc` fail in: the list under "A new kind
+ * of source", one item per file (`path` under `source/core/` unless it starts at the root), with the
+ * functions or tables in parentheses, each as `file: name, name`.
  */
-function documentedFiles(): string[] {
+function documentedPlaces(): string[] {
 	const lines = readFileSync(path.join(ROOT, "ARCHITECTURE.md"), "utf8").split("\n");
 	const start = lines.findIndex((line) => line.includes("**A new kind of source**"));
 	expect(start, "ARCHITECTURE.md has no paragraph on a new kind of source").toBeGreaterThan(-1);
-	const files: string[] = [];
+	const places: string[] = [];
 	for (const line of lines.slice(start + 1)) {
 		if (!/^\s/.test(line)) break;
-		const item = /^\s+- `([^`]+)`/.exec(line);
-		if (item?.[1]) files.push(item[1].startsWith("source/") ? item[1] : `source/core/${item[1]}`);
+		const item = /^\s+- `([^`]+)` \(([^)]*)\):/.exec(line);
+		if (!item?.[1] || item[2] === undefined) continue;
+		const file = item[1].startsWith("source/") ? item[1] : `source/core/${item[1]}`;
+		const names = [...item[2].matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? "");
+		places.push(`${file}: ${names.sort().join(", ")}`);
 	}
-	return files.sort();
+	return places.sort();
 }
 
-/** The files `tsc` names errors in, with the project's tsconfig over a copy of the tree holding `edit`. */
-function filesTscNames(edit: (root: string) => void): { files: string[]; output: string } {
+/** The name of the top-level declaration (function, table) of `file` that holds `line`:`column`. */
+function declarationAt(file: string, line: number, column: number): string {
+	const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+	const position = source.getPositionOfLineAndCharacter(line - 1, column - 1);
+	const statement = source.statements.find((s) => s.getStart(source) <= position && position < s.end);
+	if (statement && ts.isFunctionDeclaration(statement) && statement.name) return statement.name.text;
+	if (statement && ts.isVariableStatement(statement)) {
+		const name = statement.declarationList.declarations[0]?.name;
+		if (name && ts.isIdentifier(name)) return name.text;
+	}
+	return `line ${line}`;
+}
+
+/** Where `tsc`, with the project's tsconfig over a copy of the tree holding `edit`, finds errors, as `file: name, name`. */
+function placesTscNames(edit: (root: string) => void): { places: string[]; output: string } {
 	const root = tempDir("hpm-kinds-");
 	try {
 		for (const folder of ["source", "screens", "components"])
@@ -39,20 +57,26 @@ function filesTscNames(edit: (root: string) => void): { files: string[]; output:
 			encoding: "utf8",
 		});
 		const output = `${result.stdout}${result.stderr}`;
-		const files = new Set([...output.matchAll(/^(\S+?)\(\d+,\d+\): error TS\d+/gm)].map((match) => match[1] ?? ""));
-		return { files: [...files].sort(), output };
+		const byFile = new Map<string, Set<string>>();
+		for (const [, file = "", line, column] of output.matchAll(/^(\S+?)\((\d+),(\d+)\): error TS\d+/gm)) {
+			const names = byFile.get(file) ?? new Set<string>();
+			names.add(declarationAt(path.join(root, file), Number(line), Number(column)));
+			byFile.set(file, names);
+		}
+		const places = [...byFile].map(([file, names]) => `${file}: ${[...names].sort().join(", ")}`);
+		return { places: places.sort(), output };
 	} finally {
 		rmSync(root, { recursive: true, force: true });
 	}
 }
 
 describe("a new kind of source fails to compile where ARCHITECTURE.md says, and only there", () => {
-	it("tsc names exactly the files the paragraph lists when Source gains a kind", { timeout: 300_000 }, () => {
-		// Given the files the architecture lists
-		const listed = documentedFiles();
+	it("tsc names exactly the places the paragraph lists when Source gains a kind", { timeout: 300_000 }, () => {
+		// Given the places the architecture lists
+		const listed = documentedPlaces();
 		expect(listed.length).toBeGreaterThan(0);
 		// When the model gains a kind (with a url, as git has: a place that reads it unnarrowed must still fail)
-		const { files, output } = filesTscNames((root) => {
+		const { places, output } = placesTscNames((root) => {
 			const model = path.join(root, MODEL);
 			const text = readFileSync(model, "utf8");
 			const added = text.replace(
@@ -62,7 +86,7 @@ describe("a new kind of source fails to compile where ARCHITECTURE.md says, and 
 			expect(added, `${MODEL} no longer starts its union with "export type Source ="`).not.toBe(text);
 			writeFileSync(model, added);
 		});
-		// Then tsc names those files and no other
-		expect(files, output).toEqual(listed);
+		// Then tsc stops at those places and nowhere else
+		expect(places, output).toEqual(listed);
 	});
 });
