@@ -1,6 +1,7 @@
 import { nameWords, normalizeName, requirementName } from "../base/names.js";
 import type { PlanEntry } from "../plan/plan.js";
 import type { Source } from "../registry/model.js";
+import { localSource } from "../registry/source-kinds.js";
 import { readPythonPackage } from "../registry/python-package.js";
 import { readRegularFile } from "../os/read-file.js";
 import { parse } from "smol-toml";
@@ -30,16 +31,8 @@ export function describeConflict(involved: readonly PlanEntry[]): string | undef
 
 /** What a selected package depends on, where hpm can read it: a local folder's pyproject.toml. */
 function localDependencies(entry: PlanEntry): string[] {
-	switch (entry.source.type) {
-		case "local":
-			return folderDependencies(entry.source.path);
-		case "git":
-		case "index":
-			return [];
-	}
-}
-
-function folderDependencies(folder: string): string[] {
+	const folder = localSource(entry.source)?.path;
+	if (folder === undefined) return [];
 	const found = readPythonPackage(folder);
 	if (typeof found === "string") return [];
 	try {
