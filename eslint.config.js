@@ -14,6 +14,22 @@ export default tseslint.config(
 		},
 	},
 	{
+		// type-aware: a switch over a union (source kinds, events, actions) names every member and has
+		// no default, so a new member fails the lint as it fails tsc where a function must return
+		files: ["source/**/*.{ts,tsx}", "screens/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+		languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+		rules: {
+			"@typescript-eslint/switch-exhaustiveness-check": [
+				"error",
+				{
+					considerDefaultExhaustiveForUnions: false,
+					allowDefaultCaseForExhaustiveSwitch: false,
+					requireDefaultForNonUnion: true,
+				},
+			],
+		},
+	},
+	{
 		// the rules of hooks, and the React Compiler's checks of what a component may do while rendering
 		files: ["screens/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "test/**/*.tsx"],
 		...reactHooks.configs.flat.recommended,

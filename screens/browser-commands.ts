@@ -74,11 +74,9 @@ export function browserCommand(ctx: BrowserContext, view: View, command: Browser
 			// a check or sync opens once the writes before it landed, so its plan is the file's
 			session.enqueue(async () => ctx.open({ screen: "operation", kind: command }));
 			return undefined;
-		default: {
-			const exhaustive: never = command;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = command;
+	return exhaustive;
 }
 
 /** `u`: the session's last change to pyproject.toml undone, when the file still holds it. */

@@ -53,11 +53,9 @@ export function browserReducer(state: BrowserState, action: BrowserAction): Brow
 			return { ...state, filter: "", filtering: false, group: 0, option: 0 };
 		case "filter-set":
 			return { ...state, filter: action.text, group: 0, option: 0 };
-		default: {
-			const exhaustive: never = action;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = action;
+	return exhaustive;
 }
 
 /** Groups whose name or description, or any option's name, matches the filter (case- and separator-insensitive). */

@@ -36,9 +36,7 @@ export function historyReducer(state: HistoryState, action: HistoryAction): Hist
 			return state.phase.phase === "running" ? { ...state, phase: { ...state.phase, status: action.status } } : state;
 		case "finished":
 			return { selected: 0, phase: { phase: "done", ok: action.ok, summary: action.summary } };
-		default: {
-			const exhaustive: never = action;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = action;
+	return exhaustive;
 }

@@ -64,11 +64,9 @@ export function operationReducer(state: OperationState, action: OperationAction)
 			const failure = error instanceof HpmError ? error : undefined;
 			return finished(state, false, errorText(error), failure?.problems ?? [], failure?.choices ?? []);
 		}
-		default: {
-			const exhaustive: never = action;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = action;
+	return exhaustive;
 }
 
 type Running = Extract<OperationState, { phase: "running" }>;
@@ -95,11 +93,9 @@ function onEvent(state: Running, event: HpmEvent): Running {
 		case "uv-start":
 		case "uv-exit":
 			return state;
-		default: {
-			const exhaustive: never = event;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = event;
+	return exhaustive;
 }
 
 function finished(

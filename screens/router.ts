@@ -26,11 +26,9 @@ export function routerReducer(state: RouterState, action: RouterAction): RouterS
 			return { ...state, helpOffset: action.offset };
 		case "close-help":
 			return { ...state, help: false };
-		default: {
-			const exhaustive: never = action;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = action;
+	return exhaustive;
 }
 
 export function currentRoute(state: RouterState): Route {

@@ -1,6 +1,7 @@
 import type { Locator } from "../core/plan/context.js";
 import { openSelection } from "../core/plan/open-selection.js";
 import type { InputSpecs } from "../core/base/inputs.js";
+import type { Source } from "../core/registry/model.js";
 import { COMMON_FLAGS } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { FILES, SHELLS } from "./completion-script.js";
@@ -101,6 +102,9 @@ function positionalsOf(rest: readonly string[], flags: InputSpecs): string[] {
 	return found;
 }
 
+/** Every kind of source, for `--type`: a table, so that a new kind cannot be left out. */
+const SOURCE_TYPES = { local: true, git: true, index: true } as const satisfies Record<Source["type"], true>;
+
 function flagWords(flags: InputSpecs): string[] {
 	return Object.keys(flags).map((name) => `--${name}`);
 }
@@ -114,7 +118,7 @@ async function valueWords(
 ): Promise<string[]> {
 	if (["registry", "project", "path", "manifest"].includes(flag)) return [FILES];
 	if (flag === "strategy") return ["1-of-N", "M-of-N"];
-	if (flag === "type") return ["local", "git", "index"];
+	if (flag === "type") return Object.keys(SOURCE_TYPES);
 	const registry = await registryOf(locator, cwd);
 	if (!registry) return [];
 	if (flag === "mode") return modes(registry);

@@ -22,34 +22,32 @@ export async function report<T>(
 		switch (event.type) {
 			case "phase":
 				output.err(style.dim(`${unicodeTerminal() ? "·" : "-"} ${event.message}`));
-				break;
+				return;
 			case "plan":
 				if (options.plan) for (const line of planLines(event.plan, style)) output.out(line);
-				break;
+				return;
 			case "problem":
 				output.out(`${style.red("problem:")} ${formatProblem(event.problem)}`);
-				break;
+				return;
 			case "warning":
 				output.err(`${style.yellow("warning:")} ${formatProblem(event.problem)}`);
-				break;
+				return;
 			case "uv-start":
 				uvLines = shownLines();
 				output.err(style.dim(`$ uv ${event.args.join(" ")}`));
-				break;
+				return;
 			case "uv-line":
 				for (const line of uvLines.push(event.line)) output.err(`  ${line}`);
-				break;
+				return;
 			case "uv-exit":
 				for (const line of uvLines.end()) output.err(`  ${line}`);
-				break;
+				return;
 			case "restored":
 				output.err(event.message);
-				break;
-			default: {
-				const exhaustive: never = event;
-				throw new Error(`unhandled event ${String(exhaustive)}`);
-			}
+				return;
 		}
+		const exhaustive: never = event;
+		throw new Error(`unhandled event ${String(exhaustive)}`);
 	});
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addBatches, makePlan, type PlanEntry, sameRecord } from "../../source/core/plan/plan.js";
+import { makePlan, type PlanEntry, sameRecord } from "../../source/core/plan/plan.js";
+import { addBatches } from "../../source/core/plan/uv-record.js";
 import { indexCredentialsEnv, sameIndexUrl, uvIndexUrl } from "../../source/core/uv/index-url.js";
 import type { IndexDefinition, Registry } from "../../source/core/registry/model.js";
 import {

@@ -175,11 +175,9 @@ function groupEdit(choice: Choice, registry: Registry, project: Project, problem
 				? removeFromGroup(registry, project, choice.group, choice.option, problems)
 				: addToGroup(registry, project, choice.group, [choice.option], problems);
 		}
-		default: {
-			const exhaustive: never = choice;
-			return exhaustive;
-		}
 	}
+	const exhaustive: never = choice;
+	return exhaustive;
 }
 
 /** What a person needs to choose in one group: its options, described, and the current choice. */

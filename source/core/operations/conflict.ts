@@ -1,6 +1,8 @@
 import { nameWords, normalizeName, requirementName } from "../base/names.js";
 import type { ProblemCode } from "../base/errors.js";
 import type { PlanEntry } from "../plan/plan.js";
+import type { Source } from "../registry/model.js";
+import { localSource } from "../registry/source-kinds.js";
 import { readPythonPackage } from "../registry/python-package.js";
 import { readRegularFile } from "../os/read-file.js";
 import { parse } from "smol-toml";
@@ -28,14 +30,14 @@ export function describeConflict(involved: readonly PlanEntry[]): string | undef
 	return `${label(first)} conflicts with ${rest.map(label).join(" and ")}`;
 }
 
+/** What a selected package depends on, where hpm can read it: a local folder's pyproject.toml. */
 function localDependencies(entry: PlanEntry): string[] {
-	if (entry.source.type !== "local") return [];
-	const found = readPythonPackage(entry.source.path);
+	const folder = localSource(entry.source)?.path;
+	if (folder === undefined) return [];
+	const found = readPythonPackage(folder);
 	if (typeof found === "string") return [];
 	try {
-		const data = parse(
-			readRegularFile(path.join(entry.source.path, "pyproject.toml"), 10_000_000).toString("utf8"),
-		) as {
+		const data = parse(readRegularFile(path.join(folder, "pyproject.toml"), 10_000_000).toString("utf8")) as {
 			project?: { dependencies?: unknown };
 		};
 		const list = Array.isArray(data.project?.dependencies) ? data.project.dependencies : [];
@@ -62,17 +64,37 @@ function failingNames(text: string): string[] {
 	];
 }
 
-/** The entries a failure names for certain: by the package uv failed on, else by git URL. */
+/**
+ * The entries a failure names for certain: by the package uv failed on, else by git URL, else by
+ * a local folder's file:// URL.
+ */
 function namedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
 	const failing = failingNames(text);
 	const named = selected.filter((entry) => failing.includes(entry.key));
 	if (named.length > 0) return named;
-	const byUrl = selected.filter((entry) => entry.source.type === "git" && text.includes(entry.source.url));
-	if (byUrl.length > 0) return byUrl;
-	// a local folder uv names by its file:// URL (`Distribution not found at: file:///…/pkg`)
-	return selected.filter(
-		(entry) => entry.source.type === "local" && text.includes(`file://${entry.source.path.replace(/\/+$/, "")}`),
-	);
+	const marked = selected.flatMap((entry) => {
+		const mark = uvNamesBy(entry.source);
+		return mark && text.includes(mark.text) ? [{ entry, rank: mark.rank }] : [];
+	});
+	const best = Math.min(...marked.map((m) => m.rank));
+	return marked.filter((m) => m.rank === best).map((m) => m.entry);
+}
+
+/**
+ * What else than its name uv's messages name a source by, and how surely (a lower rank wins): a git
+ * source by its URL, a local folder by its file:// URL (`Distribution not found at: file:///…/pkg`).
+ */
+function uvNamesBy(source: Source): { readonly text: string; readonly rank: number } | undefined {
+	switch (source.type) {
+		case "git":
+			return { text: source.url, rank: 0 };
+		case "local":
+			return { text: `file://${source.path.replace(/\/+$/, "")}`, rank: 1 };
+		case "index":
+			return undefined;
+	}
+	const exhaustive: never = source;
+	return exhaustive;
 }
 
 function mentionedEntries(text: string, selected: readonly PlanEntry[]): PlanEntry[] {
@@ -85,9 +107,30 @@ const label = (entry: PlanEntry) =>
 
 /** The ref a git source asks for, as a person would name it (`the git tag "v9"`). */
 function missingRef(entry: PlanEntry | undefined): string {
-	const ref = entry?.source.type === "git" ? entry.source.ref : undefined;
-	if (!ref) return "the git tag, branch or commit";
-	return `the git ${ref.kind === "rev" ? "commit or ref" : ref.kind} "${ref.value}"`;
+	const unknown = "the git tag, branch or commit";
+	switch (entry?.source.type) {
+		case undefined:
+		case "local":
+		case "index":
+			return unknown;
+		case "git": {
+			const ref = entry.source.ref;
+			return ref ? `the git ${ref.kind === "rev" ? "commit or ref" : ref.kind} "${ref.value}"` : unknown;
+		}
+	}
+}
+
+/** Where a failed entry comes from, for the end of a sentence (` (URL)`); nothing for a local folder. */
+function where(entry: PlanEntry | undefined): string {
+	switch (entry?.source.type) {
+		case undefined:
+		case "local":
+			return "";
+		case "git":
+			return ` (${entry.source.url})`;
+		case "index":
+			return ` (${entry.source.requirement.trim()} from ${entry.index ? `index ${entry.index.name}` : "the default index"})`;
+	}
 }
 
 /** A failed uv run in the project's terms: its code, a sentence, and the selected entries it names. */
@@ -120,12 +163,6 @@ export function explainFailure(
 		const entries = mentionedEntries(text, selected);
 		return entries.length > 0 ? entries.map(label).join(", ") : "a selected package";
 	};
-	const where = (entry: PlanEntry | undefined) =>
-		entry?.source.type === "git"
-			? ` (${entry.source.url})`
-			: entry?.source.type === "index"
-				? ` (${entry.source.requirement.trim()} from ${entry.index ? `index ${entry.index.name}` : "the default index"})`
-				: "";
 	const first = () => mentionedEntries(text, selected)[0];
 	// git's own last word, which says why (`unable to access '…': Operation too slow …`)
 	const fatal = () => {

@@ -3,8 +3,10 @@ import path from "node:path";
 import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
 import { HpmError } from "../base/errors.js";
 import type { HpmEvent } from "../plan/events.js";
-import { type Plan, type PlanEntry, addBatches, planCredentialsEnv } from "../plan/plan.js";
+import { type Plan, type PlanEntry, planCredentialsEnv } from "../plan/plan.js";
+import { addBatches } from "../plan/uv-record.js";
 import { readPythonPackage } from "../registry/python-package.js";
+import { localSource, namedIndex } from "../registry/source-kinds.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../base/names.js";
 import { findUv, runUv } from "../uv/driver.js";
@@ -46,17 +48,18 @@ export async function* install(
 			location: pkg.location,
 		});
 	}
-	if (source.type === "local") {
-		const found = readPythonPackage(source.path);
+	const local = localSource(source);
+	if (local) {
+		const found = readPythonPackage(local.path);
 		if (typeof found === "string") throw new HpmError("local-path", found, { location: pkg.location });
 		if (found.name !== undefined && normalizeName(found.name) !== pkg.key) {
-			throw new HpmError("local-name", `${source.rawPath} holds package "${found.name}", not "${pkg.name}"`, {
+			throw new HpmError("local-name", `${local.rawPath} holds package "${found.name}", not "${pkg.name}"`, {
 				location: pkg.location,
 			});
 		}
 	}
-	const index =
-		source.type === "index" && source.index !== undefined ? await declaredIndex(context, source.index) : undefined;
+	const named = namedIndex(source);
+	const index = named ? await declaredIndex(context, named.name) : undefined;
 	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source, ...(index ? { index } : {}) };
 	// One entry makes one batch: its line, and the `--tag`/`--branch`/`--index` uv records it with.
 	const [batch] = addBatches([entry], project.root);

@@ -10,6 +10,7 @@ import type { Project } from "../project/project.js";
 import { virtualRootProblem, type Workspace } from "../project/workspace.js";
 import { componentFolders } from "../registry/local-paths.js";
 import { readPythonPackage } from "../registry/python-package.js";
+import { localSource, namedIndex } from "../registry/source-kinds.js";
 import type { Registry } from "../registry/model.js";
 import { resolveSelection, type Selection } from "../plan/selection.js";
 import { gitDeadlines } from "../os/git-env.js";
@@ -74,18 +75,19 @@ export function prepare(
 	];
 	const warnings = notBlocking;
 	for (const entry of plan.selected) {
-		if (entry.source.type !== "local") continue;
-		const found = readPythonPackage(entry.source.path);
+		const local = localSource(entry.source);
+		if (!local) continue;
+		const found = readPythonPackage(local.path);
 		const pkg = registry.packages.get(entry.key);
 		const location = pkg?.location;
 		const choices = entry.groups.map((g) => `${g}=${entry.name}`);
 		const option = choices.join(", ");
-		const at = entry.source.location ?? location;
+		const at = local.location ?? location;
 		if (typeof found === "string") {
 			problems.push({
 				code: "local-path",
 				choices,
-				message: `${option}: sources.${mode}.path ${entry.source.rawPath}: ${found}`,
+				message: `${option}: sources.${mode}.path ${local.rawPath}: ${found}`,
 				...(at ? { location: at } : {}),
 			});
 			continue;
@@ -94,7 +96,7 @@ export function prepare(
 			problems.push({
 				code: "local-name",
 				choices,
-				message: `${option}: ${entry.source.rawPath} holds package "${found.name}", not "${entry.name}"`,
+				message: `${option}: ${local.rawPath} holds package "${found.name}", not "${entry.name}"`,
 				...(at ? { location: at } : {}),
 			});
 			continue;
@@ -153,7 +155,8 @@ function notSaidByIndexFile(
 	for (const keys of selection.values())
 		for (const key of keys) {
 			const source = registry.packages.get(key)?.sources.get(mode);
-			if (source?.type === "index" && source.index && broken.has(source.index)) explained.add(at(source.location));
+			const named = source && namedIndex(source);
+			if (named && broken.has(named.name)) explained.add(at(named.location));
 		}
 	return (problem) => problem.code !== "unknown-index" || !explained.has(at(problem.location));
 }

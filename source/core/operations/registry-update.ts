@@ -136,7 +136,10 @@ export function describeMove(pin: PinChange): string {
 			return `of ${pin.registry} across a rewritten history (force-push?): ${from} -> ${to}, neither is an ancestor of the other`;
 		case "gone":
 			return `of ${pin.registry} from ${from}, which is not in the registry any more (its history was rewritten, or the pin edited)`;
-		default:
+		case "forward":
+		case "new":
+		case "same":
+		case undefined:
 			return `of ${pin.registry} ${from} -> ${to}`;
 	}
 }

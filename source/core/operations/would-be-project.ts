@@ -1,7 +1,7 @@
 import path from "node:path";
 import { normalizeName, requirementName } from "../base/names.js";
 import type { Plan, PlanEntry } from "../plan/plan.js";
-import { uvSourceEntry } from "../plan/plan.js";
+import { uvSourceEntry } from "../plan/uv-record.js";
 import type { Project } from "../project/project.js";
 import type { Source } from "../registry/model.js";
 import { uvIndexUrl } from "../uv/index-url.js";

@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
-import { declaredIndex, type Registry } from "./model.js";
+import type { Registry } from "./model.js";
+import { namedIndex } from "./source-kinds.js";
 
 /**
  * The problem that keeps a group or package out of the registry: the first problem located in
@@ -42,7 +43,7 @@ export function concernsSelection(
 			const pkg = registry.packages.get(key);
 			if (pkg) files.add(pkg.location.file);
 			for (const source of pkg?.sources.values() ?? []) {
-				const index = declaredIndex(source);
+				const index = namedIndex(source)?.name;
 				if (index) keys.indexes.add(index);
 			}
 		}

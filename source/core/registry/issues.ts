@@ -128,7 +128,10 @@ function issueToProblems(kind: Kind, yaml: YamlFile, issue: z.core.$ZodIssue): P
 					location: yaml.locateKey(path.slice(0, -1), String(path.at(-1))),
 				},
 			];
-		default:
+		case "custom":
+		case "invalid_element":
+		case "not_multiple_of":
+		case "too_big":
 			return [
 				{
 					code: "invalid",

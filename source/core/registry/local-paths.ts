@@ -1,7 +1,8 @@
 import type { Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import { readPythonPackage } from "./python-package.js";
-import { localSource, type Package, type Registry } from "./model.js";
+import type { Package, Registry } from "./model.js";
+import { localSource } from "./source-kinds.js";
 
 /** Problems with local sources: a folder that is missing, holds no Python package, or another one. */
 export function localPathProblems(packages: Iterable<Package>): Problem[] {

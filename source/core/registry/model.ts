@@ -33,32 +33,6 @@ export type Source =
 			readonly location?: Location;
 	  };
 
-/** A local source (the folder it installs from), or undefined for the kinds that have none. */
-export function localSource(source: Source): Extract<Source, { type: "local" }> | undefined {
-	switch (source.type) {
-		case "local":
-			return source;
-		case "git":
-		case "index":
-			return undefined;
-	}
-	const exhaustive: never = source;
-	return exhaustive;
-}
-
-/** The declared index a source installs from, or undefined (uv's default index, or a kind without one). */
-export function declaredIndex(source: Source): string | undefined {
-	switch (source.type) {
-		case "index":
-			return source.index;
-		case "git":
-		case "local":
-			return undefined;
-	}
-	const exhaustive: never = source;
-	return exhaustive;
-}
-
 /** A package index declared in `indexes/<name>.yaml`. */
 export type IndexDefinition = {
 	/** As written: the name uv records in `[[tool.uv.index]]` and `[tool.uv.sources]`. */
