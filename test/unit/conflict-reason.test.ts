@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conflictReason, uvCause } from "../../source/core/operations/conflict.js";
+import { conflictReason, uvCause } from "../../source/core/operations/conflict-reason.js";
 import type { PlanEntry } from "../../source/core/plan/plan.js";
 
 const entry = (name: string): PlanEntry => ({

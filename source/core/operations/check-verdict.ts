@@ -5,7 +5,8 @@ import type { Plan, PlanEntry } from "../plan/plan.js";
 import { MAX_FILE_BYTES } from "../project/files.js";
 import { uvDetail } from "../uv/shown-lines.js";
 import type { Blame, BlameLimits, Outcome } from "./blame.js";
-import { conflictReason, describeConflict, type Explained, uvCause } from "./conflict.js";
+import { describeConflict, type Explained } from "./conflict.js";
+import { conflictReason, uvCause } from "./conflict-reason.js";
 
 /** What check keeps of a failed resolution: uv's lines and what they say in the project's terms. */
 export type Failure = {
