@@ -20,9 +20,9 @@ export function inkPrompter(): Prompter {
 }
 
 /**
- * In the build, Ink and React are one ESM file the launcher knows how to load (source/launcher.ts):
- * the CLI's bundle reads them from there once they are loaded. Run from source, the screens
- * import them from node_modules and there is nothing to do.
+ * In the build, Ink, React and Yoga are one bundle the launcher knows how to start, through V8's
+ * code cache (source/launcher.ts): the CLI's bundle reads them from there once they are loaded.
+ * Run from source, the screens import them from node_modules and there is nothing to do.
  */
 async function loadUiLibraries(): Promise<void> {
 	const scope = globalThis as Record<symbol, unknown>;
