@@ -48,7 +48,8 @@ console.log(
 console.log(`machine: ${machine()}; ${uvVersion}`);
 console.log(`Node's own start (node -e 0): ${ms(nodeStart)}`);
 console.log(
-	`each figure: the median of ${RUNS} runs interleaved with its baseline${rounds > 1 ? `, ${rounds} rounds: median (min–max) of the rounds' medians` : ""}` +
+	`each figure: a median of ${RUNS} runs (RUNS; B6 takes three times as many) interleaved with its baseline` +
+		(rounds > 1 ? `; ${rounds} rounds (ROUNDS): median (min to max) of the rounds' medians` : "") +
 		(caCerts ? "; NODE_EXTRA_CA_CERTS unset (it costs every Node start the same)" : ""),
 );
 
