@@ -166,6 +166,7 @@ function runBundle(bundle: string, key: string): unknown {
 		// after the run, so the cache holds every function the command compiled
 		process.once("exit", () => {
 			try {
+				youngGeneration.release();
 				writeCache(where, target, script.createCachedData());
 			} catch {
 				// V8 could not serialize it: compiled again next time
@@ -178,19 +179,41 @@ function runBundle(bundle: string, key: string): unknown {
 	return module.exports;
 }
 
-function start(): void {
-	const command = commandKey(process.argv.slice(2));
-	// `hpm ui`: V8's young generation stays small while keys are held (Ink makes a frame per key:
-	// peak RSS on 2,000 packages 118 -> ~95 MB). Set before compiling, as V8 keys its code cache by
-	// its flags: set later, the cache would be refused on every run.
-	if (command === "ui") {
-		// node:v8 costs 2-3 ms to load: only the UI asks for it
+/**
+ * `hpm ui`: V8's young generation stops growing once the first frame is drawn, so that it stays
+ * small while keys are held (Ink makes a frame per key: peak RSS on 2,000 packages 118 -> ~95
+ * MB), but may grow as usual before it, where a 1 MB one cost 16-33 collections. V8 keys its
+ * code cache by its flags, so the flag is set back before a cache is written at exit (V8
+ * recomputes the flags' hash); until the frame, the flags are those the bundles compiled with.
+ */
+const youngGeneration = {
+	held: false,
+	hold(): void {
+		if (this.held) return;
+		this.held = true;
+		// node:v8 costs 2-3 ms to load: only the UI asks for it, after its first frame
 		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
 		v8.setFlagsFromString("--semi-space-growth-factor=1");
-	}
+	},
+	/** Before a code cache is written: the flags as they were at the start. */
+	release(): void {
+		if (!this.held) return;
+		this.held = false;
+		const given = process.execArgv.findLast((flag) => /^--semi[-_]space[-_]growth[-_]factor=\d+$/.test(flag));
+		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
+		v8.setFlagsFromString(`--semi-space-growth-factor=${given?.split("=")[1] ?? V8_GROWTH_FACTOR}`);
+	},
+};
+// V8's own default (Node 20's V8 11.3)
+const V8_GROWTH_FACTOR = 2;
+
+function start(): void {
+	const command = commandKey(process.argv.slice(2));
+	const scope = globalThis as Record<symbol, unknown>;
 	// Ink, React and Yoga, asked for by source/cli/ui.ts before a screen or a prompt opens
-	(globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () =>
+	scope[Symbol.for("hpm.load-ui-libraries")] = () =>
 		runBundle(path.join(__dirname, "ui-libraries.js"), `${command}-ui`);
+	if (command === "ui") scope[Symbol.for("hpm.ui-drawn")] = () => youngGeneration.hold();
 	runBundle(path.join(__dirname, "cli.js"), command);
 }
 
