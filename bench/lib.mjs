@@ -1,7 +1,7 @@
 // Helpers for the benchmarks: timing subprocesses, medians, generated data, tables.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { realUv } from "../scripts/real-uv.mjs";
@@ -12,8 +12,34 @@ export const EXAMPLE = path.join(ROOT, "registry-examples");
 /** The real uv binary, never a shim in front of it (which would be counted as uv's work or hpm's). */
 export const UV = realUv();
 export const RUNS = Number(process.env.RUNS ?? 11);
-export const tempDir = (prefix = "hpm-bench-") => mkdtempSync(path.join(tmpdir(), prefix));
+/** How many times each section runs: every figure is given as min / median / max of its medians. */
+export const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const made = [];
+/** A temporary folder, removed when the benchmarks end. */
+export const tempDir = (prefix = "hpm-bench-") => {
+	const dir = mkdtempSync(path.join(tmpdir(), prefix));
+	made.push(dir);
+	return dir;
+};
+process.once("exit", () => {
+	for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** min / median / max of some values. */
+export const spread = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return { min: sorted[0], median: median(sorted), max: sorted[sorted.length - 1] };
+};
+
+/** The machine the figures were measured on, in one line. */
+export function machine() {
+	const cores = cpus();
+	const model = (cores[0]?.model ?? "unknown CPU").replace(/\s+/g, " ").trim();
+	const load = loadavg()
+		.map((value) => value.toFixed(2))
+		.join(" ");
+	return `${model}, ${cores.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}; load average ${load} at the start`;
+}
 
 /** Wall time of one run of `command args` in ms; throws when it fails. */
 export function time(command, args, options = {}) {

@@ -4,14 +4,32 @@
 //   the launcher can start it through V8's code cache (a plain command used to spend most of its
 //   start-up resolving and compiling ESM chunks);
 // - hpm.js: the launcher (source/launcher.ts), the `hpm` binary;
-// - ui-libraries.mjs: Ink, React and Yoga as one ESM file (Yoga's loader awaits at its top level,
-//   which CommonJS cannot), loaded only when a screen or a prompt opens (source/cli/ui.ts).
+// - ui-libraries.js: Ink, React and Yoga as one CommonJS bundle (Yoga's WebAssembly instantiated
+//   synchronously: scripts/build-plugins.mjs), started by the launcher through V8's code cache
+//   only when a screen or a prompt opens (source/cli/ui.ts).
 // The TOML editor's WebAssembly file is read from node_modules when a file is edited.
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { narrowStringWidth, inkWithoutDevtools, yogaWithoutAwait } from "./build-plugins.mjs";
+
+/**
+ * The launcher reads a bundle as Latin-1, which is only right for ASCII (esbuild escapes the
+ * rest), and compiles it as a vm.Script, where a native import() has no loader: every ESM module
+ * the CLI needs is bundled or loaded through the launcher (see source/cli/ui.ts).
+ */
+function checkForVmScript(name, code) {
+	const nonAscii = /[^\x00-\x7f]/.exec(code);
+	if (nonAscii)
+		throw new Error(`scripts/build.mjs: dist/${name} has a non-ASCII character at offset ${nonAscii.index}`);
+	const dynamicImport = /(?<![\w.$])import\(/.exec(code);
+	if (dynamicImport)
+		throw new Error(
+			`scripts/build.mjs: dist/${name} has a native import() at offset ${dynamicImport.index}; bundle the module or load it through the launcher`,
+		);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
@@ -64,7 +82,7 @@ const cli = await build({
 	// fully minified: every command reads, and V8 restores from the code cache, a third fewer bytes
 	// and names, ~1.5 ms per command (bench/compare.mjs); HPM_DEBUG=1 runs it through Node's own
 	// loader with source maps on, so that a stack trace names source/ files (source/launcher.ts)
-	minify: true,
+	minify: !process.env.HPM_NO_MINIFY,
 	sourcemap: "linked",
 	// the TOML editor's module without its shim (which awaits at its top level to read the
 	// WebAssembly file; hpm reads and compiles that file itself, source/core/project/toml-edit.ts)
@@ -83,20 +101,11 @@ const cli = await build({
 // empty line stays in its place, so that the source map's lines still match)
 const output = (suffix) => cli.outputFiles.find((file) => file.path.endsWith(suffix));
 const cliCode = output("cli.js").text.replace(/^#![^\n]*\n/, "\n");
-// the launcher reads it as Latin-1, which is only right for ASCII (esbuild escapes the rest)
-const nonAscii = /[^\x00-\x7f]/.exec(cliCode);
-if (nonAscii) throw new Error(`scripts/build.mjs: dist/cli.js has a non-ASCII character at offset ${nonAscii.index}`);
-// the launcher compiles the bundle as a vm.Script, where a native import() has no loader: every
-// ESM module the CLI needs is loaded through the launcher (see source/cli/ui.ts)
-const dynamicImport = /(?<![\w.$])import\(/.exec(cliCode);
-if (dynamicImport)
-	throw new Error(
-		`scripts/build.mjs: dist/cli.js has a native import() at offset ${dynamicImport.index}; bundle the module or load it through the launcher`,
-	);
+checkForVmScript("cli.js", cliCode);
 writeFileSync(path.join(dist, "cli.js"), cliCode);
 writeFileSync(path.join(dist, "cli.js.map"), output("cli.js.map").text);
 
-await build({
+const ui = await build({
 	...common,
 	stdin: {
 		contents: Object.entries(UI_LIBRARIES)
@@ -105,56 +114,20 @@ await build({
 		resolveDir: root,
 		loader: "js",
 	},
-	outfile: path.join(dist, "ui-libraries.mjs"),
-	format: "esm",
-	// Ink's optional devtools (imported only when DEV=true) are never bundled: without chunks, the
-	// module Ink imports for them would import react-devtools-core at once
-	plugins: [
-		// every string-width (Ink and wrap-ansi each bring a version) answers text of plain symbols
-		// itself (components/text-width.ts) and loads the real one, with its emoji regular
-		// expression, only for text that needs it
-		{
-			name: "narrow-string-width",
-			setup(context) {
-				context.onResolve({ filter: /^string-width$/ }, async (args) => {
-					if (args.namespace === "narrow-string-width") return undefined;
-					const real = await context.resolve("string-width", {
-						resolveDir: args.resolveDir,
-						kind: args.kind,
-						namespace: "narrow-string-width",
-					});
-					return { path: real.path, namespace: "narrow-string-width" };
-				});
-				context.onLoad({ filter: /.*/, namespace: "narrow-string-width" }, (args) => ({
-					contents: `import { narrowWidth } from ${JSON.stringify(path.join(root, "components/text-width.ts"))};
-let real;
-export default function stringWidth(text, options) {
-	const plain = options === undefined || (options.ambiguousIsNarrow !== false && options.countAnsiEscapeCodes !== true);
-	const narrow = plain && typeof text === "string" ? narrowWidth(text) : undefined;
-	if (narrow !== undefined) return narrow;
-	real ??= require(${JSON.stringify(args.path)}).default;
-	return real(text, options);
-}`,
-					resolveDir: root,
-					loader: "js",
-				}));
-			},
-		},
-		{
-			name: "no-devtools",
-			setup(context) {
-				context.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
-					/[\\/]ink[\\/]/.test(args.importer) ? { path: "devtools", namespace: "no-devtools" } : undefined,
-				);
-				context.onLoad({ filter: /.*/, namespace: "no-devtools" }, () => ({ contents: "", loader: "js" }));
-			},
-		},
-	],
-	// bundled CommonJS dependencies call require(); give them Node's
-	banner: {
-		js: "import { createRequire as __hpmCreateRequire } from 'node:module'; const require = __hpmCreateRequire(import.meta.url);",
-	},
+	outfile: path.join(dist, "ui-libraries.js"),
+	// CommonJS, as cli.js: the launcher starts it through V8's code cache (source/launcher.ts)
+	format: "cjs",
+	minify: !process.env.HPM_NO_MINIFY,
+	plugins: [yogaWithoutAwait(), narrowStringWidth(root), inkWithoutDevtools()],
+	// every grapheme segmenter in Ink and the text libraries splits plain text by code unit and
+	// creates ICU's only for text that needs it (components/plain-segmenter.ts)
+	define: { ...common.define, "Intl.Segmenter": "PlainSegmenter" },
+	inject: [path.join(root, "components/plain-segmenter.ts")],
+	write: false,
 });
+const uiCode = ui.outputFiles[0].text;
+checkForVmScript("ui-libraries.js", uiCode);
+writeFileSync(path.join(dist, "ui-libraries.js"), uiCode);
 
 // the launcher knows the build (its code cache never outlives the code) and the command names
 // (one cache per command)
@@ -169,7 +142,7 @@ await build({
 	outfile: path.join(dist, "hpm.js"),
 	format: "cjs",
 	define: {
-		__HPM_BUILD__: JSON.stringify(createHash("sha256").update(cliCode).digest("hex").slice(0, 16)),
+		__HPM_BUILD__: JSON.stringify(createHash("sha256").update(cliCode).update(uiCode).digest("hex").slice(0, 16)),
 		__HPM_COMMANDS__: JSON.stringify([...new Set(commands)]),
 	},
 	banner: { js: "#!/usr/bin/env node" },

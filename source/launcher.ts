@@ -7,8 +7,8 @@
 // folders only this user can write) is ever read. Anything wrong with it (no folder,
 // a read-only disk, a file V8 rejects) only means hpm compiles as it would without one.
 //
-// Ink and React stay ESM (Yoga's loader awaits at its top level) in dist/ui-libraries.mjs; the
-// launcher tells the CLI how to load them, which source/cli/ui.ts does before a screen loads.
+// Ink, React and Yoga are a second bundle, dist/ui-libraries.js, started the same way (its own
+// cache per command) when source/cli/ui.ts asks for them, before a screen or a prompt opens.
 import {
 	closeSync,
 	constants,
@@ -25,7 +25,6 @@ import {
 } from "node:fs";
 import { createRequire, wrap } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import { checksumHex, codeChecksum, readSummed } from "./core/os/checksum.js";
 import { cacheFolder, prepareCacheEntry, trustedCachePath } from "./core/os/cache-trust.js";
@@ -33,17 +32,13 @@ import { cacheFolder, prepareCacheEntry, trustedCachePath } from "./core/os/cach
 declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
 
-const bundle = path.join(__dirname, "cli.js");
-(globalThis as Record<symbol, unknown>)[Symbol.for("hpm.load-ui-libraries")] = () =>
-	import(pathToFileURL(path.join(__dirname, "ui-libraries.mjs")).href);
-
 /** hpm's cache folder for compiled code. */
 function codeFolder(): string | undefined {
 	if (process.env.HPM_NO_CACHE) return undefined;
 	return path.join(cacheFolder(), "code");
 }
 
-/** One cache per command: what `list` compiles is not what `sync` needs. */
+/** One cache per command: what `list` compiles is not what `sync` needs (`sync-ui`: its prompts' UI libraries). */
 function commandKey(argv: readonly string[]): string {
 	return argv.find((word) => __HPM_COMMANDS__.includes(word)) ?? "other";
 }
@@ -132,13 +127,17 @@ function cacheFile(
 	return path.join(folder, `${__HPM_BUILD__}-${process.version}-${process.arch}-${command}-${identity}.bin`);
 }
 
-function start(): void {
+/**
+ * Runs a CommonJS bundle of dist/ (cli.js, ui-libraries.js) through V8's code cache for `key`,
+ * and returns what it exports.
+ */
+function runBundle(bundle: string, key: string): unknown {
+	const load = () => createRequire(__filename)(bundle) as unknown;
 	// HPM_DEBUG=1 prints a failure's stack: through Node's own loader, with the bundle's source map,
 	// it names hpm's source files and lines (the code cache's vm.Script has no source maps)
 	if (process.env.HPM_DEBUG) {
 		process.setSourceMapsEnabled(true);
-		createRequire(__filename)(bundle);
-		return;
+		return load();
 	}
 	const fd = openSync(bundle, "r");
 	let source: string;
@@ -150,27 +149,15 @@ function start(): void {
 	} finally {
 		closeSync(fd);
 	}
-	const command = commandKey(process.argv.slice(2));
 	let file: string | undefined;
 	let folder: string | undefined;
 	try {
 		folder = codeFolder();
-		if (folder !== undefined) file = cacheFile(folder, command, stats);
+		if (folder !== undefined) file = cacheFile(folder, key, stats);
 	} catch {
 		// no cache folder can be named (the working folder is gone and HPM_CACHE_DIR is relative)
 	}
-	if (folder === undefined || file === undefined) {
-		createRequire(__filename)(bundle);
-		return;
-	}
-	// `hpm ui`: V8's young generation stays small while keys are held (Ink makes a frame per key:
-	// peak RSS on 2,000 packages 118 -> ~95 MB). Set before compiling, as V8 keys its code cache by
-	// its flags: set later, the cache would be refused on every run.
-	if (command === "ui") {
-		// node:v8 costs 2-3 ms to load: only the UI asks for it
-		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
-		v8.setFlagsFromString("--semi-space-growth-factor=1");
-	}
+	if (folder === undefined || file === undefined) return load();
 	const cachedData = readCache(file);
 	// no import() inside: the build refuses a bundle with one (a vm.Script has no module loader)
 	const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
@@ -179,6 +166,7 @@ function start(): void {
 		// after the run, so the cache holds every function the command compiled
 		process.once("exit", () => {
 			try {
+				youngGeneration.release();
 				writeCache(where, target, script.createCachedData());
 			} catch {
 				// V8 could not serialize it: compiled again next time
@@ -187,7 +175,46 @@ function start(): void {
 	}
 	const module = { exports: {}, filename: bundle, id: bundle };
 	const run = script.runInThisContext() as (...args: unknown[]) => void;
-	run.call(module.exports, module.exports, createRequire(bundle), module, bundle, __dirname);
+	run.call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+	return module.exports;
+}
+
+/**
+ * `hpm ui`: V8's young generation stops growing once the first frame is drawn, so that it stays
+ * small while keys are held (Ink makes a frame per key: peak RSS on 2,000 packages 118 -> ~95
+ * MB), but may grow as usual before it, where a 1 MB one cost 16-33 collections. V8 keys its
+ * code cache by its flags, so the flag is set back before a cache is written at exit (V8
+ * recomputes the flags' hash); until the frame, the flags are those the bundles compiled with.
+ */
+const youngGeneration = {
+	held: false,
+	hold(): void {
+		if (this.held) return;
+		this.held = true;
+		// node:v8 costs 2-3 ms to load: only the UI asks for it, after its first frame
+		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
+		v8.setFlagsFromString("--semi-space-growth-factor=1");
+	},
+	/** Before a code cache is written: the flags as they were at the start. */
+	release(): void {
+		if (!this.held) return;
+		this.held = false;
+		const given = process.execArgv.findLast((flag) => /^--semi[-_]space[-_]growth[-_]factor=\d+$/.test(flag));
+		const v8 = createRequire(__filename)("node:v8") as typeof import("node:v8");
+		v8.setFlagsFromString(`--semi-space-growth-factor=${given?.split("=")[1] ?? V8_GROWTH_FACTOR}`);
+	},
+};
+// V8's own default (Node 20's V8 11.3)
+const V8_GROWTH_FACTOR = 2;
+
+function start(): void {
+	const command = commandKey(process.argv.slice(2));
+	const scope = globalThis as Record<symbol, unknown>;
+	// Ink, React and Yoga, asked for by source/cli/ui.ts before a screen or a prompt opens
+	scope[Symbol.for("hpm.load-ui-libraries")] = () =>
+		runBundle(path.join(__dirname, "ui-libraries.js"), `${command}-ui`);
+	if (command === "ui") scope[Symbol.for("hpm.ui-drawn")] = () => youngGeneration.hold();
+	runBundle(path.join(__dirname, "cli.js"), command);
 }
 
 start();

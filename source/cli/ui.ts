@@ -20,9 +20,9 @@ export function inkPrompter(): Prompter {
 }
 
 /**
- * In the build, Ink and React are one ESM file the launcher knows how to load (source/launcher.ts):
- * the CLI's bundle reads them from there once they are loaded. Run from source, the screens
- * import them from node_modules and there is nothing to do.
+ * In the build, Ink, React and Yoga are one bundle the launcher knows how to start, through V8's
+ * code cache (source/launcher.ts): the CLI's bundle reads them from there once they are loaded.
+ * Run from source, the screens import them from node_modules and there is nothing to do.
  */
 async function loadUiLibraries(): Promise<void> {
 	const scope = globalThis as Record<symbol, unknown>;
@@ -30,12 +30,23 @@ async function loadUiLibraries(): Promise<void> {
 	if (typeof load === "function") scope[Symbol.for("hpm.ui-libraries")] ??= await load();
 }
 
+/** Tells the launcher the UI's first frame is on the screen (nothing when run from source). */
+function uiDrawn(): void {
+	const drawn = (globalThis as Record<symbol, unknown>)[Symbol.for("hpm.ui-drawn")];
+	if (typeof drawn === "function") drawn();
+}
+
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
 export async function openUi(locator: Locator, cwd: string, options: { readonly mouse: boolean }): Promise<number> {
 	// the registry is read while the UI's code loads, so the first frame is the browser itself
 	const view = import("../core/plan/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
 	view.catch(() => undefined);
-	// (V8's young generation is kept small for the UI by the launcher: source/launcher.ts)
+	// once the first frame is drawn, V8's young generation stops growing (source/launcher.ts): the
+	// view is read, then the screen renders it at once, in the same turn of the event loop
+	void view.then(
+		() => setImmediate(uiDrawn),
+		() => setImmediate(uiDrawn),
+	);
 	await loadUiLibraries();
 	const { runUi } = await import("../../screens/run-ui.js");
 	// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT stop a running check or sync the way Ctrl-C

@@ -15,6 +15,7 @@ import {
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, copyExample, hpm, ROOT, tempDir } from "../helpers/run.js";
+import { openPane } from "../helpers/tmux.js";
 
 // The launcher (source/launcher.ts) starts the bundled CLI through V8's code cache.
 describe("the code cache", () => {
@@ -194,5 +195,41 @@ describe("the code cache", () => {
 		expect(text.split(phrase)).toHaveLength(2); // the help's sentence, once in the bundle
 		writeFileSync(cli, text.replace(phrase, phrase.toUpperCase())); // the same length
 		expect(help()).toBe(first?.replace(phrase, phrase.toUpperCase()));
+	});
+
+	it("the UI libraries (Ink, React, Yoga) start through a cache of their own, held to the same checks", async () => {
+		const dir = copyExample();
+		const cache = tempDir("hpm-code-");
+		const ui = async () => {
+			const pane = openPane(["ui"], dir, 100, 30, { HPM_CACHE_DIR: cache });
+			try {
+				await pane.waitFor((screen) => screen.includes("inference 1-of-N"));
+				pane.keys("q");
+				await pane.waitFor((screen) => screen.includes("HPM_EXIT=0"));
+			} finally {
+				pane.close();
+			}
+		};
+		await ui();
+		// one for the CLI's code, one for the UI libraries', both private
+		const names = files(cache);
+		expect(names).toEqual([
+			expect.stringMatching(/^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+-ui-[0-9a-f]{8}\.bin$/),
+			expect.stringMatching(/^[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+-ui-ui-[0-9a-f]{8}\.bin$/),
+		]);
+		const file = path.join(cache, "code", names[1] ?? "");
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		const before = statSync(file);
+		// V8 took it: not written again
+		await ui();
+		expect([statSync(file).ino, statSync(file).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+		// one that others could have written is never read (were it read, V8 would take it and
+		// nothing would be written), and is replaced by a private one, written anew
+		chmodSync(file, 0o666);
+		const long = new Date("2020-01-01T00:00:00Z");
+		utimesSync(file, long, long);
+		await ui();
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(statSync(file).mtimeMs).toBeGreaterThan(long.getTime());
 	});
 });

@@ -53,7 +53,7 @@ describe("hpm installs from its built artifacts, on a clean prefix", () => {
 		const app = path.join(prefix, "lib/node_modules/hyper-package-manager/dist");
 		const loaded = spawnSync(
 			process.execPath,
-			["--input-type=module", "-e", `await import(${JSON.stringify(path.join(app, "ui-libraries.mjs"))})`],
+			["-e", `require(${JSON.stringify(path.join(app, "ui-libraries.js"))})`],
 			{
 				cwd: stage,
 				encoding: "utf8",
