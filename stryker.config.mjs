@@ -1,0 +1,28 @@
+/**
+ * `npm run mutate`: Stryker over the modules whose mistakes lose a person's work or leak a secret,
+ * against the fast unit tests only (vitest.unit.config.ts). The measured kill rates are in README.
+ * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
+ */
+export default {
+	testRunner: "vitest",
+	vitest: { configFile: "vitest.unit.config.ts", related: false },
+	mutate: [
+		"source/core/project/journal.ts",
+		"source/core/project/journal-file.ts",
+		"source/core/operations/transaction.ts",
+		"source/core/checked-write.ts",
+		"source/core/project/lock.ts",
+		"source/core/project/history.ts",
+		"source/core/secrets.ts",
+		"source/core/registry/validate.ts",
+	],
+	coverageAnalysis: "perTest",
+	concurrency: 2,
+	timeoutMS: 20_000,
+	reporters: ["clear-text", "progress", "json"],
+	jsonReporter: { fileName: ".stryker/report.json" },
+	tempDirName: ".stryker/tmp",
+	ignorePatterns: ["dist", "dist-wheel", "docs", "bench", ".venv", "registry-examples/.venv", ".vitest-report.json"],
+	cleanTempDir: "always",
+	thresholds: { high: 90, low: 85, break: null },
+};
