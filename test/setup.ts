@@ -2,6 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { realUv } from "../scripts/real-uv.mjs";
+import { TERMINAL_BASELINE, TERMINAL_VARIABLES } from "./helpers/terminal.js";
+
+// The caller's terminal settings never reach a test: every test process starts from one known
+// terminal (colour allowed, UTF-8, not CI), and a test that is about one of them sets it itself.
+// Without this, `NO_COLOR=1 npm test` or a CI's `CI=true`/`TERM=dumb` changed what hpm draws.
+for (const name of TERMINAL_VARIABLES) delete process.env[name];
+Object.assign(process.env, TERMINAL_BASELINE);
 
 // Every test process gets its own registry index cache, so no test sees another's.
 process.env.HPM_CACHE_DIR ??= mkdtempSync(path.join(tmpdir(), "hpm-cache-"));
