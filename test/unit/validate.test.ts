@@ -112,7 +112,7 @@ describe("the other values hpm passes on", () => {
 		expect(invalidGitUrlReason("https://host/org/repo.git")).toBeUndefined();
 		expect(invalidGitUrlReason("git@host:org/repo.git")).toBeUndefined();
 		expect(invalidGitUrlReason("-uhttps://x")).toContain('must not start with "-"');
-		expect(invalidGitUrlReason("ext::sh -c touch% /tmp/pwned")).toContain("remote helper");
+		expect(invalidGitUrlReason("ext::sh -c touch% pwned")).toContain("remote helper");
 		expect(invalidGitUrlReason("fd::17")).toContain("remote helper");
 		expect(invalidGitUrlReason("https://host/a b")).toContain("whitespace");
 		expect(invalidGitUrlReason("https://host/r.git#x")).toContain('"#"');
