@@ -18,7 +18,7 @@ export default {
 	],
 	coverageAnalysis: "perTest",
 	concurrency: 2,
-	timeoutMS: 20_000,
+	timeoutMS: 5_000,
 	reporters: ["clear-text", "progress", "json"],
 	jsonReporter: { fileName: ".stryker/report.json" },
 	tempDirName: ".stryker/tmp",

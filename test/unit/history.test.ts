@@ -104,7 +104,7 @@ describe("the project's history", () => {
 		// an entry renamed to another id is not that entry
 		const history = readHistory(root);
 		expect(history.entries.map((e) => e.id)).toEqual([1]);
-		expect(history.ignored.sort()).toEqual([
+		expect([...history.ignored].sort()).toEqual([
 			path.join(HISTORY_FOLDER, "000003.json"),
 			path.join(HISTORY_FOLDER, "000005.json"),
 		]);

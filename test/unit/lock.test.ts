@@ -29,7 +29,7 @@ function writeLock(file: string, owner: Partial<LockOwner> & Record<string, unkn
 }
 
 /** The outcome of taking the lock at `file` with a short deadline: "taken" or the error's code. */
-async function take(file: string, timeoutMs = 400): Promise<string> {
+async function take(file: string, timeoutMs = 250): Promise<string> {
 	try {
 		const lock = await lockAt(file, "test", "here", { timeoutMs });
 		lock.release();
