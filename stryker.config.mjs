@@ -1,11 +1,11 @@
 /**
  * `npm run mutate`: Stryker over the modules whose mistakes lose a person's work or leak a secret,
- * against the fast unit tests only (vitest.unit.config.ts). The measured kill rates are in README.
+ * against their unit tests only (vitest.mutate.config.ts). The measured kill rates are in README.
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export default {
 	testRunner: "vitest",
-	vitest: { configFile: "vitest.unit.config.ts", related: false },
+	vitest: { configFile: "vitest.mutate.config.ts", related: false },
 	mutate: [
 		"source/core/project/journal.ts",
 		"source/core/project/journal-file.ts",
