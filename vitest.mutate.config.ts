@@ -16,6 +16,7 @@ export default defineConfig({
 			"test/unit/journal.test.ts",
 			"test/unit/lock.test.ts",
 			"test/unit/secrets.test.ts",
+			"test/unit/redaction.test.ts",
 			"test/unit/transaction.test.ts",
 			"test/unit/validate.test.ts",
 			"test/unit/index-sources.test.ts",
