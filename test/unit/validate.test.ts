@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { displayPath } from "../../source/core/os/display-path.js";
 import { parseRequirement } from "../../source/core/registry/requirement.js";
 import {
 	invalidGitUrlReason,
@@ -8,6 +11,7 @@ import {
 	invalidSubdirectoryReason,
 } from "../../source/core/registry/validate.js";
 import { displaySafe, hasControlCharacter, terminalSafe } from "../../source/core/text.js";
+import { tempDir } from "../helpers/run.js";
 
 describe("a git subdirectory stays inside the repository", () => {
 	const hostile = [
@@ -100,6 +104,18 @@ describe("one control-character check, C0, DEL and C1", () => {
 			expect(hasControlCharacter(char)).toBe(false);
 			expect(hasControlCharacter(`abc${char}def`)).toBe(false);
 		});
+
+	it("a cached registry whose URL file holds a control character is named by its path, not that URL", () => {
+		const clone = path.join(tempDir(), "registries", "a".repeat(24));
+		const file = path.join(clone, "trees", "b".repeat(40), "packages", "x.yaml");
+		mkdirSync(path.dirname(file), { recursive: true });
+		writeFileSync(path.join(clone, "url"), "https://host/reg.git\n");
+		expect(displayPath(file)).toBe(`https://host/reg.git@${"b".repeat(12)}:packages/x.yaml`);
+		for (const char of ["\u001b", "\u0085", "\u009b"]) {
+			writeFileSync(path.join(clone, "url"), `https://host/r${char}eg.git`);
+			expect(displayPath(file)).toBe(file);
+		}
+	});
 
 	it("C1 controls are escaped before a terminal, hpm's own colours kept", () => {
 		expect(displaySafe("a\u0085b\u009b2Jc")).toBe("a\\x85b\\x9b2Jc");
