@@ -51,7 +51,7 @@ describe("a git subdirectory stays inside the repository", () => {
 			expect(invalidSubdirectoryReason(value)).toBeDefined();
 		});
 
-	const fine = ["sub", "a/b/c", "./a", "a/./b", "a..b", "...", "a/...", "a.b/c..d", "x~", "a\\b"];
+	const fine = ["sub", "a/b/c", "./a", "a/./b", "a..b", "...", "a/...", "a.b/c..d", "x~", "a\\b", "a/c:x"];
 	for (const value of fine)
 		it(`accepts ${JSON.stringify(value)}`, () => {
 			expect(invalidSubdirectoryReason(value)).toBeUndefined();
@@ -135,6 +135,12 @@ describe("the other values hpm passes on", () => {
 		expect(invalidGitUrlReason("https://host/r.git?x")).toContain('"?"');
 		expect(invalidGitUrlReason("host/repo")).toContain("must be an https://");
 		expect(invalidGitUrlReason("https://")).toContain("must be an https://");
+		// every pattern holds from the first character
+		expect(invalidGitUrlReason("https://host")).toBeUndefined();
+		expect(invalidGitUrlReason("https://host/org/ext::x.git")).toBeUndefined();
+		expect(invalidGitUrlReason("https://host/org/a+b::c.git")).toBeUndefined();
+		expect(invalidGitUrlReason("xhttps://host/r.git")).toContain("must be an https://");
+		expect(invalidGitUrlReason("a/b@host:repo")).toContain("must be an https://");
 	});
 
 	it("a ref", () => {
@@ -170,5 +176,10 @@ describe("the other values hpm passes on", () => {
 		expect(invalidIndexUrlReason("FILE:x")).toContain("three slashes");
 		expect(invalidIndexUrlReason("simple")).toContain("must be an http://");
 		expect(invalidIndexUrlReason("file:///")).toContain("three slashes");
+		// a password is no query token (it is looked at elsewhere); patterns hold from the first character
+		expect(invalidIndexUrlReason("https://bob:hunter2@host/simple")).toBeUndefined();
+		expect(invalidIndexUrlReason("/srv/http://x")).toBeUndefined();
+		expect(invalidIndexUrlReason("xfile:///srv")).toContain("must be an http://");
+		expect(invalidIndexUrlReason("afile:x")).toContain("must be an http://");
 	});
 });
