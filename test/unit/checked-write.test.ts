@@ -171,6 +171,84 @@ describe("writeFilesChecked", () => {
 	});
 });
 
+/** The error `run` throws (the test fails when it throws none). */
+function caught(run: () => unknown): HpmError {
+	try {
+		run();
+	} catch (error) {
+		return error as HpmError;
+	}
+	throw new Error("it threw nothing");
+}
+
+describe("writeFilesChecked names the file that changed", () => {
+	it("one holding something else, one saved in its place, one created meanwhile", () => {
+		const dir = tempDir();
+		const [a, b, c] = ["a", "b", "c"].map((name) => path.join(dir, name)) as [string, string, string];
+		writeFileSync(a, "a0");
+		writeFileSync(b, "theirs");
+		expect(
+			caught(() =>
+				writeFilesChecked(
+					[
+						{ file: a, expected: "a0", text: "a1" },
+						{ file: b, expected: "b0", text: "b1" },
+					],
+					changedFile,
+				),
+			).message,
+		).toBe(`${b} changed`);
+		const saveByRename = (f: string) => {
+			writeFileSync(`${f}.new`, "editor");
+			renameSync(`${f}.new`, f);
+		};
+		expect(
+			caught(() =>
+				writeFilesChecked([{ file: a, expected: editDuringWrite(a, "a0", saveByRename), text: "a1" }], changedFile),
+			).message,
+		).toBe(`${a} changed`);
+		expect(readFileSync(a, "utf8")).toBe("editor");
+		// c is new: someone creates it while a is checked
+		const createC = () => writeFileSync(c, "someone's");
+		expect(
+			caught(() =>
+				writeFilesChecked(
+					[
+						{ file: a, expected: editDuringWrite(a, "editor", createC), text: "a2" },
+						{ file: c, expected: undefined, text: "c1" },
+					],
+					changedFile,
+				),
+			).message,
+		).toBe(`${c} changed`);
+		expect(readFileSync(c, "utf8")).toBe("someone's");
+		expect(onlyFiles(dir)).toEqual(["a", "b", "c"]);
+	});
+
+	it("two edits kept: each named, each in its own compare", () => {
+		const dir = tempDir();
+		const a = path.join(dir, "a");
+		const b = path.join(dir, "b");
+		writeFileSync(a, "a0");
+		writeFileSync(b, "b0");
+		const error = caught(() =>
+			writeFilesChecked(
+				[
+					{ file: a, expected: editDuringWrite(a, "a0", (f) => appendFileSync(f, "!")), text: "a1" },
+					{ file: b, expected: editDuringWrite(b, "b0", (f) => appendFileSync(f, "?")), text: "b1" },
+				],
+				changedFile,
+			),
+		);
+		expect(error.message).toBe(
+			`${a} and ${b} changed while hpm was writing it; hpm's change is in place and a as you saved it is kept in ${a}.hpm-edit; b as you saved it is kept in ${b}.hpm-edit`,
+		);
+		expect(error.hint).toBe(
+			`compare (diff ${a}.hpm-edit ${a}; diff ${b}.hpm-edit ${b}), keep what you want, then delete the copy`,
+		);
+	});
+});
+
 describe("replaceChecked and removeChecked", () => {
 	it("replace renames staged bytes over a file that holds what is expected", () => {
 		const dir = tempDir();
@@ -206,6 +284,20 @@ describe("replaceChecked and removeChecked", () => {
 		expect(readFileSync(`${file}.hpm-edit`, "utf8")).toBe("ours+");
 		expect(existsSync(file)).toBe(false);
 		expect(onlyFiles(dir)).toEqual(["f.hpm-edit"]);
+		// a second kept copy never replaces the first
+		writeFileSync(file, "ours");
+		expect(
+			removeChecked(
+				file,
+				editDuringWrite(file, "ours", (f) => appendFileSync(f, "2")),
+				changed,
+			),
+		).toEqual({
+			target: file,
+			copy: `${file}.hpm-edit.1`,
+		});
+		expect(readFileSync(`${file}.hpm-edit`, "utf8")).toBe("ours+");
+		expect(readFileSync(`${file}.hpm-edit.1`, "utf8")).toBe("ours2");
 		// removed by someone else in that moment: nothing to do
 		writeFileSync(file, "ours");
 		expect(
@@ -215,6 +307,7 @@ describe("replaceChecked and removeChecked", () => {
 				changed,
 			),
 		).toBeUndefined();
+		expect(existsSync(file)).toBe(false);
 	});
 
 	it("the error for kept edits says what to compare", () => {
