@@ -1,11 +1,14 @@
 import {
 	chmodSync,
+	chownSync,
+	copyFileSync,
 	existsSync,
 	mkdirSync,
 	readdirSync,
 	readFileSync,
 	renameSync,
 	rmSync,
+	statSync,
 	symlinkSync,
 	writeFileSync,
 } from "node:fs";
@@ -213,5 +216,83 @@ describe("the project's history", () => {
 		pruneHistory(root, 0);
 		expect(readHistory(root).entries.map((e) => e.id)).toHaveLength(MAX_ENTRIES);
 		pruneHistory(tempDir(), 0); // no history: nothing to do
+	});
+});
+
+describe("what the history believes", () => {
+	it("entries are this user's folders and files only, and of hpm's shape", () => {
+		const root = tempDir();
+		recordHistory(root, entry());
+		for (const dir of [path.join(root, ".hpm"), folder(root)]) expect(statSync(dir).mode & 0o777).toBe(0o700);
+		expect(statSync(path.join(folder(root), "000001.json")).mode & 0o777).toBe(0o600);
+		// an entry renamed to another id, and names that only look like entries
+		copyFileSync(path.join(folder(root), "000001.json"), path.join(folder(root), "000007.json"));
+		copyFileSync(path.join(folder(root), "000001.json"), path.join(folder(root), "000001.json.bak"));
+		copyFileSync(path.join(folder(root), "000001.json"), path.join(folder(root), "x000002.json"));
+		const key = userKey(false) as Buffer;
+		const good = readHistory(root).entries[0] as Record<string, unknown>;
+		const bad = { time: 5, command: null, summary: 1, pyproject: false, root: 0, lock: 3, id: "8" };
+		let id = 10;
+		for (const [field, value] of Object.entries(bad)) {
+			writeFileSync(path.join(folder(root), `0000${id}.json`), signedJson(key, { ...good, id: id, [field]: value }));
+			id += 1;
+		}
+		const history = readHistory(root);
+		expect(history.entries.map((e) => e.id)).toEqual([1]);
+		expect([...history.ignored].sort()).toEqual(
+			["000007.json", ...Object.keys(bad).map((_, n) => `0000${10 + n}.json`)]
+				.map((name) => path.join(HISTORY_FOLDER, name))
+				.sort(),
+		);
+		// some verify (another id, another shape): the key is not what changed, so no error
+		expect(() => readableHistory(root)).not.toThrow();
+	});
+
+	it("another user's history folder is unreadable, its entries listed as ignored", () => {
+		const root = tempDir();
+		recordHistory(root, entry());
+		chownSync(folder(root), 65534, 65534);
+		const history = readHistory(root);
+		expect(history.unreadable).toBe(`${folder(root)} is not a folder of yours`);
+		expect(history.ignored).toEqual([path.join(HISTORY_FOLDER, "000001.json")]);
+		const error = (() => {
+			try {
+				readableHistory(root);
+			} catch (e) {
+				return e as { message: string; hint: string; location: unknown };
+			}
+			return undefined;
+		})();
+		expect(error?.message).toBe(`cannot read the history: ${folder(root)} is not a folder of yours`);
+		expect(error?.hint).toContain("move what is there aside");
+		expect(error?.location).toEqual({ file: folder(root) });
+	});
+
+	it("the .gitignore a person wrote is kept, and a forgotten entry leaves it", () => {
+		const root = tempDir();
+		mkdirSync(path.join(root, ".hpm"), { mode: 0o700 });
+		writeFileSync(path.join(root, ".hpm", ".gitignore"), "mine\n");
+		const id = recordHistory(root, entry());
+		expect(readFileSync(path.join(root, ".hpm", ".gitignore"), "utf8")).toBe("mine\n");
+		forgetHistory(root, id);
+		expect(readFileSync(path.join(root, ".hpm", ".gitignore"), "utf8")).toBe("mine\n");
+		const other = tempDir();
+		const one = recordHistory(other, entry());
+		writeFileSync(path.join(other, ".hpm", "notes"), "x");
+		forgetHistory(other, one);
+		expect(existsSync(path.join(other, ".hpm", ".gitignore"))).toBe(true);
+	});
+
+	it("a retitled entry stays private, and the same title writes nothing", () => {
+		const root = tempDir();
+		const id = recordHistory(root, entry("same"));
+		const file = path.join(folder(root), "000001.json");
+		const before = statSync(file).mtimeMs;
+		const text = readFileSync(file, "utf8");
+		retitleHistory(root, id, "same");
+		expect(readFileSync(file, "utf8")).toBe(text);
+		expect(statSync(file).mtimeMs).toBe(before);
+		retitleHistory(root, id, "new");
+		expect(statSync(file).mode & 0o777).toBe(0o600);
 	});
 });
