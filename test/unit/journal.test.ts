@@ -103,10 +103,20 @@ describe("the journal file", () => {
 			{ ...body, files: { ...body.files, pyproject: { ...body.files.pyproject, before: "xyz" } } },
 			{ ...body, owner: { pid: -1, start: "" } },
 			{ ...body, running: { pid: 5, start: "s", token: "not-hex" } },
+			// every pattern holds for the whole value
+			{ ...body, running: { pid: 5, start: "s", token: "0123456789abcdef0" } },
+			{ ...body, running: { pid: 5, start: "s", token: "z0123456789abcdef" } },
+			{ ...body, files: { ...body.files, lock: { ...body.files.lock, before: "a".repeat(65) } } },
+			{ ...body, files: { ...body.files, lock: { ...body.files.lock, before: `z${"a".repeat(64)}` } } },
+			{ ...body, files: { ...body.files, lock: { ...body.files.lock, backup: "x/.p.hpm-1-0123abcd.before" } } },
+			{ ...body, files: { ...body.files, lock: { ...body.files.lock, backup: ".p.hpm-1-0123abcd.before.x" } } },
 		]) {
 			writeJournal(root, bad as JournalBody);
 			expect(readJournal(root)).toEqual({ kind: "invalid", reason: "it does not have the shape hpm writes" });
 		}
+		const running = { ...body, running: { pid: 5, start: "s", token: "0123456789abcdef" } };
+		writeJournal(root, running);
+		expect(readJournal(root)).toEqual({ kind: "valid", journal: running });
 		rmSync(journalPath(root));
 		symlinkSync("/dev/zero", journalPath(root));
 		expect(readJournal(root).kind).toBe("invalid");
