@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, symlinkSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,8 +11,13 @@ import {
 	lockTimeout,
 	type LockOwner,
 	REGISTRY_LOCK_FILE,
+	underProjectLock,
+	underProjectLockStream,
 	underRegistryLock,
 } from "../../source/core/project/lock.js";
+import { HpmError } from "../../source/core/errors.js";
+import { sha256 } from "../../source/core/fs-atomic.js";
+import { newJournal, writeJournal } from "../../source/core/project/journal.js";
 import { tempDir } from "../helpers/run.js";
 
 /** A live process that is not hpm and not this test: the pid a reused lock would carry. */
@@ -217,5 +222,83 @@ describe("HPM_LOCK_TIMEOUT_MS", () => {
 			expect(() => lockTimeout({ HPM_LOCK_TIMEOUT_MS: bad }), bad).toThrow(
 				expect.objectContaining({ code: "invalid-setting", message: expect.stringContaining(`got "${bad}"`) }),
 			);
+	});
+});
+
+describe("what is not a lock file is said, by kind", () => {
+	const kinds: [string, (file: string) => void][] = [
+		["a symbolic link", (file) => symlinkSync("/nowhere", file)],
+		["a named pipe", (file) => execFileSync("mkfifo", [file])],
+	];
+	for (const [kind, make] of kinds)
+		it(kind, async () => {
+			const file = path.join(tempDir(), LOCK_FILE);
+			make(file);
+			await expect(lockAt(file, "test", "here", { timeoutMs: 1000 })).rejects.toMatchObject({
+				code: "lock-odd",
+				message: `${file} is not hpm's lock file (it is ${kind})`,
+				hint: `remove it (rm -r "${file}") and run the command again`,
+			});
+		});
+
+	it("a lock naming no command or start time says so with ?", async () => {
+		const file = path.join(tempDir(), LOCK_FILE);
+		writeFileSync(file, JSON.stringify({ pid: stranger.pid, host: hostname() }));
+		const told: LockOwner[] = [];
+		await lockAt(file, "sync", "here", { timeoutMs: 150, onWait: (o) => told.push(o) }).catch(() => undefined);
+		expect(told[0]).toEqual({ pid: stranger.pid, host: hostname(), command: "?", started: "?" });
+	});
+});
+
+describe("underProjectLock", () => {
+	it("runs the body under the lock and releases it however the body ends", async () => {
+		const dir = tempDir();
+		const file = path.join(dir, LOCK_FILE);
+		expect(await underProjectLock(dir, "sync", {}, () => existsSync(file))).toBe(true);
+		expect(existsSync(file)).toBe(false);
+		await expect(
+			underProjectLock(dir, "sync", {}, () => {
+				throw new Error("body failed");
+			}),
+		).rejects.toThrow("body failed");
+		expect(existsSync(file)).toBe(false);
+		const stream = underProjectLockStream(dir, "sync", {}, async function* () {
+			yield existsSync(file);
+			return "done";
+		});
+		expect(await stream.next()).toEqual({ done: false, value: true });
+		expect(await stream.next()).toEqual({ done: true, value: "done" });
+		expect(existsSync(file)).toBe(false);
+	});
+
+	it("finishes a killed hpm's change first and says so; an unusable journal keeps its backups", async () => {
+		const dir = tempDir();
+		writeFileSync(path.join(dir, "pyproject.toml"), "p0");
+		const dead = spawn("true");
+		await new Promise((resolve) => dead.on("exit", resolve));
+		const backup = `.pyproject.toml.hpm-${dead.pid}-0123abcd.before`;
+		writeFileSync(path.join(dir, backup), "p0");
+		writeJournal(dir, {
+			...newJournal("sync", {
+				pyproject: { before: sha256(Buffer.from("p0")), backup, written: [] },
+				lock: { before: null, backup: null, written: [] },
+			}),
+			owner: { pid: dead.pid ?? 0, start: "x:1" },
+		});
+		const said: string[] = [];
+		expect(await underProjectLock(dir, "sync", { onRecovered: (m) => said.push(m) }, () => "ran")).toBe("ran");
+		expect(said).toHaveLength(1);
+		expect(said[0]).toContain("it had not changed pyproject.toml or uv.lock yet");
+		expect(existsSync(path.join(dir, backup))).toBe(false);
+		// a journal hpm cannot use: its backup holds what nothing else does, so it is kept, and the command stops
+		writeFileSync(path.join(dir, backup), "p-before");
+		writeFileSync(path.join(dir, ".hpm.journal.json"), "{}");
+		const recovered: string[] = [];
+		await expect(
+			underProjectLock(dir, "sync", { onRecovered: (m) => recovered.push(m) }, () => "ran"),
+		).rejects.toBeInstanceOf(HpmError);
+		expect(recovered[0]).toMatch(/^set aside /);
+		expect(readFileSync(path.join(dir, "pyproject.toml.hpm-before"), "utf8")).toBe("p-before");
+		expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
 	});
 });
