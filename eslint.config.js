@@ -3,7 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-	{ ignores: ["dist/", "node_modules/", "registry-examples/", "test/fixtures/"] },
+	{ ignores: ["dist/", ".stryker/", "node_modules/", "registry-examples/", "test/fixtures/"] },
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	{

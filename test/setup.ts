@@ -1,10 +1,29 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 import { realUv } from "../scripts/real-uv.mjs";
+import { removeTempDirs } from "./helpers/run.js";
+import { TERMINAL_BASELINE, TERMINAL_VARIABLES } from "./helpers/terminal.js";
+
+// The caller's terminal settings never reach a test: every test process starts from one known
+// terminal (colour allowed, UTF-8, not CI), and a test that is about one of them sets it itself.
+// Without this, `NO_COLOR=1 npm test` or a CI's `CI=true`/`TERM=dumb` changed what hpm draws.
+for (const name of TERMINAL_VARIABLES) delete process.env[name];
+Object.assign(process.env, TERMINAL_BASELINE);
 
 // Every test process gets its own registry index cache, so no test sees another's.
-process.env.HPM_CACHE_DIR ??= mkdtempSync(path.join(tmpdir(), "hpm-cache-"));
+if (process.env.HPM_CACHE_DIR === undefined) {
+	const cache = mkdtempSync(path.join(tmpdir(), "hpm-cache-"));
+	process.env.HPM_CACHE_DIR = cache;
+	afterAll(() => {
+		rmSync(cache, { recursive: true, force: true, maxRetries: 5 });
+		delete process.env.HPM_CACHE_DIR;
+	});
+}
+
+// every folder a test made with tempDir goes when its file ends (global-setup.ts checks that none is left)
+afterAll(() => removeTempDirs());
 
 // uv's own binary first on PATH: a version manager's shim in front of it would add its own cost
 // (and its own reading of .python-version) to every uv call of every test. Resolved once per run.

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,7 +37,20 @@ export function hpm(
 }
 
 export function tempDir(prefix = "hpm-test-"): string {
-	return realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+	const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+	made.add(dir);
+	return dir;
+}
+
+/** The folders tempDir made in this test file, removed after it (test/setup.ts). */
+const made = new Set<string>();
+
+/** Removes every folder tempDir made in this test file (whatever hpm, uv or git left in it). */
+export function removeTempDirs(): void {
+	for (const dir of made) {
+		rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+		made.delete(dir);
+	}
 }
 
 /** A fresh copy of the bundled example (without any environment or lock file). */

@@ -1,9 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { BIN } from "./run.js";
+import { TERMINAL_BASELINE, TERMINAL_VARIABLES, terminalEnv } from "./terminal.js";
 import { uvEnv } from "./uv.js";
 
 const SOCKET = `hpm-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+// tmux's server (its locale decides how it reads what a pane prints) never sees the caller's terminal
+const tmux = (...args: string[]) =>
+	execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8", env: terminalEnv() });
 
 export type Pane = {
 	/** Named keys (Enter, Tab, Down, Space, Escape, C-c) or, with literal, text typed as is. */
@@ -58,11 +61,13 @@ export function openPane(
 	extraEnv: NodeJS.ProcessEnv = {},
 ): Pane {
 	const name = `p${counter++}`;
-	const env = Object.entries({ ...uvEnv(), TERM: "xterm-256color", ...extraEnv })
+	// every terminal variable explicitly: unset, then the baseline and what the test asks for
+	const unset = TERMINAL_VARIABLES.map((name) => `-u ${name}`).join(" ");
+	const env = Object.entries({ ...uvEnv(), ...TERMINAL_BASELINE, ...extraEnv })
 		.map(([key, value]) => `${key}='${value ?? ""}'`)
 		.join(" ");
 	const quoted = args.map((a) => `'${a}'`).join(" ");
-	const command = `cd '${cwd}' && env -u CI ${env} '${process.execPath}' '${BIN}' ${quoted}; echo HPM_EXIT=$?; sleep 600`;
+	const command = `cd '${cwd}' && env ${unset} ${env} '${process.execPath}' '${BIN}' ${quoted}; echo HPM_EXIT=$?; sleep 600`;
 	keepServer();
 	tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), command);
 	const screen = () => tmux("capture-pane", "-p", "-t", name);

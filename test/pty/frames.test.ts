@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { EXAMPLE } from "../helpers/run.js";
@@ -7,9 +8,17 @@ import { openPane, type Pane } from "../helpers/tmux.js";
 let pane: Pane | undefined;
 afterEach(() => pane?.close());
 
-// The header shows the project's path: a fixed place of a fixed length (the pid, padded, is masked
-// in the frames), so that the frames are the same on every machine whatever its TMPDIR.
-const base = `/tmp/hpm-frames-${String(process.pid).padStart(8, "0")}`;
+// The header shows the project's path: a folder of the test's TMPDIR padded to a fixed length (that
+// of the path the frames were drawn with) and masked, so that the frames are the same on every
+// machine whatever its TMPDIR.
+const MASK = "$TMPDIR/hpm-frames-#####";
+// the test's TMPDIR is private to the run (global-setup.ts): a fixed name in it is this file's alone
+const padding = MASK.length - tmpdir().length - 1;
+if (padding < 1)
+	throw new Error(
+		`the frames need a TMPDIR of at most ${MASK.length - 2} characters (run with TMPDIR=/tmp): ${tmpdir()}`,
+	);
+const base = path.join(tmpdir(), "f".repeat(padding));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 function project(name: string): string {
@@ -19,9 +28,8 @@ function project(name: string): string {
 	return dir;
 }
 
-/** The frame as text, the pid masked and trailing blanks kept off (tmux pads nothing itself). */
-const frame = (screen: string) =>
-	screen.replaceAll(String(process.pid).padStart(8, "0"), "########").replace(/\n+$/, "\n");
+/** The frame as text, the project's folder masked and trailing blanks kept off (tmux pads nothing itself). */
+const frame = (screen: string) => screen.replaceAll(base, MASK).replace(/\n+$/, "\n");
 
 /**
  * What a misaligned frame shows: a line wider than the terminal, or a border out of its column

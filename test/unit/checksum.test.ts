@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { chmodSync, lstatSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checksumHex, codeChecksum, referenceChecksum } from "../../source/core/os/checksum.js";
 import { cacheFolder } from "../../source/core/os/cache-trust.js";
 import { readCheckedJson, writeCheckedJson } from "../../source/core/os/checked-file.js";
 import { randomHex } from "../../source/core/os/random.js";
+import { tempDir } from "../helpers/run.js";
 
 describe("the WebAssembly checksum", () => {
 	it("is the reference sum on any bytes, at every length around a word", () => {
@@ -75,7 +75,7 @@ describe("checked cache files", () => {
 		chmodSync(open, 0o777);
 		expect(readCheckedJson(path.join(open, "sub", "cache.json"), 1000)).toBeUndefined();
 		// outside hpm's cache folder nothing is believed
-		const outside = path.join(mkdtempSync(path.join(tmpdir(), "hpm-checked-")), "cache.json");
+		const outside = path.join(tempDir("hpm-checked-"), "cache.json");
 		writeFileSync(outside, good, { mode: 0o600 });
 		expect(readCheckedJson(outside, 1000)).toBeUndefined();
 		rmSync(path.dirname(outside), { recursive: true });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { displaySafe } from "./text.js";
+import { displaySafe, hasControlCharacter } from "./text.js";
 
 // a commit of a registry from git, as hpm's cache holds it: registries/<id>/trees/<commit>/...
 const TREE = /^(.*[\\/]registries[\\/][0-9a-f]{24})[\\/]trees[\\/]([0-9a-f]{40}(?:[0-9a-f]{24})?)[\\/]([\s\S]+)$/;
@@ -27,6 +27,6 @@ function repositoryPath(file: string): string {
 	} catch {
 		return file;
 	}
-	if (url === "" || /[\u0000-\u001f]/.test(url)) return file;
+	if (url === "" || hasControlCharacter(url)) return file;
 	return `${url}@${match[2].slice(0, 12)}:${match[3].split(path.sep).join("/")}`;
 }

@@ -4,6 +4,17 @@
  * newline fakes a line) and every bidirectional override is written as a visible escape, as git
  * quotes paths and `ls -q` does.
  */
+// C0 controls, DEL and C1 controls (U+0080-U+009F: U+0085 is a line break, U+009B starts a CSI sequence)
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Whether `text` holds a control character: the one check for every value hpm passes on (a URL, a
+ * path, a requirement), where a newline would become a second line of a requirements file.
+ */
+export function hasControlCharacter(text: string): boolean {
+	return CONTROL.test(text);
+}
+
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const UNSAFE_TEST = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 

@@ -1,4 +1,5 @@
 import { normalizeName } from "../base/names.js";
+import { hasControlCharacter } from "../base/text.js";
 
 /**
  * The PEP 508 requirements of `type: index` sources: `name[extras] specifiers`, nothing more. A
@@ -20,7 +21,7 @@ const CLAUSE = /^\s*(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)\s*$/;
 
 /** The requirement, or why it is not one hpm passes to uv. */
 export function parseRequirement(text: string): Requirement | string {
-	if (/[\u0000-\u001f\u007f-\u009f]/.test(text))
+	if (hasControlCharacter(text))
 		return `must not contain control characters (a newline, a tab, an escape): ${JSON.stringify(text)}`;
 	if (text.trimStart().startsWith("-")) return `must not start with "-" (it would read as an option): ${text}`;
 	if (text.includes("#")) return `must not contain "#" (it would start a comment): ${JSON.stringify(text)}`;

@@ -1,4 +1,6 @@
 import { holdsSecret, redactSecrets } from "../base/secrets.js";
+import { hasControlCharacter } from "../base/text.js";
+
 /** Why `url` is not a git URL hpm will pass to uv, or undefined when it is fine. */
 export function invalidGitUrlReason(url: string): string | undefined {
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${url}`;
@@ -23,12 +25,9 @@ export function invalidRefReason(ref: string): string | undefined {
 	return undefined;
 }
 
-// C0 controls, DEL and C1 controls: a newline in a path becomes a second line of a requirements file.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
 /** Why `value` holds characters hpm never passes on (control characters, `#`, `?`), or undefined. */
 function smuggled(value: string): string | undefined {
-	if (CONTROL.test(value))
+	if (hasControlCharacter(value))
 		return `must not contain control characters (a newline, a tab, an escape): ${JSON.stringify(value)}`;
 	if (value.includes("#"))
 		return `must not contain "#" (it would start a fragment or a comment): ${JSON.stringify(value)}`;
@@ -50,10 +49,20 @@ export function invalidSubdirectoryReason(value: string): string | undefined {
 	const bad = smuggled(value);
 	if (bad) return bad;
 	if (/\s/.test(value)) return `must not contain whitespace: ${JSON.stringify(value)}`;
-	if (value.startsWith("/") || value.startsWith("\\") || /^[A-Za-z]:/.test(value))
-		return "must be a relative path inside the repository";
-	if (value.split(/[\\/]/).includes("..")) return 'must not contain ".." (it would leave the repository)';
 	if (value.startsWith("-")) return `must not start with "-" (it would read as an option): ${value}`;
+	return escapeReason(value);
+}
+
+/**
+ * Why relative path `value` could name something outside the folder it is read from, or undefined.
+ * Stricter than normalising: every ".." segment is refused, with either separator, wherever it
+ * stands (`a/../../x`, `./../x`, `a\\..\\x`, `a/..`), and so is "%", which uv would decode
+ * (`%2e%2e`) after this check.
+ */
+function escapeReason(value: string): string | undefined {
+	if (/^[\\/~]/.test(value) || /^[A-Za-z]:/.test(value)) return "must be a relative path inside the repository";
+	if (value.split(/[\\/]/).includes("..")) return 'must not contain ".." (it would leave the repository)';
+	if (value.includes("%")) return `must not contain "%" (uv would decode an escape such as %2e%2e): ${value}`;
 	return undefined;
 }
 
@@ -65,7 +74,7 @@ export function invalidSubdirectoryReason(value: string): string | undefined {
 export function invalidIndexUrlReason(url: string): string | undefined {
 	const shown = JSON.stringify(redactSecrets(url));
 	if (url.startsWith("-")) return `must not start with "-" (it would read as an option): ${shown}`;
-	if (CONTROL.test(url)) return `must not contain control characters (a newline, a tab, an escape): ${shown}`;
+	if (hasControlCharacter(url)) return `must not contain control characters (a newline, a tab, an escape): ${shown}`;
 	if (/\s/.test(url)) return `must not contain whitespace (write a space as %20): ${shown}`;
 	if (url.includes("#")) return `must not contain "#" (it would start a fragment): ${shown}`;
 	if (holdsSecret(url.replace(/^[^?]*/, "")))
