@@ -4,7 +4,7 @@ import { StatusBar, type KeyHint } from "../components/status-bar.js";
 import { normalizeName } from "../source/core/base/names.js";
 import { displaySafe } from "../source/core/base/text.js";
 import { BrowserDetails } from "./browser-details.js";
-import { browserFocus, matchSpan } from "./browser-state.js";
+import { browserFocus, matchSpan, picks } from "./browser-state.js";
 import { type BrowserCommand, type BrowserStore, useBrowserInput, useBrowserStore } from "./use-browser-input.js";
 import type { View } from "./view.js";
 import { glyphs } from "../components/glyphs.js";
@@ -95,8 +95,7 @@ export function BrowserScreen({
 		onCommand,
 	});
 
-	const mark = (selected: boolean) =>
-		group?.strategy === "1-of-N" ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]";
+	const mark = (selected: boolean) => (group && picks(group) ? (selected ? "(*)" : "( )") : selected ? "[x]" : "[ ]");
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Box justifyContent="space-between" flexShrink={0}>

@@ -1,7 +1,18 @@
 import type { Overview } from "../source/core/plan/overview.js";
 import { squash } from "../source/core/plan/search.js";
+import { choiceKind } from "../source/core/registry/choice-kind.js";
+import type { Strategy } from "../source/core/registry/schema.js";
 
-export type GroupRow = Overview["groups"][number] & { readonly ungrouped?: boolean };
+/** A group as the browser lists it; the packages no group offers are one more row, without a strategy. */
+export type GroupRow = Omit<Overview["groups"][number], "strategy"> & {
+	readonly strategy: Strategy | "";
+	readonly ungrouped?: boolean;
+};
+
+/** Whether choosing an option of the row replaces the one chosen before (a pick) rather than toggling it. */
+export function picks(group: GroupRow): boolean {
+	return group.strategy !== "" && choiceKind({ strategy: group.strategy }) === "replace";
+}
 
 /** What the registry browser shows and where the cursor is. */
 export type BrowserState = {

@@ -4,7 +4,7 @@ import { useMouseRegion } from "../components/mouse.js";
 import { type KeyOutcome, useKeys } from "../components/use-keys.js";
 import { useLatestReducer } from "../components/use-latest-reducer.js";
 import { normalizeName } from "../source/core/base/names.js";
-import { type BrowserState, browserFocus, browserReducer, initialBrowser } from "./browser-state.js";
+import { type BrowserState, browserFocus, browserReducer, initialBrowser, picks } from "./browser-state.js";
 import type { View } from "./view.js";
 
 /** What the browser's keys ask of the screens around it. */
@@ -70,7 +70,7 @@ export function useBrowserInput({
 			return command === "help" ? "covered" : opened === false ? undefined : "moved";
 		} else if ((key.return || input === " ") && state.focus === "groups") dispatch({ type: "focus", focus: "options" });
 		else if ((key.return || input === " ") && group && option && !group.ungrouped) {
-			onChoose(group.name, option.name, group.strategy === "1-of-N" ? "pick" : "toggle");
+			onChoose(group.name, option.name, picks(group) ? "pick" : "toggle");
 		}
 		return undefined;
 	}, active);

@@ -10,6 +10,7 @@ import { makePlan } from "./plan.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
 import type { Registry } from "../registry/model.js";
+import type { Strategy } from "../registry/schema.js";
 import type { Selection } from "./selection.js";
 
 /** The registry's groups with the project's selection: what `hpm list --json` prints (SPEC §6). */
@@ -19,7 +20,7 @@ export type Overview = {
 	mode: string;
 	groups: {
 		name: string;
-		strategy: string;
+		strategy: Strategy;
 		description: string;
 		options: { name: string; version: string; selected: boolean }[];
 		selected: string[];
