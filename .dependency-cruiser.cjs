@@ -19,7 +19,7 @@ module.exports = {
 			name: "core-files-live-in-a-layer",
 			comment: "every core module belongs to one of the layers, so its place in the order is known",
 			severity: "error",
-			from: { path: "^source/core/[^/]+$" },
+			from: { path: "^source/core/", pathNot: `^source/core/(${CORE_LAYERS.join("|")})/` },
 			to: {},
 		},
 		{

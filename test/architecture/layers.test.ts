@@ -81,6 +81,7 @@ describe("the layers are enforced by dependency-cruiser (npm run arch)", () => {
 	it("each core layer importing the layer above fails the check (a type-only import too); a stray core module fails", () => {
 		const files: Record<string, string> = {
 			"source/core/stray.ts": 'import { names } from "./base/names.js";\nexport const x = names;\n',
+			"source/core/util/stray.ts": 'import { names } from "../base/names.js";\nexport const x = names;\n',
 		};
 		for (const [layer, above] of PAIRS) {
 			files[`source/core/${above}/up.ts`] = "export const up = 1;\nexport type Up = number;\n";
@@ -94,6 +95,7 @@ describe("the layers are enforced by dependency-cruiser (npm run arch)", () => {
 			for (const file of ["down", "down-type"])
 				expect(result.text).toContain(`core-${layer}-imports-no-layer-above: source/core/${layer}/${file}.ts`);
 		expect(result.text).toContain("core-files-live-in-a-layer: source/core/stray.ts");
+		expect(result.text).toContain("core-files-live-in-a-layer: source/core/util/stray.ts");
 	});
 
 	it("each core layer may import the layers below it", () => {

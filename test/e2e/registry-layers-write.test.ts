@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { packageForm } from "../../source/core/operations/registry/add-package.js";
 import { EXAMPLE, hpm, snapshot, tempDir } from "../helpers/run.js";
 
 /** A project whose registry is two folder layers: its own "mine" first, then the team's. */
@@ -24,6 +25,17 @@ function layered(): string {
 }
 
 describe("registry writes in a project with layers", () => {
+	it("the form of `registry add` offers every layer's groups and knows every layer's packages", async () => {
+		// Given a group and a package only the team's layer defines
+		const dir = layered();
+		// When the form is prepared as the command prepares it
+		const env = await packageForm({}, dir);
+		// Then it offers the team's group and knows its package, and writes into the first layer
+		expect(env.groups).toContain("metrics");
+		expect([...env.existing.keys()]).toContain("metric-bleu");
+		expect(env.packagesDir).toBe(path.join(dir, "mine/packages"));
+	});
+
 	it("a new group may offer another layer's package, and a package may join it; lint stays clean", () => {
 		const dir = layered();
 		const group = hpm(["registry", "group", "add", "judges", "--strategy", "M-of-N", "-o", "metric-bleu"], {

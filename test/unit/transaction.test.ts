@@ -64,6 +64,15 @@ async function journalled(root: string, name: "pyproject" | "lock", hash: string
 	throw new Error(`the journal never recorded ${name}`);
 }
 
+/** Waits until the watcher has kept a person's edit beside pyproject.toml. */
+async function journalledOrKept(root: string): Promise<void> {
+	for (let i = 0; i < 400; i++) {
+		if (existsSync(path.join(root, "pyproject.toml.hpm-edit"))) return;
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+	throw new Error("the edit was never kept");
+}
+
 /** Only the project's own files are left (no journal, no staged copies, no history when none was kept). */
 const files = (root: string) => readdirSync(root).sort();
 
@@ -237,7 +246,7 @@ describe("the file watcher while uv runs", () => {
 		const { error } = await run(p.pyproject, async function* (tx) {
 			tx.checkpoint();
 			yield start(["add", "x"]);
-			writeFileSync(p.pyproject, "uv added x");
+			writeFileSync(p.pyproject, `${p.before}dependencies = ["x"]\n`); // what uv add writes
 			writeFileSync(p.lock, "uv's lock");
 			yield exit(["add", "x"]);
 			throw new Error("stop");
@@ -245,6 +254,22 @@ describe("the file watcher while uv runs", () => {
 		expect(error?.code).toBe("io");
 		expect(readFileSync(p.pyproject, "utf8")).toBe(p.before);
 		expect(existsSync(p.lock)).toBe(false);
+	});
+
+	it("a person's edit while uv add runs (outside what uv edits) is kept in a copy the error names, then the files are put back", async () => {
+		const p = project("lock0");
+		const { error } = await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			yield start(["add", "x"]);
+			writeFileSync(p.pyproject, p.before.replace('version = "0"', 'version = "1"')); // the person
+			await journalledOrKept(p.root);
+			writeFileSync(p.pyproject, `${p.before}dependencies = ["x"]\n`); // uv, from what it had read
+			yield exit(["add", "x"]);
+		});
+		expect(error?.code).toBe("project-changed");
+		expect(error?.message).toContain("pyproject.toml.hpm-edit");
+		expect(readFileSync(`${p.pyproject}.hpm-edit`, "utf8")).toContain('version = "1"');
+		expect(readFileSync(p.pyproject, "utf8")).toBe(p.before);
 	});
 
 	const foreign: [string, (p: ReturnType<typeof project>) => Promise<void> | void, string[]][] = [
@@ -299,7 +324,7 @@ describe("the file watcher while uv runs", () => {
 		const { error } = await run(p.pyproject, async function* (tx) {
 			tx.checkpoint();
 			yield start(["remove", "x"]);
-			writeFileSync(p.pyproject, "x removed");
+			writeFileSync(p.pyproject, `${p.before}dependencies = []\n`); // what uv remove writes
 			yield exit(["remove", "x"], 1);
 			throw new HpmError("uv-failed", "uv remove failed");
 		});

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWheel, serveFolder, simpleIndex } from "../helpers/index.js";
-import { hpm, read, snapshot, tempDir } from "../helpers/run.js";
+import { hpm, read, snapshot, startHpm, tempDir } from "../helpers/run.js";
 import { installed, REAL_UV, uvEnv, writePackage } from "../helpers/uv.js";
 
 type Pyproject = {
@@ -222,6 +223,35 @@ describe("index sources (real uv, a local index)", () => {
 			expect(sync.code).toBe(0);
 			expect(pyproject(dir).project.dependencies).toEqual(["alpha-pkg>=0.2.0"]);
 			expect(hpm(["history"], { cwd: dir }).stdout).toMatch(/sync/);
+		} finally {
+			slow.close();
+		}
+	});
+
+	it("an edit of pyproject.toml while `uv add` resolves on a slow index is never lost: kept in a copy, the sync stops", async () => {
+		// Given a bare requirement on an index that answers slowly: uv writes the requirement, then
+		// resolves for seconds, then writes the file again from what it read when it started
+		const slow = await serveFolder(path.dirname(index), { delayMs: 1500 });
+		try {
+			const dir = project(`${slow.url}/simple`, "alpha-pkg");
+			const file = path.join(dir, "pyproject.toml");
+			const online = uvEnv({ UV_OFFLINE: undefined, UV_CACHE_DIR: tempDir("hpm-cold-cache-") });
+			const running = startHpm(["sync"], dir, online);
+			// When, after uv's first write, a person changes the project's version
+			const written = () => /dependencies = \[\s*"alpha-pkg"/.test(read(file));
+			for (let i = 0; i < 800 && !written(); i++) await sleep(10);
+			expect(written()).toBe(true);
+			writeFileSync(file, read(file).replace('version = "0.1.0"', 'version = "0.2.0"'));
+			const sync = await running;
+
+			// Then the edit is in the file or in a copy the error names; a sync that says it worked
+			// left it in the file
+			if (sync.code === 0) expect(read(file)).toContain('version = "0.2.0"');
+			else expect(sync.code).toBe(1);
+			const copies = readdirSync(dir).filter((name) => name.startsWith("pyproject.toml.hpm-edit"));
+			const holders = [read(file), ...copies.map((name) => read(path.join(dir, name)))];
+			expect(holders.some((text) => text.includes('version = "0.2.0"'))).toBe(true);
+			for (const copy of copies) expect(sync.stderr).toContain(copy);
 		} finally {
 			slow.close();
 		}

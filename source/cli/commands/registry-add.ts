@@ -19,7 +19,7 @@ export default defineCommand({
 		// what the package's build backend says is read first: a dynamic version is not a question
 		let input: PackageInput = await withBackendMetadata(flags, cwd);
 		if (prompter && needsAnswers(input, cwd)) {
-			const answered = await prompter.askPackage({ env: packageForm(locator, cwd, input), given: given(input) });
+			const answered = await prompter.askPackage({ env: await packageForm(locator, cwd, input), given: given(input) });
 			if (!answered) throw new HpmError("cancelled", "cancelled: nothing was written", { exitCode: 1 });
 			input = answered;
 		}

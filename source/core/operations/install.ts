@@ -106,7 +106,9 @@ async function declaredIndex(context: Context, name: string): Promise<IndexDefin
 	try {
 		found = (await loadContextRegistry(context)).registry.indexes.get(name);
 	} catch (error) {
-		if (!(error instanceof HpmError)) throw error;
+		// no registry at all: the index is not declared, said below with the fix; any other failure
+		// (a git registry that cannot be fetched, credentials missing) is said as itself
+		if (!(error instanceof HpmError) || error.code !== "registry-not-found") throw error;
 	}
 	if (found) return found;
 	throw new HpmError(

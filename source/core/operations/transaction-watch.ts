@@ -12,7 +12,19 @@ export type StepWatch = {
 	changes: Record<FileName, number>;
 	/** A change this step cannot have made: someone else's. */
 	foreign: boolean;
+	/** Copies of what someone else wrote while the step ran (`<file>.hpm-edit`), which uv may write over. */
+	kept: string[];
 	failure: unknown;
+};
+
+/** What a change of a file is, beyond counting: the transaction reads the files. */
+export type StepJudge = {
+	/** A step starts: what the files hold now is what uv read. */
+	begin(): void;
+	/** Whether what `name` holds now can be the step's own write (it changed only what uv edits). */
+	own(name: FileName): boolean;
+	/** Keeps what `name` holds now beside it; the copy's path (undefined: the file is gone). */
+	keep(name: FileName): string | undefined;
 };
 
 // What each uv step may write: `uv sync` and `uv lock` never touch pyproject.toml, so any
@@ -29,21 +41,25 @@ const writable = (args: readonly string[]): readonly FileName[] =>
  * is not a state). A step writes each file it may write up to OWN_WRITES times: `uv add` of a
  * bare requirement writes pyproject.toml and uv.lock, resolves, then writes both again with the
  * lower bound it chose, and a failed add writes pyproject.toml back (on a slow index these are
- * seconds apart). Each such change is this change's own and is journalled at once through
- * `remember` (a SIGKILLed hpm's journal then knows it). Any other change (one to a file the step
- * does not write, or more changes than uv makes) is someone else's.
+ * seconds apart). Such a change is this change's own when `judge` finds it changed only what uv
+ * edits, and is journalled at once through `remember` (a SIGKILLed hpm's journal then knows it).
+ * Any other change (one to a file the step does not write, one to what uv does not edit, or more
+ * changes than uv makes) is someone else's: uv writes the file from what it read when it started,
+ * so it may write over that edit, and a copy of it is kept at once.
  */
-export function stepWatcher(observe: () => FileState, remember: (now: Partial<FileState>) => void) {
+export function stepWatcher(observe: () => FileState, remember: (now: Partial<FileState>) => void, judge: StepJudge) {
 	let watch: StepWatch | undefined;
 	let lookNow: ((final: boolean) => void) | undefined;
 	const start = (args: readonly string[]): void => {
 		let seen = observe();
+		judge.begin();
 		const candidate: Partial<FileState> = {};
 		const current: StepWatch = {
 			timer: setInterval(() => look(false), 50),
 			may: writable(args),
 			changes: { pyproject: 0, lock: 0 },
 			foreign: false,
+			kept: [],
 			failure: undefined,
 		};
 		const look = (final: boolean) => {
@@ -61,8 +77,13 @@ export function stepWatcher(observe: () => FileState, remember: (now: Partial<Fi
 					delete candidate[name];
 					seen = { ...seen, [name]: now[name] };
 					current.changes[name] += 1;
-					if (!current.may.includes(name) || current.changes[name] > OWN_WRITES) current.foreign = true;
-					else remember({ [name]: now[name] });
+					const own = current.may.includes(name) && current.changes[name] <= OWN_WRITES && judge.own(name);
+					if (own) remember({ [name]: now[name] });
+					else {
+						current.foreign = true;
+						const copy = judge.keep(name);
+						if (copy) current.kept.push(copy);
+					}
 				}
 			} catch (error) {
 				current.failure ??= error; // reported when the step ends, not thrown from a timer

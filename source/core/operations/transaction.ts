@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
+import { keepEditCopy } from "../os/checked-write.js";
 import { removeQuietly, sha256, stageFile } from "../os/fs-atomic.js";
 import { identify } from "../os/process.js";
 import { readRegularFile } from "../os/read-file.js";
@@ -19,8 +20,9 @@ import {
 	writeJournal,
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
+import { onlyUvEdits } from "../project/uv-edits.js";
 import { assertWritable } from "../project/write.js";
-import { type FileState, stepWatcher } from "./transaction-watch.js";
+import { type FileName, type FileState, stepWatcher } from "./transaction-watch.js";
 
 // the steps a transaction's body takes with uv, for sync, install and rollback
 export { checkRun, UvRunFailed, writeIndexTable } from "./transaction-steps.js";
@@ -120,7 +122,26 @@ export async function* transaction<T>(
 		last = observe();
 		remember(last);
 	};
-	const steps = stepWatcher(observe, remember);
+	// what a step found when it started, to tell uv's writes from someone else's (transaction-watch.ts)
+	const current = (name: FileName): Buffer | null => {
+		try {
+			return readRegularFile(targets[name], MAX_FILE_BYTES);
+		} catch (error) {
+			if (error instanceof HpmError) throw error;
+			return null;
+		}
+	};
+	let stepStart: Buffer | null = null;
+	const steps = stepWatcher(observe, remember, {
+		begin: () => {
+			stepStart = current("pyproject");
+		},
+		own: (name) => name === "lock" || onlyUvEdits(stepStart, current("pyproject")),
+		keep: (name) => {
+			const bytes = current(name);
+			return bytes === null ? undefined : keepEditCopy(targets[name], bytes);
+		},
+	});
 	let summary = command;
 	// the history entry is written before the first step that changes anything (tx.checkpoint)
 	let history: { readonly id: number; readonly summary: string } | undefined;
@@ -167,6 +188,19 @@ export async function* transaction<T>(
 				// failed `uv add` or `uv sync` undoes its own edits: whatever differs then is foreign.
 				const undoesItself = event.exitCode !== 0 && !signal?.aborted && event.args[0] !== "remove";
 				if (ended && !ended.foreign && !undoesItself) record();
+				// someone edited while uv ran, and uv may have written over it from what it had read:
+				// their edit is in a copy, and the change stops (its files put back if they are ours)
+				if (ended && ended.kept.length > 0) {
+					const copies = ended.kept.map((copy) => path.basename(copy)).join(", ");
+					throw new HpmError(
+						"project-changed",
+						`pyproject.toml or uv.lock was edited while uv ran; uv writes them from what it read when it started, so hpm ${command} stopped and kept the edit in ${copies}`,
+						{
+							exitCode: 1,
+							hint: `compare ${copies} with the file, keep what you want, delete the copy, then run hpm ${command} again`,
+						},
+					);
+				}
 			}
 		});
 		// the pair as it was is in the history (written before the first step) before the backups go

@@ -214,6 +214,14 @@ function commitHeld(staged: string, held: Held, changed: () => HpmError): KeptEd
 	}
 }
 
+/**
+ * Keeps `bytes`, someone's edit of `target` that is about to be overwritten by a tool hpm runs,
+ * in a new `<target>.hpm-edit` (or `.hpm-edit.N`), flushed; returns its path.
+ */
+export function keepEditCopy(target: string, bytes: Buffer): string {
+	return writeCopy(target, bytes, 0o644);
+}
+
 /** Puts `bytes` in a new `<target>.hpm-edit` (or `.hpm-edit.N`), flushed; returns its path. */
 function writeCopy(target: string, bytes: Buffer, mode: number): string {
 	for (let n = 0; ; n++) {

@@ -1,8 +1,13 @@
 import path from "node:path";
 import { invalidNameReason, MODE_PATTERN } from "../../base/names.js";
 import { displaySafe } from "../../base/text.js";
-import { type Context, type Locator, resolveContext, writableRegistry } from "../../plan/context.js";
-import { loadRegistry } from "../../registry/load.js";
+import {
+	type Context,
+	type Locator,
+	loadContextRegistry,
+	resolveContext,
+	writableRegistry,
+} from "../../plan/context.js";
 import type { Registry } from "../../registry/model.js";
 import type { PackageFormEnv, PackageInput } from "../../registry/new-package.js";
 import { readPythonPackage } from "../../registry/python-package.js";
@@ -32,13 +37,21 @@ export function needsAnswers(input: PackageInput, cwd: string): boolean {
 	return input.name === undefined || input.version === undefined;
 }
 
-/** What the form needs to validate answers as they are typed: the registry's groups and packages. */
-export function packageForm(locator: Locator, cwd: string, given?: Partial<PackageInput>): PackageFormEnv {
+/**
+ * What the form needs to validate answers as they are typed: the groups, indexes and packages of
+ * every layer of the registry (a group another layer defines may be joined), read as every
+ * command reads them.
+ */
+export async function packageForm(
+	locator: Locator,
+	cwd: string,
+	given?: Partial<PackageInput>,
+): Promise<PackageFormEnv> {
 	const context = resolveContext(locator, cwd);
 	// what would stop the add anyway is said before the form asks anything
-	const root = requireRegistryFolder(context);
+	requireRegistryFolder(context);
 	if (given) refuseInvalidGiven(given);
-	return packageFormOf(context, loadRegistry(root).registry);
+	return packageFormOf(context, (await loadContextRegistry(context)).registry);
 }
 
 /** The flags given on the command line that could never be written, refused before any question. */
