@@ -10,7 +10,7 @@ import { parseFlags } from "./flags.js";
 import { createOutput, type Output, reportError } from "./output.js";
 import { isInteractive } from "./interactive.js";
 import { children, route } from "./route.js";
-import { installSignalHandlers } from "./signals.js";
+import { installSignalHandlers, reportInterruptWith } from "./signals.js";
 import { isTerminal, outputBroken, outputIdle, write } from "./stdio.js";
 
 // Node 22.1+ keeps compiled code of the command chunks between runs; Node 20 has no such cache.
@@ -44,6 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	// NO_COLOR wins over FORCE_COLOR everywhere; Ink's colours (chalk) follow FORCE_COLOR only
 	if (process.env.NO_COLOR) process.env.FORCE_COLOR = "0";
 	const output = createOutput(flagArgs.includes("--json"));
+	// a signal before or between operations (a registry fetch, a read) is said like any interruption
+	reportInterruptWith((code) => reportError(output, new HpmError("interrupted", "interrupted", { exitCode: code })));
 	try {
 		return await dispatch(argv, output);
 	} catch (error) {

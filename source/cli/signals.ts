@@ -14,6 +14,12 @@ type ExitCode = (typeof CODES)[keyof typeof CODES];
 
 let active: AbortController | undefined;
 let received: ExitCode | undefined;
+let report: ((code: ExitCode) => void) | undefined;
+
+/** What to say when a signal ends a command outside an operation (as an error, JSON with --json). */
+export function reportInterruptWith(say: (code: ExitCode) => void): void {
+	report = say;
+}
 
 export function installSignalHandlers(): void {
 	for (const [name, code] of Object.entries(CODES) as [NodeJS.Signals, ExitCode][]) {
@@ -23,7 +29,11 @@ export function installSignalHandlers(): void {
 				active.abort();
 				return;
 			}
-			process.exit(code);
+			try {
+				report?.(code);
+			} finally {
+				process.exit(code);
+			}
 		});
 	}
 	// A reader that went away (`hpm sync | head -3`), a closed terminal (EIO) or a full disk under a

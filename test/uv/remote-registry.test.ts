@@ -305,6 +305,49 @@ describe("a registry from git under attack", () => {
 		expect(Date.now() - started).toBeLessThan(60_000);
 	}, 90_000);
 
+	it("Ctrl-C while a registry is fetched stops check at once, and every command says so (JSON with --json)", async () => {
+		const server: Server = createServer(() => undefined); // accepts, never answers
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		const address = server.address();
+		const port = typeof address === "object" && address ? address.port : 0;
+		const url = `git+http://127.0.0.1:${port}/team/registry.git`;
+		const dir = tempDir("hpm-remote-interrupt-");
+		writeFileSync(
+			path.join(dir, "pyproject.toml"),
+			'[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n',
+		);
+		const options = {
+			cwd: dir,
+			env: { ...process.env, ...env, HPM_CACHE_DIR: tempDir("hpm-remote-interrupt-cache-") },
+		};
+		const interrupt = async (args: string[]) => {
+			const child = spawn(process.execPath, [BIN, ...args, "-r", url], options);
+			let stdout = "";
+			let stderr = "";
+			child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+			await new Promise((resolve) => setTimeout(resolve, 1_500));
+			const sent = Date.now();
+			child.kill("SIGINT");
+			const code = await new Promise((resolve) => child.on("close", resolve));
+			return { code, stdout, stderr, waited: Date.now() - sent };
+		};
+		try {
+			const check = await interrupt(["check"]);
+			expect(check.code).toBe(130);
+			expect(check.stderr).toContain("interrupted");
+			expect(check.waited).toBeLessThan(10_000); // git's own deadline is 30 s: hpm did not wait for it
+			const list = await interrupt(["list", "--json"]);
+			expect(list.code).toBe(130);
+			expect(JSON.parse(list.stdout)).toMatchObject({ error: { code: "interrupted" } });
+			const plain = await interrupt(["show", "anything"]);
+			expect(plain.code).toBe(130);
+			expect(plain.stderr).toContain("hpm: interrupted");
+		} finally {
+			server.close();
+		}
+	}, 90_000);
+
 	it("a fetch killed halfway leaves nothing in the way: the next run fetches again", async () => {
 		const server: Server = createServer(() => undefined); // accepts, never answers
 		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -51,7 +51,7 @@ export async function* check(
 		onBlame?: ((blame: Blame<PlanEntry, Failure>) => void) | undefined;
 	},
 ): AsyncGenerator<HpmEvent, CheckResult> {
-	const prepared = await prepareWithUv(context, options.mode, options.selection);
+	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	const { project, plan, problems, workspace, uv: uvProbe } = prepared;
 	// --strict: every warning is a problem; it fails the check but does not stop the resolution,
 	// so that what uv would say is reported in the same run

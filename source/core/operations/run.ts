@@ -59,7 +59,7 @@ export async function* runOperation(
 		const { check } = await import("./check.js");
 		const context = resolveContext(locator, cwd);
 		const selection =
-			request.combination === undefined ? undefined : await combinationSelection(context, request.combination);
+			request.combination === undefined ? undefined : await combinationSelection(context, request.combination, signal);
 		return yield* check(context, { mode: request.mode, strict: request.strict, signal, selection });
 	}
 	const root = requireRoot(locator, cwd);
@@ -109,11 +109,15 @@ async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<
 	}
 }
 
-async function combinationSelection(context: Context, text: string): Promise<Selection> {
+async function combinationSelection(
+	context: Context,
+	text: string,
+	signal: AbortSignal | undefined,
+): Promise<Selection> {
 	const [{ openSelection }, { parseCombination }] = await Promise.all([
 		import("../plan/open-selection.js"),
 		import("../plan/combination.js"),
 	]);
-	const { registry } = await openSelection(context);
+	const { registry } = await openSelection(context, { signal });
 	return parseCombination(registry, text);
 }
