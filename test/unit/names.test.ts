@@ -14,7 +14,7 @@ describe("PEP 503 normalization", () => {
 });
 
 describe("PEP 508 names", () => {
-	it.each(["a", "vlm-adapter-qwen", "A1.b_c", "x9"])("accepts %s", (name) =>
+	it.each(["a", "vlm-adapter-qwen", "A1.b_c", "x9", "a".repeat(200)])("accepts %s", (name) =>
 		expect(invalidNameReason(name)).toBeUndefined(),
 	);
 	it.each([
@@ -25,6 +25,7 @@ describe("PEP 508 names", () => {
 		["vlm-аdapter", /ASCII/],
 		["name-", /start and end with a letter or digit/],
 		["has space", /PEP 508/],
+		["a".repeat(201), /at most 200 characters \(it names a file\)/],
 	])("rejects %j", (name, reason) => expect(invalidNameReason(name)).toMatch(reason));
 });
 

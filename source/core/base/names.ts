@@ -21,9 +21,14 @@ export function nameWords(text: string): string[] {
 // PEP 508: ASCII letters and digits, with `-`, `_` and `.` only between them.
 const PEP508_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
+/** The longest name hpm takes: a name becomes a file name (`<name>.yaml`, and its backup copies). */
+export const MAX_NAME_LENGTH = 200;
+
 /** Why `name` is not a valid package name, or undefined when it is one. */
 export function invalidNameReason(name: string): string | undefined {
 	if (name.length === 0) return "the name is empty";
+	if (name.length > MAX_NAME_LENGTH)
+		return `a name must be at most ${MAX_NAME_LENGTH} characters (it names a file), this one has ${name.length}`;
 	if (name.startsWith("-")) return "a name must not start with '-' (it would read as an option)";
 	if (name.includes("/") || name.includes("\\")) return "a name must not contain a path separator";
 	if (name.includes("..")) return "a name must not contain '..'";
