@@ -19,9 +19,10 @@ export function cachesDisabled(): boolean {
 
 /** The cache folder as configured: HPM_CACHE_DIR, else $XDG_CACHE_HOME/hpm, else ~/.cache/hpm. */
 export function configuredCacheFolder(): string {
-	// an empty value is unset (as for XDG's own variables), never the working folder
+	// an empty or relative value is unset (as for XDG's own variables): a relative one would put a
+	// cache in whatever folder hpm runs in (inside a project, where it could be committed)
 	const own = process.env.HPM_CACHE_DIR;
-	if (own) return path.resolve(own);
+	if (own && path.isAbsolute(own)) return own;
 	const xdg = process.env.XDG_CACHE_HOME;
 	return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(homeFolder(), ".cache"), "hpm");
 }
