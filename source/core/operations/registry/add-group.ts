@@ -1,3 +1,4 @@
+import { escapeHidden } from "./yaml-escape.js";
 import path from "node:path";
 import { stringify } from "yaml";
 import type { Locator } from "../../plan/context.js";
@@ -146,7 +147,9 @@ function planGroup(
 		...fields,
 		options: options.map((name) => ({ name: packageOf(name)?.name ?? name })),
 	};
-	const text = stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
+	const text = escapeHidden(
+		stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 }),
+	);
 	const offered =
 		options.length > 0
 			? ` offering ${options.join(", ")}`

@@ -1,3 +1,4 @@
+import { quotedScalar } from "./yaml-escape.js";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { HpmError } from "../../base/errors.js";
 import { normalizeName } from "../../base/names.js";
@@ -24,7 +25,7 @@ export function appendGroupOption(text: string, option: string, file: string): s
 		let lineEnd = text.indexOf("\n", Math.max(end - 1, start));
 		if (lineEnd === -1) lineEnd = text.length;
 		if (text[lineEnd - 1] === "\r") lineEnd -= 1;
-		result = `${text.slice(0, lineEnd)}${newline}${prefix}name: ${JSON.stringify(option)}${text.slice(lineEnd)}`;
+		result = `${text.slice(0, lineEnd)}${newline}${prefix}name: ${quotedScalar(option)}${text.slice(lineEnd)}`;
 	} else if (isSeq(options) && options.flow && options.items.length === 0 && Array.isArray(options.range)) {
 		// `options: []` (a group created empty) becomes a block list, as a person would write it
 		const start = Number(options.range[0]);
@@ -32,7 +33,7 @@ export function appendGroupOption(text: string, option: string, file: string): s
 		if (text.slice(start, end).replace(/\s/g, "") !== "[]") {
 			document.addIn(["options"], document.createNode({ name: option }));
 			result = document.toString();
-		} else result = `${text.slice(0, start).trimEnd()}${newline}  - name: ${JSON.stringify(option)}${text.slice(end)}`;
+		} else result = `${text.slice(0, start).trimEnd()}${newline}  - name: ${quotedScalar(option)}${text.slice(end)}`;
 	} else {
 		document.addIn(["options"], document.createNode({ name: option }));
 		result = document.toString();

@@ -1,3 +1,4 @@
+import { quotedScalar } from "./yaml-escape.js";
 import { isAlias, isMap, isNode, isScalar, parseDocument, type Node, type Pair } from "yaml";
 
 /** What changes in an existing manifest: one mode's source, and the version or description when given. */
@@ -120,5 +121,5 @@ function blockScalarSafeEnd(text: string, start: number, end: number): number | 
 
 /** A YAML scalar hpm writes: strings double-quoted (JSON's escapes are YAML's), booleans bare. */
 function scalar(value: string | boolean): string {
-	return typeof value === "boolean" ? String(value) : JSON.stringify(value);
+	return typeof value === "boolean" ? String(value) : quotedScalar(value);
 }

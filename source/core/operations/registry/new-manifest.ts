@@ -1,3 +1,4 @@
+import { escapeHidden } from "./yaml-escape.js";
 import path from "node:path";
 import { stringify } from "yaml";
 import { HpmError } from "../../base/errors.js";
@@ -196,7 +197,9 @@ export function manifestYaml(manifest: NewManifest): string {
 		...(manifest.description ? { description: manifest.description } : {}),
 		sources: { [manifest.mode]: manifest.source },
 	};
-	return stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 });
+	return escapeHidden(
+		stringify(document, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN", lineWidth: 0 }),
+	);
 }
 
 /** Why hpm will not write `url` into a registry file: it holds a password or token. */
