@@ -7,7 +7,7 @@ import { drain, type HpmEvent } from "../plan/events.js";
 import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
-import { lockFileProblem } from "../project/files.js";
+import { lockFileProblem, readUvLockBytes } from "../project/files.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { readProject } from "../project/project.js";
 import type { TomlEdit } from "../project/toml-edit.js";
@@ -20,7 +20,6 @@ import {
 	checkUpgradable,
 	dryRunChanges,
 	formatChange,
-	readLock,
 	type Upgrade,
 	upgradeArgs,
 	upgradeWhat,
@@ -178,7 +177,7 @@ async function* syncWith(
 			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal, env }), "uv lock --upgrade", plan);
-			upgraded = lockChanges(tx.before.lock, readLock(cwd));
+			upgraded = lockChanges(tx.before.lock, readUvLockBytes(path.join(cwd, "uv.lock")));
 			for (const change of upgraded)
 				yield { type: "phase", phase: "resolve", message: `upgrade ${formatChange(change)}` };
 			if (upgraded.length === 0) yield { type: "phase", phase: "resolve", message: "nothing to upgrade" };

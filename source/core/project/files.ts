@@ -66,3 +66,12 @@ export function lockFileProblem(folder: string): HpmError | undefined {
 		exitCode: 1,
 	});
 }
+
+/** The bytes of a uv.lock file, or undefined when it is missing or cannot be read as a regular file. */
+export function readUvLockBytes(file: string): Buffer | undefined {
+	try {
+		return readRegularFile(file, MAX_FILE_BYTES);
+	} catch {
+		return undefined;
+	}
+}
