@@ -2,7 +2,7 @@
 export type FileName = "pyproject" | "lock";
 
 /** Each file's hash (null: absent). */
-export type FileState = Record<FileName, string | null>;
+export type FileHashes = Record<FileName, string | null>;
 
 /** What one uv step was seen to do to the files. */
 export type StepWatch = {
@@ -33,12 +33,12 @@ const writable = (args: readonly string[]): readonly FileName[] =>
  * `remember` (a SIGKILLed hpm's journal then knows it). Any other change (one to a file the step
  * does not write, or more changes than uv makes) is someone else's.
  */
-export function stepWatcher(observe: () => FileState, remember: (now: Partial<FileState>) => void) {
+export function stepWatcher(observe: () => FileHashes, remember: (now: Partial<FileHashes>) => void) {
 	let watch: StepWatch | undefined;
 	let lookNow: ((final: boolean) => void) | undefined;
 	const start = (args: readonly string[]): void => {
 		let seen = observe();
-		const candidate: Partial<FileState> = {};
+		const candidate: Partial<FileHashes> = {};
 		const current: StepWatch = {
 			timer: setInterval(() => look(false), 50),
 			may: writable(args),

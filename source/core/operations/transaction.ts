@@ -20,7 +20,7 @@ import {
 } from "../project/journal.js";
 import { loadEditor } from "../project/toml-edit.js";
 import { assertWritable } from "../project/write.js";
-import { type FileState, stepWatcher } from "./transaction-watch.js";
+import { type FileHashes, stepWatcher } from "./transaction-watch.js";
 
 // the steps a transaction's body takes with uv, for sync, install and rollback
 export { checkRun, UvRunFailed, writeIndexTable } from "./transaction-steps.js";
@@ -106,7 +106,7 @@ export async function* transaction<T>(
 		journal = { ...journal, ...change };
 		writeJournal(root, journal);
 	};
-	const remember = (now: Partial<FileState>) => {
+	const remember = (now: Partial<FileHashes>) => {
 		const add = (list: (string | null)[], hash: string | null | undefined) =>
 			hash === undefined || list.includes(hash) ? list : [...list, hash];
 		update({

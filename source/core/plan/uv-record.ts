@@ -205,7 +205,7 @@ export function uvSourceEntry(source: Source, index?: IndexDefinition): Record<s
 }
 
 /** A `[tool.uv.sources]` entry as a short phrase: `path packages/x (editable)`, `git URL tag v1`. */
-export function recordedSource(entry: unknown): string {
+export function describeRecordedSource(entry: unknown): string {
 	if (typeof entry !== "object" || entry === null) return "a registry requirement";
 	const fields = entry as Record<string, unknown>;
 	if (typeof fields.path === "string") return `local ${fields.path}${fields.editable === true ? " (editable)" : ""}`;

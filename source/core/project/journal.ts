@@ -126,9 +126,6 @@ export function journalNotice(root: string): string | undefined {
 	return `an earlier \`hpm ${command}\` (pid ${owner.pid}, started ${started}) did not finish; the next hpm sync, install or group command will look at what it changed and undo it`;
 }
 
-/** Where each journalled file lives and what it holds now. */
-export type FileState = { readonly target: string; readonly hash: string | null };
-
 /**
  * How the files compare with what the change wrote: `unchanged` when both still hold their bytes
  * from before it, `ours` when every changed file holds a state the change itself produced
