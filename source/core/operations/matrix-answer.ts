@@ -5,7 +5,7 @@ import { HPM_VERSION } from "../base/version.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 import { readRegularFile } from "../os/read-file.js";
 import { nodeCrypto } from "../os/sha256.js";
-import { cacheFolder, cachesDisabled } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
 import { choiceKeysOf, type Evidence } from "../plan/matrix-proof.js";
 import type { PlanEntry } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";

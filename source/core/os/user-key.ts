@@ -5,9 +5,6 @@ import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
 import { hmacSha256 } from "./sha256.js";
 
-// where they were first: the cache folder and its switch live with the cache trust check
-export { cacheFolder, cachesDisabled } from "./cache-trust.js";
-
 /**
  * This user's secret key (32 random bytes, 0600, in hpm's cache folder), made on first need. What
  * hpm signs with it (journals, the registry cache) is believed only with a matching signature, so

@@ -5,7 +5,8 @@ import { readRegularFile } from "../os/read-file.js";
 export const MAX_FILE_BYTES = 100_000_000;
 import path from "node:path";
 import { HpmError, isCode } from "../base/errors.js";
-import { sha256, writeTarget } from "../os/fs-atomic.js";
+import { writeTarget } from "../os/fs-atomic.js";
+import { sha256 } from "../os/sha256.js";
 
 /** pyproject.toml and uv.lock as hpm and uv write them: through symlinks, to their real files. */
 export type ProjectFiles = {

@@ -14,7 +14,8 @@ import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
-import { cacheFolder, keyProblem, userKey } from "../os/user-key.js";
+import { cacheFolder } from "../os/cache-trust.js";
+import { keyProblem, userKey } from "../os/user-key.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an

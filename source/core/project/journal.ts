@@ -6,7 +6,8 @@ import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../base/errors.js";
 import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../os/checked-write.js";
-import { removeQuietly, sha256, writeFileAtomic } from "../os/fs-atomic.js";
+import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
+import { sha256 } from "../os/sha256.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 
