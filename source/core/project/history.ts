@@ -14,7 +14,7 @@ import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
-import { cacheFolder } from "../os/cache-trust.js";
+import { cacheFolder, trustFault } from "../os/cache-trust.js";
 import { keyProblem, userKey } from "../os/user-key.js";
 
 /**
@@ -215,8 +215,7 @@ function entryPath(root: string, id: number): string {
  */
 function requireOwnFolder(dir: string): void {
 	const stats = lstatSync(dir);
-	const uid = process.getuid?.();
-	if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid))
+	if (trustFault(stats, "project-folder") !== undefined)
 		throw new Error(`${dir} is ${stats.isSymbolicLink() ? "a link" : "not a folder of yours"}`);
 }
 
