@@ -45,7 +45,7 @@ const SETPRIV = "/usr/bin/setpriv";
  * Sends `signal` to the process group `child` leads, or to the process alone when the group is
  * gone. It does not wait: for an exit handler, where nothing can (else `stopGroup`).
  */
-export function signalGroup(
+function signalGroup(
 	child: { readonly pid?: number | undefined; kill(signal: NodeJS.Signals): boolean },
 	signal: NodeJS.Signals,
 ): void {

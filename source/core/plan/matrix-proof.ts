@@ -45,7 +45,7 @@ export type MatrixProof = {
 };
 
 /** Combinations a matrix adds at most to settle open pairs. */
-export const MAX_RETRIES = 256;
+const MAX_RETRIES = 256;
 
 export function choiceKeysOf(selection: Selection): ChoiceKey[] {
 	return [...selection].flatMap(([group, options]) => options.map((option) => `${group}=${option}`));
@@ -212,7 +212,7 @@ function blockReason(a: ChoiceKey, b: ChoiceKey, conflicts: readonly (readonly C
  * `avoid`, preferring at each factor the level `gain` rates highest; undefined when none exists
  * (or 20,000 partial combinations were looked at).
  */
-export function completeWith(
+function completeWith(
 	registry: Registry,
 	factors: readonly Factor[],
 	must: readonly ChoiceKey[],
