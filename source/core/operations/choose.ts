@@ -150,7 +150,12 @@ export async function choose(
 	});
 }
 
-function groupEdit(choice: ChoiceChange, registry: Registry, project: Project, problems: readonly Problem[]): GroupEdit {
+function groupEdit(
+	choice: ChoiceChange,
+	registry: Registry,
+	project: Project,
+	problems: readonly Problem[],
+): GroupEdit {
 	switch (choice.kind) {
 		case "add":
 			return addToGroup(registry, project, choice.group, choice.options, problems);

@@ -24,7 +24,7 @@ import { assertWritable } from "../project/write.js";
 import { type FileHashes, stepWatcher } from "./transaction-watch.js";
 
 // the steps a transaction's body takes with uv, for sync, install and rollback
-export { checkRun, UvRunFailed, writeIndexTable } from "./transaction-steps.js";
+export { checkRun, UvRunFailed } from "./transaction-steps.js";
 
 /** What a transaction's body may ask of it. */
 export type Tx = {
