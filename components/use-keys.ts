@@ -83,8 +83,3 @@ export function useKeys(handle: (input: string, key: Partial<Key>) => KeyOutcome
 		run(waiting);
 	}, [active]);
 }
-
-/** Drops keys nobody will take (the UI is closing). */
-export function dropPendingKeys(): void {
-	pending = [];
-}

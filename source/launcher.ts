@@ -27,7 +27,7 @@ import { createRequire, wrap } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { checksumHex, codeChecksum, readSummed } from "./core/os/checksum.js";
-import { cacheFolder, prepareCacheEntry, trustedCachePath } from "./core/os/cache-trust.js";
+import { cacheFolder, prepareCacheEntry, trustedCachePath, trustFault } from "./core/os/cache-trust.js";
 
 declare const __HPM_BUILD__: string;
 declare const __HPM_COMMANDS__: readonly string[];
@@ -59,8 +59,8 @@ function readCache(file: string): Uint8Array | undefined {
 		// non-blocking: a named pipe put there must not hang hpm (it is then refused as no file)
 		fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 		const stats = fstatSync(fd);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o077) !== 0) return undefined;
+		// the file opened is the one checked: not replaced between the path's check and the open
+		if (trustFault(stats, "file") !== undefined) return undefined;
 		if (stats.size <= HEADER || stats.size > 64 * 2 ** 20) return undefined;
 		const header = Buffer.alloc(HEADER);
 		if (readSync(fd, header, 0, HEADER, 0) !== HEADER) return undefined;

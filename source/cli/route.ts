@@ -7,7 +7,7 @@ import { closest } from "../core/base/names.js";
  * main help. Global flags may come before the command words (`hpm --json -r ../reg list`), as uv,
  * git and cargo take them; they are handed to the command's own parser with its arguments.
  */
-export type Route =
+export type CommandRoute =
 	| { readonly kind: "command"; readonly name: string; readonly args: readonly string[] }
 	| { readonly kind: "help"; readonly name: string | undefined }
 	| { readonly kind: "group-help"; readonly prefix: string }
@@ -19,7 +19,7 @@ const VALUE_GLOBALS = new Set(["-r", "--registry", "-p", "--project"]);
 /** Global flags that stand alone. */
 const BOOLEAN_GLOBALS = new Set(["--json", "--no-color", "--help", "-h", "--version"]);
 
-export function route(argv: readonly string[], names: readonly string[]): Route {
+export function route(argv: readonly string[], names: readonly string[]): CommandRoute {
 	// global flags before the first word
 	const globals: string[] = [];
 	let index = 0;

@@ -3,7 +3,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { hostname } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sha256, stageFile } from "../../source/core/os/fs-atomic.js";
+import { stageFile } from "../../source/core/os/fs-atomic.js";
+import { sha256 } from "../../source/core/os/sha256.js";
 import { identify } from "../../source/core/os/process.js";
 import { hashOf } from "../../source/core/project/files.js";
 import {

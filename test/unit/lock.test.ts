@@ -16,7 +16,7 @@ import {
 	underRegistryLock,
 } from "../../source/core/project/lock.js";
 import { HpmError } from "../../source/core/base/errors.js";
-import { sha256 } from "../../source/core/os/fs-atomic.js";
+import { sha256 } from "../../source/core/os/sha256.js";
 import { newJournal, writeJournal } from "../../source/core/project/journal.js";
 import { tempDir } from "../helpers/run.js";
 

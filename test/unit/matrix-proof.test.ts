@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planMatrix } from "../../source/core/plan/matrix.js";
-import { choicesOf, type Evidence, proveMatrix } from "../../source/core/plan/matrix-proof.js";
+import { choiceKeysOf, type Evidence, proveMatrix } from "../../source/core/plan/matrix-proof.js";
 import { minimalConflicts, type Outcome } from "../../source/core/operations/blame.js";
 import type { Registry } from "../../source/core/registry/model.js";
 import { memoryGroup, memoryRegistry } from "../helpers/memory-registry.js";
@@ -30,7 +30,7 @@ function standIn(planted: readonly (readonly string[])[], noisy: boolean) {
 	async function* runWave(combinations: readonly Selection[]): AsyncGenerator<never, Evidence[]> {
 		const out: Evidence[] = [];
 		for (const combination of combinations) {
-			const items = choicesOf(combination);
+			const items = choiceKeysOf(combination);
 			// eslint-disable-next-line require-yield
 			async function* test(subset: readonly string[]): AsyncGenerator<never, Outcome<string>> {
 				resolutions++;
@@ -141,7 +141,7 @@ describe("a matrix's verdicts are proven (stand-in resolver)", () => {
 				// at all (it covers pairs), but whatever it names is a planted set, never part of one
 				// (when some combination holds it without a planted pair, which would be found first)
 				const visible = all.combinations.some((combination) => {
-					const held = choicesOf(combination);
+					const held = choiceKeysOf(combination);
 					return triple.every((c) => held.includes(c)) && !pairs.some((p) => p.every((c) => held.includes(c)));
 				});
 				if (visible) expect(full.proof.conflicts.map((set) => set.join("|"))).toContain(triple.join("|"));
@@ -213,7 +213,7 @@ describe("what a matrix proves under the registry's rules (stand-in resolver)", 
 		// eslint-disable-next-line require-yield
 		async function* runWave(combinations: readonly Selection[]): AsyncGenerator<never, Evidence[]> {
 			return combinations.map((combination) => {
-				const held = choicesOf(combination);
+				const held = choiceKeysOf(combination);
 				const fails = held.includes("g1=o1b") && held.includes("g2=o2b");
 				return fails
 					? { ok: false, conflicts: [["g1=o1b", "g2=o2b"]], resolved: [["g1=o1b", "g2=o2a"]], unexplained: false }

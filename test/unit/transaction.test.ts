@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HpmError } from "../../source/core/base/errors.js";
 import type { HpmEvent } from "../../source/core/plan/events.js";
-import { sha256 } from "../../source/core/os/fs-atomic.js";
+import { sha256 } from "../../source/core/os/sha256.js";
 import { checkRun, transaction, type Tx } from "../../source/core/operations/transaction.js";
 import { identify } from "../../source/core/os/process.js";
 import { readHistory } from "../../source/core/project/history.js";

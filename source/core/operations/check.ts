@@ -91,7 +91,7 @@ export async function* check(
 	try {
 		const { here, lockBytes, environment } = fillScratch(project, workspace, scratch);
 		// the resolution of one subset of the choices (the project's own dependencies always in)
-		const settable = choicesOf(plan);
+		const settable = settableEntries(plan);
 		let runs = 0;
 		const uvFound = uv;
 		let resolved: number | null = null;
@@ -196,7 +196,7 @@ async function lockIsCurrent(
 }
 
 /** The selected entries hpm manages (added or recorded by it): the choices a check may set aside. */
-function choicesOf(plan: Plan): PlanEntry[] {
+function settableEntries(plan: Plan): PlanEntry[] {
 	const managed = new Set(plan.managed);
 	return plan.selected.filter((entry) => managed.has(entry.key));
 }

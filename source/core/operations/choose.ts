@@ -30,7 +30,7 @@ import {
  * the choice `seen` applies only their own changes to it (what they ticked and unticked), so an
  * option someone else added meanwhile is kept.
  */
-export type Choice =
+export type ChoiceChange =
 	| { readonly kind: "add"; readonly group: string; readonly options: readonly string[] }
 	| {
 			readonly kind: "replace";
@@ -98,7 +98,7 @@ export async function undoChange(
 export async function choose(
 	locator: Locator,
 	cwd: string,
-	choice: Choice,
+	choice: ChoiceChange,
 	hooks: LockHooks = {},
 ): Promise<ChoiceResult> {
 	const root = requireRoot(locator, cwd);
@@ -150,7 +150,12 @@ export async function choose(
 	});
 }
 
-function groupEdit(choice: Choice, registry: Registry, project: Project, problems: readonly Problem[]): GroupEdit {
+function groupEdit(
+	choice: ChoiceChange,
+	registry: Registry,
+	project: Project,
+	problems: readonly Problem[],
+): GroupEdit {
 	switch (choice.kind) {
 		case "add":
 			return addToGroup(registry, project, choice.group, choice.options, problems);

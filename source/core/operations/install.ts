@@ -1,17 +1,16 @@
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { type Context, loadContextRegistry, requireProject } from "../plan/context.js";
 import { HpmError } from "../base/errors.js";
 import type { HpmEvent } from "../plan/events.js";
 import { type Plan, type PlanEntry, planCredentialsEnv } from "../plan/plan.js";
-import { addBatches } from "../plan/uv-record.js";
+import { addBatches, addFlags } from "../plan/uv-record.js";
 import { readPythonPackage } from "../registry/python-package.js";
 import { localSource, namedIndex } from "../registry/source-kinds.js";
 import { loadManifest } from "../registry/load.js";
 import { normalizeName } from "../base/names.js";
-import { findUv, runUv } from "../uv/driver.js";
-import { checkRun, transaction, writeIndexTable } from "./transaction.js";
-import { splitCredentials } from "../base/secrets.js";
+import { findUv } from "../uv/driver.js";
+import { transaction } from "./transaction.js";
+import { uvAddStep } from "./transaction-steps.js";
 import type { IndexDefinition } from "../registry/model.js";
 import { lockFileProblem } from "../project/files.js";
 import { findWorkspace } from "../project/workspace.js";
@@ -63,12 +62,8 @@ export async function* install(
 	const entry: PlanEntry = { key: pkg.key, name: pkg.name, groups: [], source, ...(index ? { index } : {}) };
 	// One entry makes one batch: its line, and the `--tag`/`--branch`/`--index` uv records it with.
 	const [batch] = addBatches([entry], project.root);
-	const refFlag = batch?.ref
-		? [`--${batch.ref.kind}=${batch.ref.value}`]
-		: batch?.index
-			? ["--index", `${batch.index.name}=${splitCredentials(batch.index.url).url}`]
-			: [];
-	const requirement = [...(batch?.lines ?? []), ...refFlag].join(" ");
+	const added = batch ?? { ref: undefined, lines: [] };
+	const requirement = [...added.lines, ...addFlags(added)].join(" ");
 	const plan: Plan = {
 		root: project.root,
 		mode,
@@ -85,16 +80,15 @@ export async function* install(
 	return yield* transaction(project.file, "install", options.signal, async function* (tx) {
 		tx.describe(`install: +${pkg.name} (mode ${mode})`);
 		yield { type: "phase", phase: "add", message: `installing ${pkg.name} (${mode})` };
-		const file = path.join(tx.scratch, "requirements.txt");
-		writeFileSync(file, `${(batch?.lines ?? []).join("\n")}\n`);
-		if (batch?.index?.explicit) writeIndexTable(tx, project.file, batch.index);
-		tx.checkpoint();
-		const run = yield* runUv(uv, ["add", "--no-workspace", ...refFlag, "-r", file], {
+		yield* uvAddStep(tx, uv, added, {
+			file: project.file,
+			requirements: path.join(tx.scratch, "requirements.txt"),
+			noSync: false,
 			cwd: project.root,
 			signal: options.signal,
 			env: planCredentialsEnv({ selected: [entry] }),
+			plan: { selected: [entry] },
 		});
-		checkRun(run, "uv add", { selected: [entry] });
 		const summary = `installed ${pkg.name} (${mode}): ${requirement}`;
 		return { kind: "install", ok: true, plan, name: pkg.name, mode, requirement, summary };
 	});

@@ -5,8 +5,8 @@ import { HPM_VERSION } from "../base/version.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 import { readRegularFile } from "../os/read-file.js";
 import { nodeCrypto } from "../os/sha256.js";
-import { cacheFolder, cachesDisabled } from "../os/user-key.js";
-import { choicesOf, type Evidence } from "../plan/matrix-proof.js";
+import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
+import { choiceKeysOf, type Evidence } from "../plan/matrix-proof.js";
 import type { PlanEntry } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";
 import type { Registry, Source } from "../registry/model.js";
@@ -45,7 +45,7 @@ export function evidenceOf(
 		return set;
 	});
 	const resolved = (blame?.resolvedSets ?? []).map(keysOf);
-	if (ok) resolved.push(choicesOf(selection).sort());
+	if (ok) resolved.push(choiceKeysOf(selection).sort());
 	const unexplained =
 		!ok && (!blame || blame.truncated || blame.incomplete || blame.unexplained !== undefined || conflicts.length === 0);
 	const projectFails = blame?.projectFails !== undefined;

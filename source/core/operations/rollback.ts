@@ -5,7 +5,7 @@ import { HpmError } from "../base/errors.js";
 import { drain, type HpmEvent } from "../plan/events.js";
 import { type CheckedWrite, editKept, removeChecked, writeFilesChecked } from "../os/checked-write.js";
 import { readRegularFile } from "../os/read-file.js";
-import { MAX_FILE_BYTES, projectFiles } from "../project/files.js";
+import { MAX_FILE_BYTES, projectFiles, readUvLockBytes } from "../project/files.js";
 import { type HistoryEntry, readableHistory } from "../project/history.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { displaySafe } from "../base/text.js";
@@ -149,7 +149,7 @@ export async function* rollback(
 			`uv ${args.join(" ")}`,
 			undefined,
 		);
-		const lockNow = readLock(files.lock.target);
+		const lockNow = readUvLockBytes(files.lock.target);
 		if (relocked !== undefined && wantedLock !== undefined && lockNow?.equals(wantedLock)) relocked = undefined;
 		const before = `before #${entry.id} (${entry.summary})`;
 		return {
@@ -186,12 +186,4 @@ async function staleLock(
 	return causes.length > 0
 		? `uv: ${displaySafe(causes.join("; "))}`
 		: "uv lock --check: the lockfile needs to be updated";
-}
-
-function readLock(file: string): Buffer | undefined {
-	try {
-		return readRegularFile(file, MAX_FILE_BYTES);
-	} catch {
-		return undefined;
-	}
 }

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
 import { invalidNameReason, normalizeName } from "../base/names.js";
-import { readRegularFile } from "../os/read-file.js";
-import { MAX_FILE_BYTES } from "../project/files.js";
+import { readUvLockBytes } from "../project/files.js";
 import { type LockChange, lockPackageNames } from "../project/lock-diff.js";
 
 /** `hpm sync --upgrade`: every package of the selection, or only the named ones. */
@@ -21,18 +20,10 @@ export const formatChange = (change: LockChange): string =>
 			? `-${change.name} ${change.from}`
 			: `${change.name} ${change.from} -> ${change.to}`;
 
-export function readLock(root: string): Buffer | undefined {
-	try {
-		return readRegularFile(path.join(root, "uv.lock"), MAX_FILE_BYTES);
-	} catch {
-		return undefined;
-	}
-}
-
 /** A package to upgrade must be one uv.lock has (uv would ignore any other name in silence). */
 export function checkUpgradable(root: string, upgrade: Upgrade): void {
 	if (upgrade.packages.length === 0) return;
-	const locked = lockPackageNames(readLock(root));
+	const locked = lockPackageNames(readUvLockBytes(path.join(root, "uv.lock")));
 	for (const name of upgrade.packages) {
 		const invalid = invalidNameReason(name);
 		if (invalid) throw new HpmError("usage", `--upgrade-package ${JSON.stringify(name)}: ${invalid}`);

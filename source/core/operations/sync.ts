@@ -1,13 +1,12 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { HpmError, type Problem, refusal } from "../base/errors.js";
-import { splitCredentials } from "../base/secrets.js";
 import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
 import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
-import { lockFileProblem } from "../project/files.js";
+import { lockFileProblem, readUvLockBytes } from "../project/files.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { readProject } from "../project/project.js";
 import type { TomlEdit } from "../project/toml-edit.js";
@@ -20,12 +19,12 @@ import {
 	checkUpgradable,
 	dryRunChanges,
 	formatChange,
-	readLock,
 	type Upgrade,
 	upgradeArgs,
 	upgradeWhat,
 } from "./sync-upgrade.js";
-import { checkRun, transaction, UvRunFailed, writeIndexTable } from "./transaction.js";
+import { checkRun, transaction, UvRunFailed } from "./transaction.js";
+import { uvAddStep } from "./transaction-steps.js";
 import { verifyApplied } from "./verify.js";
 
 export type { Upgrade };
@@ -178,7 +177,7 @@ async function* syncWith(
 			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
 			tx.checkpoint();
 			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal, env }), "uv lock --upgrade", plan);
-			upgraded = lockChanges(tx.before.lock, readLock(cwd));
+			upgraded = lockChanges(tx.before.lock, readUvLockBytes(path.join(cwd, "uv.lock")));
 			for (const change of upgraded)
 				yield { type: "phase", phase: "resolve", message: `upgrade ${formatChange(change)}` };
 			if (upgraded.length === 0) yield { type: "phase", phase: "resolve", message: "nothing to upgrade" };
@@ -223,27 +222,16 @@ async function* syncWith(
 		const syncAtEnd = removals.length > 0 || batches.length > 1;
 		if (additions.length > 0)
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
-		for (const [number, batch] of batches.entries()) {
-			// A requirements file outside the project carries per-package editable flags and revs in
-			// one `uv add`; its paths are relative to the project root, as uv then records them. A tag
-			// or a branch is a flag, so that uv records it as `tag`/`branch`, as `uv add --tag` does.
-			const requirements = path.join(tx.scratch, `requirements-${number}.txt`);
-			writeFileSync(requirements, `${batch.lines.join("\n")}\n`);
-			const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
-			const pin = batch.index ? ["--index", `${batch.index.name}=${splitCredentials(batch.index.url).url}`] : [];
-			const noSync = syncAtEnd ? ["--no-sync"] : [];
-			if (batch.index?.explicit) writeIndexTable(tx, project.file, batch.index);
-			tx.checkpoint();
-			checkRun(
-				yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...ref, ...pin, "-r", requirements], {
-					cwd,
-					signal,
-					env,
-				}),
-				"uv add",
+		for (const [number, batch] of batches.entries())
+			yield* uvAddStep(tx, uv, batch, {
+				file: project.file,
+				requirements: path.join(tx.scratch, `requirements-${number}.txt`),
+				noSync: syncAtEnd,
+				cwd,
+				signal,
+				env,
 				plan,
-			);
-		}
+			});
 		if (syncAtEnd) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();

@@ -1,9 +1,12 @@
 import { type Code, HpmError } from "../base/errors.js";
+import { writeFileSync } from "node:fs";
 import type { Plan } from "../plan/plan.js";
+import { type AddBatch, addFlags } from "../plan/uv-record.js";
 import { type IndexTable, withIndexTable } from "../project/index-table.js";
 import { readProject } from "../project/project.js";
 import { replaceProjectText } from "../project/write.js";
-import type { UvRun } from "../uv/driver.js";
+import { runUv, type Uv, type UvRun } from "../uv/driver.js";
+import type { UvEvent } from "../uv/events.js";
 import { explainFailure } from "./conflict.js";
 
 /** Turns a failed uv run into an HpmError that explains a resolution conflict in group terms. */
@@ -50,4 +53,41 @@ export function writeIndexTable(
 	if (next === undefined) return;
 	replaceProjectText(current, next);
 	tx.wrote();
+}
+
+/**
+ * One `uv add` of a batch, as a step of a change: its requirements file (outside the project, in
+ * `requirements`; it carries per-package editable flags and revs in one call, its paths relative to
+ * the project root, as uv then records them), the explicit index's table (writeIndexTable), then
+ * `uv add` with the batch's flags, failing as checkRun says.
+ */
+export async function* uvAddStep(
+	tx: { readonly checkpoint: () => void; readonly wrote: () => void },
+	uv: Uv,
+	batch: AddBatch,
+	options: {
+		/** The project's pyproject.toml. */
+		readonly file: string;
+		readonly requirements: string;
+		/** `--no-sync`: the change ends with one exact `uv sync`. */
+		readonly noSync: boolean;
+		readonly cwd: string;
+		readonly signal: AbortSignal | undefined;
+		readonly env: NodeJS.ProcessEnv;
+		readonly plan: Pick<Plan, "selected">;
+	},
+): AsyncGenerator<UvEvent, void> {
+	writeFileSync(options.requirements, `${batch.lines.join("\n")}\n`);
+	if (batch.index?.explicit) writeIndexTable(tx, options.file, batch.index);
+	tx.checkpoint();
+	const noSync = options.noSync ? ["--no-sync"] : [];
+	checkRun(
+		yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...addFlags(batch), "-r", options.requirements], {
+			cwd: options.cwd,
+			signal: options.signal,
+			env: options.env,
+		}),
+		"uv add",
+		options.plan,
+	);
 }

@@ -2,7 +2,7 @@
 export type FileName = "pyproject" | "lock";
 
 /** Each file's hash (null: absent). */
-export type FileState = Record<FileName, string | null>;
+export type FileHashes = Record<FileName, string | null>;
 
 /** What one uv step was seen to do to the files. */
 export type StepWatch = {
@@ -47,13 +47,13 @@ const writable = (args: readonly string[]): readonly FileName[] =>
  * changes than uv makes) is someone else's: uv writes the file from what it read when it started,
  * so it may write over that edit, and a copy of it is kept at once.
  */
-export function stepWatcher(observe: () => FileState, remember: (now: Partial<FileState>) => void, judge: StepJudge) {
+export function stepWatcher(observe: () => FileHashes, remember: (now: Partial<FileHashes>) => void, judge: StepJudge) {
 	let watch: StepWatch | undefined;
 	let lookNow: ((final: boolean) => void) | undefined;
 	const start = (args: readonly string[]): void => {
 		let seen = observe();
 		judge.begin();
-		const candidate: Partial<FileState> = {};
+		const candidate: Partial<FileHashes> = {};
 		const current: StepWatch = {
 			timer: setInterval(() => look(false), 50),
 			may: writable(args),

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
 import { keepEditCopy } from "../os/checked-write.js";
-import { removeQuietly, sha256, stageFile } from "../os/fs-atomic.js";
+import { removeQuietly, stageFile } from "../os/fs-atomic.js";
+import { sha256 } from "../os/sha256.js";
 import { identify } from "../os/process.js";
 import { readRegularFile } from "../os/read-file.js";
 import { type HpmEvent, tap } from "../plan/events.js";
@@ -22,10 +23,10 @@ import {
 import { loadEditor } from "../project/toml-edit.js";
 import { onlyUvEdits } from "../project/uv-edits.js";
 import { assertWritable } from "../project/write.js";
-import { type FileName, type FileState, stepWatcher } from "./transaction-watch.js";
+import { type FileName, type FileHashes, stepWatcher } from "./transaction-watch.js";
 
 // the steps a transaction's body takes with uv, for sync, install and rollback
-export { checkRun, UvRunFailed, writeIndexTable } from "./transaction-steps.js";
+export { checkRun, UvRunFailed } from "./transaction-steps.js";
 
 /** What a transaction's body may ask of it. */
 export type Tx = {
@@ -108,7 +109,7 @@ export async function* transaction<T>(
 		journal = { ...journal, ...change };
 		writeJournal(root, journal);
 	};
-	const remember = (now: Partial<FileState>) => {
+	const remember = (now: Partial<FileHashes>) => {
 		const add = (list: (string | null)[], hash: string | null | undefined) =>
 			hash === undefined || list.includes(hash) ? list : [...list, hash];
 		update({

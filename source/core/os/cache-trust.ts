@@ -145,12 +145,7 @@ function setAside(entry: string, stats: Stats, kind: "file" | "folder"): void {
 }
 
 function untrusted(folder: string, stats: Stats): Error {
-	const uid = process.getuid?.();
-	const why = !stats.isDirectory()
-		? "is not a folder"
-		: uid !== undefined && stats.uid !== uid
-			? `belongs to another user (uid ${stats.uid})`
-			: `can be written by others (mode ${(stats.mode & 0o777).toString(8)})`;
+	const why = trustFault(stats, "folder")?.text ?? "is not a folder";
 	return Object.assign(
 		new Error(
 			`${folder} ${why}, so hpm does not use it as its cache: remove it, or set HPM_CACHE_DIR to a folder of your own`,
@@ -167,17 +162,48 @@ function relativeParts(root: string, target: string): string[] | undefined {
 	return relative.split(path.sep);
 }
 
-const ownedByMe = (stats: Stats): boolean => {
-	const uid = process.getuid?.();
-	return uid === undefined || stats.uid === uid;
+/**
+ * What a path hpm believes must be, as lstat (or fstat) sees it, always a real folder or regular
+ * file of this user's (never a link): `folder` and `file` are hpm's cache (nobody else may write a
+ * folder; nobody else may read or write a file, hpm writes them 0600), `project-file` a file hpm
+ * keeps in a project folder (signed; nobody else may write it), `project-folder` a folder hpm
+ * keeps there (`.hpm`: its mode is the project's).
+ */
+export type TrustKind = "folder" | "file" | "project-file" | "project-folder";
+
+const TRUST: Record<TrustKind, { readonly folder: boolean; readonly othersMay: number }> = {
+	folder: { folder: true, othersMay: 0o755 },
+	file: { folder: false, othersMay: 0o700 },
+	"project-file": { folder: false, othersMay: 0o755 },
+	"project-folder": { folder: true, othersMay: 0o777 },
 };
 
-/** A folder of this user's that nobody else can write (not a link: lstat's answer is passed). */
-function ownFolder(stats: Stats): boolean {
-	return stats.isDirectory() && ownedByMe(stats) && (stats.mode & 0o022) === 0;
+/** Why a path cannot be believed: its type, its owner, or its mode, with a phrase that says so. */
+export type TrustFault = { readonly why: "type" | "owner" | "mode"; readonly text: string };
+
+/**
+ * The one owner and mode test of what hpm believes: undefined when `stats` (not following a link)
+ * are those of a `kind` of this user's that nobody else can change (or read, for a cache file),
+ * else why not: `is not a folder`, `belongs to another user (uid N)`, `can be written by others
+ * (mode 775)`.
+ */
+export function trustFault(stats: Stats, kind: TrustKind): TrustFault | undefined {
+	const { folder, othersMay } = TRUST[kind];
+	if (folder ? !stats.isDirectory() : !stats.isFile())
+		return { why: "type", text: folder ? "is not a folder" : "is not a regular file" };
+	const uid = process.getuid?.();
+	if (uid !== undefined && stats.uid !== uid)
+		return { why: "owner", text: `belongs to another user (uid ${stats.uid})` };
+	if ((stats.mode & 0o777 & ~othersMay) !== 0)
+		return {
+			why: "mode",
+			text: `can be ${(othersMay & 0o044) === 0 ? "read or written" : "written"} by others (mode ${(stats.mode & 0o777).toString(8)})`,
+		};
+	return undefined;
 }
 
+/** A folder of this user's that nobody else can write (not a link: lstat's answer is passed). */
+const ownFolder = (stats: Stats): boolean => trustFault(stats, "folder") === undefined;
+
 /** A regular file of this user's that nobody else can read or write (hpm writes its cache files 0600). */
-function ownFile(stats: Stats): boolean {
-	return stats.isFile() && ownedByMe(stats) && (stats.mode & 0o077) === 0;
-}
+const ownFile = (stats: Stats): boolean => trustFault(stats, "file") === undefined;

@@ -45,7 +45,7 @@ const SETPRIV = "/usr/bin/setpriv";
  * Sends `signal` to the process group `child` leads, or to the process alone when the group is
  * gone. It does not wait: for an exit handler, where nothing can (else `stopGroup`).
  */
-export function signalGroup(
+function signalGroup(
 	child: { readonly pid?: number | undefined; kill(signal: NodeJS.Signals): boolean },
 	signal: NodeJS.Signals,
 ): void {
@@ -68,5 +68,71 @@ export function stopAtExit(child: GroupChild): void {
 	hooked = true;
 	process.on("exit", () => {
 		for (const each of running) signalGroup(each, "SIGTERM");
+	});
+}
+
+/** What a program said and how it ended, for `captureOnce`. */
+export type Captured = {
+	readonly stdout: string;
+	readonly stderr: string;
+	/** Its exit code; null when a signal ended it or it never started. */
+	readonly code: number | null;
+	/** The signal that ended it, if one did. */
+	readonly signal: NodeJS.Signals | null;
+	/** Why it never started (ENOENT: no such program, EACCES: not one that can be run). */
+	readonly startError: NodeJS.ErrnoException | undefined;
+	/** hpm ended it: its time ran out, or `signal` was aborted. */
+	readonly stopped: "timeout" | "abort" | undefined;
+};
+
+/**
+ * Runs `program` once in a process group of its own (`spawnGroup`) and collects what it prints.
+ * Its group is killed when `timeout` ms pass, when `signal` aborts, and told to stop if hpm exits
+ * first. For the short questions hpm asks a program (uv its version, git a setting), not for runs
+ * whose lines hpm streams. It never rejects: a program that cannot start is `startError`.
+ */
+export function captureOnce(
+	program: string,
+	args: readonly string[],
+	options: {
+		readonly timeout: number;
+		readonly env: NodeJS.ProcessEnv;
+		readonly signal?: AbortSignal | undefined;
+		readonly orphanGuard?: boolean;
+	},
+): Promise<Captured> {
+	return new Promise((resolve) => {
+		const child = spawnGroup(program, args, { env: options.env, orphanGuard: options.orphanGuard ?? false });
+		stopAtExit(child);
+		const stdout: Buffer[] = [];
+		const stderr: Buffer[] = [];
+		child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+		child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+		let stopped: Captured["stopped"];
+		const stop = (why: NonNullable<Captured["stopped"]>) => {
+			stopped ??= why;
+			signalGroup(child, "SIGKILL");
+		};
+		const timer = setTimeout(() => stop("timeout"), options.timeout);
+		const abort = () => stop("abort");
+		let settled = false;
+		const settle = (result: Pick<Captured, "code" | "signal" | "startError">) => {
+			if (settled) return;
+			settled = true;
+			clearTimeout(timer);
+			options.signal?.removeEventListener("abort", abort);
+			resolve({
+				...result,
+				stdout: Buffer.concat(stdout).toString("utf8"),
+				stderr: Buffer.concat(stderr).toString("utf8"),
+				stopped,
+			});
+		};
+		child.on("error", (error: NodeJS.ErrnoException) => {
+			if (child.pid === undefined) settle({ code: null, signal: null, startError: error });
+		});
+		child.on("close", (code, signal) => settle({ code, signal, startError: undefined }));
+		if (options.signal?.aborted) abort();
+		else options.signal?.addEventListener("abort", abort, { once: true });
 	});
 }

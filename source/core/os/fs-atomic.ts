@@ -16,8 +16,6 @@ import path from "node:path";
 import { HpmError, isCode } from "../base/errors.js";
 import { randomHex } from "./random.js";
 
-export { sha256 } from "./sha256.js";
-
 /**
  * The file a write to `file` really replaces: a symlink is followed to its target (which must
  * exist), so the link stays a link. A hard-linked file is refused: a rename would split it from

@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { captureOnce } from "./child.js";
 import { isExecutable } from "./executable.js";
 
 let deadlines: Promise<NodeJS.ProcessEnv> | undefined;
@@ -25,15 +25,12 @@ export function gitDeadlines(): Promise<NodeJS.ProcessEnv> {
 		if (process.env.GIT_SSH !== undefined || process.env.GIT_SSH_COMMAND !== undefined) return base;
 		const own = ssh();
 		if (isExecutable(own)) return { ...base, GIT_SSH: own };
-		const sshConfigured = await new Promise<boolean>((resolve) => {
-			execFile(
-				"git",
-				["config", "--get", "core.sshCommand"],
-				{ encoding: "utf8", timeout: 5_000 },
-				// not set (exit 1), or no git at all: hpm's own ssh command
-				(error, stdout) => resolve(!error && stdout.trim() !== ""),
-			).stdin?.end();
+		// not set (exit 1), or no git at all: hpm's own ssh command
+		const asked = await captureOnce("git", ["config", "--get", "core.sshCommand"], {
+			env: process.env,
+			timeout: 5_000,
 		});
+		const sshConfigured = asked.code === 0 && asked.stdout.trim() !== "";
 		return sshConfigured ? base : { ...base, GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o ConnectTimeout=20" };
 	})();
 	return deadlines;

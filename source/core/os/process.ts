@@ -69,7 +69,7 @@ export function groupAlive(pgid: number): boolean {
  * The processes of a recorded uv run that are still alive: those in its group that carry its token
  * (a pid or group number the system gave to someone else never does). Empty without /proc.
  */
-export function runProcesses(run: ProcessIdentity): number[] {
+function runProcesses(run: ProcessIdentity): number[] {
 	const token = run.token;
 	if (token === undefined) return [];
 	let entries: string[];

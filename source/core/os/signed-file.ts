@@ -1,4 +1,5 @@
 import { lstatSync } from "node:fs";
+import { trustFault } from "./cache-trust.js";
 import { readRegularFile } from "./read-file.js";
 import { sign, userKey } from "./user-key.js";
 
@@ -10,9 +11,7 @@ import { sign, userKey } from "./user-key.js";
  */
 export function readSignedJson(file: string, limit: number): unknown {
 	try {
-		const stats = lstatSync(file);
-		const uid = process.getuid?.();
-		if (!stats.isFile() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
+		if (trustFault(lstatSync(file), "project-file") !== undefined) return undefined;
 		const text = readRegularFile(file, limit).toString("utf8");
 		const newline = text.indexOf("\n");
 		const key = userKey(false);

@@ -1,12 +1,9 @@
 import { lstatSync, type Stats, writeFileSync } from "node:fs";
 import path from "node:path";
-import { cacheFolder, makeCacheFolder, trustedCachePath } from "./cache-trust.js";
+import { cacheFolder, makeCacheFolder, trustedCachePath, trustFault } from "./cache-trust.js";
 import { randomBytes } from "./random.js";
 import { readRegularFile } from "./read-file.js";
 import { hmacSha256 } from "./sha256.js";
-
-// where they were first: the cache folder and its switch live with the cache trust check
-export { cacheFolder, cachesDisabled } from "./cache-trust.js";
 
 /**
  * This user's secret key (32 random bytes, 0600, in hpm's cache folder), made on first need. What
@@ -35,13 +32,16 @@ export function userKey(create: boolean): Buffer | undefined {
 
 /** Why the key file cannot be believed (not a file, another user's, open to others), with the fix. */
 function keyFault(file: string, stats: Stats): string | undefined {
-	const uid = process.getuid?.();
-	if (!stats.isFile()) return `${file} is not a regular file: remove it, and hpm makes a new key`;
-	if (uid !== undefined && stats.uid !== uid)
-		return `${file} belongs to another user: remove it, and hpm makes a new key`;
-	if ((stats.mode & 0o077) !== 0)
-		return `${file} can be read or written by others (mode ${(stats.mode & 0o777).toString(8)}): run \`chmod 600 ${file}\`, or remove it`;
-	return undefined;
+	const fault = trustFault(stats, "file");
+	if (fault === undefined) return undefined;
+	switch (fault.why) {
+		case "type":
+			return `${file} is not a regular file: remove it, and hpm makes a new key`;
+		case "owner":
+			return `${file} belongs to another user: remove it, and hpm makes a new key`;
+		case "mode":
+			return `${file} ${fault.text}: run \`chmod 600 ${file}\`, or remove it`;
+	}
 }
 
 /** Why there is no usable key, naming the file and the fix (for when `userKey(true)` gave none). */

@@ -11,15 +11,15 @@ import type { Selection } from "./selection.js";
  */
 
 /** `group=option` by keys: one choice of a combination. */
-export type Choice = string;
+export type ChoiceKey = string;
 
 /** What one combination's check proved. */
 export type Evidence = {
 	readonly ok: boolean;
 	/** Minimal failing sets (by resolutions), as choices. */
-	readonly conflicts: readonly (readonly Choice[])[];
+	readonly conflicts: readonly (readonly ChoiceKey[])[];
 	/** Sets that resolved: each proves its pairs go together. */
-	readonly resolved: readonly (readonly Choice[])[];
+	readonly resolved: readonly (readonly ChoiceKey[])[];
 	/** The failure was not narrowed to sets (a limit, or uv failing for a reason of its own). */
 	readonly unexplained: boolean;
 	/** The project's own dependencies fail without any choice: no combination can resolve. */
@@ -27,8 +27,8 @@ export type Evidence = {
 };
 
 export type PairProof = {
-	readonly a: Choice;
-	readonly b: Choice;
+	readonly a: ChoiceKey;
+	readonly b: ChoiceKey;
 	readonly status: "compatible" | "conflict" | "uncovered";
 	/** For uncovered: why no resolution proved it either way. */
 	readonly reason?: string;
@@ -37,7 +37,7 @@ export type PairProof = {
 export type MatrixProof = {
 	readonly pairs: readonly PairProof[];
 	/** Proven minimal sets: one choice (fails alone), two (a conflicting pair), three or more. */
-	readonly conflicts: readonly (readonly Choice[])[];
+	readonly conflicts: readonly (readonly ChoiceKey[])[];
 	/** Combinations added after the plan to settle pairs the plan left open. */
 	readonly retried: number;
 	/** The project's own dependencies fail without any choice (every combination fails for it). */
@@ -45,13 +45,13 @@ export type MatrixProof = {
 };
 
 /** Combinations a matrix adds at most to settle open pairs. */
-export const MAX_RETRIES = 256;
+const MAX_RETRIES = 256;
 
-export function choicesOf(selection: Selection): Choice[] {
+export function choiceKeysOf(selection: Selection): ChoiceKey[] {
 	return [...selection].flatMap(([group, options]) => options.map((option) => `${group}=${option}`));
 }
 
-const pairKey = (a: Choice, b: Choice) => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
+const pairKey = (a: ChoiceKey, b: ChoiceKey) => (a < b ? `${a}\n${b}` : `${b}\n${a}`);
 
 /**
  * Runs `planned` through `runWave` (which resolves combinations, in parallel as it likes), then
@@ -65,11 +65,11 @@ export async function* proveMatrix<E>(
 	maxRetries = MAX_RETRIES,
 ): AsyncGenerator<E, MatrixProof> {
 	const factors = factorsOf(registry);
-	const targets = new Map<string, [Choice, Choice]>();
+	const targets = new Map<string, [ChoiceKey, ChoiceKey]>();
 	const compatible = new Set<string>();
-	const conflicts = new Map<string, Choice[]>();
+	const conflicts = new Map<string, ChoiceKey[]>();
 	const tried = new Set<string>();
-	const addPairs = (choices: readonly Choice[], into: (key: string, a: Choice, b: Choice) => void) => {
+	const addPairs = (choices: readonly ChoiceKey[], into: (key: string, a: ChoiceKey, b: ChoiceKey) => void) => {
 		for (let x = 0; x < choices.length; x++)
 			for (let y = x + 1; y < choices.length; y++) {
 				const a = choices[x] ?? "";
@@ -78,7 +78,7 @@ export async function* proveMatrix<E>(
 			}
 	};
 	for (const selection of planned)
-		addPairs(choicesOf(selection), (key, a, b) => targets.set(key, a < b ? [a, b] : [b, a]));
+		addPairs(choiceKeysOf(selection), (key, a, b) => targets.set(key, a < b ? [a, b] : [b, a]));
 	let wave: readonly Selection[] = planned;
 	let retried = 0;
 	const blocked = new Map<string, string>();
@@ -126,7 +126,7 @@ export async function* proveMatrix<E>(
 				// allowed by the rules, but only alongside a known conflict (a `requires` can bring one)
 				const anyway = completeWith(registry, factors, [a, b], [], () => 0);
 				const inside = anyway
-					? [...conflicts.values()].filter((set) => set.every((c) => choicesOf(anyway).includes(c)))
+					? [...conflicts.values()].filter((set) => set.every((c) => choiceKeysOf(anyway).includes(c)))
 					: [];
 				blocked.set(
 					key,
@@ -150,7 +150,7 @@ export async function* proveMatrix<E>(
 			blocked.delete(key);
 			tried.add(comboKey(selection));
 			next.push(selection);
-			addPairs(choicesOf(selection), (k) => claimed.add(k));
+			addPairs(choiceKeysOf(selection), (k) => claimed.add(k));
 		}
 		if (next.length === 0) break;
 		retried += next.length;
@@ -183,7 +183,7 @@ export async function* proveMatrix<E>(
 }
 
 /** Whether every `requires` of a choice in `set` names a choice the set also holds. */
-function closedUnderRequires(registry: Registry, set: readonly Choice[]): boolean {
+function closedUnderRequires(registry: Registry, set: readonly ChoiceKey[]): boolean {
 	const held = new Set(set);
 	for (const choice of set) {
 		const [group, option] = choice.split("=");
@@ -195,11 +195,11 @@ function closedUnderRequires(registry: Registry, set: readonly Choice[]): boolea
 }
 
 function comboKey(selection: Selection): string {
-	return choicesOf(selection).sort().join(",");
+	return choiceKeysOf(selection).sort().join(",");
 }
 
 /** Why a pair could not be tried: every way to hold both also holds a known conflict. */
-function blockReason(a: Choice, b: Choice, conflicts: readonly (readonly Choice[])[]): string {
+function blockReason(a: ChoiceKey, b: ChoiceKey, conflicts: readonly (readonly ChoiceKey[])[]): string {
 	const touching = conflicts.filter((set) => set.length > 1 && (set.includes(a) || set.includes(b)));
 	const named = touching.slice(0, 3).map((set) => set.join(" + "));
 	return touching.length > 0
@@ -212,14 +212,14 @@ function blockReason(a: Choice, b: Choice, conflicts: readonly (readonly Choice[
  * `avoid`, preferring at each factor the level `gain` rates highest; undefined when none exists
  * (or 20,000 partial combinations were looked at).
  */
-export function completeWith(
+function completeWith(
 	registry: Registry,
 	factors: readonly Factor[],
-	must: readonly Choice[],
-	avoid: readonly (readonly Choice[])[],
-	gain: (choice: Choice, chosen: readonly Choice[]) => number,
+	must: readonly ChoiceKey[],
+	avoid: readonly (readonly ChoiceKey[])[],
+	gain: (choice: ChoiceKey, chosen: readonly ChoiceKey[]) => number,
 ): Selection | undefined {
-	const choiceAt = (factor: Factor, level: number): Choice | undefined =>
+	const choiceAt = (factor: Factor, level: number): ChoiceKey | undefined =>
 		factor.kind === "one"
 			? factor.levels[level]
 				? `${factor.group}=${factor.levels[level]}`
@@ -228,7 +228,7 @@ export function completeWith(
 				? `${factor.group}=${factor.option}`
 				: undefined;
 	const levels: (number | undefined)[] = factors.map(() => undefined);
-	const chosen: Choice[] = [];
+	const chosen: ChoiceKey[] = [];
 	let looked = 0;
 	const containsAvoided = () => avoid.some((set) => set.length > 0 && set.every((choice) => chosen.includes(choice)));
 	const walk = (depth: number): Selection | undefined => {

@@ -85,7 +85,7 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 }
 
 /** The options the rules forbid with the rest of `selection`, and the groups of the rules it breaks. */
-export function ruleMarks(registry: Registry, selection: Selection): RuleMarks {
+function ruleMarks(registry: Registry, selection: Selection): RuleMarks {
 	const broken = constraintProblems(registry, selection).flatMap(problemGroups);
 	return { forbidden: forbiddenChoices(registry, selection), broken: [...new Set(broken)] };
 }

@@ -6,7 +6,7 @@ import type { IndexDefinition, Package, Registry, Source } from "../registry/mod
 import { namedIndex } from "../registry/source-kinds.js";
 import { addKeepsRecorded, sameRequirement } from "../registry/requirement.js";
 import type { Selection } from "./selection.js";
-import { gitUrl, recordedSource, sameSource } from "./uv-record.js";
+import { gitUrl, describeRecordedSource, sameSource } from "./uv-record.js";
 
 // operations/check.ts and operations/sync.ts read these here (they moved to uv-record.ts)
 
@@ -122,7 +122,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		} else if (managed.has(key) && !sameRecord(state, entry)) {
 			const recorded = state.sources.get(key);
 			const dropSource = addCannotSwitch(source, index, recorded, state.dependencies.get(key));
-			switched.push({ ...entry, was: recordedSource(recorded), ...(dropSource ? { dropSource } : {}) });
+			switched.push({ ...entry, was: describeRecordedSource(recorded), ...(dropSource ? { dropSource } : {}) });
 		} else {
 			unchanged.push({ key, name: pkg.name });
 		}

@@ -81,6 +81,17 @@ export type AddBatch = {
 };
 
 /**
+ * The flags of a batch's `uv add`: `--tag`/`--branch`/`--rev` for a git ref (uv records it so, as
+ * `uv add --tag` does), `--no-editable` for a workspace member that is not, `--index NAME=URL` for
+ * a declared index (its URL without credentials, which go in the environment).
+ */
+export function addFlags(batch: AddBatch): string[] {
+	const ref = batch.ref ? [`--${batch.ref.kind}=${batch.ref.value}`] : batch.noEditable ? ["--no-editable"] : [];
+	const pin = batch.index ? ["--index", `${batch.index.name}=${splitCredentials(batch.index.url).url}`] : [];
+	return [...ref, ...pin];
+}
+
+/**
  * The `uv add` calls that record each source as uv's own flags would: uv records a ref written
  * inside a URL as `rev`, so a tag or a branch is passed as `--tag`/`--branch`, one call per value
  * (uv takes one per call, and refuses it next to a local path); a workspace member that is not
@@ -205,7 +216,7 @@ export function uvSourceEntry(source: Source, index?: IndexDefinition): Record<s
 }
 
 /** A `[tool.uv.sources]` entry as a short phrase: `path packages/x (editable)`, `git URL tag v1`. */
-export function recordedSource(entry: unknown): string {
+export function describeRecordedSource(entry: unknown): string {
 	if (typeof entry !== "object" || entry === null) return "a registry requirement";
 	const fields = entry as Record<string, unknown>;
 	if (typeof fields.path === "string") return `local ${fields.path}${fields.editable === true ? " (editable)" : ""}`;

@@ -31,7 +31,7 @@ type LockedPackage = { readonly name: string; readonly version: string; readonly
  * Reads uv.lock: every package with its dependencies (normalized names, extras and markers
  * ignored), and the project's own entry (the one whose source is the project folder).
  */
-function readLock(root: string): { packages: Map<string, LockedPackage>; project: string | undefined } | undefined {
+function parseUvLock(root: string): { packages: Map<string, LockedPackage>; project: string | undefined } | undefined {
 	const file = path.join(root, "uv.lock");
 	let text: string;
 	try {
@@ -79,7 +79,7 @@ function readLock(root: string): { packages: Map<string, LockedPackage>; project
 export async function why(locator: Locator, cwd: string, name: string): Promise<Why> {
 	const { project, registry, selection } = await openSelection({ locator, cwd });
 	const key = normalizeName(name);
-	const lock = readLock(project.root);
+	const lock = parseUvLock(project.root);
 	// which group=option put each direct dependency there
 	const chosenBy = new Map<string, string>();
 	for (const [groupKey, options] of selection)

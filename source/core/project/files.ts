@@ -5,7 +5,8 @@ import { readRegularFile } from "../os/read-file.js";
 export const MAX_FILE_BYTES = 100_000_000;
 import path from "node:path";
 import { HpmError, isCode } from "../base/errors.js";
-import { sha256, writeTarget } from "../os/fs-atomic.js";
+import { writeTarget } from "../os/fs-atomic.js";
+import { sha256 } from "../os/sha256.js";
 
 /** pyproject.toml and uv.lock as hpm and uv write them: through symlinks, to their real files. */
 export type ProjectFiles = {
@@ -65,4 +66,13 @@ export function lockFileProblem(folder: string): HpmError | undefined {
 		// the same exit as check, which lists it as a problem
 		exitCode: 1,
 	});
+}
+
+/** The bytes of a uv.lock file, or undefined when it is missing or cannot be read as a regular file. */
+export function readUvLockBytes(file: string): Buffer | undefined {
+	try {
+		return readRegularFile(file, MAX_FILE_BYTES);
+	} catch {
+		return undefined;
+	}
 }

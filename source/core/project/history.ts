@@ -14,7 +14,8 @@ import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
 import { injectedFailure } from "../os/test-hooks.js";
 import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
-import { cacheFolder, keyProblem, userKey } from "../os/user-key.js";
+import { cacheFolder, trustFault } from "../os/cache-trust.js";
+import { keyProblem, userKey } from "../os/user-key.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an
@@ -86,8 +87,8 @@ export function readHistory(root: string): History {
 	const ignored: string[] = [];
 	// never through a link: `.hpm -> ../other/.hpm` would offer another project's files
 	try {
-		ownFolder(path.join(root, ".hpm"));
-		ownFolder(folder);
+		requireOwnFolder(path.join(root, ".hpm"));
+		requireOwnFolder(folder);
 	} catch (error) {
 		// no history yet is no history; anything else in its place is said, never taken for none
 		const missing = isCode(error, "ENOENT");
@@ -125,7 +126,7 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 		} catch {
 			// there already: what it is is checked next
 		}
-		ownFolder(dir);
+		requireOwnFolder(dir);
 	}
 	// the folder ignores itself, whatever the project's own .gitignore says
 	const ignore = path.join(root, ".hpm", ".gitignore");
@@ -212,10 +213,9 @@ function entryPath(root: string, id: number): string {
  * `.hpm` and `.hpm/history` must be real folders of this user: a link (a cloned repository could
  * hold `.hpm/history -> ~/.ssh`) would have hpm write, and prune, somewhere else.
  */
-function ownFolder(dir: string): void {
+function requireOwnFolder(dir: string): void {
 	const stats = lstatSync(dir);
-	const uid = process.getuid?.();
-	if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid))
+	if (trustFault(stats, "project-folder") !== undefined)
 		throw new Error(`${dir} is ${stats.isSymbolicLink() ? "a link" : "not a folder of yours"}`);
 }
 

@@ -6,7 +6,8 @@ import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../base/errors.js";
 import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../os/checked-write.js";
-import { removeQuietly, sha256, writeFileAtomic } from "../os/fs-atomic.js";
+import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
+import { sha256 } from "../os/sha256.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
 import { JOURNAL_FILE } from "./journal-file.js";
 
@@ -125,9 +126,6 @@ export function journalNotice(root: string): string | undefined {
 	const { command, owner, started } = found.journal;
 	return `an earlier \`hpm ${command}\` (pid ${owner.pid}, started ${started}) did not finish; the next hpm sync, install or group command will look at what it changed and undo it`;
 }
-
-/** Where each journalled file lives and what it holds now. */
-export type FileState = { readonly target: string; readonly hash: string | null };
 
 /**
  * How the files compare with what the change wrote: `unchanged` when both still hold their bytes

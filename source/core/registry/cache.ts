@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Problem } from "../base/errors.js";
 import type { LayerRoot } from "./location.js";
 import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
-import { cacheFolder, cachesDisabled } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
 import { checksumHex } from "../os/checksum.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
 import { holdsSecret, literalCredentials } from "../base/secrets.js";

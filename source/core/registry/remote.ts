@@ -105,11 +105,6 @@ async function readTree(layer: GitLayer, pin: string | undefined, options: Remot
 	return { root: await clone.tree(layer, commit), commit };
 }
 
-/** The commit `layer`'s ref names now, after asking the remote (`hpm registry update`). */
-export async function newestCommit(layer: GitLayer, options: Omit<RemoteOptions, "policy">): Promise<RemoteTree> {
-	return remoteTree(layer, undefined, { ...options, policy: "always" });
-}
-
 function missingCommit(layer: GitLayer, pin: string, cause: unknown, fetched = false): HpmError {
 	const why =
 		cause instanceof HpmError

@@ -2,8 +2,8 @@ import { constraintProblems } from "./constraints.js";
 import type { Location, Problem } from "../base/errors.js";
 import type { Group, Registry } from "./model.js";
 
-type Choice = { readonly group: string; readonly option: string };
-const key = (c: Choice) => `${c.group}=${c.option}`;
+type GroupOption = { readonly group: string; readonly option: string };
+const key = (c: GroupOption) => `${c.group}=${c.option}`;
 
 /**
  * What the rules make impossible, found by `registry lint`: an option that can never be chosen
@@ -12,7 +12,7 @@ const key = (c: Choice) => `${c.group}=${c.option}`;
  */
 export function ruleProblems(registry: Registry): Problem[] {
 	const problems: Problem[] = [];
-	const name = (c: Choice) =>
+	const name = (c: GroupOption) =>
 		`${registry.groups.get(c.group)?.name ?? c.group}=${registry.packages.get(c.option)?.name ?? c.option}`;
 	for (const group of registry.groups.values()) {
 		for (const option of group.options) {
@@ -53,9 +53,9 @@ function defaultsOf(problem: Problem, registry: Registry): boolean {
 }
 
 /** Why choosing `start` can never keep the rules, or undefined when it can. */
-function impossible(registry: Registry, start: Choice, name: (c: Choice) => string): string | undefined {
+function impossible(registry: Registry, start: GroupOption, name: (c: GroupOption) => string): string | undefined {
 	// everything it requires, directly or not
-	const forced = new Map<string, Choice>([[key(start), start]]);
+	const forced = new Map<string, GroupOption>([[key(start), start]]);
 	const queue = [start];
 	for (let index = 0; index < queue.length; index++) {
 		const current = queue[index];

@@ -83,7 +83,6 @@ export const packageFileSchema = z.strictObject({
 
 export type GroupFile = z.infer<typeof groupFileSchema>;
 export type PackageFile = z.infer<typeof packageFileSchema>;
-export type IndexFile = z.infer<typeof indexFileSchema>;
 
 /** Keys each kind of mapping accepts, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS = {

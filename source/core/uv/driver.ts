@@ -1,7 +1,6 @@
 import { binaryIdentity, cachedVersion, rememberVersion } from "./probe-cache.js";
-import { execFile } from "node:child_process";
 import { constants as osConstants } from "node:os";
-import { spawnGroup } from "../os/child.js";
+import { captureOnce, spawnGroup } from "../os/child.js";
 import { gitDeadlines } from "../os/git-env.js";
 import { onLines } from "../os/lines.js";
 import { type ExitCode, HpmError, isCode } from "../base/errors.js";
@@ -23,33 +22,42 @@ export function uvEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	return { ...process.env, UV_NO_WRAP: "1", UV_NO_PROGRESS: "1", NO_COLOR: "1", ...extra };
 }
 
-type CaptureError = NodeJS.ErrnoException & { stderr?: string };
+type CaptureError = NodeJS.ErrnoException & {
+	stderr?: string;
+	interrupted?: NodeJS.Signals | undefined;
+	signal?: NodeJS.Signals | null;
+	killed?: boolean;
+};
 
-function capture(bin: string, args: readonly string[]): Promise<{ error: CaptureError | null; stdout: string }> {
-	return new Promise((resolve) => {
-		// a signal hpm receives while it waits is the child's end too: a shell between hpm and uv (a
-		// wrapper, pyenv's shim) can miss the terminal's SIGINT while it forks, and would hold hpm
-		// for the whole time limit
-		let interrupted: NodeJS.Signals | undefined;
-		const stop = (signal: NodeJS.Signals) => () => {
-			interrupted ??= signal;
-			child.kill("SIGKILL");
-		};
-		const listeners = PROBE_SIGNALS.map((signal) => [signal, stop(signal)] as const);
-		const child = execFile(
-			bin,
-			[...args],
-			{ env: uvEnv(), timeout: 30_000, encoding: "utf8" },
-			(error, stdout, stderr) => {
-				for (const [signal, listener] of listeners) process.off(signal, listener);
-				resolve({
-					error: error ? Object.assign(error as NodeJS.ErrnoException, { stderr, interrupted }) : null,
-					stdout,
-				});
-			},
-		);
-		for (const [signal, listener] of listeners) process.on(signal, listener);
+async function capture(bin: string, args: readonly string[]): Promise<{ error: CaptureError | null; stdout: string }> {
+	// a signal hpm receives while it waits is the child's end too: uv runs in a process group of
+	// its own, which the terminal's SIGINT does not reach, and a shell between hpm and uv (a
+	// wrapper, pyenv's shim) would otherwise hold hpm for the whole time limit
+	const interruption = new AbortController();
+	let interrupted: NodeJS.Signals | undefined;
+	const listeners = PROBE_SIGNALS.map(
+		(signal) =>
+			[
+				signal,
+				() => {
+					interrupted ??= signal;
+					interruption.abort();
+				},
+			] as const,
+	);
+	for (const [signal, listener] of listeners) process.on(signal, listener);
+	// no orphan guard: a program that is missing or cannot be run must say so (ENOENT, EACCES)
+	const run = await captureOnce(bin, args, { env: uvEnv(), timeout: 30_000, signal: interruption.signal });
+	for (const [signal, listener] of listeners) process.off(signal, listener);
+	if (run.startError) return { error: Object.assign(run.startError, { stderr: "", interrupted }), stdout: run.stdout };
+	if (run.code === 0) return { error: null, stdout: run.stdout };
+	const error: CaptureError = Object.assign(new Error(`Command failed: ${[bin, ...args].join(" ")}\n${run.stderr}`), {
+		stderr: run.stderr,
+		interrupted,
+		signal: run.signal,
+		killed: run.stopped !== undefined,
 	});
+	return { error, stdout: run.stdout };
 }
 
 const PROBE_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -138,13 +146,9 @@ const INTERRUPTS: Partial<Record<NodeJS.Signals, ExitCode>> = { SIGINT: 130, SIG
  * interruption, not a broken uv. A uv hpm stopped itself (the time limit) or that crashed is not.
  */
 function interruptedProbe(error: CaptureError, bin: string): void {
-	const received = (error as { interrupted?: NodeJS.Signals }).interrupted;
-	const signal = (error as { signal?: NodeJS.Signals | null }).signal;
-	const code = received
-		? INTERRUPTS[received]
-		: signal && !(error as { killed?: boolean }).killed
-			? INTERRUPTS[signal]
-			: undefined;
+	const received = error.interrupted;
+	const signal = error.signal;
+	const code = received ? INTERRUPTS[received] : signal && !error.killed ? INTERRUPTS[signal] : undefined;
 	if (code !== undefined)
 		throw new HpmError("interrupted", `interrupted while asking ${bin} its version; nothing was changed`, {
 			exitCode: code,

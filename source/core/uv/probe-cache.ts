@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import path from "node:path";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
-import { cacheFolder, cachesDisabled } from "../os/user-key.js";
+import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
 
 /**
  * The uv version hpm last read from this binary, so that a command does not start uv only to ask

@@ -114,7 +114,9 @@ function planPackage(
 
 	// Prepare every write before the first one, so a bad --group leaves no half-added package.
 	const { write: groupWrite, group } =
-		input.group === undefined ? { write: undefined, group: undefined } : groupEdit(loaded, input.group, manifest.name);
+		input.group === undefined
+			? { write: undefined, group: undefined }
+			: groupFileWrite(loaded, input.group, manifest.name);
 
 	// the manifest first: if hpm is killed between the two, the registry still loads (the package
 	// is simply not offered yet) and running the same command again adds the group's line
@@ -162,7 +164,7 @@ function planPackage(
 type GroupWrite = { readonly file: string; readonly expected: string; readonly text: string };
 
 /** The group file's new text when it does not list the package yet; the group may not load yet. */
-function groupEdit(
+function groupFileWrite(
 	loaded: ReturnType<typeof loadRegistryParts>,
 	name: string,
 	option: string,
