@@ -93,10 +93,7 @@ export function ruleMarks(registry: Registry, selection: Selection): RuleMarks {
 /** The groups of `overview` that a failed run's problems and error are about (from their data, never their words). */
 export function implicatedGroups(overview: Overview, failure: RunFailure): string[] {
 	const names = new Set(overview.groups.map((group) => group.name));
-	const named = [
-		...failure.problems.flatMap(problemGroups),
-		...problemGroups({ code: "failed", message: "", choices: failure.choices }),
-	];
+	const named = [...failure.problems.flatMap(problemGroups), ...problemGroups({ choices: failure.choices })];
 	return [...new Set(named)].filter((name) => names.has(name));
 }
 
