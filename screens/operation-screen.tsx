@@ -6,13 +6,14 @@ import { useRef, useState } from "react";
 import { Spinner } from "../components/spinner.js";
 import { type KeyHint, StatusBar } from "../components/status-bar.js";
 import type { Locator } from "../source/core/plan/context.js";
-import { formatProblem } from "../source/core/base/errors.js";
+import { formatProblem, type Problem } from "../source/core/base/errors.js";
 import type { RunFailure } from "../source/core/plan/overview.js";
 import { displaySafe } from "../source/core/base/text.js";
 import type { Plan } from "../source/core/plan/plan.js";
 import { describeSourceIn } from "../source/core/registry/describe.js";
 import { type InterruptSource, useOperation } from "./use-operation.js";
 import { glyphs } from "../components/glyphs.js";
+import { tailLines } from "./line-tail.js";
 
 export type OperationProps = {
 	readonly kind: "check" | "sync";
@@ -47,7 +48,7 @@ export function OperationScreen({
 	active,
 }: OperationProps) {
 	const { state, start, cancel, phaseNow } = useOperation(kind, locator, cwd, interrupts);
-	// uv's whole output and every problem in full, scrolled a page at a time (`l` on the result)
+	// uv's output (its last KEPT_LINES), every warning and problem in full, a page at a time (`l` on the result)
 	const [pager, setPagerState] = useState<number | undefined>(undefined);
 	// read by the next key of a burst before React renders again
 	const pagerNow = useRef<number | undefined>(undefined);
@@ -57,9 +58,14 @@ export function OperationScreen({
 	};
 	const pagerHeight = Math.max(3, height - 3);
 	const problems = state.phase === "done" || state.phase === "confirm" ? state.problems : [];
+	const warnings = state.phase === "running" || state.phase === "done" ? state.warnings : [];
+	const log = state.phase === "running" || state.phase === "done" ? state.lines : undefined;
+	const lines = log ? tailLines(log) : [];
 	const output = wrapRows(
 		[
-			...(state.phase === "running" || state.phase === "done" ? state.lines : []),
+			...(log && log.dropped > 0 ? [`${glyphs.ellipsis} ${log.dropped} earlier lines are not kept`] : []),
+			...lines,
+			...warnings.map((p) => `warning: ${displaySafe(formatProblem(p))}`),
 			...problems.flatMap((p) => [
 				"",
 				`problem: ${displaySafe(formatProblem(p))}`,
@@ -72,7 +78,7 @@ export function OperationScreen({
 		// what a failed run was about, as data: its problems and the choices its error names
 		onBack(
 			state.phase === "done" && !state.ok
-				? { problems: state.problems, choices: state.choices }
+				? { problems: state.problems, choices: state.choices, groups: state.groups }
 				: { problems: [], choices: [] },
 		);
 		return "moved" as const;
@@ -145,13 +151,15 @@ export function OperationScreen({
 					<PlanView plan={state.plan} height={planHeight} />
 					{(state.phase === "confirm" || state.phase === "done") && state.problems.length > 0 ? (
 						<Box flexDirection="column">
-							{state.problems.map((p) => (
-								<Text key={p.message} color="red" wrap="wrap">
+							{/* two problems can say the same words (one per file): keyed by place, not text */}
+							{state.problems.map((p, index) => (
+								<Text key={index} color="red" wrap="wrap">
 									problem: {displaySafe(formatProblem(p))}
 								</Text>
 							))}
 						</Box>
 					) : null}
+					{warnings.length > 0 ? <Warnings warnings={warnings} /> : null}
 					{state.phase === "confirm" ? (
 						<Text>
 							{kind === "check"
@@ -161,7 +169,7 @@ export function OperationScreen({
 					) : null}
 					{state.phase === "running" ? <Spinner since={state.since} label={state.status} /> : null}
 					{state.phase === "running" || state.phase === "done" ? (
-						<LogTail lines={state.lines} height={Math.max(3, height - planHeight - 6)} width={width - 1} />
+						<LogTail lines={lines} height={Math.max(3, height - planHeight - 6)} width={width - 1} />
 					) : null}
 					{state.phase === "done" ? <Text color={state.ok ? "green" : "red"}>{displaySafe(state.summary)}</Text> : null}
 				</>
@@ -183,6 +191,29 @@ export function OperationScreen({
 		</Box>
 	);
 }
+
+/** The warnings of a run, as `hpm check` prints them: the first few here, all of them under `l`. */
+function Warnings({ warnings }: { readonly warnings: readonly Problem[] }) {
+	const shown = warnings.slice(0, WARNINGS_SHOWN);
+	return (
+		<Box flexDirection="column">
+			{shown.map((p, index) => (
+				<Text key={index} wrap="wrap">
+					<Text color="yellow">warning:</Text> {displaySafe(formatProblem(p))}
+				</Text>
+			))}
+			{warnings.length > shown.length ? (
+				<Text dimColor>
+					{" "}
+					{glyphs.ellipsis} and {warnings.length - shown.length} more warnings
+				</Text>
+			) : null}
+		</Box>
+	);
+}
+
+/** How many warnings fit above uv's lines; `l` shows them all. */
+const WARNINGS_SHOWN = 3;
 
 function PlanView({ plan, height }: { readonly plan: Plan; readonly height: number }) {
 	const rows = [

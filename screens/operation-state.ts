@@ -2,6 +2,7 @@ import { HpmError, type Problem } from "../source/core/base/errors.js";
 import type { HpmEvent } from "../source/core/plan/events.js";
 import type { OperationResult } from "../source/core/operations/run.js";
 import type { Plan } from "../source/core/plan/plan.js";
+import { appendLine, emptyTail, type LineTail } from "./line-tail.js";
 import { NO_PROGRESS, type Progress, progressOf, progressSummary } from "./uv-progress.js";
 import { errorText } from "./view.js";
 
@@ -12,7 +13,11 @@ export type OperationState =
 			readonly phase: "running";
 			readonly plan: Plan;
 			readonly since: number;
-			readonly lines: readonly string[];
+			/** uv's lines and hpm's notes among them, the last `KEPT_LINES` (line-tail.ts). */
+			readonly lines: LineTail;
+			/** The problems and warnings the stream reported so far. */
+			readonly problems: readonly Problem[];
+			readonly warnings: readonly Problem[];
 			/** What hpm is doing, then what uv says it is doing within it (under the spinner). */
 			readonly status: string;
 			/** The step hpm announced last. */
@@ -22,12 +27,17 @@ export type OperationState =
 	| {
 			readonly phase: "done";
 			readonly plan: Plan;
-			readonly lines: readonly string[];
+			readonly lines: LineTail;
 			readonly ok: boolean;
 			readonly summary: string;
+			/** The problems the stream reported, then those its result or error adds. */
 			readonly problems: readonly Problem[];
+			/** Problems that did not block it (a registry file the selection does not use). */
+			readonly warnings: readonly Problem[];
 			/** The choices (`group=option`) a failure's error names, as data. */
 			readonly choices: readonly string[];
+			/** The groups a failure's error names beyond its choices, as data. */
+			readonly groups: readonly string[];
 	  }
 	| { readonly phase: "failed"; readonly message: string };
 
@@ -47,7 +57,9 @@ export function operationReducer(state: OperationState, action: OperationAction)
 						phase: "running",
 						plan: state.plan,
 						since: action.since,
-						lines: [],
+						lines: emptyTail(),
+						problems: [],
+						warnings: [],
 						status: "starting",
 						step: "starting",
 						progress: NO_PROGRESS,
@@ -57,12 +69,18 @@ export function operationReducer(state: OperationState, action: OperationAction)
 			return state.phase === "running" ? onEvent(state, action.event) : state;
 		case "result": {
 			const { result } = action;
-			return finished(state, result.ok, result.summary, result.kind === "check" ? result.problems : [], []);
+			return finished(state, result.ok, result.summary, result.kind === "check" ? result.problems : [], {
+				choices: [],
+				groups: [],
+			});
 		}
 		case "error": {
 			const { error } = action;
 			const failure = error instanceof HpmError ? error : undefined;
-			return finished(state, false, errorText(error), failure?.problems ?? [], failure?.choices ?? []);
+			return finished(state, false, errorText(error), failure?.problems ?? [], {
+				choices: failure?.choices ?? [],
+				groups: failure?.groups ?? [],
+			});
 		}
 	}
 	const exhaustive: never = action;
@@ -79,7 +97,7 @@ function onEvent(state: Running, event: HpmEvent): Running {
 			const progress = progressOf(state.progress, event.line);
 			return {
 				...state,
-				lines: [...state.lines, event.line],
+				lines: appendLine(state.lines, event.line),
 				progress,
 				status: progress.status ? `${state.step}: ${progress.status}` : state.status,
 			};
@@ -87,9 +105,12 @@ function onEvent(state: Running, event: HpmEvent): Running {
 		case "phase":
 			return { ...state, step: event.message, status: event.message };
 		case "restored":
-			return { ...state, lines: [...state.lines, event.message] };
+			return { ...state, lines: appendLine(state.lines, event.message) };
+		// a few per run, so copied whole
 		case "problem":
+			return { ...state, problems: [...state.problems, event.problem] };
 		case "warning":
+			return { ...state, warnings: [...state.warnings, event.problem] };
 		case "uv-start":
 		case "uv-exit":
 			return state;
@@ -103,17 +124,20 @@ function finished(
 	ok: boolean,
 	summary: string,
 	problems: readonly Problem[],
-	choices: readonly string[],
+	about: { readonly choices: readonly string[]; readonly groups: readonly string[] },
 ): OperationState {
 	if (state.phase !== "running") return state;
 	const counts = progressSummary(state.progress);
+	// a check's result and a refusal list the problems the stream reported (the same objects) again
+	const streamed = new Set(state.problems);
 	return {
 		phase: "done",
 		plan: state.plan,
 		lines: state.lines,
 		ok,
 		summary: counts && ok ? `${summary} (uv: ${counts})` : summary,
-		problems,
-		choices,
+		problems: [...state.problems, ...problems.filter((problem) => !streamed.has(problem))],
+		warnings: state.warnings,
+		...about,
 	};
 }

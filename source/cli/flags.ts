@@ -28,6 +28,7 @@ export function parseFlags<S extends InputSpecs>(argv: readonly string[], specs:
 
 /** parseArgs' error as one line a person understands, with the flag meant when it was misspelt. */
 function usageError(error: unknown, specs: InputSpecs): HpmError {
+	// node's parseArgs says what is wrong only in its words (not hpm's problems): they are read here
 	const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
 	const all = `flags: ${Object.entries(specs)
 		.map(([name, spec]) => `--${name}${spec.short ? `/-${spec.short}` : ""}`)

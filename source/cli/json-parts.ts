@@ -32,8 +32,12 @@ export function jsonParts(strict: boolean) {
 		column: z.optional(count),
 		detail: z.optional(string),
 		choices: z.optional(strings),
+		groups: z.optional(strings),
 		proven: z.optional(z.boolean()),
-	}).register(names, { id: "problem", description: "a problem: what, where, and for a conflict the choices" });
+	}).register(names, {
+		id: "problem",
+		description: "a problem: what, where, and for a conflict the choices; the groups a group's own rule is about",
+	});
 	const problems = z.array(problem);
 	const location = object({ file: string, line: z.optional(count), column: z.optional(count) });
 	const option = object({ name: string, version: string, selected: z.boolean() });

@@ -74,6 +74,7 @@ export function problemJson(problem: Problem & { readonly hint?: string | undefi
 		...(location?.column === undefined ? {} : { column: location.column }),
 		...(problem.detail ? { detail: problem.detail } : {}),
 		...(problem.choices ? { choices: problem.choices.map(displaySafe) } : {}),
+		...(problem.groups ? { groups: problem.groups.map(displaySafe) } : {}),
 		...(problem.proven === undefined ? {} : { proven: problem.proven }),
 	};
 }
@@ -85,6 +86,7 @@ export function reportError(output: Output, error: HpmError): void {
 		const json = problemJson(error);
 		// an error names choices only when it is about some (most are not: usage, files, uv missing)
 		if (error.choices.length === 0) delete json.choices;
+		if (error.groups.length === 0) delete json.groups;
 		output.data({ error: { ...json, ...problems } });
 		return;
 	}

@@ -30,8 +30,30 @@ describe("nothing decides by reading a problem's or an error's message", () => {
 		expect(await errors(app, "components/example.ts")).toEqual([2, 3, 4, 5, 6]);
 	});
 
+	it("refuses the ways around it: a computed key, a switch, a phrase replaced, a destructured or aliased message, in .tsx of the core too", async () => {
+		const around = [
+			"export const computed = (e: Error) => e['message'].startsWith('x');",
+			"export const tested = (e: Error) => /x/.test(e['message']);",
+			"export const chained = (e?: Error) => e?.message === 'x';",
+			"export function pick(e: Error) { switch (e.message) { case 'x': return 1; default: return 0; } }",
+			"export const reworded = (e: Error) => e.message.replace('cannot be read: EACCES', 'denied');",
+			"export function taken(e: Error) { const { message } = e; return message.startsWith('x'); }",
+			"export function aliased(e: Error) { const m = e.message; return m.startsWith('x'); }",
+			"export function assigned(e: Error) { let m = ''; m = e.message; return m; }",
+		].join("\n");
+		const all = [1, 2, 3, 4, 5, 6, 7, 8];
+		expect(await errors(around, "source/core/example.ts")).toEqual(all);
+		expect(await errors(around, "source/cli/example.tsx")).toEqual(all);
+		expect(await errors(around, "screens/example.tsx")).toEqual(all);
+	});
+
 	it("lets a view render a message", async () => {
-		const view = "export const line = (p: { message: string }) => `problem: ${p.message.replace(/\\n/g, ' ')}`;";
+		const view = [
+			"export const line = (p: { message: string }) => `problem: ${p.message.replace(/\\n/g, ' ')}`;",
+			"export const Row = ({ message }: { message: string }) => message;",
+			"export const json = (p: { message: string }) => ({ message: p.message });",
+		].join("\n");
 		expect(await errors(view, "screens/example.tsx")).toEqual([]);
+		expect(await errors(view, "source/cli/example.ts")).toEqual([]);
 	});
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES, PROBLEM_CODES } from "../../source/core/base/codes.js";
@@ -139,6 +139,26 @@ describe("every --json output matches its schema", () => {
 		expect(update.pins.map((p) => p.move)).toEqual(["new"]);
 		fails(["registry", "update"], dir, "nothing-to-update");
 	}, 120_000);
+
+	it("an error that stands for a problem keeps the problem's data: the groups it is about", () => {
+		// Given a project that selects an option its group does not have
+		const project = copyExample();
+		const file = path.join(project, "pyproject.toml");
+		writeFileSync(
+			file,
+			readFileSync(file, "utf8").replace('metrics = ["metric-bleu"]', 'metrics = ["no-such-metric"]'),
+		);
+		// When a command that needs the selection runs
+		const run = hpm(["list", "--json"], { cwd: project, env });
+		// Then its error names the group as data, not only in its sentence
+		const value = validate("error", run) as { error: { code: string; groups?: string[]; file?: string } };
+		expect({ code: value.error.code, groups: value.error.groups, file: value.error.file, exit: run.code }).toEqual({
+			code: "unknown-option",
+			groups: ["metrics"],
+			file,
+			exit: 2,
+		});
+	});
 
 	it("each schema was exercised by a real run above", () => {
 		expect([...seen].sort()).toEqual(Object.keys(JSON_OUTPUT_COMMANDS).sort());

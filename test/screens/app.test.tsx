@@ -132,6 +132,24 @@ describe("the app", () => {
 		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
 	});
 
+	it("a check's warnings are shown as `hpm check` prints them", async () => {
+		// Given a registry with a broken file the selection does not use
+		const dir = copyExample();
+		Object.assign(process.env, uvEnv());
+		writeFileSync(path.join(dir, "registry/packages/unused-broken.yaml"), "name: [\n");
+		const { lastFrame, stdin } = render(<App locator={locator} cwd={dir} />);
+		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
+		// When a check runs
+		await press(stdin, "c");
+		await waitForFrame(lastFrame, (f) => f.includes("Press Enter to resolve it with uv"));
+		await press(stdin, KEY.enter);
+		const frame = await waitForFrame(lastFrame, (f) => f.includes("ok: the selection resolves"), 30_000);
+		// Then the warning the stream reported is on the screen
+		expect(frame).toMatch(/warning: \S*registry\/packages\/unused-broken\.yaml:2:1: YAML/);
+		await press(stdin, KEY.enter);
+		await waitForFrame(lastFrame, (f) => f.includes("inference 1-of-N"));
+	});
+
 	it("an unreadable registry is shown in place, not as a crash", async () => {
 		const dir = copyExample();
 		writeFileSync(path.join(dir, "registry/groups/metrics.yaml"), "name: [\n");

@@ -133,7 +133,6 @@ export const PROBLEM_CODES = {
 	"empty-group": { summary: "a group has no options (a warning; lint --strict fails it)" },
 	"empty-value": { summary: "a registry value must not be empty" },
 	"file-too-large": { summary: "a registry file is larger than hpm reads" },
-	failed: { summary: "the UI: a sync or install failed (its summary names the options)" },
 	"interface-not-provided": { summary: "an option does not provide its group's interface" },
 	invalid: { summary: "a registry value is not valid" },
 	"invalid-default": { summary: "a group's default is not valid" },

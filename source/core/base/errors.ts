@@ -19,6 +19,10 @@ export type ErrorOptions = {
 	readonly problems?: readonly Problem[];
 	/** The choices (`group=option`) the failure is about, as data (a failed uv run names them in its message too). */
 	readonly choices?: readonly string[];
+	/** The groups the failure is about beyond its choices (a group's own rule names no option), as data. */
+	readonly groups?: readonly string[];
+	/** Longer supporting text, such as uv's own words. */
+	readonly detail?: string;
 };
 
 /**
@@ -35,6 +39,10 @@ export class HpmError extends Error {
 	readonly problems: readonly Problem[];
 	/** The choices (`group=option`) the failure is about: data for views, which never read the message. */
 	readonly choices: readonly string[];
+	/** The groups the failure is about beyond its choices (`Problem.groups`): data for views. */
+	readonly groups: readonly string[];
+	/** Longer supporting text (`Problem.detail`), such as uv's own words. */
+	readonly detail: string | undefined;
 
 	constructor(code: Code, message: string, options: ErrorOptions = {}) {
 		super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,6 +53,8 @@ export class HpmError extends Error {
 		this.location = options.location;
 		this.problems = options.problems ?? [];
 		this.choices = options.choices ?? [];
+		this.groups = options.groups ?? [];
+		this.detail = options.detail;
 	}
 }
 
@@ -81,16 +91,32 @@ export type Problem = {
 	readonly groups?: readonly string[];
 };
 
-/** The groups a problem is about, from its data: its `groups` and the group of each of its `choices`. */
-export function problemGroups(problem: Problem): string[] {
-	const ofChoices = (problem.choices ?? []).map((choice) => choice.slice(0, Math.max(choice.indexOf("="), 0)));
-	return [...new Set([...(problem.groups ?? []), ...ofChoices].filter((name) => name !== ""))];
+/**
+ * The groups a problem or an error is about, from its data: its `groups` and the group of each of
+ * its `choices`.
+ */
+export function problemGroups(about: {
+	readonly choices?: readonly string[] | undefined;
+	readonly groups?: readonly string[] | undefined;
+}): string[] {
+	const ofChoices = (about.choices ?? []).map((choice) => choice.slice(0, Math.max(choice.indexOf("="), 0)));
+	return [...new Set([...(about.groups ?? []), ...ofChoices].filter((name) => name !== ""))];
+}
+
+/** What a problem says as data (where, choices, groups, detail), for the error that stands for it. */
+function problemData(problem: Problem): ErrorOptions {
+	return {
+		...(problem.location === undefined ? {} : { location: problem.location }),
+		...(problem.choices === undefined ? {} : { choices: problem.choices }),
+		...(problem.groups === undefined ? {} : { groups: problem.groups }),
+		...(problem.detail === undefined ? {} : { detail: problem.detail }),
+	};
 }
 
 export function problemToError(problem: Problem, hint?: string): HpmError {
 	return new HpmError(problem.code, problem.message, {
 		...(hint === undefined ? {} : { hint }),
-		...(problem.location === undefined ? {} : { location: problem.location }),
+		...problemData(problem),
 	});
 }
 
@@ -110,10 +136,7 @@ export function firstProblemError(problems: readonly Problem[]): HpmError | unde
 	const first = problems[0];
 	if (!first) return undefined;
 	const more = problems.length > 1 ? `; ${problems.length - 1} more: run \`hpm registry lint\` to see all` : "";
-	return new HpmError(first.code, first.message, {
-		hint: `fix the registry file${more}`,
-		...(first.location ? { location: first.location } : {}),
-	});
+	return new HpmError(first.code, first.message, { hint: `fix the registry file${more}`, ...problemData(first) });
 }
 
 /**

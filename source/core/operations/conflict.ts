@@ -155,15 +155,12 @@ export function explainFailure(
 	members: readonly string[] = [],
 ): Explained | undefined {
 	const text = lines.join("\n");
-	const own = (found: { code: ProblemCode; message: string }): Explained => ({
-		...found,
-		entries: namedEntries(text, selected),
-	});
-	const who = () => {
-		const entries = mentionedEntries(text, selected);
-		return entries.length > 0 ? entries.map(label).join(", ") : "a selected package";
-	};
-	const first = () => mentionedEntries(text, selected)[0];
+	// the entries the sentence names are the entries the data names: worked out once, when needed
+	let mentioned: PlanEntry[] | undefined;
+	const entries = () => (mentioned ??= mentionedEntries(text, selected));
+	const own = (found: { code: ProblemCode; message: string }): Explained => ({ ...found, entries: entries() });
+	const who = () => (entries().length > 0 ? entries().map(label).join(", ") : "a selected package");
+	const first = () => entries()[0];
 	// git's own last word, which says why (`unable to access '…': Operation too slow …`)
 	const fatal = () => {
 		const line = [...lines].reverse().find((l) => /^\s*fatal:/.test(l));
@@ -205,7 +202,8 @@ export function explainFailure(
 	if (/Failed to build|Build backend failed|failed to build/i.test(text) && !/No solution found/.test(text)) {
 		// the package uv names, even when it is not a selected option (a workspace member, a dependency)
 		const failing = failingNames(text);
-		const chosen = selected.filter((entry) => failing.includes(entry.key));
+		const named = selected.filter((entry) => failing.includes(entry.key));
+		const chosen = named.length > 0 || failing.length > 0 ? named : entries();
 		const subject =
 			chosen.length > 0
 				? chosen.map(label).join(", ")

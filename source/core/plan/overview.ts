@@ -48,8 +48,12 @@ export type RuleMarks = {
 	readonly broken: readonly string[];
 };
 
-/** What a check or sync that failed was about, as data: its problems and the choices its error names. */
-export type RunFailure = { readonly problems: readonly Problem[]; readonly choices: readonly string[] };
+/** What a check or sync that failed was about, as data: its problems, the choices and groups its error names. */
+export type RunFailure = {
+	readonly problems: readonly Problem[];
+	readonly choices: readonly string[];
+	readonly groups?: readonly string[];
+};
 
 /**
  * Reads the project and the registry (through the index cache) and describes both. A selection
@@ -93,10 +97,7 @@ function ruleMarks(registry: Registry, selection: Selection): RuleMarks {
 /** The groups of `overview` that a failed run's problems and error are about (from their data, never their words). */
 export function implicatedGroups(overview: Overview, failure: RunFailure): string[] {
 	const names = new Set(overview.groups.map((group) => group.name));
-	const named = [
-		...failure.problems.flatMap(problemGroups),
-		...problemGroups({ code: "failed", message: "", choices: failure.choices }),
-	];
+	const named = [...failure.problems.flatMap(problemGroups), ...problemGroups(failure)];
 	return [...new Set(named)].filter((name) => names.has(name));
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { readRegularFile, UnreadableFile } from "../os/read-file.js";
+import { readRegularFile, UnreadableFile, type UnreadableReason, unreadableSentence } from "../os/read-file.js";
 import path from "node:path";
 import { parse } from "smol-toml";
 import * as z from "zod/mini";
@@ -137,15 +137,19 @@ export function locateProject(option: string | undefined, cwd: string): string |
 // The largest pyproject.toml in the corpus is ~60 KB; 10 MB is generous and still bounded.
 const MAX_PYPROJECT_BYTES = 10_000_000;
 
+/** Why pyproject.toml was not read, after its name: a refused permission said in words, not as EACCES. */
+export function projectUnreadable(reason: UnreadableReason): string {
+	return reason.kind === "refused" && reason.code === "EACCES"
+		? "cannot be read (permission denied)"
+		: unreadableSentence(reason);
+}
+
 export function readProject(file: string): Project {
 	let bytes: Buffer;
 	try {
 		bytes = readRegularFile(file, MAX_PYPROJECT_BYTES);
 	} catch (error) {
-		const reason =
-			error instanceof UnreadableFile
-				? error.message.replace("cannot be read: EACCES", "cannot be read (permission denied)")
-				: "cannot be read";
+		const reason = error instanceof UnreadableFile ? projectUnreadable(error.reason) : "cannot be read";
 		throw new HpmError("project-unreadable", `${file} ${reason}`, { location: { file } });
 	}
 	let text: string;

@@ -157,6 +157,7 @@ function simpleFile(file: string, text: string, value: unknown, root: SimpleNode
  * where the quote was opened: the last line before that point with an odd number of quotes.
  */
 function errorOffset(text: string, code: string, message: string, offset: number): number {
+	// the yaml library's words (not hpm's problems) are read: its error has no field for the quote
 	const quote = code === "MISSING_CHAR" ? /closing (["'])/.exec(message)?.[1] : undefined;
 	if (!quote) return offset;
 	const lines = text.slice(0, offset).split("\n");
@@ -177,6 +178,7 @@ function fail(file: string, code: ProblemCode, message: string): { ok: false; pr
 	return { ok: false, problems: [{ code, message, location: { file, line: 1, column: 1 } }] };
 }
 
+/** The yaml library's (or the engine's) message, its words and not hpm's problems, made one line. */
 function firstLine(message: string): string {
 	if (/call stack/i.test(message)) return "the YAML is nested too deeply";
 	return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
