@@ -400,15 +400,15 @@ const cases: Case[] = [
 	{
 		name: "uv too old",
 		setup: (d) => {
-			mkdirSync(path.join(d, "..", `${path.basename(d)}-bin`));
-			writeFileSync(path.join(d, "..", `${path.basename(d)}-bin`, "uv"), '#!/bin/sh\necho \'{"version": "0.5.0"}\'\n', {
+			mkdirSync(path.join(d, ".test-bin"));
+			writeFileSync(path.join(d, ".test-bin", "uv"), '#!/bin/sh\necho \'{"version": "0.5.0"}\'\n', {
 				mode: 0o755,
 			});
 		},
 		args: ["sync"],
 		code: 1,
 		says: "uv 0.5.0 is too old: hpm needs uv >= 0.9.26",
-		env: (d) => ({ PATH: `${path.join(d, "..", `${path.basename(d)}-bin`)}:${path.dirname(process.execPath)}` }),
+		env: (d) => ({ PATH: `${path.join(d, ".test-bin")}:${path.dirname(process.execPath)}` }),
 	},
 	{
 		name: "uv failing (a local package that cannot be built)",

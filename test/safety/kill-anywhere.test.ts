@@ -20,7 +20,8 @@ function syncAndKill(
 	return new Promise((resolve) => {
 		const child = spawn(process.execPath, [BIN, "sync"], {
 			cwd: dir,
-			env: { ...process.env, ...uvEnv(), NO_COLOR: "1" },
+			// a SIGKILLed hpm cannot remove its scratch folder: it goes with this run's own TMPDIR
+			env: { ...process.env, ...uvEnv(), NO_COLOR: "1", TMPDIR: tempDir("hpm-kill-tmp-") },
 		});
 		let stderr = "";
 		child.stderr.on("data", (chunk: Buffer) => {

@@ -137,7 +137,8 @@ export async function* transaction<T>(
 		begin: () => {
 			stepStart = current("pyproject");
 		},
-		own: (name) => name === "lock" || onlyUvEdits(stepStart, current("pyproject")),
+		// once hpm has stopped uv, what the file holds may be uv's write cut short (not TOML): uv's
+		own: (name) => name === "lock" || signal?.aborted === true || onlyUvEdits(stepStart, current("pyproject")),
 		keep: (name) => {
 			const bytes = current(name);
 			return bytes === null ? undefined : keepEditCopy(targets[name], bytes);
