@@ -6,15 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identify } from "../../source/core/os/process.js";
 import {
 	LOCK_FILE,
-	lockAt,
 	lockProject,
-	lockTimeout,
-	type LockOwner,
 	REGISTRY_LOCK_FILE,
 	underProjectLock,
 	underProjectLockStream,
 	underRegistryLock,
 } from "../../source/core/project/lock.js";
+import { lockAt, lockTimeout } from "../../source/core/project/lock-file.js";
+import type { LockOwner } from "../../source/core/project/lock-holder.js";
 import { HpmError } from "../../source/core/base/errors.js";
 import { sha256 } from "../../source/core/os/fs-atomic.js";
 import { newJournal, writeJournal } from "../../source/core/project/journal.js";
