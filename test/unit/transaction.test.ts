@@ -254,11 +254,13 @@ describe("the file watcher while uv runs", () => {
 			["lock"],
 		],
 		[
-			"uv.lock changed twice in one step",
+			"uv.lock changed more often in one step than uv writes it (three times)",
 			async (p) => {
-				writeFileSync(p.lock, "first");
-				await journalled(p.root, "lock", h("first"));
-				writeFileSync(p.lock, "second");
+				for (const state of ["first", "second", "third"]) {
+					writeFileSync(p.lock, state);
+					await journalled(p.root, "lock", h(state));
+				}
+				writeFileSync(p.lock, "fourth");
 			},
 			["sync"],
 		],
