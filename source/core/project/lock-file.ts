@@ -52,9 +52,11 @@ export async function lockAt(file: string, command: string, where: string, optio
 				});
 			}
 		}
-		assertLockFile(file);
+		const stats = lstatSync(file, { throwIfNoEntry: false });
+		if (stats === undefined) continue; // released again meanwhile: try again at once
+		if (!stats.isFile()) throw oddLock(file, stats);
 		const current = readOwner(file);
-		const stale = current === undefined ? Math.abs(ageMs(file)) > HALF_WRITTEN_MS : isStale(current);
+		const stale = current === undefined ? Math.abs(Date.now() - stats.mtimeMs) > HALF_WRITTEN_MS : isStale(current);
 		if (stale) {
 			try {
 				unlinkSync(file);
@@ -80,18 +82,10 @@ export async function lockAt(file: string, command: string, where: string, optio
 }
 
 /** An odd lock (a folder, a link, a device) is an error with the fix, never a loop. */
-function assertLockFile(file: string): void {
-	let stats: Stats;
-	try {
-		stats = lstatSync(file);
-	} catch {
-		return; // gone again: the loop retries
-	}
-	if (!stats.isFile()) {
-		throw new HpmError("lock-odd", `${file} is not hpm's lock file (it is ${kindOf(stats)})`, {
-			hint: `remove it (rm -r "${file}") and run the command again`,
-		});
-	}
+function oddLock(file: string, stats: Stats): HpmError {
+	return new HpmError("lock-odd", `${file} is not hpm's lock file (it is ${kindOf(stats)})`, {
+		hint: `remove it (rm -r "${file}") and run the command again`,
+	});
 }
 
 function kindOf(stats: Stats): string {
@@ -102,14 +96,6 @@ function kindOf(stats: Stats): string {
 	return "a device";
 }
 
-function ageMs(file: string): number {
-	try {
-		return Date.now() - lstatSync(file).mtimeMs;
-	} catch {
-		return 0;
-	}
-}
-
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	return new Promise((resolve) => {
 		const timer = setTimeout(done, ms);
@@ -118,13 +104,18 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 			signal?.removeEventListener("abort", done);
 			resolve();
 		}
-		signal?.addEventListener("abort", done, { once: true });
+		signal?.addEventListener("abort", done);
 	});
 }
 
 /** Locks this process holds; released when it exits, however it exits (a signal's handler calls exit). */
 const held = new Set<ProjectLock>();
-let exitHook = false;
+
+/** What this process's exit does: releases every lock it still holds. */
+export function releaseHeldLocks(): void {
+	for (const each of held) each.release();
+}
+process.on("exit", releaseHeldLocks);
 
 function holdUntilExit(file: string): ProjectLock {
 	let released = false;
@@ -133,19 +124,14 @@ function holdUntilExit(file: string): ProjectLock {
 			if (released) return;
 			released = true;
 			held.delete(lock);
+			if (readOwner(file)?.pid !== process.pid) return; // taken over meanwhile: theirs stays
 			try {
-				if (readOwner(file)?.pid === process.pid) unlinkSync(file);
+				unlinkSync(file);
 			} catch {
-				// already gone
+				// removed by someone meanwhile
 			}
 		},
 	};
 	held.add(lock);
-	if (!exitHook) {
-		exitHook = true;
-		process.on("exit", () => {
-			for (const each of [...held]) each.release();
-		});
-	}
 	return lock;
 }

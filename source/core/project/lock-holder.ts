@@ -27,21 +27,21 @@ export function thisProcess(command: string): LockOwner {
 
 /** The holder a lock file names, or undefined when it names none (empty, half-written, not hpm's). */
 export function readOwner(file: string): LockOwner | undefined {
+	let data: Partial<LockOwner>;
 	try {
-		const text = readRegularFile(file, 4096).toString("utf8");
-		const data = JSON.parse(text) as Partial<LockOwner>;
-		return typeof data.pid === "number" && Number.isInteger(data.pid) && data.pid > 0 && typeof data.host === "string"
-			? {
-					pid: data.pid,
-					host: data.host,
-					command: String(data.command ?? "?"),
-					started: String(data.started ?? "?"),
-					...(typeof data.start === "string" ? { start: data.start } : {}),
-				}
-			: undefined;
+		data = JSON.parse(readRegularFile(file, 4096).toString("utf8")) as Partial<LockOwner>;
 	} catch {
-		return undefined;
+		return undefined; // gone, not a regular file, or half-written
 	}
+	return typeof data.pid === "number" && Number.isInteger(data.pid) && data.pid > 0 && typeof data.host === "string"
+		? {
+				pid: data.pid,
+				host: data.host,
+				command: String(data.command ?? "?"),
+				started: String(data.started ?? "?"),
+				...(typeof data.start === "string" ? { start: data.start } : {}),
+			}
+		: undefined;
 }
 
 /** A lock is stale when its owner is on this machine and no longer alive (or its pid is someone else's now). */
