@@ -5,7 +5,9 @@ import {
 	mkdirSync,
 	readdirSync,
 	readFileSync,
+	rmSync,
 	statSync,
+	symlinkSync,
 	truncateSync,
 	unlinkSync,
 	writeFileSync,
@@ -384,6 +386,43 @@ describe("before the change", () => {
 		expect(path.basename(scratch)).toMatch(/^hpm-/);
 		expect(existsSync(scratch)).toBe(false);
 	});
+
+	it("a copy that cannot be staged (a name too long for it) is an error that says nothing was changed", async () => {
+		const p = project();
+		const real = path.join(p.root, "p".repeat(240));
+		writeFileSync(real, p.before);
+		unlinkSync(p.pyproject);
+		symlinkSync(real, p.pyproject);
+		const { error } = await run(p.pyproject, vitestBodyNever());
+		expect(error).toMatchObject({
+			code: "io",
+			message: expect.stringMatching(/^hpm sync could not prepare its change: ENAMETOOLONG/),
+			hint: "free some disk space or fix the folder's permissions; nothing was changed",
+		});
+		expect(files(p.root)).toEqual(["p".repeat(240), "pyproject.toml"]);
+	});
+
+	it("a scratch folder the body removed itself is no error", async () => {
+		const p = project();
+		const { error } = await run(p.pyproject, async function* (tx) {
+			rmSync(tx.scratch, { recursive: true });
+			yield* [];
+		});
+		expect(error).toBeUndefined();
+	});
+
+	it("a change that wrote no history entry leaves the history folder alone", async () => {
+		const p = project("lock0");
+		mkdirSync(path.join(p.root, ".hpm", "history"), { recursive: true });
+		await run(p.pyproject, async function* () {
+			yield* [];
+		});
+		await run(p.pyproject, async function* () {
+			yield* [];
+			throw new Error("stop");
+		});
+		expect(existsSync(path.join(p.root, ".hpm", "history"))).toBe(true);
+	});
 });
 
 describe("checkpoints and what a step leaves", () => {
@@ -409,6 +448,7 @@ describe("checkpoints and what a step leaves", () => {
 
 	it("each state hpm wrote is journalled once, and a step's write of one file records nothing for the other", async () => {
 		const p = project("lock0");
+		let journalled: unknown;
 		await run(p.pyproject, async function* (tx) {
 			tx.checkpoint();
 			writeFileSync(p.lock, "lock1");
@@ -417,11 +457,12 @@ describe("checkpoints and what a step leaves", () => {
 			yield start(["lock"]);
 			writeFileSync(p.lock, "lock2");
 			yield exit(["lock"]);
-			expect(journalOf(p.root).files).toMatchObject({
-				pyproject: { written: [h(p.before)] },
-				lock: { written: [h("lock1"), h("lock2")] },
-			});
+			journalled = journalOf(p.root).files;
 			throw new Error("stop");
+		});
+		expect(journalled).toMatchObject({
+			pyproject: { written: [h(p.before)] },
+			lock: { written: [h("lock1"), h("lock2")] },
 		});
 		expect(readFileSync(p.lock, "utf8")).toBe("lock0");
 	});
@@ -605,13 +646,14 @@ describe("how a failed change ends", () => {
 		const p = project("lock0");
 		vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
 		try {
+			let watching = 0;
 			await run(p.pyproject, async function* (tx) {
 				tx.checkpoint();
 				yield start(["lock"]);
-				expect(vi.getTimerCount()).toBe(1);
+				watching = vi.getTimerCount();
 				throw new Error("stop");
 			});
-			expect(vi.getTimerCount()).toBe(0);
+			expect([watching, vi.getTimerCount()]).toEqual([1, 0]);
 		} finally {
 			vi.useRealTimers();
 		}

@@ -259,8 +259,8 @@ function createChecked(staged: string, target: string, changed: () => HpmError):
 		linkSync(staged, target);
 	} catch (error) {
 		if (isCode(error, "EEXIST")) throw changed();
-		// a file system without hard links: the check and the rename, a moment apart
-		if (!isCode(error, "EPERM") && !isCode(error, "ENOTSUP") && !isCode(error, "ENOSYS")) throw error;
+		// a file system without hard links (EPERM, ENOTSUP): the check and the rename, a moment apart;
+		// any other failure (the folder gone) fails the rename the same way, with its own error
 		if (writeTarget(target).stats !== undefined) throw changed();
 		commitStaged(staged, target);
 		return;
