@@ -226,6 +226,19 @@ describe("writeFilesChecked names the file that changed", () => {
 		).toBe(`${c} changed`);
 		expect(readFileSync(c, "utf8")).toBe("someone's");
 		expect(onlyFiles(dir)).toEqual(["a", "b", "c"]);
+		// d is new: someone makes a folder of that name meanwhile (still "changed", not "not a file")
+		const d = path.join(dir, "d");
+		expect(
+			caught(() =>
+				writeFilesChecked(
+					[
+						{ file: a, expected: editDuringWrite(a, readFileSync(a, "utf8"), () => mkdirSync(d)), text: "a3" },
+						{ file: d, expected: undefined, text: "d1" },
+					],
+					changedFile,
+				),
+			).message,
+		).toBe(`${d} changed`);
 	});
 
 	it("two edits kept: each named, each in its own compare", () => {
