@@ -14,6 +14,8 @@ export default {
 		"source/core/operations/transaction-steps.ts",
 		"source/core/os/checked-write.ts",
 		"source/core/project/lock.ts",
+		"source/core/project/lock-file.ts",
+		"source/core/project/lock-holder.ts",
 		"source/core/project/history.ts",
 		"source/core/base/secrets.ts",
 		"source/core/registry/validate.ts",

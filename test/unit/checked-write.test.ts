@@ -2,11 +2,14 @@ import {
 	appendFileSync,
 	chmodSync,
 	existsSync,
+	mkdirSync,
 	readdirSync,
 	readFileSync,
+	readlinkSync,
 	renameSync,
 	statSync,
 	symlinkSync,
+	unlinkSync,
 	writeFileSync,
 } from "node:fs";
 import path from "node:path";
@@ -223,6 +226,19 @@ describe("writeFilesChecked names the file that changed", () => {
 		).toBe(`${c} changed`);
 		expect(readFileSync(c, "utf8")).toBe("someone's");
 		expect(onlyFiles(dir)).toEqual(["a", "b", "c"]);
+		// d is new: someone makes a folder of that name meanwhile (still "changed", not "not a file")
+		const d = path.join(dir, "d");
+		expect(
+			caught(() =>
+				writeFilesChecked(
+					[
+						{ file: a, expected: editDuringWrite(a, readFileSync(a, "utf8"), () => mkdirSync(d)), text: "a3" },
+						{ file: d, expected: undefined, text: "d1" },
+					],
+					changedFile,
+				),
+			).message,
+		).toBe(`${d} changed`);
 	});
 
 	it("two edits kept: each named, each in its own compare", () => {
@@ -317,5 +333,156 @@ describe("replaceChecked and removeChecked", () => {
 			"compare (diff /p/pyproject.toml.hpm-edit /p/pyproject.toml), keep what you want, then delete the copy",
 		);
 		expect(error.location).toEqual({ file: "/p/pyproject.toml" });
+	});
+});
+
+/** The files in `dir` this process holds open (a descriptor left open shows here). */
+function openIn(dir: string): string[] {
+	return readdirSync("/proc/self/fd").flatMap((fd) => {
+		try {
+			const target = readlinkSync(`/proc/self/fd/${fd}`);
+			return target.startsWith(`${dir}/`) ? [target] : [];
+		} catch {
+			return [];
+		}
+	});
+}
+
+describe("what a checked write leaves open and where it gives up", () => {
+	it("no descriptor stays open after a write, a kept edit, a removal or a refusal", () => {
+		const dir = tempDir();
+		const a = path.join(dir, "a");
+		const b = path.join(dir, "b");
+		writeFileSync(a, "a0");
+		writeFileSync(b, "theirs");
+		writeChecked(a, "a0", "a1", changed);
+		expect(() =>
+			writeChecked(
+				a,
+				editDuringWrite(a, "a1", (f) => appendFileSync(f, "!")),
+				"a2",
+				changed,
+			),
+		).toThrow(expect.objectContaining({ code: "edit-kept" }));
+		expect(() =>
+			writeFilesChecked(
+				[
+					{ file: a, expected: "a2", text: "a3" },
+					{ file: b, expected: "b0", text: "b1" },
+				],
+				changedFile,
+			),
+		).toThrow(`${b} changed`);
+		writeFileSync(b, "ours");
+		expect(
+			removeChecked(
+				b,
+				editDuringWrite(b, "ours", (f) => appendFileSync(f, "?")),
+				changed,
+			),
+		).toEqual({
+			target: b,
+			copy: `${b}.hpm-edit`,
+		});
+		expect(openIn(dir)).toEqual([]);
+	});
+
+	it("a file whose folder is gone is a changed file, not a failure to stage", () => {
+		const dir = tempDir();
+		expect(() => writeChecked(path.join(dir, "gone", "f"), "x", "new", changed)).toThrow("it changed");
+	});
+
+	it("a file expected new that exists stops the write before any other file is written", () => {
+		const dir = tempDir();
+		const a = path.join(dir, "a");
+		const b = path.join(dir, "b");
+		writeFileSync(a, "a0");
+		writeFileSync(b, "someone's");
+		expect(() =>
+			writeFilesChecked(
+				[
+					{ file: a, expected: "a0", text: "a1" },
+					{ file: b, expected: undefined, text: "b1" },
+				],
+				changedFile,
+			),
+		).toThrow(`${b} changed`);
+		expect([readFileSync(a, "utf8"), readFileSync(b, "utf8")]).toEqual(["a0", "someone's"]);
+		expect(onlyFiles(dir)).toEqual(["a", "b"]);
+	});
+
+	it("a file deleted between the check and the rename is not written back", () => {
+		const dir = tempDir();
+		const file = path.join(dir, "f");
+		writeFileSync(file, "old");
+		expect(() =>
+			writeChecked(
+				file,
+				editDuringWrite(file, "old", (f) => unlinkSync(f)),
+				"new",
+				changed,
+			),
+		).toThrow("it changed");
+		expect(onlyFiles(dir)).toEqual([]);
+	});
+
+	it("a restore or removal of a file that is gone is a changed file; a file that cannot be opened is its error", () => {
+		const dir = tempDir();
+		const staged = path.join(dir, ".f.before");
+		writeFileSync(staged, "before");
+		expect(() => replaceChecked(staged, path.join(dir, "gone"), "now", changed)).toThrow("it changed");
+		expect(() => removeChecked(path.join(dir, "gone"), "now", changed)).toThrow("it changed");
+		const loop = path.join(dir, "loop");
+		symlinkSync(loop, loop);
+		expect(() => replaceChecked(staged, loop, "now", changed)).toThrow(expect.objectContaining({ code: "ELOOP" }));
+		expect(readFileSync(staged, "utf8")).toBe("before");
+	});
+
+	it("a removal the system refuses (a name too long for the aside copy) is an error, and the file stays", () => {
+		const dir = tempDir();
+		const file = path.join(dir, "f".repeat(240));
+		writeFileSync(file, "ours");
+		expect(() => removeChecked(file, "ours", changed)).toThrow(expect.objectContaining({ code: "ENAMETOOLONG" }));
+		expect(readFileSync(file, "utf8")).toBe("ours");
+	});
+
+	it("a folder moved away while an edit is kept is an error, not an endless search for a free name", () => {
+		const moveFolder = (dir: string) => () => renameSync(dir, `${dir}-moved`);
+		/** `expected` that holds at the check, and at the second look (after the rename) moves the folder and sees an edit (or not). */
+		const thenMove = (text: string, move: () => void, edited = true) => {
+			let calls = 0;
+			return (bytes: Buffer) => {
+				calls += 1;
+				if (calls === 1) return bytes.toString("utf8") === text;
+				move();
+				return !edited;
+			};
+		};
+		const parent = tempDir();
+		const one = path.join(parent, "one");
+		mkdirSync(one);
+		writeFileSync(path.join(one, "f"), "old");
+		expect(() => writeChecked(path.join(one, "f"), thenMove("old", moveFolder(one)), "new", changed)).toThrow(
+			expect.objectContaining({ code: "ENOENT" }),
+		);
+		const two = path.join(parent, "two");
+		mkdirSync(two);
+		writeFileSync(path.join(two, "f"), "ours");
+		expect(() => removeChecked(path.join(two, "f"), thenMove("ours", moveFolder(two)), changed)).toThrow(
+			expect.objectContaining({ code: "ENOENT" }),
+		);
+		// a new file put in place after the folder moved: the system's error, not "changed"
+		const three = path.join(parent, "three");
+		mkdirSync(three);
+		writeFileSync(path.join(three, "a"), "a0");
+		expect(() =>
+			writeFilesChecked(
+				[
+					{ file: path.join(three, "a"), expected: thenMove("a0", moveFolder(three), false), text: "a1" },
+					{ file: path.join(three, "b"), expected: undefined, text: "b1" },
+				],
+				changedFile,
+			),
+		).toThrow(expect.objectContaining({ code: "ENOENT" }));
 	});
 });

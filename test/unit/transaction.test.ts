@@ -1,11 +1,28 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	truncateSync,
+	unlinkSync,
+	writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HpmError } from "../../source/core/base/errors.js";
 import type { HpmEvent } from "../../source/core/plan/events.js";
 import { sha256 } from "../../source/core/os/sha256.js";
 import { checkRun, transaction, type Tx } from "../../source/core/operations/transaction.js";
+import { writeIndexTable } from "../../source/core/operations/transaction-steps.js";
+import { type FileHashes, stepWatcher } from "../../source/core/operations/transaction-watch.js";
+import { MAX_FILE_BYTES } from "../../source/core/project/files.js";
+import type { PlanEntry } from "../../source/core/plan/plan.js";
 import { identify } from "../../source/core/os/process.js";
 import { readHistory } from "../../source/core/project/history.js";
 import { readJournal } from "../../source/core/project/journal.js";
@@ -279,13 +296,11 @@ describe("the file watcher while uv runs", () => {
 			["lock"],
 		],
 		[
-			// uv writes a file up to three times in a step (uv add: the requirement, then its bound,
-			// then back when it fails); a fourth change is not uv's
-			"uv.lock changed four times in one step",
+			"uv.lock changed more often in one step than uv writes it (three times)",
 			async (p) => {
-				for (const text of ["first", "second", "third"]) {
-					writeFileSync(p.lock, text);
-					await journalled(p.root, "lock", h(text));
+				for (const state of ["first", "second", "third"]) {
+					writeFileSync(p.lock, state);
+					await journalled(p.root, "lock", h(state));
 				}
 				writeFileSync(p.lock, "fourth");
 			},
@@ -347,5 +362,494 @@ describe("checkRun", () => {
 				message: "uv lock failed (exit 2); pyproject.toml and uv.lock were restored",
 			}),
 		);
+	});
+});
+
+/** The journal as it is now (the test fails when there is none). */
+function journalOf(root: string) {
+	const read = readJournal(root);
+	if (read.kind !== "valid") throw new Error(`no valid journal: ${read.kind}`);
+	return read.journal;
+}
+
+describe("before the change", () => {
+	it("a uv.lock too large to keep a copy of is refused, naming the fix, before anything is staged", async () => {
+		const p = project("");
+		truncateSync(p.lock, MAX_FILE_BYTES + 1); // sparse: no byte is written
+		const { error } = await run(p.pyproject, vitestBodyNever());
+		expect(error).toMatchObject({
+			code: "project-unreadable",
+			message: expect.stringMatching(/^pyproject\.toml or uv\.lock .+/),
+			hint: "make them regular files hpm can read; nothing was changed",
+		});
+		expect(files(p.root)).toEqual(["pyproject.toml", "uv.lock"]);
+	});
+
+	it("a journal that cannot be signed stops the change with its own error, and both copies are removed", async () => {
+		const p = project("lock0");
+		const notAFolder = path.join(p.root, "cache");
+		writeFileSync(notAFolder, "");
+		vi.stubEnv("HPM_CACHE_DIR", notAFolder);
+		try {
+			const { error } = await run(p.pyproject, vitestBodyNever());
+			expect(error).toMatchObject({ code: "io", message: expect.stringMatching(/^hpm cannot sign its journal/) });
+		} finally {
+			vi.unstubAllEnvs();
+		}
+		expect(files(p.root)).toEqual(["cache", "pyproject.toml", "uv.lock"]);
+	});
+
+	it("the scratch folder is hpm's, in TMPDIR, and removed with what the body put in it", async () => {
+		const p = project();
+		let scratch = "";
+		await run(p.pyproject, async function* (tx) {
+			scratch = tx.scratch;
+			mkdirSync(path.join(tx.scratch, "inside"));
+			writeFileSync(path.join(tx.scratch, "inside", "f"), "x");
+			yield* [];
+		});
+		expect(path.dirname(scratch)).toBe(tmpdir());
+		expect(path.basename(scratch)).toMatch(/^hpm-/);
+		expect(existsSync(scratch)).toBe(false);
+	});
+
+	it("a copy that cannot be staged (a name too long for it) is an error that says nothing was changed", async () => {
+		const p = project();
+		const real = path.join(p.root, "p".repeat(240));
+		writeFileSync(real, p.before);
+		unlinkSync(p.pyproject);
+		symlinkSync(real, p.pyproject);
+		const { error } = await run(p.pyproject, vitestBodyNever());
+		expect(error).toMatchObject({
+			code: "io",
+			message: expect.stringMatching(/^hpm sync could not prepare its change: ENAMETOOLONG/),
+			hint: "free some disk space or fix the folder's permissions; nothing was changed",
+		});
+		expect(files(p.root)).toEqual(["p".repeat(240), "pyproject.toml"]);
+	});
+
+	it("a scratch folder the body removed itself is no error", async () => {
+		const p = project();
+		const { error } = await run(p.pyproject, async function* (tx) {
+			rmSync(tx.scratch, { recursive: true });
+			yield* [];
+		});
+		expect(error).toBeUndefined();
+	});
+
+	it("a change that wrote no history entry leaves the history folder alone", async () => {
+		const p = project("lock0");
+		mkdirSync(path.join(p.root, ".hpm", "history"), { recursive: true });
+		await run(p.pyproject, async function* () {
+			yield* [];
+		});
+		await run(p.pyproject, async function* () {
+			yield* [];
+			throw new Error("stop");
+		});
+		expect(existsSync(path.join(p.root, ".hpm", "history"))).toBe(true);
+	});
+});
+
+describe("checkpoints and what a step leaves", () => {
+	it("uv.lock put back by someone meanwhile stops the change at its checkpoint; there is nothing to restore", async () => {
+		const p = project("lock0");
+		const { error, events } = await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			writeFileSync(p.lock, "lock0");
+			yield* [];
+			tx.checkpoint();
+		});
+		expect(error).toMatchObject({
+			code: "project-changed",
+			message: "pyproject.toml or uv.lock changed while hpm sync was running",
+			hint: "hpm stopped before changing anything more; run the command again",
+			exitCode: 1,
+		});
+		expect(events).toEqual([{ type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" }]);
+		expect(files(p.root)).toEqual(["pyproject.toml", "uv.lock"]);
+	});
+
+	it("each state hpm wrote is journalled once, and a step's write of one file records nothing for the other", async () => {
+		const p = project("lock0");
+		let journalled: unknown;
+		await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			tx.wrote();
+			yield start(["lock"]);
+			writeFileSync(p.lock, "lock2");
+			yield exit(["lock"]);
+			journalled = journalOf(p.root).files;
+			throw new Error("stop");
+		});
+		expect(journalled).toMatchObject({
+			pyproject: { written: [h(p.before)] },
+			lock: { written: [h("lock1"), h("lock2")] },
+		});
+		expect(readFileSync(p.lock, "utf8")).toBe("lock0");
+	});
+
+	// what the next checkpoint makes of a step's writes: the change's own (it goes on) or someone else's
+	const after: [string, string[], number, boolean, "ours" | "project-changed"][] = [
+		["a `uv lock` that worked", ["lock"], 0, false, "ours"],
+		["a failed `uv sync` (it undoes its own writes)", ["sync"], 1, false, "project-changed"],
+		["a failed `uv sync` that hpm stopped", ["sync"], 1, true, "ours"],
+		["a failed `uv remove` (it does not undo itself)", ["remove", "x"], 1, false, "ours"],
+	];
+	for (const [what, args, code, aborted, verdict] of after)
+		it(`after ${what}, a write it left is ${verdict === "ours" ? "the change's own" : "someone else's"}`, async () => {
+			const p = project("lock0");
+			const abort = new AbortController();
+			const { error } = await run(
+				p.pyproject,
+				async function* (tx) {
+					tx.checkpoint();
+					yield start(args);
+					writeFileSync(p.lock, "left by uv");
+					if (aborted) abort.abort();
+					yield exit(args, code);
+					tx.checkpoint();
+					return "went on";
+				},
+				abort.signal,
+			);
+			expect(error?.code).toBe(verdict === "ours" ? undefined : "project-changed");
+		});
+
+	it("uv.lock alone changed: the change keeps its history entry", async () => {
+		const p = project("lock0");
+		await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			yield* [];
+		});
+		expect(readHistory(p.root).entries).toHaveLength(1);
+	});
+
+	it("a body that changed the files without a checkpoint still gets its history entry", async () => {
+		const p = project("lock0");
+		await run(p.pyproject, async function* (tx) {
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			yield* [];
+		});
+		expect(readHistory(p.root).entries).toHaveLength(1);
+	});
+
+	it("a body that changed nothing and took no step writes no history at all (a full disk cannot stop it)", async () => {
+		const p = project("lock0");
+		vi.stubEnv("HPM_TEST_FAIL", "history-write");
+		try {
+			const { result, error } = await run(p.pyproject, async function* () {
+				yield* [];
+				return "nothing to do";
+			});
+			expect(error).toBeUndefined();
+			expect(result).toBe("nothing to do");
+		} finally {
+			vi.unstubAllEnvs();
+		}
+		expect(files(p.root)).toEqual(["pyproject.toml", "uv.lock"]);
+	});
+});
+
+describe("how a failed change ends", () => {
+	it("its events and error say what was restored and what to do", async () => {
+		const p = project("lock0");
+		const { events, error } = await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			yield* [];
+			throw new Error("ENOSPC");
+		});
+		expect(events).toEqual([
+			{ type: "phase", phase: "restore", message: "restoring pyproject.toml and uv.lock" },
+			{ type: "restored", files: [p.pyproject, p.lock], message: "restored pyproject.toml and uv.lock" },
+		]);
+		expect(error).toMatchObject({
+			code: "io",
+			exitCode: 1,
+			hint: "pyproject.toml and uv.lock were restored; free some disk space or fix permissions, then run it again",
+		});
+		const abort = new AbortController();
+		const stopped = await run(
+			p.pyproject,
+			async function* (tx) {
+				tx.checkpoint();
+				writeFileSync(p.lock, "lock1");
+				tx.wrote();
+				abort.abort();
+				yield* [];
+				throw new Error("killed");
+			},
+			abort.signal,
+		);
+		expect(stopped.error).toMatchObject({
+			code: "interrupted",
+			message: "interrupted: uv was stopped and pyproject.toml and uv.lock were restored",
+			exitCode: 1,
+		});
+	});
+
+	it("a failure before anything changed rewrites neither file", async () => {
+		const p = project("lock0");
+		const inodes = [statSync(p.pyproject).ino, statSync(p.lock).ino];
+		await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			yield* [];
+			throw new Error("stop");
+		});
+		expect([statSync(p.pyproject).ino, statSync(p.lock).ino]).toEqual(inodes);
+	});
+
+	it("someone's edit after a failure that was no HpmError: both kept, each copy named in the hint", async () => {
+		const p = project("lock0");
+		const { error } = await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "ours");
+			tx.wrote();
+			writeFileSync(p.pyproject, "a person's edit");
+			writeFileSync(p.lock, "a person's lock");
+			yield* [];
+			throw new Error("disk full");
+		});
+		expect(error).toMatchObject({
+			code: "restore-conflict",
+			message: expect.stringMatching(/^hpm sync stopped \(it failed\), and /),
+			hint: "pyproject.toml.hpm-before holds pyproject.toml from before the sync; uv.lock.hpm-before holds uv.lock from before the sync. Compare and keep what you want, delete the copies, then run hpm sync again",
+		});
+	});
+
+	it("a backup gone before the restore: the error says so and the journal stays for the next command", async () => {
+		const p = project("lock0");
+		const { error } = await run(p.pyproject, async function* (tx) {
+			tx.checkpoint();
+			writeFileSync(p.lock, "lock1");
+			tx.wrote();
+			unlinkSync(path.join(p.root, journalOf(p.root).files.lock.backup ?? ""));
+			yield* [];
+			throw new Error("stop");
+		});
+		expect(error?.code).toBe("backup-missing");
+		expect(existsSync(path.join(p.root, ".hpm.journal.json"))).toBe(true);
+	});
+
+	it("an edit saved while the files are put back is kept in a copy; the change is then finished, its journal gone", async () => {
+		const p = project();
+		const flag = path.join(tempDir(), "pause");
+		// another process saves an edit in the moment hpm holds its restore (HPM_TEST_PAUSE), then lets it go on
+		const editor = spawn(
+			"sh",
+			["-c", 'while [ ! -f "$0" ]; do sleep 0.01; done; printf "+edit" >> "$(cat "$0")"; rm "$0"', flag],
+			{ stdio: "ignore" },
+		);
+		try {
+			const { error } = await run(p.pyproject, async function* (tx) {
+				tx.checkpoint();
+				writeFileSync(p.pyproject, "changed");
+				tx.wrote();
+				vi.stubEnv("HPM_TEST_PAUSE", flag);
+				yield* [];
+				throw new Error("stop");
+			});
+			expect(error?.code).toBe("edit-kept");
+		} finally {
+			vi.unstubAllEnvs();
+			editor.kill("SIGKILL");
+		}
+		expect(readFileSync(p.pyproject, "utf8")).toBe(p.before);
+		expect(readFileSync(`${p.pyproject}.hpm-edit`, "utf8")).toBe("changed+edit");
+		expect(existsSync(path.join(p.root, ".hpm.journal.json"))).toBe(false);
+	});
+
+	it("a step still being watched when the body fails is stopped: no timer is left", async () => {
+		const p = project("lock0");
+		vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+		try {
+			let watching = 0;
+			await run(p.pyproject, async function* (tx) {
+				tx.checkpoint();
+				yield start(["lock"]);
+				watching = vi.getTimerCount();
+				throw new Error("stop");
+			});
+			expect([watching, vi.getTimerCount()]).toEqual([1, 0]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});
+
+describe("the step watcher on its own (its clock in the test's hands)", () => {
+	/** A judge that reads no file: the step's writes are told apart by counting alone. */
+	const OWN_BY_COUNT = { begin: () => undefined, own: () => true, keep: () => undefined };
+
+	/** A watcher over states the test sets, with the clock faked: `tick()` is one look. */
+	function watched() {
+		let state: FileHashes = { pyproject: "p0", lock: "l0" };
+		let looks = 0;
+		const remembered: Partial<FileHashes>[] = [];
+		const watcher = stepWatcher(
+			() => {
+				looks += 1;
+				return state;
+			},
+			(now) => remembered.push(now),
+			OWN_BY_COUNT,
+		);
+		return {
+			watcher,
+			remembered,
+			looks: () => looks,
+			set: (change: Partial<FileHashes>) => {
+				state = { ...state, ...change };
+			},
+			tick: () => vi.advanceTimersByTime(50),
+		};
+	}
+
+	function withFakeClock(test: () => void): () => void {
+		return () => {
+			vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+			try {
+				test();
+			} finally {
+				vi.useRealTimers();
+			}
+		};
+	}
+
+	it(
+		"a state seen at one look only (uv's empty moment) is no change; a state that holds is one, once",
+		withFakeClock(() => {
+			const w = watched();
+			w.watcher.start(["lock"]);
+			w.tick();
+			w.set({ lock: "empty" });
+			w.tick();
+			w.set({ lock: "l1" });
+			w.tick();
+			w.tick();
+			w.tick();
+			w.tick();
+			expect(w.remembered).toEqual([{ lock: "l1" }]);
+			expect(w.watcher.stop()).toMatchObject({ changes: { pyproject: 0, lock: 1 }, foreign: false });
+		}),
+	);
+
+	it(
+		"a step that writes nothing changes nothing and is nobody else's",
+		withFakeClock(() => {
+			const w = watched();
+			w.watcher.start(["sync"]);
+			for (let i = 0; i < 5; i++) w.tick();
+			expect(w.watcher.stop()).toMatchObject({ changes: { pyproject: 0, lock: 0 }, foreign: false });
+			expect(w.remembered).toEqual([]);
+		}),
+	);
+
+	it(
+		"three writes of a file the step may write are its own; a fourth is someone else's",
+		withFakeClock(() => {
+			const w = watched();
+			w.watcher.start(["add", "x"]);
+			for (const lock of ["l1", "l2", "l3"]) {
+				w.set({ lock });
+				w.tick();
+				w.tick();
+			}
+			expect(w.remembered).toEqual([{ lock: "l1" }, { lock: "l2" }, { lock: "l3" }]);
+			w.set({ lock: "l4" });
+			expect(w.watcher.stop()).toMatchObject({ changes: { lock: 4 }, foreign: true });
+		}),
+	);
+
+	it(
+		"after it stops it looks no more; stopping a watcher that never started says no step was watched",
+		withFakeClock(() => {
+			const w = watched();
+			expect(w.watcher.stop()).toBeUndefined();
+			w.watcher.start(["lock"]);
+			w.watcher.stop();
+			const looks = w.looks();
+			w.tick();
+			w.tick();
+			expect(w.looks()).toBe(looks);
+		}),
+	);
+
+	it(
+		"a look that fails is reported when the step ends (the first failure), not thrown from the timer",
+		withFakeClock(() => {
+			let fail = 0;
+			const watcher = stepWatcher(
+				() => {
+					if (fail > 0) throw new Error(`look ${fail++}`);
+					return { pyproject: "p0", lock: "l0" };
+				},
+				() => undefined,
+				OWN_BY_COUNT,
+			);
+			watcher.start(["lock"]);
+			fail = 1;
+			vi.advanceTimersByTime(50);
+			vi.advanceTimersByTime(50);
+			expect(() => watcher.stop()).toThrow("look 1");
+		}),
+	);
+});
+
+describe("the steps' helpers", () => {
+	const entry: PlanEntry = {
+		key: "a",
+		name: "a",
+		groups: ["g"],
+		source: { type: "local", path: "/p/a", rawPath: "a", editable: false },
+	};
+
+	it("an interrupted run says so and exits 1; a failure uv explains names the choices", () => {
+		const aborted = { exitCode: 0, aborted: true, lines: [] };
+		expect(() => checkRun(aborted as never, "uv lock", undefined)).toThrow(
+			expect.objectContaining({ code: "interrupted", message: "interrupted", exitCode: 1 }),
+		);
+		const lines = [
+			"error: No solution found when resolving dependencies",
+			"  cause: Because only a==0.1.0 is available and a==0.1.0 depends on core-iface<2, we can conclude that all versions of a depend on core-iface<2.",
+			"         And because only core-iface>=2 is available and your project depends on a, we can conclude that your project's requirements are unsatisfiable.",
+		];
+		let thrown: unknown;
+		try {
+			checkRun({ exitCode: 1, aborted: false, lines } as never, "uv lock", { selected: [entry] });
+		} catch (error) {
+			thrown = error;
+		}
+		expect(thrown).toMatchObject({
+			command: "uv lock",
+			exitCode: 1,
+			choices: ["g=a"],
+			hint: "uv's output above says why; `hpm check` shows the problem without changing anything",
+			message: expect.stringMatching(/^uv lock failed \(exit 1\): .+; pyproject\.toml and uv\.lock were restored$/),
+		});
+		expect((thrown as HpmError).code).not.toBe("uv-failed");
+	});
+
+	it("an explicit index's table is written once, as a step of the change, after its checkpoint", () => {
+		const p = project();
+		const calls: string[] = [];
+		const tx = { checkpoint: () => calls.push("checkpoint"), wrote: () => calls.push("wrote") };
+		const index = { name: "private", url: "https://example.org/simple", explicit: true };
+		writeIndexTable(tx, p.pyproject, index);
+		const written = readFileSync(p.pyproject, "utf8");
+		expect(written).toContain('name = "private"');
+		expect(calls).toEqual(["checkpoint", "wrote"]);
+		writeIndexTable(tx, p.pyproject, index);
+		expect(readFileSync(p.pyproject, "utf8")).toBe(written);
+		expect(calls).toEqual(["checkpoint", "wrote", "checkpoint"]);
 	});
 });

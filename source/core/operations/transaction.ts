@@ -146,7 +146,7 @@ export async function* transaction<T>(
 	});
 	let summary = command;
 	// the history entry is written before the first step that changes anything (tx.checkpoint)
-	let history: { readonly id: number; readonly summary: string } | undefined;
+	let history: number | undefined;
 	const recordBefore = () => {
 		if (history !== undefined) return;
 		const entry = {
@@ -155,7 +155,7 @@ export async function* transaction<T>(
 			pyproject: before.pyproject.toString("base64"),
 			lock: before.lock ? before.lock.toString("base64") : null,
 		};
-		history = { id: recordFirst(root, command, entry), summary };
+		history = recordFirst(root, command, entry);
 	};
 	const tx: Tx = {
 		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
@@ -210,10 +210,10 @@ export async function* transaction<T>(
 		const changed = after.pyproject !== journal.files.pyproject.before || after.lock !== journal.files.lock.before;
 		if (changed) recordBefore(); // every step is preceded by a checkpoint; this only guards the rule
 		if (history !== undefined) {
-			if (!changed) forgetHistory(root, history.id);
+			if (!changed) forgetHistory(root, history);
 			else {
-				if (history.summary !== summary) retitleHistory(root, history.id, summary);
-				pruneHistory(root, history.id);
+				retitleHistory(root, history, summary); // the line the body described last
+				pruneHistory(root, history);
 			}
 		}
 		// the journal goes first: killed between the two, hpm leaves a stale copy, never a journal
@@ -250,7 +250,7 @@ export async function* transaction<T>(
 			throw restoreError;
 		}
 		// the files are as they were: the entry written for this change describes nothing
-		if (history !== undefined) forgetHistory(root, history.id);
+		if (history !== undefined) forgetHistory(root, history);
 		removeJournal(root);
 		if (verdict === "ours") {
 			yield {

@@ -80,24 +80,23 @@ export function writeChecked(
  * hard link, which fails rather than replace one created meanwhile.
  */
 export function writeFilesChecked(writes: readonly CheckedWrite[], changed: (file: string) => HpmError): void {
-	const staged: { readonly from: string; readonly target: string; readonly held: Held | undefined }[] = [];
+	const staged: { readonly from: string; readonly target: string; readonly write: CheckedWrite; held?: Held }[] = [];
 	try {
 		for (const write of writes) {
 			const { path: target, stats } = writeTarget(write.file);
 			if ((stats === undefined) !== (write.expected === undefined)) throw changed(write.file);
-			staged.push({ from: stageFile(target, stats, write.text), target, held: undefined });
+			staged.push({ from: stageFile(target, stats, write.text), target, write });
 		}
-		for (const [index, write] of writes.entries()) {
-			const each = staged[index];
-			if (write.expected === undefined || !each) continue;
-			staged[index] = { ...each, held: hold(each.target, write.expected, () => changed(write.file)) };
+		for (const each of staged) {
+			const expected = each.write.expected;
+			if (expected !== undefined) each.held = hold(each.target, expected, () => changed(each.write.file));
 		}
 		const kept: KeptEdit[] = [];
-		for (const [index, each] of staged.entries()) {
-			const file = writes[index]?.file ?? each.target;
-			if (each.held) {
-				const held = each.held;
-				staged[index] = { ...each, held: undefined }; // commitHeld lets go of it
+		for (const each of staged) {
+			const file = each.write.file;
+			const held = each.held;
+			if (held) {
+				each.held = undefined; // commitHeld lets go of it
 				const edit = commitHeld(each.from, held, () => changed(file));
 				if (edit) kept.push(edit);
 			} else createChecked(each.from, each.target, () => changed(file));
@@ -268,8 +267,8 @@ function createChecked(staged: string, target: string, changed: () => HpmError):
 		linkSync(staged, target);
 	} catch (error) {
 		if (isCode(error, "EEXIST")) throw changed();
-		// a file system without hard links: the check and the rename, a moment apart
-		if (!isCode(error, "EPERM") && !isCode(error, "ENOTSUP") && !isCode(error, "ENOSYS")) throw error;
+		// a file system without hard links (EPERM, ENOTSUP): the check and the rename, a moment apart;
+		// any other failure (the folder gone) fails the rename the same way, with its own error
 		if (writeTarget(target).stats !== undefined) throw changed();
 		commitStaged(staged, target);
 		return;

@@ -16,7 +16,7 @@ import { URL_FILE } from "../base/display-path.js";
 import { randomHex } from "../os/random.js";
 import { sha256 } from "../os/sha256.js";
 import { cacheFolder, makeCacheFolder, prepareCacheEntry } from "../os/cache-trust.js";
-import { lockAt } from "../project/lock.js";
+import { lockAt } from "../project/lock-file.js";
 import { GitFailed, git } from "./git-run.js";
 import { type GitLayer, isCommitId } from "./location.js";
 
