@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { makeScratch } from "../os/scratch.js";
 import { stringify } from "smol-toml";
 import { HpmError, type Problem } from "../base/errors.js";
 import type { Context } from "../plan/context.js";
@@ -87,7 +87,7 @@ export async function* check(
 		}
 	}
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
-	const scratch = mkdtempSync(path.join(tmpdir(), "hpm-check-"));
+	const scratch = makeScratch("check");
 	try {
 		const { here, lockBytes, environment } = fillScratch(project, workspace, scratch);
 		// the resolution of one subset of the choices (the project's own dependencies always in)

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
 import { keepEditCopy } from "../os/checked-write.js";
 import { removeQuietly, stageFile } from "../os/fs-atomic.js";
 import { sha256 } from "../os/sha256.js";
 import { identify } from "../os/process.js";
+import { makeScratch } from "../os/scratch.js";
 import { readRegularFile } from "../os/read-file.js";
 import { type HpmEvent, tap } from "../plan/events.js";
 import { hashOf, MAX_FILE_BYTES, projectFiles } from "../project/files.js";
@@ -119,11 +119,7 @@ export async function* transaction<T>(
 			},
 		});
 	};
-	const record = () => {
-		last = observe();
-		remember(last);
-	};
-	// what a step found when it started, to tell uv's writes from someone else's (transaction-watch.ts)
+	// a file's bytes now (null: absent), to tell uv's writes from someone else's (transaction-watch.ts)
 	const current = (name: FileName): Buffer | null => {
 		try {
 			return readRegularFile(targets[name], MAX_FILE_BYTES);
@@ -132,10 +128,20 @@ export async function* transaction<T>(
 			return null;
 		}
 	};
+	// the bytes of pyproject.toml as `last` knows it (read when nobody writes: at the start, after
+	// hpm's own write, after a uv step), what the next step's uv reads when it starts
+	let known: Buffer | null = before.pyproject;
+	const record = () => {
+		last = observe();
+		known = current("pyproject");
+		remember(last);
+	};
+
+	// not read when uv starts: uv may be writing it by then (an empty or half file is no start)
 	let stepStart: Buffer | null = null;
 	const steps = stepWatcher(observe, remember, {
 		begin: () => {
-			stepStart = current("pyproject");
+			stepStart = known;
 		},
 		// once hpm has stopped uv, what the file holds may be uv's write cut short (not TOML): uv's
 		own: (name) => name === "lock" || signal?.aborted === true || onlyUvEdits(stepStart, current("pyproject")),
@@ -158,7 +164,7 @@ export async function* transaction<T>(
 		history = recordFirst(root, command, entry);
 	};
 	const tx: Tx = {
-		scratch: mkdtempSync(path.join(tmpdir(), "hpm-")),
+		scratch: makeScratch("change"),
 		checkpoint: () => {
 			const now = observe();
 			if (now.pyproject !== last.pyproject || now.lock !== last.lock) {
