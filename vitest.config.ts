@@ -6,6 +6,9 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		pool: "forks",
+		// the tests wait on uv, git and hpm's own processes far more than they compute: two test
+		// files at a time on a 2-core machine (vitest's default would be one there)
+		maxWorkers: 2,
 		globalSetup: ["test/global-setup.ts"],
 		setupFiles: ["test/setup.ts"],
 		reporters: ["default", "json"],
