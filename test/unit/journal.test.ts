@@ -300,4 +300,22 @@ describe("restoreFiles", () => {
 			expect.objectContaining({ code: "backup-missing" }),
 		);
 	});
+
+	it("a file uv removed is put back, but one someone saved after hpm looked is never overwritten", async () => {
+		const { journal, targets, write } = await killedChange({ pyproject: "p0", lock: "l0" });
+		write({ pyproject: "p1" });
+		rmSync(targets.lock); // uv removed uv.lock
+		// someone saves a uv.lock between hpm's look (absent) and the restore
+		writeFileSync(targets.lock, "theirs");
+		expect(() => restoreFiles(journal, targets, { pyproject: h("p1"), lock: null })).toThrow(
+			expect.objectContaining({ code: "project-changed" }),
+		);
+		expect(readFileSync(targets.lock, "utf8")).toBe("theirs");
+		expect(readFileSync(targets.pyproject, "utf8")).toBe("p0"); // pyproject.toml came back first
+		// with nothing there, the backup goes back in place
+		rmSync(targets.lock);
+		restoreFiles(journal, targets, { pyproject: h("p0"), lock: null });
+		expect(readFileSync(targets.lock, "utf8")).toBe("l0");
+		expect(readFileSync(targets.pyproject, "utf8")).toBe("p0");
+	});
 });

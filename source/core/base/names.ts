@@ -44,6 +44,9 @@ export function invalidNameReason(name: string): string | undefined {
 /** Mode names in manifests and pyproject.toml: lower-case, starting with a letter. */
 export const MODE_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
+/** The mode a project uses when `[tool.hpm] mode` says none, and a new source is for when none is given. */
+export const DEFAULT_MODE = "prod";
+
 /** The known word closest to `word` by edit distance, when it is close enough to be a typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
 	let best: string | undefined;

@@ -261,7 +261,11 @@ function moveToCopy(from: string, target: string): string {
 }
 
 /** Puts a new file in place with a hard link, which fails rather than replace one created meanwhile. */
-function createChecked(staged: string, target: string, changed: () => HpmError): void {
+/**
+ * Puts `staged` at `target` only while nothing is there (a hard link fails on an existing name):
+ * a file someone created in the meantime is never overwritten; `changed()` is thrown instead.
+ */
+export function createChecked(staged: string, target: string, changed: () => HpmError): void {
 	pauseBeforeRename(target);
 	try {
 		linkSync(staged, target);

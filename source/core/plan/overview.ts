@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { normalizeName } from "../base/names.js";
+import { DEFAULT_MODE, normalizeName } from "../base/names.js";
 import { JOURNAL_FILE } from "../project/journal-file.js";
 import { type Context, type Locator, registryLabel } from "./context.js";
 import { openSelection } from "./open-selection.js";
@@ -131,7 +131,7 @@ export function overview(context: Context, registry: Registry, selection: Select
 	return {
 		registry: label ?? registry.root,
 		project: context.project?.file ?? null,
-		mode: context.project?.mode ?? "prod",
+		mode: context.project?.mode ?? DEFAULT_MODE,
 		groups,
 		ungrouped,
 	};

@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import * as z from "zod/mini";
 import { HpmError } from "../base/errors.js";
-import { editKept, type KeptEdit, removeChecked, replaceChecked } from "../os/checked-write.js";
+import { createChecked, editKept, type KeptEdit, removeChecked, replaceChecked } from "../os/checked-write.js";
 import { removeQuietly, writeFileAtomic } from "../os/fs-atomic.js";
 import { sha256 } from "../os/sha256.js";
 import { identify, isSameProcess, type ProcessIdentity, stopRecordedGroup } from "../os/process.js";
@@ -245,7 +245,7 @@ export function restoreFiles(
 		else if (!backup || !existsSync(backup))
 			throw new HpmError("backup-missing", `the backup of ${target} is gone; hpm cannot restore it`);
 		else if (now === null)
-			renameSync(backup, target); // nothing there to lose (uv removed it)
+			createChecked(backup, target, changed); // uv removed it: put it back unless someone saved one since
 		else edit = replaceChecked(backup, target, holdsNow, changed);
 		if (edit) kept.push(edit);
 	}

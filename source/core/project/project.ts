@@ -4,11 +4,9 @@ import path from "node:path";
 import { parse } from "smol-toml";
 import * as z from "zod/mini";
 import { HpmError, type Location } from "../base/errors.js";
-import { MODE_PATTERN, normalizeName } from "../base/names.js";
+import { MODE_PATTERN, normalizeName, DEFAULT_MODE } from "../base/names.js";
 import { tomlSyntaxError } from "./toml-edit.js";
 import { locateTomlKey } from "./toml-locate.js";
-
-export const DEFAULT_MODE = "prod";
 
 /** The schema of `[tool.hpm]` (built on demand: see plainHpmTable). */
 export const makeHpmTableSchema = () =>

@@ -1,18 +1,9 @@
 import { gitCredentialEnv, redactSecrets } from "../base/secrets.js";
-import {
-	chmodSync,
-	existsSync,
-	lstatSync,
-	mkdirSync,
-	readdirSync,
-	renameSync,
-	rmSync,
-	statSync,
-	writeFileSync,
-} from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
 import { URL_FILE } from "../base/display-path.js";
+import { writeFileAtomic } from "../os/fs-atomic.js";
 import { randomHex } from "../os/random.js";
 import { sha256 } from "../os/sha256.js";
 import { cacheFolder, makeCacheFolder, prepareCacheEntry } from "../os/cache-trust.js";
@@ -73,8 +64,9 @@ export async function openClone(url: string): Promise<Clone> {
 		}
 	}
 	// what the clone is of, for messages naming its files (displayPath)
+	// staged and renamed: another hpm reading it never sees half a line
 	if (!existsSync(path.join(base, URL_FILE)))
-		writeFileSync(path.join(base, URL_FILE), `git+${redactSecrets(url)}\n`, { mode: 0o600 });
+		writeFileAtomic(path.join(base, URL_FILE), `git+${redactSecrets(url)}\n`, { newMode: 0o600 });
 	const gitDir = ["--git-dir", repo];
 	const hasCommit = async (commit: string) =>
 		isCommitId(commit) &&

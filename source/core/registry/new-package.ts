@@ -1,6 +1,6 @@
 import path from "node:path";
 import { type InputValues, inputValues } from "../base/inputs.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../base/names.js";
+import { DEFAULT_MODE, invalidNameReason, MODE_PATTERN, normalizeName } from "../base/names.js";
 import type { Source } from "./model.js";
 import type { PackageDraft, PackageInputSpec, PackageQuestion } from "./package-questions.js";
 import { readPythonPackage } from "./python-package.js";
@@ -188,7 +188,7 @@ export const PACKAGE_INPUTS = {
 			{
 				id: "mode",
 				label: "Mode this source serves",
-				initial: (draft) => String(draft.mode ?? "prod"),
+				initial: (draft) => String(draft.mode ?? DEFAULT_MODE),
 				validate: (text, draft, env) => {
 					const mode = text.trim();
 					if (!MODE_PATTERN.test(mode)) return "a lower-case name such as prod or dev";

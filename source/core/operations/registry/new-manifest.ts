@@ -2,7 +2,7 @@ import { escapeHidden } from "./yaml-escape.js";
 import path from "node:path";
 import { stringify } from "yaml";
 import { HpmError } from "../../base/errors.js";
-import { invalidNameReason, MODE_PATTERN, normalizeName } from "../../base/names.js";
+import { DEFAULT_MODE, invalidNameReason, MODE_PATTERN, normalizeName } from "../../base/names.js";
 import { holdsSecret, redactSecrets } from "../../base/secrets.js";
 import { displaySafe } from "../../base/text.js";
 import type { Source } from "../../registry/model.js";
@@ -176,7 +176,7 @@ export function validateManifest(
 			"say where the package comes from: --type local --path DIR, --type git --url URL, or --type index --requirement REQ",
 		);
 	if (!isKind(type)) throw invalid(`--type must be ${KIND_LIST}, got "${displaySafe(type)}"`);
-	const mode = input.mode ?? "prod";
+	const mode = input.mode ?? DEFAULT_MODE;
 	if (!MODE_PATTERN.test(mode))
 		throw invalid(`--mode must be a lower-case name such as prod or dev, got ${JSON.stringify(displaySafe(mode))}`);
 	const kind = SOURCE_KINDS[type];
