@@ -185,6 +185,22 @@ describe("hpm registry add", () => {
 		expect(hpm(["registry", "lint"], { cwd: dir }).code).toBe(0);
 	});
 
+	it("--group naming a group whose file does not load names the file and its line, writes nothing, never offers to create it", () => {
+		const dir = copyExample();
+		const groupFile = path.join(dir, "registry/groups/inference.yaml");
+		writeFileSync(groupFile, "name: inference\nstrategy: [1-of-N\n");
+		const pkg = path.join(dir, "packages/metric_meteor");
+		mkdirSync(pkg, { recursive: true });
+		writeFileSync(path.join(pkg, "pyproject.toml"), '[project]\nname = "metric-meteor"\nversion = "0.3.1"\n');
+		const result = hpm(["registry", "add", "--path", "packages/metric_meteor", "--group", "inference"], { cwd: dir });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("registry/groups/inference.yaml:");
+		expect(result.stderr).toContain('group "inference" cannot be used: YAML syntax error');
+		expect(result.stderr).not.toContain("registry group add");
+		expect(existsSync(path.join(dir, "registry/packages/metric-meteor.yaml"))).toBe(false);
+		expect(read(groupFile)).toBe("name: inference\nstrategy: [1-of-N\n");
+	});
+
 	it("--group that already lists the package says so and succeeds, even when the package is new", () => {
 		const dir = copyExample();
 		const groupFile = path.join(dir, "registry/groups/metrics.yaml");

@@ -6,6 +6,7 @@ import { normalizeName } from "../../base/names.js";
 import { readRegularFile } from "../../os/read-file.js";
 import type { LoadedRegistry, Locator } from "../../plan/context.js";
 import type { LockHooks } from "../../project/lock.js";
+import { brokenFile } from "../../registry/broken.js";
 import type { loadRegistryParts } from "../../registry/load.js";
 import type { PackageInput } from "../../registry/new-package.js";
 import { MAX_YAML_BYTES } from "../../registry/yaml-file.js";
@@ -172,6 +173,13 @@ function groupFileWrite(
 	const key = normalizeName(name);
 	const file = loaded.registry.groups.get(key)?.location.file ?? loaded.groupFiles.get(key);
 	if (!file) {
+		// a group file that does not load is named with its problem, never offered to be created again
+		const broken = brokenFile(loaded.registry, loaded.problems, "groups", name);
+		if (broken)
+			throw new HpmError(broken.code, `group "${name}" cannot be used: ${broken.message}`, {
+				hint: "fix the group's file (`hpm registry lint` lists every problem), then run this again",
+				...(broken.location ? { location: broken.location } : {}),
+			});
 		const names = [...loaded.groupFiles.keys()];
 		throw new HpmError("unknown-group", `unknown group "${name}"`, {
 			hint: names.length
