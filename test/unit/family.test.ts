@@ -59,7 +59,7 @@ function registry(source: string): string {
 describe("a family in a manifest", () => {
 	it("loads: members and marker canonical, the group per-machine", () => {
 		const root = registry(
-			'    type: "index"\n    requirement: "torch-cu128==2.7.1"\n    index: "cu128"\n    marker: "sys_platform != \'darwin\'"\n    family:\n      - "torchvision==0.22.1"\n      - "pytorch-triton-rocm ; sys_platform == \'linux\'"\n',
+			'    type: "index"\n    requirement: "torch==2.7.1"\n    index: "cu128"\n    marker: "sys_platform != \'darwin\'"\n    family:\n      - "torchvision==0.22.1"\n      - "pytorch-triton-rocm ; sys_platform == \'linux\'"\n',
 		);
 		const { registry: loaded, problems } = loadRegistry(root);
 		expect(problems).toEqual([]);
@@ -69,6 +69,7 @@ describe("a family in a manifest", () => {
 			type: "index",
 			marker: 'sys_platform != "darwin"',
 			family: [
+				{ name: "torch", line: "torch==2.7.1" },
 				{ name: "torchvision", line: "torchvision==0.22.1" },
 				{ name: "pytorch-triton-rocm", line: 'pytorch-triton-rocm ; sys_platform == "linux"' },
 			],
@@ -77,14 +78,14 @@ describe("a family in a manifest", () => {
 
 	it("refuses a URL member, a repeated name and a bad marker, each at its line", () => {
 		const root = registry(
-			'    type: "index"\n    requirement: "torch-cu128==2.7.1"\n    marker: "platform == \'1\'"\n    family:\n      - "torchvision @ https://x/t.whl"\n      - "Torch_CU128"\n',
+			'    type: "index"\n    requirement: "torch==2.7.1"\n    marker: "platform == \'1\'"\n    family:\n      - "torchvision @ https://x/t.whl"\n      - "TORCH"\n',
 		);
 		const { problems } = loadRegistry(root);
 		const lines = problems.map((p) => `${p.location?.line}: ${p.message}`);
 		expect(lines).toEqual([
 			expect.stringMatching(/^7: sources.prod.marker names "platform", which is not a marker variable/),
 			expect.stringMatching(/^9: sources.prod.family\[0\] must not name a URL/),
-			expect.stringMatching(/^10: sources.prod.family\[1\] names "torch-cu128", which the family already has/),
+			expect.stringMatching(/^10: sources.prod.family\[1\] names "torch", which the family already has/),
 			'4: package "torch-cu128" has no sources; add one per mode (e.g. prod)',
 		]);
 	});

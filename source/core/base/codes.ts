@@ -114,6 +114,10 @@ export const ERROR_CODES = {
 	"version-mismatch": { summary: "registry add: the package's version differs from its manifest's (--force)" },
 	"would-not-load": { summary: "what hpm would write is refused by the loader; nothing was written" },
 	"yaml-edit-mismatch": { summary: "a group file cannot be edited safely; nothing was written" },
+	"machine-choice": {
+		summary: "a per-machine choice (.hpm/machine.toml, --machine-choice, HPM_MACHINE_CHOICE) is not valid",
+	},
+	"machine-entry-taken": { summary: "a [tool.uv] entry a per-machine group needs is the person's, not hpm's" },
 } as const satisfies Record<string, Entry>;
 
 /** Codes of problems: something found in the registry, the project or uv's answer (check, lint, ...). */
@@ -187,6 +191,11 @@ export const PROBLEM_CODES = {
 	"yaml-binary": { summary: "a registry file holds binary data, not YAML text" },
 	"yaml-encoding": { summary: "a registry file is not UTF-8 text" },
 	"yaml-syntax": { summary: "a registry file is not valid YAML" },
+	"family-outside-machine": {
+		summary: "a source with family: or marker: is chosen in a group that is not machine: true",
+	},
+	"family-incomplete": { summary: "an option's family lacks a distribution other options of its group have" },
+	"machine-drift": { summary: "the installed build of a per-machine group's package is not the machine's option" },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

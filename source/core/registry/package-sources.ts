@@ -4,7 +4,7 @@ import { invalidNameReason, normalizeName } from "../base/names.js";
 import { splitCredentials } from "../base/secrets.js";
 import type { Indexes } from "./index-files.js";
 import type { GitRef, Source } from "./model.js";
-import { invalidRequirementReason, parseMarkedRequirement } from "./requirement.js";
+import { invalidRequirementReason, markedLine, parseMarkedRequirement, parseRequirement } from "./requirement.js";
 import { markerText, parseMarker } from "./marker.js";
 import type { FamilyMember } from "./model.js";
 import type { PackageFile } from "./schema.js";
@@ -84,7 +84,11 @@ function readLocal(source: Extract<SourceFile, { type: "local" }>, context: Sour
 function readIndex(source: Extract<SourceFile, { type: "index" }>, context: SourceContext): Source | undefined {
 	const { mode, problems, indexes } = context;
 	const at = locator(context);
-	const reason = invalidRequirementReason(source.requirement, context.name);
+	// a family's requirement names its first distribution (torch), not the option (torch-cu128)
+	const reason =
+		source.family === undefined
+			? invalidRequirementReason(source.requirement, context.name)
+			: requirementReason(source.requirement);
 	if (reason)
 		problems.push({
 			code: "invalid-requirement",
@@ -110,7 +114,7 @@ function readIndex(source: Extract<SourceFile, { type: "index" }>, context: Sour
 			});
 	}
 	const marker = readMarker(source.marker, context);
-	const family = readFamily(source.family ?? [], context);
+	const family = source.family === undefined ? [] : readFamily(source.requirement, source.family, context);
 	if (reason || marker === null || family === undefined) return undefined;
 	return {
 		type: "index",
@@ -139,10 +143,12 @@ function readMarker(text: string | undefined, context: SourceContext): string | 
  * The family's members, each parsed and written back canonically; a member naming the package
  * itself or another member twice, a URL, or a marker that does not parse is reported at its line.
  */
-function readFamily(lines: readonly string[], context: SourceContext): FamilyMember[] | undefined {
+function readFamily(requirement: string, lines: readonly string[], context: SourceContext): FamilyMember[] | undefined {
 	const { mode, problems, yaml } = context;
-	const members: FamilyMember[] = [];
-	const seen = new Set([normalizeName(context.name)]);
+	const first = parseRequirement(requirement);
+	if (typeof first === "string") return undefined; // reported as the requirement's problem
+	const members: FamilyMember[] = [{ name: first.name, line: markedLine(first, undefined) }];
+	const seen = new Set([first.name]);
 	let ok = true;
 	lines.forEach((line, i) => {
 		const parsed = parseMarkedRequirement(line);
@@ -150,7 +156,7 @@ function readFamily(lines: readonly string[], context: SourceContext): FamilyMem
 			typeof parsed === "string"
 				? parsed
 				: seen.has(parsed.requirement.name)
-					? `names "${parsed.requirement.name}", which the family already has (the package itself or an earlier member)`
+					? `names "${parsed.requirement.name}", which the family already has (its requirement or an earlier member)`
 					: undefined;
 		if (problem !== undefined || typeof parsed === "string") {
 			problems.push({
@@ -210,4 +216,10 @@ function readGit(source: Extract<SourceFile, { type: "git" }>, context: SourceCo
 	}
 	const { url, auth } = splitCredentials(source.url);
 	return { type: "git", url, ...(auth ? { auth } : {}), ref, subdirectory: source.subdirectory };
+}
+
+/** Why `text` is not a requirement hpm passes to uv (any distribution's name), or undefined. */
+function requirementReason(text: string): string | undefined {
+	const parsed = parseRequirement(text);
+	return typeof parsed === "string" ? parsed : undefined;
 }
