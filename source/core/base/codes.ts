@@ -194,8 +194,6 @@ export const PROBLEM_CODES = {
 	"family-outside-machine": {
 		summary: "a source with family: or marker: is chosen in a group that is not machine: true",
 	},
-	"family-incomplete": { summary: "an option's family lacks a distribution other options of its group have" },
-	"machine-drift": { summary: "the installed build of a per-machine group's package is not the machine's option" },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
