@@ -191,9 +191,6 @@ export const PROBLEM_CODES = {
 	"yaml-binary": { summary: "a registry file holds binary data, not YAML text" },
 	"yaml-encoding": { summary: "a registry file is not UTF-8 text" },
 	"yaml-syntax": { summary: "a registry file is not valid YAML" },
-	"family-outside-machine": {
-		summary: "a source with family: or marker: is chosen in a group that is not machine: true",
-	},
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
