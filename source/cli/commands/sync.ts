@@ -21,12 +21,25 @@ export default defineCommand({
 			value: "NAME",
 			help: "upgrade only this package (repeatable); implies --upgrade",
 		},
+		"machine-choice": {
+			type: "string",
+			value: "GROUP=OPTION[,...]",
+			help: "install this option of a per-machine group, whatever .hpm/machine.toml says (for CI, Dockerfiles); also HPM_MACHINE_CHOICE",
+		},
 	},
 	run: async (input) => {
 		const { output, flags } = input;
 		const only = flags["upgrade-package"].flatMap((value) => value.split(",")).map((value) => value.trim());
 		const upgrade = flags.upgrade || only.length > 0 ? { packages: only.filter((name) => name !== "") } : undefined;
-		const result = await runReported({ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"], upgrade }, input);
+		const forced = flags["machine-choice"];
+		const machineChoice =
+			forced !== undefined
+				? { value: forced, from: "--machine-choice" }
+				: { value: process.env.HPM_MACHINE_CHOICE, from: "HPM_MACHINE_CHOICE" };
+		const result = await runReported(
+			{ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"], upgrade, machineChoice },
+			input,
+		);
 		const moved = result.upgraded.map((change) => lockChangeLine(change));
 		const { plan } = result;
 		if (output.json) {

@@ -114,6 +114,10 @@ export const ERROR_CODES = {
 	"version-mismatch": { summary: "registry add: the package's version differs from its manifest's (--force)" },
 	"would-not-load": { summary: "what hpm would write is refused by the loader; nothing was written" },
 	"yaml-edit-mismatch": { summary: "a group file cannot be edited safely; nothing was written" },
+	"machine-choice": {
+		summary: "a per-machine choice (.hpm/machine.toml, --machine-choice, HPM_MACHINE_CHOICE) is not valid",
+	},
+	"machine-entry-taken": { summary: "a [tool.uv] entry a per-machine group needs is the person's, not hpm's" },
 } as const satisfies Record<string, Entry>;
 
 /** Codes of problems: something found in the registry, the project or uv's answer (check, lint, ...). */

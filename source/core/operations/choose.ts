@@ -10,6 +10,7 @@ import { writeProjectEdits, writeProjectText } from "../project/write.js";
 import { type FileIdentity, isSameFile } from "../os/fs-atomic.js";
 import type { Group, Registry } from "../registry/model.js";
 import { choiceKind } from "../registry/choice-kind.js";
+import { chooseOnMachine } from "./choose-machine.js";
 import { constraintProblems } from "../registry/constraints.js";
 import type { OptionsQuestion } from "../plan/ports.js";
 import {
@@ -106,7 +107,13 @@ export async function choose(
 	return underProjectLock(root, command, hooks, async () => {
 		const opened = await openSelection({ locator, cwd });
 		const { project, registry, registryProblems: problems } = opened;
-		findGroup(registry, choice.group, problems); // a group whose file is broken says why
+		const found = findGroup(registry, choice.group, problems); // a group whose file is broken says why
+		if (found.machine)
+			return chooseOnMachine(
+				project,
+				found,
+				choice.kind === "remove" ? undefined : choice.kind === "toggle" ? [choice.option] : choice.options,
+			);
 		// a virtual workspace root has no dependencies: a choice made there could never be synced
 		// (dropping one is always allowed)
 		if (choice.kind !== "remove") {
@@ -126,7 +133,7 @@ export async function choose(
 		const summary = `${command}: ${edit.message}`;
 		const value = edit.edit.value;
 		// a choice the registry's rules forbid is written (the file is the person's), and said
-		const selected = value === undefined ? [] : typeof value === "string" ? [value] : [...value];
+		const selected = typeof value === "string" ? [value] : Array.isArray(value) ? value.map(String) : [];
 		const current = opened.selection;
 		const next = new Map<string, readonly string[]>(current);
 		const groupKey = findGroup(registry, choice.group, problems).key;

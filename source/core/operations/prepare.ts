@@ -206,16 +206,22 @@ function modeProblems(registry: Registry, selection: Selection, mode: string, pl
  * of its options is probably missing a piece (a warning; `--strict` makes it a problem).
  */
 function unchosenGroups(registry: Registry, selection: Selection): Problem[] {
-	return [...registry.groups.values()]
-		.filter((group) => group.strategy === "1-of-N" && !group.required && !selection.get(group.key)?.length)
-		.map((group) => ({
-			code: "no-choice",
-			message:
-				group.options.length === 0
-					? `group "${group.name}" (1-of-N) has no choice and no options to choose from; add one with \`hpm registry add --group ${group.name}\``
-					: `group "${group.name}" (1-of-N) has no choice; pick one with \`hpm group add ${group.name} --option NAME\` (options: ${group.options.map((key) => registry.packages.get(key)?.name ?? key).join(", ")})`,
-			location: group.location,
-		}));
+	return (
+		[...registry.groups.values()]
+			// a per-machine group's choice is the machine's (.hpm/machine.toml), never the selection's
+			.filter(
+				(group) =>
+					group.strategy === "1-of-N" && !group.required && !group.machine && !selection.get(group.key)?.length,
+			)
+			.map((group) => ({
+				code: "no-choice",
+				message:
+					group.options.length === 0
+						? `group "${group.name}" (1-of-N) has no choice and no options to choose from; add one with \`hpm registry add --group ${group.name}\``
+						: `group "${group.name}" (1-of-N) has no choice; pick one with \`hpm group add ${group.name} --option NAME\` (options: ${group.options.map((key) => registry.packages.get(key)?.name ?? key).join(", ")})`,
+				location: group.location,
+			}))
+	);
 }
 
 /**

@@ -23,6 +23,8 @@ export type OperationRequest =
 			readonly dryRun?: boolean | undefined;
 			/** Move git branches and unpinned requirements to their newest (all, or the named packages). */
 			readonly upgrade?: { readonly packages: readonly string[] } | undefined;
+			/** `group=option,...`: this machine's options of per-machine groups, forced (`--machine-choice`, HPM_MACHINE_CHOICE). */
+			readonly machineChoice?: { readonly value: string | undefined; readonly from: string } | undefined;
 	  }
 	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined }
 	/** Brings back history entry `id` (the newest when undefined) and syncs the environment. */
@@ -72,6 +74,7 @@ export async function* runOperation(
 				dryRun: request.dryRun === true,
 				signal,
 				upgrade: request.upgrade,
+				machineChoice: request.machineChoice,
 			});
 		if (!request.dryRun) return yield* underProjectLockStream(root, "sync", locking, run);
 		// a dry run writes nothing: no lock, and an unfinished change is only reported

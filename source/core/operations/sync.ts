@@ -11,7 +11,11 @@ import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { readProject } from "../project/project.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import { findWorkspace } from "../project/workspace.js";
-import { writeProjectEdits } from "../project/write.js";
+import { replaceProjectText, writeProjectEdits } from "../project/write.js";
+import { ownedEntries, projectMachineGroups } from "../project/machine-edits.js";
+import { machineStep } from "./machine-step.js";
+
+const NOT_FORCED = { value: undefined, from: "" };
 import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { type EarlyCheck, startEarlyCheck } from "./sync-early-check.js";
@@ -64,7 +68,12 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	// without a lock or an environment uv's check can only fail: nothing to start early
 	const worth =
 		project && existsSync(path.join(project.root, "uv.lock")) && existsSync(projectEnvironment(project.root));
-	const early = project && worth && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
+	// per-machine groups: uv's check needs this machine's --group flags, which only the plan knows
+	const machine = project
+		? projectMachineGroups(project.data).length > 0 || ownedEntries(project.data).length > 0
+		: false;
+	const early =
+		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
 		return yield* syncWith(context, options, early);
 	} catch (error) {
@@ -120,6 +129,7 @@ type SyncOptions = {
 	readonly dryRun?: boolean;
 	readonly signal?: AbortSignal | undefined;
 	readonly upgrade?: Upgrade | undefined;
+	readonly machineChoice?: { readonly value: string | undefined; readonly from: string } | undefined;
 };
 
 async function* syncWith(
@@ -128,7 +138,10 @@ async function* syncWith(
 	early: EarlyCheck | undefined,
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
-	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
+	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
+	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
+	const problems = [...prepared.problems, ...machine.problems];
+	const groups = machine.args;
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	if (problems.length > 0) {
@@ -151,7 +164,8 @@ async function* syncWith(
 	const uv = await uvProbe;
 	// credentials in a declared index's URL: uv keeps them out of pyproject.toml, so each run gets them
 	const env = planCredentialsEnv(plan);
-	const edits = !isEmptyPlan(plan, project.managed);
+	const machineText = await machine.text(project);
+	const edits = !isEmptyPlan(plan, project.managed) || machineText !== project.text;
 	// `--mode M` is part of the declared state: it is recorded, as the selection is
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
 	// the registry commits the selection was synced against are recorded, as uv.lock records versions
@@ -162,7 +176,10 @@ async function* syncWith(
 		const known = early !== undefined && Object.keys(env).length === 0 ? await early.result : undefined;
 		const checked =
 			known ??
-			(await drain(runUv(uv, ["sync", "--locked", "--check"], { cwd, signal, env, readOnly: true }), () => undefined));
+			(await drain(
+				runUv(uv, ["sync", "--locked", "--check", ...groups], { cwd, signal, env, readOnly: true }),
+				() => undefined,
+			));
 		if (checked.aborted) throw new HpmError("interrupted", "interrupted; nothing was changed", { exitCode: 1 });
 		if (checked.exitCode === 0) return synced(plan, false, false);
 	}
@@ -170,6 +187,14 @@ async function* syncWith(
 	await early?.stop();
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
 		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins));
+		if (machineText !== project.text) {
+			// the entries of per-machine groups, written from the file as it is now
+			yield { type: "phase", phase: "record", message: "writing the [tool.uv] entries of per-machine groups" };
+			const fresh = readProject(project.file);
+			tx.checkpoint();
+			replaceProjectText(fresh, await machine.text(fresh));
+			tx.wrote();
+		}
 		let upgraded: readonly LockChange[] = [];
 		if (upgrade) {
 			// first the lock moves (git branches to their newest commits, unpinned requirements to
@@ -190,7 +215,7 @@ async function* syncWith(
 			if (!upgrade)
 				yield { type: "phase", phase: "sync", message: "uv.lock or .venv does not match pyproject.toml: syncing them" };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
+			checkRun(yield* runUv(uv, ["sync", ...groups], { cwd, signal, env }), "uv sync", plan);
 		}
 		// what uv is about to add is recorded as hpm's first: a sync stopped after uv wrote (killed,
 		// its journal unusable, or an edit racing its last write) leaves dependencies the next sync
@@ -219,7 +244,8 @@ async function* syncWith(
 		const batches = addBatches(additions, cwd, workspace?.members);
 		// With removals, or with more than one `uv add`, every edit only locks and one exact
 		// `uv sync` at the end fixes the environment.
-		const syncAtEnd = removals.length > 0 || batches.length > 1;
+		// uv add's own sync knows no --group: with per-machine groups one `uv sync --group` ends it
+		const syncAtEnd = removals.length > 0 || batches.length > 1 || (machine.active && edits);
 		if (additions.length > 0)
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
 		for (const [number, batch] of batches.entries())
@@ -235,7 +261,7 @@ async function* syncWith(
 		if (syncAtEnd) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
+			checkRun(yield* runUv(uv, ["sync", ...groups], { cwd, signal, env }), "uv sync", plan);
 		}
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };

@@ -4,8 +4,14 @@ import { parse } from "smol-toml";
 import { HpmError } from "../base/errors.js";
 import { editArrayLines, editHpmSections } from "./toml-splice.js";
 
+/** Data hpm writes into TOML: strings, booleans, lists and (inline) tables of them. */
+export type TomlData = string | boolean | readonly TomlData[] | { readonly [key: string]: TomlData };
+
 /** A value hpm writes into TOML; `undefined` removes the key. */
-export type TomlValue = string | readonly string[] | undefined;
+export type TomlValue = TomlData | undefined;
+
+const isStringList = (value: unknown): value is string[] =>
+	Array.isArray(value) && value.every((item) => typeof item === "string");
 
 /** One edit: set (or remove, with `undefined`) the key at `path`, e.g. ["tool", "hpm", "groups", "inference"]. */
 export type TomlEdit = { readonly path: readonly string[]; readonly value: TomlValue };
@@ -91,8 +97,8 @@ function editDocument(edit: Editor["edit"], text: string, edits: readonly TomlEd
 		// removing what is not there is nothing to do (toml_edit would create the tables on the way)
 		if (old === undefined && change.value === undefined) continue;
 		result =
-			(Array.isArray(old) && Array.isArray(change.value)
-				? editArrayLines(result, change.path, old as unknown[] as string[], change.value)
+			(isStringList(old) && isStringList(change.value)
+				? editArrayLines(result, change.path, old, change.value)
 				: undefined) ??
 			insertIntoSubtableOnlyTable(result, change, data) ??
 			callEditor(edit, result, change, file);
@@ -117,7 +123,7 @@ function parseOrUndefined(text: string): unknown {
 
 function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: string): string {
 	const dotted = change.path.map(quoteKey).join(".");
-	const value = Array.isArray(change.value) ? [...change.value] : change.value;
+	const value = structuredClone(change.value);
 	// A panic inside the WebAssembly prints to the console; hpm reports it as an HpmError instead.
 	const consoleError = console.error;
 	console.error = () => {};
@@ -146,9 +152,7 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
 	if (!isTable(table) || Object.values(table).some((value) => !isTable(value))) return undefined;
 	const dotted = tablePath.map(quoteKey).join(".");
-	const value = Array.isArray(change.value)
-		? `[${change.value.map((v) => JSON.stringify(v)).join(", ")}]`
-		: JSON.stringify(change.value);
+	const value = inlineToml(change.value);
 	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
 	const lines = text.split("\n");
 	const bare = (l: string) => l.replace(/#.*$/, "").replace(/\s+/g, "");
@@ -161,6 +165,15 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	if (firstChild === -1) return undefined;
 	lines.splice(firstChild, 0, `[${dotted}]`, line, "");
 	return lines.join("\n");
+}
+
+/** A value as TOML writes it inline: `"s"`, `true`, `["a", "b"]`, `{ k = "v" }` (re-parsed by the caller's check). */
+function inlineToml(value: TomlData): string {
+	if (typeof value === "string") return JSON.stringify(value);
+	if (typeof value === "boolean") return String(value);
+	if (Array.isArray(value)) return `[${(value as readonly TomlData[]).map(inlineToml).join(", ")}]`;
+	const entries = Object.entries(value as { readonly [key: string]: TomlData });
+	return `{ ${entries.map(([key, inner]) => `${quoteKey(key)} = ${inlineToml(inner)}`).join(", ")} }`;
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {
@@ -205,7 +218,7 @@ function applyToData(data: unknown, change: TomlEdit): unknown {
 		const copy: Record<string, unknown> = isTable(table) ? { ...table } : {};
 		if (rest.length === 0) {
 			if (change.value === undefined) delete copy[key];
-			else copy[key] = Array.isArray(change.value) ? [...change.value] : change.value;
+			else copy[key] = structuredClone(change.value);
 		} else if (change.value === undefined && !isTable(copy[key])) return table;
 		else copy[key] = set(copy[key], rest);
 		return copy;

@@ -31,7 +31,14 @@ export type Source =
 			readonly index: string | undefined;
 			/** Where `index` (else `requirement`) is written, for messages about the index. */
 			readonly location?: Location;
+			/** The canonical marker saying where the index applies (elsewhere uv's default index). */
+			readonly marker?: string | undefined;
+			/** More distributions installed from the same source choice, as canonical lines. */
+			readonly family?: readonly FamilyMember[] | undefined;
 	  };
+
+/** One more distribution of a family: its normalized name and the canonical requirement line hpm writes. */
+export type FamilyMember = { readonly name: string; readonly line: string };
 
 /** A package index declared in `indexes/<name>.yaml`. */
 export type IndexDefinition = {
@@ -91,6 +98,8 @@ export type Group = {
 	/** Where `required`, `min` or `max` is written, for a message about a choice that breaks it. */
 	readonly limitsLocation?: Location | undefined;
 	readonly constraints: readonly Constraint[];
+	/** A per-machine group (`machine: true`): the choice is kept per machine, outside git. */
+	readonly machine?: boolean | undefined;
 };
 
 /** A name an earlier layer defines, hiding a later layer's definition of it. */

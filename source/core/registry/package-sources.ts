@@ -4,7 +4,9 @@ import { invalidNameReason, normalizeName } from "../base/names.js";
 import { splitCredentials } from "../base/secrets.js";
 import type { Indexes } from "./index-files.js";
 import type { GitRef, Source } from "./model.js";
-import { invalidRequirementReason } from "./requirement.js";
+import { invalidRequirementReason, markedLine, parseMarkedRequirement, parseRequirement } from "./requirement.js";
+import { markerText, parseMarker } from "./marker.js";
+import type { FamilyMember } from "./model.js";
 import type { PackageFile } from "./schema.js";
 import {
 	invalidGitUrlReason,
@@ -82,7 +84,11 @@ function readLocal(source: Extract<SourceFile, { type: "local" }>, context: Sour
 function readIndex(source: Extract<SourceFile, { type: "index" }>, context: SourceContext): Source | undefined {
 	const { mode, problems, indexes } = context;
 	const at = locator(context);
-	const reason = invalidRequirementReason(source.requirement, context.name);
+	// a family's requirement names its first distribution (torch), not the option (torch-cu128)
+	const reason =
+		source.family === undefined
+			? invalidRequirementReason(source.requirement, context.name)
+			: requirementReason(source.requirement);
 	if (reason)
 		problems.push({
 			code: "invalid-requirement",
@@ -107,13 +113,64 @@ function readIndex(source: Extract<SourceFile, { type: "index" }>, context: Sour
 				location: at("index"),
 			});
 	}
-	if (reason) return undefined;
+	const marker = readMarker(source.marker, context);
+	const family = source.family === undefined ? [] : readFamily(source.requirement, source.family, context);
+	if (reason || marker === null || family === undefined) return undefined;
 	return {
 		type: "index",
 		requirement: source.requirement,
 		index,
 		location: at(source.index === undefined ? "requirement" : "index"),
+		...(marker !== undefined ? { marker } : {}),
+		...(family.length > 0 ? { family } : {}),
 	};
+}
+
+/** The canonical marker of `sources.<mode>.marker`; null when it does not parse (reported). */
+function readMarker(text: string | undefined, context: SourceContext): string | undefined | null {
+	if (text === undefined) return undefined;
+	const parsed = parseMarker(text);
+	if (typeof parsed !== "string") return markerText(parsed);
+	context.problems.push({
+		code: "invalid-requirement",
+		message: `sources.${context.mode}.marker ${parsed}`,
+		location: locator(context)("marker"),
+	});
+	return null;
+}
+
+/**
+ * The family's members, each parsed and written back canonically; a member naming the package
+ * itself or another member twice, a URL, or a marker that does not parse is reported at its line.
+ */
+function readFamily(requirement: string, lines: readonly string[], context: SourceContext): FamilyMember[] | undefined {
+	const { mode, problems, yaml } = context;
+	const first = parseRequirement(requirement);
+	if (typeof first === "string") return undefined; // reported as the requirement's problem
+	const members: FamilyMember[] = [{ name: first.name, line: markedLine(first, undefined) }];
+	const seen = new Set([first.name]);
+	let ok = true;
+	lines.forEach((line, i) => {
+		const parsed = parseMarkedRequirement(line);
+		const problem =
+			typeof parsed === "string"
+				? parsed
+				: seen.has(parsed.requirement.name)
+					? `names "${parsed.requirement.name}", which the family already has (its requirement or an earlier member)`
+					: undefined;
+		if (problem !== undefined || typeof parsed === "string") {
+			problems.push({
+				code: "invalid-requirement",
+				message: `sources.${mode}.family[${i}] ${problem ?? ""}`,
+				location: yaml.locate(["sources", mode, "family", i]),
+			});
+			ok = false;
+			return;
+		}
+		seen.add(parsed.requirement.name);
+		members.push({ name: parsed.requirement.name, line: parsed.line });
+	});
+	return ok ? members : undefined;
 }
 
 /** A git source is kept with its problems: they are reported, and the package is left out for them. */
@@ -159,4 +216,10 @@ function readGit(source: Extract<SourceFile, { type: "git" }>, context: SourceCo
 	}
 	const { url, auth } = splitCredentials(source.url);
 	return { type: "git", url, ...(auth ? { auth } : {}), ref, subdirectory: source.subdirectory };
+}
+
+/** Why `text` is not a requirement hpm passes to uv (any distribution's name), or undefined. */
+function requirementReason(text: string): string | undefined {
+	const parsed = parseRequirement(text);
+	return typeof parsed === "string" ? parsed : undefined;
 }

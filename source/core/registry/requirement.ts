@@ -1,5 +1,6 @@
 import { normalizeName } from "../base/names.js";
 import { hasControlCharacter } from "../base/text.js";
+import { type Marker, markerText, parseMarker } from "./marker.js";
 
 /**
  * The PEP 508 requirements of `type: index` sources: `name[extras] specifiers`, nothing more. A
@@ -140,4 +141,41 @@ export function versionOfRequirement(written: string, requirement: Requirement):
 		.replace(/^[A-Za-z0-9._-]+\s*(\[[^\]]*\])?/, "")
 		.replace(/[\s()]/g, "");
 	return range === "" ? "*" : range;
+}
+
+/** A requirement with an optional environment marker, as a family member or a machine group writes it. */
+export type MarkedRequirement = {
+	readonly requirement: Requirement;
+	readonly marker: Marker | undefined;
+	/** The canonical line hpm writes for uv, built from the parsed form (never the text as written). */
+	readonly line: string;
+};
+
+/**
+ * `name[extras] specifiers ; marker`: the requirement parsed as `parseRequirement` does (no URL,
+ * no `#`, no option-like start), the marker by PEP 508's grammar (`marker.ts`).
+ */
+export function parseMarkedRequirement(text: string): MarkedRequirement | string {
+	const semicolon = text.indexOf(";");
+	const head = semicolon === -1 ? text : text.slice(0, semicolon);
+	if (hasControlCharacter(text))
+		return `must not contain control characters (a newline, a tab, an escape): ${JSON.stringify(text)}`;
+	if (text.includes("@"))
+		return `must not name a URL ("name @ url"): use a source of type git or local for that, or give a version specifier`;
+	const requirement = parseRequirement(head);
+	if (typeof requirement === "string") return requirement;
+	let marker: Marker | undefined;
+	if (semicolon !== -1) {
+		const parsed = parseMarker(text.slice(semicolon + 1));
+		if (typeof parsed === "string") return `has an environment marker that ${parsed}`;
+		marker = parsed;
+	}
+	return { requirement, marker, line: markedLine(requirement, marker) };
+}
+
+/** The canonical line of a requirement and its marker: `name[a,b]>=1,<2 ; sys_platform == "linux"`. */
+export function markedLine(requirement: Requirement, marker: Marker | undefined): string {
+	const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(",")}]` : "";
+	const base = `${requirement.name}${extras}${requirement.clauses.join(",")}`;
+	return marker ? `${base} ; ${markerText(marker)}` : base;
 }

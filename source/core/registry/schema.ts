@@ -33,6 +33,8 @@ export const groupFileSchema = z.strictObject({
 		z.int({ error: "must be a whole number" }).check(z.minimum(1, { error: "must be a whole number, 1 or more" })),
 	),
 	options: z.array(optionSchema),
+	/** A per-machine group: each machine keeps its own choice (`.hpm/machine.toml`), the lock covers every option. */
+	machine: z.optional(z.boolean()),
 });
 
 export const localSourceSchema = z.strictObject({
@@ -57,6 +59,10 @@ export const indexSourceSchema = z.strictObject({
 	requirement: text,
 	/** The name of an index declared in `indexes/<name>.yaml`; without it, uv's default index. */
 	index: z.optional(text),
+	/** A PEP 508 marker: where the index applies (elsewhere uv's default index). Machine groups only. */
+	marker: z.optional(text),
+	/** More distributions from the same source choice (`torchvision==0.22.1`, `x ; sys_platform == "linux"`). */
+	family: z.optional(z.array(text)),
 });
 
 export const sourceSchema = z.discriminatedUnion("type", [localSourceSchema, gitSourceSchema, indexSourceSchema]);

@@ -1,0 +1,66 @@
+/**
+ * A choice in a per-machine group (`machine: true`): this machine's option goes into
+ * `.hpm/machine.toml` only, so pyproject.toml stays the same whichever option a machine uses. The
+ * group itself joins (or leaves) the project in `[tool.hpm] machine-groups`, once: that is a change
+ * of the project, shared like any other.
+ */
+import { HpmError } from "../base/errors.js";
+import { normalizeName } from "../base/names.js";
+import { forgetMachineChoice, recordMachineChoice } from "../project/machine-choice.js";
+import { projectMachineGroups } from "../project/machine-edits.js";
+import type { Project } from "../project/project.js";
+import { writeProjectEdits } from "../project/write.js";
+import type { Group } from "../registry/model.js";
+
+/** What `choose` reports of a choice (its ChoiceResult, without an undo). */
+type MachineChoiceResult = {
+	readonly group: string;
+	readonly selected: readonly string[];
+	readonly changed: boolean;
+	readonly message: string;
+	readonly project: string;
+	readonly breaks: readonly string[];
+};
+
+/** `options` undefined: the group leaves the project (group remove). */
+export async function chooseOnMachine(
+	project: Project,
+	group: Group,
+	options: readonly string[] | undefined,
+): Promise<MachineChoiceResult> {
+	const command = options === undefined ? "group remove" : "group add";
+	const groups = projectMachineGroups(project.data);
+	const member = groups.map(normalizeName).includes(group.key);
+	const base = { group: group.name, project: project.file, breaks: [] };
+	if (options === undefined) {
+		forgetMachineChoice(project.root, group.key);
+		if (!member) return { ...base, selected: [], changed: false, message: `${group.name}: nothing was selected` };
+		const rest = groups.filter((key) => normalizeName(key) !== group.key);
+		await writeProjectEdits(
+			project,
+			[{ path: ["tool", "hpm", "machine-groups"], value: rest.length ? rest : undefined }],
+			{
+				command,
+				summary: `${command}: ${group.name} left the project (per-machine group)`,
+			},
+		);
+		return { ...base, selected: [], changed: true, message: `${group.name}: removed (per-machine group)` };
+	}
+	const option = options.length === 1 ? normalizeName(options[0] ?? "") : undefined;
+	if (option === undefined || !group.options.includes(option))
+		throw new HpmError("cardinality", `group "${group.name}" is per-machine: give exactly one of its options`, {
+			hint: `choose from: ${group.options.join(", ")}`,
+		});
+	recordMachineChoice(project.root, group.key, option, "chosen with hpm group add");
+	if (!member)
+		await writeProjectEdits(project, [{ path: ["tool", "hpm", "machine-groups"], value: [...groups, group.key] }], {
+			command,
+			summary: `${command}: ${group.name} joined the project (per-machine group)`,
+		});
+	return {
+		...base,
+		selected: [option],
+		changed: true,
+		message: `${group.name}: this machine uses ${option} (kept in .hpm/machine.toml; \`hpm sync\` installs it)`,
+	};
+}

@@ -1,0 +1,97 @@
+/**
+ * This machine's choices for per-machine groups (`machine: true`), kept in `.hpm/machine.toml`:
+ * the `.hpm/` folder ignores itself in git, so each checkout keeps its own. A forced choice
+ * (`--machine-choice` or `HPM_MACHINE_CHOICE`, for CI and Dockerfiles) wins over the file and is
+ * never written into it.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { HpmError } from "../base/errors.js";
+import { invalidNameReason, normalizeName } from "../base/names.js";
+import { writeFileAtomic } from "../os/fs-atomic.js";
+import { readRegularFile } from "../os/read-file.js";
+
+export const MACHINE_FILE = path.join(".hpm", "machine.toml");
+export const MACHINE_CHOICE_VARIABLE = "HPM_MACHINE_CHOICE";
+
+/** One group's choice on this machine: the option, and why it was made (`auto`'s detection, or who chose it). */
+export type MachineChoice = { readonly option: string; readonly why?: string | undefined };
+
+/** Group key → this machine's choice, as `.hpm/machine.toml` records it (empty when there is none). */
+export function readMachineChoices(root: string): Map<string, MachineChoice> {
+	const file = path.join(root, MACHINE_FILE);
+	const choices = new Map<string, MachineChoice>();
+	if (!existsSync(file)) return choices;
+	let data: Record<string, unknown>;
+	try {
+		data = parse(readRegularFile(file, 1_000_000).toString("utf8")) as Record<string, unknown>;
+	} catch (error) {
+		throw new HpmError("machine-choice", `${file} is not this machine's choice file: ${(error as Error).message}`, {
+			hint: `delete it and choose again (\`hpm group add GROUP --option OPTION\`)`,
+			location: { file },
+		});
+	}
+	for (const [group, value] of Object.entries(data)) {
+		const table = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+		if (typeof table.option !== "string" || invalidNameReason(table.option) || invalidNameReason(group))
+			throw new HpmError("machine-choice", `${file}: [${group}] has no valid option = "NAME"`, {
+				hint: `delete the table and choose again (\`hpm group add ${group} --option OPTION\`)`,
+				location: { file },
+			});
+		choices.set(normalizeName(group), {
+			option: normalizeName(table.option),
+			...(typeof table.why === "string" ? { why: table.why } : {}),
+		});
+	}
+	return choices;
+}
+
+/** Records this machine's choice for `group` (the rest of the file kept), atomically. */
+export function recordMachineChoice(projectRoot: string, group: string, option: string, why?: string): void {
+	const choices = readMachineChoices(projectRoot);
+	choices.set(normalizeName(group), { option: normalizeName(option), ...(why !== undefined ? { why } : {}) });
+	writeMachineChoices(projectRoot, choices);
+}
+
+/** Forgets this machine's choice for `group` (the group left the project). */
+export function forgetMachineChoice(projectRoot: string, group: string): void {
+	const choices = readMachineChoices(projectRoot);
+	if (choices.delete(normalizeName(group))) writeMachineChoices(projectRoot, choices);
+}
+
+function writeMachineChoices(root: string, choices: ReadonlyMap<string, MachineChoice>): void {
+	const folder = path.join(root, ".hpm");
+	mkdirSync(folder, { recursive: true, mode: 0o700 });
+	try {
+		// the folder ignores itself, as the history does
+		writeFileSync(path.join(folder, ".gitignore"), "# hpm's own files: this checkout's alone\n*\n", { flag: "wx" });
+	} catch {
+		// there already
+	}
+	const lines = ["# this machine's choices for per-machine groups (hpm writes it; not in git)"];
+	for (const [group, choice] of [...choices].sort(([a], [b]) => a.localeCompare(b))) {
+		lines.push("", `[${group}]`, `option = ${JSON.stringify(choice.option)}`);
+		if (choice.why !== undefined) lines.push(`why = ${JSON.stringify(choice.why)}`);
+	}
+	writeFileAtomic(path.join(root, MACHINE_FILE), `${lines.join("\n")}\n`);
+}
+
+/**
+ * `group=option[,group=option…]` as `--machine-choice` and HPM_MACHINE_CHOICE give it: group key →
+ * option key, each name checked; `from` says where it came from in an error.
+ */
+export function parseForcedChoices(text: string | undefined, from: string): Map<string, string> {
+	const forced = new Map<string, string>();
+	for (const part of (text ?? "").split(",")) {
+		if (part.trim() === "") continue;
+		const [group = "", option = "", extra] = part.split("=").map((side) => side.trim());
+		const problem = extra !== undefined ? "more than one =" : (invalidNameReason(group) ?? invalidNameReason(option));
+		if (problem !== undefined)
+			throw new HpmError("machine-choice", `${from}: "${part}" is not GROUP=OPTION (${problem})`, {
+				hint: "write it as torch-backend=cu128 (several separated by commas)",
+			});
+		forced.set(normalizeName(group), normalizeName(option));
+	}
+	return forced;
+}
