@@ -26,6 +26,8 @@ import {
 import { checkRun, transaction, UvRunFailed } from "./transaction.js";
 import { uvAddStep } from "./transaction-steps.js";
 import { verifyApplied } from "./verify.js";
+import type { Registry } from "../registry/model.js";
+import { proveChoices } from "./verify-checks.js";
 
 export type { Upgrade };
 
@@ -66,7 +68,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 		project && existsSync(path.join(project.root, "uv.lock")) && existsSync(projectEnvironment(project.root));
 	const early = project && worth && !settled ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		return yield* syncWith(context, options, early);
+		const seen: { registry?: Registry } = {};
+		const result = yield* syncWith(context, options, early, seen);
+		return seen.registry && !result.dryRun ? yield* proveChoices(result, seen.registry, options.signal) : result;
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -126,8 +130,10 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
+	seen: { registry?: Registry },
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
+	seen.registry = prepared.registry;
 	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };

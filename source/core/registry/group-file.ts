@@ -89,6 +89,7 @@ export function toGroup(
 		...(unloaded.length > 0 ? { unloaded } : {}),
 		location: yaml.locate(["name"]),
 		...rules,
+		...(data.choose === "auto" ? { auto: true } : {}),
 	};
 }
 
