@@ -247,6 +247,28 @@ function build(strict: boolean) {
 			object({ commands: z.array(object({ name: string, synopsis: z.optional(string), summary: string })) }),
 		]),
 		version: object({ version: string }),
+		detect: object({
+			machine: object({
+				cuda: z.optional(object({ version: string, driver: z.optional(string), from: string, gpus: strings })),
+				rocm: z.optional(object({ version: z.optional(string), targets: strings, from: string })),
+				appleSilicon: z.boolean(),
+				platform: string,
+				notes: strings,
+			}),
+			detected: string,
+			groups: z.array(
+				object({
+					group: string,
+					option: z.optional(string),
+					options: z.array(object({ option: string, needs: string, met: z.boolean(), why: string })),
+					reason: string,
+				}),
+			),
+		}),
+		verify: object({
+			ok: z.boolean(),
+			checks: z.array(object({ choice: string, check: string, ok: z.boolean(), found: string })),
+		}),
 	};
 }
 
@@ -278,6 +300,8 @@ export const JSON_OUTPUT_COMMANDS: Readonly<Record<JsonOutputName, string>> = {
 	"registry-lint": "hpm registry lint --json",
 	help: "hpm help [COMMAND] --json, hpm COMMAND --help --json",
 	version: "hpm --version --json",
+	detect: "hpm detect --json",
+	verify: "hpm verify --json",
 };
 
 /** The JSON Schema (draft 2020-12) of one output, as published under docs/schemas/. */
