@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { hpm, ROOT, tempDir } from "../helpers/run.js";
@@ -138,5 +138,52 @@ describe("hpm detect (faked probes)", () => {
 				'UV_CUDA_DRIVER_VERSION must be an NVIDIA driver version such as 570.86.15, got "twelve"',
 			),
 		});
+	});
+});
+
+describe("needs: and checks: in a manifest are read at their lines", () => {
+	it("a bare version, two kinds in one check item, a misspelt key: each a problem at its line", () => {
+		const dir = registry();
+		writeFileSync(
+			path.join(dir, "registry/packages/torch-cu128.yaml"),
+			[
+				"name: torch-cu128",
+				'version: "2.5.0"',
+				"sources:",
+				"  prod:",
+				"    type: index",
+				'    requirement: "torch-cu128==2.5.0"',
+				"needs:",
+				'  cuda: "12.8"',
+				"  rocmm: true",
+				"checks:",
+				"  - import: torch",
+				"    lock-forbids: nvidia-*",
+				"  - attribute: { module: torch, path: version.cuda }",
+				"",
+			].join("\n"),
+		);
+		const run = hpm(["registry", "lint", "--json", "-r", "registry"], { cwd: dir });
+		const problems = (JSON.parse(run.stdout) as { problems: { code: string; line: number; message: string }[] })
+			.problems;
+		expect(problems.map((p) => [p.code, p.line])).toEqual([["unknown-key", 9]]);
+		expect(problems[0]?.message).toContain('(did you mean "rocm"?)');
+		writeFileSync(
+			path.join(dir, "registry/packages/torch-cu128.yaml"),
+			readFileSync(path.join(dir, "registry/packages/torch-cu128.yaml"), "utf8").replace("  rocmm: true\n", ""),
+		);
+		const again = hpm(["registry", "lint", "--json", "-r", "registry"], { cwd: dir });
+		expect(
+			(JSON.parse(again.stdout) as { problems: { code: string; line: number; message: string }[] }).problems,
+		).toEqual([
+			expect.objectContaining({ code: "invalid-needs", line: 8, message: expect.stringContaining('such as ">=12.8"') }),
+			expect.objectContaining({ code: "invalid-check", line: 10, message: expect.stringContaining("exactly one") }),
+			expect.objectContaining({
+				code: "invalid-check",
+				line: 12,
+				message: expect.stringContaining("equals or startswith"),
+			}),
+		]);
+		expect(again.code).toBe(1);
 	});
 });
