@@ -10,6 +10,7 @@
  */
 import * as z from "zod/mini";
 import { jsonParts, names } from "./json-parts.js";
+import { machineOutputs } from "./json-machine.js";
 
 const built = new Map<boolean, ReturnType<typeof build>>();
 
@@ -247,28 +248,7 @@ function build(strict: boolean) {
 			object({ commands: z.array(object({ name: string, synopsis: z.optional(string), summary: string })) }),
 		]),
 		version: object({ version: string }),
-		detect: object({
-			machine: object({
-				cuda: z.optional(object({ version: string, driver: z.optional(string), from: string, gpus: strings })),
-				rocm: z.optional(object({ version: z.optional(string), targets: strings, from: string })),
-				appleSilicon: z.boolean(),
-				platform: string,
-				notes: strings,
-			}),
-			detected: string,
-			groups: z.array(
-				object({
-					group: string,
-					option: z.optional(string),
-					options: z.array(object({ option: string, needs: string, met: z.boolean(), why: string })),
-					reason: string,
-				}),
-			),
-		}),
-		verify: object({
-			ok: z.boolean(),
-			checks: z.array(object({ choice: string, check: string, ok: z.boolean(), found: string })),
-		}),
+		...machineOutputs(strict),
 	};
 }
 
