@@ -10,6 +10,7 @@
  */
 import * as z from "zod/mini";
 import { jsonParts, names } from "./json-parts.js";
+import { machineOutputs } from "./json-machine.js";
 
 const built = new Map<boolean, ReturnType<typeof build>>();
 
@@ -247,6 +248,7 @@ function build(strict: boolean) {
 			object({ commands: z.array(object({ name: string, synopsis: z.optional(string), summary: string })) }),
 		]),
 		version: object({ version: string }),
+		...machineOutputs(strict),
 	};
 }
 
@@ -278,6 +280,8 @@ export const JSON_OUTPUT_COMMANDS: Readonly<Record<JsonOutputName, string>> = {
 	"registry-lint": "hpm registry lint --json",
 	help: "hpm help [COMMAND] --json, hpm COMMAND --help --json",
 	version: "hpm --version --json",
+	detect: "hpm detect --json",
+	verify: "hpm verify --json",
 };
 
 /** The JSON Schema (draft 2020-12) of one output, as published under docs/schemas/. */

@@ -79,6 +79,14 @@ describe("every --json output matches its schema", () => {
 		fails(["completion", "bash"], dir, "usage");
 		fails(["ui"], dir, "not-a-terminal");
 		fails(["no-such-command"], dir, "unknown-command");
+		// the machine's probes see a fake root and no probe program: the same on any machine
+		const probed = hpm(["detect", "--json"], { cwd: dir, env: { ...env, HPM_PROBE_ROOT: outside, PATH: outside } });
+		expect(validate("detect", probed).groups).toEqual([]);
+		const bad = hpm(["detect", "--json"], { cwd: dir, env: { ...env, UV_CUDA_DRIVER_VERSION: "x" } });
+		expect([(validate("error", bad) as { error: { code: string } }).error.code, bad.code]).toEqual([
+			"invalid-setting",
+			2,
+		]);
 	});
 
 	it("check, sync, why, group add/remove, history, diff, rollback, check --matrix", () => {
@@ -86,6 +94,8 @@ describe("every --json output matches its schema", () => {
 		fails(["check", "--jobs", "2"], dir, "usage");
 		expect(ok("sync", ["sync"], dir).changed).toBe(true);
 		expect(ok("sync", ["sync", "--dry-run"], dir)).toMatchObject({ changed: false, dryRun: true });
+		expect(ok("verify", ["verify"], dir)).toEqual({ ok: true, checks: [] });
+		fails(["verify"], outside, "project-not-found");
 		fails(["sync", "--upgrade-package"], dir, "usage");
 		expect(ok("why", ["why", "vlm-interface"], dir).chains).not.toEqual([]);
 		fails(["why", "no-such-package"], dir, "not-found");

@@ -100,6 +100,16 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "every problem in the registry, one per line",
 		load: () => import("./registry-lint.js"),
 	},
+	detect: {
+		synopsis: "detect",
+		summary: "what this machine has (CUDA, ROCm, Apple silicon) and what each auto group would take",
+		load: () => import("./detect.js"),
+	},
+	verify: {
+		synopsis: "verify",
+		summary: "run the chosen options' checks in the project's environment",
+		load: () => import("./verify.js"),
+	},
 	completion: {
 		synopsis: "completion bash|zsh|fish",
 		summary: "a shell completion script",

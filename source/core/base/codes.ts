@@ -22,6 +22,10 @@ const SIGNALS = [1, 129, 130, 131, 143] as const satisfies readonly ExitCode[];
 export const ERROR_CODES = {
 	"backup-missing": { summary: "a restore needed the journal's backup copy, and it is gone", exit: [1, 2] },
 	cancelled: { summary: "the person cancelled a question; nothing was written", exit: [1] },
+	"check-failed": {
+		summary: "a check of a chosen option (`checks:`) failed after install; the option and what was found are named",
+		exit: [1],
+	},
 	"changed-since": { summary: "an undo found the file changed since (by a sync or an edit); nothing was undone" },
 	"credentials-missing": {
 		summary: "a registry or source takes its credentials from an environment variable that is not set",
@@ -139,12 +143,14 @@ export const PROBLEM_CODES = {
 	"file-too-large": { summary: "a registry file is larger than hpm reads" },
 	"interface-not-provided": { summary: "an option does not provide its group's interface" },
 	invalid: { summary: "a registry value is not valid" },
+	"invalid-check": { summary: "an option's `checks:` item is not valid" },
 	"invalid-default": { summary: "a group's default is not valid" },
 	"invalid-limit": { summary: "a group's min, max or required is not valid" },
 	"invalid-mode": { summary: "a mode name is not valid" },
 	"invalid-name": { summary: "a name is not a valid PEP 508 name" },
 	"invalid-path": { summary: "a local source's path is not valid" },
 	"invalid-ref": { summary: "a git ref (tag, branch, rev) is not valid" },
+	"invalid-needs": { summary: "an option's `needs:` is not valid (a version range, apple-silicon: true)" },
 	"invalid-reference": { summary: "a rule's group=option is not written right" },
 	"invalid-requirement": { summary: "an index source's requirement is not valid" },
 	"invalid-rule": { summary: "a rule is not valid" },

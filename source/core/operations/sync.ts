@@ -14,8 +14,6 @@ import { findWorkspace } from "../project/workspace.js";
 import { replaceProjectText, writeProjectEdits } from "../project/write.js";
 import { ownedEntries, projectMachineGroups } from "../project/machine-edits.js";
 import { machineStep } from "./machine-step.js";
-
-const NOT_FORCED = { value: undefined, from: "" };
 import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { type EarlyCheck, startEarlyCheck } from "./sync-early-check.js";
@@ -30,8 +28,12 @@ import {
 import { checkRun, transaction, UvRunFailed } from "./transaction.js";
 import { uvAddStep } from "./transaction-steps.js";
 import { verifyApplied } from "./verify.js";
+import type { Registry } from "../registry/model.js";
+import { proveChoices } from "./verify-checks.js";
 
 export type { Upgrade };
+
+const NOT_FORCED = { value: undefined, from: "" };
 
 export type SyncResult = {
 	readonly kind: "sync";
@@ -75,7 +77,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early =
 		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		return yield* syncWith(context, options, early);
+		const seen: { registry?: Registry } = {};
+		const result = yield* syncWith(context, options, early, seen);
+		return seen.registry && !result.dryRun ? yield* proveChoices(result, seen.registry, options.signal) : result;
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -136,8 +140,10 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
+	seen: { registry?: Registry },
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
+	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
 	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
 	const problems = [...prepared.problems, ...machine.problems];

@@ -14,7 +14,7 @@ export type HpmEvent =
 	| UvEvent
 	| { readonly type: "restored"; readonly files: readonly string[]; readonly message: string };
 
-export type Phase = "resolve" | "remove" | "add" | "sync" | "record" | "restore";
+export type Phase = "resolve" | "remove" | "add" | "sync" | "record" | "restore" | "check";
 
 /** Runs a stream to its end, handing each event to `onEvent`; resolves with the stream's result. */
 export async function drain<E, T>(events: AsyncGenerator<E, T>, onEvent: (event: E) => void): Promise<T> {

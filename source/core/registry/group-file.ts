@@ -90,6 +90,7 @@ export function toGroup(
 		location: yaml.locate(["name"]),
 		...rules,
 		...(data.machine === true ? { machine: true } : {}),
+		...(data.choose === "auto" ? { auto: true } : {}),
 	};
 }
 

@@ -146,6 +146,13 @@ function knownKeys(kind: Kind, path: readonly PathSegment[], root: unknown): rea
 	if (kind === "group") return path.length === 0 ? KNOWN_KEYS.group : KNOWN_KEYS.option;
 	if (kind === "index") return KNOWN_KEYS.indexFile;
 	if (path.length === 0) return KNOWN_KEYS.package;
+	if (path[0] === "needs") return KNOWN_KEYS.needs;
+	if (path[0] === "checks") {
+		const within = path[2];
+		if (within === "version") return KNOWN_KEYS.versionCheck;
+		if (within === "attribute") return KNOWN_KEYS.attributeCheck;
+		return KNOWN_KEYS.check;
+	}
 	const type = lookup(root, [...path, "type"]);
 	// a type that is none of them (reported on its own) is read as local
 	return typeof type === "string" && Object.hasOwn(SOURCE_KEYS, type)

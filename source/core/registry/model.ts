@@ -1,5 +1,6 @@
 import type { Location } from "../base/errors.js";
 import type { Strategy } from "./schema.js";
+import type { VersionRange } from "./version-range.js";
 
 export type GitRef = { readonly kind: "tag" | "branch" | "rev"; readonly value: string };
 
@@ -63,7 +64,29 @@ export type Package = {
 	/** The interfaces it implements, normalized (`provides:`). */
 	readonly provides: readonly string[];
 	readonly location: Location;
+	/** What a machine must have for `choose: auto` to pick it (`needs:`); undefined: nothing (the CPU build). */
+	readonly needs?: Needs | undefined;
+	/** Proof after install (`checks:`), run after every sync and by `hpm verify`. */
+	readonly checks?: readonly OptionCheck[] | undefined;
 };
+
+/** An option's `needs:`. */
+export type Needs = {
+	readonly cuda?: VersionRange | undefined;
+	readonly rocm?: VersionRange | undefined;
+	readonly appleSilicon?: boolean | undefined;
+};
+
+/** What a text found in the environment must be: equal to, or start with. */
+export type Expectation = { readonly equals?: string | undefined; readonly startswith?: string | undefined };
+
+/** One `checks:` item, with where it is written. */
+export type OptionCheck = (
+	| { readonly kind: "import"; readonly module: string }
+	| ({ readonly kind: "version"; readonly package: string; readonly local?: string | undefined } & Expectation)
+	| ({ readonly kind: "attribute"; readonly module: string; readonly path: string } & Expectation)
+	| { readonly kind: "lock-forbids"; readonly pattern: string }
+) & { readonly location?: Location | undefined };
 
 /** A rule an option states about another group's choice, where its group file states it. */
 export type Constraint = {
@@ -100,6 +123,8 @@ export type Group = {
 	readonly constraints: readonly Constraint[];
 	/** A per-machine group (`machine: true`): the choice is kept per machine, outside git. */
 	readonly machine?: boolean | undefined;
+	/** `choose: auto`: the option is picked by probing the machine. */
+	readonly auto?: boolean | undefined;
 };
 
 /** A name an earlier layer defines, hiding a later layer's definition of it. */

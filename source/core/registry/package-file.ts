@@ -5,6 +5,7 @@ import { displaySafe } from "../base/text.js";
 import { checkName } from "./file-names.js";
 import type { Indexes } from "./index-files.js";
 import type { Package, Source } from "./model.js";
+import { readChecks, readNeeds } from "./option-proof.js";
 import { readSource } from "./package-sources.js";
 import type { PackageFile } from "./schema.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -50,6 +51,8 @@ export function toPackage(
 			});
 		else provides.push(normalizeName(interfaceName));
 	});
+	const needs = readNeeds(yaml, data, problems);
+	const checks = readChecks(yaml, data, problems);
 	return {
 		complete: whole && problems.length === before,
 		package: {
@@ -61,6 +64,8 @@ export function toPackage(
 			sources,
 			provides,
 			location: yaml.locate(["name"]),
+			...(needs ? { needs } : {}),
+			...(checks.length > 0 ? { checks } : {}),
 		},
 	};
 }

@@ -42,6 +42,20 @@ export function parseRequirement(text: string): Requirement | string {
 	let specifiers = rest;
 	// PEP 508 allows the specifiers in parentheses: `name (>=1,<2)`
 	if (specifiers.startsWith("(") && specifiers.endsWith(")")) specifiers = specifiers.slice(1, -1);
+	const clauses = parseSpecifiers(specifiers);
+	if (typeof clauses === "string") return clauses;
+	return {
+		name: normalizeName(name),
+		extras: [...new Set(extras.map(normalizeName))].sort(),
+		clauses,
+	};
+}
+
+/**
+ * PEP 440 version specifiers (`>=12.6,<13`) as clauses (`operator` + normalized version, sorted,
+ * each once), or why they are not ones hpm reads. Empty text is no clause at all.
+ */
+export function parseSpecifiers(specifiers: string): string[] | string {
 	const clauses: string[] = [];
 	if (specifiers.trim() !== "") {
 		for (const clause of specifiers.split(",")) {
@@ -52,11 +66,7 @@ export function parseRequirement(text: string): Requirement | string {
 			clauses.push(`${operator}${operator === "===" ? version : normalizeVersion(version)}`);
 		}
 	}
-	return {
-		name: normalizeName(name),
-		extras: [...new Set(extras.map(normalizeName))].sort(),
-		clauses: [...new Set(clauses)].sort(),
-	};
+	return [...new Set(clauses)].sort();
 }
 
 /**

@@ -35,6 +35,8 @@ export const groupFileSchema = z.strictObject({
 	options: z.array(optionSchema),
 	/** A per-machine group: each machine keeps its own choice (`.hpm/machine.toml`), the lock covers every option. */
 	machine: z.optional(z.boolean()),
+	/** `auto`: with `machine: true`, the option is picked by probing the machine (the options' `needs`). */
+	choose: z.optional(z.literal("auto")),
 });
 
 export const localSourceSchema = z.strictObject({
@@ -78,6 +80,29 @@ export const indexFileSchema = z.strictObject({
 export { MODE_PATTERN } from "../base/names.js";
 import { MODE_PATTERN } from "../base/names.js";
 
+/** What a machine must have for `choose: auto` to pick the option. */
+export const needsSchema = z.strictObject({
+	/** A version range on the CUDA version the NVIDIA driver supports (`>=12.8`). */
+	cuda: z.optional(text),
+	/** A version range on the installed ROCm (`>=6.2`). */
+	rocm: z.optional(text),
+	"apple-silicon": z.optional(z.boolean()),
+});
+
+const expectation = { equals: z.optional(z.string()), startswith: z.optional(z.string()) };
+
+/** One proof after install; each item has exactly one of the keys (checked where the file is read). */
+export const checkSchema = z.strictObject({
+	/** A module that must import in the project's environment. */
+	import: z.optional(text),
+	/** The installed version of a distribution: its local tag (`cu128` of `2.5.0+cu128`), whole or its start. */
+	version: z.optional(z.strictObject({ package: text, local: z.optional(text), ...expectation })),
+	/** A value reached from a module (`torch` + `version.cuda`), as text. */
+	attribute: z.optional(z.strictObject({ module: text, path: text, ...expectation })),
+	/** A package name glob (fnmatch, on normalized names) that must not be in uv.lock. */
+	"lock-forbids": z.optional(text),
+});
+
 export const packageFileSchema = z.strictObject({
 	name: text,
 	version: text,
@@ -85,6 +110,8 @@ export const packageFileSchema = z.strictObject({
 	/** Interfaces (PEP 508 names) this package implements. */
 	provides: z.optional(z.array(text)),
 	sources: z.record(z.string().check(z.regex(MODE_PATTERN)), sourceSchema),
+	needs: z.optional(needsSchema),
+	checks: z.optional(z.array(checkSchema)),
 });
 
 export type GroupFile = z.infer<typeof groupFileSchema>;
@@ -99,6 +126,10 @@ export const KNOWN_KEYS = {
 	git: Object.keys(gitSourceSchema.shape),
 	index: Object.keys(indexSourceSchema.shape),
 	indexFile: Object.keys(indexFileSchema.shape),
+	needs: Object.keys(needsSchema.shape),
+	check: Object.keys(checkSchema.shape),
+	versionCheck: ["package", "local", ...Object.keys(expectation)],
+	attributeCheck: ["module", "path", ...Object.keys(expectation)],
 } as const;
 
 /** The source types, for messages. */

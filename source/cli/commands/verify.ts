@@ -1,0 +1,25 @@
+import { verifyChoices } from "../../core/operations/verify-checks.js";
+import { defineCommand } from "../command.js";
+import { styles } from "../output.js";
+
+export default defineCommand({
+	usage: "hpm verify [options]",
+	description:
+		"Runs the chosen options' checks (`checks:` in their manifests: a module imports, an installed version or its local tag, an attribute's value, a package glob uv.lock must not have) in the project's environment, as every sync does. Exit 1 when one fails. Changes nothing.",
+	args: [],
+	flags: {},
+	run: async ({ locator, cwd, output }) => {
+		const result = await verifyChoices({ locator, cwd });
+		if (output.json) {
+			output.data({ ok: result.ok, checks: result.checks.map(({ location: _, ...rest }) => rest) });
+			return result.ok ? 0 : 1;
+		}
+		const style = styles(output.color);
+		for (const check of result.checks)
+			output.out(
+				`${check.ok ? style.green("ok  ") : style.red("FAIL")} ${check.choice}  ${check.check}${check.ok ? "" : `: found ${check.found}`}`,
+			);
+		output.out(result.summary);
+		return result.ok ? 0 : 1;
+	},
+});

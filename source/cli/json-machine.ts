@@ -1,0 +1,31 @@
+import * as z from "zod/mini";
+import { jsonParts } from "./json-parts.js";
+
+/** The outputs of `hpm detect` and `hpm verify` (issue 29: auto choice, proof after install), for json-output.ts. */
+export function machineOutputs(strict: boolean) {
+	const { object, string, strings } = jsonParts(strict);
+	return {
+		detect: object({
+			machine: object({
+				cuda: z.optional(object({ version: string, driver: z.optional(string), from: string, gpus: strings })),
+				rocm: z.optional(object({ version: z.optional(string), targets: strings, from: string })),
+				appleSilicon: z.boolean(),
+				platform: string,
+				notes: strings,
+			}),
+			detected: string,
+			groups: z.array(
+				object({
+					group: string,
+					option: z.optional(string),
+					options: z.array(object({ option: string, needs: string, met: z.boolean(), why: string })),
+					reason: string,
+				}),
+			),
+		}),
+		verify: object({
+			ok: z.boolean(),
+			checks: z.array(object({ choice: string, check: string, ok: z.boolean(), found: string })),
+		}),
+	};
+}

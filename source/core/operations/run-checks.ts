@@ -1,0 +1,100 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { captureOnce } from "../os/child.js";
+import { type CheckItem, type CheckOutcome, judge, type Looked, lookupOf } from "../plan/option-checks.js";
+import { lockedPackages, projectEnvironment } from "../project/dependencies.js";
+import { findWorkspace } from "../project/workspace.js";
+
+/** How long the checks' Python may take: importing torch and CUDA libraries takes seconds, not minutes. */
+export const CHECKS_TIMEOUT_MS = 180_000;
+
+export type ChecksReport = {
+	readonly ok: boolean;
+	readonly outcomes: readonly CheckOutcome[];
+	readonly failed: readonly CheckOutcome[];
+};
+
+/**
+ * The lookups, in one run of the environment's Python: isolated (`-I`: no current folder on
+ * sys.path, no PYTHON* variables), the lookups as JSON in argv, the answers as JSON on a copy of
+ * stdout taken before anything is imported (what a module prints goes to stderr).
+ */
+const SCRIPT = `
+import importlib, json, os, sys
+from importlib import metadata
+out = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+answers = []
+for lookup in json.loads(sys.argv[1]):
+    try:
+        if lookup["kind"] == "import":
+            importlib.import_module(lookup["module"])
+            answers.append({"ok": True})
+        elif lookup["kind"] == "version":
+            answers.append({"ok": True, "value": metadata.version(lookup["package"])})
+        else:
+            value = importlib.import_module(lookup["module"])
+            for name in lookup["path"].split("."):
+                value = getattr(value, name)
+            answers.append({"ok": True, "value": None if value is None else str(value)})
+    except BaseException as error:
+        answers.append({"ok": False, "error": (type(error).__name__ + ": " + str(error))[:400]})
+out.write(json.dumps(answers))
+out.flush()
+`;
+
+/** Runs `items` against the project's environment and uv.lock; never throws for a failed check. */
+export async function runChecks(
+	projectRoot: string,
+	items: readonly CheckItem[],
+	options: { readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
+): Promise<ChecksReport> {
+	const asked = items.map((item) => lookupOf(item.check));
+	const lookups = asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined);
+	const answers = lookups.length > 0 ? await askPython(projectRoot, lookups, options) : [];
+	const lockRoot = findWorkspace(projectRoot)?.root ?? projectRoot;
+	const locked = items.some((item) => item.check.kind === "lock-forbids") ? [...lockedPackages(lockRoot).keys()] : [];
+	let next = 0;
+	const outcomes = items.map((item, index) => {
+		const answer = asked[index] === undefined ? undefined : answers[next++];
+		return judge(item, answer, locked);
+	});
+	const failed = outcomes.filter((outcome) => !outcome.ok);
+	return { ok: failed.length === 0, outcomes, failed };
+}
+
+async function askPython(
+	projectRoot: string,
+	lookups: readonly Record<string, string>[],
+	options: { readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
+): Promise<Looked[]> {
+	const venv = projectEnvironment(projectRoot);
+	const python =
+		process.platform === "win32" ? path.join(venv, "Scripts", "python.exe") : path.join(venv, "bin", "python");
+	const all = (error: string): Looked[] => lookups.map(() => ({ ok: false, error }));
+	if (!existsSync(python)) return all(`no Python environment at ${venv} (hpm sync makes it)`);
+	const ran = await captureOnce(python, ["-I", "-c", SCRIPT, JSON.stringify(lookups)], {
+		timeout: CHECKS_TIMEOUT_MS,
+		env: options.env ?? process.env,
+		signal: options.signal,
+		orphanGuard: true,
+	});
+	if (ran.stopped === "timeout") return all(`Python did not finish within ${CHECKS_TIMEOUT_MS / 1000} s`);
+	if (ran.stopped === "abort") return all("stopped");
+	try {
+		const parsed: unknown = JSON.parse(ran.stdout);
+		if (Array.isArray(parsed) && parsed.length === lookups.length) return parsed.map(asLooked);
+	} catch {
+		// said below, with Python's last words
+	}
+	const last = ran.stderr.trim().split("\n").at(-1) ?? "";
+	return all(`Python failed (exit ${ran.code ?? ran.signal ?? "?"})${last ? `: ${last.slice(0, 300)}` : ""}`);
+}
+
+function asLooked(value: unknown): Looked {
+	const record = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+	if (record.ok === true)
+		return { ok: true, value: typeof record.value === "string" || record.value === null ? record.value : undefined };
+	return { ok: false, error: typeof record.error === "string" ? record.error : "no answer" };
+}
