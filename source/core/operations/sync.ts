@@ -3,6 +3,8 @@ import path from "node:path";
 import { HpmError, type Problem, refusal } from "../base/errors.js";
 import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
+import { combinationEdits, formatCombination } from "../plan/combination.js";
+import type { Selection } from "../plan/selection.js";
 import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
@@ -60,7 +62,11 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	// a named pipe or a link to /dev/zero as uv.lock would hold uv (and hpm) forever
 	const lockProblem = project ? lockFileProblem(findWorkspace(project.root)?.root ?? project.root) : undefined;
 	if (lockProblem) throw lockProblem;
-	const settled = options.dryRun || options.upgrade || (options.mode !== undefined && options.mode !== project?.mode);
+	const settled =
+		options.dryRun ||
+		options.upgrade ||
+		options.selection ||
+		(options.mode !== undefined && options.mode !== project?.mode);
 	// without a lock or an environment uv's check can only fail: nothing to start early
 	const worth =
 		project && existsSync(path.join(project.root, "uv.lock")) && existsSync(projectEnvironment(project.root));
@@ -93,7 +99,7 @@ async function* provenConflict(
 	try {
 		// the files hold again what the context read: the sync restored them. The check's own plan
 		// and problems are not streamed: the error says what it proved
-		const run = check(context, { mode: options.mode, signal: options.signal });
+		const run = check(context, { mode: options.mode, signal: options.signal, selection: options.selection });
 		let step = await run.next();
 		while (!step.done) {
 			if (step.value.type === "phase") yield step.value;
@@ -120,6 +126,8 @@ type SyncOptions = {
 	readonly dryRun?: boolean;
 	readonly signal?: AbortSignal | undefined;
 	readonly upgrade?: Upgrade | undefined;
+	/** `sync --combination`: this selection instead of the project's, recorded in `[tool.hpm.groups]`. */
+	readonly selection?: Selection | undefined;
 };
 
 async function* syncWith(
@@ -127,7 +135,7 @@ async function* syncWith(
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
+	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	const { project, plan, problems, warnings, workspace, uv: uvProbe } = prepared;
 	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
@@ -156,7 +164,9 @@ async function* syncWith(
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
 	// the registry commits the selection was synced against are recorded, as uv.lock records versions
 	const pins = context.pinned && !sameList(prepared.commits, project.registryRevs) ? prepared.commits : undefined;
-	if (!edits && !recordMode && !upgrade && !pins) {
+	// `--combination`: the choice is recorded as part of the change, so a failure restores it too
+	const groups = options.selection ? combinationEdits(prepared.registry, project, options.selection) : [];
+	if (!edits && !recordMode && !upgrade && !pins && groups.length === 0) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
 		const known = early !== undefined && Object.keys(env).length === 0 ? await early.result : undefined;
@@ -169,7 +179,8 @@ async function* syncWith(
 	// a change is coming: uv's early check is stopped before anything is written
 	await early?.stop();
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
-		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins));
+		const chose = groups.length > 0 && options.selection ? formatCombination(prepared.registry, options.selection) : "";
+		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins, chose));
 		let upgraded: readonly LockChange[] = [];
 		if (upgrade) {
 			// first the lock moves (git branches to their newest commits, unpinned requirements to
@@ -240,7 +251,7 @@ async function* syncWith(
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
-		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }];
+		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }, ...groups];
 		if (recordMode) record.push({ path: ["tool", "hpm", "mode"], value: plan.mode });
 		// one commit is a string, several a list; none (no git registry any more) removes the key
 		if (pins)
@@ -256,8 +267,15 @@ async function* syncWith(
 }
 
 /** The history's line for a sync: what it added, removed and switched, and the mode. */
-function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean, pins?: readonly string[]): string {
+function historyLine(
+	plan: Plan,
+	modeWas: string | undefined,
+	edits: boolean,
+	pins?: readonly string[],
+	chose = "",
+): string {
 	const parts = [
+		...(chose ? [`combination ${chose}`] : []),
 		...plan.add.map((entry) => `+${entry.name}`),
 		...plan.remove.map((entry) => `-${entry.name}`),
 		...plan.switch.map((entry) => `~${entry.name}`),
