@@ -63,6 +63,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "apply the selection through uv",
 		load: () => import("./sync.js"),
 	},
+	export: {
+		synopsis: "export [--combination C] [--format F] [-o FILE]",
+		summary: "requirements.txt or pylock.toml of one combination, for an image",
+		load: () => import("./export.js"),
+	},
 	install: {
 		synopsis: "install --manifest FILE [--mode MODE]",
 		summary: "install one package from its manifest",
