@@ -105,6 +105,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "every problem in the registry, one per line",
 		load: () => import("./registry-lint.js"),
 	},
+	"ci init": {
+		synopsis: "ci init github|gitlab [--run CMD]",
+		summary: "a CI pipeline: lint, check the combinations, test each",
+		load: () => import("./ci-init.js"),
+	},
 	completion: {
 		synopsis: "completion bash|zsh|fish",
 		summary: "a shell completion script",
