@@ -120,8 +120,8 @@ export async function* exportSelection(
 
 /** `./x` for a path below `from`, `../x` above it: how uv writes a local path. */
 function relativeTo(from: string, to: string): string {
-	const relative = path.relative(from, to) || ".";
-	return relative.startsWith("..") ? relative : `./${relative}`;
+	const relative = path.relative(from, to);
+	return relative === "" || relative.startsWith("..") ? relative || "." : `./${relative}`;
 }
 
 /** A requirements file's local paths (`./pkg`, `-e ../pkg`, `file:///pkg`, `name @ file:///pkg`) made relative to `root`. */

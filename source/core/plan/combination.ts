@@ -5,13 +5,11 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import type { Registry } from "../registry/model.js";
 import { entryValues, type Selection } from "./selection.js";
 
-/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen. */
+/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen ("": none). */
 export function parseCombination(registry: Registry, text: string): Selection {
 	const selection = new Map<string, string[]>();
-	if (text.trim() === "")
-		throw new HpmError("usage", "--combination needs group=option[,group=option+option...]", {
-			hint: combinationExample(registry),
-		});
+	// the matrix lists a combination that chooses nothing (every group optional) as "": it is one too
+	if (text.trim() === "") return selection;
 	for (const part of text.split(",").map((p) => p.trim())) {
 		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
 		if (!match)
