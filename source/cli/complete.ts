@@ -116,7 +116,8 @@ async function valueWords(
 	locator: Locator,
 	cwd: string,
 ): Promise<string[]> {
-	if (["registry", "project", "path", "manifest"].includes(flag)) return [FILES];
+	if (["registry", "project", "path", "manifest", "output"].includes(flag)) return [FILES];
+	if (flag === "format" && command === "export") return ["requirements", "pylock"];
 	if (flag === "strategy") return ["1-of-N", "M-of-N"];
 	if (flag === "type") return Object.keys(SOURCE_TYPES);
 	const registry = await registryOf(locator, cwd);
@@ -137,6 +138,7 @@ async function valueWords(
 
 async function positionalWords(command: string, position: number, locator: Locator, cwd: string): Promise<string[]> {
 	if (command === "completion") return position === 0 ? [...SHELLS] : [];
+	if (command === "ci init") return position === 0 ? ["github", "gitlab"] : [];
 	const registry = await registryOf(locator, cwd);
 	if (!registry) return [];
 	if ((command === "group add" || command === "group remove") && position === 0)

@@ -21,6 +21,7 @@ export async function runMatrixCommand(
 		readonly jobs: string | undefined;
 		readonly format: string | undefined;
 		readonly mode: string | undefined;
+		readonly run?: string | undefined;
 	},
 ): Promise<number> {
 	const { output, locator, cwd } = input;
@@ -43,6 +44,10 @@ export async function runMatrixCommand(
 	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)
 		throw new HpmError("usage", `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
 	const context = resolveContext(locator, cwd);
+	if (flags.run !== undefined && format !== "gitlab")
+		throw new HpmError("usage", "--run goes with --format gitlab (a child pipeline that runs it per combination)", {
+			hint: `a GitHub workflow carries the command itself: hpm ci init ${format === "github" ? "github" : "github|gitlab"} --run CMD`,
+		});
 
 	if (format !== "table") {
 		const { registry } = await openSelection(context, { project: "optional" });
@@ -54,7 +59,10 @@ export async function runMatrixCommand(
 		const combinations = planned.combinations.map((s) => formatCombination(registry, s));
 		if (format === "github")
 			output.out(JSON.stringify({ include: combinations.map((combination) => ({ combination })) }));
-		else {
+		else if (flags.run !== undefined) {
+			const { gitlabChild } = await import("../core/plan/ci-files.js");
+			output.out(gitlabChild(combinations, flags.run).trimEnd());
+		} else {
 			output.out("parallel:");
 			output.out("  matrix:");
 			output.out("    - HPM_COMBINATION:");

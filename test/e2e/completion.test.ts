@@ -88,6 +88,13 @@ describe("hpm __complete", () => {
 		expect(hpm(["__complete", "-r", ""], { cwd: dir }).stdout).toBe("__files__\n");
 	});
 
+	it("ci init's services, export's formats and its -o file", () => {
+		const dir = tempDir("hpm-complete-ship-");
+		expect(hpm(["__complete", "ci", "init", ""], { cwd: dir }).stdout).toBe("github\ngitlab\n");
+		expect(hpm(["__complete", "export", "--format", ""], { cwd: dir }).stdout).toBe("requirements\npylock\n");
+		expect(hpm(["__complete", "export", "-o", ""], { cwd: dir }).stdout).toBe("__files__\n");
+	});
+
 	it("an unknown shell is a usage error", () => {
 		const result = hpm(["completion", "tcsh"], { cwd: copyExample() });
 		expect(result.code).toBe(2);

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -118,9 +119,67 @@ describe("index sources (real uv, a local index)", () => {
 		expect(snapshot(dir)).toEqual(before);
 	});
 
+	it("export: an index package's line carries uv's hashes, and the file installs into a fresh venv", () => {
+		// Given the index's page giving each wheel's sha256, as PyPI's does (uv exports the hashes an index gives)
+		const hashed = tempDir("hpm-hashed-index-");
+		cpSync(index, hashed, { recursive: true });
+		const page = path.join(hashed, "alpha-pkg/index.html");
+		writeFileSync(
+			page,
+			read(page).replace(/href="([^"]+)"/g, (_, file: string) => {
+				const sha = createHash("sha256")
+					.update(readFileSync(path.join(hashed, "alpha-pkg", file)))
+					.digest("hex");
+				return `href="${file}#sha256=${sha}"`;
+			}),
+		);
+		const dir = project(pathToFileURL(hashed).href);
+		const before = snapshot(dir);
+		const exported = hpm(["export", "-o", "requirements.txt"], { cwd: dir, env: uvEnv() });
+		expect(exported.code, exported.stderr).toBe(0);
+		const text = read(path.join(dir, "requirements.txt"));
+		expect(text).toMatch(/^alpha-pkg==0\.1\.5 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+		expect(snapshot(dir).size).toBe(before.size + 1);
+		const venv = path.join(tempDir("hpm-export-venv-"), "venv");
+		const env = { ...process.env, ...uvEnv() };
+		execFileSync(REAL_UV, ["venv", "-q", venv], { cwd: dir, env });
+		execFileSync(
+			REAL_UV,
+			[
+				"pip",
+				"sync",
+				"-q",
+				"--python",
+				path.join(venv, "bin/python"),
+				"--index-url",
+				pathToFileURL(index).href,
+				"requirements.txt",
+			],
+			{ cwd: dir, env },
+		);
+		expect(
+			execFileSync(path.join(venv, "bin/python"), ["-c", "import alpha_pkg; print(alpha_pkg.__version__)"], {
+				encoding: "utf8",
+			}),
+		).toBe("0.1.5\n");
+	});
+
 	it("check resolves a fresh project against the index without touching it; a specifier no wheel satisfies fails naming the package", () => {
 		// Given a project that has not synced yet
-		const dir = project(pathToFileURL(index).href);
+		// Given the index's page giving each wheel's sha256, as PyPI's does (uv exports the hashes an index gives)
+		const hashed = tempDir("hpm-hashed-index-");
+		cpSync(index, hashed, { recursive: true });
+		const page = path.join(hashed, "alpha-pkg/index.html");
+		writeFileSync(
+			page,
+			read(page).replace(/href="([^"]+)"/g, (_, file: string) => {
+				const sha = createHash("sha256")
+					.update(readFileSync(path.join(hashed, "alpha-pkg", file)))
+					.digest("hex");
+				return `href="${file}#sha256=${sha}"`;
+			}),
+		);
+		const dir = project(pathToFileURL(hashed).href);
 		const before = snapshot(dir);
 
 		// When it checks, Then it resolves and nothing changed

@@ -28,10 +28,15 @@ export default defineCommand({
 			value: "F",
 			help: "with --matrix: table (default), github or gitlab (the combination list as a CI matrix, nothing resolved)",
 		},
+		run: {
+			type: "string",
+			value: "CMD",
+			help: "with --matrix --format gitlab: a child pipeline whose jobs each sync one combination, then run CMD",
+		},
 	},
 	run: async (input) => {
 		const { output, flags } = input;
-		const matrixOnly = (["all", "pairwise", "jobs", "format"] as const).filter(
+		const matrixOnly = (["all", "pairwise", "jobs", "format", "run"] as const).filter(
 			(f) => flags[f] !== undefined && flags[f] !== false,
 		);
 		if (!flags.matrix && matrixOnly.length > 0)
@@ -45,6 +50,7 @@ export default defineCommand({
 				jobs: flags.jobs,
 				format: flags.format,
 				mode: flags.mode,
+				run: flags.run,
 			});
 		}
 		const result = await runReported(

@@ -63,6 +63,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "apply the selection through uv",
 		load: () => import("./sync.js"),
 	},
+	export: {
+		synopsis: "export [--combination C] [--format F] [-o FILE]",
+		summary: "requirements.txt or pylock.toml of one combination, for an image",
+		load: () => import("./export.js"),
+	},
 	install: {
 		synopsis: "install --manifest FILE [--mode MODE]",
 		summary: "install one package from its manifest",
@@ -109,6 +114,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		synopsis: "verify",
 		summary: "run the chosen options' checks in the project's environment",
 		load: () => import("./verify.js"),
+	},
+	"ci init": {
+		synopsis: "ci init github|gitlab [--run CMD]",
+		summary: "a CI pipeline: lint, check the combinations, test each",
+		load: () => import("./ci-init.js"),
 	},
 	completion: {
 		synopsis: "completion bash|zsh|fish",

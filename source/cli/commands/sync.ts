@@ -3,13 +3,19 @@ import { lockChangeLine } from "../../core/project/lock-diff.js";
 import { runReported } from "../operation.js";
 
 export default defineCommand({
-	usage: "hpm sync [--mode MODE] [--dry-run] [--upgrade | --upgrade-package NAME[,NAME]...] [options]",
+	usage:
+		"hpm sync [--mode MODE] [--dry-run] [--combination C] [--upgrade | --upgrade-package NAME[,NAME]...] [options]",
 	description:
 		"Prints the plan (+ add, - remove, ~ switch source), then applies it with one uv add and at most one uv remove.\nIf uv fails or you press Ctrl-C, pyproject.toml and uv.lock are restored byte for byte.",
 	writes: true,
 	args: [],
 	flags: {
 		mode: MODE_FLAG,
+		combination: {
+			type: "string",
+			value: "C",
+			help: 'record exactly this choice in pyproject.toml (every group not named unchosen) and sync it: "inference=a,metrics=b+c"',
+		},
 		"dry-run": { type: "boolean", help: "print the plan and change nothing (with --upgrade: what would move)" },
 		upgrade: {
 			type: "boolean",
@@ -37,7 +43,14 @@ export default defineCommand({
 				? { value: forced, from: "--machine-choice" }
 				: { value: process.env.HPM_MACHINE_CHOICE, from: "HPM_MACHINE_CHOICE" };
 		const result = await runReported(
-			{ kind: "sync", mode: flags.mode, dryRun: flags["dry-run"], upgrade, machineChoice },
+			{
+				kind: "sync",
+				mode: flags.mode,
+				dryRun: flags["dry-run"],
+				upgrade,
+				machineChoice,
+				combination: flags.combination,
+			},
 			input,
 		);
 		const moved = result.upgraded.map((change) => lockChangeLine(change));

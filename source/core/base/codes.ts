@@ -71,6 +71,9 @@ export const ERROR_CODES = {
 	"not-found": { summary: "no group, package or interface of that name (show, why)" },
 	"nothing-to-update": { summary: "registry update: the registry has no git layer, or no pin to move" },
 	"option-required": { summary: "group add without --option and without a terminal or default to decide" },
+	"output-exists": {
+		summary: "export -o, ci init: the file to write exists (--force replaces it), or changed meanwhile",
+	},
 	"outside-registry": { summary: "a path leads outside the registry; hpm writes only inside it" },
 	"pin-backwards": {
 		summary: "registry update would move the pin backwards or across a rewritten history (--force)",

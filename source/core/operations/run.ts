@@ -25,6 +25,8 @@ export type OperationRequest =
 			readonly upgrade?: { readonly packages: readonly string[] } | undefined;
 			/** `group=option,...`: this machine's options of per-machine groups, forced (`--machine-choice`, HPM_MACHINE_CHOICE). */
 			readonly machineChoice?: { readonly value: string | undefined; readonly from: string } | undefined;
+			/** `inference=a,metrics=b+c`: record exactly this selection (every other group unchosen) and sync it. */
+			readonly combination?: string | undefined;
 	  }
 	| { readonly kind: "install"; readonly manifest: string; readonly mode?: string | undefined }
 	/** Brings back history entry `id` (the newest when undefined) and syncs the environment. */
@@ -68,14 +70,22 @@ export async function* runOperation(
 	const locking = { ...hooks, signal };
 	if (request.kind === "sync") {
 		const { sync } = await import("./sync.js");
-		const run = () =>
-			sync(resolveContext(locator, cwd), {
+		const run = async function* () {
+			const context = resolveContext(locator, cwd);
+			// the combination is read inside the lock, from the registry the sync plans with
+			const selection =
+				request.combination === undefined
+					? undefined
+					: await combinationSelection(context, request.combination, signal);
+			return yield* sync(context, {
 				mode: request.mode,
 				dryRun: request.dryRun === true,
 				signal,
 				upgrade: request.upgrade,
 				machineChoice: request.machineChoice,
+				selection,
 			});
+		};
 		if (!request.dryRun) return yield* underProjectLockStream(root, "sync", locking, run);
 		// a dry run writes nothing: no lock, and an unfinished change is only reported
 		const notice = await unfinishedChange(locator, cwd);

@@ -3,6 +3,8 @@ import path from "node:path";
 import { HpmError, type Problem, refusal } from "../base/errors.js";
 import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
+import { combinationEdits, formatCombination } from "../plan/combination.js";
+import type { Selection } from "../plan/selection.js";
 import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
@@ -66,7 +68,11 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	// a named pipe or a link to /dev/zero as uv.lock would hold uv (and hpm) forever
 	const lockProblem = project ? lockFileProblem(findWorkspace(project.root)?.root ?? project.root) : undefined;
 	if (lockProblem) throw lockProblem;
-	const settled = options.dryRun || options.upgrade || (options.mode !== undefined && options.mode !== project?.mode);
+	const settled =
+		options.dryRun ||
+		options.upgrade ||
+		options.selection ||
+		(options.mode !== undefined && options.mode !== project?.mode);
 	// without a lock or an environment uv's check can only fail: nothing to start early
 	const worth =
 		project && existsSync(path.join(project.root, "uv.lock")) && existsSync(projectEnvironment(project.root));
@@ -106,7 +112,7 @@ async function* provenConflict(
 	try {
 		// the files hold again what the context read: the sync restored them. The check's own plan
 		// and problems are not streamed: the error says what it proved
-		const run = check(context, { mode: options.mode, signal: options.signal });
+		const run = check(context, { mode: options.mode, signal: options.signal, selection: options.selection });
 		let step = await run.next();
 		while (!step.done) {
 			if (step.value.type === "phase") yield step.value;
@@ -134,6 +140,8 @@ type SyncOptions = {
 	readonly signal?: AbortSignal | undefined;
 	readonly upgrade?: Upgrade | undefined;
 	readonly machineChoice?: { readonly value: string | undefined; readonly from: string } | undefined;
+	/** `sync --combination`: this selection instead of the project's, recorded in `[tool.hpm.groups]`. */
+	readonly selection?: Selection | undefined;
 };
 
 async function* syncWith(
@@ -142,7 +150,7 @@ async function* syncWith(
 	early: EarlyCheck | undefined,
 	seen: { registry?: Registry },
 ): AsyncGenerator<HpmEvent, SyncResult> {
-	const prepared = await prepareWithUv(context, options.mode, undefined, options.signal);
+	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
 	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
@@ -176,7 +184,9 @@ async function* syncWith(
 	const recordMode = options.mode !== undefined && options.mode !== project.mode;
 	// the registry commits the selection was synced against are recorded, as uv.lock records versions
 	const pins = context.pinned && !sameList(prepared.commits, project.registryRevs) ? prepared.commits : undefined;
-	if (!edits && !recordMode && !upgrade && !pins) {
+	// `--combination`: the choice is recorded as part of the change, so a failure restores it too
+	const choiceEdits = options.selection ? combinationEdits(prepared.registry, project, options.selection) : [];
+	if (!edits && !recordMode && !upgrade && !pins && choiceEdits.length === 0) {
 		// Nothing to edit, but the files are the truth only if uv.lock and .venv follow them: a fresh
 		// clone has neither, a teammate's change may have left the environment stale.
 		const known = early !== undefined && Object.keys(env).length === 0 ? await early.result : undefined;
@@ -192,7 +202,9 @@ async function* syncWith(
 	// a change is coming: uv's early check is stopped before anything is written
 	await early?.stop();
 	return yield* transaction(project.file, "sync", signal, async function* (tx) {
-		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins));
+		const chose =
+			choiceEdits.length > 0 && options.selection ? formatCombination(prepared.registry, options.selection) : "";
+		tx.describe(historyLine(plan, recordMode ? project.mode : undefined, edits, pins, chose));
 		if (machineText !== project.text) {
 			// the entries of per-machine groups, written from the file as it is now
 			yield { type: "phase", phase: "record", message: "writing the [tool.uv] entries of per-machine groups" };
@@ -272,7 +284,7 @@ async function* syncWith(
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
-		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }];
+		const record: TomlEdit[] = [{ path: ["tool", "hpm", "managed"], value }, ...choiceEdits];
 		if (recordMode) record.push({ path: ["tool", "hpm", "mode"], value: plan.mode });
 		// one commit is a string, several a list; none (no git registry any more) removes the key
 		if (pins)
@@ -288,8 +300,15 @@ async function* syncWith(
 }
 
 /** The history's line for a sync: what it added, removed and switched, and the mode. */
-function historyLine(plan: Plan, modeWas: string | undefined, edits: boolean, pins?: readonly string[]): string {
+function historyLine(
+	plan: Plan,
+	modeWas: string | undefined,
+	edits: boolean,
+	pins?: readonly string[],
+	chose = "",
+): string {
 	const parts = [
+		...(chose ? [`combination ${chose}`] : []),
 		...plan.add.map((entry) => `+${entry.name}`),
 		...plan.remove.map((entry) => `-${entry.name}`),
 		...plan.switch.map((entry) => `~${entry.name}`),

@@ -1,15 +1,15 @@
 import { HpmError } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
+import type { Project } from "../project/project.js";
+import type { TomlEdit } from "../project/toml-edit.js";
 import type { Registry } from "../registry/model.js";
-import type { Selection } from "./selection.js";
+import { entryValues, type Selection } from "./selection.js";
 
-/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen. */
+/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen ("": none). */
 export function parseCombination(registry: Registry, text: string): Selection {
 	const selection = new Map<string, string[]>();
-	if (text.trim() === "")
-		throw new HpmError("usage", "--combination needs group=option[,group=option+option...]", {
-			hint: combinationExample(registry),
-		});
+	// the matrix lists a combination that chooses nothing (every group optional) as "": it is one too
+	if (text.trim() === "") return selection;
 	for (const part of text.split(",").map((p) => p.trim())) {
 		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
 		if (!match)
@@ -61,4 +61,27 @@ export function formatCombination(registry: Registry, selection: Selection): str
 				`${group.name}=${(selection.get(group.key) ?? []).map((o) => registry.packages.get(o)?.name ?? o).join("+")}`,
 		)
 		.join(",");
+}
+
+/**
+ * The edits that make `[tool.hpm.groups]` record exactly `selection` (`sync --combination`): each
+ * group it names as a 1-of-N string or an M-of-N list, every other entry dropped. None when the
+ * project records it already (the names compared PEP 503-normalized, in any order).
+ */
+export function combinationEdits(registry: Registry, project: Project, selection: Selection): TomlEdit[] {
+	const at = (key: string) => ["tool", "hpm", "groups", key];
+	const edits: TomlEdit[] = [];
+	for (const [key, entry] of project.selection)
+		if ((selection.get(key) ?? []).length === 0) edits.push({ path: at(entry.rawKey), value: undefined });
+	for (const group of registry.groups.values()) {
+		const options = selection.get(group.key) ?? [];
+		if (options.length === 0) continue;
+		const entry = project.selection.get(group.key);
+		const written = new Set(entryValues(entry).map(normalizeName));
+		if (entry && written.size === options.length && options.every((option) => written.has(option))) continue;
+		const names = options.map((option) => registry.packages.get(option)?.name ?? option);
+		const value = group.strategy === "1-of-N" && names.length === 1 ? (names[0] ?? "") : names;
+		edits.push({ path: at(entry?.rawKey ?? group.name), value });
+	}
+	return edits;
 }
