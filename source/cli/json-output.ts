@@ -106,6 +106,7 @@ function build(strict: boolean) {
 			chains: z.array(object({ via: z.optional(string), path: strings })),
 			wouldCome: strings,
 			lockFound: z.boolean(),
+			replacedBy: strings,
 		}),
 		"why-not": object({
 			group: string,
