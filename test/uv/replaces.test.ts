@@ -186,4 +186,24 @@ describe("replaces: in the registry", () => {
 			}),
 		);
 	});
+
+	it("sync refuses a choice that replaces a dependency the project itself declares, and writes nothing", () => {
+		// Given a project that depends on opencv-like itself
+		const dir = project("opencv-like-headless", '"opencv-like"');
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(
+			file,
+			read(file).replace('dependencies = ["third-party"]', 'dependencies = ["third-party", "opencv-like"]'),
+		);
+		const before = read(file);
+		// When the headless option is synced
+		const sync = run(dir, "sync", "--json");
+		// Then the sync is refused with the choice named, and pyproject.toml is as it was
+		expect(sync.code).toBe(1);
+		const result = JSON.parse(sync.stdout) as { error: { problems: { code: string; choices?: string[] }[] } };
+		expect(result.error.problems).toContainEqual(
+			expect.objectContaining({ code: "constraint-conflicts", choices: ["cv=opencv-like-headless"] }),
+		);
+		expect(read(file)).toBe(before);
+	});
 });

@@ -157,7 +157,9 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		managed.delete(key);
 	}
 	const replacements = chosenReplacements(registry, selection);
-	problems.push(...replacementProblems(registry, selection, replacements));
+	// a dependency the person added (not hpm's) that a choice replaces would silently leave the lock
+	const own = new Map([...state.dependencies].filter(([key]) => !state.managed.includes(key)));
+	problems.push(...replacementProblems(registry, selection, replacements, own));
 	const exclusions = planExclusions(
 		state.exclusions ?? { list: undefined, owned: [] },
 		replacements.map((r) => r.key),

@@ -6,7 +6,7 @@
  * does not: the universal resolver still asks for a version of it). hpm owns exactly the entries
  * it wrote there, recorded in `[tool.hpm] excluded` as it records its dependencies in `managed`.
  */
-import type { Problem } from "../base/errors.js";
+import type { Location, Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import type { Registry } from "../registry/model.js";
 import type { TomlEdit } from "../project/toml-edit.js";
@@ -34,21 +34,37 @@ export function replacementProblems(
 	registry: Registry,
 	selection: Selection,
 	replacements: readonly Replacement[],
+	/** The project's own dependencies (not hpm's): one that is replaced would silently leave the lock. */
+	own: ReadonlyMap<string, string> = new Map(),
 ): Problem[] {
 	const problems: Problem[] = [];
-	for (const { key, by } of replacements)
+	for (const { key, by } of replacements) {
+		const written = own.get(key);
+		if (written !== undefined)
+			problems.push({
+				code: "constraint-conflicts",
+				choices: [...by],
+				message: `${by.join(", ")} replaces ${key}, which the project itself depends on ("${written}"); remove that dependency (\`uv remove ${key}\`) or choose another option`,
+				...locationOf(registry, by),
+			});
 		for (const group of registry.groups.values()) {
 			if (!(selection.get(group.key) ?? []).includes(key)) continue;
 			const chosen = `${group.name}=${registry.packages.get(key)?.name ?? key}`;
-			const replacing = registry.packages.get(normalizeName(by[0]?.split("=")[1] ?? ""));
 			problems.push({
 				code: "constraint-conflicts",
 				choices: [...by, chosen],
 				message: `${by.join(", ")} replaces ${chosen} (its manifest's \`replaces:\`); choose one of them`,
-				...(replacing ? { location: replacing.location } : {}),
+				...locationOf(registry, by),
 			});
 		}
+	}
 	return problems;
+}
+
+/** Where the first replacing option's manifest is, for a problem about it. */
+function locationOf(registry: Registry, by: readonly string[]): { location?: Location } {
+	const replacing = registry.packages.get(normalizeName(by[0]?.split("=")[1] ?? ""));
+	return replacing ? { location: replacing.location } : {};
 }
 
 /** `[tool.uv] exclude-dependencies` as a list of strings, and the entries of it hpm owns. */
