@@ -93,6 +93,7 @@ function build(strict: boolean) {
 				selectedIn: strings,
 				locked: z.nullable(string),
 				provides: strings,
+				replaces: z.optional(strings),
 				implementations: z.array(named),
 				interfaceOf: strings,
 			}),

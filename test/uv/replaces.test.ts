@@ -98,6 +98,8 @@ describe("an option that replaces a distribution (replaces:)", () => {
 		expect(why.stdout).toContain("replaced by cv=opencv-like-headless");
 		const json = JSON.parse(run(dir, "why", "opencv-like", "--json").stdout) as { replacedBy: string[] };
 		expect(json.replacedBy).toEqual(["cv=opencv-like-headless"]);
+		const shown = JSON.parse(run(dir, "show", "opencv-like-headless", "--json").stdout) as { replaces: string[] };
+		expect(shown.replaces).toEqual(["opencv-like"]);
 
 		// When the project switches back to opencv-like
 		expect(run(dir, "group", "add", "cv", "--option", "opencv-like").code).toBe(0);
