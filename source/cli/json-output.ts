@@ -94,6 +94,7 @@ function build(strict: boolean) {
 				selectedIn: strings,
 				locked: z.nullable(string),
 				provides: strings,
+				replaces: z.optional(strings),
 				implementations: z.array(named),
 				interfaceOf: strings,
 			}),
@@ -107,6 +108,7 @@ function build(strict: boolean) {
 			chains: z.array(object({ via: z.optional(string), path: strings })),
 			wouldCome: strings,
 			lockFound: z.boolean(),
+			replacedBy: strings,
 		}),
 		"why-not": object({
 			group: string,

@@ -61,7 +61,15 @@ export function planLines(plan: Plan, style = styles(false)): string[] {
 			`  ${style.yellow("~")} ${entry.name}  ${where(entry)}  ${style.dim(`switch source, was ${entry.was ?? "another"}`)}`,
 		);
 	for (const entry of plan.remove) lines.push(`  ${style.red("-")} ${entry.name}`);
-	if (plan.add.length + plan.switch.length + plan.remove.length === 0) lines.push("  nothing to change");
+	// what the chosen options replace, kept out of uv.lock (hpm's [tool.uv] exclude-dependencies entries)
+	const owned = { was: plan.exclusions?.now.owned ?? [], now: plan.exclusions?.final.owned ?? [] };
+	for (const { key, by } of plan.replacements ?? [])
+		if (owned.now.includes(key) && !owned.was.includes(key))
+			lines.push(`  ${style.red("!")} ${key}  ${style.dim(`kept out of uv.lock: replaced by ${by.join(", ")}`)}`);
+	for (const key of owned.was.filter((k) => !owned.now.includes(k)))
+		lines.push(`  ${style.green("^")} ${key}  ${style.dim("no longer kept out of uv.lock")}`);
+	if (plan.add.length + plan.switch.length + plan.remove.length === 0 && owned.was.join() === owned.now.join())
+		lines.push("  nothing to change");
 	if (plan.unchanged.length > 0) lines.push(style.dim(`  = ${plan.unchanged.map((u) => u.name).join(", ")}`));
 	return lines;
 }

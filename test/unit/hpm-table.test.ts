@@ -28,6 +28,7 @@ const table = fc.oneof(
 			"registry-rev": value,
 			groups: value,
 			managed: value,
+			excluded: value,
 			other: value,
 		},
 		{ requiredKeys: [] },
@@ -64,6 +65,7 @@ mode = "dev"
 registry = ["registry", "git+https://example.com/r.git"]
 registry-rev = ["0123456789abcdef0123456789abcdef01234567"]
 managed = ["a", "b"]
+excluded = ["c"]
 [tool.hpm.groups]
 vlm = "vlm-adapter-qwen"
 metrics = ["metric-bleu", "metric-rouge"]

@@ -63,6 +63,7 @@ export default defineCommand({
 				selectedIn: shown.selectedIn,
 				locked: shown.locked,
 				provides: shown.provides,
+				replaces: shown.replaces,
 				implementations: shown.implementations,
 				interfaceOf: shown.interfaceOf,
 			});
@@ -80,6 +81,8 @@ export default defineCommand({
 		rows.push(["selected", shown.selectedIn.length ? `yes, in ${shown.selectedIn.join(", ")}` : "no"]);
 		rows.push(["locked", shown.locked ?? style.dim("not in uv.lock")]);
 		if (shown.provides.length > 0) rows.push(["provides", shown.provides.join(", ")]);
+		if (shown.replaces.length > 0)
+			rows.push(["replaces", `${shown.replaces.join(", ")} ${style.dim("(kept out of uv.lock while chosen)")}`]);
 		for (const line of table(rows.map(([label, value]) => [style.dim(label ?? ""), value ?? ""]))) output.out(line);
 		// a package that is also an interface: what implements it
 		if (shown.implementations.length > 0 || shown.interfaceOf.length > 0) printImplementations(shown);

@@ -5,7 +5,9 @@ import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
 import { combinationEdits, formatCombination } from "../plan/combination.js";
 import type { Selection } from "../plan/selection.js";
-import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
+import { exclusionsChange, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
+import { exclusionEdits } from "../plan/replacements.js";
+import { exclusionParts, exclusionWrites, letIn, writeExclusions } from "./sync-exclusions.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { lockFileProblem, readUvLockBytes } from "../project/files.js";
@@ -241,9 +243,19 @@ async function* syncWith(
 		const adding = [...project.managed, ...plan.add.map((entry) => entry.key)].filter(
 			(key, at, all) => all.indexOf(key) === at,
 		);
-		if (adding.length > project.managed.length) {
+		// what the chosen options replace is excluded before uv resolves (hpm's own entries, recorded
+		// as hpm's in the same write); what they no longer replace is let back in after uv's edits
+		const { staged, letBack } = exclusionWrites(plan);
+		if (adding.length > project.managed.length || staged) {
+			const first: TomlEdit[] = [];
+			if (adding.length > project.managed.length)
+				first.push({ path: ["tool", "hpm", "managed"], value: adding.sort() });
+			if (staged) {
+				yield { type: "phase", phase: "record", message: `excluding ${staged.owned.join(", ")} (replaced)` };
+				first.push(...exclusionEdits(staged));
+			}
 			tx.checkpoint();
-			await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value: adding.sort() }]);
+			await writeProjectEdits(readProject(project.file), first);
 			tx.wrote();
 		}
 		// a switch to a requirement on the default index: `uv add` would keep the old
@@ -261,9 +273,15 @@ async function* syncWith(
 		const additions = [...plan.add, ...plan.switch];
 		const batches = addBatches(additions, cwd, workspace?.members);
 		// With removals, or with more than one `uv add`, every edit only locks and one exact
-		// `uv sync` at the end fixes the environment.
-		// uv add's own sync knows no --group: with per-machine groups one `uv sync --group` ends it
-		const syncAtEnd = removals.length > 0 || batches.length > 1 || (machine.active && edits);
+		// `uv sync` at the end fixes the environment; so too when only the exclusions changed, or
+		// when some are let back in after uv's edits. uv add's own sync knows no --group: with
+		// per-machine groups one `uv sync --group` ends it.
+		const syncAtEnd =
+			removals.length > 0 ||
+			batches.length > 1 ||
+			letBack !== undefined ||
+			(batches.length === 0 && exclusionsChange(plan)) ||
+			(machine.active && edits);
 		if (additions.length > 0)
 			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
 		for (const [number, batch] of batches.entries())
@@ -276,6 +294,11 @@ async function* syncWith(
 				env,
 				plan,
 			});
+		if (letBack && plan.exclusions) {
+			const back = letIn(plan.exclusions.staged, letBack).join(", ");
+			yield { type: "phase", phase: "record", message: `no longer excluding ${back}` };
+			await writeExclusions(tx, project.file, letBack);
+		}
 		if (syncAtEnd) {
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();
@@ -312,6 +335,7 @@ function historyLine(
 		...plan.add.map((entry) => `+${entry.name}`),
 		...plan.remove.map((entry) => `-${entry.name}`),
 		...plan.switch.map((entry) => `~${entry.name}`),
+		...exclusionParts(plan),
 		...(pins
 			? [pins.length === 0 ? "registry unpinned" : `registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`]
 			: []),

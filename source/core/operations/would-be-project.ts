@@ -46,6 +46,13 @@ export function wouldBeProject(
 		if (recorded) sources[entry.name] = recorded;
 	}
 	addIndexTables(table(data, "tool"), [...plan.add, ...plan.switch]);
+	// what the chosen options replace is out of the lock, as sync writes it
+	const exclusions = plan.exclusions;
+	if (exclusions && !exclusions.now.unusable) {
+		const uv = table(table(data, "tool"), "uv");
+		if (exclusions.final.list) uv["exclude-dependencies"] = [...exclusions.final.list];
+		else delete uv["exclude-dependencies"];
+	}
 	return data;
 }
 

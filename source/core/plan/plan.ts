@@ -6,6 +6,16 @@ import type { IndexDefinition, Package, Registry, Source } from "../registry/mod
 import { namedIndex } from "../registry/source-kinds.js";
 import { addKeepsRecorded, sameRequirement } from "../registry/requirement.js";
 import type { Selection } from "./selection.js";
+import {
+	chosenReplacements,
+	exclusionRecord,
+	type ExclusionRecord,
+	type Exclusions,
+	exclusionsDiffer,
+	planExclusions,
+	type Replacement,
+	replacementProblems,
+} from "./replacements.js";
 import { gitUrl, describeRecordedSource, sameSource } from "./uv-record.js";
 
 // operations/check.ts and operations/sync.ts read these here (they moved to uv-record.ts)
@@ -44,6 +54,10 @@ export type Plan = {
 	readonly selected: readonly PlanEntry[];
 	/** The `[tool.hpm] managed` list after the plan. */
 	readonly managed: readonly string[];
+	/** What the chosen options replace (`replaces:`), and who replaces it. */
+	readonly replacements?: readonly Replacement[];
+	/** `[tool.uv] exclude-dependencies` now, while uv runs, and after (hpm's own entries only). */
+	readonly exclusions?: Exclusions;
 	readonly problems: readonly Problem[];
 };
 
@@ -59,19 +73,28 @@ export type ProjectState = {
 	readonly members?: ReadonlySet<string> | undefined;
 	/** `[[tool.uv.index]]` by name as written → its url and whether it is explicit. */
 	readonly indexes?: ReadonlyMap<string, RecordedIndex> | undefined;
+	/** `[tool.uv] exclude-dependencies` and the entries of it hpm wrote (`[tool.hpm] excluded`). */
+	readonly exclusions?: ExclusionRecord | undefined;
 };
 
 /** One `[[tool.uv.index]]` table of the project. */
 export type RecordedIndex = { readonly url: unknown; readonly explicit: boolean };
 
-/** Nothing to do: no uv command to run and no change to the managed list. */
+/** Nothing to do: no uv command to run and no change to the managed list or hpm's exclusions. */
 export function isEmptyPlan(plan: Plan, currentManaged: readonly string[]): boolean {
 	return (
 		plan.add.length === 0 &&
 		plan.switch.length === 0 &&
 		plan.remove.length === 0 &&
-		sameList(plan.managed, [...currentManaged].sort())
+		sameList(plan.managed, [...currentManaged].sort()) &&
+		!exclusionsChange(plan)
 	);
+}
+
+/** Whether the plan changes `[tool.uv] exclude-dependencies` or hpm's record of its entries. */
+export function exclusionsChange(plan: Pick<Plan, "exclusions">): boolean {
+	const exclusions = plan.exclusions;
+	return exclusions !== undefined && exclusionsDiffer(exclusions.now, exclusions.final);
 }
 
 /** A pure function from (registry, selection, mode, current project) to what sync must do. */
@@ -133,6 +156,14 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		remove.push({ key, name: registry.packages.get(key)?.name ?? requirementName(state.dependencies.get(key)) ?? key });
 		managed.delete(key);
 	}
+	const replacements = chosenReplacements(registry, selection);
+	// a dependency the person added (not hpm's) that a choice replaces would silently leave the lock
+	const own = new Map([...state.dependencies].filter(([key]) => !state.managed.includes(key)));
+	problems.push(...replacementProblems(registry, selection, replacements, own));
+	const exclusions = planExclusions(
+		state.exclusions ?? { list: undefined, owned: [] },
+		replacements.map((r) => r.key),
+	);
 	return {
 		root: state.root,
 		mode,
@@ -142,6 +173,8 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		unchanged,
 		selected,
 		managed: [...managed].sort(),
+		replacements,
+		exclusions,
 		problems,
 	};
 }
@@ -256,7 +289,7 @@ export function projectState(
 		const { name, url, explicit } = asTable(table);
 		if (typeof name === "string" && !indexes.has(name)) indexes.set(name, { url, explicit: explicit === true });
 	}
-	return { root, dependencies, sources, managed, members, indexes };
+	return { root, dependencies, sources, managed, members, indexes, exclusions: exclusionRecord(data) };
 }
 
 function asTable(value: unknown): Record<string, unknown> {

@@ -53,6 +53,8 @@ export type Shown =
 			readonly locked: string | null;
 			/** The interfaces it provides. */
 			readonly provides: readonly string[];
+			/** The distributions it stands in for (`replaces:`). */
+			readonly replaces: readonly string[];
 	  } & Implemented);
 
 /** An interface's implementations (packages that provide it) and the groups that offer them. */
@@ -134,6 +136,7 @@ export async function show(locator: Locator, cwd: string, name: string): Promise
 		selectedIn: offering.filter((g) => (selection.get(g.key) ?? []).includes(pkg.key)).map((g) => g.name),
 		locked: context.project ? (lockedVersions(context.project.root).get(pkg.key) ?? null) : null,
 		provides: pkg.provides,
+		replaces: pkg.replaces ?? [],
 		...asInterface,
 	};
 }

@@ -8,6 +8,7 @@ import { normalizeName } from "../base/names.js";
 import { pathKind } from "../os/path-kind.js";
 import { readRegularFile } from "../os/read-file.js";
 import { groupsOffering, type Registry } from "../registry/model.js";
+import { chosenReplacements } from "./replacements.js";
 import { findGroup } from "./selection.js";
 
 /** Why a package is (or would be) in the environment: what `hpm why` prints. */
@@ -21,6 +22,8 @@ export type Why = {
 	readonly wouldCome: readonly string[];
 	/** Whether uv.lock was there to read. */
 	readonly lockFound: boolean;
+	/** The chosen group=option choices that replace it (`replaces:`): hpm keeps it out of uv.lock. */
+	readonly replacedBy: readonly string[];
 };
 
 const MAX_CHAINS = 20;
@@ -104,7 +107,8 @@ export async function why(locator: Locator, cwd: string, name: string): Promise<
 		: groupsOffering(registry, key)
 				.filter((group) => !(selection.get(group.key) ?? []).includes(key))
 				.map((group) => `${group.name}=${registry.packages.get(key)?.name ?? name}`);
-	if (!locked && wouldCome.length === 0 && !registry.packages.has(key) && lock) {
+	const replacedBy = chosenReplacements(registry, selection).find((r) => r.key === key)?.by ?? [];
+	if (!locked && wouldCome.length === 0 && replacedBy.length === 0 && !registry.packages.has(key) && lock) {
 		throw new HpmError("not-found", `"${name}" is not in uv.lock, and no group offers it`, {
 			hint: "`hpm list` shows the registry's options; `uv tree` the whole environment",
 		});
@@ -115,6 +119,7 @@ export async function why(locator: Locator, cwd: string, name: string): Promise<
 		chains: chains.map((chain) => ({ via: chain.via, path: display(chain.path) })),
 		wouldCome,
 		lockFound: lock !== undefined,
+		replacedBy,
 	};
 }
 

@@ -18,6 +18,7 @@ export const makeHpmTableSchema = () =>
 		"registry-rev": z.optional(z.union([z.string(), z.array(z.string())])),
 		groups: z.optional(z.record(z.string(), z.union([z.string(), z.array(z.string())]))),
 		managed: z.optional(z.array(z.string())),
+		excluded: z.optional(z.array(z.string())),
 	});
 export type HpmTable = z.infer<ReturnType<typeof makeHpmTableSchema>>;
 let hpmTableSchema: ReturnType<typeof makeHpmTableSchema> | undefined;
@@ -36,7 +37,7 @@ const isPlainTable = (value: unknown): value is Record<string, unknown> =>
  */
 export function plainHpmTable(raw: unknown): HpmTable | undefined {
 	if (!isPlainTable(raw)) return undefined;
-	const { mode, registry, groups, managed } = raw;
+	const { mode, registry, groups, managed, excluded } = raw;
 	const rev = raw["registry-rev"];
 	if (mode !== undefined && !(typeof mode === "string" && MODE_PATTERN.test(mode))) return undefined;
 	const nonEmpty = (item: string) => item.length > 0;
@@ -52,6 +53,7 @@ export function plainHpmTable(raw: unknown): HpmTable | undefined {
 		for (const value of Object.values(groups)) if (typeof value !== "string" && !isStrings(value)) return undefined;
 	}
 	if (managed !== undefined && !isStrings(managed)) return undefined;
+	if (excluded !== undefined && !isStrings(excluded)) return undefined;
 	return raw as HpmTable;
 }
 
@@ -231,6 +233,7 @@ function hpmTableError(issue: z.core.$ZodIssue | undefined, text: string, file: 
 		"registry-rev": "registry-rev must be a commit id, or a list of them (one per git registry); hpm writes it",
 		groups: "[tool.hpm.groups] must be a table of group = option or group = [options]",
 		managed: "managed must be a list of package names (hpm writes it; do not edit by hand)",
+		excluded: "excluded must be a list of package names (hpm writes it; do not edit by hand)",
 	};
 	const message =
 		first === "groups" && second !== undefined

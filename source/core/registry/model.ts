@@ -63,6 +63,8 @@ export type Package = {
 	readonly sources: ReadonlyMap<string, Source>;
 	/** The interfaces it implements, normalized (`provides:`). */
 	readonly provides: readonly string[];
+	/** The distributions it stands in for, normalized (`replaces:`): hpm keeps them out of the lock while it is chosen. */
+	readonly replaces?: readonly string[];
 	readonly location: Location;
 	/** What a machine must have for `choose: auto` to pick it (`needs:`); undefined: nothing (the CPU build). */
 	readonly needs?: Needs | undefined;

@@ -53,6 +53,7 @@ export function toPackage(
 	});
 	const needs = readNeeds(yaml, data, problems);
 	const checks = readChecks(yaml, data, problems);
+	const replaces = replacedNames(yaml, data, normalizeName(name), problems);
 	return {
 		complete: whole && problems.length === before,
 		package: {
@@ -63,9 +64,36 @@ export function toPackage(
 			description: displaySafe(data.description ?? ""),
 			sources,
 			provides,
+			...(replaces.length > 0 ? { replaces } : {}),
 			location: yaml.locate(["name"]),
 			...(needs ? { needs } : {}),
 			...(checks.length > 0 ? { checks } : {}),
 		},
 	};
+}
+
+/**
+ * The distributions a manifest's `replaces:` names, normalized: each a PEP 508 name, and none the
+ * package itself installs (an option that excluded its own distribution would install nothing).
+ */
+function replacedNames(yaml: YamlFile, data: PackageFile, own: string, problems: Problem[]): string[] {
+	const replaces: string[] = [];
+	(data.replaces ?? []).forEach((written, index) => {
+		const location = yaml.locate(["replaces", index]);
+		const reason = invalidNameReason(written);
+		if (reason) problems.push({ code: "invalid-name", message: `replaces: "${written}": ${reason}`, location });
+		else if (ownDistributions(own).includes(normalizeName(written)))
+			problems.push({
+				code: "invalid-value",
+				message: `replaces: "${written}" is what package "${data.name}" itself installs; an option replaces other distributions`,
+				location,
+			});
+		else if (!replaces.includes(normalizeName(written))) replaces.push(normalizeName(written));
+	});
+	return replaces;
+}
+
+/** The distributions an option installs (its family's members join here when it has one). */
+function ownDistributions(key: string): readonly string[] {
+	return [key];
 }

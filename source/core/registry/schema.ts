@@ -109,6 +109,8 @@ export const packageFileSchema = z.strictObject({
 	description: z.optional(z.string()),
 	/** Interfaces (PEP 508 names) this package implements. */
 	provides: z.optional(z.array(text)),
+	/** Distributions (PEP 508 names) this option stands in for: kept out of the lock while it is chosen. */
+	replaces: z.optional(z.array(text)),
 	sources: z.record(z.string().check(z.regex(MODE_PATTERN)), sourceSchema),
 	needs: z.optional(needsSchema),
 	checks: z.optional(z.array(checkSchema)),
