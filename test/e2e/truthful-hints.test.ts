@@ -260,68 +260,73 @@ describe("every hint is true", () => {
 			).toBe(true);
 	});
 
-	it("exit codes follow README's table: every command's usage and input errors exit 2 with a JSON error", () => {
-		const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-		expect(readme).toMatch(
-			/Exit codes: \*\*0\*\* ok, \*\*1\*\* a check found a problem[^*]*\*\*2\*\* usage or input\s+error/,
-		);
-		const dir = copyExample();
-		// one history entry, so that #99 is an entry that is not there (not an empty history)
-		expect(hpm(["group", "add", "metrics", "--option", "metric-rouge"], { cwd: dir, env: uvEnv() }).code).toBe(0);
-		const commands = JSON.parse(hpm(["help", "--json"], { cwd: dir }).stdout).commands as { name: string }[];
-		const wrong: (readonly string[])[] = [];
-		for (const { name } of commands) {
-			const words = name.split(" ");
-			wrong.push([...words, "--no-such-flag"]);
-			// one positional argument more than the usage allows (group add reads words as options)
-			const usage = JSON.parse(hpm([...words, "--help", "--json"], { cwd: dir }).stdout).usage as string;
-			const positionals = usage
-				.replace(/^hpm /, "")
-				.split(" ")
-				.slice(words.length)
-				.filter((w) => /^\[?[A-Z][A-Z=_]*\]?$/.test(w) || /^[a-z]+\|/.test(w)).length;
-			wrong.push([...words, ...Array.from({ length: positionals + 1 }, (_, i) => `word${i}`)]);
-		}
-		const inputErrors: (readonly string[])[] = [
-			["rollback", "99"],
-			["diff", "99"],
-			["diff", "x"],
-			["show", "nosuch"],
-			["why-not", "nosuch=x"],
-			["why-not", "metrics=nosuch"],
-			["why-not", "nonsense"],
-			["group", "add", "nosuch", "--option", "x"],
-			["group", "add", "metrics", "--option", "nosuch"],
-			["group", "remove", "nosuch"],
-			["mode", "Bad!"],
-			["mode", "staging"],
-			["install", "--manifest", "nosuch.yaml"],
-			["completion", "tcsh"],
-			["registry", "group", "add", "x", "--strategy", "bogus"],
-			["registry", "update"],
-			["graph", "--format", "bogus"],
-			["check", "--combination", "bogus"],
-			["check", "--all"],
-			["sync", "--upgrade-package", "nosuch"],
-			["search"],
-			["ui"],
-			["nosuch-command"],
-		];
-		const before = snapshot(dir);
-		for (const args of [...wrong, ...inputErrors]) {
-			const text = hpm(args, { cwd: dir, env: uvEnv() });
-			expect(text.code, `hpm ${args.join(" ")}: ${text.stderr}`).toBe(2);
-			expect(text.stderr, args.join(" ")).toMatch(/^error: /);
-			const json = hpm([...args, "--json"], { cwd: dir, env: uvEnv() });
-			expect(json.code, `hpm ${args.join(" ")} --json`).toBe(2);
-			expect(JSON.parse(json.stdout).error.message, args.join(" ")).toEqual(expect.any(String));
-		}
-		expect(snapshot(dir)).toEqual(before);
-		// nothing to roll back to is an input error too
-		const fresh = copyExample();
-		expect(hpm(["rollback"], { cwd: fresh, env: uvEnv() }).code).toBe(2);
-		expect(hpm(["diff", "3"], { cwd: fresh, env: uvEnv() }).code).toBe(2);
-	});
+	// ~200 hpm runs in sequence (three per command): minutes on a loaded 2-core machine, not the default minute
+	it(
+		"exit codes follow README's table: every command's usage and input errors exit 2 with a JSON error",
+		{ timeout: 300_000 },
+		() => {
+			const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+			expect(readme).toMatch(
+				/Exit codes: \*\*0\*\* ok, \*\*1\*\* a check found a problem[^*]*\*\*2\*\* usage or input\s+error/,
+			);
+			const dir = copyExample();
+			// one history entry, so that #99 is an entry that is not there (not an empty history)
+			expect(hpm(["group", "add", "metrics", "--option", "metric-rouge"], { cwd: dir, env: uvEnv() }).code).toBe(0);
+			const commands = JSON.parse(hpm(["help", "--json"], { cwd: dir }).stdout).commands as { name: string }[];
+			const wrong: (readonly string[])[] = [];
+			for (const { name } of commands) {
+				const words = name.split(" ");
+				wrong.push([...words, "--no-such-flag"]);
+				// one positional argument more than the usage allows (group add reads words as options)
+				const usage = JSON.parse(hpm([...words, "--help", "--json"], { cwd: dir }).stdout).usage as string;
+				const positionals = usage
+					.replace(/^hpm /, "")
+					.split(" ")
+					.slice(words.length)
+					.filter((w) => /^\[?[A-Z][A-Z=_]*\]?$/.test(w) || /^[a-z]+\|/.test(w)).length;
+				wrong.push([...words, ...Array.from({ length: positionals + 1 }, (_, i) => `word${i}`)]);
+			}
+			const inputErrors: (readonly string[])[] = [
+				["rollback", "99"],
+				["diff", "99"],
+				["diff", "x"],
+				["show", "nosuch"],
+				["why-not", "nosuch=x"],
+				["why-not", "metrics=nosuch"],
+				["why-not", "nonsense"],
+				["group", "add", "nosuch", "--option", "x"],
+				["group", "add", "metrics", "--option", "nosuch"],
+				["group", "remove", "nosuch"],
+				["mode", "Bad!"],
+				["mode", "staging"],
+				["install", "--manifest", "nosuch.yaml"],
+				["completion", "tcsh"],
+				["registry", "group", "add", "x", "--strategy", "bogus"],
+				["registry", "update"],
+				["graph", "--format", "bogus"],
+				["check", "--combination", "bogus"],
+				["check", "--all"],
+				["sync", "--upgrade-package", "nosuch"],
+				["search"],
+				["ui"],
+				["nosuch-command"],
+			];
+			const before = snapshot(dir);
+			for (const args of [...wrong, ...inputErrors]) {
+				const text = hpm(args, { cwd: dir, env: uvEnv() });
+				expect(text.code, `hpm ${args.join(" ")}: ${text.stderr}`).toBe(2);
+				expect(text.stderr, args.join(" ")).toMatch(/^error: /);
+				const json = hpm([...args, "--json"], { cwd: dir, env: uvEnv() });
+				expect(json.code, `hpm ${args.join(" ")} --json`).toBe(2);
+				expect(JSON.parse(json.stdout).error.message, args.join(" ")).toEqual(expect.any(String));
+			}
+			expect(snapshot(dir)).toEqual(before);
+			// nothing to roll back to is an input error too
+			const fresh = copyExample();
+			expect(hpm(["rollback"], { cwd: fresh, env: uvEnv() }).code).toBe(2);
+			expect(hpm(["diff", "3"], { cwd: fresh, env: uvEnv() }).code).toBe(2);
+		},
+	);
 
 	it("--json gives one JSON document on every command that prints results, and completion says it cannot", () => {
 		const dir = copyExample();
