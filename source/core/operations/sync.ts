@@ -4,7 +4,6 @@ import { HpmError, type Problem, refusal } from "../base/errors.js";
 import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
 import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
-import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { lockFileProblem, readUvLockBytes } from "../project/files.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
@@ -24,7 +23,8 @@ import {
 	upgradeWhat,
 } from "./sync-upgrade.js";
 import { checkRun, transaction, UvRunFailed } from "./transaction.js";
-import { uvAddStep } from "./transaction-steps.js";
+import { forgetResolutions } from "./known-resolution.js";
+import { applyEdits } from "./sync-apply.js";
 import { verifyApplied } from "./verify.js";
 
 export type { Upgrade };
@@ -52,8 +52,9 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonl
 
 /**
  * Reconciles the project's dependencies with the selection: at most one `uv remove` for what hpm
- * added and is no longer selected, one `uv add` for everything to add or switch, then the
- * `[tool.hpm] managed` record. If uv fails or the signal aborts, the files are restored.
+ * added and is no longer selected, one `uv add` for everything to add or switch, one resolution
+ * in all (sync-apply.ts), then the `[tool.hpm] managed` record. If uv fails or the signal aborts,
+ * the files are restored.
  */
 export async function* sync(context: Context, options: SyncOptions): AsyncGenerator<HpmEvent, SyncResult> {
 	const project = context.project;
@@ -176,6 +177,8 @@ async function* syncWith(
 			// their newest versions), and each package that moved is shown before the environment does
 			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
 			tx.checkpoint();
+			// what hpm resolved before kept the old versions: forgotten once the lock moves on
+			forgetResolutions(cwd);
 			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal, env }), "uv lock --upgrade", plan);
 			upgraded = lockChanges(tx.before.lock, readUvLockBytes(path.join(cwd, "uv.lock")));
 			for (const change of upgraded)
@@ -203,40 +206,7 @@ async function* syncWith(
 			await writeProjectEdits(readProject(project.file), [{ path: ["tool", "hpm", "managed"], value: adding.sort() }]);
 			tx.wrote();
 		}
-		// a switch to a requirement on the default index: `uv add` would keep the old
-		// `[tool.uv.sources]` entry, so the package is removed first and added back
-		const removals = [...plan.remove, ...plan.switch.filter((entry) => entry.dropSource)];
-		if (removals.length > 0) {
-			if (plan.remove.length > 0)
-				yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
-			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals
-			// both edits only lock, and one exact `uv sync` at the end fixes the environment.
-			const args = ["remove", "--no-sync", "--", ...removals.map((r) => r.name)];
-			tx.checkpoint();
-			checkRun(yield* runUv(uv, args, { cwd, signal, env }), "uv remove", plan);
-		}
-		const additions = [...plan.add, ...plan.switch];
-		const batches = addBatches(additions, cwd, workspace?.members);
-		// With removals, or with more than one `uv add`, every edit only locks and one exact
-		// `uv sync` at the end fixes the environment.
-		const syncAtEnd = removals.length > 0 || batches.length > 1;
-		if (additions.length > 0)
-			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
-		for (const [number, batch] of batches.entries())
-			yield* uvAddStep(tx, uv, batch, {
-				file: project.file,
-				requirements: path.join(tx.scratch, `requirements-${number}.txt`),
-				noSync: syncAtEnd,
-				cwd,
-				signal,
-				env,
-				plan,
-			});
-		if (syncAtEnd) {
-			yield { type: "phase", phase: "sync", message: "syncing the environment" };
-			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync"], { cwd, signal, env }), "uv sync", plan);
-		}
+		yield* applyEdits(tx, uv, { project, plan, workspace, signal, env, reuse: upgrade === undefined });
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
