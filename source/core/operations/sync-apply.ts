@@ -103,7 +103,7 @@ export async function* applyEdits(tx: Tx, uv: Uv, options: Apply): AsyncGenerato
 			const run = yield* runUv(uv, syncArgs, { cwd, signal, env });
 			// uv refuses a lock that does not satisfy pyproject.toml: then it resolves after all
 			synced = run.exitCode === 0 || !run.lines.some((line) => line.includes("needs to be updated"));
-			if (synced) checkRun(run, `uv ${syncArgs.join(" ")}`, plan);
+			if (synced) checkRun(run, "uv sync", plan);
 		}
 		if (!synced) {
 			yield { type: "phase", phase: "resolve", message: "resolving (uv lock)" };
@@ -112,12 +112,12 @@ export async function* applyEdits(tx: Tx, uv: Uv, options: Apply): AsyncGenerato
 			resolved = true;
 			yield { type: "phase", phase: "sync", message: "syncing the environment" };
 			tx.checkpoint();
-			checkRun(yield* runUv(uv, syncArgs, { cwd, signal, env }), `uv ${syncArgs.join(" ")}`, plan);
+			checkRun(yield* runUv(uv, syncArgs, { cwd, signal, env }), "uv sync", plan);
 		}
 	} else if (exact) {
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };
 		tx.checkpoint();
-		checkRun(yield* runUv(uv, ["sync", "--locked"], { cwd, signal, env }), "uv sync --locked", plan);
+		checkRun(yield* runUv(uv, ["sync", "--locked"], { cwd, signal, env }), "uv sync", plan);
 	}
 	// what uv resolved is kept for the next check or switch that asks for the same
 	const lock = resolved && reusable ? readUvLockBytes(lockFile) : undefined;
