@@ -61,8 +61,11 @@ export async function* applyEdits(tx: Tx, uv: Uv, options: Apply): AsyncGenerato
 	if (removals.length > 0) {
 		if (plan.remove.length > 0)
 			yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
-		// with an addition after it (or a known resolution) the removal only edits pyproject.toml
-		const locks = additions.length === 0 && reuse === undefined;
+		// with an addition after it (or a known resolution) the removal only edits pyproject.toml; a
+		// package removed to be added back is locked without it first, or uv.lock's old version
+		// would be what `uv add` prefers (and writes as the bound)
+		const readded = plan.switch.some((entry) => entry.dropSource);
+		const locks = (additions.length === 0 || readded) && reuse === undefined;
 		const args = ["remove", locks ? "--no-sync" : "--frozen", "--", ...removals.map((r) => r.name)];
 		tx.checkpoint();
 		checkRun(yield* runUv(uv, args, { cwd, signal, env }), "uv remove", plan);
