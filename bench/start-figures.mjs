@@ -125,7 +125,14 @@ export const B6 = {
 						return time(UV, ["lock", "--directory", scratch], { env });
 					},
 				},
-				{ name: "hpm check, not synced", run: () => time(node, [BIN, "check"], { cwd: fresh, env }) },
+				{
+					// resolving, as the first check of a choice does: the known resolutions are forgotten first
+					name: "hpm check, not synced",
+					run: () => {
+						rmSync(path.join(env.HPM_CACHE_DIR, "resolutions"), { recursive: true, force: true });
+						return time(node, [BIN, "check"], { cwd: fresh, env });
+					},
+				},
 				{ name: "uv lock --check", run: () => time(UV, ["lock", "--check"], { cwd: project, env }) },
 				{ name: "hpm check, synced", run: () => time(node, [BIN, "check"], { cwd: project, env }) },
 				{

@@ -11,6 +11,8 @@ import {
 	interleaved,
 	median,
 	mkdirSync,
+	readFileSync,
+	rmSync,
 	RUNS,
 	tempDir,
 	time,
@@ -204,6 +206,79 @@ export const B7 = {
 				digits: 2,
 				target: { text: "(reported)" },
 			}),
+		];
+	},
+};
+
+export const B8 = {
+	title:
+		"B8 one job, two interchangeable options: check and switch vs uv's own (target: a known combination ≤ 1.5x uv sync --locked)",
+	setup: () => {
+		const cache = tempDir("hpm-bench-cache-");
+		const env = hermetic({ HPM_CACHE_DIR: cache, UV_CACHE_DIR: tempDir("hpm-bench-uvcache-") });
+		const hpm = (dir, ...words) => time(node, [BIN, ...words], { cwd: dir, env });
+		const choose = (dir, option) => hpm(dir, "group", "add", "inference", "--option", option);
+		const OPTIONS = ["vlm-adapter-qwen", "vlm-adapter-deepseek"];
+		// a synced copy that has been through both options: both combinations are known
+		const copy = () => {
+			const dir = tempDir("hpm-bench-switch-");
+			cpSync(EXAMPLE, dir, { recursive: true });
+			hpm(dir, "sync");
+			choose(dir, OPTIONS[1]);
+			hpm(dir, "sync");
+			return dir;
+		};
+		const known = copy();
+		const unknown = copy();
+		const checked = copy();
+		choose(checked, OPTIONS[0]); // synced with deepseek, choosing qwen: check answers from the known one
+		// uv's own: the two pyproject.toml/uv.lock pairs, switched by writing one and `uv sync --locked`
+		const pairs = OPTIONS.map(() => ({}));
+		const uvDir = copy();
+		for (const [at, option] of OPTIONS.entries()) {
+			choose(uvDir, option);
+			hpm(uvDir, "sync");
+			pairs[at] = {
+				pyproject: readFileSync(path.join(uvDir, "pyproject.toml")),
+				lock: readFileSync(path.join(uvDir, "uv.lock")),
+			};
+		}
+		return { env, hpm, choose, OPTIONS, known, unknown, checked, cache, pairs, uvDir };
+	},
+	round: ({ env, hpm, choose, OPTIONS, known, unknown, checked, cache, pairs, uvDir }) => {
+		const turn = { known: 0, unknown: 0, uv: 0, lock: 0 };
+		const switchTo = (dir, which) => () => {
+			turn[which] = 1 - turn[which];
+			return choose(dir, OPTIONS[turn[which]]) + hpm(dir, "sync");
+		};
+		const uvSwitch = (relock) => () => {
+			const which = relock ? "lock" : "uv";
+			turn[which] = 1 - turn[which];
+			const pair = pairs[turn[which]];
+			writeFileSync(path.join(uvDir, "pyproject.toml"), pair.pyproject);
+			if (!relock) writeFileSync(path.join(uvDir, "uv.lock"), pair.lock);
+			return (
+				(relock ? time(UV, ["lock"], { cwd: uvDir, env }) : 0) + time(UV, ["sync", "--locked"], { cwd: uvDir, env })
+			);
+		};
+		const [check, uvSync, switched, fresh, uvLocked, uvRelocked] = interleaved([
+			{ name: "hpm check, another option, known", run: () => hpm(checked, "check") },
+			{ name: "uv sync --locked (no change)", run: () => time(UV, ["sync", "--locked"], { cwd: uvDir, env }) },
+			{ name: "hpm switch to a known combination (group add + sync)", run: switchTo(known, "known") },
+			{
+				name: "hpm switch, never resolved (group add + sync)",
+				run: () => {
+					rmSync(path.join(cache, "resolutions"), { recursive: true, force: true });
+					return switchTo(unknown, "unknown")();
+				},
+			},
+			{ name: "uv sync --locked of the other pair", run: uvSwitch(false) },
+			{ name: "uv lock + uv sync --locked of the other pyproject.toml", run: uvSwitch(true) },
+		]);
+		return [
+			figure("B8", check.name, { ms: check.ms, base: uvSync, target: { ratio: 1.5 } }),
+			figure("B8", switched.name, { ms: switched.ms, base: uvLocked, target: { ratio: 1.5 } }),
+			figure("B8", fresh.name, { ms: fresh.ms, base: uvRelocked, target: { text: "(reported)" } }),
 		];
 	},
 };

@@ -195,7 +195,11 @@ describe("hpm sync (real uv)", () => {
 		expect(sources["vlm-adapter-qwen"]).toEqual({ path: "packages/vlm_adapter_qwen" });
 		const calls = spy.calls().filter((args) => args[0] === "add" || args[0] === "sync");
 		expect(calls.filter((args) => args[0] === "add")).toHaveLength(3);
-		expect(calls.filter((args) => args[0] === "add").every((args) => args.includes("--no-sync"))).toBe(true);
+		// uv's resolver runs once: the first calls only edit pyproject.toml, the last one locks
+		const adds = calls.filter((args) => args[0] === "add");
+		expect(adds.map((args) => args.includes("--frozen"))).toEqual([true, true, false]);
+		expect(adds.at(-1)).toContain("--no-sync");
+		expect(calls.at(-1)).toEqual(expect.arrayContaining(["sync", "--locked"]));
 		expect(calls.at(-1)?.[0]).toBe("sync");
 		expect(installed(dir)).toEqual(expect.arrayContaining(["metric-rouge", "metric-bleu", "vlm-adapter-qwen"]));
 		expect(hpm(["sync"], { cwd: dir, env: uvEnv({ UV_OFFLINE: undefined }) }).stdout).toContain("nothing to do");

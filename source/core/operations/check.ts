@@ -8,12 +8,14 @@ import { drain, type HpmEvent } from "../plan/events.js";
 import { isEmptyPlan, type Plan, type PlanEntry, planCredentialsEnv } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";
 import { lockFileProblem } from "../project/files.js";
+import type { Project } from "../project/project.js";
 import { runUv, type Uv } from "../uv/driver.js";
 import { uvDetail } from "../uv/shown-lines.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
 import { blameProblems, type Failure, hasChanges, missingPackages, uvLeftNoLock } from "./check-verdict.js";
 import { explainFailure } from "./conflict.js";
 import { prepareWithUv } from "./prepare.js";
+import { knownResolution, resolutionKey, storeResolution } from "./known-resolution.js";
 import { fillScratch, removeScratch } from "./scratch-copy.js";
 import { wouldBeProject } from "./would-be-project.js";
 
@@ -85,6 +87,17 @@ export async function* check(
 			yield { type: "phase", phase: "resolve", message: "already synced: uv.lock is current (uv lock --check)" };
 			return checked(plan, promoted, current, warnings);
 		}
+	}
+	// a would-be project hpm resolved before (a sync, a check): its answer stands, no resolver runs
+	const known = options.memo || options.selection || workspace ? undefined : knownKey(project, plan, uv.version);
+	const answer = known ? knownResolution(project.root, known) : undefined;
+	if (answer) {
+		yield {
+			type: "phase",
+			phase: "resolve",
+			message: "a known resolution: hpm resolved this would-be pyproject.toml before (HPM_NO_CACHE=1 resolves again)",
+		};
+		return checked(plan, promoted, answer.resolved, warnings);
 	}
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = makeScratch("check");
@@ -161,7 +174,10 @@ export async function* check(
 		options.onBlame?.(blame);
 		const found = blameProblems(blame, lied, options.limits ?? BLAME_LIMITS);
 		for (const problem of found) yield { type: "problem", problem };
-		if (found.length === 0) return checked(plan, promoted, resolved, warnings);
+		if (found.length === 0) {
+			if (known) storeResolution(project.root, known, { resolved, lock: undefined });
+			return checked(plan, promoted, resolved, warnings);
+		}
 		return checked(plan, [...promoted, ...found], null, warnings);
 	} finally {
 		removeScratch(scratch);
@@ -193,6 +209,11 @@ async function lockIsCurrent(
 	if (result.exitCode !== 0) return undefined;
 	const count = Number(/Resolved (\d+) packages?/.exec(result.lines.join("\n"))?.[1] ?? Number.NaN);
 	return Number.isNaN(count) ? null : count;
+}
+
+/** The key of the project's would-be pyproject.toml's resolution (known-resolution.ts). */
+function knownKey(project: Project, plan: Plan, uvVersion: string): string {
+	return resolutionKey(wouldBeProject(project, plan), project.root, uvVersion);
 }
 
 /** The selected entries hpm manages (added or recorded by it): the choices a check may set aside. */

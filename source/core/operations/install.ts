@@ -83,7 +83,7 @@ export async function* install(
 		yield* uvAddStep(tx, uv, added, {
 			file: project.file,
 			requirements: path.join(tx.scratch, "requirements.txt"),
-			noSync: false,
+			lock: "sync",
 			cwd: project.root,
 			signal: options.signal,
 			env: planCredentialsEnv({ selected: [entry] }),

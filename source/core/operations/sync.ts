@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { HpmError, type Problem, refusal } from "../base/errors.js";
+import { HpmError, refusal } from "../base/errors.js";
 import type { Context } from "../plan/context.js";
 import { drain, type HpmEvent } from "../plan/events.js";
 import { combinationEdits, formatCombination } from "../plan/combination.js";
 import type { Selection } from "../plan/selection.js";
-import { exclusionsChange, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
+import { isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { exclusionEdits } from "../plan/replacements.js";
-import { exclusionParts, exclusionWrites, letIn, writeExclusions } from "./sync-exclusions.js";
-import { addBatches } from "../plan/uv-record.js";
+import { exclusionWrites } from "./sync-exclusions.js";
+import { historyLine, sameList } from "./sync-history.js";
+import { provenConflict } from "./sync-proven.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { lockFileProblem, readUvLockBytes } from "../project/files.js";
 import { type LockChange, lockChanges } from "../project/lock-diff.js";
@@ -29,8 +30,9 @@ import {
 	upgradeArgs,
 	upgradeWhat,
 } from "./sync-upgrade.js";
-import { checkRun, transaction, UvRunFailed } from "./transaction.js";
-import { uvAddStep } from "./transaction-steps.js";
+import { checkRun, transaction } from "./transaction.js";
+import { forgetResolutions } from "./known-resolution.js";
+import { applyEdits } from "./sync-apply.js";
 import { verifyApplied } from "./verify.js";
 import type { Registry } from "../registry/model.js";
 import { proveChoices } from "./verify-checks.js";
@@ -62,8 +64,9 @@ function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonl
 
 /**
  * Reconciles the project's dependencies with the selection: at most one `uv remove` for what hpm
- * added and is no longer selected, one `uv add` for everything to add or switch, then the
- * `[tool.hpm] managed` record. If uv fails or the signal aborts, the files are restored.
+ * added and is no longer selected, one `uv add` for everything to add or switch, one resolution
+ * in all (sync-apply.ts), then the `[tool.hpm] managed` record. If uv fails or the signal aborts,
+ * the files are restored.
  */
 export async function* sync(context: Context, options: SyncOptions): AsyncGenerator<HpmEvent, SyncResult> {
 	const project = context.project;
@@ -96,44 +99,6 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	} finally {
 		await early?.stop();
 	}
-}
-
-/**
- * The sync's resolution failure with check's proven verdict in place of uv's words (the files are
- * already restored: check only resolves in a scratch copy). When the check cannot say more, the
- * sync's own error stands.
- */
-async function* provenConflict(
-	context: Context,
-	options: SyncOptions,
-	failed: HpmError,
-): AsyncGenerator<HpmEvent, HpmError> {
-	yield { type: "phase", phase: "resolve", message: "finding the choices at fault (a check in a scratch copy)" };
-	const { check } = await import("./check.js");
-	let problems: readonly Problem[];
-	try {
-		// the files hold again what the context read: the sync restored them. The check's own plan
-		// and problems are not streamed: the error says what it proved
-		const run = check(context, { mode: options.mode, signal: options.signal, selection: options.selection });
-		let step = await run.next();
-		while (!step.done) {
-			if (step.value.type === "phase") yield step.value;
-			step = await run.next();
-		}
-		const result = step.value;
-		// the verdicts (a conflict, a source's own failure, the project itself): a static problem or
-		// an unexplained failure names choices too, but proves nothing about them
-		problems = result.problems.filter((problem) => problem.choices !== undefined && problem.proven !== undefined);
-	} catch {
-		return failed;
-	}
-	if (problems.length === 0) return failed;
-	const what = failed instanceof UvRunFailed ? failed.command : "uv";
-	return new HpmError(
-		"resolution",
-		`${what} failed: ${problems.map((problem) => problem.message).join("; ")}; pyproject.toml and uv.lock were restored`,
-		{ exitCode: 1, hint: "`hpm check` shows the same without changing anything", problems },
-	);
 }
 
 type SyncOptions = {
@@ -221,6 +186,8 @@ async function* syncWith(
 			// their newest versions), and each package that moved is shown before the environment does
 			yield { type: "phase", phase: "resolve", message: `upgrading ${upgradeWhat(upgrade)}` };
 			tx.checkpoint();
+			// what hpm resolved before kept the old versions: forgotten once the lock moves on
+			forgetResolutions(cwd);
 			checkRun(yield* runUv(uv, ["lock", ...upgradeArgs(upgrade)], { cwd, signal, env }), "uv lock --upgrade", plan);
 			upgraded = lockChanges(tx.before.lock, readUvLockBytes(path.join(cwd, "uv.lock")));
 			for (const change of upgraded)
@@ -258,52 +225,18 @@ async function* syncWith(
 			await writeProjectEdits(readProject(project.file), first);
 			tx.wrote();
 		}
-		// a switch to a requirement on the default index: `uv add` would keep the old
-		// `[tool.uv.sources]` entry, so the package is removed first and added back
-		const removals = [...plan.remove, ...plan.switch.filter((entry) => entry.dropSource)];
-		if (removals.length > 0) {
-			if (plan.remove.length > 0)
-				yield { type: "phase", phase: "remove", message: `removing ${plan.remove.map((r) => r.name).join(", ")}` };
-			// `uv add` syncs inexactly (it would leave a removed package installed), so with removals
-			// both edits only lock, and one exact `uv sync` at the end fixes the environment.
-			const args = ["remove", "--no-sync", "--", ...removals.map((r) => r.name)];
-			tx.checkpoint();
-			checkRun(yield* runUv(uv, args, { cwd, signal, env }), "uv remove", plan);
-		}
-		const additions = [...plan.add, ...plan.switch];
-		const batches = addBatches(additions, cwd, workspace?.members);
-		// With removals, or with more than one `uv add`, every edit only locks and one exact
-		// `uv sync` at the end fixes the environment; so too when only the exclusions changed, or
-		// when some are let back in after uv's edits. uv add's own sync knows no --group: with
-		// per-machine groups one `uv sync --group` ends it.
-		const syncAtEnd =
-			removals.length > 0 ||
-			batches.length > 1 ||
-			letBack !== undefined ||
-			(batches.length === 0 && exclusionsChange(plan)) ||
-			(machine.active && edits);
-		if (additions.length > 0)
-			yield { type: "phase", phase: "add", message: `adding ${additions.map((a) => a.name).join(", ")}` };
-		for (const [number, batch] of batches.entries())
-			yield* uvAddStep(tx, uv, batch, {
-				file: project.file,
-				requirements: path.join(tx.scratch, `requirements-${number}.txt`),
-				noSync: syncAtEnd,
-				cwd,
-				signal,
-				env,
-				plan,
-			});
-		if (letBack && plan.exclusions) {
-			const back = letIn(plan.exclusions.staged, letBack).join(", ");
-			yield { type: "phase", phase: "record", message: `no longer excluding ${back}` };
-			await writeExclusions(tx, project.file, letBack);
-		}
-		if (syncAtEnd) {
-			yield { type: "phase", phase: "sync", message: "syncing the environment" };
-			tx.checkpoint();
-			checkRun(yield* runUv(uv, ["sync", ...groups], { cwd, signal, env }), "uv sync", plan);
-		}
+		yield* applyEdits(tx, uv, {
+			project,
+			plan,
+			workspace,
+			signal,
+			env,
+			reuse: upgrade === undefined,
+			groups,
+			letBack,
+			// uv add's own sync knows no --group: with per-machine groups one `uv sync --group` ends it
+			exact: machine.active && edits,
+		});
 		verifyApplied(project.file, plan);
 		yield { type: "phase", phase: "record", message: "recording what hpm manages in [tool.hpm] managed" };
 		const value = plan.managed.length > 0 ? plan.managed : undefined;
@@ -321,29 +254,3 @@ async function* syncWith(
 		return synced(plan, true, false, upgraded);
 	});
 }
-
-/** The history's line for a sync: what it added, removed and switched, and the mode. */
-function historyLine(
-	plan: Plan,
-	modeWas: string | undefined,
-	edits: boolean,
-	pins?: readonly string[],
-	chose = "",
-): string {
-	const parts = [
-		...(chose ? [`combination ${chose}`] : []),
-		...plan.add.map((entry) => `+${entry.name}`),
-		...plan.remove.map((entry) => `-${entry.name}`),
-		...plan.switch.map((entry) => `~${entry.name}`),
-		...exclusionParts(plan),
-		...(pins
-			? [pins.length === 0 ? "registry unpinned" : `registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`]
-			: []),
-	];
-	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
-	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
-	return `sync: ${parts.join(" ")} (${mode})`;
-}
-
-const sameList = (a: readonly string[], b: readonly string[]): boolean =>
-	a.length === b.length && a.every((value, index) => value === b[index]);

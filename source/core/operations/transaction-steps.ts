@@ -69,8 +69,11 @@ export async function* uvAddStep(
 		/** The project's pyproject.toml. */
 		readonly file: string;
 		readonly requirements: string;
-		/** `--no-sync`: the change ends with one exact `uv sync`. */
-		readonly noSync: boolean;
+		/**
+		 * `sync`: uv locks and syncs (inexactly); `no-sync`: uv locks, the change ends with one exact
+		 * `uv sync`; `frozen`: uv only edits pyproject.toml, another step locks.
+		 */
+		readonly lock: "sync" | "no-sync" | "frozen";
 		readonly cwd: string;
 		readonly signal: AbortSignal | undefined;
 		readonly env: NodeJS.ProcessEnv;
@@ -80,9 +83,9 @@ export async function* uvAddStep(
 	writeFileSync(options.requirements, `${batch.lines.join("\n")}\n`);
 	if (batch.index?.explicit) writeIndexTable(tx, options.file, batch.index);
 	tx.checkpoint();
-	const noSync = options.noSync ? ["--no-sync"] : [];
+	const lock = options.lock === "sync" ? [] : [`--${options.lock}`];
 	checkRun(
-		yield* runUv(uv, ["add", "--no-workspace", ...noSync, ...addFlags(batch), "-r", options.requirements], {
+		yield* runUv(uv, ["add", "--no-workspace", ...lock, ...addFlags(batch), "-r", options.requirements], {
 			cwd: options.cwd,
 			signal: options.signal,
 			env: options.env,
