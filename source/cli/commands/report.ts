@@ -2,7 +2,7 @@ import path from "node:path";
 import { startDetached } from "../../core/os/child.js";
 import { defineCommand } from "../command.js";
 
-/** The file written when -o names none: in the current folder. */
+/** The file written when -o names none, in the current folder (REPORT_FILE, without loading the core here). */
 const DEFAULT_FILE = "hpm-report.html";
 
 export default defineCommand({
@@ -28,19 +28,20 @@ export default defineCommand({
 		}
 		for (const line of data.missing) output.err(`note: ${line}`);
 		output.out(`report written: ${file} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KB)`);
-		if (opened === false) output.err("no browser could be opened here (xdg-open or open was not found); open the file yourself");
+		if (opened === false)
+			output.err("no browser could be opened here (xdg-open or open was not found); open the file yourself");
 		return 0;
 	},
 });
 
-/** Hands `file` to the system's opener (xdg-open, open, start), without waiting for the browser. */
+/** The program that hands a file to the system's browser, by platform (xdg-open elsewhere). */
+const OPENERS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
+	darwin: ["open"],
+	win32: ["cmd", "/c", "start", ""],
+};
+
+/** Hands `file` to the system's opener, without waiting for the browser; false when there is none. */
 function openInBrowser(file: string): Promise<boolean> {
-	switch (process.platform) {
-		case "darwin":
-			return startDetached("open", [file]);
-		case "win32":
-			return startDetached("cmd", ["/c", "start", "", file]);
-		default:
-			return startDetached("xdg-open", [file]);
-	}
+	const [program = "xdg-open", ...args] = OPENERS[process.platform] ?? ["xdg-open"];
+	return startDetached(program, [...args, file]);
 }

@@ -13,6 +13,9 @@ import { REPORT_MARK, reportHtml } from "../plan/report-html.js";
 import { parseReportInput } from "../plan/report-input.js";
 import { runMatrix } from "./matrix-run.js";
 
+/** The file `hpm report` writes when told none (in the current folder), and `r` in `hpm ui` (in the project). */
+export const REPORT_FILE = "hpm-report.html";
+
 /** The largest --from document read (a matrix of 512 combinations with uv's words is a few MB). */
 const INPUT_LIMIT = 64_000_000;
 /** How much of a combination's log the report keeps: its end, where a failure is. */
@@ -77,14 +80,12 @@ async function fromCache(context: Context, signal: AbortSignal | undefined): Pro
 			? result.uncovered.map((u) => ({ ...u, reason: "not proven by the cached answers (run hpm check --matrix)" }))
 			: result.uncovered,
 		projectFails: result.projectFails,
-		runs: result.results.map(
-			(r): ReportRun => ({
-				combination: r.combination,
-				status: r.missing ? "missing" : r.ok ? "resolved" : "unresolved",
-				excerpt: r.problems.map((p) => p.message).join("\n"),
-				problems: r.problems,
-			}),
-		),
+		runs: result.results.map((r): ReportRun => ({
+			combination: r.combination,
+			status: r.missing ? "missing" : r.ok ? "resolved" : "unresolved",
+			excerpt: r.problems.map((p) => p.message).join("\n"),
+			problems: r.problems,
+		})),
 	};
 }
 
@@ -126,7 +127,8 @@ function logTail(file: string): string | undefined {
 
 /** The page's script and style (next to this module in source/, next to the bundle in dist/). */
 function pageAssets(): { script: string; style: string } {
-	const read = (name: string) => readRegularFile(fileURLToPath(new URL(`report-page/${name}`, import.meta.url)), 1_000_000);
+	const read = (name: string) =>
+		readRegularFile(fileURLToPath(new URL(`report-page/${name}`, import.meta.url)), 1_000_000);
 	return { script: read("page.js").toString("utf8"), style: read("page.css").toString("utf8") };
 }
 
@@ -151,8 +153,9 @@ export function writeReport(file: string, html: string): void {
 			hint: "give another file with -o, or remove that one",
 		});
 	try {
-		writeFilesChecked([{ file, expected, text: html }], () =>
-			new HpmError("not-a-report", `${file} changed while the report was written; it is left as it is`),
+		writeFilesChecked(
+			[{ file, expected, text: html }],
+			() => new HpmError("not-a-report", `${file} changed while the report was written; it is left as it is`),
 		);
 	} catch (error) {
 		if (error instanceof HpmError) throw error;

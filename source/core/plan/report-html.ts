@@ -10,7 +10,10 @@ export const REPORT_MARK = '<meta name="generator" content="hpm report">';
  * separators are written as \u escapes, which JSON.parse reads back as they were.
  */
 export function scriptSafeJson(value: unknown): string {
-	return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+	return JSON.stringify(value).replace(
+		/[<>&\u2028\u2029]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+	);
 }
 
 const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;

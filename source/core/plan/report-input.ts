@@ -79,7 +79,12 @@ function strings(value: unknown): string[] | undefined {
 }
 
 /** `value` as a list of rows `row` accepts; a row it refuses names its place. */
-function list<T>(value: unknown, file: string, key: string, row: (item: Record<string, unknown>) => T | undefined): T[] {
+function list<T>(
+	value: unknown,
+	file: string,
+	key: string,
+	row: (item: Record<string, unknown>) => T | undefined,
+): T[] {
 	if (!Array.isArray(value)) throw bad(file, `it has no list "${key}"`);
 	return value.map((item: unknown, at) => {
 		const found = isObject(item) || Array.isArray(item) ? row(item as Record<string, unknown>) : undefined;
@@ -89,7 +94,11 @@ function list<T>(value: unknown, file: string, key: string, row: (item: Record<s
 }
 
 function bad(file: string, what: string): HpmError {
-	return new HpmError("report-input", `${file}: not a \`hpm check --matrix --json\` or \`hpm test --json\` document: ${what}`, {
-		hint: "give --from what `hpm check --matrix --json > FILE` or `hpm test --json > FILE` saved",
-	});
+	return new HpmError(
+		"report-input",
+		`${file}: not a \`hpm check --matrix --json\` or \`hpm test --json\` document: ${what}`,
+		{
+			hint: "give --from what `hpm check --matrix --json > FILE` or `hpm test --json > FILE` saved",
+		},
+	);
 }

@@ -122,7 +122,11 @@
 	});
 	if (data.ungrouped.length > 0)
 		graph.appendChild(
-			el("p", "sub", `In no group: ${data.ungrouped.map((p) => p.name + (p.description ? ` (${p.description})` : "")).join(", ")}`),
+			el(
+				"p",
+				"sub",
+				`In no group: ${data.ungrouped.map((p) => p.name + (p.description ? ` (${p.description})` : "")).join(", ")}`,
+			),
 		);
 	expandAll.addEventListener("click", () => groupNodes.forEach((d) => (d.open = true)));
 	collapseAll.addEventListener("click", () => groupNodes.forEach((d) => (d.open = false)));
@@ -156,7 +160,8 @@
 		for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
 		return bytes;
 	}
-	const pairIndex = (a, b) => (a < b ? a * n - (a * (a + 1)) / 2 + (b - a - 1) : b * n - (b * (b + 1)) / 2 + (a - b - 1));
+	const pairIndex = (a, b) =>
+		a < b ? a * n - (a * (a + 1)) / 2 + (b - a - 1) : b * n - (b * (b + 1)) / 2 + (a - b - 1);
 	/** Whether (a, b) is a pair a combination can hold: other groups, or two options of an M-of-N group. */
 	function isPair(a, b) {
 		if (a === b) return false;
@@ -181,12 +186,13 @@
 	}
 	canvas.dataset.pairs = String(pairs);
 
-	const cs = Math.max(3, Math.min(18, Math.floor(900 / Math.max(n, 1))));
+	const cs = Math.max(3, Math.min(26, Math.floor(900 / Math.max(n, 1))));
 	const named = cs >= 10;
 	const left = named ? 240 : 140;
 	const top = named ? 170 : 100;
 	spacer.style.width = `${left + n * cs}px`;
 	spacer.style.height = `${top + n * cs}px`;
+	scroller.style.height = `min(75vh, ${top + n * cs + 24}px)`;
 	const css = getComputedStyle(document.documentElement);
 	const rgba = (name) => {
 		const hex = css.getPropertyValue(name).trim().slice(1);
@@ -238,8 +244,9 @@
 			const ya = Math.max(y0, Math.round((top + r * cs - sy) * dpr));
 			const yb = Math.min(dh, Math.round((top + (r + 1) * cs - sy - gap) * dpr));
 			for (let y = ya; y < yb; y++) px.set(line, y * dw);
-			if (options[r].option === 0 && r > 0 && ya - 1 >= y0)
-				px.fill(LINE, (ya - 1) * dw + x0, (ya - 1) * dw + dw);
+			const xEnd = Math.min(dw, Math.round((left + n * cs - sx) * dpr));
+			if (options[r].option === 0 && r > 0 && ya - 1 >= y0 && xEnd > x0)
+				px.fill(LINE, (ya - 1) * dw + x0, (ya - 1) * dw + xEnd);
 		}
 		ctx.putImageData(image, 0, 0);
 		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -255,7 +262,8 @@
 		ctx.clip();
 		const chosen = [];
 		for (let i = 0; i < n; i++) if (options[i].selected) chosen.push(i);
-		for (const r of chosen) for (const c of chosen) if (r >= r0 && r < r1 && c >= c0 && c < c1 && isPair(r, c)) frame(r, c, "#1f5fd1", 2);
+		for (const r of chosen)
+			for (const c of chosen) if (r >= r0 && r < r1 && c >= c0 && c < c1 && isPair(r, c)) frame(r, c, "#1f5fd1", 2);
 		if (target >= 0) {
 			ctx.fillStyle = "rgba(255, 214, 0, 0.28)";
 			ctx.fillRect(left, top + target * cs - sy, w, cs);
@@ -374,7 +382,13 @@
 		if (state === CELL.ok) info.appendChild(el("p", "", "proven to go together: a combination holding both resolved"));
 		else if (conflict) {
 			info.appendChild(
-				el("p", "bad", state === CELL.declared ? "conflict declared by a registry rule" : "conflict: uv cannot resolve these two together"),
+				el(
+					"p",
+					"bad",
+					state === CELL.declared
+						? "conflict declared by a registry rule"
+						: "conflict: uv cannot resolve these two together",
+				),
 			);
 			info.appendChild(el("p", "reason", conflict.reason));
 			if (conflict.explanation) {
@@ -400,6 +414,7 @@
 	function locate(a, b) {
 		scroller.scrollLeft = Math.max(0, b * cs - (scroller.clientWidth - left) / 2);
 		scroller.scrollTop = Math.max(0, a * cs - (scroller.clientHeight - top) / 2);
+		scroller.scrollIntoView({ block: "nearest" });
 		draw();
 		const box = canvas.getBoundingClientRect();
 		return {
@@ -435,7 +450,8 @@
 			groupNodes[g].classList.toggle("hidden", query !== "" && !any && !groupHit);
 			if (query !== "" && (any || groupHit)) groupNodes[g].open = true;
 		});
-		hits.textContent = query === "" ? "" : `${count} option${count === 1 ? "" : "s"} found${count > 40 ? " (the first 40 below)" : ""}`;
+		hits.textContent =
+			query === "" ? "" : `${count} option${count === 1 ? "" : "s"} found${count > 40 ? " (the first 40 below)" : ""}`;
 		redraw();
 	}
 	function focus(i) {
@@ -453,14 +469,32 @@
 	else {
 		const counts = {};
 		for (const run of runList) counts[run.status] = (counts[run.status] || 0) + 1;
-		runs.appendChild(el("p", "sub", Object.keys(counts).map((k) => `${counts[k]} ${k}`).join(", ")));
+		runs.appendChild(
+			el(
+				"p",
+				"sub",
+				Object.keys(counts)
+					.map((k) => `${counts[k]} ${k}`)
+					.join(", "),
+			),
+		);
 		const table = el("table", "", undefined, [
-			el("thead", "", undefined, [el("tr", "", undefined, [el("th", "", "combination"), el("th", "", "result"), el("th", "", "time"), el("th", "", "excerpt")])]),
+			el("thead", "", undefined, [
+				el("tr", "", undefined, [
+					el("th", "", "combination"),
+					el("th", "", "result"),
+					el("th", "", "time"),
+					el("th", "", "excerpt"),
+				]),
+			]),
 		]);
 		const body = el("tbody");
 		for (const run of runList) {
 			const excerpt = run.excerpt
-				? el("details", "", undefined, [el("summary", "", run.excerpt.split("\n")[0].slice(0, 120)), el("pre", "", run.excerpt)])
+				? el("details", "", undefined, [
+						el("summary", "", run.excerpt.split("\n")[0].slice(0, 120)),
+						el("pre", "", run.excerpt),
+					])
 				: el("span", "sub", "");
 			body.appendChild(
 				el("tr", "", undefined, [
@@ -479,7 +513,11 @@
 		for (const s of data.matrix.sets)
 			sets.appendChild(
 				el("li", "", undefined, [
-					el("strong", "bad", `${s.choices.join(" + ")} (${s.status === "fails-alone" ? "fails alone" : "only together"})`),
+					el(
+						"strong",
+						"bad",
+						`${s.choices.join(" + ")} (${s.status === "fails-alone" ? "fails alone" : "only together"})`,
+					),
 					el("span", "rule", s.reason),
 					s.explanation ? el("pre", "", s.explanation) : null,
 				]),
