@@ -125,11 +125,15 @@ function logTail(file: string): string | undefined {
 	}
 }
 
+/** The page's script, in parts joined in order inside one function (scripts/build.mjs copies them), and its style. */
+const PAGE_FILES = ["page-dom.js", "page-grid.js", "page.js", "page.css"] as const;
+
 /** The page's script and style (next to this module in source/, next to the bundle in dist/). */
 function pageAssets(): { script: string; style: string } {
-	const read = (name: string) =>
-		readRegularFile(fileURLToPath(new URL(`report-page/${name}`, import.meta.url)), 1_000_000);
-	return { script: read("page.js").toString("utf8"), style: read("page.css").toString("utf8") };
+	const read = (name: (typeof PAGE_FILES)[number]) =>
+		readRegularFile(fileURLToPath(new URL(`report-page/${name}`, import.meta.url)), 1_000_000).toString("utf8");
+	const parts = PAGE_FILES.filter((name) => name.endsWith(".js")).map(read);
+	return { script: `(function () {\n"use strict";\n${parts.join("\n")}\n})();\n`, style: read("page.css") };
 }
 
 /** The report as one HTML file. */

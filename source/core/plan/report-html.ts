@@ -23,6 +23,9 @@ const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf
  * one style run by their hashes only, the data is inert JSON the script reads and draws as text.
  */
 export function reportHtml(data: ReportData, page: { readonly script: string; readonly style: string }): string {
+	// the page's own code is inlined as it is: it must not end its element or open a comment
+	if (/<\/script|<!--/i.test(page.script) || /<\/style/i.test(page.style))
+		throw new Error("hpm report: the page's script or style holds </script>, <!-- or </style>");
 	const policy = [
 		"default-src 'none'",
 		`script-src ${hash(page.script)}`,
