@@ -21,7 +21,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["m", "mode"],
 	["u", "undo"],
 	["H", "history"],
-	["r", "write the HTML report"],
+	["r", "HTML report"],
 	["?", "help"],
 	["q", "quit"],
 ];
