@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
@@ -64,5 +64,31 @@ describe("hpm report", () => {
 		expect(wrong.stderr).not.toMatch(/\n\s+at /);
 		writeFileSync(bad, "not json");
 		expect(hpm(["report", "--from", bad], { cwd: dir }).stderr).toContain("it is not JSON");
+	});
+
+	it("--open hands the file to the system's opener, and says so when there is none; no browser otherwise", async () => {
+		const dir = copyExample();
+		const bin = tempDir("hpm-opener-");
+		const asked = path.join(bin, "asked");
+		// an opener that records what it was given (xdg-open is what Linux has)
+		writeFileSync(
+			path.join(bin, "xdg-open"),
+			`#!/bin/sh\nprintf '%s' "$1" > '${asked}.tmp' && mv '${asked}.tmp' '${asked}'\n`,
+		);
+		chmodSync(path.join(bin, "xdg-open"), 0o755);
+		const file = path.join(dir, "hpm-report.html");
+		const plain = hpm(["report"], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+		expect(plain.code).toBe(0);
+		const opened = hpm(["report", "--open"], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+		expect(opened.code, opened.stderr).toBe(0);
+		for (let tries = 0; tries < 100 && !existsSync(asked); tries++) await new Promise((r) => setTimeout(r, 50));
+		expect(readFileSync(asked, "utf8")).toBe(file);
+		// a PATH with node and nothing else: no opener (and no uv, which the report then says it lacks)
+		const bare = tempDir("hpm-bare-path-");
+		symlinkSync(process.execPath, path.join(bare, "node"));
+		const none = hpm(["report", "--open"], { cwd: dir, env: { PATH: bare } });
+		expect(none.code).toBe(0);
+		expect(none.stderr).toContain("no browser could be opened here");
+		expect(none.stderr).toContain("uv is not usable here (uv-missing)");
 	});
 });

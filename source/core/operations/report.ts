@@ -16,6 +16,9 @@ import { runMatrix } from "./matrix-run.js";
 /** The file `hpm report` writes when told none (in the current folder), and `r` in `hpm ui` (in the project). */
 export const REPORT_FILE = "hpm-report.html";
 
+/** The errors of a missing, broken or old uv (codes.ts). */
+const UV_UNUSABLE: readonly string[] = ["uv-missing", "uv-broken", "uv-too-old"];
+
 /** The largest --from document read (a matrix of 512 combinations with uv's words is a few MB). */
 const INPUT_LIMIT = 64_000_000;
 /** How much of a combination's log the report keeps: its end, where a failure is. */
@@ -45,11 +48,18 @@ export async function buildReport(
 	} else if (!project) {
 		missing.push("no project here: the matrix's cached answers belong to a project (or give --from FILE)");
 	} else {
-		evidence = await fromCache(context, options.signal);
-		const absent = evidence.runs.filter((run) => run.status === "missing").length;
+		evidence = await fromCache(context, options.signal).catch((error: unknown) => {
+			// the cached answers are keyed by uv's version: without a usable uv there are none to read
+			if (error instanceof HpmError && UV_UNUSABLE.includes(error.code)) {
+				missing.push(`the matrix's cached answers need uv's version, and uv is not usable here (${error.code})`);
+				return undefined;
+			}
+			throw error;
+		});
+		const absent = evidence?.runs.filter((run) => run.status === "missing").length ?? 0;
 		if (absent > 0)
 			missing.push(
-				`${absent} of ${evidence.runs.length} combinations of \`hpm check --matrix\` have no cached answer (run it, or give --from FILE): the pairs only they would prove show as untried`,
+				`${absent} of ${evidence?.runs.length ?? 0} combinations of \`hpm check --matrix\` have no cached answer (run it, or give --from FILE): the pairs only they would prove show as untried`,
 			);
 	}
 	if (!evidence || evidence.kind === "matrix")
