@@ -42,6 +42,20 @@ export async function openInChromium(file: string, viewport = { width: 1200, hei
 		rmSync(profile, { recursive: true, force: true });
 		throw error;
 	}
+	const opened = context;
+	const close = async () => {
+		await opened.close();
+		rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+	};
+	try {
+		return await load(opened, file, close);
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+async function load(context: BrowserContext, file: string, close: () => Promise<void>): Promise<OpenedPage> {
 	const page = context.pages()[0] ?? (await context.newPage());
 	const errors: string[] = [];
 	const requests: string[] = [];
@@ -58,14 +72,5 @@ export async function openInChromium(file: string, viewport = { width: 1200, hei
 	});
 	await page.goto(url);
 	await page.waitForSelector("body[data-drawn]", { timeout: 20_000 });
-	const opened = context;
-	return {
-		page,
-		errors,
-		requests,
-		close: async () => {
-			await opened.close();
-			rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
-		},
-	};
+	return { page, errors, requests, close };
 }
