@@ -90,6 +90,21 @@ export default tseslint.config(
 		languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
 	},
 	{
+		// the report's page runs in a browser
+		files: ["source/core/operations/report-page/*.js"],
+		languageOptions: {
+			sourceType: "script",
+			globals: {
+				window: "readonly",
+				document: "readonly",
+				performance: "readonly",
+				atob: "readonly",
+				getComputedStyle: "readonly",
+				requestAnimationFrame: "readonly",
+			},
+		},
+	},
+	{
 		files: ["**/*.cjs"],
 		languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
 	},

@@ -9,6 +9,7 @@ import { interleaved, machine, ROOT, ROUNDS, RUNS, spread, time, UV } from "./li
 import { B1, B2, B6 } from "./start-figures.mjs";
 import { B3, B4, B7, B8 } from "./sync-figures.mjs";
 import { B5 } from "./ui-figures.mjs";
+import { B8 } from "./report-figures.mjs";
 
 // NODE_EXTRA_CA_CERTS makes every Node start read and parse that bundle (~80 ms on a machine that
 // sets it to the system's), the same for `node -e 0` and hpm: it is left out of every figure,
@@ -56,11 +57,12 @@ console.log(
 for (const name of chosen) {
 	const section = sections[name];
 	if (section.available && !section.available()) {
-		console.log(`\n${name} skipped: tmux is not installed`);
+		console.log(`\n${name} skipped: ${section.skipped ?? "tmux is not installed"}`);
 		continue;
 	}
 	const data = await section.setup({ short });
 	const measured = [];
-	for (let round = 0; round < rounds; round++) measured.push(section.round(data, { short }));
+	for (let round = 0; round < rounds; round++) measured.push(await section.round(data, { short }));
+	await section.teardown?.(data);
 	printSection(section.title, measured);
 }

@@ -1,8 +1,10 @@
+import path from "node:path";
 import type { Locator } from "../source/core/plan/context.js";
 import type { FileIdentity } from "../source/core/os/fs-atomic.js";
 import { choose, undoChange } from "../source/core/operations/choose.js";
 import { readMode, setMode } from "../source/core/operations/mode.js";
 import { displaySafe } from "../source/core/base/text.js";
+import { buildReport, renderReport, REPORT_FILE, writeReport } from "../source/core/operations/report.js";
 import type { BrowserCommand } from "./use-browser-input.js";
 import type { Session } from "./use-session.js";
 import type { View } from "./view.js";
@@ -68,6 +70,16 @@ export function browserCommand(ctx: BrowserContext, view: View, command: Browser
 			return undefined;
 		case "history":
 			session.enqueue(async () => ctx.open({ screen: "history" }));
+			return undefined;
+		case "report":
+			// the HTML report, written where `hpm report` would from the project's folder; no browser is started
+			session.setMessage("writing the report…");
+			session.enqueue(async () => {
+				const data = await buildReport({ locator, cwd }, { now: new Date() });
+				const file = path.join(view.context.project?.root ?? cwd, REPORT_FILE);
+				writeReport(file, renderReport(data));
+				session.setMessage(`report written: ${displaySafe(file)}`);
+			});
 			return undefined;
 		case "check":
 		case "sync":

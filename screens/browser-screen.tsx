@@ -21,6 +21,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["m", "mode"],
 	["u", "undo"],
 	["H", "history"],
+	["r", "HTML report"],
 	["?", "help"],
 	["q", "quit"],
 ];

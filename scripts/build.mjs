@@ -152,4 +152,8 @@ chmodSync(path.join(dist, "hpm.js"), 0o755);
 mkdirSync(path.join(dist, "ssh"));
 copyFileSync(path.join(root, "source/core/os/ssh/ssh"), path.join(dist, "ssh/ssh"));
 chmodSync(path.join(dist, "ssh/ssh"), 0o755);
+// the page of `hpm report` (source/core/operations/report.ts finds it next to the bundle)
+mkdirSync(path.join(dist, "report-page"));
+for (const name of ["page-dom.js", "page-grid.js", "page.js", "page.css"])
+	copyFileSync(path.join(root, "source/core/operations/report-page", name), path.join(dist, "report-page", name));
 if (process.env.HPM_METAFILE) writeFileSync(process.env.HPM_METAFILE, JSON.stringify(cli.metafile));

@@ -234,6 +234,7 @@ function build(strict: boolean) {
 			fetchedOnly: z.boolean(),
 		}),
 		"registry-lint": object({ ok: z.boolean(), registry: string, problems, warnings: problems }),
+		report: object({ file: string, bytes: count, missing: strings, opened: z.optional(z.boolean()) }),
 		help: z.union([
 			object({
 				usage: string,
@@ -280,6 +281,7 @@ export const JSON_OUTPUT_COMMANDS: Readonly<Record<JsonOutputName, string>> = {
 	"registry-group-add": "hpm registry group add NAME --json",
 	"registry-update": "hpm registry update --json",
 	"registry-lint": "hpm registry lint --json",
+	report: "hpm report --json",
 	help: "hpm help [COMMAND] --json, hpm COMMAND --help --json",
 	version: "hpm --version --json",
 	detect: "hpm detect --json",

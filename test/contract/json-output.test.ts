@@ -73,6 +73,10 @@ describe("every --json output matches its schema", () => {
 		expect(ok("mode", ["mode"], dir).mode).toBe("prod");
 		fails(["mode", "nightly"], dir, "unknown-mode");
 		expect(ok("registry-lint", ["registry", "lint"], dir).ok).toBe(true);
+		expect(ok("report", ["report", "-o", path.join(outside, "report.html")], dir).file).toBe(
+			path.join(outside, "report.html"),
+		);
+		fails(["report", "--from", path.join(dir, "pyproject.toml")], dir, "report-input");
 		ok("help", ["list", "--help"], dir);
 		ok("help", ["help"], dir);
 		ok("version", ["--version"], dir);

@@ -84,6 +84,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "bring back pyproject.toml and uv.lock as entry N had them, and sync",
 		load: () => import("./rollback.js"),
 	},
+	report: {
+		synopsis: "report [-o FILE] [--from FILE]",
+		summary: "one HTML file: the component graph and which choices go together",
+		load: () => import("./report.js"),
+	},
 	ui: { synopsis: "ui", summary: "the full-screen interactive UI", load: () => import("./ui.js") },
 	"registry add": {
 		synopsis: "registry add [flags]",

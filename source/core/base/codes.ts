@@ -67,6 +67,7 @@ export const ERROR_CODES = {
 	"not-a-file": { summary: "the path is not a regular file; hpm will not replace it" },
 	"not-a-folder": { summary: "init --registry: the path exists and is not a folder" },
 	"not-a-project": { summary: "pyproject.toml has no [project] table, so uv cannot install into it" },
+	"not-a-report": { summary: "report -o: the file exists and is not an hpm report; it is left as it is" },
 	"not-a-terminal": { summary: "hpm ui needs an interactive terminal" },
 	"not-found": { summary: "no group, package or interface of that name (show, why)" },
 	"nothing-to-update": { summary: "registry update: the registry has no git layer, or no pin to move" },
@@ -103,6 +104,7 @@ export const ERROR_CODES = {
 	"registry-read-only": { summary: "a registry from git is read-only for hpm; clone it to write" },
 	"registry-recorded": { summary: "init: [tool.hpm] registry already names another registry" },
 	"registry-ref": { summary: "the git registry has no such branch, tag or commit" },
+	"report-input": { summary: "report --from: the file is not a `check --matrix --json` or `hpm test --json` document" },
 	"restore-conflict": {
 		summary: "a stopped change found the files edited by someone else; nothing was restored",
 		exit: [1],

@@ -21,7 +21,21 @@ export type Answer = {
 	/** A conflict's choices (sorted, one per line) → its problem line. */
 	readonly reasons: ReadonlyMap<string, string>;
 	readonly cached: boolean;
+	/** Not resolved and not in the cache (a run that only reads the cache): nothing is known. */
+	readonly missing?: boolean;
 };
+
+/** The answer of a combination a cache-only run has no answer for: it proves nothing. */
+export function missingAnswer(): Answer {
+	return {
+		ok: false,
+		problems: [],
+		evidence: { ok: false, conflicts: [], resolved: [], unexplained: true },
+		reasons: new Map(),
+		cached: false,
+		missing: true,
+	};
+}
 
 /** What a combination's check proved, as the matrix keeps it. */
 export function evidenceOf(

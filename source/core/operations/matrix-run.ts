@@ -12,7 +12,7 @@ import { findUv } from "../uv/driver.js";
 import type { Blame, Outcome } from "./blame.js";
 import { check } from "./check.js";
 import type { Failure } from "./check-verdict.js";
-import { type Answer, cachedAnswer, cacheKey, evidenceOf, storeAnswer } from "./matrix-answer.js";
+import { type Answer, cachedAnswer, cacheKey, evidenceOf, missingAnswer, storeAnswer } from "./matrix-answer.js";
 
 /** One combination's answer. */
 export type CombinationResult = {
@@ -24,6 +24,8 @@ export type CombinationResult = {
 	readonly cached: boolean;
 	/** Added after the plan, to settle pairs the plan left open. */
 	readonly retry: boolean;
+	/** Only with `cachedOnly`: no cached answer, so nothing is known of it. */
+	readonly missing?: true;
 };
 
 /**
@@ -86,6 +88,8 @@ export async function* runMatrix(
 		readonly signal?: AbortSignal | undefined;
 		/** Only these combinations (`--combination`), instead of a planned set. */
 		readonly only?: readonly Selection[] | undefined;
+		/** Answer from the result cache only, never run uv (`hpm report`): a miss is `missing`. */
+		readonly cachedOnly?: boolean | undefined;
 	},
 ): AsyncGenerator<MatrixEvent, MatrixResult> {
 	const started = Date.now();
@@ -126,6 +130,7 @@ export async function* runMatrix(
 					seconds: answer.cached ? 0 : (Date.now() - t0) / 1000,
 					cached: answer.cached,
 					retry,
+					...(answer.missing ? { missing: true as const } : {}),
 				};
 				evidence[at] = answer.evidence;
 				for (const [set, reason] of answer.reasons) if (!reasons.has(set)) reasons.set(set, reason);
@@ -168,6 +173,7 @@ export async function* runMatrix(
 		const key = cacheKey(registry, project.text, selection, mode, uv.version);
 		const cached = cachedAnswer(key);
 		if (cached) return cached;
+		if (options.cachedOnly) return missingAnswer();
 		let blame: Blame<PlanEntry, Failure> | undefined;
 		const checked = await drain(
 			check(context, { mode, selection, signal: options.signal, memo, onBlame: (b) => (blame = b) }),

@@ -29,6 +29,21 @@ export function spawnGroup(
 	});
 }
 
+/**
+ * Starts `program` with `args` in a process group of its own that outlives hpm (a browser that
+ * shows a file), never through a shell, with no stdin, stdout or stderr: false when it could not start.
+ */
+export function startDetached(program: string, args: readonly string[]): Promise<boolean> {
+	return new Promise((resolve) => {
+		const child = spawn(program, [...args], { stdio: "ignore", detached: true });
+		child.once("error", () => resolve(false));
+		child.once("spawn", () => {
+			child.unref();
+			resolve(true);
+		});
+	});
+}
+
 let guardPrefix: readonly string[] | undefined;
 /**
  * `setpriv --pdeathsig KILL --` (util-linux, exec'ing the program in place: same pid), or nothing:
