@@ -13,12 +13,13 @@ import { readRegularFile } from "./read-file.js";
 export function readCheckedJson(file: string, limit: number): unknown {
 	try {
 		if (!trustedCachePath(file, "file")) return undefined;
-		const text = readRegularFile(file, limit).toString("utf8");
-		const newline = text.indexOf("\n");
-		const body = text.slice(newline + 1);
-		const sum = checksumHex(body);
-		if (newline < 0 || sum === undefined || sum !== text.slice(0, newline)) return undefined;
-		return JSON.parse(body) as unknown;
+		const bytes = readRegularFile(file, limit);
+		const newline = bytes.indexOf(0x0a);
+		if (newline < 0) return undefined;
+		// the sum of the bytes as read (the text written was UTF-8): nothing decoded and encoded again
+		const sum = checksumHex(bytes.subarray(newline + 1));
+		if (sum === undefined || sum !== bytes.toString("latin1", 0, newline)) return undefined;
+		return JSON.parse(bytes.toString("utf8", newline + 1)) as unknown;
 	} catch {
 		return undefined;
 	}
