@@ -28,7 +28,15 @@ export function readCheckedJson(file: string, limit: number): unknown {
 /** Writes `data` behind its checksum line, 0600 in a 0700 folder; a cache that cannot be written only costs speed. */
 export function writeCheckedJson(file: string, data: unknown): void {
 	try {
-		const text = JSON.stringify(data);
+		writeCheckedJsonText(file, JSON.stringify(data));
+	} catch {
+		// data JSON cannot hold (a cycle, a BigInt): no cache, as for a full disk
+	}
+}
+
+/** writeCheckedJson of `text`, JSON the caller has already made (and checked). */
+export function writeCheckedJsonText(file: string, text: string): void {
+	try {
 		const sum = checksumHex(text);
 		if (sum === undefined) return;
 		// what is in the cache file's place and would not be believed (a link, another owner or

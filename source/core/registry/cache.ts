@@ -6,7 +6,7 @@ import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "
 import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
 import { checksumHex } from "../os/checksum.js";
 import { provisionalRun } from "../os/code-cache-hint.js";
-import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
+import { readCheckedJson, writeCheckedJsonText } from "../os/checked-file.js";
 import { holdsSecret, literalCredentials } from "../base/secrets.js";
 
 /**
@@ -157,8 +157,10 @@ function writeCache(file: string, data: CacheFile): void {
 	const literal = data.packages.some((p) =>
 		p.sources.some(([, source]) => "auth" in source && literalCredentials(source.auth as string | undefined)),
 	);
-	if (literal || holdsSecret(JSON.stringify(data))) return;
-	writeCheckedJson(file, data);
+	if (literal) return;
+	// made once: checked for secrets, then written
+	const text = JSON.stringify(data);
+	if (!holdsSecret(text)) writeCheckedJsonText(file, text);
 }
 
 const MAX_CACHE_BYTES = 256_000_000;
