@@ -48,11 +48,14 @@ const OWN_NAME = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9]+-[a-z][a-z-]*(?:-[0-9a-f
 
 // A cache file is the code's checksum and length (8 bytes each, little-endian), then the code: V8
 // checks a cache's version and size but not its bytes, and crashes on a damaged one, so a file a
-// full disk or a crash damaged must never reach it (source/code-checksum.ts).
+// full disk or a crash damaged must never reach it (source/code-checksum.ts). The length's top
+// bit marks a provisional cache (source/core/os/code-cache-hint.ts): the next run writes it again.
 const HEADER = 16;
+const PROVISIONAL_BIT = 1n << 63n;
+const PROVISIONAL = Symbol.for("hpm.code-cache-provisional");
 
 /** The cached code, only from a file that passes the cache trust check (this user's, 0600, in folders only they can write). */
-function readCache(file: string): Uint8Array | undefined {
+function readCache(file: string): { data: Uint8Array; provisional: boolean } | undefined {
 	let fd: number | undefined;
 	try {
 		if (!trustedCachePath(file, "file")) return undefined;
@@ -64,9 +67,11 @@ function readCache(file: string): Uint8Array | undefined {
 		if (stats.size <= HEADER || stats.size > 64 * 2 ** 20) return undefined;
 		const header = Buffer.alloc(HEADER);
 		if (readSync(fd, header, 0, HEADER, 0) !== HEADER) return undefined;
-		if (header.readBigUInt64LE(8) !== BigInt(stats.size - HEADER)) return undefined;
+		const length = header.readBigUInt64LE(8);
+		if ((length & ~PROVISIONAL_BIT) !== BigInt(stats.size - HEADER)) return undefined;
 		const read = readSummed(fd, HEADER, stats.size - HEADER);
-		return read !== undefined && read.sum === header.readBigUInt64LE(0) ? read.data : undefined;
+		if (read === undefined || read.sum !== header.readBigUInt64LE(0)) return undefined;
+		return { data: read.data, provisional: (length & PROVISIONAL_BIT) !== 0n };
 	} catch {
 		return undefined;
 	} finally {
@@ -79,7 +84,7 @@ function readCache(file: string): Uint8Array | undefined {
  * builds' caches untouched for a week, and temporary files a killed hpm left an hour ago or more.
  * Nothing else in the folder is touched (HPM_CACHE_DIR may name any folder).
  */
-function writeCache(folder: string, file: string, code: Buffer): void {
+function writeCache(folder: string, file: string, code: Buffer, provisional: boolean): void {
 	const temporary = `${file}.${process.pid}.tmp`;
 	try {
 		// the folders made private, and a file in the cache's place that is not believable set aside
@@ -88,7 +93,7 @@ function writeCache(folder: string, file: string, code: Buffer): void {
 		if (sum === undefined) return;
 		const header = Buffer.alloc(HEADER);
 		header.writeBigUInt64LE(sum, 0);
-		header.writeBigUInt64LE(BigInt(code.length), 8);
+		header.writeBigUInt64LE(BigInt(code.length) | (provisional ? PROVISIONAL_BIT : 0n), 8);
 		writeFileSync(temporary, Buffer.concat([header, code]), { mode: 0o600, flag: "wx" });
 		renameSync(temporary, file);
 		const now = Date.now();
@@ -158,16 +163,18 @@ function runBundle(bundle: string, key: string): unknown {
 		// no cache folder can be named (the working folder is gone and HPM_CACHE_DIR is relative)
 	}
 	if (folder === undefined || file === undefined) return load();
-	const cachedData = readCache(file);
+	const cached = readCache(file);
 	// no import() inside: the build refuses a bundle with one (a vm.Script has no module loader)
-	const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
-	if (cachedData === undefined || script.cachedDataRejected === true) {
+	const script = new vm.Script(wrap(source), { filename: bundle, cachedData: cached?.data });
+	if (cached === undefined || cached.provisional || script.cachedDataRejected === true) {
 		const [where, target] = [folder, file];
-		// after the run, so the cache holds every function the command compiled
+		// after the run, so the cache holds every function the command compiled (and, from a
+		// provisional cache, every function that one held)
 		process.once("exit", () => {
 			try {
 				youngGeneration.release();
-				writeCache(where, target, script.createCachedData());
+				const provisional = (globalThis as Record<symbol, unknown>)[PROVISIONAL] === true;
+				writeCache(where, target, script.createCachedData(), provisional);
 			} catch {
 				// V8 could not serialize it: compiled again next time
 			}

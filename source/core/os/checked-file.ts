@@ -13,12 +13,13 @@ import { readRegularFile } from "./read-file.js";
 export function readCheckedJson(file: string, limit: number): unknown {
 	try {
 		if (!trustedCachePath(file, "file")) return undefined;
-		const text = readRegularFile(file, limit).toString("utf8");
-		const newline = text.indexOf("\n");
-		const body = text.slice(newline + 1);
-		const sum = checksumHex(body);
-		if (newline < 0 || sum === undefined || sum !== text.slice(0, newline)) return undefined;
-		return JSON.parse(body) as unknown;
+		const bytes = readRegularFile(file, limit);
+		const newline = bytes.indexOf(0x0a);
+		if (newline < 0) return undefined;
+		// the sum of the bytes as read (the text written was UTF-8): nothing decoded and encoded again
+		const sum = checksumHex(bytes.subarray(newline + 1));
+		if (sum === undefined || sum !== bytes.toString("latin1", 0, newline)) return undefined;
+		return JSON.parse(bytes.toString("utf8", newline + 1)) as unknown;
 	} catch {
 		return undefined;
 	}
@@ -27,7 +28,15 @@ export function readCheckedJson(file: string, limit: number): unknown {
 /** Writes `data` behind its checksum line, 0600 in a 0700 folder; a cache that cannot be written only costs speed. */
 export function writeCheckedJson(file: string, data: unknown): void {
 	try {
-		const text = JSON.stringify(data);
+		writeCheckedJsonText(file, JSON.stringify(data));
+	} catch {
+		// data JSON cannot hold (a cycle, a BigInt): no cache, as for a full disk
+	}
+}
+
+/** writeCheckedJson of `text`, JSON the caller has already made (and checked). */
+export function writeCheckedJsonText(file: string, text: string): void {
+	try {
 		const sum = checksumHex(text);
 		if (sum === undefined) return;
 		// what is in the cache file's place and would not be believed (a link, another owner or

@@ -53,8 +53,9 @@ export function readRegularFile(file: string, limit: number, within?: string): B
 		let real: string;
 		let base: string;
 		try {
-			real = realpathSync(file);
-			base = realpathSync(within);
+			// realpath(3): one call, where Node's own walks every component with lstat
+			real = realpathSync.native(file);
+			base = realpathSync.native(within);
 		} catch (error) {
 			throw new UnreadableFile({ kind: "refused", code: (error as NodeJS.ErrnoException).code });
 		}

@@ -5,7 +5,8 @@ import type { LayerRoot } from "./location.js";
 import type { Group, IndexDefinition, Package, Registry, Shadow, Source } from "./model.js";
 import { cacheFolder, cachesDisabled } from "../os/cache-trust.js";
 import { checksumHex } from "../os/checksum.js";
-import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
+import { provisionalRun } from "../os/code-cache-hint.js";
+import { readCheckedJson, writeCheckedJsonText } from "../os/checked-file.js";
 import { holdsSecret, literalCredentials } from "../base/secrets.js";
 
 /**
@@ -15,16 +16,21 @@ import { holdsSecret, literalCredentials } from "../base/secrets.js";
  * Any change to any file (or a file added or removed) misses the cache, so it is never stale.
  * A warm run loads neither the YAML parser nor the schemas.
  */
-const FORMAT = 8;
+const FORMAT = 9;
 
-type Stamp = [file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number];
+/**
+ * Every file's name (`layer:folder/name`, one a line), and its size, mtime, ctime and inode as the
+ * bytes of a Float64Array in base64: two string comparisons, nothing parsed number by number.
+ */
+type Stamps = { files: string; stamps: string };
 type SerializedPackage = Omit<Package, "sources"> & { sources: [string, Source][] };
 type CacheFile = {
 	format: number;
 	hpm: string;
 	root: string;
 	layers: LayerRoot[];
-	stamps: Stamp[];
+	files: string;
+	stamps: string;
 	shadowed: Shadow[];
 	groups: Group[];
 	packages: SerializedPackage[];
@@ -42,30 +48,23 @@ export type CachedLoad = {
 export async function loadRegistryCached(root: string | readonly LayerRoot[], version: string): Promise<CachedLoad> {
 	const layers: LayerRoot[] = typeof root === "string" ? [{ root }] : [...root];
 	const id = JSON.stringify(layers);
-	const stamps: Stamp[] | undefined = [];
-	for (const [index, layer] of layers.entries()) {
-		const own = stampRegistry(layer.root, index);
-		if (own === undefined || stamps === undefined) {
-			stamps.length = 0;
-			break;
-		}
-		stamps.push(...own);
-	}
-	const stamped = stamps.length > 0 || layers.every((layer) => stampRegistry(layer.root, 0) !== undefined);
-	const file = stamped ? cacheFile(id) : undefined;
-	if (file) {
+	const stamps = stampLayers(layers);
+	const file = stamps ? cacheFile(id) : undefined;
+	if (file && stamps) {
 		const cached = readCache(file, id, version, stamps);
 		if (cached) return { ...cached, fromCache: true };
 	}
 	const { loadRegistryParts } = await import("./load.js");
 	const { registry, problems } = loadRegistryParts(layers);
-	if (file)
+	// the next run reads the index cache: the functions it runs belong in the code cache
+	if (file) provisionalRun();
+	if (file && stamps)
 		writeCache(file, {
 			format: FORMAT,
 			hpm: version,
 			root: id,
 			layers,
-			stamps,
+			...stamps,
 			...serialize(registry),
 			shadowed: [...registry.shadowed],
 			problems: [...problems],
@@ -80,31 +79,41 @@ function cacheFile(id: string): string | undefined {
 	return name === undefined ? undefined : path.join(cacheFolder(), `registry-${name}.json`);
 }
 
-/** The stamp of every file the loader would read, or undefined when the registry is not a folder. */
-function stampRegistry(root: string, layer: number): Stamp[] | undefined {
-	const stamps: Stamp[] = [];
+/** The stamps of every layer's files, or undefined when a layer is not a folder. */
+function stampLayers(layers: readonly LayerRoot[]): Stamps | undefined {
+	const files: string[] = [];
+	const numbers: number[] = [];
+	for (const [index, layer] of layers.entries())
+		if (!stampRegistry(layer.root, index, files, numbers)) return undefined;
+	return { files: files.join("\n"), stamps: Buffer.from(Float64Array.from(numbers).buffer).toString("base64") };
+}
+
+/** Adds the stamp of every file the loader would read; false when the registry is not a folder. */
+function stampRegistry(root: string, layer: number, files: string[], numbers: number[]): boolean {
 	for (const folder of ["packages", "groups", "indexes"]) {
+		const dir = path.join(root, folder);
 		let names: string[];
 		try {
-			names = readdirSync(path.join(root, folder));
+			names = readdirSync(dir);
 		} catch {
 			continue;
 		}
 		for (const name of names.sort()) {
 			if (!/\.ya?ml$/.test(name) || name.startsWith(".")) continue;
-			const relative = `${folder}/${name}`;
 			try {
-				const stat = statSync(path.join(root, relative));
-				stamps.push([`${layer}:${relative}`, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino]);
+				// a name readdir gives is one path segment: no path.join (and its normalizing) needed
+				const stat = statSync(`${dir}/${name}`);
+				files.push(`${layer}:${folder}/${name}`);
+				numbers.push(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino);
 			} catch {
-				return undefined;
+				return false;
 			}
 		}
 	}
 	try {
-		return statSync(root).isDirectory() ? stamps : undefined;
+		return statSync(root).isDirectory();
 	} catch {
-		return undefined;
+		return false;
 	}
 }
 
@@ -112,7 +121,7 @@ function readCache(
 	file: string,
 	id: string,
 	version: string,
-	stamps: Stamp[],
+	stamps: Stamps,
 ): { registry: Registry; problems: Problem[] } | undefined {
 	// one checksum: far cheaper than re-validating every file
 	const data = readCheckedJson(file, MAX_CACHE_BYTES) as CacheFile | undefined;
@@ -124,7 +133,8 @@ function readCache(
 		data.root !== id ||
 		!Array.isArray(data.layers) ||
 		!Array.isArray(data.shadowed) ||
-		JSON.stringify(data.stamps) !== JSON.stringify(stamps) ||
+		data.files !== stamps.files ||
+		data.stamps !== stamps.stamps ||
 		!Array.isArray(data.packages) ||
 		!Array.isArray(data.groups) ||
 		!Array.isArray(data.indexes) ||
@@ -147,8 +157,10 @@ function writeCache(file: string, data: CacheFile): void {
 	const literal = data.packages.some((p) =>
 		p.sources.some(([, source]) => "auth" in source && literalCredentials(source.auth as string | undefined)),
 	);
-	if (literal || holdsSecret(JSON.stringify(data))) return;
-	writeCheckedJson(file, data);
+	if (literal) return;
+	// made once: checked for secrets, then written
+	const text = JSON.stringify(data);
+	if (!holdsSecret(text)) writeCheckedJsonText(file, text);
 }
 
 const MAX_CACHE_BYTES = 256_000_000;
