@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, snapshot, tempDir } from "../helpers/run.js";
@@ -85,5 +85,31 @@ describe("hpm export (one combination, for an image)", () => {
 		const name = hpm(["export", "--format", "pylock", "-o", "lock.toml"], { cwd: dir, env });
 		expect(name.code).toBe(2);
 		expect(name.stderr).toContain("PEP 751 names the file pylock.toml or pylock.NAME.toml");
+	});
+
+	it("-o never replaces an existing file without --force, never writes through a link, never writes the project's own files", () => {
+		const dir = copyExample();
+		const env = uvEnv();
+		const outside = path.join(tempDir(), "victim.txt");
+		writeFileSync(outside, "VICTIM\n");
+		symlinkSync(outside, path.join(dir, "out.txt"));
+		writeFileSync(path.join(dir, "notes.txt"), "mine\n");
+		const before = snapshot(dir);
+		const linked = hpm(["export", "-o", "out.txt", "--force"], { cwd: dir, env });
+		expect(linked.code).toBe(2);
+		expect(linked.stderr).toContain("is a symbolic link; hpm will not write through it");
+		expect(readFileSync(outside, "utf8")).toBe("VICTIM\n");
+		const existing = hpm(["export", "-o", "notes.txt"], { cwd: dir, env });
+		expect(existing.code).toBe(2);
+		expect(existing.stderr).toContain("--force replaces it");
+		for (const own of ["pyproject.toml", "./uv.lock"]) {
+			const refused = hpm(["export", "-o", own, "--force"], { cwd: dir, env });
+			expect(refused.code, refused.stderr).toBe(2);
+			expect(refused.stderr).toContain("is the project's own");
+		}
+		expect(snapshot(dir)).toEqual(before);
+		const forced = hpm(["export", "-o", "notes.txt", "--force"], { cwd: dir, env });
+		expect(forced.code, forced.stderr).toBe(0);
+		expect(readFileSync(path.join(dir, "notes.txt"), "utf8")).toContain("./packages/vlm_interface");
 	});
 });

@@ -27,7 +27,11 @@ export default defineCommand({
 			type: "string",
 			short: "o",
 			value: "FILE",
-			help: "write the file there (replacing it) instead of stdout",
+			help: "write the file there instead of stdout (an existing file only with --force)",
+		},
+		force: {
+			type: "boolean",
+			help: "replace the file -o names when it exists (never a link or the project's own files)",
 		},
 	},
 	run: async ({ locator, cwd, output, flags }) => {
@@ -73,7 +77,12 @@ export default defineCommand({
 				return 0;
 			}
 			const { writeOutputFile } = await import("../../core/os/output-file.js");
-			writeOutputFile(file, result.text, { replace: true });
+			writeOutputFile(file, result.text, {
+				replace: flags.force === true,
+				flag: "--force",
+				// the project's own files are never an export's output, --force or not
+				protect: [path.join(root, "pyproject.toml"), path.join(root, "uv.lock")],
+			});
 			output.err(`wrote ${flags.output} (${result.combination || "no choice"}, mode ${result.mode})`);
 			return 0;
 		} catch (error) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { lstatSync, mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
 import { writeFilesChecked } from "./checked-write.js";
@@ -8,13 +8,27 @@ import { readRegularFile, UnreadableFile } from "./read-file.js";
 /**
  * Writes a file hpm generates for a person (`export -o`, `ci init`) through the checked write:
  * a new file only where nothing appeared meanwhile, an existing one (only with `replace`) only
- * while it holds what was read. Anything but a regular file is never replaced. Its folder is made.
+ * while it holds what was read. Anything but a regular file is never replaced, a symbolic link is
+ * never written through (it would replace what it points to: a venv's python, a file elsewhere),
+ * and the files in `protect` (the project's own) are never written. Its folder is made.
  */
 export function writeOutputFile(
 	file: string,
 	text: string,
-	options: { readonly replace: boolean; readonly flag?: string },
+	options: { readonly replace: boolean; readonly flag?: string; readonly protect?: readonly string[] },
 ): void {
+	if (lstatKind(file) === "link")
+		throw new HpmError("link", `${file} is a symbolic link; hpm will not write through it; nothing was written`, {
+			hint: "give -o a path that is not a link (or remove the link), then run this again",
+			location: { file },
+		});
+	const real = realOrSelf(file);
+	const taken = (options.protect ?? []).find((own) => realOrSelf(own) === real);
+	if (taken)
+		throw new HpmError("not-a-file", `${file} is the project's own ${path.basename(taken)}; nothing was written`, {
+			hint: "write the export to another file (-o requirements.txt)",
+			location: { file },
+		});
 	let before: Buffer | undefined;
 	switch (pathKind(file)) {
 		case "missing":
@@ -44,4 +58,25 @@ export function writeOutputFile(
 		() =>
 			new HpmError("output-exists", `${file} changed while hpm wrote it; nothing was written`, { location: { file } }),
 	);
+}
+
+function lstatKind(file: string): "link" | "other" {
+	try {
+		return lstatSync(file).isSymbolicLink() ? "link" : "other";
+	} catch {
+		return "other";
+	}
+}
+
+/** The path with every link of its folders resolved (a file not there yet: its folder's). */
+function realOrSelf(file: string): string {
+	try {
+		return realpathSync(file);
+	} catch {
+		try {
+			return path.join(realpathSync(path.dirname(file)), path.basename(file));
+		} catch {
+			return path.resolve(file);
+		}
+	}
 }
