@@ -52,4 +52,18 @@ describe("a registry's location as written: a folder or a git URL", () => {
 		expect(redactSecrets("git+https://me:s3cret@host/reg.git")).toBe("git+https://***:***@host/reg.git");
 		expect(redactSecrets("git+https://host/reg.git")).toBe("git+https://host/reg.git");
 	});
+
+	it("a URL without git+ is refused as a registry, and no reason shows a password", () => {
+		for (const written of [
+			"https://bob:hunter2@127.0.0.1:1/simple",
+			"git+ftp://bob:hunter2@host/reg.git",
+			"git+https://bob:hunter2@host/reg.git@",
+			"git+https://bob:hunter2@host",
+		]) {
+			const reason = parseRegistryLayer(written, "/base");
+			expect(typeof reason, written).toBe("string");
+			expect(reason).not.toContain("hunter2");
+		}
+		expect(parseRegistryLayer("https://host/simple", "/base")).toContain("git+https://");
+	});
 });

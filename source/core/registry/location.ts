@@ -1,5 +1,5 @@
 import path from "node:path";
-import { splitCredentials } from "../base/secrets.js";
+import { redactSecrets, splitCredentials } from "../base/secrets.js";
 import { invalidGitUrlReason, invalidRefReason, invalidSubdirectoryReason } from "./validate.js";
 
 /**
@@ -44,11 +44,19 @@ export function isGitSpec(written: string): boolean {
  * when a git URL is not one hpm will fetch (a helper transport, an option-like or hidden part).
  */
 export function parseRegistryLayer(written: string, base: string): RegistryLayer | string {
-	if (!isGitSpec(written)) return { kind: "folder", path: path.resolve(base, written), written };
+	// every reason is shown: the credentials a URL holds never are
+	const shown = JSON.stringify(redactSecrets(written));
+	if (!isGitSpec(written)) {
+		// `https://…` is not a folder: said as such, never resolved into a path that prints its password
+		const url = /^([a-z][a-z0-9+.-]*):\/\//i.exec(written)?.[1];
+		if (url !== undefined)
+			return `a registry is a folder (a path) or a git repository (git+${url.toLowerCase()}://…), got ${shown}`;
+		return { kind: "folder", path: path.resolve(base, written), written };
+	}
 	const rest = written.slice(4);
 	const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest)?.[1]?.toLowerCase();
 	if (scheme === undefined || !TRANSPORTS.includes(scheme))
-		return `a git registry is git+https://, git+ssh://, git+http:// or git+file:// followed by the repository, got ${JSON.stringify(written)}`;
+		return `a git registry is git+https://, git+ssh://, git+http:// or git+file:// followed by the repository, got ${shown}`;
 	const hash = rest.indexOf("#");
 	const main = hash === -1 ? rest : rest.slice(0, hash);
 	let subdirectory: string | undefined;
@@ -68,13 +76,13 @@ export function parseRegistryLayer(written: string, base: string): RegistryLayer
 	const url = (at === -1 ? main : main.slice(0, authorityEnd + at)).replace(/^[^:]+/, (s) => s.toLowerCase());
 	const ref = at === -1 ? undefined : pathPart.slice(at + 1);
 	if (ref !== undefined) {
-		if (ref === "") return `nothing follows "@" in ${JSON.stringify(written)}; write a branch, tag or commit after it`;
+		if (ref === "") return `nothing follows "@" in ${shown}; write a branch, tag or commit after it`;
 		const reason = invalidRefReason(ref);
 		if (reason) return `the ref ${reason}`;
 	}
 	const urlReason = invalidGitUrlReason(url);
 	if (urlReason) return `the URL ${urlReason}`;
-	if (authorityEnd === -1 || pathPart.length <= 1) return `${JSON.stringify(written)} names no repository`;
+	if (authorityEnd === -1 || pathPart.length <= 1) return `${shown} names no repository`;
 	const { url: bare, auth } = splitCredentials(url);
 	return { kind: "git", written, url: bare, auth, ref, subdirectory };
 }
