@@ -166,6 +166,18 @@ function build(strict: boolean) {
 			uncovered: z.array(object({ a: string, b: string, reason: string })),
 			unplanned: count,
 			projectFails: z.boolean(),
+			rules: z.optional(
+				z.array(
+					object({
+						file: string,
+						group: string,
+						option: string,
+						conflicts: string,
+						reason: string,
+						written: z.boolean(),
+					}),
+				),
+			),
 			workers: count,
 			seconds: z.number(),
 			perSecond: z.number(),

@@ -21,10 +21,17 @@ export default defineCommand({
 	},
 	run: async (input) => {
 		const { flags, args } = input;
-		if (args.length === 0)
-			throw new HpmError("usage", "hpm test needs a command to run, after --", {
-				hint: 'for example: hpm test -- python -c "import vlm_interface"',
-			});
+		// the command is what follows `--`, word for word: a word before it is a mistake, not a command
+		const dash = process.argv.indexOf("--");
+		const after = dash === -1 ? [] : process.argv.slice(dash + 1);
+		if (args.length === 0 || after.length !== args.length || after.some((word, i) => word !== args[i]))
+			throw new HpmError(
+				"usage",
+				args.length === 0 || dash === -1
+					? "hpm test needs a command to run, after --"
+					: `hpm test takes no words before --, got ${JSON.stringify(args[0])}`,
+				{ hint: 'for example: hpm test -- python -c "import vlm_interface"' },
+			);
 		const given = flags.combination ?? [];
 		if (given.length > 0 && (flags.all || flags.pairwise))
 			throw new HpmError("usage", "give --combination or --all/--pairwise, not both");
