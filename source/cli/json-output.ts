@@ -208,6 +208,18 @@ function build(strict: boolean) {
 			compatible: z.array(z.tuple([string, string])),
 			uncovered: z.array(object({ a: string, b: string, reason: string })),
 			logs: string,
+			rules: z.optional(
+				z.array(
+					object({
+						file: string,
+						group: string,
+						option: string,
+						conflicts: string,
+						reason: string,
+						written: z.boolean(),
+					}),
+				),
+			),
 			ok: z.boolean(),
 		}),
 		sync: object({

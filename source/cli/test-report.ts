@@ -19,6 +19,7 @@ export async function runTestCommand(
 		readonly jobs: string | undefined;
 		readonly mode: string | undefined;
 		readonly command: readonly string[];
+		readonly rules?: "print" | "write" | undefined;
 	},
 ): Promise<number> {
 	const { output, locator, cwd } = input;
@@ -36,7 +37,8 @@ export async function runTestCommand(
 			exitCode: interrupt.exitCode(),
 		});
 	try {
-		const events = runTests(resolveContext(locator, cwd), {
+		const context = resolveContext(locator, cwd);
+		const events = runTests(context, {
 			how: flags.how,
 			only: flags.only,
 			command: flags.command,
@@ -68,6 +70,8 @@ export async function runTestCommand(
 			}
 			const result = next.value;
 			if (interrupt.exitCode() !== undefined) throw stopped();
+			const { keepRules, rulesText } = await import("./matrix-report.js");
+			const rules = flags.rules ? await keepRules(input, context, result.pairs, flags.rules) : undefined;
 			if (output.json) {
 				output.data({
 					command: result.command,
@@ -76,6 +80,7 @@ export async function runTestCommand(
 					compatible: result.compatible,
 					uncovered: result.uncovered,
 					logs: result.logs,
+					...(rules ? { rules } : {}),
 					ok: result.ok,
 				});
 				return result.ok ? 0 : 1;
@@ -104,6 +109,7 @@ export async function runTestCommand(
 			);
 			if (open > 0)
 				for (const line of table(result.uncovered.map((u) => [`  ${u.a}`, u.b, style.dim(u.reason)]))) output.out(line);
+			if (rules) for (const line of rulesText(rules, flags.rules === "write")) output.out(line);
 			const count = (s: string) => result.combinations.filter((r) => r.status === s).length;
 			const built = result.combinations.filter((r) => r.environment === "built").length;
 			const reused = result.combinations.filter((r) => r.environment === "reused").length;

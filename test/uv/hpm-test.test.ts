@@ -111,6 +111,17 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		}
 		expect(untouched(dir)).toBe(before);
 
+		// what uv proved is offered as a registry rule (hpm check --matrix --print-rules does the same)
+		const rules = hpm(
+			["test", "--print-rules", "--combination", "inference=vlm-adapter-qwen,metrics=metric-legacy", "--", "true"],
+			{ cwd: dir, env },
+		);
+		expect(rules.code).toBe(1);
+		expect(rules.stdout).toMatch(
+			/^ {2}inference=vlm-adapter-qwen,metrics=metric-legacy {2}unresolved {2}inference=vlm-adapter-qwen conflicts with metrics=metric-legacy/m,
+		);
+		expect(rules.stdout).toMatch(/^ {4}conflicts: \["metrics=metric-legacy"\] {2}# found by hpm: /m);
+
 		// the text summary: a table of combination -> status and first failing line, exit 1
 		const text = hpm(
 			["test", "--combination", "inference=vlm-adapter-qwen,metrics=metric-bleu", "--", "python", "-c", script],
@@ -232,6 +243,9 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		const both = hpm(["test", "--all", "--combination", "inference=vlm-adapter-qwen", "--", "true"], { cwd: dir });
 		expect(both.code).toBe(2);
 		expect(both.stderr).toContain("give --combination or --all/--pairwise, not both");
+		const before = hpm(["test", "word0", "--", "true"], { cwd: dir });
+		expect(before.code).toBe(2);
+		expect(before.stderr).toContain('hpm test takes no words before --, got "word0"');
 		const jobs = hpm(["test", "--jobs", "0", "--", "true"], { cwd: dir });
 		expect(jobs.code).toBe(2);
 		expect(jobs.stderr).toContain("--jobs must be a whole number from 1 to 64");

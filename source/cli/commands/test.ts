@@ -18,6 +18,14 @@ export default defineCommand({
 			help: 'exactly this combination: "inference=a,metrics=b+c" (repeatable)',
 		},
 		jobs: { type: "string", value: "N", help: "combinations at once (default: one per core, at most 8)" },
+		"print-rules": {
+			type: "boolean",
+			help: "print the conflicts uv proved as registry rules (conflicts: lines), for a review",
+		},
+		"write-rules": {
+			type: "boolean",
+			help: "write the conflicts uv proved into the group files as conflicts: rules, the reason as a comment",
+		},
 	},
 	run: async (input) => {
 		const { flags, args } = input;
@@ -43,6 +51,7 @@ export default defineCommand({
 			jobs: flags.jobs,
 			mode: flags.mode,
 			command: args,
+			rules: flags["write-rules"] ? "write" : flags["print-rules"] ? "print" : undefined,
 		});
 	},
 });
