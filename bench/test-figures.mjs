@@ -1,0 +1,88 @@
+// B8: `hpm test` at scale (issue 30 item 5). A generated registry of 8 groups x 6 options (1-of-N,
+// each option a local uv_build package in a temporary folder), pairwise, a CPU-bound command of
+// about a second (a Python busy loop), environments created from an empty cache: the wall time
+// with --jobs 2 against --jobs 1, and a second run with nothing changed (every environment reused,
+// the command run again) against the first. Printed, never asserted.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { figure } from "./figures.mjs";
+import { BIN, hermetic, mkdirSync, tempDir, writeFileSync, writePackage } from "./lib.mjs";
+
+const GROUPS = 8;
+const OPTIONS = 6;
+/** About a second of one core: the loop stops when the process has used 1 s of CPU time. */
+const BUSY = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0: pass\n";
+
+function project() {
+	const dir = tempDir("hpm-bench-test-");
+	mkdirSync(path.join(dir, "registry/packages"), { recursive: true });
+	mkdirSync(path.join(dir, "registry/groups"), { recursive: true });
+	for (let g = 0; g < GROUPS; g++) {
+		const names = [];
+		for (let o = 0; o < OPTIONS; o++) {
+			const name = `comp-${g}-${o}`;
+			names.push(name);
+			writePackage(path.join(dir, "packages", name), name);
+			writeFileSync(
+				path.join(dir, "registry/packages", `${name}.yaml`),
+				`name: "${name}"\nversion: "0.1.0"\nsources:\n  prod:\n    type: "local"\n    path: "../../packages/${name}"\n`,
+			);
+		}
+		writeFileSync(
+			path.join(dir, "registry/groups", `g${g}.yaml`),
+			`name: "g${g}"\nstrategy: "1-of-N"\nrequired: true\noptions:\n${names.map((n) => `  - name: "${n}"`).join("\n")}\n`,
+		);
+	}
+	writeFileSync(
+		path.join(dir, "pyproject.toml"),
+		`[project]\nname = "bench-test"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.hpm]\nmode = "prod"\n`,
+	);
+	writeFileSync(path.join(dir, "busy.py"), BUSY);
+	return dir;
+}
+
+/** One `hpm test` run: its wall time, and how many environments it built and reused. */
+function run(dir, cache, jobs) {
+	const start = process.hrtime.bigint();
+	const result = spawnSync(process.execPath, [BIN, "test", "--json", "--jobs", String(jobs), "--", "python", "busy.py"], {
+		cwd: dir,
+		env: hermetic({ HPM_CACHE_DIR: cache }),
+		encoding: "utf8",
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	const ms = Number(process.hrtime.bigint() - start) / 1e6;
+	const out = JSON.parse(result.stdout);
+	if (!out.ok) throw new Error(`hpm test failed in the bench: ${result.stderr.slice(-2000)}`);
+	const count = (what) => out.combinations.filter((c) => c.environment === what).length;
+	return { ms, combinations: out.combinations.length, built: count("built"), reused: count("reused") };
+}
+
+export const B8 = {
+	title:
+		"B8 hpm test, 8 groups x 6 options pairwise, a 1 s CPU-bound command (targets: --jobs 2 ≤ 0.6x --jobs 1; a second run ≤ 0.25x the first)",
+	setup: () => ({ dir: project() }),
+	round: ({ dir }) => {
+		const sequential = run(dir, tempDir("hpm-bench-test-cache-"), 1);
+		const cache = tempDir("hpm-bench-test-cache-");
+		const parallel = run(dir, cache, 2);
+		const again = run(dir, cache, 2);
+		return [
+			figure("B8", "combinations (pairwise)", { value: sequential.combinations, digits: 0 }),
+			figure("B8", "environments built, first run / reused, second run", {
+				value: `${parallel.built} / ${again.reused}`,
+				target: { text: again.reused === again.combinations ? "all reused ✓" : "all reused ✗" },
+			}),
+			figure("B8", "--jobs 1, from an empty cache", { ms: sequential.ms }),
+			figure("B8", "--jobs 2, from an empty cache (baseline: --jobs 1)", {
+				ms: parallel.ms,
+				base: { name: "--jobs 1", ms: sequential.ms },
+				target: { ratio: 0.6 },
+			}),
+			figure("B8", "--jobs 2 again, nothing changed (baseline: the first)", {
+				ms: again.ms,
+				base: { name: "first --jobs 2", ms: parallel.ms },
+				target: { ratio: 0.25 },
+			}),
+		];
+	},
+};
