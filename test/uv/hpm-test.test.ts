@@ -172,6 +172,30 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		);
 		expect(existsSync(path.join(dir, ".venv"))).toBe(false);
 		expect(existsSync(path.join(dir, "uv.lock"))).toBe(false);
+
+		// an environment others could write is not believed: it is set aside and built again
+		const envs = path.join(env.HPM_CACHE_DIR, "envs");
+		const [made] = readdirSync(envs);
+		chmodSync(path.join(envs, made ?? ""), 0o777);
+		// the logs of the newest 20 runs are kept
+		for (let i = 10; i < 40; i++) mkdirSync(path.join(env.HPM_CACHE_DIR, "test-logs", `2020-01-01T00-00-${i}-000Z-1`));
+		const again = hpm(
+			[
+				"test",
+				"--combination",
+				"inference=vlm-adapter-deepseek,metrics=metric-bleu",
+				"--json",
+				"--",
+				"python",
+				"-c",
+				check,
+			],
+			{ cwd: dir, env },
+		);
+		expect(again.code, again.stderr).toBe(0);
+		expect((JSON.parse(again.stdout) as TestJson).combinations[0]?.environment).toBe("built");
+		expect(readdirSync(envs).filter((name) => name.startsWith(`${made}.untrusted-`))).toHaveLength(1);
+		expect(readdirSync(path.join(env.HPM_CACHE_DIR, "test-logs"))).toHaveLength(20);
 	}, 180_000);
 
 	it("SIGTERM while commands run stops every one of them and leaves nothing behind; one while an environment is built leaves no half-built environment", async () => {

@@ -1,8 +1,7 @@
 import { closeSync, openSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
-import { cacheFolder, cachesDisabled, makeCacheFolder } from "../os/cache-trust.js";
-import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
+import { cacheFolder, makeCacheFolder } from "../os/cache-trust.js";
 import { formatCombination, parseCombination } from "../plan/combination.js";
 import type { Context } from "../plan/context.js";
 import { drain } from "../plan/events.js";
@@ -19,7 +18,8 @@ import type { Failure } from "./check-verdict.js";
 import { cachedAnswer, cacheKey, evidenceOf, storeAnswer } from "./matrix-answer.js";
 import type { OpenPair, PairRow } from "./matrix-run.js";
 import { runCommand } from "./test-command.js";
-import { environmentFor, findPython, type Locked, removeDeadBuilds, say } from "./test-env.js";
+import { environmentFor, findPython, removeDeadBuilds, say } from "./test-env.js";
+import { cachedLock, pruneLogs, slug, storeLock } from "./test-files.js";
 import { verdictRows } from "./test-verdict.js";
 
 /** One combination's outcome, as `hpm test --json` prints it (briefs/shared-shapes.md). */
@@ -91,6 +91,7 @@ export async function* runTests(
 		`${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`,
 	);
 	makeCacheFolder(logs);
+	pruneLogs(path.dirname(logs), path.basename(logs));
 	removeDeadBuilds();
 	yield { type: "test-plan", combinations: labels, logs };
 	const uv = await findUv();
@@ -263,36 +264,4 @@ export async function* runTests(
 		seconds: (Date.now() - started) / 1000,
 		ok: ordered.every((r) => r.status === "passed"),
 	};
-}
-
-/** A combination as a file name: letters, digits, `=`, `+`, `,`, `-`; at most 80 characters. */
-function slug(combination: string): string {
-	return (combination || "none").replace(/[^A-Za-z0-9=+,._-]/g, "_").slice(0, 80);
-}
-
-/** The cache file of the lock a combination's inputs resolved to (beside the matrix's answer). */
-const lockFile = (key: string) => path.join(cacheFolder(), "matrix", `${key}.lock.json`);
-
-/** How long a cached lock is believed, as the matrix's answers: a day. */
-const LOCK_CACHE_MS = 24 * 60 * 60 * 1000;
-
-function cachedLock(key: string): Locked | undefined {
-	if (cachesDisabled()) return undefined;
-	const value = readCheckedJson(lockFile(key), 50_000_000);
-	if (typeof value !== "object" || value === null) return undefined;
-	const v = value as Record<string, unknown>;
-	const age = typeof v.time === "number" ? Date.now() - v.time : Number.NaN;
-	if (v.key !== key || !(age >= 0 && age < LOCK_CACHE_MS)) return undefined;
-	if (typeof v.pyproject !== "string" || typeof v.lock !== "string") return undefined;
-	return { pyproject: v.pyproject, lock: Buffer.from(v.lock, "base64") };
-}
-
-function storeLock(key: string, locked: Locked): void {
-	if (cachesDisabled()) return;
-	writeCheckedJson(lockFile(key), {
-		key,
-		time: Date.now(),
-		pyproject: locked.pyproject,
-		lock: locked.lock.toString("base64"),
-	});
 }
