@@ -44,12 +44,16 @@ function project() {
 /** One `hpm test` run: its wall time, and how many environments it built and reused. */
 function run(dir, cache, jobs) {
 	const start = process.hrtime.bigint();
-	const result = spawnSync(process.execPath, [BIN, "test", "--json", "--jobs", String(jobs), "--", "python", "busy.py"], {
-		cwd: dir,
-		env: hermetic({ HPM_CACHE_DIR: cache }),
-		encoding: "utf8",
-		maxBuffer: 64 * 1024 * 1024,
-	});
+	const result = spawnSync(
+		process.execPath,
+		[BIN, "test", "--json", "--jobs", String(jobs), "--", "python", "busy.py"],
+		{
+			cwd: dir,
+			env: hermetic({ HPM_CACHE_DIR: cache }),
+			encoding: "utf8",
+			maxBuffer: 64 * 1024 * 1024,
+		},
+	);
 	const ms = Number(process.hrtime.bigint() - start) / 1e6;
 	const out = JSON.parse(result.stdout);
 	if (!out.ok) throw new Error(`hpm test failed in the bench: ${result.stderr.slice(-2000)}`);
