@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	realpathSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+	writeSync,
+} from "node:fs";
 import path from "node:path";
 import { HPM_VERSION } from "../base/version.js";
 import { HpmError } from "../base/errors.js";
@@ -92,6 +101,8 @@ export function environmentKey(locked: Locked, python: string, uv: Uv, project: 
 		["hpm", HPM_VERSION],
 		["uv", uv.version],
 		["python", python],
+		// the interpreter it leads to (a venv's python is a link): a new Python behind the same path is another key
+		["interpreter", realOr(python)],
 		// the project is installed editable from its working tree: its own pyproject.toml is part of it
 		["project", project.text],
 		["root", project.root],
@@ -100,6 +111,14 @@ export function environmentKey(locked: Locked, python: string, uv: Uv, project: 
 	] as const)
 		hash.update(`${label}\0${value.length}\0`).update(value);
 	return hash.digest("hex").slice(0, 32);
+}
+
+function realOr(file: string): string {
+	try {
+		return realpathSync(file);
+	} catch {
+		return file;
+	}
 }
 
 /** A ready environment at `folder`, or why it could not be made (uv's lines are in the log). */
