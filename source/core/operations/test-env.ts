@@ -137,6 +137,8 @@ export async function environmentFor(
 	python: string,
 	log: number,
 	signal: AbortSignal | undefined,
+	/** The credentials of the registry's sources (git settings, index logins) for uv's runs, never the command's. */
+	credentials: Record<string, string> = {},
 ): Promise<Environment> {
 	const folder = path.join(envsFolder(), environmentKey(locked, python, uv, project));
 	if (trustedCachePath(folder, "folder") && existsSync(path.join(folder, "pyvenv.cfg")))
@@ -147,9 +149,12 @@ export async function environmentFor(
 	try {
 		const step = async (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<UvRun> => {
 			say(log, `$ uv ${args.join(" ")}`);
-			const run = await drain(runUv(uv, args, { cwd, signal, env: { VIRTUAL_ENV: undefined, ...env } }), (event) => {
-				if (event.type === "uv-line") say(log, event.line);
-			});
+			const run = await drain(
+				runUv(uv, args, { cwd, signal, env: { ...credentials, VIRTUAL_ENV: undefined, ...env } }),
+				(event) => {
+					if (event.type === "uv-line") say(log, event.line);
+				},
+			);
 			if (run.aborted) throw interrupted();
 			return run;
 		};

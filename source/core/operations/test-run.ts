@@ -8,7 +8,7 @@ import { drain } from "../plan/events.js";
 import { planMatrix } from "../plan/matrix.js";
 import { choiceKeysOf, type Evidence, proveMatrix } from "../plan/matrix-proof.js";
 import { openSelection } from "../plan/open-selection.js";
-import type { PlanEntry } from "../plan/plan.js";
+import { type PlanEntry, registryCredentialsEnv } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";
 import { findWorkspace } from "../project/workspace.js";
 import { findUv } from "../uv/driver.js";
@@ -96,6 +96,7 @@ export async function* runTests(
 	yield { type: "test-plan", combinations: labels, logs };
 	const uv = await findUv();
 	const mode = options.mode ?? project.mode;
+	const credentials = registryCredentialsEnv(registry);
 	const memo = new Map<string, Outcome<PlanEntry, Failure>>();
 	let python: Promise<string> | undefined;
 	const results: TestCombination[] = [];
@@ -164,7 +165,7 @@ export async function* runTests(
 			}
 			const lockedNow = locked;
 			python ??= findPython(uv, project, lockedNow, options.signal);
-			const environment = await environmentFor(uv, project, lockedNow, await python, fd, options.signal);
+			const environment = await environmentFor(uv, project, lockedNow, await python, fd, options.signal, credentials);
 			if ("failed" in environment) {
 				say(fd, `# ${environment.failed}`);
 				return {
