@@ -10,6 +10,7 @@ import { B1, B2, B6 } from "./start-figures.mjs";
 import { B3, B4, B7, B8 } from "./sync-figures.mjs";
 import { B5 } from "./ui-figures.mjs";
 import { B9 } from "./report-figures.mjs";
+import { B10 } from "./test-figures.mjs";
 
 // NODE_EXTRA_CA_CERTS makes every Node start read and parse that bundle (~80 ms on a machine that
 // sets it to the system's), the same for `node -e 0` and hpm: it is left out of every figure,
@@ -19,7 +20,7 @@ delete process.env.NODE_EXTRA_CA_CERTS;
 const args = process.argv.slice(2);
 const short = args.includes("--short");
 const only = args.filter((arg) => arg !== "--short");
-const sections = { B1, B2, B3, B4, B5, B6, B7, B8, B9 };
+const sections = { B1, B2, B3, B4, B5, B6, B7, B8, B9, B10 };
 const unknown = only.filter((name) => !(name in sections));
 if (unknown.length > 0) {
 	console.error(`bench/run.mjs: no section ${unknown.join(", ")}; the sections are ${Object.keys(sections).join(" ")}`);

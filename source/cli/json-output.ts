@@ -169,9 +169,60 @@ function build(strict: boolean) {
 			uncovered: z.array(object({ a: string, b: string, reason: string })),
 			unplanned: count,
 			projectFails: z.boolean(),
+			rules: z.optional(
+				z.array(
+					object({
+						file: string,
+						group: string,
+						option: string,
+						conflicts: string,
+						reason: string,
+						written: z.boolean(),
+					}),
+				),
+			),
 			workers: count,
 			seconds: z.number(),
 			perSecond: z.number(),
+			ok: z.boolean(),
+		}),
+		test: object({
+			command: strings,
+			combinations: z.array(
+				object({
+					combination: string,
+					choices: strings,
+					status: z.enum(["passed", "failed", "unresolved"]),
+					exitCode: z.nullable(z.number()),
+					seconds: z.number(),
+					log: string,
+					firstFailingLine: z.optional(string),
+					reason: z.optional(string),
+					environment: z.enum(["built", "reused", "none"]),
+				}),
+			),
+			pairs: z.array(
+				object({
+					choices: strings,
+					status: z.enum(["fails-alone", "conflict", "set", "declared"]),
+					reason: string,
+				}),
+			),
+			compatible: z.array(z.tuple([string, string])),
+			uncovered: z.array(object({ a: string, b: string, reason: string })),
+			logs: string,
+			rules: z.optional(
+				z.array(
+					object({
+						file: string,
+						group: string,
+						option: string,
+						conflicts: string,
+						reason: string,
+						written: z.boolean(),
+					}),
+				),
+			),
 			ok: z.boolean(),
 		}),
 		sync: object({
@@ -271,6 +322,7 @@ export const JSON_OUTPUT_COMMANDS: Readonly<Record<JsonOutputName, string>> = {
 	mode: "hpm mode [MODE] --json",
 	check: "hpm check --json",
 	"check-matrix": "hpm check --matrix --json",
+	test: "hpm test --json -- CMD...",
 	sync: "hpm sync --json",
 	install: "hpm install --manifest FILE --json",
 	history: "hpm history --json",

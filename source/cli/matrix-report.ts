@@ -22,6 +22,8 @@ export async function runMatrixCommand(
 		readonly format: string | undefined;
 		readonly mode: string | undefined;
 		readonly run?: string | undefined;
+		/** Offer the conflicts proven as registry rules: print them, or write them. */
+		readonly rules?: "print" | "write" | undefined;
 	},
 ): Promise<number> {
 	const { output, locator, cwd } = input;
@@ -85,10 +87,12 @@ export async function runMatrixCommand(
 					throw new HpmError("interrupted", "matrix interrupted; nothing was changed", {
 						exitCode: interrupt.exitCode(),
 					});
+				const rules = flags.rules ? await keepRules(input, context, result.pairs, flags.rules) : undefined;
 				if (output.json) {
 					output.data({
 						...result,
 						results: result.results.map((r) => ({ ...r, problems: r.problems.map(problemJson) })),
+						...(rules ? { rules } : {}),
 					});
 					return result.ok ? 0 : 1;
 				}
@@ -125,6 +129,7 @@ export async function runMatrixCommand(
 					);
 				const fresh = result.results.filter((r) => !r.cached).length;
 				const retried = result.results.filter((r) => r.retry).length;
+				if (rules) for (const line of rulesText(rules, flags.rules === "write")) output.out(line);
 				output.out(
 					`${result.results.length} combination${result.results.length === 1 ? "" : "s"} (${how}, of ${result.space ?? "more than 512"} the rules allow${retried > 0 ? `; ${retried} added to settle open pairs` : ""}): ${result.results.length - failed} resolve, ${failed} fail; ${fresh > 0 ? `${fresh} resolved by uv in ${result.seconds.toFixed(1)} s with ${result.workers} worker${result.workers === 1 ? "" : "s"} (${result.perSecond.toFixed(2)}/s), ${result.results.length - fresh} from the cache` : "every one from the cache"}`,
 				);
@@ -160,4 +165,61 @@ export async function runMatrixCommand(
 	} finally {
 		interrupt.dispose();
 	}
+}
+
+/** A rule offered to the registry, as `--json` lists it. */
+type OfferedRule = {
+	readonly file: string;
+	readonly group: string;
+	readonly option: string;
+	readonly conflicts: string;
+	readonly reason: string;
+	readonly written: boolean;
+};
+
+/**
+ * The conflicts a run proved, as registry rules (`conflicts:` lines): printed for a review, or
+ * written into the group files through the registry write protocol.
+ */
+export async function keepRules(
+	input: CommandInput<InputSpecs>,
+	context: ReturnType<typeof resolveContext>,
+	pairs: readonly { readonly choices: readonly string[]; readonly status: string; readonly reason: string }[],
+	how: "print" | "write",
+): Promise<OfferedRule[]> {
+	const [{ openSelection }, { conflictRules, writeConflictRules }] = await Promise.all([
+		import("../core/plan/open-selection.js"),
+		import("../core/operations/registry/conflict-rules.js"),
+	]);
+	const { registry } = await openSelection(context, { project: "optional" });
+	const rules = conflictRules(
+		registry,
+		pairs.filter((p) => p.status === "conflict"),
+	);
+	const written = how === "write" && rules.length > 0;
+	if (written) await writeConflictRules(input.locator, input.cwd, input.hooks, rules);
+	return rules.map((r) => ({
+		file: r.file,
+		group: r.group,
+		option: r.option,
+		conflicts: r.target,
+		reason: r.reason,
+		written,
+	}));
+}
+
+/** What `--print-rules` / `--write-rules` say: each rule under its file and option. */
+export function rulesText(rules: readonly OfferedRule[], written: boolean): string[] {
+	if (rules.length === 0)
+		return ["no new registry rules: every conflict found is stated already (or has no rule form)"];
+	const lines = [
+		written
+			? `wrote ${rules.length} registry rule${rules.length === 1 ? "" : "s"} (hpm check now refuses these pairs before uv runs):`
+			: `registry rules for what was proven (add them, or run again with --write-rules):`,
+	];
+	for (const rule of rules) {
+		lines.push(`  ${rule.file}, option ${rule.option}:`);
+		lines.push(`    conflicts: [${JSON.stringify(rule.conflicts)}]  # found by hpm: ${rule.reason}`);
+	}
+	return lines;
 }

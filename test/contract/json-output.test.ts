@@ -116,6 +116,21 @@ describe("every --json output matches its schema", () => {
 		// the example's deliberate conflict: the matrix and a check both fail, exit 1
 		expect(ok("check-matrix", ["check", "--matrix"], dir, 1).ok).toBe(false);
 		fails(["check", "--matrix", "--format", "png"], dir, "usage");
+		// hpm test takes its command after --: --json goes before it
+		const tested = hpm(
+			[
+				"test",
+				"--json",
+				"--combination",
+				"inference=vlm-adapter-qwen,metrics=metric-bleu",
+				"--",
+				"python",
+				"-c",
+				"pass",
+			],
+			{ cwd: dir, env },
+		);
+		expect(validate("test", tested).ok).toBe(true);
 		ok("group-add", ["group", "add", "metrics", "--option", "metric-legacy"], dir);
 		const check = ok("check", ["check"], dir, 1) as { problems: { code: string }[] };
 		expect(check.problems.map((p) => p.code)).toContain("resolution");

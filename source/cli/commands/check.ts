@@ -23,6 +23,14 @@ export default defineCommand({
 		all: { type: "boolean", help: "with --matrix: every combination the rules allow (capped at 512)" },
 		pairwise: { type: "boolean", help: "with --matrix: a set covering every pair of choices (the default)" },
 		jobs: { type: "string", value: "N", help: "with --matrix: resolutions at once (default: one per core, at most 8)" },
+		"print-rules": {
+			type: "boolean",
+			help: "with --matrix: print the conflicts it proved as registry rules (conflicts: lines), for a review",
+		},
+		"write-rules": {
+			type: "boolean",
+			help: "with --matrix: write the conflicts it proved into the group files as conflicts: rules, the reason as a comment",
+		},
 		format: {
 			type: "string",
 			value: "F",
@@ -36,7 +44,7 @@ export default defineCommand({
 	},
 	run: async (input) => {
 		const { output, flags } = input;
-		const matrixOnly = (["all", "pairwise", "jobs", "format", "run"] as const).filter(
+		const matrixOnly = (["all", "pairwise", "jobs", "format", "run", "print-rules", "write-rules"] as const).filter(
 			(f) => flags[f] !== undefined && flags[f] !== false,
 		);
 		if (!flags.matrix && matrixOnly.length > 0)
@@ -51,6 +59,7 @@ export default defineCommand({
 				format: flags.format,
 				mode: flags.mode,
 				run: flags.run,
+				rules: flags["write-rules"] ? "write" : flags["print-rules"] ? "print" : undefined,
 			});
 		}
 		const result = await runReported(

@@ -58,6 +58,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "prove the selection resolves, changing nothing",
 		load: () => import("./check.js"),
 	},
+	test: {
+		synopsis: "test [--all | --combination C] -- CMD...",
+		summary: "run a command in every combination's own environment",
+		load: () => import("./test.js"),
+	},
 	sync: {
 		synopsis: "sync [--mode MODE] [--dry-run]",
 		summary: "apply the selection through uv",

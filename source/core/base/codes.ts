@@ -121,6 +121,7 @@ export const ERROR_CODES = {
 	"uv-too-old": { summary: "uv is older than hpm needs", exit: UV_UNUSABLE },
 	"uv-unapplied": { summary: "uv reported success but the files do not say what it should have done", exit: [1] },
 	"version-mismatch": { summary: "registry add: the package's version differs from its manifest's (--force)" },
+	"workspace-unsupported": { summary: "hpm test: the project is part of a uv workspace, which it does not run in yet" },
 	"would-not-load": { summary: "what hpm would write is refused by the loader; nothing was written" },
 	"yaml-edit-mismatch": { summary: "a group file cannot be edited safely; nothing was written" },
 	"machine-choice": {

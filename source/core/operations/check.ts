@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeScratch } from "../os/scratch.js";
 import { stringify } from "smol-toml";
@@ -51,6 +51,8 @@ export async function* check(
 		limits?: BlameLimits | undefined;
 		/** Told what the search proved: the minimal sets and the subsets that resolved. */
 		onBlame?: ((blame: Blame<PlanEntry, Failure>) => void) | undefined;
+		/** Told what uv locked for the whole selection when it resolves: the would-be pyproject.toml and uv.lock. */
+		onLocked?: ((locked: { readonly pyproject: string; readonly lock: Buffer }) => void) | undefined;
 	},
 ): AsyncGenerator<HpmEvent, CheckResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
@@ -111,7 +113,8 @@ export async function* check(
 		let lied: Problem | undefined;
 		async function* resolve(subset: readonly PlanEntry[]): AsyncGenerator<HpmEvent, Outcome<PlanEntry, Failure>> {
 			const attempt = keepOnly(plan, settable, subset);
-			writeFileSync(path.join(here, "pyproject.toml"), stringify(wouldBeProject(project, attempt, workspace?.members)));
+			const pyproject = stringify(wouldBeProject(project, attempt, workspace?.members));
+			writeFileSync(path.join(here, "pyproject.toml"), pyproject);
 			if (lockBytes) writeFileSync(path.join(scratch, "uv.lock"), lockBytes);
 			else rmSync(path.join(scratch, "uv.lock"), { force: true });
 			const lock = runUv(uvFound, ["lock", "--directory", here], {
@@ -145,6 +148,7 @@ export async function* check(
 				if (subset.length === settable.length) {
 					const count = Number(/Resolved (\d+) packages?/.exec(run.lines.join("\n"))?.[1] ?? Number.NaN);
 					resolved = Number.isNaN(count) ? null : count;
+					options.onLocked?.({ pyproject, lock: readFileSync(path.join(scratch, "uv.lock")) });
 				}
 				return { ok: true };
 			}
