@@ -51,6 +51,12 @@ describe("hpm report", () => {
 			stderr: `error: ${mine} exists and is not an hpm report; it is left as it is`,
 		});
 		expect(readFileSync(mine, "utf8")).toBe("<p>my notes</p>\n");
+		// a note that quotes the report's mark is still the person's note
+		const quoting = path.join(dir, "notes.md");
+		const note = 'reports carry <meta name="generator" content="hpm report">\n';
+		writeFileSync(quoting, note);
+		expect(hpm(["report", "-o", quoting], { cwd: dir }).code).toBe(2);
+		expect(readFileSync(quoting, "utf8")).toBe(note);
 		// a report is replaced by the next one
 		const report = path.join(dir, "out.html");
 		expect(hpm(["report", "-o", report], { cwd: dir }).code).toBe(0);

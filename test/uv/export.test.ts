@@ -107,6 +107,13 @@ describe("hpm export (one combination, for an image)", () => {
 			expect(refused.code, refused.stderr).toBe(2);
 			expect(refused.stderr).toContain("is the project's own");
 		}
+		// a path no file can have: said as such, never a stack trace
+		for (const odd of ["notes.txt/inside.txt", `${"x".repeat(300)}.txt`]) {
+			const refused = hpm(["export", "-o", odd], { cwd: dir, env });
+			expect(refused.code, refused.stderr).toBe(2);
+			expect(refused.stderr).toMatch(/cannot be written \(E[A-Z]+\); nothing was written/);
+			expect(refused.stderr).not.toContain("bug in hpm");
+		}
 		expect(snapshot(dir)).toEqual(before);
 		const forced = hpm(["export", "-o", "notes.txt", "--force"], { cwd: dir, env });
 		expect(forced.code, forced.stderr).toBe(0);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HpmError } from "../base/errors.js";
 import { redactSecrets } from "../base/secrets.js";
-import { writeFilesChecked } from "../os/checked-write.js";
+import { writeOutputFile } from "../os/output-file.js";
 import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 import { type Context, type Locator, resolveContext } from "../plan/context.js";
 import { drain } from "../plan/events.js";
@@ -152,37 +152,23 @@ export function renderReport(data: ReportData): string {
 }
 
 /**
- * Writes the report to `file` through the checked write: a new file, or one that is already an
- * hpm report (never a file someone wrote: that is refused, and left as it is).
+ * Writes the report to `file` through the one output write (os/output-file.ts): a new file, or
+ * one that is already an hpm report (never a file someone wrote, a link or the project's own).
  */
-export function writeReport(file: string, html: string): void {
-	let expected: Buffer | undefined;
-	try {
-		expected = readRegularFile(file, 100_000_000);
-	} catch (error) {
-		if (!(error instanceof UnreadableFile && error.code === "ENOENT")) throw reportUnwritable(file, error);
-	}
-	if (expected !== undefined && !expected.subarray(0, 2_000).toString("utf8").includes(REPORT_MARK))
-		throw new HpmError("not-a-report", `${file} exists and is not an hpm report; it is left as it is`, {
-			hint: "give another file with -o, or remove that one",
-		});
-	try {
-		writeFilesChecked(
-			[{ file, expected, text: html }],
-			() => new HpmError("not-a-report", `${file} changed while the report was written; it is left as it is`),
-		);
-	} catch (error) {
-		if (error instanceof HpmError) throw error;
-		throw reportUnwritable(file, error);
-	}
-}
-
-function reportUnwritable(file: string, error: unknown): HpmError {
-	const why =
-		error instanceof UnreadableFile
-			? error.message
-			: `cannot be written: ${(error as NodeJS.ErrnoException).code ?? "error"}`;
-	return new HpmError("io", `${file} ${why}`, {
-		hint: "give a file in a folder you can write with -o",
+export function writeReport(file: string, html: string, protect: readonly string[] = []): void {
+	writeOutputFile(file, html, {
+		replace: true,
+		protect,
+		ours: {
+			// a page hpm wrote: it begins as one, with the mark in its head (a note quoting the mark is not)
+			test: (bytes) => {
+				const head = bytes.subarray(0, 2_000).toString("utf8");
+				return head.startsWith("<!doctype html>") && head.includes(REPORT_MARK);
+			},
+			refused: () =>
+				new HpmError("not-a-report", `${file} exists and is not an hpm report; it is left as it is`, {
+					hint: "give another file with -o, or remove that one",
+				}),
+		},
 	});
 }

@@ -12,11 +12,31 @@ import { readRegularFile, UnreadableFile } from "./read-file.js";
  * never written through (it would replace what it points to: a venv's python, a file elsewhere),
  * and the files in `protect` (the project's own) are never written. Its folder is made.
  */
-export function writeOutputFile(
-	file: string,
-	text: string,
-	options: { readonly replace: boolean; readonly flag?: string; readonly protect?: readonly string[] },
-): void {
+export type OutputOptions = {
+	/** Whether an existing file may be replaced (else `output-exists`, naming `flag`). */
+	readonly replace: boolean;
+	readonly flag?: string;
+	/** Files never written (the project's own). */
+	readonly protect?: readonly string[];
+	/** An existing file is replaced only when this says it is one hpm wrote (a report): else its error. */
+	readonly ours?: { readonly test: (bytes: Buffer) => boolean; readonly refused: () => HpmError };
+};
+
+export function writeOutputFile(file: string, text: string, options: OutputOptions): void {
+	try {
+		writeOutput(file, text, options);
+	} catch (error) {
+		if (error instanceof HpmError) throw error;
+		// a read-only folder, a name too long, a path through a file, /proc: said, never a stack trace
+		const code = (error as NodeJS.ErrnoException).code ?? "an error";
+		throw new HpmError("io", `${file} cannot be written (${code}); nothing was written`, {
+			hint: "give -o a file in a folder you can write",
+			location: { file },
+		});
+	}
+}
+
+function writeOutput(file: string, text: string, options: OutputOptions): void {
 	if (lstatKind(file) === "link")
 		throw new HpmError("link", `${file} is a symbolic link; hpm will not write through it; nothing was written`, {
 			hint: "give -o a path that is not a link (or remove the link), then run this again",
@@ -45,6 +65,7 @@ export function writeOutputFile(
 				if (!(error instanceof UnreadableFile)) throw error;
 				throw new HpmError("not-a-file", `${file} ${error.message}; nothing was written`, { location: { file } });
 			}
+			if (options.ours && !options.ours.test(before)) throw options.ours.refused();
 			break;
 		case "directory":
 		case "dangling":
