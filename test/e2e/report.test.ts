@@ -68,8 +68,11 @@ describe("hpm report", () => {
 		expect(wrong.stderr).toContain(`${bad}: not a \`hpm check --matrix --json\` or \`hpm test --json\` document`);
 		expect(wrong.stderr).toContain('"results"[0]');
 		expect(wrong.stderr).not.toMatch(/\n\s+at /);
-		writeFileSync(bad, "not json");
-		expect(hpm(["report", "--from", bad], { cwd: dir }).stderr).toContain("it is not JSON");
+		// a file that is not JSON is never quoted: its first bytes may be anyone's secret
+		writeFileSync(bad, "AWS_SECRET_ACCESS_KEY=abc123\n");
+		const notJson = hpm(["report", "--from", bad], { cwd: dir });
+		expect(notJson.stderr).toContain("it is not JSON");
+		expect(notJson.stderr).not.toContain("AWS_SECRET");
 	});
 
 	it("--open hands the file to the system's opener, and says so when there is none; no browser otherwise", async () => {

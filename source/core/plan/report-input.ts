@@ -13,7 +13,9 @@ export function parseReportInput(text: string, file: string): ReportEvidence & {
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
-		throw bad(file, `it is not JSON (${error instanceof SyntaxError ? error.message : "unreadable"})`);
+		// never the parser's own words: they quote the file's first bytes, which may be anyone's secret
+		const at = error instanceof SyntaxError ? / at position (\d+)/.exec(error.message)?.[1] : undefined; // eslint-disable-line no-restricted-syntax -- Node's JSON.parse words, not hpm's
+		throw bad(file, `it is not JSON${at === undefined ? "" : ` (at byte ${at})`}`);
 	}
 	if (!isObject(value)) throw bad(file, "it is not a JSON object");
 	const pairs = list(value.pairs, file, "pairs", (row): ReportEvidence["pairs"][number] | undefined => {
