@@ -1,0 +1,115 @@
+import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { hpm, read, tempDir } from "../helpers/run.js";
+import { ML_EXAMPLE, torchIndexes } from "../helpers/torch-lookalikes.js";
+import { uvEnv } from "../helpers/uv.js";
+
+// The ML example (registry-examples/ml) as it is committed, tested offline: the same registry
+// files, under a layer that re-declares only its four PyTorch indexes as local indexes of
+// look-alike wheels (torch 2.8.0+cpu, +cu126, +cu128, +rocm6.4). Machines are faked through the
+// probes (a fake nvidia-smi that finds no driver, an empty probe root, UV_CUDA_DRIVER_VERSION),
+// never a GPU; uv is the real one.
+
+let layer: string;
+let defaultIndex: string;
+
+beforeAll(() => {
+	({ layer, defaultIndex } = torchIndexes());
+}, 120_000);
+
+/** A checkout of the example: the committed files only (as `git clone` gives a teammate). */
+function checkout(from = ML_EXAMPLE): string {
+	const dir = tempDir("hpm-ml-");
+	for (const file of ["pyproject.toml", "uv.lock", "registry"])
+		if (existsSync(path.join(from, file))) cpSync(path.join(from, file), path.join(dir, file), { recursive: true });
+	return dir;
+}
+
+/** A machine without a GPU: nvidia-smi finds no driver, rocminfo fails, no driver files. */
+function cpuMachine(): NodeJS.ProcessEnv {
+	const bin = tempDir("hpm-fake-bin-");
+	writeFileSync(
+		path.join(bin, "nvidia-smi"),
+		"#!/bin/sh\necho 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'\nexit 9\n",
+	);
+	writeFileSync(path.join(bin, "rocminfo"), "#!/bin/sh\nexit 1\n");
+	for (const tool of ["nvidia-smi", "rocminfo"]) chmodSync(path.join(bin, tool), 0o755);
+	return uvEnv({
+		UV_DEFAULT_INDEX: defaultIndex,
+		PATH: `${bin}:${process.env.PATH}`,
+		HPM_PROBE_ROOT: tempDir("hpm-probe-root-"),
+		UV_CUDA_DRIVER_VERSION: undefined,
+	});
+}
+
+/** The same machine with an NVIDIA driver 570 (CUDA 12.8), as uv's own variable states it. */
+const cudaMachine = (): NodeJS.ProcessEnv => ({ ...cpuMachine(), UV_CUDA_DRIVER_VERSION: "570.86.15" });
+
+const LAYERS = () => ["-r", layer, "-r", "registry"];
+
+type Detected = { detected: string; groups: { group: string; option: string; reason: string }[] };
+
+function installedTorch(dir: string): string {
+	const record = readFileSync(path.join(dir, ".venv/lib/python3.11/site-packages/torch/__init__.py"), "utf8");
+	return /__version__ = "(.*)"/.exec(record)?.[1] ?? "";
+}
+
+/** What `hpm detect` picks here, then that option chosen on this machine and synced. */
+function syncMachine(dir: string, env: NodeJS.ProcessEnv): { detected: Detected; sync: ReturnType<typeof hpm> } {
+	const detect = hpm(["detect", "--json", ...LAYERS()], { cwd: dir, env });
+	expect(detect.code).toBe(0);
+	const detected = JSON.parse(detect.stdout) as Detected;
+	const option = detected.groups.find((group) => group.group === "torch-backend")?.option ?? "";
+	const choose = hpm(["group", "add", "torch-backend", "--option", option, ...LAYERS()], { cwd: dir, env });
+	expect(choose.code).toBe(0);
+	return { detected, sync: hpm(["sync", ...LAYERS()], { cwd: dir, env }) };
+}
+
+describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", () => {
+	it("its registry lints clean as committed", () => {
+		const lint = hpm(["registry", "lint"], { cwd: ML_EXAMPLE });
+		expect(lint.stdout + lint.stderr).toContain("3 groups, 8 packages, no problems");
+		expect(lint.code).toBe(0);
+	});
+
+	it("a CPU machine and a CUDA 12.8 machine share pyproject.toml and uv.lock byte for byte, each with its build", () => {
+		// Given a CPU machine: detect says why it picks the CPU build; the sync installs +cpu and proves it
+		const cpu = checkout();
+		const first = syncMachine(cpu, cpuMachine());
+		expect(first.detected.detected).toBe("no GPU found (linux-x64)");
+		expect(first.detected.groups).toEqual([expect.objectContaining({ group: "torch-backend", option: "torch-cpu" })]);
+		expect(first.detected.groups[0]?.reason).toContain("torch-cpu needs nothing");
+		expect(first.sync.stderr).toContain("--group hpm-torch-backend-torch-cpu");
+		expect(first.sync.stdout).toContain("4 checks of the chosen options passed");
+		expect(first.sync.code).toBe(0);
+		expect(installedTorch(cpu)).toBe("2.8.0+cpu");
+		const pyproject = read(path.join(cpu, "pyproject.toml"));
+		const lock = read(path.join(cpu, "uv.lock"));
+		for (const build of ["cpu", "cu126", "cu128", "rocm6.4"]) expect(lock).toContain(`version = "2.8.0+${build}"`);
+
+		// When a teammate's clone syncs on a machine whose driver supports CUDA 12.8
+		const gpu = checkout(cpu);
+		const second = syncMachine(gpu, cudaMachine());
+		expect(second.detected.detected).toBe("CUDA 12.8 (UV_CUDA_DRIVER_VERSION, driver 570.86.15)");
+		expect(second.detected.groups[0]).toMatchObject({ option: "torch-cu128" });
+		expect(second.detected.groups[0]?.reason).toContain("torch-cu128 needs cuda >=12.8, the highest option it meets");
+		expect(second.sync.code).toBe(0);
+		expect(second.sync.stdout).toContain("checks of the chosen options passed");
+
+		// Then it runs the cu128 build, and the committed files are the same bytes on both machines
+		expect(installedTorch(gpu)).toBe("2.8.0+cu128");
+		expect(read(path.join(gpu, "pyproject.toml"))).toBe(pyproject);
+		expect(read(path.join(gpu, "uv.lock"))).toBe(lock);
+		expect(read(path.join(gpu, ".hpm/machine.toml"))).toContain('option = "torch-cu128"');
+		const verify = hpm(["verify", "--json", ...LAYERS()], { cwd: gpu, env: cudaMachine() });
+		expect(verify.code).toBe(0);
+		expect(JSON.parse(verify.stdout)).toMatchObject({
+			ok: true,
+			checks: expect.arrayContaining([
+				expect.objectContaining({ choice: "torch-backend=torch-cu128", found: "torch 2.8.0+cu128" }),
+				expect.objectContaining({ choice: "torch-backend=torch-cu128", found: "12.8" }),
+			]),
+		});
+	}, 300_000);
+});
