@@ -73,6 +73,21 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 		expect(lint.code).toBe(0);
 	});
 
+	it("lint warns, at the option's source, about a family that lacks a member every other option installs", () => {
+		// Given the example with torchaudio left out of the CPU build's family
+		const dir = checkout();
+		const file = path.join(dir, "registry/packages/torch-cpu.yaml");
+		writeFileSync(file, readFileSync(file, "utf8").replace(', "torchaudio==2.8.0"]', "]"));
+		const lint = hpm(["registry", "lint"], { cwd: dir });
+		// Then one warning names the option, the member and who has it (ROCm's own extra member is no gap)
+		const lines = `${lint.stdout}${lint.stderr}`.split("\n");
+		expect(lines.filter((line) => line.includes("warning:"))).toEqual([
+			`${file}:8:12: warning: torch-backend=torch-cpu (mode prod) does not install torchaudio, which every other option of the group installs (torch-cu126, torch-cu128, torch-rocm): add it to the source's family: (or leave it out of the others)`,
+		]);
+		expect(lint.stdout + lint.stderr).toContain("no problems, 1 warning");
+		expect(lint.code).toBe(0);
+	});
+
 	it("a CPU machine and a CUDA 12.8 machine share pyproject.toml and uv.lock byte for byte, each with its build", () => {
 		// Given a CPU machine: detect says why it picks the CPU build; the sync installs +cpu and proves it
 		const cpu = checkout();
