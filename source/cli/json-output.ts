@@ -53,6 +53,13 @@ function build(strict: boolean) {
 					options: z.array(option),
 					selected: strings,
 					synced: z.boolean(),
+					machine: z.optional(
+						object({
+							option: z.nullable(string),
+							from: z.enum(["forced", "local", "default", "auto", "none"]),
+							why: z.optional(string),
+						}),
+					),
 				}),
 			),
 			ungrouped: z.array(object({ name: string, version: string })),

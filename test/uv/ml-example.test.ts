@@ -1,6 +1,7 @@
 import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { jsonOutputs } from "../../source/cli/json-output.js";
 import { hpm, read, tempDir } from "../helpers/run.js";
 import { ML_EXAMPLE, torchIndexes } from "../helpers/torch-lookalikes.js";
 import { uvEnv } from "../helpers/uv.js";
@@ -117,6 +118,21 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 		expect(read(path.join(gpu, "pyproject.toml"))).toBe(pyproject);
 		expect(read(path.join(gpu, "uv.lock"))).toBe(lock);
 		expect(read(path.join(gpu, ".hpm/machine.toml"))).toContain('option = "torch-cu128"');
+		// and hpm list says which option is this machine's, and that the choice is local
+		const list = hpm(["list", ...LAYERS()], { cwd: gpu, env: cudaMachine() });
+		expect(list.stdout).toMatch(/torch-backend +1-of-N +.* synced\n/);
+		expect(list.stdout).toMatch(
+			/\(\*\) torch-cu128 +2\.8\.0 +PyTorch built for CUDA 12\.8 +this machine's \(local: \.hpm\/machine\.toml, not in git\)/,
+		);
+		const listed = JSON.parse(hpm(["list", "--json", ...LAYERS()], { cwd: gpu, env: cudaMachine() }).stdout) as {
+			groups: { name: string; selected: string[]; machine?: unknown }[];
+		};
+		expect(jsonOutputs(true).list.safeParse(listed).success).toBe(true);
+		expect(listed.groups.find((group) => group.name === "torch-backend")).toMatchObject({
+			selected: ["torch-cu128"],
+			machine: { option: "torch-cu128", from: "local", why: "chosen with hpm group add" },
+		});
+		expect(listed.groups.find((group) => group.name === "tokenizer")).not.toHaveProperty("machine");
 		const verify = hpm(["verify", "--json", ...LAYERS()], { cwd: gpu, env: cudaMachine() });
 		expect(verify.code).toBe(0);
 		expect(JSON.parse(verify.stdout)).toMatchObject({

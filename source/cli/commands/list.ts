@@ -4,6 +4,22 @@ import { defineCommand } from "../command.js";
 import { problemJson, styles, table } from "../output.js";
 import { leftOutWarning } from "../../core/plan/context.js";
 
+/** Where this machine's option of a per-machine group comes from, in words. */
+function machineNote(from: "forced" | "local" | "default" | "auto" | "none"): string {
+	switch (from) {
+		case "forced":
+			return "this machine's (forced by HPM_MACHINE_CHOICE)";
+		case "local":
+			return "this machine's (local: .hpm/machine.toml, not in git)";
+		case "default":
+			return "this machine's (the group's default; local, not in git)";
+		case "auto":
+			return "this machine's (auto; local, not in git)";
+		case "none":
+			return "";
+	}
+}
+
 export default defineCommand({
 	usage: "hpm list [options]",
 	description: "Groups (strategy, options, selection, sync state) and packages in no group.",
@@ -32,8 +48,11 @@ export default defineCommand({
 				group.strategy === "1-of-N" ? (selected ? style.green("(*)") : "( )") : selected ? style.green("[x]") : "[ ]";
 			const rows = group.options.map((option) => {
 				const description = registry.packages.get(normalizeName(option.name))?.description ?? "";
-				return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(description)];
+				const mine = group.machine?.option === option.name ? `  ${style.cyan(machineNote(group.machine.from))}` : "";
+				return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(description) + mine];
 			});
+			if (group.machine?.option === null)
+				output.out(style.dim(`  per machine: no choice on this machine (hpm group add ${group.name} --option OPTION)`));
 			for (const line of table(rows, " ")) output.out(line);
 		}
 		if (overview.ungrouped.length > 0) {

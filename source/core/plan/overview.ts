@@ -6,6 +6,7 @@ import { type Context, type Locator, registryLabel } from "./context.js";
 import { openSelection } from "./open-selection.js";
 import { type Problem, problemGroups, problemToError } from "../base/errors.js";
 import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
+import { type MachineGroupChoice, machineGroupChoices, machineOptionInstalled } from "./machine-overview.js";
 import { makePlan } from "./plan.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
@@ -25,6 +26,8 @@ export type Overview = {
 		options: { name: string; version: string; selected: boolean }[];
 		selected: string[];
 		synced: boolean;
+		/** A per-machine group the project uses: this machine's option (selected above), kept outside git. */
+		machine?: { option: string | null; from: MachineGroupChoice["from"]; why?: string };
 	}[];
 	ungrouped: { name: string; version: string }[];
 };
@@ -105,8 +108,10 @@ export function overview(context: Context, registry: Registry, selection: Select
 	const grouped = new Set<string>();
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
 	const { pending, removing } = pendingKeys(context, registry, selection);
+	const local = machineGroupChoices(context.project, registry);
 	const groups = [...registry.groups.values()].map((group) => {
-		const selected = selection.get(group.key) ?? [];
+		const mine = local.get(group.key);
+		const selected = mine ? (mine.option === null ? [] : [mine.option]) : (selection.get(group.key) ?? []);
 		for (const option of group.options) grouped.add(option);
 		return {
 			name: group.name,
@@ -120,9 +125,13 @@ export function overview(context: Context, registry: Registry, selection: Select
 			selected: selected.map(name),
 			// the group's own business: what it selects, and what it no longer selects that a sync
 			// would remove (an option another group selects is that group's)
-			synced: !group.options.some(
-				(key) => (selected.includes(key) && pending.has(key)) || (!selected.includes(key) && removing.has(key)),
-			),
+			synced:
+				mine && context.project
+					? machineOptionInstalled(context.project, registry, mine.option)
+					: !group.options.some(
+							(key) => (selected.includes(key) && pending.has(key)) || (!selected.includes(key) && removing.has(key)),
+						),
+			...(mine ? { machine: machineJson(mine, name) } : {}),
 		};
 	});
 	const ungrouped = [...registry.packages.values()]
@@ -134,6 +143,17 @@ export function overview(context: Context, registry: Registry, selection: Select
 		mode: context.project?.mode ?? DEFAULT_MODE,
 		groups,
 		ungrouped,
+	};
+}
+
+function machineJson(
+	choice: MachineGroupChoice,
+	name: (key: string) => string,
+): NonNullable<Overview["groups"][number]["machine"]> {
+	return {
+		option: choice.option === null ? null : name(choice.option),
+		from: choice.from,
+		...(choice.why !== undefined ? { why: choice.why } : {}),
 	};
 }
 
