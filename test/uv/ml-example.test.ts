@@ -143,4 +143,31 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 			]),
 		});
 	}, 300_000);
+
+	it("a local choice is a history entry: hpm rollback brings the previous one back, and its build", () => {
+		// Given a machine on the CPU build that switches to cu128 (only .hpm/machine.toml changes)
+		const dir = checkout();
+		const env = cpuMachine();
+		const run = (...args: string[]) => hpm([...args, ...LAYERS()], { cwd: dir, env });
+		expect(run("group", "add", "torch-backend", "--option", "torch-cpu").code).toBe(0);
+		expect(run("sync").code).toBe(0);
+		const pyproject = read(path.join(dir, "pyproject.toml"));
+		expect(run("group", "add", "torch-backend", "--option", "torch-cu128").code).toBe(0);
+		const switched = run("sync", "--machine-choice", "torch-backend=torch-cu128");
+		expect(switched.code).toBe(0);
+		expect(installedTorch(dir)).toBe("2.8.0+cu128");
+		const history = run("history");
+		expect(history.stdout).toContain("group add: torch-backend: this machine uses torch-cu128 (local choice)");
+
+		// When it rolls back
+		const rollback = run("rollback");
+		expect(rollback.stderr).toContain("--group hpm-torch-backend-torch-cpu");
+		expect(rollback.code).toBe(0);
+
+		// Then the previous local choice is back, and so is its build; the committed files never moved
+		expect(rollback.stdout).toContain("this machine's choice (.hpm/machine.toml) too");
+		expect(read(path.join(dir, ".hpm/machine.toml"))).toContain('option = "torch-cpu"');
+		expect(installedTorch(dir)).toBe("2.8.0+cpu");
+		expect(read(path.join(dir, "pyproject.toml"))).toBe(pyproject);
+	}, 300_000);
 });
