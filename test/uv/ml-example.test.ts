@@ -170,4 +170,27 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 		expect(installedTorch(dir)).toBe("2.8.0+cpu");
 		expect(read(path.join(dir, "pyproject.toml"))).toBe(pyproject);
 	}, 300_000);
+
+	it("check --matrix: the machine group is one more dimension, each option resolved as a machine installs it", () => {
+		// Given the example whose ROCm build's family asks for a torchaudio its index does not have
+		const dir = checkout();
+		const file = path.join(dir, "registry/packages/torch-rocm.yaml");
+		writeFileSync(file, readFileSync(file, "utf8").replace('"torchaudio==2.8.0"', '"torchaudio==2.7.0"'));
+		const matrix = hpm(["check", "--matrix", "--json", ...LAYERS()], { cwd: dir, env: cpuMachine() });
+		const result = JSON.parse(matrix.stdout) as {
+			results: { combination: string; ok: boolean }[];
+			pairs: { choices: string[]; status: string }[];
+		};
+		// Then every option of torch-backend is checked with the rest of the choices
+		for (const option of ["torch-cpu", "torch-cu126", "torch-cu128", "torch-rocm"])
+			expect(result.results.some((r) => r.combination.includes(`torch-backend=${option}`))).toBe(true);
+		// and the one whose family does not resolve fails alone (its family is resolved, not torch alone)
+		expect(result.pairs).toEqual([
+			expect.objectContaining({ choices: ["torch-backend=torch-rocm"], status: "fails-alone" }),
+		]);
+		expect(result.results.filter((r) => !r.ok).every((r) => r.combination.includes("torch-backend=torch-rocm"))).toBe(
+			true,
+		);
+		expect(matrix.code).toBe(1);
+	}, 300_000);
 });
