@@ -21,7 +21,6 @@ describe("a matrix answer's cache key", () => {
 		const moved = key(root);
 		expect(moved).not.toBe(first);
 		const group = path.join(root, "groups/torch-backend.yaml");
-		cpSync(group, `${group}.was`);
 		writeFileSync(
 			group,
 			'name: "torch-backend"\nstrategy: "1-of-N"\noptions:\n  - name: "torch-cpu"\n  - name: "torch-cu128"\n',
