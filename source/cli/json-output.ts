@@ -63,6 +63,7 @@ function build(strict: boolean) {
 				}),
 			),
 			ungrouped: z.array(object({ name: string, version: string })),
+			hardware: z.optional(string),
 			problems: z.optional(problems),
 		}),
 		show: z.discriminatedUnion("kind", [

@@ -1,24 +1,9 @@
+import { machineChoiceWords } from "../../core/plan/machine-overview.js";
 import { loadOverview } from "../../core/plan/overview.js";
 import { normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
 import { problemJson, styles, table } from "../output.js";
 import { leftOutWarning } from "../../core/plan/context.js";
-
-/** Where this machine's option of a per-machine group comes from, in words. */
-function machineNote(from: "forced" | "local" | "default" | "auto" | "none"): string {
-	switch (from) {
-		case "forced":
-			return "this machine's (forced by HPM_MACHINE_CHOICE)";
-		case "local":
-			return "this machine's (local: .hpm/machine.toml, not in git)";
-		case "default":
-			return "this machine's (the group's default; local, not in git)";
-		case "auto":
-			return "this machine's (auto; local, not in git)";
-		case "none":
-			return "";
-	}
-}
 
 export default defineCommand({
 	usage: "hpm list [options]",
@@ -48,7 +33,10 @@ export default defineCommand({
 				group.strategy === "1-of-N" ? (selected ? style.green("(*)") : "( )") : selected ? style.green("[x]") : "[ ]";
 			const rows = group.options.map((option) => {
 				const description = registry.packages.get(normalizeName(option.name))?.description ?? "";
-				const mine = group.machine?.option === option.name ? `  ${style.cyan(machineNote(group.machine.from))}` : "";
+				const mine =
+					group.machine?.option === option.name
+						? `  ${style.cyan(`this machine's (${machineChoiceWords(group.machine.from)})`)}`
+						: "";
 				return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(description) + mine];
 			});
 			if (group.machine?.option === null)

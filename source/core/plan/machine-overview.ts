@@ -69,3 +69,19 @@ export function machineOptionInstalled(project: Project, registry: Registry, opt
 	const installed = installedPackages(findWorkspace(project.root)?.root ?? project.root);
 	return names.every((name) => installed?.has(name) === true);
 }
+
+/** Where this machine's option comes from, in words (`hpm list`, the UI). */
+export function machineChoiceWords(from: MachineGroupChoice["from"]): string {
+	switch (from) {
+		case "forced":
+			return "forced by HPM_MACHINE_CHOICE";
+		case "local":
+			return "local: .hpm/machine.toml, not in git";
+		case "default":
+			return "the group's default; local, not in git";
+		case "auto":
+			return "auto; local, not in git";
+		case "none":
+			return "no choice on this machine";
+	}
+}

@@ -8,6 +8,8 @@ import { type Problem, problemGroups, problemToError } from "../base/errors.js";
 import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
 import { type MachineGroupChoice, machineGroupChoices, machineOptionInstalled } from "./machine-overview.js";
 import { makePlan } from "./plan.js";
+import { describeMachine } from "./auto-choice.js";
+import { probeMachine } from "../os/machine-probe.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
 import type { Registry } from "../registry/model.js";
@@ -30,6 +32,8 @@ export type Overview = {
 		machine?: { option: string | null; from: MachineGroupChoice["from"]; why?: string };
 	}[];
 	ungrouped: { name: string; version: string }[];
+	/** What the machine's probe found (`CUDA 12.8 (nvidia-smi, driver …)`), when asked for and the project has per-machine groups. */
+	hardware?: string;
 };
 
 /** Everything a listing shows, read fresh: the context, the registry and the overview. */
@@ -62,7 +66,11 @@ export type RunFailure = {
  * Reads the project and the registry (through the index cache) and describes both. A selection
  * that names an unknown group or option is an error pointing at its line in pyproject.toml.
  */
-export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
+export async function loadOverview(
+	locator: Locator,
+	cwd: string,
+	options: { readonly probe?: boolean } = {},
+): Promise<LoadedOverview> {
 	const opened = await openSelection({ locator, cwd }, { project: "optional" });
 	const { context, registry, registryProblems, commits, selection } = opened;
 	const first = opened.selectionProblems[0];
@@ -79,10 +87,14 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 	// the rules' marks cost ~25 ms for 2,000 options: worked out when first read (the UI reads
 	// them, `hpm list` does not), once
 	let rules: RuleMarks | undefined;
+	const described = overview(context, registry, selection, label);
+	// the UI shows what this machine has beside its choice: probed only where a machine group is used
+	if (options.probe && described.groups.some((group) => group.machine))
+		described.hardware = describeMachine(await probeMachine({ env: process.env }));
 	return {
 		context,
 		registry,
-		overview: overview(context, registry, selection, label),
+		overview: described,
 		problems: registryProblems,
 		get rules() {
 			rules ??= ruleMarks(registry, selection);
