@@ -87,9 +87,7 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	try {
 		const seen: { registry?: Registry; machine?: ReadonlyMap<string, string> } = {};
 		const result = yield* syncWith(context, options, early, seen);
-		return seen.registry && !result.dryRun
-			? yield* proveChoices(result, seen.registry, options.signal, seen.machine)
-			: result;
+		return result.dryRun ? result : yield* proveChoices(result, seen, options.signal);
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms

@@ -78,10 +78,12 @@ export function checksFailed(report: ChecksReport): HpmError {
  */
 export async function* proveChoices<R extends { readonly plan: Plan; readonly summary: string }>(
 	result: R,
-	registry: Registry,
+	/** The registry the sync read (none: it stopped before), and this machine's options of per-machine groups. */
+	seen: { readonly registry?: Registry; readonly machine?: ReadonlyMap<string, string> },
 	signal: AbortSignal | undefined,
-	machine: ReadonlyMap<string, string> = new Map(),
 ): AsyncGenerator<HpmEvent, R> {
+	const { registry, machine = new Map<string, string>() } = seen;
+	if (!registry) return result;
 	const items = [...checkItems(registry, result.plan.selected), ...machineItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };
