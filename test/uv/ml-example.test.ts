@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonOutputs } from "../../source/cli/json-output.js";
@@ -100,6 +100,20 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 		expect(first.sync.stdout).toContain("4 checks of the chosen options passed");
 		expect(first.sync.code).toBe(0);
 		expect(installedTorch(cpu)).toBe("2.8.0+cpu");
+		// the lock holds the CUDA builds' nvidia-* libraries, but not for the CPU option's dependency group
+		const cpuVerify = hpm(["verify", "--json", ...LAYERS()], { cwd: cpu, env: cpuMachine() });
+		expect(cpuVerify.code).toBe(0);
+		expect(JSON.parse(cpuVerify.stdout)).toMatchObject({
+			checks: expect.arrayContaining([
+				{
+					choice: "torch-backend=torch-cpu",
+					check: "no nvidia-* in uv.lock (hpm-torch-backend-torch-cpu)",
+					ok: true,
+					found: "none",
+				},
+			]),
+		});
+		expect(read(path.join(cpu, "uv.lock"))).toContain('name = "nvidia-cublas-cu12"');
 		const pyproject = read(path.join(cpu, "pyproject.toml"));
 		const lock = read(path.join(cpu, "uv.lock"));
 		for (const build of ["cpu", "cu126", "cu128", "rocm6.4"]) expect(lock).toContain(`version = "2.8.0+${build}"`);
@@ -192,5 +206,25 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 			true,
 		);
 		expect(matrix.code).toBe(1);
+	}, 300_000);
+
+	it("a rollback whose sync fails leaves this machine's choice as it was, with the files", () => {
+		// Given a machine that switched from the CPU build to cu128, with its own indexes and uv cache
+		const own = torchIndexes();
+		const dir = checkout();
+		const env = { ...cpuMachine(), UV_DEFAULT_INDEX: own.defaultIndex, UV_CACHE_DIR: tempDir("hpm-uv-cache-") };
+		const run = (...args: string[]) => hpm([...args, "-r", own.layer, "-r", "registry"], { cwd: dir, env });
+		expect(run("group", "add", "torch-backend", "--option", "torch-cpu").code).toBe(0);
+		expect(run("sync").code).toBe(0);
+		expect(run("group", "add", "torch-backend", "--option", "torch-cu128").code).toBe(0);
+		expect(run("sync").code).toBe(0);
+		const machine = read(path.join(dir, ".hpm/machine.toml"));
+		// When the CPU index has gone (and the CPU wheels are in no cache) and it rolls back
+		const cpuIndex = /url: "file:\/\/(.*)"/.exec(read(path.join(own.layer, "indexes/pytorch-cpu.yaml")))?.[1] ?? "";
+		rmSync(path.join(cpuIndex, "torch"), { recursive: true });
+		const rollback = run("rollback");
+		// Then the rollback fails, and this machine's choice is still cu128
+		expect(rollback.code).toBe(1);
+		expect(read(path.join(dir, ".hpm/machine.toml"))).toBe(machine);
 	}, 300_000);
 });

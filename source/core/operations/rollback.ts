@@ -12,7 +12,7 @@ import { displaySafe } from "../base/text.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
 import { machineStep } from "./machine-step.js";
-import { MACHINE_CHOICE_VARIABLE, restoreMachineFile } from "../project/machine-choice.js";
+import { MACHINE_CHOICE_VARIABLE, MACHINE_FILE, restoreMachineFile } from "../project/machine-choice.js";
 import { readProject } from "../project/project.js";
 import type { Registry } from "../registry/model.js";
 
@@ -147,17 +147,24 @@ export async function* rollback(
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };
 		tx.checkpoint(); // the rollback's own entry keeps this machine's choices as they are now
 		// this machine's local choices as they were (an entry older than them says nothing of them)
+		const localBefore = machineFileNow(root);
 		const local = entry.machine !== undefined && restoreMachineFile(root, entry.machine);
 		const groups = machineArgs(root, options.registry);
 		// an exact rollback syncs from the entry's uv.lock as it is; a pair uv would re-lock is said
 		let relocked =
 			wantedLock === undefined ? `#${entry.id} had no uv.lock` : await staleLock(uv, root, options.signal, options.env);
 		const args = [...(relocked === undefined ? ["sync", "--locked"] : ["sync"]), ...groups];
-		checkRun(
-			yield* runUv(uv, args, { cwd: root, signal: options.signal, env: options.env ?? {} }),
-			`uv ${args.join(" ")}`,
-			undefined,
-		);
+		try {
+			checkRun(
+				yield* runUv(uv, args, { cwd: root, signal: options.signal, env: options.env ?? {} }),
+				`uv ${args.join(" ")}`,
+				undefined,
+			);
+		} catch (error) {
+			// the transaction puts pyproject.toml and uv.lock back; this machine's choice goes back with them
+			if (local) restoreMachineFile(root, localBefore);
+			throw error;
+		}
 		const lockNow = readUvLockBytes(files.lock.target);
 		if (relocked !== undefined && wantedLock !== undefined && lockNow?.equals(wantedLock)) relocked = undefined;
 		const before = `before #${entry.id} (${entry.summary})${local ? ", this machine's choice (.hpm/machine.toml) too" : ""}`;
@@ -207,5 +214,14 @@ function machineArgs(root: string, registry: Registry | undefined): readonly str
 	} catch {
 		// a choice that does not parse: uv syncs the project without it, as before machine groups
 		return [];
+	}
+}
+
+/** `.hpm/machine.toml` as it is (base64), or null without one. */
+function machineFileNow(root: string): string | null {
+	try {
+		return readRegularFile(path.join(root, MACHINE_FILE), MAX_FILE_BYTES).toString("base64");
+	} catch {
+		return null;
 	}
 }

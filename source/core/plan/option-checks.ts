@@ -71,7 +71,14 @@ export function judge(item: CheckItem, looked: Looked | undefined, locked: reado
 	const base = { choice: `${item.group}=${item.option}`, check: describeCheck(check), location: check.location };
 	if (check.kind === "lock-forbids") {
 		const hits = locked.filter((name) => globMatch(check.pattern, name));
-		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock` };
+		// an option of a per-machine group: what its dependency group brings into the universal lock
+		const scope = item.dependencyGroup !== undefined ? ` (${item.dependencyGroup})` : "";
+		return {
+			...base,
+			check: `${base.check}${scope}`,
+			ok: hits.length === 0,
+			found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock${scope}`,
+		};
 	}
 	if (looked === undefined) return { ...base, ok: false, found: "not looked up" };
 	if (!looked.ok) return { ...base, ok: false, found: displaySafe(looked.error) };
