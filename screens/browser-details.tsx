@@ -6,6 +6,7 @@ import { displayPath } from "../source/core/base/display-path.js";
 import { describeSource } from "../source/core/registry/describe.js";
 import { groupsOffering } from "../source/core/registry/model.js";
 import { displaySafe } from "../source/core/base/text.js";
+import { machineChoiceWords } from "../source/core/plan/machine-overview.js";
 import type { GroupRow } from "./browser-state.js";
 import type { View } from "./view.js";
 
@@ -23,6 +24,8 @@ export type BrowserDetailsProps = {
 /** The focused package below the panes: its sources, groups, manifest, and what its group declares. */
 export function BrowserDetails({ view, height, group, option, blocked }: BrowserDetailsProps) {
 	const pkg = option ? view.registry.packages.get(normalizeName(option.name)) : undefined;
+	// a per-machine group: this machine's option, where it comes from, and what the machine has
+	const machine = group ? view.overview.groups.find((each) => each.name === group.name)?.machine : undefined;
 	return (
 		<Box flexDirection="column" height={height} flexShrink={1} overflow="hidden" paddingX={1}>
 			{pkg ? (
@@ -30,6 +33,12 @@ export function BrowserDetails({ view, height, group, option, blocked }: Browser
 					<Text wrap="truncate-end">
 						<Text bold>{pkg.name}</Text> {pkg.version} <Text dimColor>{pkg.description}</Text>
 					</Text>
+					{machine ? (
+						<Text color="cyan" wrap="truncate-end">
+							this machine: {machine.option ?? "none"} ({machineChoiceWords(machine.from)})
+							{view.overview.hardware ? `; detected ${displaySafe(view.overview.hardware)}` : ""}
+						</Text>
+					) : null}
 					{[...pkg.sources].slice(0, Math.max(2, height - 4)).map(([mode, source]) => (
 						<Text key={mode} wrap="truncate-end">
 							<Text color={mode === view.overview.mode ? "green" : undefined}>{mode.padEnd(6)}</Text>{" "}

@@ -7,9 +7,12 @@ import { type LoadedOverview, loadOverview } from "../source/core/plan/overview.
 /** Everything the browser shows, read fresh from disk through the core. */
 export type View = LoadedOverview;
 
-/** The view, with the registry read through the index cache (a 2,000-package registry opens at once). */
+/**
+ * The view, with the registry read through the index cache (a 2,000-package registry opens at
+ * once), and the machine probed when the project has per-machine groups (the hardware is shown).
+ */
 export function loadView(locator: Locator, cwd: string): Promise<View> {
-	return loadOverview(locator, cwd);
+	return loadOverview(locator, cwd, { probe: true });
 }
 
 /** An error as one line for the screen: `file:line: message (hint)`. */

@@ -36,6 +36,7 @@ function build(strict: boolean) {
 		source,
 		choice,
 		graphGroup,
+		listGroup,
 	} = jsonParts(strict);
 	return {
 		error: object({
@@ -45,17 +46,9 @@ function build(strict: boolean) {
 			registry: string,
 			project: z.nullable(string),
 			mode: string,
-			groups: z.array(
-				object({
-					name: string,
-					strategy: string,
-					description: string,
-					options: z.array(option),
-					selected: strings,
-					synced: z.boolean(),
-				}),
-			),
+			groups: z.array(listGroup),
 			ungrouped: z.array(object({ name: string, version: string })),
+			hardware: z.optional(string),
 			problems: z.optional(problems),
 		}),
 		show: z.discriminatedUnion("kind", [

@@ -64,7 +64,23 @@ export function jsonParts(strict: boolean) {
 		options: z.array(object({ name: string, selected: z.boolean(), requires: strings, conflicts: strings })),
 	});
 
+	// a group in `list`; a per-machine one says this machine's option and where it comes from
+	const machineChoice = object({
+		option: z.nullable(string),
+		from: z.enum(["forced", "local", "default", "auto", "none"]),
+		why: z.optional(string),
+	});
+	const listGroup = object({
+		name: string,
+		strategy: string,
+		description: string,
+		options: z.array(option),
+		selected: strings,
+		synced: z.boolean(),
+		machine: z.optional(machineChoice),
+	});
 	return {
+		listGroup,
 		object,
 		string,
 		strings,

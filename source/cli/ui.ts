@@ -39,7 +39,9 @@ function uiDrawn(): void {
 /** `hpm ui`: the full-screen UI on the alternate screen; resolves with the exit code. */
 export async function openUi(locator: Locator, cwd: string, options: { readonly mouse: boolean }): Promise<number> {
 	// the registry is read while the UI's code loads, so the first frame is the browser itself
-	const view = import("../core/plan/overview.js").then(({ loadOverview }) => loadOverview(locator, cwd));
+	const view = import("../core/plan/overview.js").then(({ loadOverview }) =>
+		loadOverview(locator, cwd, { probe: true }),
+	);
 	view.catch(() => undefined);
 	// once the first frame is drawn, V8's young generation stops growing (source/launcher.ts): the
 	// view is read, then the screen renders it at once, in the same turn of the event loop

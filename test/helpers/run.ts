@@ -58,7 +58,8 @@ export function copyExample(): string {
 	const dir = tempDir("hpm-example-");
 	cpSync(EXAMPLE, dir, {
 		recursive: true,
-		filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__)$/.test(source),
+		// the ML example (ml/) is a project of its own, copied by its tests
+		filter: (source) => !/[\\/](\.venv|uv\.lock|__pycache__)$/.test(source) && source !== path.join(EXAMPLE, "ml"),
 	});
 	return dir;
 }

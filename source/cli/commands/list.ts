@@ -1,3 +1,4 @@
+import { machineChoiceWords } from "../../core/plan/machine-overview.js";
 import { loadOverview } from "../../core/plan/overview.js";
 import { normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
@@ -32,8 +33,14 @@ export default defineCommand({
 				group.strategy === "1-of-N" ? (selected ? style.green("(*)") : "( )") : selected ? style.green("[x]") : "[ ]";
 			const rows = group.options.map((option) => {
 				const description = registry.packages.get(normalizeName(option.name))?.description ?? "";
-				return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(description)];
+				const mine =
+					group.machine?.option === option.name
+						? `  ${style.cyan(`this machine's (${machineChoiceWords(group.machine.from)})`)}`
+						: "";
+				return [`  ${marks(option.selected)}`, option.name, style.dim(option.version), style.dim(description) + mine];
 			});
+			if (group.machine?.option === null)
+				output.out(style.dim(`  per machine: no choice on this machine (hpm group add ${group.name} --option OPTION)`));
 			for (const line of table(rows, " ")) output.out(line);
 		}
 		if (overview.ungrouped.length > 0) {

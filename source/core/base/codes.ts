@@ -146,6 +146,7 @@ export const PROBLEM_CODES = {
 	"empty-file": { summary: "a registry file is empty" },
 	"empty-group": { summary: "a group has no options (a warning; lint --strict fails it)" },
 	"empty-value": { summary: "a registry value must not be empty" },
+	"family-gap": { summary: "an option's family lacks a distribution other options of its group install (a warning)" },
 	"file-too-large": { summary: "a registry file is larger than hpm reads" },
 	"interface-not-provided": { summary: "an option does not provide its group's interface" },
 	invalid: { summary: "a registry value is not valid" },

@@ -18,6 +18,7 @@ import { prepareWithUv } from "./prepare.js";
 import { knownResolution, resolutionKey, storeResolution } from "./known-resolution.js";
 import { fillScratch, removeScratch } from "./scratch-copy.js";
 import { wouldBeProject } from "./would-be-project.js";
+import { machineEntries } from "./would-be-machine.js";
 
 export type CheckResult = {
 	readonly kind: "check";
@@ -107,13 +108,15 @@ export async function* check(
 		const { here, lockBytes, environment } = fillScratch(project, workspace, scratch);
 		// the resolution of one subset of the choices (the project's own dependencies always in)
 		const settable = settableEntries(plan);
+		// a per-machine group's option (a matrix's dimension) resolves as a machine installs it
+		const machine = machineEntries(prepared.registry, plan);
 		let runs = 0;
 		const uvFound = uv;
 		let resolved: number | null = null;
 		let lied: Problem | undefined;
 		async function* resolve(subset: readonly PlanEntry[]): AsyncGenerator<HpmEvent, Outcome<PlanEntry, Failure>> {
 			const attempt = keepOnly(plan, settable, subset);
-			const pyproject = stringify(wouldBeProject(project, attempt, workspace?.members));
+			const pyproject = stringify(wouldBeProject(project, attempt, workspace?.members, machine));
 			writeFileSync(path.join(here, "pyproject.toml"), pyproject);
 			if (lockBytes) writeFileSync(path.join(scratch, "uv.lock"), lockBytes);
 			else rmSync(path.join(scratch, "uv.lock"), { force: true });

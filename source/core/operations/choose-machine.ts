@@ -6,7 +6,10 @@
  */
 import { HpmError } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
-import { forgetMachineChoice, recordMachineChoice } from "../project/machine-choice.js";
+import { MAX_FILE_BYTES } from "../project/files.js";
+import { pruneHistory, recordEditFirst } from "../project/history.js";
+import { forgetMachineChoice, readMachineChoices, recordMachineChoice } from "../project/machine-choice.js";
+import { readRegularFile } from "../os/read-file.js";
 import { projectMachineGroups } from "../project/machine-edits.js";
 import type { Project } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
@@ -33,9 +36,12 @@ export async function chooseOnMachine(
 	const member = groups.map(normalizeName).includes(group.key);
 	const base = { group: group.name, project: project.file, breaks: [] };
 	if (options === undefined) {
-		forgetMachineChoice(project.root, group.key);
-		if (!member) return { ...base, selected: [], changed: false, message: `${group.name}: nothing was selected` };
+		if (!member) {
+			forgetMachineChoice(project.root, group.key);
+			return { ...base, selected: [], changed: false, message: `${group.name}: nothing was selected` };
+		}
 		const rest = groups.filter((key) => normalizeName(key) !== group.key);
+		// the entry (with this machine's choice as it was) first, then the local choice goes
 		await writeProjectEdits(
 			project,
 			[{ path: ["tool", "hpm", "machine-groups"], value: rest.length ? rest : undefined }],
@@ -44,6 +50,7 @@ export async function chooseOnMachine(
 				summary: `${command}: ${group.name} left the project (per-machine group)`,
 			},
 		);
+		forgetMachineChoice(project.root, group.key);
 		return { ...base, selected: [], changed: true, message: `${group.name}: removed (per-machine group)` };
 	}
 	const option = options.length === 1 ? normalizeName(options[0] ?? "") : undefined;
@@ -51,12 +58,23 @@ export async function chooseOnMachine(
 		throw new HpmError("cardinality", `group "${group.name}" is per-machine: give exactly one of its options`, {
 			hint: `choose from: ${group.options.join(", ")}`,
 		});
-	recordMachineChoice(project.root, group.key, option, "chosen with hpm group add");
+	const why = "chosen with hpm group add";
+	// the history entry first (it keeps .hpm/machine.toml as it was): `hpm rollback` brings the previous local choice back
 	if (!member)
 		await writeProjectEdits(project, [{ path: ["tool", "hpm", "machine-groups"], value: [...groups, group.key] }], {
 			command,
-			summary: `${command}: ${group.name} joined the project (per-machine group)`,
+			summary: `${command}: ${group.name} joined the project (per-machine group), this machine uses ${option}`,
 		});
+	else if (readMachineChoices(project.root).get(group.key)?.option !== option) {
+		const id = recordEditFirst(
+			project.root,
+			command,
+			`${command}: ${group.name}: this machine uses ${option} (local choice)`,
+			readRegularFile(project.file, MAX_FILE_BYTES),
+		);
+		pruneHistory(project.root, id);
+	}
+	recordMachineChoice(project.root, group.key, option, why);
 	return {
 		...base,
 		selected: [option],

@@ -149,7 +149,8 @@ export function cacheKey(
 	add("mode", mode);
 	add("project", projectText);
 	for (const [group, options] of [...selection].sort(([a], [b]) => a.localeCompare(b))) {
-		add("group", `${group}=${[...options].sort().join("+")}`);
+		// a per-machine group's option resolves as a dependency group: another answer than a dependency's
+		add("group", `${group}${registry.groups.get(group)?.machine ? " (machine)" : ""}=${[...options].sort().join("+")}`);
 		for (const option of [...options].sort()) {
 			const pkg = registry.packages.get(option);
 			if (!pkg) continue;
@@ -160,14 +161,17 @@ export function cacheKey(
 	}
 	return hash.digest("hex").slice(0, 40);
 
-	// what a source reads beyond its manifest: a local folder's pyproject.toml (a git or an index
-	// source is all in the manifest)
+	// what a source reads beyond its manifest: a local folder's pyproject.toml, a declared index's
+	// URL (a git source is all in the manifest)
 	function addSource(source: Source): void {
 		switch (source.type) {
 			case "local":
 				return addLocal(source.path);
 			case "git":
+				return;
 			case "index":
+				// the index's URL is in its own file (a registry layer may declare it again)
+				if (source.index !== undefined) add("index", registry.indexes.get(source.index)?.url ?? "");
 				return;
 		}
 		const exhaustive: never = source;

@@ -11,6 +11,10 @@ import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { displaySafe } from "../base/text.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
+import { machineStep } from "./machine-step.js";
+import { MACHINE_CHOICE_VARIABLE, MACHINE_FILE, restoreMachineFile } from "../project/machine-choice.js";
+import { readProject } from "../project/project.js";
+import type { Registry } from "../registry/model.js";
 
 export type RollbackResult = {
 	readonly kind: "rollback";
@@ -97,6 +101,8 @@ export async function* rollback(
 		readonly signal?: AbortSignal | undefined;
 		/** Credentials of the registry's sources, for uv (it records none). */
 		readonly env?: Record<string, string> | undefined;
+		/** The registry: with per-machine groups, which `--group` this machine's sync takes. */
+		readonly registry?: Registry | undefined;
 	},
 ): AsyncGenerator<HpmEvent, RollbackResult> {
 	const entry = historyEntry(root, options.id);
@@ -139,29 +145,39 @@ export async function* rollback(
 			tx.wrote();
 		}
 		yield { type: "phase", phase: "sync", message: "syncing the environment" };
-		tx.checkpoint();
+		tx.checkpoint(); // the rollback's own entry keeps this machine's choices as they are now
+		// this machine's local choices as they were (an entry older than them says nothing of them)
+		const localBefore = machineFileNow(root);
+		const local = entry.machine !== undefined && restoreMachineFile(root, entry.machine);
+		const groups = machineArgs(root, options.registry);
 		// an exact rollback syncs from the entry's uv.lock as it is; a pair uv would re-lock is said
 		let relocked =
 			wantedLock === undefined ? `#${entry.id} had no uv.lock` : await staleLock(uv, root, options.signal, options.env);
-		const args = relocked === undefined ? ["sync", "--locked"] : ["sync"];
-		checkRun(
-			yield* runUv(uv, args, { cwd: root, signal: options.signal, env: options.env ?? {} }),
-			`uv ${args.join(" ")}`,
-			undefined,
-		);
+		const args = [...(relocked === undefined ? ["sync", "--locked"] : ["sync"]), ...groups];
+		try {
+			checkRun(
+				yield* runUv(uv, args, { cwd: root, signal: options.signal, env: options.env ?? {} }),
+				`uv ${args.join(" ")}`,
+				undefined,
+			);
+		} catch (error) {
+			// the transaction puts pyproject.toml and uv.lock back; this machine's choice goes back with them
+			if (local) restoreMachineFile(root, localBefore);
+			throw error;
+		}
 		const lockNow = readUvLockBytes(files.lock.target);
 		if (relocked !== undefined && wantedLock !== undefined && lockNow?.equals(wantedLock)) relocked = undefined;
-		const before = `before #${entry.id} (${entry.summary})`;
+		const before = `before #${entry.id} (${entry.summary})${local ? ", this machine's choice (.hpm/machine.toml) too" : ""}`;
 		return {
 			kind: "rollback",
 			ok: true,
 			entry: { id: entry.id, time: entry.time, summary: entry.summary },
-			changed,
+			changed: changed || local,
 			relocked: relocked ?? null,
 			summary:
 				relocked !== undefined
 					? `${changed ? `rolled back pyproject.toml to ${before}` : `pyproject.toml already matches #${entry.id}`}; uv re-locked uv.lock, as the one recorded does not match it for this uv (${relocked}); .venv matches the new uv.lock`
-					: changed
+					: changed || local
 						? `rolled back to ${before}: pyproject.toml and uv.lock are byte for byte as they were, and .venv matches them`
 						: `pyproject.toml and uv.lock already match #${entry.id}; the environment is synced`,
 		};
@@ -186,4 +202,26 @@ async function staleLock(
 	return causes.length > 0
 		? `uv: ${displaySafe(causes.join("; "))}`
 		: "uv lock --check: the lockfile needs to be updated";
+}
+
+/** `--group` for this machine's options of the project's per-machine groups, as sync gives them. */
+function machineArgs(root: string, registry: Registry | undefined): readonly string[] {
+	if (!registry) return [];
+	try {
+		const project = readProject(path.join(root, "pyproject.toml"));
+		const forced = { value: process.env[MACHINE_CHOICE_VARIABLE], from: MACHINE_CHOICE_VARIABLE };
+		return machineStep(registry, project, project.mode, forced).args;
+	} catch {
+		// a choice that does not parse: uv syncs the project without it, as before machine groups
+		return [];
+	}
+}
+
+/** `.hpm/machine.toml` as it is (base64), or null without one. */
+function machineFileNow(root: string): string | null {
+	try {
+		return readRegularFile(path.join(root, MACHINE_FILE), MAX_FILE_BYTES).toString("base64");
+	} catch {
+		return null;
+	}
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { captureOnce } from "../os/child.js";
 import { type CheckItem, type CheckOutcome, judge, type Looked, lookupOf } from "../plan/option-checks.js";
 import { lockedPackages, projectEnvironment } from "../project/dependencies.js";
+import { lockedClosure } from "../project/lock-closure.js";
 import { findWorkspace } from "../project/workspace.js";
 
 /** How long the checks' Python may take: importing torch and CUDA libraries takes seconds, not minutes. */
@@ -58,7 +59,12 @@ export async function runChecks(
 	let next = 0;
 	const outcomes = items.map((item, index) => {
 		const answer = asked[index] === undefined ? undefined : answers[next++];
-		return judge(item, answer, locked);
+		// an option of a per-machine group: only what its dependency group brings, the lock holding every option
+		const names =
+			item.dependencyGroup !== undefined && item.check.kind === "lock-forbids"
+				? lockedClosure(lockRoot, [item.dependencyGroup])
+				: locked;
+		return judge(item, answer, names);
 	});
 	const failed = outcomes.filter((outcome) => !outcome.ok);
 	return { ok: failed.length === 0, outcomes, failed };

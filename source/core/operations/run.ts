@@ -6,6 +6,7 @@ import type { CheckResult } from "./check.js";
 import type { InstallResult } from "./install.js";
 import type { RollbackResult } from "./rollback.js";
 import type { SyncResult } from "./sync.js";
+import type { Registry } from "../registry/model.js";
 import { gitDeadlines } from "../os/git-env.js";
 
 /** What to run: check and sync work on the selection, install on one manifest. */
@@ -94,9 +95,9 @@ export async function* runOperation(
 	}
 	if (request.kind === "rollback") {
 		const { rollback } = await import("./rollback.js");
-		const env = await sourceCredentials(locator, cwd);
+		const { env, registry } = await sourceCredentials(locator, cwd);
 		return yield* underProjectLockStream(root, "rollback", locking, () =>
-			rollback(root, { id: request.id, signal, env }),
+			rollback(root, { id: request.id, signal, env, registry }),
 		);
 	}
 	const { install } = await import("./install.js");
@@ -106,19 +107,23 @@ export async function* runOperation(
 }
 
 /**
- * The credentials of the registry's sources for uv (a rollback's files may name any of them), or
- * none when the registry cannot be read: the rollback still runs, and uv says what it cannot fetch.
+ * The credentials of the registry's sources for uv (a rollback's files may name any of them), and
+ * the registry (its per-machine groups say which `--group` this machine syncs), or none when the
+ * registry cannot be read: the rollback still runs, and uv says what it cannot fetch.
  */
-async function sourceCredentials(locator: Locator, cwd: string): Promise<Record<string, string>> {
+async function sourceCredentials(
+	locator: Locator,
+	cwd: string,
+): Promise<{ readonly env: Record<string, string>; readonly registry?: Registry }> {
 	try {
 		const [{ openSelection }, { registryCredentialsEnv }] = await Promise.all([
 			import("../plan/open-selection.js"),
 			import("../plan/plan.js"),
 		]);
 		const { registry } = await openSelection({ locator, cwd }, { project: "optional" });
-		return registryCredentialsEnv(registry);
+		return { env: registryCredentialsEnv(registry), registry };
 	} catch {
-		return {};
+		return { env: {} };
 	}
 }
 

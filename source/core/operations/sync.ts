@@ -88,9 +88,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early =
 		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		const seen: { registry?: Registry } = {};
+		const seen: { registry?: Registry; machine?: ReadonlyMap<string, string> } = {};
 		const result = yield* syncWith(context, options, early, seen);
-		return seen.registry && !result.dryRun ? yield* proveChoices(result, seen.registry, options.signal) : result;
+		return result.dryRun ? result : yield* proveChoices(result, seen, options.signal);
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -115,12 +115,13 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
-	seen: { registry?: Registry },
+	seen: { registry?: Registry; machine?: ReadonlyMap<string, string> },
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
 	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
+	seen.machine = machine.chosen;
 	const problems = [...prepared.problems, ...machine.problems];
 	const groups = machine.args;
 	yield { type: "plan", plan };

@@ -3,7 +3,10 @@ import type { HpmEvent } from "../plan/events.js";
 import type { Plan } from "../plan/plan.js";
 import { openSelection, type Where } from "../plan/open-selection.js";
 import { type CheckItem, type CheckOutcome, checkItems, failedSentence } from "../plan/option-checks.js";
+import { dependencyGroupName } from "../plan/machine-groups.js";
+import { MACHINE_CHOICE_VARIABLE } from "../project/machine-choice.js";
 import type { Registry, Selection } from "../registry/model.js";
+import { machineStep } from "./machine-step.js";
 import { type ChecksReport, runChecks } from "./run-checks.js";
 
 export type VerifyResult = {
@@ -13,10 +16,16 @@ export type VerifyResult = {
 	readonly summary: string;
 };
 
-/** The checks of the project's chosen options, run against its environment and uv.lock as they are now. */
+/**
+ * The checks of the project's chosen options, and of this machine's options of its per-machine
+ * groups, run against its environment and uv.lock as they are now.
+ */
 export async function verifyChoices(where: Where, signal?: AbortSignal): Promise<VerifyResult> {
 	const { project, registry, selection } = await openSelection(where, { signal });
-	const report = await runChecks(project.root, selectedItems(registry, selection), { signal });
+	const forced = { value: process.env[MACHINE_CHOICE_VARIABLE], from: MACHINE_CHOICE_VARIABLE };
+	const { chosen } = machineStep(registry, project, project.mode, forced);
+	const items = [...selectedItems(registry, selection), ...machineItems(registry, chosen)];
+	const report = await runChecks(project.root, items, { signal });
 	return { ok: report.ok, checks: report.outcomes, summary: summaryOf(report) };
 }
 
@@ -27,6 +36,16 @@ export function selectedItems(registry: Registry, selection: Selection): CheckIt
 		return options.map((key) => ({ key, groups: [group] }));
 	});
 	return checkItems(registry, chosen);
+}
+
+/** The check items of this machine's options (group key → option key) of per-machine groups. */
+export function machineItems(registry: Registry, chosen: ReadonlyMap<string, string>): CheckItem[] {
+	const entries = [...chosen].map(([groupKey, key]) => ({
+		key,
+		groups: [registry.groups.get(groupKey)?.name ?? groupKey],
+		dependencyGroup: dependencyGroupName(groupKey, key),
+	}));
+	return checkItems(registry, entries);
 }
 
 export function summaryOf(report: ChecksReport): string {
@@ -54,15 +73,18 @@ export function checksFailed(report: ChecksReport): HpmError {
 
 /**
  * After every sync (one that changed nothing too: the environment may have changed under it), the
- * chosen options' `checks:` run against .venv and uv.lock. A failure throws `check-failed`
+ * chosen options' `checks:` (and those of this machine's options, `machine`) run against .venv and uv.lock. A failure throws `check-failed`
  * without undoing the sync (`checksFailed` says why).
  */
 export async function* proveChoices<R extends { readonly plan: Plan; readonly summary: string }>(
 	result: R,
-	registry: Registry,
+	/** The registry the sync read (none: it stopped before), and this machine's options of per-machine groups. */
+	seen: { readonly registry?: Registry; readonly machine?: ReadonlyMap<string, string> },
 	signal: AbortSignal | undefined,
 ): AsyncGenerator<HpmEvent, R> {
-	const items = checkItems(registry, result.plan.selected);
+	const { registry, machine = new Map<string, string>() } = seen;
+	if (!registry) return result;
+	const items = [...checkItems(registry, result.plan.selected), ...machineItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };
 	const report = await runChecks(result.plan.root, items, { signal });

@@ -5,6 +5,7 @@ import { uvSourceEntry } from "../plan/uv-record.js";
 import type { Project } from "../project/project.js";
 import type { Source } from "../registry/model.js";
 import { uvIndexUrl } from "../uv/index-url.js";
+import { type MachineEntry, writeMachineEntry } from "./would-be-machine.js";
 
 /**
  * The project's pyproject.toml data as it would be after the plan, with every path source
@@ -14,6 +15,7 @@ export function wouldBeProject(
 	project: Project,
 	plan: Plan,
 	members: ReadonlySet<string> = new Set(),
+	machine: ReadonlyMap<string, MachineEntry> = new Map(),
 ): Record<string, unknown> {
 	const data = structuredClone(project.data);
 	const table = (parent: Record<string, unknown>, key: string): Record<string, unknown> => {
@@ -28,7 +30,8 @@ export function wouldBeProject(
 	const dependencies = (Array.isArray(projectTable.dependencies) ? projectTable.dependencies : []).filter(
 		(r) => !removed.has(normalizeName(requirementName(r) ?? "")),
 	);
-	for (const entry of plan.add) dependencies.push(writtenRequirement(entry.source) ?? entry.name);
+	for (const entry of plan.add)
+		if (!machine.has(entry.key)) dependencies.push(writtenRequirement(entry.source) ?? entry.name);
 	for (const entry of plan.switch) {
 		const written = writtenRequirement(entry.source);
 		if (written === undefined) continue;
@@ -41,6 +44,11 @@ export function wouldBeProject(
 	const sources = table(table(table(data, "tool"), "uv"), "sources");
 	for (const name of Object.keys(sources)) if (removed.has(normalizeName(name))) delete sources[name];
 	for (const entry of [...plan.add, ...plan.switch]) {
+		const inGroup = machine.get(entry.key);
+		if (inGroup) {
+			writeMachineEntry(data, entry, inGroup);
+			continue;
+		}
 		for (const name of Object.keys(sources)) if (normalizeName(name) === entry.key) delete sources[name];
 		const recorded = recordedSource(entry, members);
 		if (recorded) sources[entry.name] = recorded;

@@ -14,6 +14,8 @@ export type CheckItem = {
 	/** The option's name. */
 	readonly option: string;
 	readonly check: OptionCheck;
+	/** An option of a per-machine group: its dependency group, whose part of the universal uv.lock its lock rules look at. */
+	readonly dependencyGroup?: string | undefined;
 };
 
 export type CheckOutcome = {
@@ -34,12 +36,17 @@ export type Looked =
 /** The checks of the chosen options, in group and option order. */
 export function checkItems(
 	registry: Registry,
-	chosen: readonly { readonly key: string; readonly groups: readonly string[] }[],
+	chosen: readonly {
+		readonly key: string;
+		readonly groups: readonly string[];
+		readonly dependencyGroup?: string | undefined;
+	}[],
 ): CheckItem[] {
 	return chosen.flatMap((entry) => {
 		const pkg = registry.packages.get(entry.key);
+		const machine = entry.dependencyGroup !== undefined ? { dependencyGroup: entry.dependencyGroup } : {};
 		return (pkg?.checks ?? []).flatMap((check) =>
-			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check })),
+			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check, ...machine })),
 		);
 	});
 }
@@ -64,7 +71,14 @@ export function judge(item: CheckItem, looked: Looked | undefined, locked: reado
 	const base = { choice: `${item.group}=${item.option}`, check: describeCheck(check), location: check.location };
 	if (check.kind === "lock-forbids") {
 		const hits = locked.filter((name) => globMatch(check.pattern, name));
-		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock` };
+		// an option of a per-machine group: what its dependency group brings into the universal lock
+		const scope = item.dependencyGroup !== undefined ? ` (${item.dependencyGroup})` : "";
+		return {
+			...base,
+			check: `${base.check}${scope}`,
+			ok: hits.length === 0,
+			found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock${scope}`,
+		};
 	}
 	if (looked === undefined) return { ...base, ok: false, found: "not looked up" };
 	if (!looked.ok) return { ...base, ok: false, found: displaySafe(looked.error) };

@@ -6,7 +6,10 @@ import { type Context, type Locator, registryLabel } from "./context.js";
 import { openSelection } from "./open-selection.js";
 import { type Problem, problemGroups, problemToError } from "../base/errors.js";
 import { constraintProblems, type Forbidden, forbiddenChoices } from "../registry/constraints.js";
+import { type MachineGroupChoice, machineGroupChoices, machineOptionInstalled } from "./machine-overview.js";
 import { makePlan } from "./plan.js";
+import { describeMachine } from "./auto-choice.js";
+import { probeMachine } from "../os/machine-probe.js";
 import { stateOfProject } from "./state.js";
 import { installedPackages, lockedPackages } from "../project/dependencies.js";
 import type { Registry } from "../registry/model.js";
@@ -25,8 +28,12 @@ export type Overview = {
 		options: { name: string; version: string; selected: boolean }[];
 		selected: string[];
 		synced: boolean;
+		/** A per-machine group the project uses: this machine's option (selected above), kept outside git. */
+		machine?: { option: string | null; from: MachineGroupChoice["from"]; why?: string };
 	}[];
 	ungrouped: { name: string; version: string }[];
+	/** What the machine's probe found (`CUDA 12.8 (nvidia-smi, driver …)`), when asked for and the project has per-machine groups. */
+	hardware?: string;
 };
 
 /** Everything a listing shows, read fresh: the context, the registry and the overview. */
@@ -59,7 +66,11 @@ export type RunFailure = {
  * Reads the project and the registry (through the index cache) and describes both. A selection
  * that names an unknown group or option is an error pointing at its line in pyproject.toml.
  */
-export async function loadOverview(locator: Locator, cwd: string): Promise<LoadedOverview> {
+export async function loadOverview(
+	locator: Locator,
+	cwd: string,
+	options: { readonly probe?: boolean } = {},
+): Promise<LoadedOverview> {
 	const opened = await openSelection({ locator, cwd }, { project: "optional" });
 	const { context, registry, registryProblems, commits, selection } = opened;
 	const first = opened.selectionProblems[0];
@@ -76,10 +87,14 @@ export async function loadOverview(locator: Locator, cwd: string): Promise<Loade
 	// the rules' marks cost ~25 ms for 2,000 options: worked out when first read (the UI reads
 	// them, `hpm list` does not), once
 	let rules: RuleMarks | undefined;
+	const described = overview(context, registry, selection, label);
+	// the UI shows what this machine has beside its choice: probed only where a machine group is used
+	if (options.probe && described.groups.some((group) => group.machine))
+		described.hardware = describeMachine(await probeMachine({ env: process.env }));
 	return {
 		context,
 		registry,
-		overview: overview(context, registry, selection, label),
+		overview: described,
 		problems: registryProblems,
 		get rules() {
 			rules ??= ruleMarks(registry, selection);
@@ -105,8 +120,10 @@ export function overview(context: Context, registry: Registry, selection: Select
 	const grouped = new Set<string>();
 	const name = (key: string) => registry.packages.get(key)?.name ?? key;
 	const { pending, removing } = pendingKeys(context, registry, selection);
+	const local = machineGroupChoices(context.project, registry);
 	const groups = [...registry.groups.values()].map((group) => {
-		const selected = selection.get(group.key) ?? [];
+		const mine = local.get(group.key);
+		const selected = mine ? (mine.option === null ? [] : [mine.option]) : (selection.get(group.key) ?? []);
 		for (const option of group.options) grouped.add(option);
 		return {
 			name: group.name,
@@ -120,9 +137,13 @@ export function overview(context: Context, registry: Registry, selection: Select
 			selected: selected.map(name),
 			// the group's own business: what it selects, and what it no longer selects that a sync
 			// would remove (an option another group selects is that group's)
-			synced: !group.options.some(
-				(key) => (selected.includes(key) && pending.has(key)) || (!selected.includes(key) && removing.has(key)),
-			),
+			synced:
+				mine && context.project
+					? machineOptionInstalled(context.project, registry, mine.option)
+					: !group.options.some(
+							(key) => (selected.includes(key) && pending.has(key)) || (!selected.includes(key) && removing.has(key)),
+						),
+			...(mine ? { machine: machineJson(mine, name) } : {}),
 		};
 	});
 	const ungrouped = [...registry.packages.values()]
@@ -134,6 +155,17 @@ export function overview(context: Context, registry: Registry, selection: Select
 		mode: context.project?.mode ?? DEFAULT_MODE,
 		groups,
 		ungrouped,
+	};
+}
+
+function machineJson(
+	choice: MachineGroupChoice,
+	name: (key: string) => string,
+): NonNullable<Overview["groups"][number]["machine"]> {
+	return {
+		option: choice.option === null ? null : name(choice.option),
+		from: choice.from,
+		...(choice.why !== undefined ? { why: choice.why } : {}),
 	};
 }
 

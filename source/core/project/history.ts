@@ -16,6 +16,7 @@ import { readRegularFile } from "../os/read-file.js";
 import { readSignedJson, signedJson } from "../os/signed-file.js";
 import { cacheFolder, trustFault } from "../os/cache-trust.js";
 import { keyProblem, userKey } from "../os/user-key.js";
+import { MACHINE_FILE } from "./machine-choice.js";
 
 /**
  * The project's history: before each change hpm makes to pyproject.toml and uv.lock (a sync, an
@@ -38,6 +39,11 @@ export type HistoryEntry = {
 	readonly lock: string | null;
 	/** The project's folder (its real path): an entry copied to another checkout is not that one's. */
 	readonly root: string;
+	/**
+	 * `.hpm/machine.toml` before the change (base64; null when there was none): this machine's
+	 * choices of per-machine groups, which a rollback brings back too. Absent in older entries.
+	 */
+	readonly machine?: string | null;
 };
 
 export const HISTORY_FOLDER = path.join(".hpm", "history");
@@ -142,7 +148,9 @@ export function recordHistory(root: string, entry: Omit<HistoryEntry, "id" | "ti
 	if (id > 999_999) throw new Error(`${folder} is full (entry #${id}): remove it to start again`);
 	const injected = injectedFailure("history-write");
 	if (injected) throw injected;
-	const full: HistoryEntry = { id, time: new Date().toISOString(), root: realpathSync(root), ...entry };
+	// this machine's local choices as they are before the change, unless the entry says them
+	const machine = entry.machine !== undefined ? entry.machine : machineFileBase64(root);
+	const full: HistoryEntry = { id, time: new Date().toISOString(), root: realpathSync(root), ...entry, machine };
 	writeFileAtomic(entryPath(root, id), signedJson(key, full), { newMode: 0o600 });
 	return id;
 }
@@ -163,6 +171,14 @@ export function recordFirst(root: string, command: string, entry: Omit<HistoryEn
 				hint: "free some disk space, or make .hpm/history a folder of yours that hpm can write (remove whatever is in its place), then run the command again",
 			},
 		);
+	}
+}
+
+function machineFileBase64(root: string): string | null {
+	try {
+		return readRegularFile(path.join(root, MACHINE_FILE), MAX_BYTES).toString("base64");
+	} catch {
+		return null;
 	}
 }
 
@@ -238,7 +254,8 @@ function readEntry(file: string): HistoryEntry | undefined {
 		typeof data.summary !== "string" ||
 		typeof data.pyproject !== "string" ||
 		typeof data.root !== "string" ||
-		(data.lock !== null && typeof data.lock !== "string")
+		(data.lock !== null && typeof data.lock !== "string") ||
+		(data.machine !== undefined && data.machine !== null && typeof data.machine !== "string")
 	)
 		return undefined;
 	return data as HistoryEntry;

@@ -4,7 +4,7 @@
  * (`--machine-choice` or `HPM_MACHINE_CHOICE`, for CI and Dockerfiles) wins over the file and is
  * never written into it.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { HpmError } from "../base/errors.js";
@@ -75,6 +75,23 @@ function writeMachineChoices(root: string, choices: ReadonlyMap<string, MachineC
 		if (choice.why !== undefined) lines.push(`why = ${JSON.stringify(choice.why)}`);
 	}
 	writeFileAtomic(path.join(root, MACHINE_FILE), `${lines.join("\n")}\n`);
+}
+
+/**
+ * Puts `.hpm/machine.toml` back as a history entry recorded it (`base64`; null: there was none),
+ * when it differs; returns whether it changed anything.
+ */
+export function restoreMachineFile(root: string, base64: string | null): boolean {
+	const file = path.join(root, MACHINE_FILE);
+	const now = existsSync(file) ? readRegularFile(file, 1_000_000) : null;
+	const wanted = base64 === null ? null : Buffer.from(base64, "base64");
+	if (now === null ? wanted === null : wanted !== null && now.equals(wanted)) return false;
+	if (wanted === null) rmSync(file, { force: true });
+	else {
+		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+		writeFileAtomic(file, wanted);
+	}
+	return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { displayPath } from "../base/display-path.js";
 import type { Problem } from "../base/errors.js";
+import { familyGapWarnings } from "./family-gaps.js";
 import { loadRegistryParts } from "./load.js";
 import { localPathProblems } from "./local-paths.js";
 import type { LayerRoot } from "./location.js";
@@ -27,7 +28,7 @@ export function lintRegistry(root: string | readonly LayerRoot[]): {
 	return {
 		registry,
 		problems: byPlace(all),
-		warnings: byPlace([...lintOnly, ...registry.shadowed.map(shadowWarning)]),
+		warnings: byPlace([...lintOnly, ...registry.shadowed.map(shadowWarning), ...familyGapWarnings(registry)]),
 	};
 }
 
