@@ -180,6 +180,16 @@ function build(strict: boolean) {
 			dryRun: z.boolean(),
 			mode: string,
 			upgraded: z.optional(z.array(lockChange)),
+			machine: z.optional(
+				z.array(
+					object({
+						group: string,
+						option: string,
+						from: z.enum(["forced", "probed", "recorded", "default"]),
+						why: z.optional(string),
+					}),
+				),
+			),
 		}),
 		install: object({ installed: string, mode: string, requirement: string }),
 		history: object({

@@ -111,6 +111,7 @@ export async function choose(
 		if (found.machine)
 			return chooseOnMachine(
 				project,
+				registry,
 				found,
 				choice.kind === "remove" ? undefined : choice.kind === "toggle" ? [choice.option] : choice.options,
 			);

@@ -7,7 +7,8 @@ import { combinationEdits, formatCombination } from "../plan/combination.js";
 import type { Selection } from "../plan/selection.js";
 import { exclusionsChange, isEmptyPlan, type Plan, planCredentialsEnv } from "../plan/plan.js";
 import { exclusionEdits } from "../plan/replacements.js";
-import { exclusionParts, exclusionWrites, letIn, writeExclusions } from "./sync-exclusions.js";
+import { exclusionWrites, letIn, writeExclusions } from "./sync-exclusions.js";
+import { historyLine } from "./sync-history.js";
 import { addBatches } from "../plan/uv-record.js";
 import { projectEnvironment } from "../project/dependencies.js";
 import { lockFileProblem, readUvLockBytes } from "../project/files.js";
@@ -17,7 +18,7 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import { findWorkspace } from "../project/workspace.js";
 import { replaceProjectText, writeProjectEdits } from "../project/write.js";
 import { ownedEntries, projectMachineGroups } from "../project/machine-edits.js";
-import { machineStep } from "./machine-step.js";
+import { type MachineChoiceReport, machineStep } from "./machine-step.js";
 import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { type EarlyCheck, startEarlyCheck } from "./sync-early-check.js";
@@ -49,7 +50,11 @@ export type SyncResult = {
 	readonly upgraded: readonly LockChange[];
 	/** One sentence for a person: what the sync did. */
 	readonly summary: string;
+	/** This machine's option of each per-machine group, and where it came from. */
+	readonly machine?: readonly MachineChoiceReport[];
 };
+
+type Seen = { registry?: Registry; machine?: readonly MachineChoiceReport[] };
 
 function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonly LockChange[] = []): SyncResult {
 	const summary = dryRun
@@ -85,9 +90,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early =
 		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		const seen: { registry?: Registry } = {};
-		const result = yield* syncWith(context, options, early, seen);
-		return seen.registry && !result.dryRun ? yield* proveChoices(result, seen.registry, options.signal) : result;
+		const seen: Seen = {};
+		const synced = { ...(yield* syncWith(context, options, early, seen)), machine: seen.machine ?? [] };
+		return seen.registry && !synced.dryRun ? yield* proveChoices(synced, seen.registry, options.signal) : synced;
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -150,15 +155,17 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
-	seen: { registry?: Registry },
+	seen: Seen,
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
-	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
+	yield { type: "plan", plan };
+	const forced = options.machineChoice ?? NOT_FORCED;
+	const machine = yield* machineStep(prepared.registry, project, plan.mode, forced, options);
+	seen.machine = machine.report;
 	const problems = [...prepared.problems, ...machine.problems];
 	const groups = machine.args;
-	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	if (problems.length > 0) {
 		// each problem is said once, as check says it; the error only counts them
@@ -320,29 +327,6 @@ async function* syncWith(
 		tx.wrote();
 		return synced(plan, true, false, upgraded);
 	});
-}
-
-/** The history's line for a sync: what it added, removed and switched, and the mode. */
-function historyLine(
-	plan: Plan,
-	modeWas: string | undefined,
-	edits: boolean,
-	pins?: readonly string[],
-	chose = "",
-): string {
-	const parts = [
-		...(chose ? [`combination ${chose}`] : []),
-		...plan.add.map((entry) => `+${entry.name}`),
-		...plan.remove.map((entry) => `-${entry.name}`),
-		...plan.switch.map((entry) => `~${entry.name}`),
-		...exclusionParts(plan),
-		...(pins
-			? [pins.length === 0 ? "registry unpinned" : `registry at ${pins.map((pin) => pin.slice(0, 12)).join(", ")}`]
-			: []),
-	];
-	const mode = modeWas === undefined ? `mode ${plan.mode}` : `mode ${modeWas} -> ${plan.mode}`;
-	if (parts.length === 0) return `sync: ${edits ? "recorded" : "uv.lock and .venv brought in line"} (${mode})`;
-	return `sync: ${parts.join(" ")} (${mode})`;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
