@@ -29,8 +29,8 @@ export function readMachineChoices(root: string): Map<string, MachineChoice> {
 		data = parse(text) as Record<string, unknown>;
 	} catch (error) {
 		// smol-toml's message quotes the lines around the mistake: its first line and the position suffice
-		const { line, column, message } = error as { line?: number; column?: number; message?: string };
-		const why = String(message ?? error)
+		const { line, column } = error as { line?: number; column?: number };
+		const why = (error instanceof Error ? error.message : String(error))
 			.split("\n")[0]
 			?.replace(/^Invalid TOML document: /, "");
 		throw new HpmError("machine-choice", `${file}${line ? `:${line}` : ""} is not valid TOML: ${why}`, {
