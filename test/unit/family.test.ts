@@ -90,3 +90,25 @@ describe("a family in a manifest", () => {
 		]);
 	});
 });
+
+describe("replaces: and a family", () => {
+	it("an option cannot replace a member of its own family (it would exclude what it installs)", () => {
+		const dir = tempDir("hpm-family-replaces-");
+		mkdirSync(path.join(dir, "packages"), { recursive: true });
+		mkdirSync(path.join(dir, "indexes"), { recursive: true });
+		writeFileSync(path.join(dir, "indexes/cpu.yaml"), 'name: "cpu"\nurl: "https://download.pytorch.org/whl/cpu"\n');
+		writeFileSync(
+			path.join(dir, "packages/torch-cpu.yaml"),
+			'name: "torch-cpu"\nversion: "2.5.0"\nreplaces:\n  - "VisionLike"\n  - "opencv-python"\nsources:\n  prod:\n    type: "index"\n    requirement: "torchlike==2.5.0"\n    index: "cpu"\n    family:\n      - "visionlike"\n',
+		);
+		const { problems } = loadRegistry(dir);
+		expect(problems).toEqual([
+			expect.objectContaining({
+				code: "invalid-value",
+				message:
+					'replaces: "VisionLike" is what package "torch-cpu" itself installs; an option replaces other distributions',
+				location: expect.objectContaining({ line: 4 }),
+			}),
+		]);
+	});
+});
