@@ -26,6 +26,9 @@ export function machineOutputs(strict: boolean) {
 		verify: object({
 			ok: z.boolean(),
 			checks: z.array(object({ choice: string, check: string, ok: z.boolean(), found: string })),
+			drift: z.optional(
+				z.array(object({ choice: string, package: string, installed: z.optional(string), wanted: string })),
+			),
 		}),
 	};
 }

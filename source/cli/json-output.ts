@@ -57,6 +57,9 @@ function build(strict: boolean) {
 			),
 			ungrouped: z.array(object({ name: string, version: string })),
 			problems: z.optional(problems),
+			drift: z.optional(
+				z.array(object({ choice: string, package: string, installed: z.optional(string), wanted: string })),
+			),
 		}),
 		show: z.discriminatedUnion("kind", [
 			object({

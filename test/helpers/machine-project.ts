@@ -31,6 +31,7 @@ export function machineIndexes(): MachineIndexes {
 	buildWheel("visionlike", "0.20.0+cpu", wheels.cpu);
 	buildWheel("torchlike", "2.5.0+cu128", wheels.cu128);
 	buildWheel("visionlike", "0.20.0+cu128", wheels.cu128);
+	buildWheel("nvidia-fakelib", "12.8.0", wheels.cu128);
 	buildWheel("torchlike", "2.5.0", wheels.base);
 	buildWheel("visionlike", "0.20.0", wheels.base);
 	wheelWith("basedep", "1.0.0", ["torchlike>=2"], wheels.base);

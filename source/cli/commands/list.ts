@@ -1,6 +1,7 @@
 import { loadOverview } from "../../core/plan/overview.js";
 import { normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
+import { driftHere } from "../../core/operations/machine-now.js";
 import { problemJson, styles, table } from "../output.js";
 import { leftOutWarning } from "../../core/plan/context.js";
 
@@ -11,8 +12,14 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output }) => {
 		const { registry, overview, problems } = await loadOverview(locator, cwd);
+		// a build in .venv that is not this machine's option of a per-machine group (after a plain uv sync)
+		const drift = overview.project === null ? [] : await driftHere({ locator, cwd });
 		if (output.json) {
-			output.data(problems.length > 0 ? { ...overview, problems: problems.map(problemJson) } : overview);
+			const extra = {
+				...(problems.length > 0 ? { problems: problems.map(problemJson) } : {}),
+				...(drift.length > 0 ? { drift } : {}),
+			};
+			output.data({ ...overview, ...extra });
 			return 0;
 		}
 		const warning = leftOutWarning(problems);
@@ -36,6 +43,10 @@ export default defineCommand({
 			});
 			for (const line of table(rows, " ")) output.out(line);
 		}
+		for (const d of drift)
+			output.out(
+				`${style.yellow("drift")} ${d.choice}: ${d.package} ${d.installed ?? "(not installed)"} in .venv, this machine's option installs ${d.wanted}; \`hpm sync\` puts it back`,
+			);
 		if (overview.ungrouped.length > 0) {
 			output.out(`\n${style.bold("packages in no group")}`);
 			for (const line of table(overview.ungrouped.map((pkg) => [`  ${pkg.name}`, style.dim(pkg.version)])))

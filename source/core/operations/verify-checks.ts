@@ -5,10 +5,13 @@ import { openSelection, type Where } from "../plan/open-selection.js";
 import { type CheckItem, type CheckOutcome, checkItems, failedSentence } from "../plan/option-checks.js";
 import type { Registry, Selection } from "../registry/model.js";
 import { type ChecksReport, runChecks } from "./run-checks.js";
+import { type Drift, driftSentence, machineDrift, machineItems, machineNow } from "./machine-now.js";
 
 export type VerifyResult = {
 	readonly ok: boolean;
 	readonly checks: readonly CheckOutcome[];
+	/** Builds in .venv that are not this machine's option of a per-machine group (`hpm sync` puts them back). */
+	readonly drift: readonly Drift[];
 	/** One sentence for a person. */
 	readonly summary: string;
 };
@@ -16,8 +19,15 @@ export type VerifyResult = {
 /** The checks of the project's chosen options, run against its environment and uv.lock as they are now. */
 export async function verifyChoices(where: Where, signal?: AbortSignal): Promise<VerifyResult> {
 	const { project, registry, selection } = await openSelection(where, { signal });
-	const report = await runChecks(project.root, selectedItems(registry, selection), { signal });
-	return { ok: report.ok, checks: report.outcomes, summary: summaryOf(report) };
+	const { chosen } = machineNow(registry, project);
+	const items = [...selectedItems(registry, selection), ...machineItems(registry, chosen)];
+	const report = await runChecks(project.root, items, { signal });
+	const drift = await machineDrift(registry, project, chosen, signal);
+	const summary =
+		drift.length > 0
+			? `${summaryOf(report)}; drift: ${driftSentence(drift)} (\`hpm sync\` installs this machine's option)`
+			: summaryOf(report);
+	return { ok: report.ok && drift.length === 0, checks: report.outcomes, drift, summary };
 }
 
 /** The check items of a selection (group key → option keys), named as the registry writes them. */
@@ -57,12 +67,15 @@ export function checksFailed(report: ChecksReport): HpmError {
  * chosen options' `checks:` run against .venv and uv.lock. A failure throws `check-failed`
  * without undoing the sync (`checksFailed` says why).
  */
-export async function* proveChoices<R extends { readonly plan: Plan; readonly summary: string }>(
-	result: R,
-	registry: Registry,
-	signal: AbortSignal | undefined,
-): AsyncGenerator<HpmEvent, R> {
-	const items = checkItems(registry, result.plan.selected);
+export async function* proveChoices<
+	R extends {
+		readonly plan: Plan;
+		readonly summary: string;
+		readonly machine?: readonly { readonly group: string; readonly option: string }[];
+	},
+>(result: R, registry: Registry, signal: AbortSignal | undefined): AsyncGenerator<HpmEvent, R> {
+	const machine = new Map((result.machine ?? []).map((choice) => [choice.group, choice.option]));
+	const items = [...checkItems(registry, result.plan.selected), ...machineItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };
 	const report = await runChecks(result.plan.root, items, { signal });
