@@ -13,6 +13,7 @@ import { uvDetail } from "../uv/shown-lines.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
 import { blameProblems, type Failure, hasChanges, missingPackages, uvLeftNoLock } from "./check-verdict.js";
 import { explainFailure } from "./conflict.js";
+import { checkMachineOptions } from "./check-machine.js";
 import { prepareWithUv } from "./prepare.js";
 import { fillScratch, removeScratch } from "./scratch-copy.js";
 import { wouldBeProject } from "./would-be-project.js";
@@ -89,7 +90,8 @@ export async function* check(
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = makeScratch("check");
 	try {
-		const { here, lockBytes, environment } = fillScratch(project, workspace, scratch);
+		const copy = fillScratch(project, workspace, scratch);
+		const { here, lockBytes, environment } = copy;
 		// the resolution of one subset of the choices (the project's own dependencies always in)
 		const settable = settableEntries(plan);
 		let runs = 0;
@@ -160,6 +162,9 @@ export async function* check(
 		});
 		options.onBlame?.(blame);
 		const found = blameProblems(blame, lied, options.limits ?? BLAME_LIMITS);
+		// with the selection resolving, every option of a per-machine group must too
+		if (found.length === 0 && uv)
+			found.push(...(yield* checkMachineOptions({ ...prepared, uv, scratch, copy, signal: options.signal })));
 		for (const problem of found) yield { type: "problem", problem };
 		if (found.length === 0) return checked(plan, promoted, resolved, warnings);
 		return checked(plan, [...promoted, ...found], null, warnings);
