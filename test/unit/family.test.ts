@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { markerText, parseMarker } from "../../source/core/registry/marker.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import { parseMarkedRequirement } from "../../source/core/registry/requirement.js";
+import { neverHolds } from "../../source/core/registry/marker-holds.js";
 import { tempDir } from "../helpers/run.js";
 
 const canonical = (text: string) => {
@@ -110,5 +111,23 @@ describe("replaces: and a family", () => {
 				location: expect.objectContaining({ line: 4 }),
 			}),
 		]);
+	});
+});
+
+describe("a marker that never holds", () => {
+	const never = (text: string) => {
+		const parsed = parseMarker(text);
+		return typeof parsed === "string" ? parsed : neverHolds(parsed);
+	};
+	it("is false on every common platform and Python; anything left open may hold", () => {
+		expect(never("sys_platform == 'linux' and sys_platform == 'darwin'")).toBe(true);
+		expect(never("sys_platform == 'linux2'")).toBe(true);
+		expect(never("python_version < '3'")).toBe(true);
+		expect(never("platform_system == 'Windows' and os_name == 'posix'")).toBe(true);
+		expect(never("sys_platform == 'linux'")).toBe(false);
+		expect(never("sys_platform != 'darwin' and platform_machine == 'aarch64'")).toBe(false);
+		expect(never("python_version >= '3.13' and 'win' in sys_platform")).toBe(false);
+		expect(never("python_full_version ~= '3.11.0'")).toBe(false);
+		expect(never("platform_release == '6.1'")).toBe(false);
 	});
 });

@@ -63,4 +63,26 @@ describe("hpm check: every per-machine option resolves (real uv)", () => {
 		expect(fixed.stderr).not.toContain("error");
 		expect(fixed.code).toBe(0);
 	});
+
+	it("registry lint names what it can see without uv: a member a local index lacks, a marker that never holds", () => {
+		const dir = machineProject(indexes);
+		writeFileSync(
+			path.join(dir, "registry/packages/torch-cu128.yaml"),
+			optionManifest(
+				"torch-cu128",
+				"cu128",
+				"    marker: \"sys_platform == 'linux' and sys_platform == 'win32'\"\n",
+			).replace('      - "visionlike"\n', '      - "visionlike"\n      - "audiolike"\n'),
+		);
+		const lint = hpm(["registry", "lint", "-r", "registry"], { cwd: dir, env: fakeMachine(indexes, undefined) });
+		expect(lint.code).toBe(1);
+		const said = lint.stdout + lint.stderr;
+		expect(said).toMatch(
+			/torch-cu128\.yaml:\d+:\d+: torch-cu128: sources\.prod installs audiolike from index "cu128", which has no audiolike/,
+		);
+		expect(said).toContain(
+			'torch-cu128: sources.prod.marker (sys_platform == "linux" and sys_platform == "win32") holds on no platform',
+		);
+		expect(said).not.toContain("torchlike from index");
+	});
 });
