@@ -99,6 +99,15 @@ describe("choose: auto (real uv, faked probes)", () => {
 		expect(readFileSync(machineFile(dir), "utf8")).toContain("UV_CUDA_DRIVER_VERSION");
 	});
 
+	it("group add without --option in a script probes a choose: auto group", () => {
+		const dir = machineProject(indexes, { group: 'choose: "auto"\n' });
+		const add = hpm(["group", "add", "torch-backend"], { cwd: dir, env: fakeMachine(indexes, GPU) });
+		expect(add.code).toBe(0);
+		expect(add.stderr).toContain('probing this machine for group "torch-backend" (choose: auto)');
+		expect(add.stdout).toContain("this machine uses torch-cu128, chosen by probing");
+		expect(read(machineFile(dir))).toContain('option = "torch-cu128"');
+	});
+
 	it("--option auto on a group that does not choose by probing is refused, nothing written", () => {
 		const dir = machineProject(indexes);
 		const before = read(path.join(dir, "pyproject.toml"));
