@@ -73,6 +73,10 @@ describe("per-machine groups: refusals and canonical lines (real uv)", () => {
 		const group = hpm(["sync"], { cwd: dir, env: { ...env(), HPM_MACHINE_CHOICE: "no-such-group=torch-cpu" } });
 		expect(group.code).toBe(1);
 		expect(group.stdout + group.stderr).toContain('a forced machine choice names "no-such-group"');
+		const auto = hpm(["sync", "--machine-choice", "torch-backend=auto"], { cwd: dir, env: env() });
+		expect(auto.code).toBe(1);
+		expect(auto.stdout + auto.stderr).toContain('asks "torch-backend" to choose by probing, and it does not');
+		expect(auto.stdout + auto.stderr).not.toContain('choice "auto" is not an option');
 		const malformed = hpm(["sync", "--machine-choice", "torch-backend"], { cwd: dir, env: env() });
 		expect(malformed.code).toBe(2);
 		expect(malformed.stderr).toContain('--machine-choice: "torch-backend" is not GROUP=OPTION');

@@ -50,10 +50,19 @@ export async function* autoChoices(
 	});
 	const nextForced = new Map(forced);
 	const nextLocal = new Map(local);
-	if (wanted.length === 0) return { forced: nextForced, local: nextLocal, probed: new Set(), problems: [] };
+	// `GROUP=auto` for a group whose options state no needs to choose by is refused, as group add refuses it
+	const problems: Problem[] = wanted
+		.filter((group) => group.auto !== true)
+		.map((group) => ({
+			code: "unknown-option",
+			groups: [group.name],
+			message: `a forced machine choice asks "${group.name}" to choose by probing, and it does not (no choose: auto); choose from: ${group.options.join(", ")}`,
+		}));
+	for (const group of problems.length > 0 ? wanted : []) nextForced.delete(group.key);
+	if (problems.length > 0 || wanted.length === 0)
+		return { forced: nextForced, local: nextLocal, probed: new Set(), problems };
 	yield { type: "phase", phase: "resolve", message: `probing the machine for ${wanted.map((g) => g.name).join(", ")}` };
 	const machine = await probeMachine({ env: process.env, signal: options.signal });
-	const problems: Problem[] = [];
 	const probed = new Set<string>();
 	for (const group of wanted) {
 		nextForced.delete(group.key);
