@@ -10,7 +10,7 @@
  */
 import * as z from "zod/mini";
 import { jsonParts, names } from "./json-parts.js";
-import { machineOutputs } from "./json-machine.js";
+import { machineOutputs, machineParts } from "./json-machine.js";
 
 const built = new Map<boolean, ReturnType<typeof build>>();
 
@@ -57,9 +57,6 @@ function build(strict: boolean) {
 			),
 			ungrouped: z.array(object({ name: string, version: string })),
 			problems: z.optional(problems),
-			drift: z.optional(
-				z.array(object({ choice: string, package: string, installed: z.optional(string), wanted: string })),
-			),
 		}),
 		show: z.discriminatedUnion("kind", [
 			object({
@@ -183,16 +180,7 @@ function build(strict: boolean) {
 			dryRun: z.boolean(),
 			mode: string,
 			upgraded: z.optional(z.array(lockChange)),
-			machine: z.optional(
-				z.array(
-					object({
-						group: string,
-						option: string,
-						from: z.enum(["forced", "probed", "recorded", "default"]),
-						why: z.optional(string),
-					}),
-				),
-			),
+			machine: machineParts(strict).choices,
 		}),
 		install: object({ installed: string, mode: string, requirement: string }),
 		history: object({

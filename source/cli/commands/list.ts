@@ -12,16 +12,13 @@ export default defineCommand({
 	flags: {},
 	run: async ({ locator, cwd, output }) => {
 		const { registry, overview, problems } = await loadOverview(locator, cwd);
-		// a build in .venv that is not this machine's option of a per-machine group (after a plain uv sync)
-		const drift = overview.project === null ? [] : await driftHere({ locator, cwd });
 		if (output.json) {
-			const extra = {
-				...(problems.length > 0 ? { problems: problems.map(problemJson) } : {}),
-				...(drift.length > 0 ? { drift } : {}),
-			};
-			output.data({ ...overview, ...extra });
+			output.data(problems.length > 0 ? { ...overview, problems: problems.map(problemJson) } : overview);
 			return 0;
 		}
+		// a build in .venv that is not this machine's option of a per-machine group (after a plain uv
+		// sync); `hpm verify --json` carries it as data
+		const drift = overview.project === null ? [] : await driftHere({ locator, cwd });
 		const warning = leftOutWarning(problems);
 		if (warning) output.err(`warning: ${warning}`);
 		const style = styles(output.color);
