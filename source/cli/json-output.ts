@@ -10,7 +10,7 @@
  */
 import * as z from "zod/mini";
 import { jsonParts, names } from "./json-parts.js";
-import { machineOutputs } from "./json-machine.js";
+import { machineOutputs, machineParts } from "./json-machine.js";
 
 const built = new Map<boolean, ReturnType<typeof build>>();
 
@@ -224,6 +224,7 @@ function build(strict: boolean) {
 			dryRun: z.boolean(),
 			mode: string,
 			upgraded: z.optional(z.array(lockChange)),
+			machine: machineParts(strict).choices,
 		}),
 		install: object({ installed: string, mode: string, requirement: string }),
 		history: object({

@@ -27,7 +27,7 @@ function registry(): string {
 		);
 	writeFileSync(
 		path.join(dir, "registry/groups/torch-backend.yaml"),
-		`name: torch-backend\nstrategy: 1-of-N\nchoose: auto\noptions:\n${Object.keys(options)
+		`name: torch-backend\nstrategy: 1-of-N\nmachine: true\nchoose: auto\noptions:\n${Object.keys(options)
 			.map((name) => `  - name: ${name}\n`)
 			.join("")}`,
 	);

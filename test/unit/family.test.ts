@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { markerText, parseMarker } from "../../source/core/registry/marker.js";
 import { loadRegistry } from "../../source/core/registry/load.js";
 import { parseMarkedRequirement } from "../../source/core/registry/requirement.js";
+import { neverHolds } from "../../source/core/registry/marker-holds.js";
 import { tempDir } from "../helpers/run.js";
 
 const canonical = (text: string) => {
@@ -88,5 +89,45 @@ describe("a family in a manifest", () => {
 			expect.stringMatching(/^10: sources.prod.family\[1\] names "torch", which the family already has/),
 			'4: package "torch-cu128" has no sources; add one per mode (e.g. prod)',
 		]);
+	});
+});
+
+describe("replaces: and a family", () => {
+	it("an option cannot replace a member of its own family (it would exclude what it installs)", () => {
+		const dir = tempDir("hpm-family-replaces-");
+		mkdirSync(path.join(dir, "packages"), { recursive: true });
+		mkdirSync(path.join(dir, "indexes"), { recursive: true });
+		writeFileSync(path.join(dir, "indexes/cpu.yaml"), 'name: "cpu"\nurl: "https://download.pytorch.org/whl/cpu"\n');
+		writeFileSync(
+			path.join(dir, "packages/torch-cpu.yaml"),
+			'name: "torch-cpu"\nversion: "2.5.0"\nreplaces:\n  - "VisionLike"\n  - "opencv-python"\nsources:\n  prod:\n    type: "index"\n    requirement: "torchlike==2.5.0"\n    index: "cpu"\n    family:\n      - "visionlike"\n',
+		);
+		const { problems } = loadRegistry(dir);
+		expect(problems).toEqual([
+			expect.objectContaining({
+				code: "invalid-value",
+				message:
+					'replaces: "VisionLike" is what package "torch-cpu" itself installs; an option replaces other distributions',
+				location: expect.objectContaining({ line: 4 }),
+			}),
+		]);
+	});
+});
+
+describe("a marker that never holds", () => {
+	const never = (text: string) => {
+		const parsed = parseMarker(text);
+		return typeof parsed === "string" ? parsed : neverHolds(parsed);
+	};
+	it("is false on every common platform and Python; anything left open may hold", () => {
+		expect(never("sys_platform == 'linux' and sys_platform == 'darwin'")).toBe(true);
+		expect(never("sys_platform == 'linux2'")).toBe(true);
+		expect(never("python_version < '3'")).toBe(true);
+		expect(never("platform_system == 'Windows' and os_name == 'posix'")).toBe(true);
+		expect(never("sys_platform == 'linux'")).toBe(false);
+		expect(never("sys_platform != 'darwin' and platform_machine == 'aarch64'")).toBe(false);
+		expect(never("python_version >= '3.13' and 'win' in sys_platform")).toBe(false);
+		expect(never("python_full_version ~= '3.11.0'")).toBe(false);
+		expect(never("platform_release == '6.1'")).toBe(false);
 	});
 });

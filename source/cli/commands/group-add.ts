@@ -35,6 +35,11 @@ export default defineCommand({
 			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options }, hooks));
 		}
 		const question = await optionsQuestion(locator, cwd, group);
+		// a group that chooses by probing (choose: auto) needs no answer from a script
+		if (!prompter && question.auto) {
+			output.err(`probing this machine for group "${question.group}" (choose: auto)`);
+			return printChoice(output, await choose(locator, cwd, { kind: "add", group, options: ["auto"] }, hooks));
+		}
 		// told nothing and nobody to ask: the group's declared default, when it has one
 		if (!prompter && question.defaults.length > 0 && question.defaultsBreak) {
 			throw new HpmError(

@@ -135,4 +135,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 		summary: "a shell completion script",
 		load: () => import("./completion.js"),
 	},
+	run: {
+		synopsis: "run -- COMMAND [ARGS]...",
+		summary: "run a command in the environment, keeping this machine's options",
+		load: () => import("./run.js"),
+	},
 };

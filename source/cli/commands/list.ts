@@ -2,6 +2,7 @@ import { machineChoiceWords } from "../../core/plan/machine-overview.js";
 import { loadOverview } from "../../core/plan/overview.js";
 import { normalizeName } from "../../core/base/names.js";
 import { defineCommand } from "../command.js";
+import { driftHere } from "../../core/operations/machine-now.js";
 import { problemJson, styles, table } from "../output.js";
 import { leftOutWarning } from "../../core/plan/context.js";
 
@@ -16,6 +17,9 @@ export default defineCommand({
 			output.data(problems.length > 0 ? { ...overview, problems: problems.map(problemJson) } : overview);
 			return 0;
 		}
+		// a build in .venv that is not this machine's option of a per-machine group (after a plain uv
+		// sync); `hpm verify --json` carries it as data
+		const drift = overview.project === null ? [] : await driftHere({ locator, cwd });
 		const warning = leftOutWarning(problems);
 		if (warning) output.err(`warning: ${warning}`);
 		const style = styles(output.color);
@@ -43,6 +47,10 @@ export default defineCommand({
 				output.out(style.dim(`  per machine: no choice on this machine (hpm group add ${group.name} --option OPTION)`));
 			for (const line of table(rows, " ")) output.out(line);
 		}
+		for (const d of drift)
+			output.out(
+				`${style.yellow("drift")} ${d.choice}: ${d.package} ${d.installed ?? "(not installed)"} in .venv, this machine's option installs ${d.wanted}; \`hpm sync\` puts it back`,
+			);
 		if (overview.ungrouped.length > 0) {
 			output.out(`\n${style.bold("packages in no group")}`);
 			for (const line of table(overview.ungrouped.map((pkg) => [`  ${pkg.name}`, style.dim(pkg.version)])))

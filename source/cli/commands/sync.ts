@@ -67,6 +67,7 @@ export default defineCommand({
 				changed: result.changed,
 				dryRun: result.dryRun,
 				...(upgrade ? { upgraded: result.upgraded } : {}),
+				...(result.machine && result.machine.length > 0 ? { machine: result.machine } : {}),
 				mode: plan.mode,
 			});
 		} else {

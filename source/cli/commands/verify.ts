@@ -11,13 +11,18 @@ export default defineCommand({
 	run: async ({ locator, cwd, output }) => {
 		const result = await verifyChoices({ locator, cwd });
 		if (output.json) {
-			output.data({ ok: result.ok, checks: result.checks.map(({ location: _, ...rest }) => rest) });
+			const drift = result.drift.length > 0 ? { drift: result.drift } : {};
+			output.data({ ok: result.ok, checks: result.checks.map(({ location: _, ...rest }) => rest), ...drift });
 			return result.ok ? 0 : 1;
 		}
 		const style = styles(output.color);
 		for (const check of result.checks)
 			output.out(
 				`${check.ok ? style.green("ok  ") : style.red("FAIL")} ${check.choice}  ${check.check}${check.ok ? "" : `: found ${check.found}`}`,
+			);
+		for (const d of result.drift)
+			output.out(
+				`${style.red("DRIFT")} ${d.choice}  ${d.package} ${d.installed ?? "(not installed)"}, this machine's option installs ${d.wanted}: run \`hpm sync\``,
 			);
 		output.out(result.summary);
 		return result.ok ? 0 : 1;

@@ -204,6 +204,12 @@ export const PROBLEM_CODES = {
 	"yaml-binary": { summary: "a registry file holds binary data, not YAML text" },
 	"yaml-encoding": { summary: "a registry file is not UTF-8 text" },
 	"yaml-syntax": { summary: "a registry file is not valid YAML" },
+	"option-unresolvable": {
+		summary: "an option of a per-machine group does not resolve with the project (one lock covers every option)",
+	},
+	"machine-only": {
+		summary: "choose: auto, family: or marker: where only a per-machine group (machine: true) can use it",
+	},
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -14,6 +14,7 @@ import { uvDetail } from "../uv/shown-lines.js";
 import { type Blame, BLAME_LIMITS, type BlameLimits, minimalConflicts, type Outcome } from "./blame.js";
 import { blameProblems, type Failure, hasChanges, missingPackages, uvLeftNoLock } from "./check-verdict.js";
 import { explainFailure } from "./conflict.js";
+import { checkMachineOptions } from "./check-machine.js";
 import { prepareWithUv } from "./prepare.js";
 import { knownResolution, resolutionKey, storeResolution } from "./known-resolution.js";
 import { fillScratch, removeScratch } from "./scratch-copy.js";
@@ -105,7 +106,8 @@ export async function* check(
 	yield { type: "phase", phase: "resolve", message: `resolving the would-be dependencies with uv ${uv.version}` };
 	const scratch = makeScratch("check");
 	try {
-		const { here, lockBytes, environment } = fillScratch(project, workspace, scratch);
+		const copy = fillScratch(project, workspace, scratch);
+		const { here, lockBytes, environment } = copy;
 		// the resolution of one subset of the choices (the project's own dependencies always in)
 		const settable = settableEntries(plan);
 		// a per-machine group's option (a matrix's dimension) resolves as a machine installs it
@@ -180,6 +182,9 @@ export async function* check(
 		});
 		options.onBlame?.(blame);
 		const found = blameProblems(blame, lied, options.limits ?? BLAME_LIMITS);
+		// with the selection resolving, every option of a per-machine group must too
+		if (found.length === 0 && uv)
+			found.push(...(yield* checkMachineOptions({ ...prepared, uv, scratch, copy, signal: options.signal })));
 		for (const problem of found) yield { type: "problem", problem };
 		if (found.length === 0) {
 			if (known) storeResolution(project.root, known, { resolved, lock: undefined });

@@ -13,7 +13,8 @@ import { readRegularFile } from "../os/read-file.js";
 import { projectMachineGroups } from "../project/machine-edits.js";
 import type { Project } from "../project/project.js";
 import { writeProjectEdits } from "../project/write.js";
-import type { Group } from "../registry/model.js";
+import type { Group, Registry } from "../registry/model.js";
+import { asksAuto, probeGroup } from "./machine-auto.js";
 
 /** What `choose` reports of a choice (its ChoiceResult, without an undo). */
 type MachineChoiceResult = {
@@ -28,6 +29,7 @@ type MachineChoiceResult = {
 /** `options` undefined: the group leaves the project (group remove). */
 export async function chooseOnMachine(
 	project: Project,
+	registry: Registry,
 	group: Group,
 	options: readonly string[] | undefined,
 ): Promise<MachineChoiceResult> {
@@ -53,12 +55,14 @@ export async function chooseOnMachine(
 		forgetMachineChoice(project.root, group.key);
 		return { ...base, selected: [], changed: true, message: `${group.name}: removed (per-machine group)` };
 	}
-	const option = options.length === 1 ? normalizeName(options[0] ?? "") : undefined;
+	const asked = options.length === 1 ? normalizeName(options[0] ?? "") : undefined;
+	const probed = asked !== undefined && asksAuto(group, asked) ? await probedOption(registry, group) : undefined;
+	const option = probed?.option ?? asked;
 	if (option === undefined || !group.options.includes(option))
 		throw new HpmError("cardinality", `group "${group.name}" is per-machine: give exactly one of its options`, {
-			hint: `choose from: ${group.options.join(", ")}`,
+			hint: `choose from: ${group.options.join(", ")}${group.auto ? ", or auto (probe this machine)" : ""}`,
 		});
-	const why = "chosen with hpm group add";
+	const why = probed?.why ?? "chosen with hpm group add";
 	// the history entry first (it keeps .hpm/machine.toml as it was): `hpm rollback` brings the previous local choice back
 	if (!member)
 		await writeProjectEdits(project, [{ path: ["tool", "hpm", "machine-groups"], value: [...groups, group.key] }], {
@@ -79,6 +83,30 @@ export async function chooseOnMachine(
 		...base,
 		selected: [option],
 		changed: true,
-		message: `${group.name}: this machine uses ${option} (kept in .hpm/machine.toml; \`hpm sync\` installs it)`,
+		message: `${group.name}: this machine uses ${option}${probed ? `, chosen by probing: ${probed.reason}` : ""} (kept in .hpm/machine.toml; \`hpm sync\` installs it)`,
 	};
+}
+
+/**
+ * `--option auto` on a group that chooses by probing (`choose: auto`): the probe's option, and why.
+ * A group that does not is refused: its options state no needs to choose by.
+ */
+async function probedOption(
+	registry: Registry,
+	group: Group,
+): Promise<{ option: string; why: string; reason: string }> {
+	if (!group.auto)
+		throw new HpmError(
+			"invalid-argument",
+			`group "${group.name}" does not choose by probing (it has no choose: auto)`,
+			{
+				hint: `choose one of: ${group.options.join(", ")}`,
+			},
+		);
+	const { verdict } = await probeGroup(registry, group);
+	if (verdict.option === undefined)
+		throw new HpmError("invalid-argument", `${group.name}: ${verdict.reason}`, {
+			hint: `choose one yourself: ${group.options.join(", ")}`,
+		});
+	return { option: normalizeName(verdict.option), why: `auto: ${verdict.reason}`, reason: verdict.reason };
 }

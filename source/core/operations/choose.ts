@@ -111,6 +111,7 @@ export async function choose(
 		if (found.machine)
 			return chooseOnMachine(
 				project,
+				registry,
 				found,
 				choice.kind === "remove" ? undefined : choice.kind === "toggle" ? [choice.option] : choice.options,
 			);
@@ -207,6 +208,7 @@ export async function optionsQuestion(locator: Locator, cwd: string, groupName: 
 		defaults: group.defaults.map((key) => registry.packages.get(key)?.name ?? key),
 		defaultsBreak: defaultsBreak(registry, selection, group),
 		optionsHint: optionsHint(registry, group, problems, "options"),
+		...(group.machine && group.auto ? { auto: true } : {}),
 	};
 }
 

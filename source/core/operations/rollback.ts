@@ -11,8 +11,8 @@ import { type LockChange, lockChanges } from "../project/lock-diff.js";
 import { displaySafe } from "../base/text.js";
 import { findUv, runUv, type Uv } from "../uv/driver.js";
 import { checkRun, transaction } from "./transaction.js";
-import { machineStep } from "./machine-step.js";
-import { MACHINE_CHOICE_VARIABLE, MACHINE_FILE, restoreMachineFile } from "../project/machine-choice.js";
+import { machineNow } from "./machine-now.js";
+import { MACHINE_FILE, restoreMachineFile } from "../project/machine-choice.js";
 import { readProject } from "../project/project.js";
 import type { Registry } from "../registry/model.js";
 
@@ -209,8 +209,7 @@ function machineArgs(root: string, registry: Registry | undefined): readonly str
 	if (!registry) return [];
 	try {
 		const project = readProject(path.join(root, "pyproject.toml"));
-		const forced = { value: process.env[MACHINE_CHOICE_VARIABLE], from: MACHINE_CHOICE_VARIABLE };
-		return machineStep(registry, project, project.mode, forced).args;
+		return machineNow(registry, project).args;
 	} catch {
 		// a choice that does not parse: uv syncs the project without it, as before machine groups
 		return [];

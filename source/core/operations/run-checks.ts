@@ -1,9 +1,15 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { captureOnce } from "../os/child.js";
-import { type CheckItem, type CheckOutcome, judge, type Looked, lookupOf } from "../plan/option-checks.js";
+import {
+	type CheckItem,
+	type CheckOutcome,
+	DISTRIBUTIONS,
+	judge,
+	type Looked,
+	lookupOf,
+} from "../plan/option-checks.js";
 import { lockedPackages, projectEnvironment } from "../project/dependencies.js";
-import { lockedClosure } from "../project/lock-closure.js";
 import { findWorkspace } from "../project/workspace.js";
 
 /** How long the checks' Python may take: importing torch and CUDA libraries takes seconds, not minutes. */
@@ -21,7 +27,7 @@ export type ChecksReport = {
  * stdout taken before anything is imported (what a module prints goes to stderr).
  */
 const SCRIPT = `
-import importlib, json, os, sys
+import importlib, json, os, re, sys
 from importlib import metadata
 out = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
@@ -32,6 +38,9 @@ for lookup in json.loads(sys.argv[1]):
         if lookup["kind"] == "import":
             importlib.import_module(lookup["module"])
             answers.append({"ok": True})
+        elif lookup["kind"] == "distributions":
+            names = {re.sub(r"[-_.]+", "-", d.metadata["Name"] or "").lower() for d in metadata.distributions()}
+            answers.append({"ok": True, "value": "\\n".join(sorted(n for n in names if n))})
         elif lookup["kind"] == "version":
             answers.append({"ok": True, "value": metadata.version(lookup["package"])})
         else:
@@ -52,19 +61,21 @@ export async function runChecks(
 	options: { readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
 ): Promise<ChecksReport> {
 	const asked = items.map((item) => lookupOf(item.check));
-	const lookups = asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined);
+	// an option of a per-machine group forbids what this machine installed: the list is one more lookup
+	const machine = items.some((item) => item.installed && item.check.kind === "lock-forbids");
+	const lookups = [
+		...asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined),
+		...(machine ? [DISTRIBUTIONS] : []),
+	];
 	const answers = lookups.length > 0 ? await askPython(projectRoot, lookups, options) : [];
+	const listed = machine ? answers.at(-1) : undefined;
+	const installed = listed?.ok && typeof listed.value === "string" ? listed.value.split("\n") : [];
 	const lockRoot = findWorkspace(projectRoot)?.root ?? projectRoot;
 	const locked = items.some((item) => item.check.kind === "lock-forbids") ? [...lockedPackages(lockRoot).keys()] : [];
 	let next = 0;
 	const outcomes = items.map((item, index) => {
 		const answer = asked[index] === undefined ? undefined : answers[next++];
-		// an option of a per-machine group: only what its dependency group brings, the lock holding every option
-		const names =
-			item.dependencyGroup !== undefined && item.check.kind === "lock-forbids"
-				? lockedClosure(lockRoot, [item.dependencyGroup])
-				: locked;
-		return judge(item, answer, names);
+		return judge(item, answer, locked, installed);
 	});
 	const failed = outcomes.filter((outcome) => !outcome.ok);
 	return { ok: failed.length === 0, outcomes, failed };

@@ -18,7 +18,7 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import { findWorkspace } from "../project/workspace.js";
 import { replaceProjectText, writeProjectEdits } from "../project/write.js";
 import { ownedEntries, projectMachineGroups } from "../project/machine-edits.js";
-import { machineStep } from "./machine-step.js";
+import { type MachineChoiceReport, machineStep } from "./machine-step.js";
 import { runUv } from "../uv/driver.js";
 import { prepareWithUv } from "./prepare.js";
 import { type EarlyCheck, startEarlyCheck } from "./sync-early-check.js";
@@ -51,7 +51,11 @@ export type SyncResult = {
 	readonly upgraded: readonly LockChange[];
 	/** One sentence for a person: what the sync did. */
 	readonly summary: string;
+	/** This machine's option of each per-machine group, and where it came from. */
+	readonly machine?: readonly MachineChoiceReport[];
 };
+
+type Seen = { registry?: Registry; machine?: readonly MachineChoiceReport[] };
 
 function synced(plan: Plan, changed: boolean, dryRun: boolean, upgraded: readonly LockChange[] = []): SyncResult {
 	const summary = dryRun
@@ -88,9 +92,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early =
 		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		const seen: { registry?: Registry; machine?: ReadonlyMap<string, string> } = {};
-		const result = yield* syncWith(context, options, early, seen);
-		return result.dryRun ? result : yield* proveChoices(result, seen, options.signal);
+		const seen: Seen = {};
+		const synced = { ...(yield* syncWith(context, options, early, seen)), machine: seen.machine ?? [] };
+		return seen.registry && !synced.dryRun ? yield* proveChoices(synced, seen.registry, options.signal) : synced;
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -115,16 +119,17 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
-	seen: { registry?: Registry; machine?: ReadonlyMap<string, string> },
+	seen: Seen,
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
-	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
-	seen.machine = machine.chosen;
+	yield { type: "plan", plan };
+	const forced = options.machineChoice ?? NOT_FORCED;
+	const machine = yield* machineStep(prepared.registry, project, plan.mode, forced, options);
+	seen.machine = machine.report;
 	const problems = [...prepared.problems, ...machine.problems];
 	const groups = machine.args;
-	yield { type: "plan", plan };
 	for (const problem of warnings) yield { type: "warning", problem };
 	if (problems.length > 0) {
 		// each problem is said once, as check says it; the error only counts them

@@ -3,15 +3,15 @@ import type { HpmEvent } from "../plan/events.js";
 import type { Plan } from "../plan/plan.js";
 import { openSelection, type Where } from "../plan/open-selection.js";
 import { type CheckItem, type CheckOutcome, checkItems, failedSentence } from "../plan/option-checks.js";
-import { dependencyGroupName } from "../plan/machine-groups.js";
-import { MACHINE_CHOICE_VARIABLE } from "../project/machine-choice.js";
 import type { Registry, Selection } from "../registry/model.js";
-import { machineStep } from "./machine-step.js";
 import { type ChecksReport, runChecks } from "./run-checks.js";
+import { type Drift, driftSentence, machineDrift, machineItems, machineNow } from "./machine-now.js";
 
 export type VerifyResult = {
 	readonly ok: boolean;
 	readonly checks: readonly CheckOutcome[];
+	/** Builds in .venv that are not this machine's option of a per-machine group (`hpm sync` puts them back). */
+	readonly drift: readonly Drift[];
 	/** One sentence for a person. */
 	readonly summary: string;
 };
@@ -22,11 +22,15 @@ export type VerifyResult = {
  */
 export async function verifyChoices(where: Where, signal?: AbortSignal): Promise<VerifyResult> {
 	const { project, registry, selection } = await openSelection(where, { signal });
-	const forced = { value: process.env[MACHINE_CHOICE_VARIABLE], from: MACHINE_CHOICE_VARIABLE };
-	const { chosen } = machineStep(registry, project, project.mode, forced);
+	const { chosen } = machineNow(registry, project);
 	const items = [...selectedItems(registry, selection), ...machineItems(registry, chosen)];
 	const report = await runChecks(project.root, items, { signal });
-	return { ok: report.ok, checks: report.outcomes, summary: summaryOf(report) };
+	const drift = await machineDrift(registry, project, chosen, signal);
+	const summary =
+		drift.length > 0
+			? `${summaryOf(report)}; drift: ${driftSentence(drift)} (\`hpm sync\` installs this machine's option)`
+			: summaryOf(report);
+	return { ok: report.ok && drift.length === 0, checks: report.outcomes, drift, summary };
 }
 
 /** The check items of a selection (group key → option keys), named as the registry writes them. */
@@ -36,16 +40,6 @@ export function selectedItems(registry: Registry, selection: Selection): CheckIt
 		return options.map((key) => ({ key, groups: [group] }));
 	});
 	return checkItems(registry, chosen);
-}
-
-/** The check items of this machine's options (group key → option key) of per-machine groups. */
-export function machineItems(registry: Registry, chosen: ReadonlyMap<string, string>): CheckItem[] {
-	const entries = [...chosen].map(([groupKey, key]) => ({
-		key,
-		groups: [registry.groups.get(groupKey)?.name ?? groupKey],
-		dependencyGroup: dependencyGroupName(groupKey, key),
-	}));
-	return checkItems(registry, entries);
 }
 
 export function summaryOf(report: ChecksReport): string {
@@ -76,14 +70,14 @@ export function checksFailed(report: ChecksReport): HpmError {
  * chosen options' `checks:` (and those of this machine's options, `machine`) run against .venv and uv.lock. A failure throws `check-failed`
  * without undoing the sync (`checksFailed` says why).
  */
-export async function* proveChoices<R extends { readonly plan: Plan; readonly summary: string }>(
-	result: R,
-	/** The registry the sync read (none: it stopped before), and this machine's options of per-machine groups. */
-	seen: { readonly registry?: Registry; readonly machine?: ReadonlyMap<string, string> },
-	signal: AbortSignal | undefined,
-): AsyncGenerator<HpmEvent, R> {
-	const { registry, machine = new Map<string, string>() } = seen;
-	if (!registry) return result;
+export async function* proveChoices<
+	R extends {
+		readonly plan: Plan;
+		readonly summary: string;
+		readonly machine?: readonly { readonly group: string; readonly option: string }[];
+	},
+>(result: R, registry: Registry, signal: AbortSignal | undefined): AsyncGenerator<HpmEvent, R> {
+	const machine = new Map((result.machine ?? []).map((choice) => [choice.group, choice.option]));
 	const items = [...checkItems(registry, result.plan.selected), ...machineItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };

@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { constants } from "node:os";
 import type { Readable } from "node:stream";
 import { isExecutable } from "./executable.js";
 
@@ -149,5 +150,42 @@ export function captureOnce(
 		child.on("close", (code, signal) => settle({ code, signal, startError: undefined }));
 		if (options.signal?.aborted) abort();
 		else options.signal?.addEventListener("abort", abort, { once: true });
+	});
+}
+
+/**
+ * Runs a program in the foreground for a person (`hpm run`): the terminal's stdio, the same process
+ * group (so the terminal's Ctrl-C reaches it directly, as uv run does), killed with hpm where the
+ * system offers it. When `signal` aborts, the signal `which` names is passed on to it (SIGINT is
+ * not: the terminal sent it to the program already). Resolves with its exit code, 128+N when a
+ * signal ended it.
+ */
+export function runForeground(
+	program: string,
+	args: readonly string[],
+	options: {
+		readonly cwd: string;
+		readonly env: NodeJS.ProcessEnv;
+		readonly signal?: AbortSignal | undefined;
+		readonly which?: () => NodeJS.Signals | undefined;
+	},
+): Promise<{ readonly code: number; readonly startError?: NodeJS.ErrnoException }> {
+	const guard = deathGuard();
+	const child = spawn(guard[0] ?? program, guard.length > 0 ? [...guard.slice(1), program, ...args] : [...args], {
+		cwd: options.cwd,
+		env: options.env,
+		stdio: "inherit",
+	});
+	const forward = () => {
+		const name = options.which?.() ?? "SIGTERM";
+		if (name !== "SIGINT") child.kill(name);
+	};
+	options.signal?.addEventListener("abort", forward, { once: true });
+	return new Promise((resolve) => {
+		child.once("error", (error: NodeJS.ErrnoException) => resolve({ code: 127, startError: error }));
+		child.once("close", (code, signal) => {
+			options.signal?.removeEventListener("abort", forward);
+			resolve({ code: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0) });
+		});
 	});
 }

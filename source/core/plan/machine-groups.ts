@@ -10,7 +10,8 @@ import type { Problem } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
 import type { MachineChoice } from "../project/machine-choice.js";
 import type { TomlData } from "../project/toml-edit.js";
-import type { Registry } from "../registry/model.js";
+import type { FamilyMember, Registry } from "../registry/model.js";
+import { markedLine, parseRequirement } from "../registry/requirement.js";
 
 /** The dependency group that holds one option's family. */
 export const dependencyGroupName = (group: string, option: string): string => `hpm-${group}-${option}`;
@@ -63,7 +64,7 @@ export function machineRecord(
 			}
 			const name = dependencyGroupName(group.key, option);
 			set.push({ group: name });
-			const members = source.family ?? [{ name: option, line: source.requirement.trim() }];
+			const members = source.family ?? alone(source.requirement);
 			dependencyGroups.set(
 				name,
 				members.map((member) => member.line),
@@ -79,6 +80,12 @@ export function machineRecord(
 		if (set.length > 1) conflicts.push(set);
 	}
 	return { record: { dependencyGroups, sources, conflicts, indexes: [...indexes.values()] }, problems };
+}
+
+/** An option without `family:`: its one requirement, named and written from the parsed form (checked at load). */
+function alone(requirement: string): FamilyMember[] {
+	const parsed = parseRequirement(requirement);
+	return typeof parsed === "string" ? [] : [{ name: parsed.name, line: markedLine(parsed, undefined) }];
 }
 
 /**

@@ -14,8 +14,11 @@ export type CheckItem = {
 	/** The option's name. */
 	readonly option: string;
 	readonly check: OptionCheck;
-	/** An option of a per-machine group: its dependency group, whose part of the universal uv.lock its lock rules look at. */
-	readonly dependencyGroup?: string | undefined;
+	/**
+	 * A per-machine group's option: the universal uv.lock holds every option's packages (nvidia-*
+	 * for the CPU machine too), so its lock-forbids looks at what this machine installed in .venv.
+	 */
+	readonly installed?: boolean | undefined;
 };
 
 export type CheckOutcome = {
@@ -36,20 +39,24 @@ export type Looked =
 /** The checks of the chosen options, in group and option order. */
 export function checkItems(
 	registry: Registry,
-	chosen: readonly {
-		readonly key: string;
-		readonly groups: readonly string[];
-		readonly dependencyGroup?: string | undefined;
-	}[],
+	chosen: readonly { readonly key: string; readonly groups: readonly string[] }[],
+	installed?: boolean,
 ): CheckItem[] {
 	return chosen.flatMap((entry) => {
 		const pkg = registry.packages.get(entry.key);
-		const machine = entry.dependencyGroup !== undefined ? { dependencyGroup: entry.dependencyGroup } : {};
 		return (pkg?.checks ?? []).flatMap((check) =>
-			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check, ...machine })),
+			entry.groups.map((group) => ({
+				group,
+				option: pkg?.name ?? entry.key,
+				check,
+				...(installed ? { installed } : {}),
+			})),
 		);
 	});
 }
+
+/** The lookup that lists the environment's distributions (normalized names, one a line). */
+export const DISTRIBUTIONS: Record<string, string> = { kind: "distributions" };
 
 /** What Python is asked for a check (lock-forbids is answered from uv.lock instead). */
 export function lookupOf(check: OptionCheck): Record<string, string> | undefined {
@@ -65,20 +72,26 @@ export function lookupOf(check: OptionCheck): Record<string, string> | undefined
 	}
 }
 
-/** The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package names. */
-export function judge(item: CheckItem, looked: Looked | undefined, locked: readonly string[]): CheckOutcome {
+/**
+ * The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package names
+ * (`installed`: the environment's, for an option of a per-machine group).
+ */
+export function judge(
+	item: CheckItem,
+	looked: Looked | undefined,
+	locked: readonly string[],
+	installed: readonly string[] = [],
+): CheckOutcome {
 	const { check } = item;
-	const base = { choice: `${item.group}=${item.option}`, check: describeCheck(check), location: check.location };
+	const base = {
+		choice: `${item.group}=${item.option}`,
+		check: describeCheck(check, item.installed),
+		location: check.location,
+	};
 	if (check.kind === "lock-forbids") {
-		const hits = locked.filter((name) => globMatch(check.pattern, name));
-		// an option of a per-machine group: what its dependency group brings into the universal lock
-		const scope = item.dependencyGroup !== undefined ? ` (${item.dependencyGroup})` : "";
-		return {
-			...base,
-			check: `${base.check}${scope}`,
-			ok: hits.length === 0,
-			found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock${scope}`,
-		};
+		const hits = (item.installed ? installed : locked).filter((name) => globMatch(check.pattern, name));
+		const where = item.installed ? "installed in the environment" : "in uv.lock";
+		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} ${where}` };
 	}
 	if (looked === undefined) return { ...base, ok: false, found: "not looked up" };
 	if (!looked.ok) return { ...base, ok: false, found: displaySafe(looked.error) };
@@ -96,7 +109,7 @@ export function judge(item: CheckItem, looked: Looked | undefined, locked: reado
 	}
 }
 
-export function describeCheck(check: OptionCheck): string {
+export function describeCheck(check: OptionCheck, installed?: boolean): string {
 	const expect = (what: Expectation) =>
 		[
 			what.equals !== undefined ? `is ${JSON.stringify(what.equals)}` : "",
@@ -116,7 +129,7 @@ export function describeCheck(check: OptionCheck): string {
 		case "attribute":
 			return displaySafe(`${check.module}.${check.path} ${expect(check)}`);
 		case "lock-forbids":
-			return `no ${check.pattern} in uv.lock`;
+			return installed ? `no ${check.pattern} installed (this machine's option)` : `no ${check.pattern} in uv.lock`;
 	}
 }
 

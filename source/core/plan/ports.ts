@@ -12,6 +12,8 @@ export type OptionsQuestion = {
 	readonly defaultsBreak?: string | undefined;
 	/** `options: a, b`, or why the group has none to choose from (and how to add one). */
 	readonly optionsHint?: string | undefined;
+	/** A per-machine group with `choose: auto`: told nothing, a script probes the machine. */
+	readonly auto?: boolean | undefined;
 };
 
 /** The inputs of a new package that the command line already gave, and what the form may check. */

@@ -24,21 +24,33 @@ export function readMachineChoices(root: string): Map<string, MachineChoice> {
 	const choices = new Map<string, MachineChoice>();
 	if (!existsSync(file)) return choices;
 	let data: Record<string, unknown>;
+	const text = readRegularFile(file, 1_000_000).toString("utf8");
 	try {
-		data = parse(readRegularFile(file, 1_000_000).toString("utf8")) as Record<string, unknown>;
+		data = parse(text) as Record<string, unknown>;
 	} catch (error) {
-		throw new HpmError("machine-choice", `${file} is not this machine's choice file: ${(error as Error).message}`, {
-			hint: `delete it and choose again (\`hpm group add GROUP --option OPTION\`)`,
-			location: { file },
+		// smol-toml's message quotes the lines around the mistake: its first line and the position suffice
+		const { line, column } = error as { line?: number; column?: number };
+		const why = (error instanceof Error ? error.message : String(error))
+			.split("\n")[0]
+			?.replace(/^Invalid TOML document: /, "");
+		throw new HpmError("machine-choice", `${file}${line ? `:${line}` : ""} is not valid TOML: ${why}`, {
+			hint: `fix it, or delete it and choose again (\`hpm group add GROUP --option OPTION\`); hpm does not overwrite it meanwhile`,
+			location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
 		});
 	}
 	for (const [group, value] of Object.entries(data)) {
 		const table = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-		if (typeof table.option !== "string" || invalidNameReason(table.option) || invalidNameReason(group))
-			throw new HpmError("machine-choice", `${file}: [${group}] has no valid option = "NAME"`, {
-				hint: `delete the table and choose again (\`hpm group add ${group} --option OPTION\`)`,
-				location: { file },
-			});
+		if (typeof table.option !== "string" || invalidNameReason(table.option) || invalidNameReason(group)) {
+			const at = text.split("\n").findIndex((row) => row.trim() === `[${group}]`) + 1;
+			throw new HpmError(
+				"machine-choice",
+				`${file}${at > 0 ? `:${at}` : ""}: [${group}] has no valid option = "NAME"`,
+				{
+					hint: `fix the table, or delete it and choose again (\`hpm group add ${group} --option OPTION\`)`,
+					location: { file, ...(at > 0 ? { line: at } : {}) },
+				},
+			);
+		}
 		choices.set(normalizeName(group), {
 			option: normalizeName(table.option),
 			...(typeof table.why === "string" ? { why: table.why } : {}),

@@ -77,6 +77,12 @@ export function toGroup(
 		}
 		options.push(key);
 	});
+	if (data.choose === "auto" && data.machine !== true)
+		problems.push({
+			code: "machine-only",
+			message: `group "${data.name}" has choose: auto without machine: true; a choice made by probing a machine is kept per machine, so only a per-machine group can make it`,
+			location: yaml.locate(["choose"]),
+		});
 	const rules = groupRules(yaml, data, options, packages, broken, problems, lintOnly);
 	for (const constraint of rules.constraints) allRules.push({ group: normalizeName(data.name), constraint });
 	if (problems.length > before) return undefined;

@@ -1,3 +1,4 @@
+import { machineLintProblems } from "./machine-lint.js";
 import { displayPath } from "../base/display-path.js";
 import type { Problem } from "../base/errors.js";
 import { familyGapWarnings } from "./family-gaps.js";
@@ -22,6 +23,8 @@ export function lintRegistry(root: string | readonly LayerRoot[]): {
 		...localPathProblems([...registry.packages.values(), ...leftOut]),
 		// what the rules make impossible: an option that can never be chosen, defaults that break a rule
 		...ruleProblems(registry),
+		// per-machine options, statically: a marker that never holds, a member a local index lacks
+		...machineLintProblems(registry),
 	];
 	// what loads and blocks nothing (a group without options yet) is a warning: failing lint for a
 	// group `hpm registry group add` has just created would be a trap

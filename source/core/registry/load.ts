@@ -1,3 +1,4 @@
+import { machineOnlyProblems } from "./machine-only.js";
 import { statSync } from "node:fs";
 import { firstProblemError, HpmError, type Problem } from "../base/errors.js";
 import { loadIndexes } from "./index-files.js";
@@ -63,6 +64,7 @@ export function loadRegistryParts(
 	const indexes = loadIndexes(layers, problems, overlay, shadowed);
 	const { packages, leftOut, broken } = loadPackages(layers, indexes, problems, shadowed, overlay);
 	const { groups, groupFiles, lintOnly } = loadGroups(layers, packages, broken, problems, shadowed, overlay);
+	problems.push(...machineOnlyProblems(groups, packages));
 	const roots = layers.map((layer) => layer.root);
 	return {
 		registry: { root: roots[0] ?? "", roots, groups, packages, indexes: indexes.loaded, shadowed },

@@ -36,6 +36,8 @@ export type Source =
 			readonly marker?: string | undefined;
 			/** More distributions installed from the same source choice, as canonical lines. */
 			readonly family?: readonly FamilyMember[] | undefined;
+			/** Where `family:` (else `marker:`) is written: only an option of a per-machine group may have them. */
+			readonly machineOnlyAt?: Location | undefined;
 	  };
 
 /** One more distribution of a family: its normalized name and the canonical requirement line hpm writes. */

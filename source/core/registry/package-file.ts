@@ -53,7 +53,7 @@ export function toPackage(
 	});
 	const needs = readNeeds(yaml, data, problems);
 	const checks = readChecks(yaml, data, problems);
-	const replaces = replacedNames(yaml, data, normalizeName(name), problems);
+	const replaces = replacedNames(yaml, data, ownDistributions(normalizeName(name), sources), problems);
 	return {
 		complete: whole && problems.length === before,
 		package: {
@@ -76,13 +76,13 @@ export function toPackage(
  * The distributions a manifest's `replaces:` names, normalized: each a PEP 508 name, and none the
  * package itself installs (an option that excluded its own distribution would install nothing).
  */
-function replacedNames(yaml: YamlFile, data: PackageFile, own: string, problems: Problem[]): string[] {
+function replacedNames(yaml: YamlFile, data: PackageFile, own: readonly string[], problems: Problem[]): string[] {
 	const replaces: string[] = [];
 	(data.replaces ?? []).forEach((written, index) => {
 		const location = yaml.locate(["replaces", index]);
 		const reason = invalidNameReason(written);
 		if (reason) problems.push({ code: "invalid-name", message: `replaces: "${written}": ${reason}`, location });
-		else if (ownDistributions(own).includes(normalizeName(written)))
+		else if (own.includes(normalizeName(written)))
 			problems.push({
 				code: "invalid-value",
 				message: `replaces: "${written}" is what package "${data.name}" itself installs; an option replaces other distributions`,
@@ -93,7 +93,10 @@ function replacedNames(yaml: YamlFile, data: PackageFile, own: string, problems:
 	return replaces;
 }
 
-/** The distributions an option installs (its family's members join here when it has one). */
-function ownDistributions(key: string): readonly string[] {
-	return [key];
+/** The distributions an option installs in any mode: the package, and each family's members. */
+function ownDistributions(key: string, sources: ReadonlyMap<string, Source>): readonly string[] {
+	const family = [...sources.values()].flatMap((source) =>
+		source.type === "index" ? (source.family ?? []).map((member) => member.name) : [],
+	);
+	return [...new Set([key, ...family])];
 }

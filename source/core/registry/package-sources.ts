@@ -123,6 +123,9 @@ function readIndex(source: Extract<SourceFile, { type: "index" }>, context: Sour
 		location: at(source.index === undefined ? "requirement" : "index"),
 		...(marker !== undefined ? { marker } : {}),
 		...(family.length > 0 ? { family } : {}),
+		...(source.family !== undefined || marker !== undefined
+			? { machineOnlyAt: at(source.family !== undefined ? "family" : "marker") }
+			: {}),
 	};
 }
 
