@@ -21,6 +21,7 @@ export type ChecksReport = {
  */
 const SCRIPT = `
 import importlib, json, os, sys
+from collections.abc import Mapping
 from importlib import metadata
 out = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
@@ -37,7 +38,11 @@ for lookup in json.loads(sys.argv[1]):
             value = importlib.import_module(lookup["module"])
             for name in lookup["path"].split("."):
                 value = getattr(value, name)
-            answers.append({"ok": True, "value": None if value is None else str(value)})
+            if value is None or type(value) in (str, int, float, bool):
+                answers.append({"ok": True, "value": None if value is None else str(value)[:4000]})
+            else:
+                kind = "a mapping" if isinstance(value, Mapping) else "a module" if isinstance(value, type(os)) else "a callable" if callable(value) else "an object"
+                answers.append({"ok": True, "shape": kind, "type": (type(value).__module__ + "." + type(value).__qualname__)[:200]})
     except BaseException as error:
         answers.append({"ok": False, "error": (type(error).__name__ + ": " + str(error))[:400]})
 out.write(json.dumps(answers))
@@ -94,6 +99,8 @@ async function askPython(
 
 function asLooked(value: unknown): Looked {
 	const record = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+	if (record.ok === true && typeof record.shape === "string")
+		return { ok: true, shape: `${record.shape} (${typeof record.type === "string" ? record.type : "?"})` };
 	if (record.ok === true)
 		return { ok: true, value: typeof record.value === "string" || record.value === null ? record.value : undefined };
 	return { ok: false, error: typeof record.error === "string" ? record.error : "no answer" };

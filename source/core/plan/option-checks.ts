@@ -1,5 +1,6 @@
 import type { Location } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
+import { redactSecrets } from "../base/secrets.js";
 import { displaySafe } from "../base/text.js";
 import type { Expectation, OptionCheck, Registry } from "../registry/model.js";
 
@@ -27,9 +28,22 @@ export type CheckOutcome = {
 	readonly location?: Location | undefined;
 };
 
-/** What Python said for one lookup: a value (a version, an attribute as text), or the error. */
+/**
+ * What Python said for one lookup: a value (a version, a scalar attribute as text), what an
+ * attribute that is no scalar is (`shape`: `a mapping (os._Environ)`, never its contents), or the error.
+ */
 export type Looked =
-	{ readonly ok: true; readonly value?: string | null } | { readonly ok: false; readonly error: string };
+	| { readonly ok: true; readonly value?: string | null; readonly shape?: string }
+	| { readonly ok: false; readonly error: string };
+
+/** How much of a found value is shown. */
+const FOUND_LIMIT = 200;
+
+/** A found value or error as shown: secrets redacted, then cut short, display-safe. */
+export function shownFound(text: string): string {
+	const redacted = redactSecrets(text);
+	return displaySafe(redacted.length > FOUND_LIMIT ? `${redacted.slice(0, FOUND_LIMIT)}…` : redacted);
+}
 
 /** The checks of the chosen options, in group and option order. */
 export function checkItems(
@@ -67,7 +81,8 @@ export function judge(item: CheckItem, looked: Looked | undefined, locked: reado
 		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock` };
 	}
 	if (looked === undefined) return { ...base, ok: false, found: "not looked up" };
-	if (!looked.ok) return { ...base, ok: false, found: displaySafe(looked.error) };
+	if (!looked.ok) return { ...base, ok: false, found: shownFound(looked.error) };
+	if (looked.shape !== undefined) return { ...base, ok: false, found: shownFound(looked.shape) };
 	const value = looked.value === null ? "None" : (looked.value ?? "");
 	switch (check.kind) {
 		case "import":
@@ -75,10 +90,10 @@ export function judge(item: CheckItem, looked: Looked | undefined, locked: reado
 		case "version": {
 			const local = value.includes("+") ? normalizeLocal(value.slice(value.indexOf("+") + 1)) : "";
 			const ok = (check.local === undefined || normalizeLocal(check.local) === local) && expected(check, value);
-			return { ...base, ok, found: displaySafe(`${check.package} ${value}`) };
+			return { ...base, ok, found: shownFound(`${check.package} ${value}`) };
 		}
 		case "attribute":
-			return { ...base, ok: expected(check, value), found: displaySafe(value) };
+			return { ...base, ok: expected(check, value), found: shownFound(value) };
 	}
 }
 
