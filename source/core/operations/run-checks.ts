@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { captureOnce } from "../os/child.js";
+import { captureOnce, stoppedSentence } from "../os/child.js";
 import { type CheckItem, type CheckOutcome, judge, type Looked, lookupOf } from "../plan/option-checks.js";
 import { lockedPackages, projectEnvironment } from "../project/dependencies.js";
 import { findWorkspace } from "../project/workspace.js";
@@ -87,6 +87,7 @@ async function askPython(
 	});
 	if (ran.stopped === "timeout") return all(`Python did not finish within ${CHECKS_TIMEOUT_MS / 1000} s`);
 	if (ran.stopped === "abort") return all("stopped");
+	if (ran.stopped === "output") return all(`Python ${stoppedSentence(ran.stopped, CHECKS_TIMEOUT_MS) ?? ""}`);
 	try {
 		const parsed: unknown = JSON.parse(ran.stdout);
 		if (Array.isArray(parsed) && parsed.length === lookups.length) return parsed.map(asLooked);
