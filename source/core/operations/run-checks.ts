@@ -32,6 +32,9 @@ for lookup in json.loads(sys.argv[1]):
         if lookup["kind"] == "import":
             importlib.import_module(lookup["module"])
             answers.append({"ok": True})
+        elif lookup["kind"] == "installed":
+            names = sorted({(dist.metadata["Name"] or "") for dist in metadata.distributions()} - {""})
+            answers.append({"ok": True, "value": "\\n".join(names)})
         elif lookup["kind"] == "version":
             answers.append({"ok": True, "value": metadata.version(lookup["package"])})
         else:
@@ -57,13 +60,21 @@ export async function runChecks(
 ): Promise<ChecksReport> {
 	const asked = items.map((item) => lookupOf(item.check));
 	const lookups = asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined);
+	// a per-machine option's lock-forbids: what this machine installed, asked last
+	const installedAsked = items.some((item) => item.machine && item.check.kind === "lock-forbids");
+	if (installedAsked) lookups.push({ kind: "installed" });
 	const answers = lookups.length > 0 ? await askPython(projectRoot, lookups, options) : [];
 	const lockRoot = findWorkspace(projectRoot)?.root ?? projectRoot;
-	const locked = items.some((item) => item.check.kind === "lock-forbids") ? [...lockedPackages(lockRoot).keys()] : [];
+	const locked = items.some((item) => item.check.kind === "lock-forbids" && !item.machine)
+		? [...lockedPackages(lockRoot).keys()]
+		: [];
+	const last = installedAsked ? answers.at(-1) : undefined;
+	const installed =
+		last === undefined ? undefined : last.ok ? (last.value ?? "").split("\n").filter(Boolean) : last.error;
 	let next = 0;
 	const outcomes = items.map((item, index) => {
 		const answer = asked[index] === undefined ? undefined : answers[next++];
-		return judge(item, answer, locked);
+		return judge(item, answer, locked, installed);
 	});
 	const failed = outcomes.filter((outcome) => !outcome.ok);
 	return { ok: failed.length === 0, outcomes, failed };

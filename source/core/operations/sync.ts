@@ -88,9 +88,11 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 	const early =
 		project && worth && !settled && !machine ? await startEarlyCheck(project.root, options.signal) : undefined;
 	try {
-		const seen: { registry?: Registry } = {};
+		const seen: Seen = {};
 		const result = yield* syncWith(context, options, early, seen);
-		return seen.registry && !result.dryRun ? yield* proveChoices(result, seen.registry, options.signal) : result;
+		return seen.registry && !result.dryRun
+			? yield* proveChoices(result, seen.registry, options.signal, seen.machine)
+			: result;
 	} catch (error) {
 		// uv's own words blame whichever options it happened to name: once the files are restored,
 		// the failure is narrowed to the choices at fault, as check does, and said in its terms
@@ -100,6 +102,9 @@ export async function* sync(context: Context, options: SyncOptions): AsyncGenera
 		await early?.stop();
 	}
 }
+
+/** What the sync saw, for the checks after it: the registry, this machine's per-machine choices. */
+type Seen = { registry?: Registry; machine?: ReadonlyMap<string, string> };
 
 type SyncOptions = {
 	readonly mode?: string | undefined;
@@ -115,12 +120,13 @@ async function* syncWith(
 	context: Context,
 	options: SyncOptions,
 	early: EarlyCheck | undefined,
-	seen: { registry?: Registry },
+	seen: Seen,
 ): AsyncGenerator<HpmEvent, SyncResult> {
 	const prepared = await prepareWithUv(context, options.mode, options.selection, options.signal);
 	seen.registry = prepared.registry;
 	const { project, plan, warnings, workspace, uv: uvProbe } = prepared;
 	const machine = machineStep(prepared.registry, project, plan.mode, options.machineChoice ?? NOT_FORCED);
+	seen.machine = machine.chosen;
 	const problems = [...prepared.problems, ...machine.problems];
 	const groups = machine.args;
 	yield { type: "plan", plan };

@@ -2,7 +2,16 @@ import { HpmError } from "../base/errors.js";
 import type { HpmEvent } from "../plan/events.js";
 import type { Plan } from "../plan/plan.js";
 import { openSelection, type Where } from "../plan/open-selection.js";
-import { type CheckItem, type CheckOutcome, checkItems, failedSentence } from "../plan/option-checks.js";
+import { machineChoices } from "../plan/machine-groups.js";
+import {
+	type CheckItem,
+	type CheckOutcome,
+	checkItems,
+	failedSentence,
+	machineCheckItems,
+} from "../plan/option-checks.js";
+import { parseForcedChoices, readMachineChoices } from "../project/machine-choice.js";
+import { projectMachineGroups } from "../project/machine-edits.js";
 import type { Registry, Selection } from "../registry/model.js";
 import { type ChecksReport, runChecks } from "./run-checks.js";
 
@@ -13,10 +22,26 @@ export type VerifyResult = {
 	readonly summary: string;
 };
 
-/** The checks of the project's chosen options, run against its environment and uv.lock as they are now. */
-export async function verifyChoices(where: Where, signal?: AbortSignal): Promise<VerifyResult> {
+/**
+ * The checks of the project's chosen options, and of this machine's options of its per-machine
+ * groups (`machineChoice` forced, `.hpm/machine.toml`, the default: as sync takes them), run against
+ * its environment and uv.lock as they are now.
+ */
+export async function verifyChoices(
+	where: Where,
+	signal?: AbortSignal,
+	machineChoice?: { readonly value: string | undefined; readonly from: string },
+): Promise<VerifyResult> {
 	const { project, registry, selection } = await openSelection(where, { signal });
-	const report = await runChecks(project.root, selectedItems(registry, selection), { signal });
+	const forced = parseForcedChoices(machineChoice?.value, machineChoice?.from ?? "--machine-choice");
+	const { chosen } = machineChoices(
+		registry,
+		projectMachineGroups(project.data),
+		readMachineChoices(project.root),
+		forced,
+	);
+	const items = [...selectedItems(registry, selection), ...machineCheckItems(registry, chosen)];
+	const report = await runChecks(project.root, items, { signal });
 	return { ok: report.ok, checks: report.outcomes, summary: summaryOf(report) };
 }
 
@@ -54,15 +79,17 @@ export function checksFailed(report: ChecksReport): HpmError {
 
 /**
  * After every sync (one that changed nothing too: the environment may have changed under it), the
- * chosen options' `checks:` run against .venv and uv.lock. A failure throws `check-failed`
+ * chosen options' `checks:` (and those of `machine`, this machine's options of per-machine groups)
+ * run against .venv and uv.lock. A failure throws `check-failed`
  * without undoing the sync (`checksFailed` says why).
  */
 export async function* proveChoices<R extends { readonly plan: Plan; readonly summary: string }>(
 	result: R,
 	registry: Registry,
 	signal: AbortSignal | undefined,
+	machine: ReadonlyMap<string, string> = new Map(),
 ): AsyncGenerator<HpmEvent, R> {
-	const items = checkItems(registry, result.plan.selected);
+	const items = [...checkItems(registry, result.plan.selected), ...machineCheckItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };
 	const report = await runChecks(result.plan.root, items, { signal });

@@ -15,6 +15,11 @@ export type CheckItem = {
 	/** The option's name. */
 	readonly option: string;
 	readonly check: OptionCheck;
+	/**
+	 * An option of a per-machine group: uv.lock lists every option's packages, so its
+	 * `lock-forbids` is judged on what this machine installed (.venv's distributions).
+	 */
+	readonly machine?: boolean;
 };
 
 export type CheckOutcome = {
@@ -49,13 +54,23 @@ export function shownFound(text: string): string {
 export function checkItems(
 	registry: Registry,
 	chosen: readonly { readonly key: string; readonly groups: readonly string[] }[],
+	machine = false,
 ): CheckItem[] {
 	return chosen.flatMap((entry) => {
 		const pkg = registry.packages.get(entry.key);
 		return (pkg?.checks ?? []).flatMap((check) =>
-			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check })),
+			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check, ...(machine ? { machine } : {}) })),
 		);
 	});
+}
+
+/** The checks of this machine's options of per-machine groups (group key → option key). */
+export function machineCheckItems(registry: Registry, chosen: ReadonlyMap<string, string>): CheckItem[] {
+	const entries = [...chosen].map(([groupKey, key]) => ({
+		key,
+		groups: [registry.groups.get(groupKey)?.name ?? groupKey],
+	}));
+	return checkItems(registry, entries, true);
 }
 
 /** What Python is asked for a check (lock-forbids is answered from uv.lock instead). */
@@ -72,10 +87,24 @@ export function lookupOf(check: OptionCheck): Record<string, string> | undefined
 	}
 }
 
-/** The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package names. */
-export function judge(item: CheckItem, looked: Looked | undefined, locked: readonly string[]): CheckOutcome {
+/**
+ * The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package
+ * names; for an option of a per-machine group, from `installed` (.venv's distributions) instead.
+ */
+export function judge(
+	item: CheckItem,
+	looked: Looked | undefined,
+	locked: readonly string[],
+	installed?: readonly string[] | string,
+): CheckOutcome {
 	const { check } = item;
 	const base = { choice: `${item.group}=${item.option}`, check: describeCheck(check), location: check.location };
+	if (check.kind === "lock-forbids" && item.machine) {
+		base.check = `no ${check.pattern} installed on this machine`;
+		if (typeof installed !== "object") return { ...base, ok: false, found: shownFound(installed ?? "not looked up") };
+		const hits = installed.filter((name) => globMatch(check.pattern, name));
+		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} installed` };
+	}
 	if (check.kind === "lock-forbids") {
 		const hits = locked.filter((name) => globMatch(check.pattern, name));
 		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock` };
