@@ -141,6 +141,23 @@ describe("hpm detect (faked probes)", () => {
 	});
 });
 
+describe("probes are bounded", () => {
+	it("an nvidia-smi printing endlessly is stopped at 1 MiB and its output not used; a huge setting is echoed cut short", () => {
+		const dir = registry();
+		const bin = tempDir("hpm-fake-bin-");
+		writeFileSync(path.join(bin, "nvidia-smi"), "#!/bin/sh\nexec /usr/bin/yes AAAA\n");
+		chmodSync(path.join(bin, "nvidia-smi"), 0o755);
+		const endless = detect(dir, { PATH: bin });
+		expect(endless.machine.notes[0]).toBe("nvidia-smi: printed more than 1 MiB; stopped, its output not used");
+		expect(endless.groups[0]?.option).toBe("torch-cpu");
+
+		const huge = hpm(["detect", "-r", "registry"], { cwd: dir, env: { UV_CUDA_DRIVER_VERSION: "A".repeat(100_000) } });
+		expect(huge.code).toBe(2);
+		expect(huge.stderr).toContain('got "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"… (100000 characters)');
+		expect(huge.stderr.length).toBeLessThan(1000);
+	});
+});
+
 describe("needs: and checks: in a manifest are read at their lines", () => {
 	it("a bare version, two kinds in one check item, a misspelt key: each a problem at its line", () => {
 		const dir = registry();

@@ -31,6 +31,16 @@ describe("probe parsers read the tools' real formats", () => {
 		});
 		expect(parseNvidiaSmi(sample("nvidia-smi-470-cuda-11.4.txt"))?.cuda).toBe("11.4");
 		expect(parseNvidiaSmi(sample("nvidia-smi-no-driver.txt"))).toBeUndefined();
+		// only a strict token: a line with more after the version is no answer
+		expect(parseNvidiaSmi('| NVIDIA-SMI 570.86.15   Driver Version: 570.86.15   CUDA Version: 12.8"; rm -rf / |')).toBe(
+			undefined,
+		);
+		expect(parseNvidiaSmi("CUDA Version: 99999999999999999999.8\n")).toBeUndefined();
+		expect(parseNvidiaSmi("| Driver Version: 570.86.15x   CUDA Version: 12.8     |")).toEqual({
+			driver: undefined,
+			cuda: "12.8",
+			gpus: [],
+		});
 	});
 
 	it("/proc/driver/nvidia/version and /sys/module/nvidia/version: the driver, mapped to CUDA by NVIDIA's table", () => {
@@ -70,6 +80,17 @@ describe("version ranges of needs:", () => {
 		expect(inRange("6.2.4-120", range(">=6.2"))).toBe(true);
 		expect(parseVersionRange("12.8")).toMatch(/not a bare version/);
 		expect(parseVersionRange(">=twelve")).toMatch(/cannot read|not a release/);
+	});
+
+	it("parts of any length compare exactly; ~= with one part, pre/post/dev versions and a stray .* are refused", () => {
+		expect(inRange("12.8", range(">=99999999999999999999999"))).toBe(false);
+		expect(inRange("12.8", range("<99999999999999999999999"))).toBe(true);
+		expect(inRange("12.99999999999999999999", range(">12.99999999999999999998"))).toBe(true);
+		expect(parseVersionRange("~=12")).toMatch(/~= needs at least two parts/);
+		expect(parseVersionRange("<12.8.post1")).toMatch(/not a release number/);
+		expect(parseVersionRange(">=12.8rc1")).toMatch(/not a release number/);
+		expect(parseVersionRange(">=12.*")).toMatch(/only == and != take a .\* wildcard/);
+		expect(inRange("12.8", range("~=12.0"))).toBe(true);
 	});
 });
 

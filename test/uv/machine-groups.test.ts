@@ -30,6 +30,7 @@ beforeAll(() => {
 	buildWheel("visionlike", "0.20.0+cpu", wheels.cpu);
 	buildWheel("torchlike", "2.5.0+cu128", wheels.cu128);
 	buildWheel("visionlike", "0.20.0+cu128", wheels.cu128);
+	buildWheel("nvidia-fakelib", "1.0.0", wheels.cu128);
 	buildWheel("torchlike", "2.5.0", wheels.base);
 	buildWheel("visionlike", "0.20.0", wheels.base);
 	wheelWith("basedep", "1.0.0", ["torchlike>=2"], wheels.base);
@@ -136,4 +137,52 @@ describe("per-machine groups (real uv, local indexes)", () => {
 		expect(after).toContain('dependencies = ["basedep"]');
 		expect(installedBuild(dir)).toBe("2.5.0");
 	});
+
+	it("the checks of this machine's option run after sync and in verify; its lock-forbids judges what this machine installed", () => {
+		const dir = project();
+		// Given a CPU option forbidding nvidia-*, and a CUDA option whose family brings nvidia-fakelib
+		// into the one uv.lock (every option is locked), and whose check expects a build it is not
+		const append = (name: string, text: string) => {
+			const file = path.join(dir, "registry/packages", `${name}.yaml`);
+			writeFileSync(file, readFileSync(file, "utf8") + text);
+		};
+		writeFileSync(
+			path.join(dir, "registry/packages/torch-cu128.yaml"),
+			option("torch-cu128", "cu128").replace(
+				'      - "visionlike"\n',
+				'      - "visionlike"\n      - "nvidia-fakelib"\n',
+			),
+		);
+		append("torch-cpu", 'checks:\n  - version: { package: torchlike, local: cpu }\n  - lock-forbids: "nvidia-*"\n');
+		append("torch-cu128", "checks:\n  - version: { package: torchlike, local: cu999 }\n");
+		expect(hpm(["group", "add", "torch-backend", "--option", "torch-cpu"], { cwd: dir, env: env() }).code).toBe(0);
+
+		// When it syncs with the CPU option chosen on this machine
+		const sync = hpm(["sync"], { cwd: dir, env: env() });
+		// Then the option's checks ran and passed: nvidia-fakelib is in uv.lock, not in .venv
+		expect(sync.stderr).toContain("checking the chosen options (2 checks)");
+		expect(sync.stdout).toContain("2 checks of the chosen options passed");
+		expect(sync.code).toBe(0);
+		expect(read(path.join(dir, "uv.lock"))).toContain('name = "nvidia-fakelib"');
+		const verify = hpm(["verify", "--json"], { cwd: dir, env: env() });
+		expect(verify.code).toBe(0);
+		expect(JSON.parse(verify.stdout)).toMatchObject({
+			ok: true,
+			checks: [
+				{ choice: "torch-backend=torch-cpu", ok: true, found: "torchlike 2.5.0+cpu" },
+				{ choice: "torch-backend=torch-cpu", check: "no nvidia-* installed on this machine", ok: true, found: "none" },
+			],
+		});
+
+		// When CI forces the CUDA option, whose check expects another build
+		const forced = hpm(["sync", "--json", "--machine-choice", "torch-backend=torch-cu128"], { cwd: dir, env: env() });
+		// Then its check fails the sync, naming the option
+		expect(forced.code).toBe(1);
+		expect(JSON.parse(forced.stdout)).toMatchObject({
+			error: { code: "check-failed", choices: ["torch-backend=torch-cu128"] },
+		});
+		const cuda = hpm(["verify"], { cwd: dir, env: { ...env(), HPM_MACHINE_CHOICE: "torch-backend=torch-cu128" } });
+		expect(cuda.code).toBe(1);
+		expect(cuda.stdout).toContain("torch-backend=torch-cu128");
+	}, 120_000);
 });

@@ -119,4 +119,35 @@ describe("checks: proof after install (real uv)", () => {
 			"synced, but 1 of 4 checks failed: backend=accel-cpu: no nvidia-* in uv.lock failed, found nvidia-fake in uv.lock",
 		);
 	}, 120_000);
+
+	it("an attribute check shows a scalar only: a mapping by its type, a long value cut, a URL's secret redacted; _ paths refused", () => {
+		const dir = project();
+		writeFileSync(
+			path.join(dir, "packages/accel_cpu/src/accel_cpu/__init__.py"),
+			'class version:\n    cuda = None\nmirror = "https://user:s3cretpass@example.org/simple"\nbig = "A" * 100000\n',
+		);
+		writeFileSync(
+			path.join(dir, "registry/packages/accel-cpu.yaml"),
+			'name: accel-cpu\nversion: "1.0.0+cpu"\nsources:\n  prod:\n    type: local\n    path: ../../packages/accel_cpu\nchecks:\n  - attribute: { module: os, path: environ, equals: "x" }\n  - attribute: { module: accel_cpu, path: mirror, equals: "x" }\n  - attribute: { module: accel_cpu, path: big, equals: "x" }\n',
+		);
+		expect(hpm(["sync"], { cwd: dir, env }).code).toBe(1);
+		const verify = hpm(["verify", "--json"], { cwd: dir, env: { ...env, GITHUB_TOKEN: "ghp_leakedtoken123" } });
+		expect(verify.code).toBe(1);
+		expect(verify.stdout + verify.stderr).not.toContain("ghp_leakedtoken123");
+		expect(verify.stdout + verify.stderr).not.toContain("s3cretpass");
+		const found = (JSON.parse(verify.stdout) as Verified).checks.map((c) => c.found);
+		expect(found[0]).toBe("a mapping (os._Environ)");
+		expect(found[1]).toBe("https://***:***@example.org/simple");
+		expect(found[2]?.length).toBeLessThanOrEqual(201);
+
+		// a walk through private attributes (__class__, __globals__) is refused where it is written
+		writeFileSync(
+			path.join(dir, "registry/packages/accel-cpu.yaml"),
+			'name: accel-cpu\nversion: "1.0.0+cpu"\nsources:\n  prod:\n    type: local\n    path: ../../packages/accel_cpu\nchecks:\n  - attribute: { module: os, path: path.__class__.__mro__, equals: "x" }\n',
+		);
+		const lint = hpm(["registry", "lint"], { cwd: dir, env });
+		expect(lint.code).not.toBe(0);
+		expect(lint.stdout + lint.stderr).toContain("accel-cpu.yaml:8:");
+		expect(lint.stdout + lint.stderr).toContain("names a private attribute");
+	}, 120_000);
 });

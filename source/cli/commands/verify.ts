@@ -7,9 +7,22 @@ export default defineCommand({
 	description:
 		"Runs the chosen options' checks (`checks:` in their manifests: a module imports, an installed version or its local tag, an attribute's value, a package glob uv.lock must not have) in the project's environment, as every sync does. Exit 1 when one fails. Changes nothing.",
 	args: [],
-	flags: {},
-	run: async ({ locator, cwd, output }) => {
-		const result = await verifyChoices({ locator, cwd });
+	flags: {
+		"machine-choice": {
+			type: "string",
+			value: "GROUP=OPTION[,...]",
+			help: "check this option of a per-machine group, whatever .hpm/machine.toml says; also HPM_MACHINE_CHOICE",
+		},
+	},
+	run: async ({ locator, cwd, output, flags }) => {
+		const forced = flags["machine-choice"];
+		const result = await verifyChoices(
+			{ locator, cwd },
+			undefined,
+			forced !== undefined
+				? { value: forced, from: "--machine-choice" }
+				: { value: process.env.HPM_MACHINE_CHOICE, from: "HPM_MACHINE_CHOICE" },
+		);
 		if (output.json) {
 			const drift = result.drift.length > 0 ? { drift: result.drift } : {};
 			output.data({ ok: result.ok, checks: result.checks.map(({ location: _, ...rest }) => rest), ...drift });

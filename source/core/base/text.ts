@@ -30,6 +30,13 @@ export function displaySafe(text: string): string {
 	return UNSAFE_TEST.test(text) ? text.replace(UNSAFE, escapeOne) : text;
 }
 
+/** A setting's value as an error echoes it: quoted, display-safe, cut to its first `max` characters. */
+export function quotedPrefix(text: string, max = 40): string {
+	return text.length > max
+		? `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`
+		: JSON.stringify(text);
+}
+
 // hpm's own styles, and only those: bold, dim, red, green, yellow, cyan and their resets
 // (ESC[8m would hide text, ESC[30;40m make it invisible: those are escaped like any other)
 const SGR = /\u001b\[(?:1|2|22|31|32|33|36|39)m/g;

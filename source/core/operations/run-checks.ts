@@ -1,14 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { captureOnce } from "../os/child.js";
-import {
-	type CheckItem,
-	type CheckOutcome,
-	DISTRIBUTIONS,
-	judge,
-	type Looked,
-	lookupOf,
-} from "../plan/option-checks.js";
+import { captureOnce, stoppedSentence } from "../os/child.js";
+import { type CheckItem, type CheckOutcome, judge, type Looked, lookupOf } from "../plan/option-checks.js";
 import { lockedPackages, projectEnvironment } from "../project/dependencies.js";
 import { findWorkspace } from "../project/workspace.js";
 
@@ -27,7 +20,8 @@ export type ChecksReport = {
  * stdout taken before anything is imported (what a module prints goes to stderr).
  */
 const SCRIPT = `
-import importlib, json, os, re, sys
+import importlib, json, os, sys
+from collections.abc import Mapping
 from importlib import metadata
 out = os.fdopen(os.dup(1), "w")
 os.dup2(2, 1)
@@ -38,16 +32,20 @@ for lookup in json.loads(sys.argv[1]):
         if lookup["kind"] == "import":
             importlib.import_module(lookup["module"])
             answers.append({"ok": True})
-        elif lookup["kind"] == "distributions":
-            names = {re.sub(r"[-_.]+", "-", d.metadata["Name"] or "").lower() for d in metadata.distributions()}
-            answers.append({"ok": True, "value": "\\n".join(sorted(n for n in names if n))})
+        elif lookup["kind"] == "installed":
+            names = sorted({(dist.metadata["Name"] or "") for dist in metadata.distributions()} - {""})
+            answers.append({"ok": True, "value": "\\n".join(names)})
         elif lookup["kind"] == "version":
             answers.append({"ok": True, "value": metadata.version(lookup["package"])})
         else:
             value = importlib.import_module(lookup["module"])
             for name in lookup["path"].split("."):
                 value = getattr(value, name)
-            answers.append({"ok": True, "value": None if value is None else str(value)})
+            if value is None or type(value) in (str, int, float, bool):
+                answers.append({"ok": True, "value": None if value is None else str(value)[:4000]})
+            else:
+                kind = "a mapping" if isinstance(value, Mapping) else "a module" if isinstance(value, type(os)) else "a callable" if callable(value) else "an object"
+                answers.append({"ok": True, "shape": kind, "type": (type(value).__module__ + "." + type(value).__qualname__)[:200]})
     except BaseException as error:
         answers.append({"ok": False, "error": (type(error).__name__ + ": " + str(error))[:400]})
 out.write(json.dumps(answers))
@@ -61,17 +59,18 @@ export async function runChecks(
 	options: { readonly signal?: AbortSignal | undefined; readonly env?: NodeJS.ProcessEnv },
 ): Promise<ChecksReport> {
 	const asked = items.map((item) => lookupOf(item.check));
-	// an option of a per-machine group forbids what this machine installed: the list is one more lookup
-	const machine = items.some((item) => item.installed && item.check.kind === "lock-forbids");
-	const lookups = [
-		...asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined),
-		...(machine ? [DISTRIBUTIONS] : []),
-	];
+	const lookups = asked.filter((lookup): lookup is Record<string, string> => lookup !== undefined);
+	// a per-machine option's lock-forbids: what this machine installed, asked last
+	const installedAsked = items.some((item) => item.machine && item.check.kind === "lock-forbids");
+	if (installedAsked) lookups.push({ kind: "installed" });
 	const answers = lookups.length > 0 ? await askPython(projectRoot, lookups, options) : [];
-	const listed = machine ? answers.at(-1) : undefined;
-	const installed = listed?.ok && typeof listed.value === "string" ? listed.value.split("\n") : [];
 	const lockRoot = findWorkspace(projectRoot)?.root ?? projectRoot;
-	const locked = items.some((item) => item.check.kind === "lock-forbids") ? [...lockedPackages(lockRoot).keys()] : [];
+	const locked = items.some((item) => item.check.kind === "lock-forbids" && !item.machine)
+		? [...lockedPackages(lockRoot).keys()]
+		: [];
+	const last = installedAsked ? answers.at(-1) : undefined;
+	const installed =
+		last === undefined ? undefined : last.ok ? (last.value ?? "").split("\n").filter(Boolean) : last.error;
 	let next = 0;
 	const outcomes = items.map((item, index) => {
 		const answer = asked[index] === undefined ? undefined : answers[next++];
@@ -99,6 +98,7 @@ async function askPython(
 	});
 	if (ran.stopped === "timeout") return all(`Python did not finish within ${CHECKS_TIMEOUT_MS / 1000} s`);
 	if (ran.stopped === "abort") return all("stopped");
+	if (ran.stopped === "output") return all(`Python ${stoppedSentence(ran.stopped, CHECKS_TIMEOUT_MS) ?? ""}`);
 	try {
 		const parsed: unknown = JSON.parse(ran.stdout);
 		if (Array.isArray(parsed) && parsed.length === lookups.length) return parsed.map(asLooked);
@@ -111,6 +111,8 @@ async function askPython(
 
 function asLooked(value: unknown): Looked {
 	const record = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+	if (record.ok === true && typeof record.shape === "string")
+		return { ok: true, shape: `${record.shape} (${typeof record.type === "string" ? record.type : "?"})` };
 	if (record.ok === true)
 		return { ok: true, value: typeof record.value === "string" || record.value === null ? record.value : undefined };
 	return { ok: false, error: typeof record.error === "string" ? record.error : "no answer" };

@@ -2,10 +2,16 @@ import { HpmError } from "../base/errors.js";
 import type { HpmEvent } from "../plan/events.js";
 import type { Plan } from "../plan/plan.js";
 import { openSelection, type Where } from "../plan/open-selection.js";
-import { type CheckItem, type CheckOutcome, checkItems, failedSentence } from "../plan/option-checks.js";
+import {
+	type CheckItem,
+	type CheckOutcome,
+	checkItems,
+	failedSentence,
+	machineCheckItems,
+} from "../plan/option-checks.js";
 import type { Registry, Selection } from "../registry/model.js";
 import { type ChecksReport, runChecks } from "./run-checks.js";
-import { type Drift, driftSentence, machineDrift, machineItems, machineNow } from "./machine-now.js";
+import { type Drift, driftSentence, machineDrift, machineNow } from "./machine-now.js";
 
 export type VerifyResult = {
 	readonly ok: boolean;
@@ -18,12 +24,17 @@ export type VerifyResult = {
 
 /**
  * The checks of the project's chosen options, and of this machine's options of its per-machine
- * groups, run against its environment and uv.lock as they are now.
+ * groups (`machineChoice` forced, else HPM_MACHINE_CHOICE, `.hpm/machine.toml`, the default: as
+ * sync takes them), run against its environment and uv.lock as they are now, and drift.
  */
-export async function verifyChoices(where: Where, signal?: AbortSignal): Promise<VerifyResult> {
+export async function verifyChoices(
+	where: Where,
+	signal?: AbortSignal,
+	machineChoice?: { readonly value: string | undefined; readonly from: string },
+): Promise<VerifyResult> {
 	const { project, registry, selection } = await openSelection(where, { signal });
-	const { chosen } = machineNow(registry, project);
-	const items = [...selectedItems(registry, selection), ...machineItems(registry, chosen)];
+	const { chosen } = machineNow(registry, project, machineChoice);
+	const items = [...selectedItems(registry, selection), ...machineCheckItems(registry, chosen)];
 	const report = await runChecks(project.root, items, { signal });
 	const drift = await machineDrift(registry, project, chosen, signal);
 	const summary =
@@ -78,7 +89,7 @@ export async function* proveChoices<
 	},
 >(result: R, registry: Registry, signal: AbortSignal | undefined): AsyncGenerator<HpmEvent, R> {
 	const machine = new Map((result.machine ?? []).map((choice) => [choice.group, choice.option]));
-	const items = [...checkItems(registry, result.plan.selected), ...machineItems(registry, machine)];
+	const items = [...checkItems(registry, result.plan.selected), ...machineCheckItems(registry, machine)];
 	if (items.length === 0) return result;
 	yield { type: "phase", phase: "check", message: `checking the chosen options (${items.length} checks)` };
 	const report = await runChecks(result.plan.root, items, { signal });

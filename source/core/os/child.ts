@@ -97,9 +97,29 @@ export type Captured = {
 	readonly signal: NodeJS.Signals | null;
 	/** Why it never started (ENOENT: no such program, EACCES: not one that can be run). */
 	readonly startError: NodeJS.ErrnoException | undefined;
-	/** hpm ended it: its time ran out, or `signal` was aborted. */
-	readonly stopped: "timeout" | "abort" | undefined;
+	/**
+	 * hpm ended it: its time ran out, `signal` was aborted, or it printed more than `OUTPUT_LIMIT`
+	 * bytes on a stream (`output`: what was collected is cut short, not an answer to trust).
+	 */
+	readonly stopped: "timeout" | "abort" | "output" | undefined;
 };
+
+/** The most `captureOnce` collects of one stream: a program printing endlessly is stopped there. */
+export const OUTPUT_LIMIT = 1024 * 1024;
+
+/** Why a captured run gave no answer, in words, or undefined when it ran to its end. */
+export function stoppedSentence(stopped: Captured["stopped"], timeout: number): string | undefined {
+	switch (stopped) {
+		case "timeout":
+			return `no answer within ${timeout / 1000} s`;
+		case "abort":
+			return "stopped";
+		case "output":
+			return `printed more than ${OUTPUT_LIMIT / 1024 / 1024} MiB; stopped, its output not used`;
+		case undefined:
+			return undefined;
+	}
+}
 
 /**
  * Runs `program` once in a process group of its own (`spawnGroup`) and collects what it prints.
@@ -115,20 +135,33 @@ export function captureOnce(
 		readonly env: NodeJS.ProcessEnv;
 		readonly signal?: AbortSignal | undefined;
 		readonly orphanGuard?: boolean;
+		/** The most collected of each stream (default `OUTPUT_LIMIT`). */
+		readonly limit?: number;
 	},
 ): Promise<Captured> {
 	return new Promise((resolve) => {
 		const child = spawnGroup(program, args, { env: options.env, orphanGuard: options.orphanGuard ?? false });
 		stopAtExit(child);
+		const limit = options.limit ?? OUTPUT_LIMIT;
 		const stdout: Buffer[] = [];
 		const stderr: Buffer[] = [];
-		child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-		child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
 		let stopped: Captured["stopped"];
 		const stop = (why: NonNullable<Captured["stopped"]>) => {
 			stopped ??= why;
 			signalGroup(child, "SIGKILL");
 		};
+		// at most `limit` bytes of each stream are kept; past it the program is stopped
+		const collect = (into: Buffer[]) => {
+			let size = 0;
+			return (chunk: Buffer) => {
+				if (size >= limit) return;
+				into.push(size + chunk.length > limit ? chunk.subarray(0, limit - size) : chunk);
+				size += chunk.length;
+				if (size >= limit) stop("output");
+			};
+		};
+		child.stdout.on("data", collect(stdout));
+		child.stderr.on("data", collect(stderr));
 		const timer = setTimeout(() => stop("timeout"), options.timeout);
 		const abort = () => stop("abort");
 		let settled = false;

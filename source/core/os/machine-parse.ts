@@ -8,9 +8,10 @@
 export function parseNvidiaSmi(
 	text: string,
 ): { readonly driver: string | undefined; readonly cuda: string; readonly gpus: readonly string[] } | undefined {
-	const cuda = /CUDA Version:\s*(\d+(?:\.\d+)+)/.exec(text)?.[1];
+	// strict tokens: digits, a dot, digits, then a space, a | or the line's end (never `12.8"; rm -rf /`)
+	const cuda = /CUDA Version:[ \t]*(\d{1,4}\.\d{1,4})(?=[ \t|]|$)/m.exec(text)?.[1];
 	if (cuda === undefined) return undefined;
-	const driver = /Driver Version:\s*(\d+(?:\.\d+)+)/.exec(text)?.[1];
+	const driver = /Driver Version:[ \t]*(\d{1,6}(?:\.\d{1,6}){1,2})(?=[ \t|]|$)/m.exec(text)?.[1];
 	// the first row of each GPU's cell: `|   0  NVIDIA GeForce RTX 4090        Off |   00000000:01:00.0 ...`
 	const gpus = [...text.matchAll(/^\|\s+\d+\s+(.+?)\s+(?:On|Off)\s+\|/gm)].map((match) => match[1] ?? "");
 	return { driver, cuda, gpus };
@@ -62,7 +63,7 @@ export function cudaOfDriver(driver: string): string | undefined {
 
 /** A driver version as uv reads `UV_CUDA_DRIVER_VERSION` (`570.86.15`), or undefined. */
 export function driverVersion(text: string): string | undefined {
-	return /^\s*(\d+(?:\.\d+)*)\s*$/.exec(text)?.[1];
+	return /^\s*(\d{1,6}(?:\.\d{1,6}){0,3})\s*$/.exec(text)?.[1];
 }
 
 /** The GPU targets (`gfx1100`) of `rocminfo`'s agents, each once, in order. */

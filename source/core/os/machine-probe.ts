@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { HpmError } from "../base/errors.js";
-import { captureOnce } from "./child.js";
+import { quotedPrefix } from "../base/text.js";
+import { captureOnce, stoppedSentence } from "./child.js";
 import {
 	cudaOfDriver,
 	driverVersion,
@@ -82,7 +83,7 @@ async function probeCuda(env: NodeJS.ProcessEnv, root: string, notes: string[], 
 		if (driver === undefined)
 			throw new HpmError(
 				"invalid-setting",
-				`UV_CUDA_DRIVER_VERSION must be an NVIDIA driver version such as 570.86.15, got ${JSON.stringify(forced)}`,
+				`UV_CUDA_DRIVER_VERSION must be an NVIDIA driver version such as 570.86.15, got ${quotedPrefix(forced)}`,
 				{ hint: "unset it to let hpm probe the machine" },
 			);
 		if (version !== undefined) return { version, driver, from: "UV_CUDA_DRIVER_VERSION", gpus: [] };
@@ -124,8 +125,8 @@ async function probeRocm(env: NodeJS.ProcessEnv, root: string, notes: string[], 
 
 function whyNothing(captured: Awaited<ReturnType<typeof captureOnce>>, empty: string): string {
 	if (captured.startError) return captured.startError.code === "ENOENT" ? "not found" : "cannot be run";
-	if (captured.stopped === "timeout") return `no answer within ${PROBE_TIMEOUT_MS / 1000} s`;
-	if (captured.stopped === "abort") return "stopped";
+	const stopped = stoppedSentence(captured.stopped, PROBE_TIMEOUT_MS);
+	if (stopped !== undefined) return stopped;
 	if (captured.code !== 0) {
 		const first = `${captured.stdout}\n${captured.stderr}`.split("\n").find((line) => line.trim() !== "");
 		return `failed (exit ${captured.code ?? captured.signal ?? "?"})${first ? `: ${first.trim().slice(0, 160)}` : ""}`;

@@ -108,7 +108,7 @@ type Kind = "cuda" | "rocm" | "apple-silicon";
 const kindOf = (needs: Needs | undefined): Kind => (needs?.cuda ? "cuda" : needs?.rocm ? "rocm" : "apple-silicon");
 
 /** The lowest version a range admits, as release numbers (`>=12.8` → [12, 8]); [] when it has no floor. */
-function floor(needs: Needs | undefined, kind: Kind): number[] {
+function floor(needs: Needs | undefined, kind: Kind): bigint[] {
 	const range = kind === "cuda" ? needs?.cuda : kind === "rocm" ? needs?.rocm : undefined;
 	const floors = (range?.clauses ?? [])
 		.filter((clause) => /^(>=|>|==|===|~=)/.test(clause))

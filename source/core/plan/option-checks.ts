@@ -1,5 +1,6 @@
 import type { Location } from "../base/errors.js";
 import { normalizeName } from "../base/names.js";
+import { redactSecrets } from "../base/secrets.js";
 import { displaySafe } from "../base/text.js";
 import type { Expectation, OptionCheck, Registry } from "../registry/model.js";
 
@@ -15,10 +16,10 @@ export type CheckItem = {
 	readonly option: string;
 	readonly check: OptionCheck;
 	/**
-	 * A per-machine group's option: the universal uv.lock holds every option's packages (nvidia-*
-	 * for the CPU machine too), so its lock-forbids looks at what this machine installed in .venv.
+	 * An option of a per-machine group: uv.lock lists every option's packages, so its
+	 * `lock-forbids` is judged on what this machine installed (.venv's distributions).
 	 */
-	readonly installed?: boolean | undefined;
+	readonly machine?: boolean;
 };
 
 export type CheckOutcome = {
@@ -32,31 +33,45 @@ export type CheckOutcome = {
 	readonly location?: Location | undefined;
 };
 
-/** What Python said for one lookup: a value (a version, an attribute as text), or the error. */
+/**
+ * What Python said for one lookup: a value (a version, a scalar attribute as text), what an
+ * attribute that is no scalar is (`shape`: `a mapping (os._Environ)`, never its contents), or the error.
+ */
 export type Looked =
-	{ readonly ok: true; readonly value?: string | null } | { readonly ok: false; readonly error: string };
+	| { readonly ok: true; readonly value?: string | null; readonly shape?: string }
+	| { readonly ok: false; readonly error: string };
+
+/** How much of a found value is shown. */
+const FOUND_LIMIT = 200;
+
+/** A found value or error as shown: secrets redacted, then cut short, display-safe. */
+export function shownFound(text: string): string {
+	const redacted = redactSecrets(text);
+	return displaySafe(redacted.length > FOUND_LIMIT ? `${redacted.slice(0, FOUND_LIMIT)}…` : redacted);
+}
 
 /** The checks of the chosen options, in group and option order. */
 export function checkItems(
 	registry: Registry,
 	chosen: readonly { readonly key: string; readonly groups: readonly string[] }[],
-	installed?: boolean,
+	machine = false,
 ): CheckItem[] {
 	return chosen.flatMap((entry) => {
 		const pkg = registry.packages.get(entry.key);
 		return (pkg?.checks ?? []).flatMap((check) =>
-			entry.groups.map((group) => ({
-				group,
-				option: pkg?.name ?? entry.key,
-				check,
-				...(installed ? { installed } : {}),
-			})),
+			entry.groups.map((group) => ({ group, option: pkg?.name ?? entry.key, check, ...(machine ? { machine } : {}) })),
 		);
 	});
 }
 
-/** The lookup that lists the environment's distributions (normalized names, one a line). */
-export const DISTRIBUTIONS: Record<string, string> = { kind: "distributions" };
+/** The checks of this machine's options of per-machine groups (group key → option key). */
+export function machineCheckItems(registry: Registry, chosen: ReadonlyMap<string, string>): CheckItem[] {
+	const entries = [...chosen].map(([groupKey, key]) => ({
+		key,
+		groups: [registry.groups.get(groupKey)?.name ?? groupKey],
+	}));
+	return checkItems(registry, entries, true);
+}
 
 /** What Python is asked for a check (lock-forbids is answered from uv.lock instead). */
 export function lookupOf(check: OptionCheck): Record<string, string> | undefined {
@@ -73,28 +88,30 @@ export function lookupOf(check: OptionCheck): Record<string, string> | undefined
 }
 
 /**
- * The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package names
- * (`installed`: the environment's, for an option of a per-machine group).
+ * The verdict on one check from what was looked up, or (lock-forbids) from uv.lock's package
+ * names; for an option of a per-machine group, from `installed` (.venv's distributions) instead.
  */
 export function judge(
 	item: CheckItem,
 	looked: Looked | undefined,
 	locked: readonly string[],
-	installed: readonly string[] = [],
+	installed?: readonly string[] | string,
 ): CheckOutcome {
 	const { check } = item;
-	const base = {
-		choice: `${item.group}=${item.option}`,
-		check: describeCheck(check, item.installed),
-		location: check.location,
-	};
+	const base = { choice: `${item.group}=${item.option}`, check: describeCheck(check), location: check.location };
+	if (check.kind === "lock-forbids" && item.machine) {
+		base.check = `no ${check.pattern} installed on this machine`;
+		if (typeof installed !== "object") return { ...base, ok: false, found: shownFound(installed ?? "not looked up") };
+		const hits = installed.filter((name) => globMatch(check.pattern, name));
+		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} installed` };
+	}
 	if (check.kind === "lock-forbids") {
-		const hits = (item.installed ? installed : locked).filter((name) => globMatch(check.pattern, name));
-		const where = item.installed ? "installed in the environment" : "in uv.lock";
-		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} ${where}` };
+		const hits = locked.filter((name) => globMatch(check.pattern, name));
+		return { ...base, ok: hits.length === 0, found: hits.length === 0 ? "none" : `${hits.join(", ")} in uv.lock` };
 	}
 	if (looked === undefined) return { ...base, ok: false, found: "not looked up" };
-	if (!looked.ok) return { ...base, ok: false, found: displaySafe(looked.error) };
+	if (!looked.ok) return { ...base, ok: false, found: shownFound(looked.error) };
+	if (looked.shape !== undefined) return { ...base, ok: false, found: shownFound(looked.shape) };
 	const value = looked.value === null ? "None" : (looked.value ?? "");
 	switch (check.kind) {
 		case "import":
@@ -102,10 +119,10 @@ export function judge(
 		case "version": {
 			const local = value.includes("+") ? normalizeLocal(value.slice(value.indexOf("+") + 1)) : "";
 			const ok = (check.local === undefined || normalizeLocal(check.local) === local) && expected(check, value);
-			return { ...base, ok, found: displaySafe(`${check.package} ${value}`) };
+			return { ...base, ok, found: shownFound(`${check.package} ${value}`) };
 		}
 		case "attribute":
-			return { ...base, ok: expected(check, value), found: displaySafe(value) };
+			return { ...base, ok: expected(check, value), found: shownFound(value) };
 	}
 }
 

@@ -4,13 +4,15 @@
  * (`--machine-choice` or `HPM_MACHINE_CHOICE`, for CI and Dockerfiles) wins over the file and is
  * never written into it.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
-import { HpmError } from "../base/errors.js";
+import { HpmError, isCode } from "../base/errors.js";
 import { invalidNameReason, normalizeName } from "../base/names.js";
+import { writeFilesChecked } from "../os/checked-write.js";
 import { writeFileAtomic } from "../os/fs-atomic.js";
-import { readRegularFile } from "../os/read-file.js";
+import { readRegularFile, UnreadableFile } from "../os/read-file.js";
+import { tomlSyntaxError } from "./toml-edit.js";
 
 export const MACHINE_FILE = path.join(".hpm", "machine.toml");
 export const MACHINE_CHOICE_VARIABLE = "HPM_MACHINE_CHOICE";
@@ -20,22 +22,34 @@ export type MachineChoice = { readonly option: string; readonly why?: string | u
 
 /** Group key → this machine's choice, as `.hpm/machine.toml` records it (empty when there is none). */
 export function readMachineChoices(root: string): Map<string, MachineChoice> {
+	return readMachineFile(root).choices;
+}
+
+/** The choices, and the file's text as read (undefined: there is no file), for a checked write. */
+function readMachineFile(root: string): { choices: Map<string, MachineChoice>; text: string | undefined } {
 	const file = path.join(root, MACHINE_FILE);
 	const choices = new Map<string, MachineChoice>();
-	if (!existsSync(file)) return choices;
+	if (!refuseLinks(root)) return { choices, text: undefined };
+	let text: string;
+	try {
+		text = readRegularFile(file, 1_000_000, path.join(root, ".hpm")).toString("utf8");
+	} catch (error) {
+		// the reason only (a size, a kind): never a byte of what is there
+		const reason = error instanceof UnreadableFile ? error.message : "cannot be read";
+		throw new HpmError("machine-choice", `${file} ${reason}`, {
+			hint: `delete it and choose again (\`hpm group add GROUP --option OPTION\`)`,
+			location: { file },
+		});
+	}
 	let data: Record<string, unknown>;
-	const text = readRegularFile(file, 1_000_000).toString("utf8");
 	try {
 		data = parse(text) as Record<string, unknown>;
 	} catch (error) {
-		// smol-toml's message quotes the lines around the mistake: its first line and the position suffice
-		const { line, column } = error as { line?: number; column?: number };
-		const why = (error instanceof Error ? error.message : String(error))
-			.split("\n")[0]
-			?.replace(/^Invalid TOML document: /, "");
-		throw new HpmError("machine-choice", `${file}${line ? `:${line}` : ""} is not valid TOML: ${why}`, {
-			hint: `fix it, or delete it and choose again (\`hpm group add GROUP --option OPTION\`); hpm does not overwrite it meanwhile`,
-			location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) },
+		// file and line, never its lines: it may not be what hpm wrote
+		const syntax = tomlSyntaxError(error, file);
+		throw new HpmError("machine-choice", `${file} is not this machine's choice file (${syntax.message})`, {
+			hint: `delete it and choose again (\`hpm group add GROUP --option OPTION\`)`,
+			location: syntax.location ?? { file },
 		});
 	}
 	for (const [group, value] of Object.entries(data)) {
@@ -56,23 +70,52 @@ export function readMachineChoices(root: string): Map<string, MachineChoice> {
 			...(typeof table.why === "string" ? { why: table.why } : {}),
 		});
 	}
-	return choices;
+	return { choices, text };
 }
 
 /** Records this machine's choice for `group` (the rest of the file kept), atomically. */
 export function recordMachineChoice(projectRoot: string, group: string, option: string, why?: string): void {
-	const choices = readMachineChoices(projectRoot);
+	const { choices, text } = readMachineFile(projectRoot);
 	choices.set(normalizeName(group), { option: normalizeName(option), ...(why !== undefined ? { why } : {}) });
-	writeMachineChoices(projectRoot, choices);
+	writeMachineChoices(projectRoot, choices, text);
 }
 
 /** Forgets this machine's choice for `group` (the group left the project). */
 export function forgetMachineChoice(projectRoot: string, group: string): void {
-	const choices = readMachineChoices(projectRoot);
-	if (choices.delete(normalizeName(group))) writeMachineChoices(projectRoot, choices);
+	const { choices, text } = readMachineFile(projectRoot);
+	if (choices.delete(normalizeName(group))) writeMachineChoices(projectRoot, choices, text);
 }
 
-function writeMachineChoices(root: string, choices: ReadonlyMap<string, MachineChoice>): void {
+/**
+ * Refuses a symbolic link at `.hpm` or `.hpm/machine.toml`: hpm reads and writes its own file
+ * only, never what a link points at (a key, another project's file). True when the file exists.
+ */
+function refuseLinks(root: string): boolean {
+	for (const part of [".hpm", MACHINE_FILE]) {
+		const file = path.join(root, part);
+		let link: boolean;
+		try {
+			link = lstatSync(file).isSymbolicLink();
+		} catch (error) {
+			if (isCode(error, "ENOENT")) return false;
+			return true; // .hpm is a file: the read says why it cannot be read
+		}
+		if (link)
+			throw new HpmError("link", `${file} is a symbolic link; hpm reads and writes its own file there, never a link`, {
+				hint: `remove the link (rm ${file}) and choose again (\`hpm group add GROUP --option OPTION\`)`,
+				location: { file },
+			});
+	}
+	return true;
+}
+
+/** Writes the file only while it holds `before` (what was read), never through a link. */
+function writeMachineChoices(
+	root: string,
+	choices: ReadonlyMap<string, MachineChoice>,
+	before: string | undefined,
+): void {
+	refuseLinks(root);
 	const folder = path.join(root, ".hpm");
 	mkdirSync(folder, { recursive: true, mode: 0o700 });
 	try {
@@ -86,7 +129,16 @@ function writeMachineChoices(root: string, choices: ReadonlyMap<string, MachineC
 		lines.push("", `[${group}]`, `option = ${JSON.stringify(choice.option)}`);
 		if (choice.why !== undefined) lines.push(`why = ${JSON.stringify(choice.why)}`);
 	}
-	writeFileAtomic(path.join(root, MACHINE_FILE), `${lines.join("\n")}\n`);
+	refuseLinks(root); // again, the moment before the write: a link made meanwhile is refused too
+	const file = path.join(root, MACHINE_FILE);
+	writeFilesChecked(
+		[{ file, expected: before, text: `${lines.join("\n")}\n` }],
+		() =>
+			new HpmError("machine-choice", `${file} changed while hpm wrote it; nothing was written`, {
+				hint: "run the command again",
+				location: { file },
+			}),
+	);
 }
 
 /**
@@ -95,6 +147,7 @@ function writeMachineChoices(root: string, choices: ReadonlyMap<string, MachineC
  */
 export function restoreMachineFile(root: string, base64: string | null): boolean {
 	const file = path.join(root, MACHINE_FILE);
+	refuseLinks(root); // never through a link at .hpm or at the file
 	const now = existsSync(file) ? readRegularFile(file, 1_000_000) : null;
 	const wanted = base64 === null ? null : Buffer.from(base64, "base64");
 	if (now === null ? wanted === null : wanted !== null && now.equals(wanted)) return false;

@@ -66,7 +66,7 @@ const STRING_OPS: Readonly<Record<string, (left: string, right: string) => boole
 	"!=": (left, right) => left !== right,
 };
 
-const VERSION_OPS: Readonly<Record<string, (a: readonly number[], b: readonly number[]) => boolean>> = {
+const VERSION_OPS: Readonly<Record<string, (a: readonly bigint[], b: readonly bigint[]) => boolean>> = {
 	"==": (a, b) => compareRelease(a, b) === 0,
 	"!=": (a, b) => compareRelease(a, b) !== 0,
 	"<": (a, b) => compareRelease(a, b) < 0,

@@ -80,6 +80,13 @@ export function readChecks(yaml: YamlFile, data: PackageFile, problems: Problem[
 			if (!DOTTED.test(module)) bad(`attribute.module ${JSON.stringify(module)} is not a module name`, "attribute");
 			else if (!DOTTED.test(path))
 				bad(`attribute.path ${JSON.stringify(path)} is not a dotted attribute path (version.cuda)`, "attribute");
+			else if (path.split(".").some((part) => part.startsWith("_")))
+				// __class__.__mro__, __globals__, _Environ...: walks to anything in the process, not a version
+				bad(
+					`attribute.path ${JSON.stringify(path)} names a private attribute (a part starting with _); name a public one (version.cuda)`,
+					"attribute",
+					"path",
+				);
 			else if (equals === undefined && startswith === undefined)
 				bad("attribute needs equals or startswith (what the value must be)", "attribute");
 			else checks.push({ kind: "attribute", module, path, equals, startswith, location });

@@ -118,6 +118,9 @@ const PRE = { a: "a", alpha: "a", b: "b", beta: "b", c: "rc", rc: "rc", pre: "rc
  * A PEP 440 version in its normalized form (`v1.0.0Alpha1` → `1.0.0a1`, `1.0-post2` → `1.0.post2`),
  * as uv writes it; a version that does not parse (`1.*` wildcards aside) is kept as written.
  */
+/** A number as PEP 440 normalizes it, as digits (`007` → `7`): never through a Number, which rounds 20 digits. */
+const digits = (text: string): string => text.replace(/^0+(?=\d)/, "") || "0";
+
 export function normalizeVersion(version: string): string {
 	const v = version.trim().toLowerCase();
 	const match =
@@ -126,15 +129,13 @@ export function normalizeVersion(version: string): string {
 		);
 	if (!match) return version.trim();
 	const [, epoch, release = "", star, preKind, preNumber, postImplicit, postNumber, devNumber, local] = match;
-	let out = epoch !== undefined && Number(epoch) !== 0 ? `${Number(epoch)}!` : "";
-	out += release
-		.split(".")
-		.map((part) => String(Number(part)))
-		.join(".");
+	let out = epoch !== undefined && digits(epoch) !== "0" ? `${digits(epoch)}!` : "";
+	out += release.split(".").map(digits).join(".");
 	if (star) out += ".*";
-	if (preKind) out += `${PRE[preKind as keyof typeof PRE]}${Number(preNumber || 0)}`;
-	if (postImplicit !== undefined || postNumber !== undefined) out += `.post${Number(postImplicit ?? postNumber) || 0}`;
-	if (devNumber !== undefined) out += `.dev${Number(devNumber) || 0}`;
+	if (preKind) out += `${PRE[preKind as keyof typeof PRE]}${digits(preNumber || "0")}`;
+	if (postImplicit !== undefined || postNumber !== undefined)
+		out += `.post${digits(postImplicit ?? postNumber ?? "0")}`;
+	if (devNumber !== undefined) out += `.dev${digits(devNumber || "0")}`;
 	if (local) out += `+${local.replace(/[-_]/g, ".")}`;
 	return out;
 }
