@@ -137,3 +137,24 @@ describe("per-machine groups (real uv, local indexes)", () => {
 		expect(installedBuild(dir)).toBe("2.5.0");
 	});
 });
+
+describe("per-machine groups beside the person's [tool.uv] tables (real uv)", () => {
+	it("syncs when [tool.uv] holds only [[tool.uv.index]] tables, as `uv add --index` writes them", () => {
+		// Given a project whose only [tool.uv] content is an index table of its own
+		const dir = project();
+		const file = path.join(dir, "pyproject.toml");
+		const mine = `\n[[tool.uv.index]]\nname = "mine"\nurl = "${base}"\n`;
+		writeFileSync(file, read(file) + mine);
+
+		// When the per-machine group joins and the project syncs
+		expect(hpm(["group", "add", "torch-backend", "--option", "torch-cpu"], { cwd: dir, env: env() }).code).toBe(0);
+		const sync = hpm(["sync"], { cwd: dir, env: env() });
+
+		// Then it succeeds with the chosen build, and the person's index table is still there
+		expect(sync.stderr).not.toContain("error");
+		expect(sync.code).toBe(0);
+		expect(installedBuild(dir)).toBe("2.5.0+cpu");
+		expect(read(file)).toContain(mine);
+		expect(read(file)).toMatch(/\[tool\.uv\]\nconflicts = /);
+	});
+});

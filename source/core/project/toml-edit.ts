@@ -141,7 +141,8 @@ function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: 
 
 /**
  * toml_edit panics when the first plain key goes into a table that so far holds only
- * sub-tables (`[tool.hpm]` implied by `[tool.hpm.groups]`). That one case is done here as a
+ * sub-tables (`[tool.hpm]` implied by `[tool.hpm.groups]`) or arrays of tables (`[tool.uv]`
+ * implied by `[[tool.uv.index]]`, as `uv add --index` writes it). That one case is done here as a
  * line inserted under the table's header (or a new header just above its first sub-table).
  * The caller's re-parse check verifies the outcome like any other edit.
  */
@@ -150,7 +151,8 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	const tablePath = change.path.slice(0, -1);
 	let table: unknown = data;
 	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
-	if (!isTable(table) || Object.values(table).some((value) => !isTable(value))) return undefined;
+	const subtables = (value: unknown) => isTable(value) || (Array.isArray(value) && value.every(isTable));
+	if (!isTable(table) || !Object.values(table).every(subtables)) return undefined;
 	const dotted = tablePath.map(quoteKey).join(".");
 	const value = inlineToml(change.value);
 	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
@@ -161,7 +163,7 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 		lines.splice(header + 1, 0, line);
 		return lines.join("\n");
 	}
-	const firstChild = lines.findIndex((l) => bare(l).startsWith(`[${dotted}.`));
+	const firstChild = lines.findIndex((l) => bare(l).startsWith(`[${dotted}.`) || bare(l).startsWith(`[[${dotted}.`));
 	if (firstChild === -1) return undefined;
 	lines.splice(firstChild, 0, `[${dotted}]`, line, "");
 	return lines.join("\n");
