@@ -24,11 +24,13 @@ describe("per-machine entries in pyproject.toml", () => {
 		const text = `[project]\nname = "demo"\nversion = "0.1.0"\n\n${uv}[[tool.uv.index]]\nname = "mine"\nurl = "https://mine.example/simple"\n`;
 		// When hpm writes a machine group's entries, then removes them again
 		const added = await write(text, record);
+		const again = await write(added, record);
 		const removed = await write(added, none);
 		// Then the conflict set is there with the person's index, and afterwards only the person's lines remain
 		const data = parse(added) as Data;
 		expect(data.tool.uv.conflicts).toEqual([[{ group: "hpm-g-a" }, { group: "hpm-g-b" }]]);
 		expect(data.tool.uv.index).toContainEqual({ name: "mine", url: "https://mine.example/simple" });
+		expect(again).toBe(added);
 		expect(removed).toContain('[[tool.uv.index]]\nname = "mine"');
 		expect(removed).not.toContain("hpm-g-a");
 	});

@@ -153,6 +153,8 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
 	const subtables = (value: unknown) => isTable(value) || (Array.isArray(value) && value.every(isTable));
 	if (!isTable(table) || !Object.values(table).every(subtables)) return undefined;
+	// a key that is there already is toml_edit's to replace (an inline array of tables looks like a sub-table list)
+	if ((change.path.at(-1) ?? "") in table) return undefined;
 	const dotted = tablePath.map(quoteKey).join(".");
 	const value = inlineToml(change.value);
 	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
