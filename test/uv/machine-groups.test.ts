@@ -158,3 +158,33 @@ describe("per-machine groups beside the person's [tool.uv] tables (real uv)", ()
 		expect(read(file)).toMatch(/\[tool\.uv\]\nconflicts = /);
 	});
 });
+
+describe("per-machine groups in a CRLF pyproject.toml (real uv)", () => {
+	it("adds, switches and removes the group's entries and the file keeps its CRLF line ends", () => {
+		// Given a project whose pyproject.toml has Windows line ends
+		const dir = project();
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, read(file).replace(/\n/g, "\r\n"));
+		const crlfOnly = () => expect(/(^|[^\r])\n/.test(read(file))).toBe(false);
+		const run = (args: string[]) => {
+			const result = hpm(args, { cwd: dir, env: env() });
+			expect(result.stderr).not.toContain("error");
+			expect(result.code).toBe(0);
+			crlfOnly();
+		};
+
+		// When the group joins, the machine switches, and the group leaves, each followed by a sync
+		run(["group", "add", "torch-backend", "--option", "torch-cu128"]);
+		run(["sync"]);
+		expect(read(file)).toContain("hpm-torch-backend-torch-cpu");
+		run(["group", "add", "torch-backend", "--option", "torch-cpu"]);
+		run(["sync"]);
+		expect(installedBuild(dir)).toBe("2.5.0+cpu");
+		run(["group", "remove", "torch-backend"]);
+		run(["sync"]);
+
+		// Then nothing of the group is left and every line still ends in CRLF
+		expect(read(file)).not.toContain("hpm-torch-backend");
+		expect(installedBuild(dir)).toBe("2.5.0");
+	});
+});

@@ -7,6 +7,7 @@ import { parse } from "smol-toml";
 import { HpmError } from "../base/errors.js";
 import { uvIndexUrl } from "../uv/index-url.js";
 import { withIndexTable } from "./index-table.js";
+import { lineEnds } from "./line-ends.js";
 import { editToml, type TomlData, type TomlEdit } from "./toml-edit.js";
 
 /** What the record holds, as the plan layer builds it (structurally the same as its MachineRecord). */
@@ -44,7 +45,8 @@ export function ownedList(record: OwnedEntries): string[] {
 }
 
 /** `text` with the record written and what it no longer holds removed; throws for an entry that is not hpm's. */
-export async function withMachineEntries(text: string, file: string, record: OwnedEntries): Promise<string> {
+export async function withMachineEntries(original: string, file: string, record: OwnedEntries): Promise<string> {
+	const { lf: text, restore } = lineEnds(original);
 	const data = parse(text) as Data;
 	const owned = new Set(ownedEntries(data));
 	const uv = table(table(data.tool).uv);
@@ -98,7 +100,7 @@ export async function withMachineEntries(text: string, file: string, record: Own
 		else if (!owned.has(`index.${index.name}`) && present.url !== uvIndexUrl(index.url))
 			take("tool.uv.index", index.name, true);
 	}
-	return next;
+	return restore(next);
 }
 
 function indexTables(text: string): { name: string; url: unknown }[] {
