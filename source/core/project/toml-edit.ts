@@ -151,15 +151,16 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	const tablePath = change.path.slice(0, -1);
 	let table: unknown = data;
 	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
-	const subtables = (value: unknown) => isTable(value) || (Array.isArray(value) && value.every(isTable));
-	if (!isTable(table) || !Object.values(table).every(subtables)) return undefined;
-	// a key that is there already is toml_edit's to replace (an inline array of tables looks like a sub-table list)
-	if ((change.path.at(-1) ?? "") in table) return undefined;
+	if (!isTable(table) || (change.path.at(-1) ?? "") in table) return undefined;
 	const dotted = tablePath.map(quoteKey).join(".");
-	const value = inlineToml(change.value);
-	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
 	const lines = text.split("\n");
 	const bare = (l: string) => l.replace(/#.*$/, "").replace(/\s+/g, "");
+	// an array of tables written as `[[dotted.key]]` headers, not an inline `key = [{…}]`
+	const headed = (key: string) => lines.some((l) => bare(l) === `[[${dotted}.${quoteKey(key)}]]`);
+	if (!Object.entries(table).every(([key, inner]) => isTable(inner) || (Array.isArray(inner) && headed(key))))
+		return undefined;
+	const value = inlineToml(change.value);
+	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
 	const header = lines.findIndex((l) => bare(l) === `[${dotted}]`);
 	if (header !== -1) {
 		lines.splice(header + 1, 0, line);
@@ -172,7 +173,7 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 }
 
 /** A value as TOML writes it inline: `"s"`, `true`, `["a", "b"]`, `{ k = "v" }` (re-parsed by the caller's check). */
-function inlineToml(value: TomlData): string {
+export function inlineToml(value: TomlData): string {
 	if (typeof value === "string") return JSON.stringify(value);
 	if (typeof value === "boolean") return String(value);
 	if (Array.isArray(value)) return `[${(value as readonly TomlData[]).map(inlineToml).join(", ")}]`;
