@@ -35,3 +35,34 @@ describe("per-machine entries in pyproject.toml", () => {
 		expect(removed).not.toContain("hpm-g-a");
 	});
 });
+
+describe("the person's [tool.uv] conflicts beside hpm's set", () => {
+	const mine = `[tool.uv]
+conflicts = [
+  # mine: the two extras never go together
+  [{ extra = "a" }, { extra = "b" }],
+]
+`;
+	it("keeps the person's lines and comments when hpm adds, changes and removes its set", async () => {
+		// Given a multi-line conflicts list with a comment, written by the person
+		const text = `[project]\nname = "demo"\nversion = "0.1.0"\n\n${mine}`;
+		// When hpm adds its set, changes it, and removes it
+		const added = await write(text, record);
+		const changed = await write(added, { ...record, conflicts: [[{ group: "hpm-g-b" }, { group: "hpm-g-a" }]] });
+		const removed = await write(changed, none);
+		// Then each step changed only hpm's own line, and in the end the file is as the person wrote it
+		expect(added).toContain(`${mine.replace(/\]\n$/, "")}  [{ group = "hpm-g-a" }, { group = "hpm-g-b" }],\n]`);
+		expect(changed).toContain('  [{ group = "hpm-g-b" }, { group = "hpm-g-a" }],\n]');
+		expect(changed).toContain("# mine: the two extras never go together");
+		expect(removed).toBe(text);
+	});
+
+	it("leaves no empty table headers behind that hpm emptied", async () => {
+		// Given a project without [tool.uv] or [dependency-groups]
+		const text = `[project]\nname = "demo"\nversion = "0.1.0"\n\n[tool.hpm]\nmode = "prod"\n`;
+		// When hpm writes a machine group's entries and then removes them
+		const removed = await write(await write(text, record), none);
+		// Then the file is as it was
+		expect(removed).toBe(text);
+	});
+});

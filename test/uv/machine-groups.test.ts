@@ -133,6 +133,7 @@ describe("per-machine groups (real uv, local indexes)", () => {
 		expect(after).not.toContain("hpm-torch-backend");
 		expect(after).not.toContain("[[tool.uv.index]]");
 		expect(after).not.toContain("uv-owned");
+		expect(after).not.toMatch(/\[tool\.uv|\[dependency-groups\]/);
 		expect(after).toContain('dependencies = ["basedep"]');
 		expect(installedBuild(dir)).toBe("2.5.0");
 	});
