@@ -114,6 +114,11 @@ describe("hpm ci init github", () => {
 		expect(bad.ok).toBe(false);
 		expect(bad.output).toContain("inference=vlm-adapter-qwen conflicts with metrics=metric-legacy");
 		expect(bad.output).not.toContain("$ uv run");
+		// an unset combination variable stops the job; it does not sync the project down to no choice
+		const unset = runJob(repo, runs(test), jobEnv(""));
+		expect(unset.ok).toBe(false);
+		expect(unset.output).toContain('--combination "" names no choice; to choose nothing write --combination none');
+		expect(unset.output).not.toContain("$ uv run");
 	}, 240_000);
 
 	it("refuses to replace an existing workflow without --force, and replaces it with", () => {
