@@ -92,6 +92,11 @@ describe("hpm ci init github", () => {
 		const combinations = matrix.include.map((entry) => entry.combination);
 		expect(combinations).toContain(GOOD);
 		expect(combinations).toContain(CONFLICT);
+		// a plan that fails (here: a pyproject.toml broken after lint) fails its step instead of writing no matrix
+		const planStep = runs(jobs.plan ?? { steps: [] }).at(-1) ?? "";
+		const failed = runJob(repo, ["echo '[project' >> pyproject.toml", planStep], { GITHUB_OUTPUT: outputs });
+		expect(failed.ok, failed.output).toBe(false);
+		expect(failed.output).toContain("invalid TOML");
 
 		// matrix: every combination resolved; the example's undeclared conflict fails it, named
 		const checked = runJob(repo, runs(jobs.matrix ?? { steps: [] }));
