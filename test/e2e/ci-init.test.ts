@@ -92,6 +92,11 @@ describe("hpm ci init github", () => {
 		const combinations = matrix.include.map((entry) => entry.combination);
 		expect(combinations).toContain(GOOD);
 		expect(combinations).toContain(CONFLICT);
+		// a plan that fails (here: a pyproject.toml broken after lint) fails its step instead of writing no matrix
+		const planStep = runs(jobs.plan ?? { steps: [] }).at(-1) ?? "";
+		const failed = runJob(repo, ["echo '[project' >> pyproject.toml", planStep], { GITHUB_OUTPUT: outputs });
+		expect(failed.ok, failed.output).toBe(false);
+		expect(failed.output).toContain("invalid TOML");
 
 		// matrix: every combination resolved; the example's undeclared conflict fails it, named
 		const checked = runJob(repo, runs(jobs.matrix ?? { steps: [] }));
@@ -114,6 +119,11 @@ describe("hpm ci init github", () => {
 		expect(bad.ok).toBe(false);
 		expect(bad.output).toContain("inference=vlm-adapter-qwen conflicts with metrics=metric-legacy");
 		expect(bad.output).not.toContain("$ uv run");
+		// an unset combination variable stops the job; it does not sync the project down to no choice
+		const unset = runJob(repo, runs(test), jobEnv(""));
+		expect(unset.ok).toBe(false);
+		expect(unset.output).toContain('--combination "" names no choice; to choose nothing write --combination none');
+		expect(unset.output).not.toContain("$ uv run");
 	}, 240_000);
 
 	it("refuses to replace an existing workflow without --force, and replaces it with", () => {

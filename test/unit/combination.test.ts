@@ -19,10 +19,20 @@ function project(groups: string) {
 }
 
 describe("a combination (check, sync and export --combination)", () => {
-	it('the matrix\'s combination that chooses nothing ("") reads back as no choice', () => {
-		const none = parseCombination(registry, "");
+	it("the combination that chooses nothing is written `none` and reads back as no choice", () => {
+		const none = parseCombination(registry, "none");
 		expect(none.size).toBe(0);
-		expect(formatCombination(registry, none)).toBe("");
+		expect(formatCombination(registry, none)).toBe("none");
+	});
+
+	it('an empty --combination (an unset $HPM_COMBINATION in CI) is refused, not read as "choose nothing"', () => {
+		for (const text of ["", "  "])
+			expect(() => parseCombination(registry, text)).toThrow(
+				expect.objectContaining({
+					code: "usage",
+					message: `--combination "${text}" names no choice; to choose nothing write --combination none`,
+				}),
+			);
 	});
 
 	it("sync --combination: the groups it names are written, every other entry of [tool.hpm.groups] goes", () => {

@@ -134,6 +134,7 @@ describe("per-machine groups (real uv, local indexes)", () => {
 		expect(after).not.toContain("hpm-torch-backend");
 		expect(after).not.toContain("[[tool.uv.index]]");
 		expect(after).not.toContain("uv-owned");
+		expect(after).not.toMatch(/\[tool\.uv|\[dependency-groups\]/);
 		expect(after).toContain('dependencies = ["basedep"]');
 		expect(installedBuild(dir)).toBe("2.5.0");
 	});
@@ -185,4 +186,55 @@ describe("per-machine groups (real uv, local indexes)", () => {
 		expect(cuda.code).toBe(1);
 		expect(cuda.stdout).toContain("torch-backend=torch-cu128");
 	}, 120_000);
+});
+
+describe("per-machine groups beside the person's [tool.uv] tables (real uv)", () => {
+	it("syncs when [tool.uv] holds only [[tool.uv.index]] tables, as `uv add --index` writes them", () => {
+		// Given a project whose only [tool.uv] content is an index table of its own
+		const dir = project();
+		const file = path.join(dir, "pyproject.toml");
+		const mine = `\n[[tool.uv.index]]\nname = "mine"\nurl = "${base}"\n`;
+		writeFileSync(file, read(file) + mine);
+
+		// When the per-machine group joins and the project syncs
+		expect(hpm(["group", "add", "torch-backend", "--option", "torch-cpu"], { cwd: dir, env: env() }).code).toBe(0);
+		const sync = hpm(["sync"], { cwd: dir, env: env() });
+
+		// Then it succeeds with the chosen build, and the person's index table is still there
+		expect(sync.stderr).not.toContain("error");
+		expect(sync.code).toBe(0);
+		expect(installedBuild(dir)).toBe("2.5.0+cpu");
+		expect(read(file)).toContain(mine);
+		expect(read(file)).toMatch(/\[tool\.uv\]\nconflicts = /);
+	});
+});
+
+describe("per-machine groups in a CRLF pyproject.toml (real uv)", () => {
+	it("adds, switches and removes the group's entries and the file keeps its CRLF line ends", () => {
+		// Given a project whose pyproject.toml has Windows line ends
+		const dir = project();
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, read(file).replace(/\n/g, "\r\n"));
+		const crlfOnly = () => expect(/(^|[^\r])\n/.test(read(file))).toBe(false);
+		const run = (args: string[]) => {
+			const result = hpm(args, { cwd: dir, env: env() });
+			expect(result.stderr).not.toContain("error");
+			expect(result.code).toBe(0);
+			crlfOnly();
+		};
+
+		// When the group joins, the machine switches, and the group leaves, each followed by a sync
+		run(["group", "add", "torch-backend", "--option", "torch-cu128"]);
+		run(["sync"]);
+		expect(read(file)).toContain("hpm-torch-backend-torch-cpu");
+		run(["group", "add", "torch-backend", "--option", "torch-cpu"]);
+		run(["sync"]);
+		expect(installedBuild(dir)).toBe("2.5.0+cpu");
+		run(["group", "remove", "torch-backend"]);
+		run(["sync"]);
+
+		// Then nothing of the group is left and every line still ends in CRLF
+		expect(read(file)).not.toContain("hpm-torch-backend");
+		expect(installedBuild(dir)).toBe("2.5.0");
+	});
 });

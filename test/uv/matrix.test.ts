@@ -81,7 +81,7 @@ describe("planning a matrix (pure)", () => {
 		const all = planMatrix(registry, "all").combinations.map((s) => formatCombination(registry, s));
 		expect(all).toHaveLength(9);
 		expect(all).toContain("g0=p-0-0");
-		expect(all).toContain("");
+		expect(all).toContain("none");
 		expect(planMatrix(registry, "pairwise").combinations.some((s) => !s.has("g1"))).toBe(true);
 	});
 

@@ -209,3 +209,53 @@ describe("replaces: in the registry", () => {
 		expect(read(file)).toBe(before);
 	});
 });
+
+describe("replaces: never silently removes what the project or another choice installs", () => {
+	const refused = (dir: string, choices: string[]) => {
+		const file = path.join(dir, "pyproject.toml");
+		const before = read(file);
+		// When the project is checked and synced
+		const check = run(dir, "check", "--json");
+		const sync = run(dir, "sync", "--json");
+		// Then both refuse with a conflict naming the choices, and pyproject.toml is as it was
+		expect(check.code).toBe(1);
+		expect((JSON.parse(check.stdout) as { problems: unknown[] }).problems).toContainEqual(
+			expect.objectContaining({ code: "constraint-conflicts", choices }),
+		);
+		expect(sync.code).toBe(1);
+		expect((JSON.parse(sync.stdout) as { error: { problems: unknown[] } }).error.problems).toContainEqual(
+			expect.objectContaining({ code: "constraint-conflicts", choices }),
+		);
+		expect(read(file)).toBe(before);
+	};
+
+	it.each([
+		["an extra", '[project.optional-dependencies]\ngui = ["opencv-like>=1"]\n'],
+		["a dependency group", '[dependency-groups]\ndev = ["opencv-like"]\n'],
+	])("refuses to replace what the project declares in %s", (_, table) => {
+		// Given a project that declares opencv-like itself outside [project.dependencies]
+		const dir = project("opencv-like-headless", '"opencv-like"');
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(file, `${read(file)}\n${table}`);
+		refused(dir, ["cv=opencv-like-headless"]);
+	});
+
+	it("refuses to replace a distribution of another chosen option's family", () => {
+		// Given another group's chosen option whose family installs opencv-like
+		const dir = project("opencv-like-headless", '"opencv-like"');
+		writeFileSync(
+			path.join(dir, "registry/groups/gui.yaml"),
+			'name: "gui"\nstrategy: "1-of-N"\noptions:\n  - name: "gui-kit"\n',
+		);
+		writeFileSync(
+			path.join(dir, "registry/packages/gui-kit.yaml"),
+			'name: "gui-kit"\nversion: "1.0.0"\nsources:\n  prod:\n    type: "index"\n    requirement: "gui-kit"\n    index: "internal"\n    family:\n      - "opencv-like"\n',
+		);
+		const file = path.join(dir, "pyproject.toml");
+		writeFileSync(
+			file,
+			read(file).replace('cv = "opencv-like-headless"', 'cv = "opencv-like-headless"\ngui = "gui-kit"'),
+		);
+		refused(dir, ["cv=opencv-like-headless", "gui=gui-kit"]);
+	});
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm } from "../helpers/run.js";
@@ -53,5 +53,36 @@ describe("hpm sync --combination (a CI job in a fresh checkout)", () => {
 		const typo = hpm(["sync", "--combination", "inference=vlm-adapter-qwn"], { cwd: dir, env });
 		expect(typo.code).toBe(2);
 		expect(typo.stderr).toContain('group "inference" has no option "vlm-adapter-qwn"');
+	});
+});
+
+describe("a temporary folder that cannot hold hpm's scratch folder", () => {
+	it.each([
+		["names no folder", () => "/nonexistent-hpm-tmp"],
+		["is a file", () => path.join(copyExample(), "pyproject.toml")],
+	])("stops sync and export before any change when TMPDIR %s, naming TMPDIR", (_, tmp) => {
+		// Given the example with a change to make
+		const dir = copyExample();
+		const before = readdirSync(dir).sort();
+		const pyproject = readFileSync(path.join(dir, "pyproject.toml"), "utf8");
+		const env = { ...uvEnv(), TMPDIR: tmp() };
+
+		// When it is synced, or exported, with that TMPDIR
+		const combination = "inference=vlm-adapter-deepseek,metrics=metric-bleu";
+		for (const args of [["sync"], ["sync", "--combination", combination], ["export", "--combination", combination]]) {
+			const run = hpm(args, { cwd: dir, env });
+			// Then it fails with a message naming TMPDIR and the fix, not a bug report
+			expect(run.code, `${args.join(" ")}: ${run.stderr}`).toBe(2);
+			expect(run.stderr).toContain("cannot make a scratch folder");
+			expect(run.stderr).toContain("set TMPDIR to a folder you can write to");
+			expect(run.stderr).not.toContain("bug in hpm");
+			// and leaves no journal, no backup copy, and the files as they were
+			expect(readdirSync(dir).sort()).toEqual(before);
+			expect(readFileSync(path.join(dir, "pyproject.toml"), "utf8")).toBe(pyproject);
+		}
+		// so the next sync finds nothing to finish, and works
+		const next = hpm(["sync"], { cwd: dir, env: uvEnv() });
+		expect(next.stderr).not.toContain("killed");
+		expect(next.code, next.stderr).toBe(0);
 	});
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { stringify } from "smol-toml";
 import { HpmError, refusal } from "../base/errors.js";
 import { makeScratch } from "../os/scratch.js";
-import { formatCombination } from "../plan/combination.js";
+import { formatCombination, NO_CHOICE } from "../plan/combination.js";
 import type { Context } from "../plan/context.js";
 import type { HpmEvent } from "../plan/events.js";
 import { planCredentialsEnv } from "../plan/plan.js";
@@ -68,7 +68,7 @@ export async function* exportSelection(
 	yield {
 		type: "phase",
 		phase: "resolve",
-		message: `resolving ${combination || "the project"} with uv ${uv.version} in a scratch copy`,
+		message: `resolving ${combination === NO_CHOICE ? "the project without a choice" : combination} with uv ${uv.version} in a scratch copy`,
 	};
 	const scratch = makeScratch("export");
 	try {

@@ -77,6 +77,8 @@ export async function* transaction<T>(
 			hint: "make them regular files hpm can read; nothing was changed",
 		});
 	}
+	// made before the journal: a temporary folder that cannot hold it stops the change before it starts
+	const scratch = makeScratch("change");
 	// compiled while uv runs: the last step of a sync edits pyproject.toml with it
 	loadEditor().catch(() => undefined);
 	const staged: string[] = [];
@@ -98,6 +100,7 @@ export async function* transaction<T>(
 		writeJournal(root, journal);
 	} catch (error) {
 		for (const file of staged) removeQuietly(file);
+		rmSync(scratch, { recursive: true, force: true });
 		if (error instanceof HpmError) throw error;
 		throw new HpmError("io", `hpm ${command} could not prepare its change: ${(error as Error).message}`, {
 			hint: "free some disk space or fix the folder's permissions; nothing was changed",
@@ -164,7 +167,7 @@ export async function* transaction<T>(
 		history = recordFirst(root, command, entry);
 	};
 	const tx: Tx = {
-		scratch: makeScratch("change"),
+		scratch,
 		checkpoint: () => {
 			const now = observe();
 			if (now.pyproject !== last.pyproject || now.lock !== last.lock) {

@@ -1,6 +1,7 @@
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { HpmError } from "../base/errors.js";
 
 /** A scratch folder's name: `hpm-<what>-<pid>-XXXXXX`, so a later run can tell whose it was. */
 const SCRATCH = /^hpm-[a-z]+-(\d+)-[A-Za-z0-9]{6}$/;
@@ -42,8 +43,21 @@ export function removeDeadScratch(): void {
 	}
 }
 
-/** A new scratch folder for `what` (a lower-case word) in the temporary folder, named for this process. */
+/**
+ * A new scratch folder for `what` (a lower-case word) in the temporary folder, named for this
+ * process. A temporary folder that cannot hold one (TMPDIR names nothing, a file, a read-only
+ * folder) is an error naming TMPDIR; callers make the folder before they change anything.
+ */
 export function makeScratch(what: string): string {
 	removeDeadScratch();
-	return mkdtempSync(path.join(tmpdir(), `hpm-${what}-${process.pid}-`));
+	const root = tmpdir();
+	try {
+		return mkdtempSync(path.join(root, `hpm-${what}-${process.pid}-`));
+	} catch (error) {
+		const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+		throw new HpmError("io", `hpm cannot make a scratch folder in the temporary folder ${root} (${reason})`, {
+			exitCode: 2,
+			hint: `set TMPDIR to a folder you can write to, or unset it (it is ${JSON.stringify(process.env.TMPDIR ?? "")}); nothing was changed`,
+		});
+	}
 }

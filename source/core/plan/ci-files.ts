@@ -52,7 +52,11 @@ export function githubWorkflow(run: string): string {
 				steps: [
 					...setup,
 					{ run: "hpm registry lint" },
-					{ id: "plan", run: 'echo "matrix=$(hpm check --matrix --format github)" >> "$GITHUB_OUTPUT"' },
+					// an assignment's status is the substitution's, so a failed check stops the step (`echo "…$(…)"` is echo's)
+					{
+						id: "plan",
+						run: 'matrix="$(hpm check --matrix --format github)"\necho "matrix=$matrix" >> "$GITHUB_OUTPUT"\n',
+					},
 				],
 			},
 			matrix: { "runs-on": "ubuntu-latest", needs: "plan", steps: [...setup, { run: "hpm check --matrix" }] },

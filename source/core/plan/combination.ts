@@ -5,11 +5,21 @@ import type { TomlEdit } from "../project/toml-edit.js";
 import type { Registry } from "../registry/model.js";
 import { entryValues, type Selection } from "./selection.js";
 
-/** `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen ("": none). */
+/** The combination that chooses nothing, as the matrix prints it and `--combination` takes it. */
+export const NO_CHOICE = "none";
+
+/**
+ * `inference=a,metrics=b+c` as a selection: exactly these choices, every other group unchosen
+ * (`none`: no group chosen). An empty text is refused: it is what an unset `$HPM_COMBINATION`
+ * gives in CI, and it would silently drop every choice.
+ */
 export function parseCombination(registry: Registry, text: string): Selection {
 	const selection = new Map<string, string[]>();
-	// the matrix lists a combination that chooses nothing (every group optional) as "": it is one too
-	if (text.trim() === "") return selection;
+	if (text.trim() === "")
+		throw new HpmError("usage", `--combination "${text}" names no choice; to choose nothing write --combination none`, {
+			hint: combinationExample(registry),
+		});
+	if (text.trim() === NO_CHOICE) return selection;
 	for (const part of text.split(",").map((p) => p.trim())) {
 		const match = /^([^=\s]+)\s*=\s*([^=\s]+)$/.exec(part);
 		if (!match)
@@ -52,15 +62,16 @@ function combinationExample(registry: Registry): string {
 		: "write --combination group=option[,group=option+option...]";
 }
 
-/** A selection as `--combination` takes it back: `inference=a,metrics=b+c`, in registry order. */
+/** A selection as `--combination` takes it back: `inference=a,metrics=b+c`, in registry order; `none` for no choice. */
 export function formatCombination(registry: Registry, selection: Selection): string {
-	return [...registry.groups.values()]
+	const text = [...registry.groups.values()]
 		.filter((group) => (selection.get(group.key) ?? []).length > 0)
 		.map(
 			(group) =>
 				`${group.name}=${(selection.get(group.key) ?? []).map((o) => registry.packages.get(o)?.name ?? o).join("+")}`,
 		)
 		.join(",");
+	return text === "" ? NO_CHOICE : text;
 }
 
 /**

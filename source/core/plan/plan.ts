@@ -15,6 +15,8 @@ import {
 	planExclusions,
 	type Replacement,
 	replacementProblems,
+	declaredElsewhere,
+	ownRequirements,
 } from "./replacements.js";
 import { gitUrl, describeRecordedSource, sameSource } from "./uv-record.js";
 
@@ -75,6 +77,7 @@ export type ProjectState = {
 	readonly indexes?: ReadonlyMap<string, RecordedIndex> | undefined;
 	/** `[tool.uv] exclude-dependencies` and the entries of it hpm wrote (`[tool.hpm] excluded`). */
 	readonly exclusions?: ExclusionRecord | undefined;
+	readonly declared?: ReadonlyMap<string, string> | undefined; // extras, dependency groups (declaredElsewhere)
 };
 
 /** One `[[tool.uv.index]]` table of the project. */
@@ -157,9 +160,7 @@ export function makePlan(registry: Registry, selection: Selection, mode: string,
 		managed.delete(key);
 	}
 	const replacements = chosenReplacements(registry, selection);
-	// a dependency the person added (not hpm's) that a choice replaces would silently leave the lock
-	const own = new Map([...state.dependencies].filter(([key]) => !state.managed.includes(key)));
-	problems.push(...replacementProblems(registry, selection, replacements, own));
+	problems.push(...replacementProblems(registry, selection, replacements, ownRequirements(state)));
 	const exclusions = planExclusions(
 		state.exclusions ?? { list: undefined, owned: [] },
 		replacements.map((r) => r.key),
@@ -289,7 +290,8 @@ export function projectState(
 		const { name, url, explicit } = asTable(table);
 		if (typeof name === "string" && !indexes.has(name)) indexes.set(name, { url, explicit: explicit === true });
 	}
-	return { root, dependencies, sources, managed, members, indexes, exclusions: exclusionRecord(data) };
+	const [exclusions, declared] = [exclusionRecord(data), declaredElsewhere(data)];
+	return { root, dependencies, sources, managed, members, indexes, exclusions, declared };
 }
 
 function asTable(value: unknown): Record<string, unknown> {

@@ -7,7 +7,7 @@
  * it wrote there, recorded in `[tool.hpm] excluded` as it records its dependencies in `managed`.
  */
 import type { Location, Problem } from "../base/errors.js";
-import { normalizeName } from "../base/names.js";
+import { normalizeName, requirementName } from "../base/names.js";
 import type { Registry } from "../registry/model.js";
 import type { TomlEdit } from "../project/toml-edit.js";
 import type { Selection } from "./selection.js";
@@ -44,12 +44,14 @@ export function replacementProblems(
 			problems.push({
 				code: "constraint-conflicts",
 				choices: [...by],
-				message: `${by.join(", ")} replaces ${key}, which the project itself depends on ("${written}"); remove that dependency (\`uv remove ${key}\`) or choose another option`,
+				message: `${by.join(", ")} replaces ${key}, which the project itself depends on (${written}); remove that dependency (\`uv remove ${key}\`) or choose another option`,
 				...locationOf(registry, by),
 			});
 		for (const group of registry.groups.values()) {
-			if (!(selection.get(group.key) ?? []).includes(key)) continue;
-			const chosen = `${group.name}=${registry.packages.get(key)?.name ?? key}`;
+			// a chosen option whose distributions (its requirement's, its family's) include the replaced one
+			const option = (selection.get(group.key) ?? []).find((chosen) => installedBy(registry, chosen).includes(key));
+			if (option === undefined) continue;
+			const chosen = `${group.name}=${registry.packages.get(option)?.name ?? option}`;
 			problems.push({
 				code: "constraint-conflicts",
 				choices: [...by, chosen],
@@ -59,6 +61,49 @@ export function replacementProblems(
 		}
 	}
 	return problems;
+}
+
+/** The normalized distributions option `key` installs: its own, its index requirement's, its family's. */
+function installedBy(registry: Registry, key: string): string[] {
+	const names = new Set([key]);
+	for (const source of registry.packages.get(key)?.sources.values() ?? []) {
+		if (source.type !== "index") continue;
+		names.add(normalizeName(requirementName(source.requirement) ?? key));
+		for (const member of source.family ?? []) names.add(member.name);
+	}
+	return [...names];
+}
+
+/**
+ * The person's requirements outside `[project.dependencies]`, normalized name → how a message
+ * shows it: `[project.optional-dependencies]` extras and `[dependency-groups]` (not those hpm owns).
+ */
+export function declaredElsewhere(data: Record<string, unknown>): Map<string, string> {
+	const owned = asTable(asTable(data.tool).hpm)["uv-owned"];
+	const ours = new Set(isStrings(owned) ? owned : []);
+	const declared = new Map<string, string>();
+	const read = (lists: Record<string, unknown>, where: string, skip: (name: string) => boolean) => {
+		for (const [name, list] of Object.entries(lists))
+			for (const item of skip(name) || !Array.isArray(list) ? [] : (list as unknown[])) {
+				const dependency = typeof item === "string" ? requirementName(item) : undefined;
+				if (dependency && !declared.has(normalizeName(dependency)))
+					declared.set(normalizeName(dependency), `"${item as string}" in ${where} ${name}`);
+			}
+	};
+	read(asTable(asTable(data.project)["optional-dependencies"]), "[project.optional-dependencies]", () => false);
+	read(asTable(data["dependency-groups"]), "[dependency-groups]", (name) => ours.has(`dependency-groups.${name}`));
+	return declared;
+}
+
+/** The project's own requirements (not hpm's), each as a message shows it: one a choice replaces would silently leave the lock. */
+export function ownRequirements(state: {
+	readonly dependencies: ReadonlyMap<string, string>;
+	readonly managed: readonly string[];
+	readonly declared?: ReadonlyMap<string, string> | undefined;
+}): Map<string, string> {
+	const own = new Map(state.declared ?? []);
+	for (const [key, line] of state.dependencies) if (!state.managed.includes(key)) own.set(key, `"${line}"`);
+	return own;
 }
 
 /** Where the first replacing option's manifest is, for a problem about it. */

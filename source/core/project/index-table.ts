@@ -1,6 +1,7 @@
 import { parse } from "smol-toml";
 import { HpmError } from "../base/errors.js";
 import { uvIndexUrl } from "../uv/index-url.js";
+import { lineEnds } from "./line-ends.js";
 
 /** A declared index as hpm writes it into `[[tool.uv.index]]`. */
 export type IndexTable = { readonly name: string; readonly url: string; readonly explicit: boolean };
@@ -11,7 +12,8 @@ export type IndexTable = { readonly name: string; readonly url: string; readonly
  * `url`, and keeps the other keys of a table it finds (measured with uv 0.13.9): hpm writes an
  * explicit index's table first, so that uv records the requirement against it.
  */
-export function withIndexTable(text: string, file: string, index: IndexTable): string | undefined {
+export function withIndexTable(original: string, file: string, index: IndexTable): string | undefined {
+	const { lf: text, restore } = lineEnds(original);
 	if (tableNames(text).includes(index.name)) return undefined;
 	const lines = [
 		"[[tool.uv.index]]",
@@ -31,7 +33,7 @@ export function withIndexTable(text: string, file: string, index: IndexTable): s
 			hint: "write tool.uv.index as [[tool.uv.index]] tables (not an inline array), then run the command again",
 			location: { file },
 		});
-	return next;
+	return restore(next);
 }
 
 function tableNames(text: string): string[] {

@@ -7,7 +7,10 @@ import { parse } from "smol-toml";
 import { HpmError } from "../base/errors.js";
 import { uvIndexUrl } from "../uv/index-url.js";
 import { withIndexTable } from "./index-table.js";
-import { editToml, type TomlData, type TomlEdit } from "./toml-edit.js";
+import { lineEnds } from "./line-ends.js";
+import { editToml, inlineToml, type TomlData, type TomlEdit } from "./toml-edit.js";
+import { type Layout, tomlLayout } from "./toml-layout.js";
+import { editArrayItems } from "./toml-splice.js";
 
 /** What the record holds, as the plan layer builds it (structurally the same as its MachineRecord). */
 export type OwnedEntries = {
@@ -44,7 +47,8 @@ export function ownedList(record: OwnedEntries): string[] {
 }
 
 /** `text` with the record written and what it no longer holds removed; throws for an entry that is not hpm's. */
-export async function withMachineEntries(text: string, file: string, record: OwnedEntries): Promise<string> {
+export async function withMachineEntries(original: string, file: string, record: OwnedEntries): Promise<string> {
+	const { lf: text, restore } = lineEnds(original);
 	const data = parse(text) as Data;
 	const owned = new Set(ownedEntries(data));
 	const uv = table(table(data.tool).uv);
@@ -83,12 +87,15 @@ export async function withMachineEntries(text: string, file: string, record: Own
 	const theirs = (Array.isArray(uv.conflicts) ? (uv.conflicts as unknown[]) : []).filter(
 		(set) => !(Array.isArray(set) && set.every((item) => ours.has(String(table(item).group)))),
 	) as TomlData[];
-	const conflicts = [...theirs, ...record.conflicts.map((set) => set.map((item) => ({ ...item })))];
-	if (conflicts.length > 0 || uv.conflicts !== undefined)
+	const sets = record.conflicts.map((set) => set.map((item) => ({ ...item })));
+	const conflicts = [...theirs, ...sets];
+	// only hpm's set changes: the person's sets keep their lines and comments
+	const inPlace = conflictsInPlace(text, ours, sets, conflicts);
+	if (inPlace === undefined && (conflicts.length > 0 || uv.conflicts !== undefined))
 		edits.push({ path: ["tool", "uv", "conflicts"], value: conflicts.length > 0 ? conflicts : undefined });
 	const list = ownedList(record);
 	edits.push({ path: ["tool", "hpm", "uv-owned"], value: list.length > 0 ? list : undefined });
-	let next = await editToml(text, edits, file);
+	let next = await editToml(inPlace ?? text, edits, file);
 	for (const entry of owned)
 		if (entry.startsWith("index.") && !record.indexes.some((index) => `index.${index.name}` === entry))
 			next = withoutIndexTable(next, entry.slice(6));
@@ -98,7 +105,63 @@ export async function withMachineEntries(text: string, file: string, record: Own
 		else if (!owned.has(`index.${index.name}`) && present.url !== uvIndexUrl(index.url))
 			take("tool.uv.index", index.name, true);
 	}
-	return next;
+	return restore(withoutEmptiedTables(text, next));
+}
+
+/** `text` with hpm's conflict sets replaced by `sets` in the person's own list, checked by a re-parse; or undefined. */
+function conflictsInPlace(
+	text: string,
+	ours: ReadonlySet<string>,
+	sets: readonly TomlData[],
+	conflicts: readonly TomlData[],
+): string | undefined {
+	const isOurs = (item: string) => {
+		const set = (parse(`v = ${item}`) as Data).v;
+		return Array.isArray(set) && set.every((entry) => ours.has(String(table(entry).group)));
+	};
+	let next: string | undefined;
+	try {
+		next = editArrayItems(text, ["tool", "uv", "conflicts"], isOurs, sets.map(inlineToml));
+	} catch {
+		return undefined;
+	}
+	if (next === undefined) return undefined;
+	const expected = parse(text) as Data;
+	table(table(expected.tool).uv).conflicts = conflicts;
+	return JSON.stringify(parseOrUndefined(next)) === JSON.stringify(expected) ? next : undefined;
+}
+
+const HPM_TABLES = new Set(['["tool","hpm"]', '["tool","uv"]', '["tool","uv","sources"]', '["dependency-groups"]']);
+
+/**
+ * `after` without the `[tool.hpm]`, `[tool.uv]`, `[tool.uv.sources]`, `[dependency-groups]` headers this edit
+ * left with nothing under them (not even a comment) that held entries in `before`: hpm emptied them.
+ */
+function withoutEmptiedTables(before: string, after: string): string {
+	const heldEntries = (layout: Layout | undefined, key: string) =>
+		layout?.entries.some((entry) => JSON.stringify(entry.table) === key) ?? false;
+	const old = tomlLayout(before);
+	const layout = tomlLayout(after);
+	if (!layout) return after;
+	let out = after;
+	for (const [index, header] of [...layout.headers.entries()].reverse()) {
+		const key = JSON.stringify(header.path);
+		if (header.array || !HPM_TABLES.has(key) || heldEntries(layout, key) || !heldEntries(old, key)) continue;
+		const end = layout.headers[index + 1]?.start ?? after.length;
+		const body = after.slice(after.indexOf("\n", header.start) + 1, end);
+		if (after.indexOf("\n", header.start) === -1 || body.trim() !== "") continue;
+		out = out.slice(0, header.start) + out.slice(end);
+	}
+	if (out !== after && after.endsWith("\n")) out = `${out.replace(/\n+$/, "")}\n`;
+	return parseOrUndefined(out) === undefined ? after : out;
+}
+
+function parseOrUndefined(text: string): unknown {
+	try {
+		return parse(text);
+	} catch {
+		return undefined;
+	}
 }
 
 function indexTables(text: string): { name: string; url: unknown }[] {

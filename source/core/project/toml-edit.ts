@@ -141,7 +141,8 @@ function callEditor(edit: Editor["edit"], text: string, change: TomlEdit, file: 
 
 /**
  * toml_edit panics when the first plain key goes into a table that so far holds only
- * sub-tables (`[tool.hpm]` implied by `[tool.hpm.groups]`). That one case is done here as a
+ * sub-tables (`[tool.hpm]` implied by `[tool.hpm.groups]`) or arrays of tables (`[tool.uv]`
+ * implied by `[[tool.uv.index]]`, as `uv add --index` writes it). That one case is done here as a
  * line inserted under the table's header (or a new header just above its first sub-table).
  * The caller's re-parse check verifies the outcome like any other edit.
  */
@@ -150,25 +151,29 @@ function insertIntoSubtableOnlyTable(text: string, change: TomlEdit, data: unkno
 	const tablePath = change.path.slice(0, -1);
 	let table: unknown = data;
 	for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
-	if (!isTable(table) || Object.values(table).some((value) => !isTable(value))) return undefined;
+	if (!isTable(table) || (change.path.at(-1) ?? "") in table) return undefined;
 	const dotted = tablePath.map(quoteKey).join(".");
-	const value = inlineToml(change.value);
-	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
 	const lines = text.split("\n");
 	const bare = (l: string) => l.replace(/#.*$/, "").replace(/\s+/g, "");
+	// an array of tables written as `[[dotted.key]]` headers, not an inline `key = [{…}]`
+	const headed = (key: string) => lines.some((l) => bare(l) === `[[${dotted}.${quoteKey(key)}]]`);
+	if (!Object.entries(table).every(([key, inner]) => isTable(inner) || (Array.isArray(inner) && headed(key))))
+		return undefined;
+	const value = inlineToml(change.value);
+	const line = `${quoteKey(change.path.at(-1) ?? "")} = ${value}`;
 	const header = lines.findIndex((l) => bare(l) === `[${dotted}]`);
 	if (header !== -1) {
 		lines.splice(header + 1, 0, line);
 		return lines.join("\n");
 	}
-	const firstChild = lines.findIndex((l) => bare(l).startsWith(`[${dotted}.`));
+	const firstChild = lines.findIndex((l) => bare(l).startsWith(`[${dotted}.`) || bare(l).startsWith(`[[${dotted}.`));
 	if (firstChild === -1) return undefined;
 	lines.splice(firstChild, 0, `[${dotted}]`, line, "");
 	return lines.join("\n");
 }
 
 /** A value as TOML writes it inline: `"s"`, `true`, `["a", "b"]`, `{ k = "v" }` (re-parsed by the caller's check). */
-function inlineToml(value: TomlData): string {
+export function inlineToml(value: TomlData): string {
 	if (typeof value === "string") return JSON.stringify(value);
 	if (typeof value === "boolean") return String(value);
 	if (Array.isArray(value)) return `[${(value as readonly TomlData[]).map(inlineToml).join(", ")}]`;

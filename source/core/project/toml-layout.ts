@@ -38,9 +38,39 @@ export function tomlLayout(text: string): Layout | undefined {
 	}
 }
 
+/** The extents of the items of the array value that runs from `valueStart`, or undefined if it is not an array. */
+export function arrayElements(text: string, valueStart: number): { start: number; end: number }[] | undefined {
+	try {
+		return new Scanner(text, valueStart).elements();
+	} catch (error) {
+		if (error instanceof Unreadable) return undefined;
+		throw error;
+	}
+}
+
 class Scanner {
-	private i = 0;
-	constructor(private readonly text: string) {}
+	constructor(
+		private readonly text: string,
+		private i = 0,
+	) {}
+
+	elements(): { start: number; end: number }[] {
+		if (this.text[this.i] !== "[") this.fail();
+		this.i++;
+		const items: { start: number; end: number }[] = [];
+		for (;;) {
+			this.spaceInside();
+			const next = this.text[this.i];
+			if (next === undefined) this.fail();
+			if (next === "]") return items;
+			if (next === ",") this.i++;
+			else {
+				const start = this.i;
+				this.value();
+				items.push({ start, end: this.i });
+			}
+		}
+	}
 
 	document(): Layout {
 		const headers: Header[] = [];

@@ -1,4 +1,4 @@
-import { type Entry, type Layout, startsWith, tomlLayout } from "./toml-layout.js";
+import { arrayElements, type Entry, type Layout, startsWith, tomlLayout } from "./toml-layout.js";
 
 /**
  * Text-level helpers that keep an edit to the lines it concerns: the `[tool.hpm…]` sections are
@@ -167,4 +167,57 @@ function ownLine(text: string, item: Item): { start: number; end: number; comma:
 	const match = /^[ \t]*(,?)[ \t]*(#.*)?$/.exec(after);
 	if (!match) return undefined;
 	return { start, end: newline + 1, comma: match[1] === "," };
+}
+
+/**
+ * The array at `path` with the items `drop` picks removed (an item on its own line with its line)
+ * and `append` (inline TOML) added after the last item, in the list's own style; the person's other
+ * items, comments and line breaks stay as they are. Undefined when `path` is not an array written
+ * as `key = [...]`, or when nothing would be left (the caller removes the key).
+ */
+export function editArrayItems(
+	text: string,
+	path: readonly string[],
+	drop: (item: string) => boolean,
+	append: readonly string[],
+): string | undefined {
+	const find = (source: string) => {
+		const entry = tomlLayout(source)?.entries.find((e) => e.path.length === path.length && startsWith(e.path, path));
+		const items = entry && arrayElements(source, entry.valueStart);
+		return entry && items ? { entry, items } : undefined;
+	};
+	const found = find(text);
+	if (!found) return undefined;
+	let out = text;
+	for (const item of [...found.items].reverse()) {
+		if (!drop(text.slice(item.start, item.end))) continue;
+		const line = ownLine(out, { value: "", ...item });
+		if (line) out = out.slice(0, line.start) + out.slice(line.end);
+		else {
+			const after = /^\s*,[ \t]*/.exec(out.slice(item.end));
+			const before = /,\s*$/.exec(out.slice(found.entry.valueStart, item.start));
+			if (after) out = out.slice(0, item.start) + out.slice(item.end + after[0].length);
+			else if (before) out = out.slice(0, item.start - before[0].length) + out.slice(item.end);
+			else out = out.slice(0, item.start) + out.slice(item.end);
+		}
+	}
+	const kept = find(out);
+	if (!kept || kept.items.length + append.length === 0) return undefined;
+	const last = kept.items.at(-1);
+	if (append.length === 0) return out;
+	if (!last) {
+		const open = kept.entry.valueStart + 1;
+		return out.slice(0, open) + append.join(", ") + out.slice(open);
+	}
+	const line = ownLine(out, { value: "", ...last });
+	if (!line) return out.slice(0, last.end) + ", " + append.join(", ") + out.slice(last.end);
+	const indent = out.slice(line.start, last.start);
+	const added = append.map((value, k) => `${indent}${value}${k < append.length - 1 || line.comma ? "," : ""}\n`);
+	return (
+		out.slice(0, last.end) +
+		(line.comma ? "" : ",") +
+		out.slice(last.end, line.end) +
+		added.join("") +
+		out.slice(line.end)
+	);
 }
