@@ -65,7 +65,7 @@ describe("registry indexes and index sources", () => {
 			'indexes/mirror.yaml:3:11: explicit must be true or false, got string "yes"',
 			'packages/metric-bleu.yaml:6:18: sources.prod.requirement names "metric-rouge", not this package "metric-bleu"; write it as "metric-bleu>=1"',
 			'packages/metric-bleu.yaml:9:18: sources.dev.requirement must not name a URL ("name @ url"): use a source of type git or local for that, or give a version specifier',
-			'packages/metric-bleu.yaml:13:5: unknown key "indx" in sources.test (did you mean "index"?); expected one of: type, requirement, index',
+			'packages/metric-bleu.yaml:13:5: unknown key "indx" in sources.test (did you mean "index"?); expected one of: type, requirement, index, marker, family',
 			'packages/metric-bleu.yaml:16:18: sources.edge.requirement must not have environment markers ("; ..."): a selected package is installed everywhere; remove them',
 			'packages/vlm-adapter-qwen.yaml:8:12: sources.prod.index "interal" names no index: there is no indexes/interal.yaml (declared: internal)',
 		]);

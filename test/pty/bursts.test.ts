@@ -67,13 +67,13 @@ describe("keys in one write, on every screen", () => {
 		await pane.waitFor((s) => s.includes("inference 1-of-N") && s.includes("q quit"));
 		pane.keys("?");
 		let screen = await pane.waitFor((s) => s.includes("keys: browser"));
-		expect(screen).toContain("keys: browser  lines 1–20 of 29, ↑↓ scroll");
+		expect(screen).toContain("keys: browser  lines 1–20 of 30, ↑↓ scroll");
 		pane.burst("Down", "Down", "Enter");
-		await pane.waitFor((s) => s.includes("lines 3–22 of 29"));
+		await pane.waitFor((s) => s.includes("lines 3–22 of 30"));
 		pane.burst("Down", "Enter");
-		await pane.waitFor((s) => s.includes("lines 4–23 of 29"));
+		await pane.waitFor((s) => s.includes("lines 4–23 of 30"));
 		pane.keys("End");
-		screen = await pane.waitFor((s) => s.includes("lines 10–29 of 29"));
+		screen = await pane.waitFor((s) => s.includes("lines 11–30 of 30"));
 		expect(screen).toContain("what the marks mean");
 		expect(flat(screen)).toContain(
 			"conflict a rule of the registry, or the last check or sync, names this group in a problem (l shows the output)",
