@@ -36,12 +36,13 @@ export async function runMatrixCommand(
 			...(guess ? { hint: `did you mean ${guess}?` } : {}),
 		});
 	}
-	const [{ defaultJobs, runMatrix }, { planMatrix }, { formatCombination }, { openSelection }] = await Promise.all([
-		import("../core/operations/matrix-run.js"),
-		import("../core/plan/matrix.js"),
-		import("../core/plan/combination.js"),
-		import("../core/plan/open-selection.js"),
-	]);
+	const [{ defaultJobs, refuseMissingGroups, runMatrix }, { planMatrix }, { formatCombination }, { openSelection }] =
+		await Promise.all([
+			import("../core/operations/matrix-run.js"),
+			import("../core/plan/matrix.js"),
+			import("../core/plan/combination.js"),
+			import("../core/plan/open-selection.js"),
+		]);
 	const jobs = flags.jobs === undefined ? defaultJobs() : Number(flags.jobs);
 	if (!/^\d+$/.test(flags.jobs ?? "1") || !Number.isSafeInteger(jobs) || jobs < 1 || jobs > 64)
 		throw new HpmError("usage", `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
@@ -52,7 +53,9 @@ export async function runMatrixCommand(
 		});
 
 	if (format !== "table") {
-		const { registry } = await openSelection(context, { project: "optional" });
+		const opened = await openSelection(context, { project: "optional" });
+		refuseMissingGroups(opened);
+		const { registry } = opened;
 		const planned = planMatrix(registry, how);
 		if (planned.uncovered > 0)
 			output.err(

@@ -79,6 +79,27 @@ describe("rules that make a choice impossible", () => {
 });
 
 describe("the matrix and its cache", () => {
+	it("a group file or an option manifest that does not load stops the matrix (a CI matrix would lack it), naming file and line", () => {
+		const dir = copyExample();
+		const env = uvEnv({ HPM_CACHE_DIR: tempDir("hpm-matrix-cache-") });
+		const group = path.join(dir, "registry/groups/metrics.yaml");
+		const good = readFileSync(group, "utf8");
+		writeFileSync(group, "name: metrics\nstrategy: M-of-N\noptions: [\n");
+		for (const format of ["github", "gitlab", "table"]) {
+			const run = hpm(["check", "--matrix", "--format", format], { cwd: dir, env });
+			expect(run.code, `${format}: ${run.stdout}`).toBe(1);
+			expect(run.stdout).toBe("");
+			expect(run.stderr).toContain("the matrix would leave out what does not load:");
+			expect(run.stderr).toContain("registry/groups/metrics.yaml:4:1");
+		}
+		// an option the group lists whose manifest does not load
+		writeFileSync(group, good);
+		writeFileSync(path.join(dir, "registry/packages/metric-rouge.yaml"), "name: [\n");
+		const option = hpm(["check", "--matrix", "--format", "github"], { cwd: dir, env });
+		expect(option.code).toBe(1);
+		expect(option.stderr).toContain("registry/packages/metric-rouge.yaml");
+	});
+
 	it("a cache entry copied over another is a miss; an empty HPM_CACHE_DIR never writes into the project", () => {
 		const dir = copyExample();
 		const cache = tempDir("hpm-matrix-cache-");

@@ -1,5 +1,5 @@
 import { cpus } from "node:os";
-import type { Problem } from "../base/errors.js";
+import { formatLocation, HpmError, type Problem } from "../base/errors.js";
 import { formatCombination } from "../plan/combination.js";
 import type { Context } from "../plan/context.js";
 import { drain } from "../plan/events.js";
@@ -8,6 +8,8 @@ import { type Evidence, proveMatrix } from "../plan/matrix-proof.js";
 import { openSelection } from "../plan/open-selection.js";
 import type { PlanEntry } from "../plan/plan.js";
 import type { Selection } from "../plan/selection.js";
+import { groupProblems } from "../registry/broken.js";
+import type { Registry } from "../registry/model.js";
 import { findUv } from "../uv/driver.js";
 import type { Blame, Outcome } from "./blame.js";
 import { check } from "./check.js";
@@ -69,6 +71,26 @@ export type MatrixEvent =
 	| { readonly type: "matrix-result"; readonly index: number; readonly result: CombinationResult };
 
 /** How many uv resolutions run at once by default: one per core, at most 8. */
+/**
+ * Refuses a matrix over a registry where a group or an option does not load: it would be missing
+ * from every combination, unsaid (a CI matrix without it, all green).
+ */
+export function refuseMissingGroups(opened: {
+	readonly registry: Registry;
+	readonly registryProblems: readonly Problem[];
+}): void {
+	const missing = groupProblems(opened.registry, opened.registryProblems);
+	const first = missing[0];
+	if (!first) return;
+	const at = formatLocation(first.location);
+	const more = missing.length > 1 ? ` (and ${missing.length - 1} more)` : "";
+	throw new HpmError(
+		first.code,
+		`the matrix would leave out what does not load: ${at ? `${at}: ` : ""}${first.message}${more}; nothing was checked`,
+		{ exitCode: 1, hint: "fix it (`hpm registry lint` lists every problem), then run this again", problems: missing },
+	);
+}
+
 export function defaultJobs(): number {
 	return Math.max(1, Math.min(8, cpus().length));
 }
@@ -93,7 +115,9 @@ export async function* runMatrix(
 	},
 ): AsyncGenerator<MatrixEvent, MatrixResult> {
 	const started = Date.now();
-	const { project, registry } = await openSelection(context);
+	const opened = await openSelection(context);
+	refuseMissingGroups(opened);
+	const { project, registry } = opened;
 	const plan = options.only
 		? { combinations: options.only, space: options.only.length, declared: [], uncovered: 0 }
 		: planMatrix(registry, options.how);

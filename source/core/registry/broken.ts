@@ -60,3 +60,18 @@ export function concernsSelection(
 			: false;
 	};
 }
+
+/**
+ * The problems that leave a group out of the registry, or an option out of its group (a group
+ * file that does not load, a listed option whose manifest does not): what every combination of a
+ * matrix would silently lack.
+ */
+export function groupProblems(registry: Registry, problems: readonly Problem[]): Problem[] {
+	const folders = registry.roots.map((root) => path.join(root, "groups"));
+	const unloaded = [...registry.groups.values()].flatMap((group) => group.unloaded ?? []);
+	return problems.filter((problem) => {
+		const file = problem.location?.file;
+		if (file && folders.includes(path.dirname(file))) return true;
+		return unloaded.some((name) => brokenFile(registry, [problem], "packages", name) !== undefined);
+	});
+}
