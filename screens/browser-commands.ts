@@ -5,6 +5,7 @@ import { choose, undoChange } from "../source/core/operations/choose.js";
 import { readMode, setMode } from "../source/core/operations/mode.js";
 import { displaySafe } from "../source/core/base/text.js";
 import { buildReport, renderReport, REPORT_FILE, writeReport } from "../source/core/operations/report.js";
+import { verifyChoices } from "../source/core/operations/verify-checks.js";
 import type { BrowserCommand } from "./use-browser-input.js";
 import type { Session } from "./use-session.js";
 import type { View } from "./view.js";
@@ -79,6 +80,14 @@ export function browserCommand(ctx: BrowserContext, view: View, command: Browser
 				const file = path.join(view.context.project?.root ?? cwd, REPORT_FILE);
 				writeReport(file, renderReport(data));
 				session.setMessage(`report written: ${displaySafe(file)}`);
+			});
+			return undefined;
+		case "verify":
+			// the chosen options' checks (and this machine's options' drift), as `hpm verify` runs them
+			session.setMessage("running the chosen options' checks…");
+			session.enqueue(async () => {
+				const result = await verifyChoices({ locator, cwd });
+				session.setMessage(`${result.ok ? "verify" : "verify failed"}: ${displaySafe(result.summary)}`);
 			});
 			return undefined;
 		case "check":

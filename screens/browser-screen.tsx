@@ -22,6 +22,7 @@ export const BROWSER_KEYS: readonly KeyHint[] = [
 	["u", "undo"],
 	["H", "history"],
 	["r", "HTML report"],
+	["v", "verify: the chosen options' checks"],
 	["?", "help"],
 	["q", "quit"],
 ];

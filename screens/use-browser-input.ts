@@ -8,7 +8,8 @@ import { type BrowserState, browserFocus, browserReducer, initialBrowser, picks 
 import type { View } from "./view.js";
 
 /** What the browser's keys ask of the screens around it. */
-export type BrowserCommand = "check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history" | "report";
+export type BrowserCommand =
+	"check" | "sync" | "add" | "help" | "quit" | "undo" | "mode" | "history" | "report" | "verify";
 
 /** The browser's state, to keep above the screen (the App does, across check and sync). */
 export function useBrowserStore() {
@@ -65,6 +66,7 @@ export function useBrowserInput({
 		else if (input === "u") onCommand("undo");
 		else if (input === "m") onCommand("mode");
 		else if (input === "r") onCommand("report");
+		else if (input === "v") onCommand("verify");
 		else if (input === "c" || input === "s" || input === "a" || input === "H" || input === "?" || input === "q") {
 			const command = ({ c: "check", s: "sync", a: "add", H: "history", "?": "help", q: "quit" } as const)[input];
 			const opened = onCommand(command);

@@ -67,13 +67,13 @@ describe("keys in one write, on every screen", () => {
 		await pane.waitFor((s) => s.includes("inference 1-of-N") && s.includes("q quit"));
 		pane.keys("?");
 		let screen = await pane.waitFor((s) => s.includes("keys: browser"));
-		expect(screen).toContain("keys: browser  lines 1–20 of 30, ↑↓ scroll");
+		expect(screen).toContain("keys: browser  lines 1–20 of 31, ↑↓ scroll");
 		pane.burst("Down", "Down", "Enter");
-		await pane.waitFor((s) => s.includes("lines 3–22 of 30"));
+		await pane.waitFor((s) => s.includes("lines 3–22 of 31"));
 		pane.burst("Down", "Enter");
-		await pane.waitFor((s) => s.includes("lines 4–23 of 30"));
+		await pane.waitFor((s) => s.includes("lines 4–23 of 31"));
 		pane.keys("End");
-		screen = await pane.waitFor((s) => s.includes("lines 11–30 of 30"));
+		screen = await pane.waitFor((s) => s.includes("lines 12–31 of 31"));
 		expect(screen).toContain("what the marks mean");
 		expect(flat(screen)).toContain(
 			"conflict a rule of the registry, or the last check or sync, names this group in a problem (l shows the output)",

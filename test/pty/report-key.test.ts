@@ -18,4 +18,13 @@ describe("the report, from the UI", () => {
 		await pane.waitFor((s) => s.includes(`report written: ${file}`));
 		expect(readFileSync(file, "utf8")).toContain('<meta name="generator" content="hpm report">');
 	});
+
+	it("v runs the chosen options' checks as hpm verify does and says what they found", async () => {
+		const dir = copyExample();
+		pane = openPane(["ui"], dir, 160, 30);
+		await pane.waitFor((s) => s.includes("mode prod"));
+		pane.keys("v");
+		// the example's options declare no checks: verify says so, and changes nothing
+		await pane.waitFor((s) => s.includes("verify: no chosen option declares checks"));
+	});
 });
