@@ -99,9 +99,7 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		// command runs nowhere; the failures fail again
 		const second = JSON.parse(hpm(command, { cwd: dir, env }).stdout) as TestJson;
 		const again = second.combinations.filter((c) => c.status !== "unresolved");
-		expect(again.map((c) => [c.environment, c.reused, c.status])).toEqual(
-			ran.map((c) => ["reused", true, c.status]),
-		);
+		expect(again.map((c) => [c.environment, c.reused, c.status])).toEqual(ran.map((c) => ["reused", true, c.status]));
 		expect(readFileSync(counter, "utf8").trim().split("\n")).toHaveLength(ran.length);
 
 		// When the working tree changes: the results change with it (the environments stay)
@@ -138,7 +136,9 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 			/^ {2}inference=vlm-adapter-qwen,metrics=metric-bleu {2}failed {2}AssertionError: probe says no \(reused\)$/m,
 		);
 		expect(text.stdout).toMatch(/^logs: \S+test-logs/m);
-		expect(text.stdout).toMatch(/^1 result reused \(nothing changed since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); --rerun runs it again$/m);
+		expect(text.stdout).toMatch(
+			/^1 result reused \(nothing changed since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); --rerun runs it again$/m,
+		);
 		expect(text.stderr).toMatch(
 			/^\[1\/1\] FAIL inference=vlm-adapter-qwen,metrics=metric-bleu .*\(environment reused; result reused, nothing changed\)$/m,
 		);
