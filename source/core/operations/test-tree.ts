@@ -30,13 +30,15 @@ export async function treeFingerprint(root: string, signal?: AbortSignal): Promi
 	if (status.code !== 0) return { refused: `git status failed: ${status.stderr.trim().split("\n")[0] ?? ""}` };
 	const hash = nodeCrypto().createHash("sha256");
 	hash.update(`git\0${head.code === 0 ? head.stdout.trim() : "(no commit)"}\0${status.stdout}\0`);
-	// entries `XY path`, a rename or copy followed by its source path: every path named is hashed
-	const files = new Set(
-		status.stdout
-			.split("\0")
-			.filter((entry) => entry !== "")
-			.map((entry) => (/^[ MTADRCU?!]{2} /.test(entry) ? entry.slice(3) : entry)),
-	);
+	// entries `XY path`; a rename or copy (R or C) is followed by its source path: every path named is hashed
+	const files = new Set<string>();
+	const entries = status.stdout.split("\0");
+	for (let at = 0; at < entries.length; at++) {
+		const entry = entries[at] ?? "";
+		if (entry.length < 4) continue;
+		files.add(entry.slice(3));
+		if (/[RC]/.test(entry.slice(0, 2)) && entries[at + 1]) files.add(entries[++at] ?? "");
+	}
 	if (files.size > MAX_FILES) return tooMany(files.size);
 	const budget = { bytes: MAX_BYTES };
 	for (const file of [...files].sort())
