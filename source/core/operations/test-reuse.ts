@@ -1,4 +1,4 @@
-import { existsSync, writeSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { cacheFolder, cachesDisabled, trustedCachePath } from "../os/cache-trust.js";
 import { readCheckedJson, writeCheckedJson } from "../os/checked-file.js";
@@ -26,6 +26,9 @@ export type KeptResult = CommandRun & {
 const folder = () => path.join(cacheFolder(), "test-results");
 const resultFile = (key: string) => path.join(folder(), `${key}.json`);
 
+/** Variables a shell changes on its own (`cd`, a nested shell, the last command's path): not the command's input. */
+const SHELL_OWN = new Set(["OLDPWD", "SHLVL", "_"]);
+
 /** The key of one command's result in one environment with the working tree as `tree` is. */
 export function resultKey(
 	environment: string,
@@ -34,7 +37,7 @@ export function resultKey(
 ): string {
 	const hash = nodeCrypto().createHash("sha256");
 	const env = Object.entries(commandEnv(environment))
-		.filter((pair): pair is [string, string] => pair[1] !== undefined)
+		.filter((pair): pair is [string, string] => pair[1] !== undefined && !SHELL_OWN.has(pair[0]))
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 	for (const [label, value] of [
 		["environment", environment],
@@ -146,7 +149,21 @@ export function startReuse(
 			if (!("fingerprint" in after) || after.fingerprint !== tree.fingerprint)
 				return { reused: times.length, since, off: "the working tree changed while the commands ran: no result kept" };
 			for (const [key, result] of pending) keepResult(key, result);
+			pruneResults();
 			return { reused: times.length, since };
 		},
 	};
+}
+
+/** Results not kept again for 30 days are removed (one reused is written again, so it stays). */
+function pruneResults(): void {
+	const old = Date.now() - 30 * 24 * 60 * 60 * 1000;
+	try {
+		for (const name of readdirSync(folder())) {
+			const file = path.join(folder(), name);
+			if (/^[0-9a-f]{40}\.json$/.test(name) && statSync(file).mtimeMs < old) rmSync(file, { force: true });
+		}
+	} catch {
+		// results that cannot be listed or removed cost disk space only
+	}
 }
