@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { copyExample, hpm, tempDir } from "../helpers/run.js";
@@ -133,6 +133,9 @@ describe("hpm test reuses a result only while nothing changed (real uv, real com
 			writeFileSync(path.join(dir, folder, "x.txt"), "x\n");
 		}
 		expect([test().one?.reused, runs()]).toEqual([true, 3]);
+		// a result whose log is gone (pruned) is not reused
+		rmSync(path.join(env.HPM_CACHE_DIR, "test-logs"), { recursive: true });
+		expect([test().one?.reused, runs()]).toEqual([undefined, 4]);
 
 		// a command that writes into the project while it runs: its result is tied to no tree, never reused
 		const writes = () =>
