@@ -192,6 +192,7 @@ function build(strict: boolean) {
 					firstFailingLine: z.optional(string),
 					reason: z.optional(string),
 					environment: z.enum(["built", "reused", "none"]),
+					reused: z.optional(z.literal(true)),
 				}),
 			),
 			pairs: z.array(

@@ -20,6 +20,7 @@ export async function runTestCommand(
 		readonly mode: string | undefined;
 		readonly command: readonly string[];
 		readonly rules?: "print" | "write" | undefined;
+		readonly rerun?: boolean;
 	},
 ): Promise<number> {
 	const { output, locator, cwd } = input;
@@ -45,6 +46,7 @@ export async function runTestCommand(
 			jobs,
 			mode: flags.mode,
 			signal: interrupt.signal,
+			rerun: flags.rerun,
 		});
 		let total = 0;
 		let finished = 0;
@@ -62,7 +64,10 @@ export async function runTestCommand(
 				finished++;
 				const r = event.result;
 				const mark = { passed: style.green("pass"), failed: style.red("FAIL"), unresolved: style.red("unresolved") };
-				const env = r.environment === "none" ? "" : style.dim(`  (environment ${r.environment})`);
+				const env =
+					r.environment === "none"
+						? ""
+						: style.dim(`  (environment ${r.environment}${r.reused ? "; result reused, nothing changed" : ""})`);
 				output.err(
 					`[${finished}/${total}] ${mark[r.status]} ${r.combination}  ${style.dim(`${r.seconds.toFixed(1)} s`)}${env}`,
 				);
@@ -93,7 +98,7 @@ export async function runTestCommand(
 			const rows = result.combinations.map((r) => [
 				`  ${r.combination || "(no choice)"}`,
 				status[r.status],
-				style.dim(displaySafe(r.firstFailingLine ?? "")),
+				style.dim(displaySafe(r.firstFailingLine ?? "")) + (r.reused ? style.dim(" (reused)") : ""),
 			]);
 			for (const line of table(rows)) output.out(line);
 			output.out("");
@@ -116,6 +121,13 @@ export async function runTestCommand(
 			output.out(
 				`${result.combinations.length} combination${result.combinations.length === 1 ? "" : "s"}: ${count("passed")} passed, ${count("failed")} failed, ${count("unresolved")} unresolved; environments: ${built} built, ${reused} reused; ${result.seconds.toFixed(1)} s with ${result.workers} at a time`,
 			);
+			const { reused: kept, since, off } = result.reuse;
+			const when = `${new Date(since ?? 0).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+			if (kept > 0)
+				output.out(
+					`${kept} result${kept === 1 ? "" : "s"} reused (nothing changed since ${when}); --rerun runs ${kept === 1 ? "it" : "them"} again`,
+				);
+			if (off && off !== "--rerun") output.out(style.dim(`results not reused: ${off}`));
 			output.out(`logs: ${result.logs}`);
 			return result.ok ? 0 : 1;
 		}

@@ -18,6 +18,7 @@ type TestJson = {
 		firstFailingLine?: string;
 		reason?: string;
 		environment: "built" | "reused" | "none";
+		reused?: true;
 	}[];
 	pairs: { choices: string[]; status: string; reason: string }[];
 	compatible: [string, string][];
@@ -41,7 +42,7 @@ const scratchOf = (pid: number | undefined) =>
 	readdirSync(tmpdir()).filter((name) => pid !== undefined && name.includes(`-${pid}-`) && name.startsWith("hpm-"));
 
 describe("hpm test: a command in every combination's own environment (real uv, real commands)", () => {
-	it("runs the command in each combination, reports failures with their first line, never touches the project, reuses environments but never results", () => {
+	it("runs the command in each combination, reports failures with their first line, never touches the project, reuses environments, and results only while nothing changed", () => {
 		// Given the example, synced (so it has a .venv and a uv.lock of its own), and a command that
 		// imports metric_rouge and a module of the working tree
 		const dir = copyExample();
@@ -94,12 +95,12 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		// the project's own environment, pyproject.toml and uv.lock: the same bytes, the same times
 		expect(untouched(dir)).toBe(before);
 
-		// When it runs again with nothing changed: every environment is reused, the command runs again
+		// When it runs again with nothing changed: every environment and every result is reused, the
+		// command runs nowhere; the failures fail again
 		const second = JSON.parse(hpm(command, { cwd: dir, env }).stdout) as TestJson;
-		expect(second.combinations.filter((c) => c.status !== "unresolved").map((c) => c.environment)).toEqual(
-			ran.map(() => "reused"),
-		);
-		expect(readFileSync(counter, "utf8").trim().split("\n")).toHaveLength(2 * ran.length);
+		const again = second.combinations.filter((c) => c.status !== "unresolved");
+		expect(again.map((c) => [c.environment, c.reused, c.status])).toEqual(ran.map((c) => ["reused", true, c.status]));
+		expect(readFileSync(counter, "utf8").trim().split("\n")).toHaveLength(ran.length);
 
 		// When the working tree changes: the results change with it (the environments stay)
 		writeFileSync(path.join(dir, "probe.py"), "OK = False\n");
@@ -132,11 +133,14 @@ describe("hpm test: a command in every combination's own environment (real uv, r
 		);
 		expect(text.code).toBe(1);
 		expect(text.stdout).toMatch(
-			/^ {2}inference=vlm-adapter-qwen,metrics=metric-bleu {2}failed {2}AssertionError: probe says no$/m,
+			/^ {2}inference=vlm-adapter-qwen,metrics=metric-bleu {2}failed {2}AssertionError: probe says no \(reused\)$/m,
 		);
 		expect(text.stdout).toMatch(/^logs: \S+test-logs/m);
+		expect(text.stdout).toMatch(
+			/^1 result reused \(nothing changed since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\); --rerun runs it again$/m,
+		);
 		expect(text.stderr).toMatch(
-			/^\[1\/1\] FAIL inference=vlm-adapter-qwen,metrics=metric-bleu .*\(environment reused\)$/m,
+			/^\[1\/1\] FAIL inference=vlm-adapter-qwen,metrics=metric-bleu .*\(environment reused; result reused, nothing changed\)$/m,
 		);
 	}, 300_000);
 

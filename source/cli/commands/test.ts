@@ -4,7 +4,7 @@ import { defineCommand, MODE_FLAG } from "../command.js";
 export default defineCommand({
 	usage: 'hpm test [--all | --combination "g=a,h=b+c"]... [--jobs N] [--mode MODE] -- CMD [ARGS...]',
 	description:
-		"Runs CMD in every chosen combination of the registry's choices (a pairwise-covering set by default, every allowed one with --all, or the ones given with --combination), in the project root, each in its own environment under hpm's cache with the project installed editable from the working tree. The project's .venv, pyproject.toml and uv.lock are never touched. Environments are reused while their lock is unchanged; the command runs every time. Each combination's output goes to a log file (the folder is printed).\nExit 1 when a combination failed or did not resolve.",
+		"Runs CMD in every chosen combination of the registry's choices (a pairwise-covering set by default, every allowed one with --all, or the ones given with --combination), in the project root, each in its own environment under hpm's cache with the project installed editable from the working tree. The project's .venv, pyproject.toml and uv.lock are never touched. Environments are reused while their lock is unchanged; a combination's result is reused while nothing changed (its environment, the command, its variables, the working tree: git's HEAD and every changed or untracked file), --rerun or HPM_NO_CACHE=1 runs it again. Each combination's output goes to a log file (the folder is printed).\nExit 1 when a combination failed or did not resolve.",
 	args: [],
 	extraArgs: true,
 	flags: {
@@ -18,6 +18,7 @@ export default defineCommand({
 			help: 'exactly this combination: "inference=a,metrics=b+c" (repeatable)',
 		},
 		jobs: { type: "string", value: "N", help: "combinations at once (default: one per core, at most 8)" },
+		rerun: { type: "boolean", help: "run the command even where a result with nothing changed is kept" },
 		"print-rules": {
 			type: "boolean",
 			help: "print the conflicts uv proved as registry rules (conflicts: lines), for a review",
@@ -51,6 +52,7 @@ export default defineCommand({
 			jobs: flags.jobs,
 			mode: flags.mode,
 			command: args,
+			rerun: flags.rerun === true,
 			rules: flags["write-rules"] ? "write" : flags["print-rules"] ? "print" : undefined,
 		});
 	},

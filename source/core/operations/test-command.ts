@@ -23,6 +23,21 @@ export type CommandRun = {
  */
 const FAILING = [/^(FAILED|ERROR)\s/, /^[\w.]*(Error|Exception|Failure)\b/, /\b(error|failed|failure)\b/i];
 
+/** The variables the command runs with (but hpm's token for its process group, one per run). */
+export function commandEnv(environment: string): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		VIRTUAL_ENV: environment,
+		PATH: `${path.join(environment, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+		UV_PROJECT_ENVIRONMENT: environment,
+		UV_NO_SYNC: "1",
+		UV_FROZEN: "1",
+	};
+	delete env.PYTHONHOME;
+	delete env[RUN_ID];
+	return env;
+}
+
 /**
  * Runs `command` in `root` with `environment` active (VIRTUAL_ENV, its bin first on PATH; `uv run`
  * neither locks nor syncs, and runs in it), in a process group of its own that dies with hpm;
@@ -38,16 +53,7 @@ export async function runCommand(
 ): Promise<CommandRun> {
 	const [program = "", ...args] = command;
 	const token = randomHex(8);
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		VIRTUAL_ENV: environment,
-		PATH: `${path.join(environment, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-		UV_PROJECT_ENVIRONMENT: environment,
-		UV_NO_SYNC: "1",
-		UV_FROZEN: "1",
-		[RUN_ID]: token,
-	};
-	delete env.PYTHONHOME;
+	const env: NodeJS.ProcessEnv = { ...commandEnv(environment), [RUN_ID]: token };
 	say(log, `$ ${command.join(" ")}`);
 	const child = spawnGroup(program, args, { cwd: root, env, orphanGuard: true });
 	stopAtExit(child);

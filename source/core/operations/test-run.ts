@@ -18,6 +18,7 @@ import type { Failure } from "./check-verdict.js";
 import { cachedAnswer, cacheKey, evidenceOf, storeAnswer } from "./matrix-answer.js";
 import type { OpenPair, PairRow } from "./matrix-run.js";
 import { runCommand } from "./test-command.js";
+import { type ReuseSummary, startReuse } from "./test-reuse.js";
 import { environmentFor, findPython, removeDeadBuilds, say } from "./test-env.js";
 import { cachedLock, pruneLogs, slug, storeLock } from "./test-files.js";
 import { verdictRows } from "./test-verdict.js";
@@ -36,6 +37,8 @@ export type TestCombination = {
 	readonly reason?: string;
 	/** Whether its environment was built for this run, taken from the cache, or not needed. */
 	readonly environment: "built" | "reused" | "none";
+	/** The command's result was kept from an earlier run with nothing changed (test-reuse.ts); it did not run. */
+	readonly reused?: true;
 };
 
 export type TestResult = {
@@ -49,6 +52,7 @@ export type TestResult = {
 	readonly workers: number;
 	readonly seconds: number;
 	readonly ok: boolean;
+	readonly reuse: ReuseSummary;
 };
 
 export type TestEvent =
@@ -60,7 +64,7 @@ export type TestEvent =
  * the given ones), each in its own environment (test-env.ts) with the project editable from its
  * working tree, in the project root, `jobs` at a time. A combination is resolved as the matrix
  * resolves it (its cached answer and lock are reused while their inputs are unchanged); the
- * command runs every time. Each combination's output goes to its own log file under the cache.
+ * command's result is reused while nothing it depends on changed (test-reuse.ts), else it runs. Each combination's output goes to its own log file under the cache.
  */
 export async function* runTests(
 	context: Context,
@@ -72,6 +76,8 @@ export async function* runTests(
 		readonly jobs: number;
 		readonly mode?: string | undefined;
 		readonly signal?: AbortSignal | undefined;
+		/** Run the command even where a result with nothing changed is kept. */
+		readonly rerun?: boolean | undefined;
 	},
 ): AsyncGenerator<TestEvent, TestResult> {
 	const started = Date.now();
@@ -93,6 +99,7 @@ export async function* runTests(
 	makeCacheFolder(logs);
 	pruneLogs(path.dirname(logs), path.basename(logs));
 	removeDeadBuilds();
+	const reuse = startReuse(project.root, options.command, options.rerun === true, options.signal);
 	yield { type: "test-plan", combinations: labels, logs };
 	const uv = await findUv();
 	const mode = options.mode ?? project.mode;
@@ -182,7 +189,10 @@ export async function* runTests(
 				};
 			}
 			say(fd, `# environment ${environment.folder} (${environment.reused ? "reused" : "built"})`);
-			const run = await runCommand(options.command, project.root, environment.folder, fd, options.signal);
+			const kept = await reuse.lookup(environment, fd, log);
+			const run = kept ?? (await runCommand(options.command, project.root, environment.folder, fd, options.signal));
+			if (!run.aborted)
+				await reuse.record(environment, { ...run, time: kept?.time ?? t0, seconds: kept?.seconds ?? seconds(), log });
 			if (run.aborted) throw new HpmError("interrupted", "test interrupted; nothing was changed", { exitCode: 1 });
 			const passed = run.exitCode === 0;
 			return {
@@ -194,6 +204,7 @@ export async function* runTests(
 					log,
 					...(passed ? {} : { firstFailingLine: run.firstFailingLine }),
 					environment: environment.reused ? "reused" : "built",
+					...(kept ? { reused: true as const } : {}),
 				},
 				evidence: passed
 					? { ok: true, conflicts: [], resolved: [choiceKeysOf(selection).sort()], unexplained: false }
@@ -249,6 +260,7 @@ export async function* runTests(
 		return evidence;
 	};
 	const proof = yield* proveMatrix(registry, combinations, runWave, 0);
+	const reused = await reuse.finish();
 	const ordered = combinations.flatMap((s) => outcome.get(choiceKeysOf(s).sort().join(",")) ?? []);
 	const verdict = verdictRows(registry, proof, reasons, combinations, ordered);
 	return {
@@ -264,5 +276,6 @@ export async function* runTests(
 		workers: jobs,
 		seconds: (Date.now() - started) / 1000,
 		ok: ordered.every((r) => r.status === "passed"),
+		reuse: reused,
 	};
 }
