@@ -11,6 +11,7 @@
 import * as z from "zod/mini";
 import { jsonParts, names } from "./json-parts.js";
 import { machineOutputs, machineParts } from "./json-machine.js";
+import { matrixOutputs } from "./json-matrix.js";
 
 const built = new Map<boolean, ReturnType<typeof build>>();
 
@@ -138,87 +139,6 @@ function build(strict: boolean) {
 			resolved: z.nullable(count),
 			warnings: z.optional(problems),
 		}),
-		"check-matrix": object({
-			how: z.enum(["all", "pairwise"]),
-			space: z.optional(count),
-			results: z.array(
-				object({
-					combination: string,
-					ok: z.boolean(),
-					problems,
-					seconds: z.number(),
-					cached: z.boolean(),
-					retry: z.boolean(),
-				}),
-			),
-			pairs: z.array(
-				object({
-					choices: strings,
-					status: z.enum(["fails-alone", "conflict", "set", "declared"]),
-					reason: string,
-				}),
-			),
-			compatible: z.array(z.tuple([string, string])),
-			uncovered: z.array(object({ a: string, b: string, reason: string })),
-			unplanned: count,
-			projectFails: z.boolean(),
-			rules: z.optional(
-				z.array(
-					object({
-						file: string,
-						group: string,
-						option: string,
-						conflicts: string,
-						reason: string,
-						written: z.boolean(),
-					}),
-				),
-			),
-			workers: count,
-			seconds: z.number(),
-			perSecond: z.number(),
-			ok: z.boolean(),
-		}),
-		test: object({
-			command: strings,
-			combinations: z.array(
-				object({
-					combination: string,
-					choices: strings,
-					status: z.enum(["passed", "failed", "unresolved"]),
-					exitCode: z.nullable(z.number()),
-					seconds: z.number(),
-					log: string,
-					firstFailingLine: z.optional(string),
-					reason: z.optional(string),
-					environment: z.enum(["built", "reused", "none"]),
-					reused: z.optional(z.literal(true)),
-				}),
-			),
-			pairs: z.array(
-				object({
-					choices: strings,
-					status: z.enum(["fails-alone", "conflict", "set", "declared"]),
-					reason: string,
-				}),
-			),
-			compatible: z.array(z.tuple([string, string])),
-			uncovered: z.array(object({ a: string, b: string, reason: string })),
-			logs: string,
-			rules: z.optional(
-				z.array(
-					object({
-						file: string,
-						group: string,
-						option: string,
-						conflicts: string,
-						reason: string,
-						written: z.boolean(),
-					}),
-				),
-			),
-			ok: z.boolean(),
-		}),
 		sync: object({
 			plan: object({ add: strings, remove: strings, switch: strings, unchanged: strings }),
 			changed: z.boolean(),
@@ -298,6 +218,7 @@ function build(strict: boolean) {
 		]),
 		version: object({ version: string }),
 		...machineOutputs(strict),
+		...matrixOutputs(strict),
 	};
 }
 

@@ -261,10 +261,7 @@ function moveToCopy(from: string, target: string): string {
 }
 
 /** Puts a new file in place with a hard link, which fails rather than replace one created meanwhile. */
-/**
- * Puts `staged` at `target` only while nothing is there (a hard link fails on an existing name):
- * a file someone created in the meantime is never overwritten; `changed()` is thrown instead.
- */
+/** Puts `staged` at `target` only while nothing is there (a link fails on a name): else `changed()`. */
 export function createChecked(staged: string, target: string, changed: () => HpmError): void {
 	pauseBeforeRename(target);
 	try {
