@@ -50,7 +50,7 @@ describe("per-machine groups: refusals and canonical lines (real uv)", () => {
 		for (const args of [["sync"], ["group", "add", "torch-backend", "--option", "torch-cu128"]]) {
 			const run = hpm(args, { cwd: dir, env: env() });
 			expect(run.code).toBe(2);
-			expect(run.stderr).toContain(`${file}:3 is not valid TOML`);
+			expect(run.stderr).toContain(`${file}:3:7: this machine's choice file does not parse (invalid TOML`);
 			expect(run.stderr).not.toMatch(/^\s+at /m);
 			expect(read(file)).toBe(broken);
 			expect(read(path.join(dir, "pyproject.toml"))).toBe(before);

@@ -141,7 +141,7 @@ describe("hpm run, and drift after a plain uv run (real uv)", () => {
 		const verify = hpm(["verify"], { cwd: dir, env });
 		expect(verify.code).toBe(1);
 		expect(verify.stdout).toContain(
-			"FAIL torch-backend=torch-cpu  no nvidia-* installed (this machine's option): found nvidia-fakelib installed in the environment",
+			"FAIL torch-backend=torch-cpu  no nvidia-* installed on this machine: found nvidia-fakelib installed",
 		);
 	});
 });

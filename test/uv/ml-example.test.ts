@@ -107,7 +107,7 @@ describe("the ML example, offline (real uv, local PyTorch look-alike indexes)", 
 			checks: expect.arrayContaining([
 				{
 					choice: "torch-backend=torch-cpu",
-					check: "no nvidia-* installed (this machine's option)",
+					check: "no nvidia-* installed on this machine",
 					ok: true,
 					found: "none",
 				},

@@ -182,8 +182,9 @@ export async function* check(
 		});
 		options.onBlame?.(blame);
 		const found = blameProblems(blame, lied, options.limits ?? BLAME_LIMITS);
-		// with the selection resolving, every option of a per-machine group must too
-		if (found.length === 0 && uv)
+		// with the selection resolving, every option of a per-machine group must too; a matrix (memo)
+		// checks each option as a dimension of its own, and never blames one a combination lacks
+		if (found.length === 0 && uv && !options.memo)
 			found.push(...(yield* checkMachineOptions({ ...prepared, uv, scratch, copy, signal: options.signal })));
 		for (const problem of found) yield { type: "problem", problem };
 		if (found.length === 0) {

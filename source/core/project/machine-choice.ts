@@ -47,7 +47,7 @@ function readMachineFile(root: string): { choices: Map<string, MachineChoice>; t
 	} catch (error) {
 		// file and line, never its lines: it may not be what hpm wrote
 		const syntax = tomlSyntaxError(error, file);
-		throw new HpmError("machine-choice", `${file} is not this machine's choice file (${syntax.message})`, {
+		throw new HpmError("machine-choice", `this machine's choice file does not parse (${syntax.message})`, {
 			hint: `delete it and choose again (\`hpm group add GROUP --option OPTION\`)`,
 			location: syntax.location ?? { file },
 		});
