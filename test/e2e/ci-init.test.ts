@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import Ajv from "ajv";
@@ -125,6 +125,18 @@ describe("hpm ci init github", () => {
 		expect(unset.output).toContain('--combination "" names no choice; to choose nothing write --combination none');
 		expect(unset.output).not.toContain("$ uv run");
 	}, 240_000);
+
+	it("never writes through a folder of .github/workflows that is a link (the file would land outside the project)", () => {
+		const repo = copyExample();
+		const outside = tempDir("hpm-ci-outside-");
+		mkdirSync(path.join(repo, ".github"));
+		symlinkSync(outside, path.join(repo, ".github/workflows"));
+		const init = hpm(["ci", "init", "github"], { cwd: repo, env: uvEnv() });
+		expect(init.code).toBe(2);
+		expect(init.stderr).toContain(".github/workflows is a symbolic link; hpm will not write through it");
+		expect(init.stderr).not.toContain("-o");
+		expect(existsSync(path.join(outside, "hpm.yml"))).toBe(false);
+	});
 
 	it("refuses to replace an existing workflow without --force, and replaces it with", () => {
 		const { repo, file } = repository("github");

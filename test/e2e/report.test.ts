@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -73,6 +74,42 @@ describe("hpm report", () => {
 		const notJson = hpm(["report", "--from", bad], { cwd: dir });
 		expect(notJson.stderr).toContain("it is not JSON");
 		expect(notJson.stderr).not.toContain("AWS_SECRET");
+	});
+
+	it("--from reads a log only from hpm's own test-logs folder, and never waits on a named pipe", () => {
+		const dir = copyExample();
+		const secret = path.join(dir, "secret.txt");
+		writeFileSync(secret, "PRIVATE-KEY-CONTENT\n");
+		const fifo = path.join(dir, "fifo");
+		spawnSync("mkfifo", [fifo]);
+		const run = (log: string) => ({
+			command: ["false"],
+			combinations: [
+				{
+					combination: "inference=vlm-adapter-qwen,metrics=metric-bleu",
+					choices: ["inference=vlm-adapter-qwen", "metrics=metric-bleu"],
+					status: "failed",
+					exitCode: 1,
+					seconds: 0.1,
+					log,
+					firstFailingLine: "boom",
+					environment: "built",
+				},
+			],
+			pairs: [],
+			compatible: [],
+			uncovered: [],
+			logs: dir,
+			ok: false,
+		});
+		for (const log of [secret, fifo]) {
+			const from = path.join(tempDir(), "test.json");
+			writeFileSync(from, JSON.stringify(run(log)));
+			const out = path.join(dir, "r.html");
+			const made = hpm(["report", "--from", from, "-o", out], { cwd: dir, timeout: 60_000 });
+			expect(made.code, made.stderr).toBe(0);
+			expect(readFileSync(out, "utf8")).not.toContain("PRIVATE-KEY-CONTENT");
+		}
 	});
 
 	it("--open hands the file to the system's opener, and says so when there is none; no browser otherwise", async () => {

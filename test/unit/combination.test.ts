@@ -35,6 +35,18 @@ describe("a combination (check, sync and export --combination)", () => {
 			);
 	});
 
+	it("an option named twice is refused, and an unknown option is said as it was written", () => {
+		expect(() => parseCombination(registry, "metrics=bleu+bleu")).toThrow(
+			expect.objectContaining({ code: "usage", message: "--combination names metrics=bleu twice" }),
+		);
+		expect(() => parseCombination(registry, "metrics=BLEU+bleu")).toThrow(
+			expect.objectContaining({ message: "--combination names metrics=bleu twice" }),
+		);
+		expect(() => parseCombination(registry, "inference=../../etc")).toThrow(
+			expect.objectContaining({ message: '--combination: group "inference" has no option "../../etc"' }),
+		);
+	});
+
 	it("sync --combination: the groups it names are written, every other entry of [tool.hpm.groups] goes", () => {
 		const own = project('inference = "qwen"\nmetrics = ["bleu"]\nold-group = "x"\n');
 		expect(combinationEdits(registry, own, parseCombination(registry, "metrics=rouge+bleu"))).toEqual([

@@ -46,7 +46,10 @@ export default defineCommand({
 				...(guess ? { hint: `did you mean ${guess}?` } : {}),
 			});
 		}
-		const file = flags.output === undefined ? undefined : path.resolve(cwd, flags.output);
+		if (flags.output === "")
+			throw new HpmError("usage", "-o names no file", { hint: "give a file (-o requirements.txt), or - for stdout" });
+		// `-o -` is stdout, as for uv and pip
+		const file = flags.output === undefined || flags.output === "-" ? undefined : path.resolve(cwd, flags.output);
 		if (file && format === "pylock" && !/^pylock\.([^.]+\.)?toml$/.test(path.basename(file)))
 			throw new HpmError("usage", `-o ${flags.output}: PEP 751 names the file pylock.toml or pylock.NAME.toml`);
 		const [{ resolveContext, requireProject }, { exportSelection }, { parseCombination }, { openSelection }] =

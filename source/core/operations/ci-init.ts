@@ -11,6 +11,11 @@ const PIPELINES: Record<CiService, (run: string) => string> = { github: githubWo
  */
 export function initCi(root: string, service: CiService, run: string, force: boolean): string {
 	const file = path.join(root, CI_FILES[service]);
-	writeOutputFile(file, PIPELINES[service](run), { replace: force, flag: "--force" });
+	writeOutputFile(file, PIPELINES[service](run), {
+		replace: force,
+		flag: "--force",
+		within: root,
+		instead: `remove what is in the way (a link, or a file where a folder of ${CI_FILES[service]} should be), then run hpm ci init again`,
+	});
 	return file;
 }

@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HpmError } from "../base/errors.js";
 import { redactSecrets } from "../base/secrets.js";
+import { cacheFolder } from "../os/cache-trust.js";
 import { writeOutputFile } from "../os/output-file.js";
 import { readRegularFile, UnreadableFile } from "../os/read-file.js";
 import { type Context, type Locator, resolveContext } from "../plan/context.js";
@@ -119,11 +120,26 @@ function withLog(run: ReportRun & { readonly log?: string | undefined }, base: s
 	return tail === undefined ? rest : { ...rest, excerpt: [run.excerpt, `… ${log}:`, tail].filter(Boolean).join("\n") };
 }
 
+/**
+ * The end of a log `hpm test` wrote, read only from hpm's own test-logs folder (the path comes from
+ * a JSON file anyone can edit: never a key elsewhere on disk), and only a regular file (a named pipe
+ * would hold the open forever).
+ */
 function logTail(file: string): string | undefined {
+	const logs = path.join(cacheFolder(), "test-logs");
+	let real: string;
+	try {
+		real = realpathSync(file);
+		if (!real.startsWith(`${realpathSync(logs)}${path.sep}`) || !lstatSync(real).isFile()) return undefined;
+	} catch {
+		return undefined;
+	}
 	let fd: number | undefined;
 	try {
-		fd = openSync(file, "r");
-		const size = fstatSync(fd).size;
+		fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+		const stats = fstatSync(fd);
+		if (!stats.isFile()) return undefined;
+		const size = stats.size;
 		const start = Math.max(0, size - LOG_TAIL);
 		const buffer = Buffer.alloc(size - start);
 		readSync(fd, buffer, 0, buffer.length, start);

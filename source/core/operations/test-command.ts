@@ -54,7 +54,7 @@ export async function runCommand(
 	const [program = "", ...args] = command;
 	const token = randomHex(8);
 	const env: NodeJS.ProcessEnv = { ...commandEnv(environment), [RUN_ID]: token };
-	say(log, `$ ${command.join(" ")}`);
+	say(log, redactSecrets(`$ ${command.join(" ")}`));
 	const child = spawnGroup(program, args, { cwd: root, env, orphanGuard: true });
 	stopAtExit(child);
 	const lines: string[] = [];

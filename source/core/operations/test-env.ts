@@ -1,3 +1,4 @@
+import { redactSecrets } from "../base/secrets.js";
 import {
 	existsSync,
 	mkdtempSync,
@@ -148,7 +149,7 @@ export async function environmentFor(
 	const scratch = makeScratch("testenv");
 	try {
 		const step = async (args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<UvRun> => {
-			say(log, `$ uv ${args.join(" ")}`);
+			say(log, redactSecrets(`$ uv ${args.join(" ")}`));
 			const run = await drain(
 				runUv(uv, args, { cwd, signal, env: { ...credentials, VIRTUAL_ENV: undefined, ...env } }),
 				(event) => {

@@ -20,6 +20,10 @@ export type OutputOptions = {
 	readonly protect?: readonly string[];
 	/** An existing file is replaced only when this says it is one hpm wrote (a report): else its error. */
 	readonly ours?: { readonly test: (bytes: Buffer) => boolean; readonly refused: () => HpmError };
+	/** Folders above the file, from this one down, that must not be links (a fixed path in the project). */
+	readonly within?: string;
+	/** What the person can do instead, for a hint (default: give -o another path). */
+	readonly instead?: string;
 };
 
 export function writeOutputFile(file: string, text: string, options: OutputOptions): void {
@@ -30,16 +34,28 @@ export function writeOutputFile(file: string, text: string, options: OutputOptio
 		// a read-only folder, a name too long, a path through a file, /proc: said, never a stack trace
 		const code = (error as NodeJS.ErrnoException).code ?? "an error";
 		throw new HpmError("io", `${file} cannot be written (${code}); nothing was written`, {
-			hint: "give -o a file in a folder you can write",
+			hint: options.instead ?? "give -o a file in a folder you can write",
 			location: { file },
 		});
 	}
 }
 
 function writeOutput(file: string, text: string, options: OutputOptions): void {
+	// a folder of a fixed path (`.github/workflows`) that is a link would take the file elsewhere
+	if (options.within !== undefined) {
+		const parts = path.relative(options.within, path.dirname(file)).split(path.sep).filter(Boolean);
+		for (let at = 1; at <= parts.length; at++) {
+			const folder = path.join(options.within, ...parts.slice(0, at));
+			if (lstatKind(folder) === "link")
+				throw new HpmError("link", `${folder} is a symbolic link; hpm will not write through it; nothing was written`, {
+					hint: options.instead ?? "remove the link, then run this again",
+					location: { file: folder },
+				});
+		}
+	}
 	if (lstatKind(file) === "link")
 		throw new HpmError("link", `${file} is a symbolic link; hpm will not write through it; nothing was written`, {
-			hint: "give -o a path that is not a link (or remove the link), then run this again",
+			hint: options.instead ?? "give -o a path that is not a link (or remove the link), then run this again",
 			location: { file },
 		});
 	const real = realOrSelf(file);

@@ -35,11 +35,16 @@ export function parseCombination(registry: Registry, text: string): Selection {
 		if (given.some((option) => option === ""))
 			throw new HpmError("usage", `--combination: "${part}" has an empty option (write a+b)`);
 		const options = given.map(normalizeName);
-		for (const option of options)
+		for (const [at, option] of options.entries()) {
+			// said as it was written, never as normalized (`../etc` is not `-/-/etc`)
+			const written = given[at] ?? option;
 			if (!group.options.includes(option))
-				throw new HpmError("unknown-option", `--combination: group "${group.name}" has no option "${option}"`, {
+				throw new HpmError("unknown-option", `--combination: group "${group.name}" has no option "${written}"`, {
 					hint: `its options: ${group.options.map((o) => registry.packages.get(o)?.name ?? o).join(", ")}`,
 				});
+			if (options.indexOf(option) !== at)
+				throw new HpmError("usage", `--combination names ${group.name}=${written} twice`);
+		}
 		if (group.strategy === "1-of-N" && options.length > 1)
 			throw new HpmError(
 				"usage",
