@@ -126,7 +126,10 @@ describe("hpm report in Chromium", () => {
 	});
 
 	it("renders an hpm test document: each combination's result with its log's end", async () => {
-		const log = path.join(example, "failed.log");
+		// a log where `hpm test` keeps them: the report reads logs from nowhere else
+		const logs = path.join(process.env.HPM_CACHE_DIR ?? "", "test-logs", "a-run");
+		mkdirSync(logs, { recursive: true });
+		const log = path.join(logs, "failed.log");
 		writeFileSync(log, "collected 3 items\nFAILED test_metrics.py::test_bleu - AssertionError: 0.3 != 0.4\n");
 		const doc = {
 			command: ["pytest", "-q"],
