@@ -275,10 +275,17 @@ function keepBoth(
 
 /** Moves `backup` to a visible `<target>.hpm-before` (`.hpm-before.N` when taken); returns that name. */
 export function keepAsBefore(backup: string, target: string): string {
-	let copy = `${target}.hpm-before`;
-	for (let n = 1; existsSync(copy); n++) copy = `${target}.hpm-before.${n}`;
-	renameSync(backup, copy);
-	return copy;
+	for (let n = 0; ; n++) {
+		const copy = n === 0 ? `${target}.hpm-before` : `${target}.hpm-before.${n}`;
+		if (existsSync(copy)) continue;
+		// the checked create: a copy someone saved at that name meanwhile is never replaced
+		try {
+			createChecked(backup, copy, () => new HpmError("exists", `${copy} appeared meanwhile`));
+			return copy;
+		} catch (error) {
+			if (!(error instanceof HpmError)) throw error;
+		}
+	}
 }
 
 function discardBackups(journal: JournalBody, targets: Readonly<Record<FileName, string>>): void {
