@@ -122,10 +122,23 @@ export function openPane(
 			return { standard: standard === "1", sgr: sgr === "1" };
 		},
 		close: () => {
+			let leader: string | undefined;
 			try {
+				leader = tmux("display-message", "-p", "-t", name, "#{pane_pid}").trim();
 				tmux("kill-session", "-t", name);
 			} catch {
 				// already gone
+			}
+			// hpm ends after its pane (it may still write its code cache then): the test's cache folder
+			// is removed once its file ends, so the pane's processes are waited for here (at most 10 s)
+			const sleeper = new Int32Array(new SharedArrayBuffer(4));
+			for (let waited = 0; leader && /^\d+$/.test(leader) && waited < 10_000; waited += 25) {
+				try {
+					execFileSync("pgrep", ["-s", leader], { stdio: "ignore" });
+				} catch {
+					break; // no process of the pane's session is left
+				}
+				Atomics.wait(sleeper, 0, 0, 25);
 			}
 		},
 	};
